@@ -1,0 +1,1 @@
+"""The GraphQL layer: strawberry types and resolvers over core services, served by starlette."""

@@ -1,0 +1,122 @@
+"""Mutation inputs: what a client states as intent; the server derives the rest."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import strawberry
+
+from core.services.enrolments import EnrolmentInput
+from core.services.households import HouseholdInput, MemberInput
+from core.services.payments import PaymentInput, ReversalInput
+from core.services.persons import PersonInput
+
+from .ids import parse_id
+
+
+@strawberry.input
+class NewPersonInput:
+    name: str
+    hukou_region_code: str
+    id_number: str | None = strawberry.field(
+        default=None, description="18 digits (last may be X); birth date and gender are derived from it."
+    )
+    no_id_reason: str | None = strawberry.field(
+        default=None, description="Without an ID number: NEWBORN, FOREIGNER or NO_HUKOU (000_… 四（五）)."
+    )
+    birth_date: date | None = strawberry.field(
+        default=None, description="Required without an ID number; cross-checked against one."
+    )
+    gender: str | None = strawberry.field(default=None, description="M or F; cross-checked against the ID.")
+    residence_region_code: str | None = None
+    phone: str | None = None
+
+    def to_core(self) -> PersonInput:
+        return PersonInput(**vars(self))
+
+
+@strawberry.input(description="A new person to register, or `personId` of one already registered.")
+class HouseholdMemberInput:
+    person: NewPersonInput | None = None
+    person_id: strawberry.ID | None = None
+    relation: str | None = strawberry.field(default=None, description="e.g. 户主, 配偶, 子女.")
+    is_head: bool = False
+
+    def to_core(self, index: int) -> MemberInput:
+        return MemberInput(
+            person=self.person.to_core() if self.person else None,
+            person_id=parse_id(self.person_id, f"members.{index}.personId") if self.person_id else None,
+            relation=self.relation,
+            is_head=self.is_head,
+        )
+
+
+@strawberry.input
+class RegisterHouseholdInput:
+    address_region_code: str
+    members: list[HouseholdMemberInput]
+    address: str | None = None
+
+    def to_core(self) -> HouseholdInput:
+        return HouseholdInput(
+            address_region_code=self.address_region_code,
+            address=self.address,
+            members=[member.to_core(i) for i, member in enumerate(self.members)],
+        )
+
+
+@strawberry.input
+class EnrolInput:
+    person_id: strawberry.ID
+    coverage_year: int
+    policy_id: str
+    tier: str = "1"
+    region_code: str | None = strawberry.field(
+        default=None, description="Where the person is insured; defaults to the hukou region."
+    )
+
+    def to_core(self) -> EnrolmentInput:
+        return EnrolmentInput(
+            person_id=parse_id(self.person_id, "personId"),
+            coverage_year=self.coverage_year,
+            policy_id=self.policy_id,
+            tier=self.tier,
+            region_code=self.region_code,
+        )
+
+
+@strawberry.input
+class RecordPaymentInput:
+    enrolment_id: strawberry.ID
+    amount: Decimal = strawberry.field(description="Yuan, at most two decimal places.")
+    paid_on: date
+    channel: str
+    idempotency_key: str = strawberry.field(
+        description="Chosen by the client per payment; a retry with the same key records nothing new."
+    )
+    collector: str | None = None
+
+    def to_core(self) -> PaymentInput:
+        return PaymentInput(
+            enrolment_id=parse_id(self.enrolment_id, "enrolmentId"),
+            amount=self.amount,
+            paid_on=self.paid_on,
+            channel=self.channel,
+            idempotency_key=self.idempotency_key,
+            collector=self.collector,
+        )
+
+
+@strawberry.input
+class ReversePaymentInput:
+    payment_id: strawberry.ID
+    reason: str
+    idempotency_key: str
+
+    def to_core(self) -> ReversalInput:
+        return ReversalInput(
+            payment_id=parse_id(self.payment_id, "paymentId"),
+            reason=self.reason,
+            idempotency_key=self.idempotency_key,
+        )

@@ -1,0 +1,77 @@
+"""Batched loading: every nested field of a page costs one query per field, not per row."""
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, SQLModel, col, select
+from strawberry.dataloader import DataLoader
+
+from core.models import (
+    CategoryFact,
+    Enrolment,
+    Entitlement,
+    Household,
+    HouseholdMember,
+    Payment,
+    Person,
+    Region,
+)
+
+
+def _one_by(session: Session, model: type[SQLModel], column) -> Callable[[list], Awaitable[list]]:
+    async def load(keys: list[Hashable]) -> list:
+        rows = session.exec(select(model).where(col(column).in_(keys))).all()
+        by_key = {getattr(row, column.key): row for row in rows}
+        return [by_key.get(key) for key in keys]
+
+    return load
+
+
+def _many_by(session: Session, model: type[SQLModel], column, order) -> Callable[[list], Awaitable[list]]:
+    async def load(keys: list[Hashable]) -> list:
+        rows = session.exec(select(model).where(col(column).in_(keys)).order_by(order)).all()
+        by_key: dict[Hashable, list] = defaultdict(list)
+        for row in rows:
+            by_key[getattr(row, column.key)].append(row)
+        return [by_key.get(key, []) for key in keys]
+
+    return load
+
+
+@dataclass
+class Loaders:
+    session: Session
+    region: DataLoader = field(init=False)
+    person: DataLoader = field(init=False)
+    household: DataLoader = field(init=False)
+    membership_of_person: DataLoader = field(init=False)
+    members_of_household: DataLoader = field(init=False)
+    enrolment: DataLoader = field(init=False)
+    enrolments_of_person: DataLoader = field(init=False)
+    payment: DataLoader = field(init=False)
+    payments_of_enrolment: DataLoader = field(init=False)
+    entitlements_of_enrolment: DataLoader = field(init=False)
+    categories_of_person: DataLoader = field(init=False)
+
+    def __post_init__(self) -> None:
+        s = self.session
+        self.region = DataLoader(_one_by(s, Region, Region.code))
+        self.person = DataLoader(_one_by(s, Person, Person.id))
+        self.household = DataLoader(_one_by(s, Household, Household.id))
+        self.membership_of_person = DataLoader(_one_by(s, HouseholdMember, HouseholdMember.person_id))
+        self.members_of_household = DataLoader(
+            _many_by(s, HouseholdMember, HouseholdMember.household_id, HouseholdMember.id)
+        )
+        self.enrolment = DataLoader(_one_by(s, Enrolment, Enrolment.id))
+        self.enrolments_of_person = DataLoader(
+            _many_by(s, Enrolment, Enrolment.person_id, Enrolment.coverage_year)
+        )
+        self.payment = DataLoader(_one_by(s, Payment, Payment.id))
+        self.payments_of_enrolment = DataLoader(_many_by(s, Payment, Payment.enrolment_id, Payment.id))
+        self.entitlements_of_enrolment = DataLoader(
+            _many_by(s, Entitlement, Entitlement.enrolment_id, Entitlement.start_date)
+        )
+        self.categories_of_person = DataLoader(
+            _many_by(s, CategoryFact, CategoryFact.person_id, CategoryFact.id)
+        )

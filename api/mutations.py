@@ -1,0 +1,92 @@
+"""Write side: each mutation is one core service call, answering the object or typed errors."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from core.errors import InputError
+from core.services import enrolments, households, payments
+
+from .ids import parse_id
+from .inputs import (
+    EnrolInput,
+    RecordPaymentInput,
+    RegisterHouseholdInput,
+    ReversePaymentInput,
+)
+from .types.enrolment import Enrolment
+from .types.errors import InputErrors
+from .types.household import Household
+from .types.payment import Payment
+from .types.person import Person
+
+HouseholdResult = Annotated[Household | InputErrors, strawberry.union("HouseholdResult")]
+PersonResult = Annotated[Person | InputErrors, strawberry.union("PersonResult")]
+EnrolmentResult = Annotated[Enrolment | InputErrors, strawberry.union("EnrolmentResult")]
+PaymentResult = Annotated[Payment | InputErrors, strawberry.union("PaymentResult")]
+
+
+def _attempt(wrap, call):
+    try:
+        return wrap(call())
+    except InputError as exc:
+        return InputErrors.of(exc)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Registers a household (户) with its members; exactly one is head.")
+    def register_household(self, info: strawberry.Info, input: RegisterHouseholdInput) -> HouseholdResult:
+        ctx = info.context
+        return _attempt(
+            Household.of, lambda: households.register_household(ctx.engine, ctx.actor, input.to_core())
+        )
+
+    @strawberry.mutation(description="Makes another member the head; the old head stays a member.")
+    def change_head(
+        self, info: strawberry.Info, household_id: strawberry.ID, person_id: strawberry.ID
+    ) -> HouseholdResult:
+        ctx = info.context
+        return _attempt(
+            Household.of,
+            lambda: households.change_head(
+                ctx.engine, ctx.actor, parse_id(household_id, "householdId"), parse_id(person_id, "personId")
+            ),
+        )
+
+    @strawberry.mutation(description="Moves a person into another household and its address region.")
+    def move_person(
+        self,
+        info: strawberry.Info,
+        person_id: strawberry.ID,
+        household_id: strawberry.ID,
+        relation: str | None = None,
+    ) -> PersonResult:
+        ctx = info.context
+        return _attempt(
+            Person.of,
+            lambda: households.move_person(
+                ctx.engine,
+                ctx.actor,
+                parse_id(person_id, "personId"),
+                parse_id(household_id, "householdId"),
+                relation,
+            ),
+        )
+
+    @strawberry.mutation(description="Enrols a person for a coverage year; once per person and year.")
+    def enrol(self, info: strawberry.Info, input: EnrolInput) -> EnrolmentResult:
+        ctx = info.context
+        return _attempt(Enrolment.of, lambda: enrolments.enrol(ctx.engine, ctx.actor, input.to_core()))
+
+    @strawberry.mutation(description="Records a payment; the same idempotency key returns the first one.")
+    def record_payment(self, info: strawberry.Info, input: RecordPaymentInput) -> PaymentResult:
+        ctx = info.context
+        return _attempt(Payment.of, lambda: payments.record_payment(ctx.engine, ctx.actor, input.to_core()))
+
+    @strawberry.mutation(description="Cancels a payment with a reversal entry; the ledger is never edited.")
+    def reverse_payment(self, info: strawberry.Info, input: ReversePaymentInput) -> PaymentResult:
+        ctx = info.context
+        return _attempt(Payment.of, lambda: payments.reverse_payment(ctx.engine, ctx.actor, input.to_core()))

@@ -1,0 +1,127 @@
+"""Read side: lookups by id and paginated lists filtered by region and coverage year."""
+
+from __future__ import annotations
+
+import strawberry
+from sqlmodel import col, select
+
+from core import models
+from core.regions import codes_under, region_path
+
+from .types.enrolment import Enrolment
+from .types.entitlement import Entitlement
+from .types.household import Household
+from .types.pagination import DEFAULT_PAGE, Connection, paginate
+from .types.payment import Payment
+from .types.person import Person
+from .types.region import Region
+
+
+def _in_region(info: strawberry.Info, statement, column, region_code: str | None):
+    """Restricts to rows whose region lies at or below `region_code` (a path-prefix match)."""
+    if region_code is None:
+        return statement
+    path = region_path(info.context.session, region_code)
+    if path is None:
+        return statement.where(False)
+    return statement.where(col(column).in_(codes_under(path)))
+
+
+def _enrolments_in(info: strawberry.Info, region_code: str | None, coverage_year: int | None):
+    statement = select(models.Enrolment.id)
+    if coverage_year is not None:
+        statement = statement.where(models.Enrolment.coverage_year == coverage_year)
+    return _in_region(info, statement, models.Enrolment.region_code, region_code)
+
+
+def _id(value: strawberry.ID) -> int:
+    return int(value) if str(value).isdigit() else -1
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def region(self, info: strawberry.Info, code: str) -> Region | None:
+        return Region.of(info.context.session.get(models.Region, code))
+
+    @strawberry.field(description="Regions directly under `parentCode`; provinces when omitted.")
+    def regions(self, info: strawberry.Info, parent_code: str | None = None) -> list[Region]:
+        statement = select(models.Region).where(models.Region.parent_code == parent_code)
+        return [Region.of(row) for row in info.context.session.exec(statement.order_by(models.Region.code))]
+
+    @strawberry.field
+    def person(self, info: strawberry.Info, id: strawberry.ID) -> Person | None:
+        return Person.of(info.context.session.get(models.Person, _id(id)))
+
+    @strawberry.field(description="Persons whose hukou lies in `regionCode` (any level).")
+    def persons(
+        self,
+        info: strawberry.Info,
+        region_code: str | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[Person]:
+        statement = _in_region(info, select(models.Person), models.Person.hukou_region_code, region_code)
+        return paginate(info.context.session, statement, models.Person.id, first, after, Person.of)
+
+    @strawberry.field
+    def household(self, info: strawberry.Info, id: strawberry.ID) -> Household | None:
+        return Household.of(info.context.session.get(models.Household, _id(id)))
+
+    @strawberry.field(description="Households whose address lies in `regionCode`.")
+    def households(
+        self,
+        info: strawberry.Info,
+        region_code: str | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[Household]:
+        statement = _in_region(
+            info, select(models.Household), models.Household.address_region_code, region_code
+        )
+        return paginate(info.context.session, statement, models.Household.id, first, after, Household.of)
+
+    @strawberry.field
+    def enrolment(self, info: strawberry.Info, id: strawberry.ID) -> Enrolment | None:
+        return Enrolment.of(info.context.session.get(models.Enrolment, _id(id)))
+
+    @strawberry.field
+    def enrolments(
+        self,
+        info: strawberry.Info,
+        coverage_year: int | None = None,
+        region_code: str | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[Enrolment]:
+        ids = _enrolments_in(info, region_code, coverage_year)
+        statement = select(models.Enrolment).where(col(models.Enrolment.id).in_(ids))
+        return paginate(info.context.session, statement, models.Enrolment.id, first, after, Enrolment.of)
+
+    @strawberry.field
+    def payments(
+        self,
+        info: strawberry.Info,
+        coverage_year: int | None = None,
+        region_code: str | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[Payment]:
+        ids = _enrolments_in(info, region_code, coverage_year)
+        statement = select(models.Payment).where(col(models.Payment.enrolment_id).in_(ids))
+        return paginate(info.context.session, statement, models.Payment.id, first, after, Payment.of)
+
+    @strawberry.field
+    def entitlements(
+        self,
+        info: strawberry.Info,
+        coverage_year: int | None = None,
+        region_code: str | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[Entitlement]:
+        ids = _enrolments_in(info, region_code, coverage_year)
+        statement = select(models.Entitlement).where(col(models.Entitlement.enrolment_id).in_(ids))
+        return paginate(
+            info.context.session, statement, models.Entitlement.id, first, after, Entitlement.of
+        )

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from core import models
+
+from .person import Person
+
+if TYPE_CHECKING:
+    from .enrolment import Enrolment
+
+
+@strawberry.type(description="A coverage period: benefits are paid from start to end, inclusive.")
+class Entitlement:
+    row: strawberry.Private[models.Entitlement]
+
+    @classmethod
+    def of(cls, row: models.Entitlement | None) -> Entitlement | None:
+        return None if row is None else cls(row=row)
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.id))
+
+    @strawberry.field
+    def start_date(self) -> date:
+        return self.row.start_date
+
+    @strawberry.field
+    def end_date(self) -> date:
+        return self.row.end_date
+
+    @strawberry.field
+    def waiting_until(self) -> date | None:
+        return self.row.waiting_until
+
+    @strawberry.field
+    def reason(self) -> str:
+        return self.row.reason
+
+    @strawberry.field
+    async def person(self, info: strawberry.Info) -> Person:
+        return Person.of(await info.context.loaders.person.load(self.row.person_id))
+
+    @strawberry.field
+    async def enrolment(
+        self, info: strawberry.Info
+    ) -> Annotated[Enrolment, strawberry.lazy(".enrolment")]:
+        from .enrolment import Enrolment
+
+        return Enrolment.of(await info.context.loaders.enrolment.load(self.row.enrolment_id))

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from core import models
+from core.money import fen_to_yuan
+
+if TYPE_CHECKING:
+    from .enrolment import Enrolment
+
+
+@strawberry.type(description="One entry of the append-only ledger; reversals carry negative amounts.")
+class Payment:
+    row: strawberry.Private[models.Payment]
+
+    @classmethod
+    def of(cls, row: models.Payment | None) -> Payment | None:
+        return None if row is None else cls(row=row)
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.id))
+
+    @strawberry.field(description="PAYMENT or REVERSAL.")
+    def kind(self) -> str:
+        return self.row.kind
+
+    @strawberry.field(description="Yuan; negative for a reversal.")
+    def amount(self) -> Decimal:
+        return fen_to_yuan(self.row.amount_fen)
+
+    @strawberry.field
+    def paid_on(self) -> date:
+        return self.row.paid_on
+
+    @strawberry.field
+    def channel(self) -> str:
+        return self.row.channel
+
+    @strawberry.field
+    def collector(self) -> str | None:
+        return self.row.collector
+
+    @strawberry.field(description="Unique per county and coverage year, from a database counter.")
+    def receipt_number(self) -> str:
+        return self.row.receipt_number
+
+    @strawberry.field
+    def idempotency_key(self) -> str:
+        return self.row.idempotency_key
+
+    @strawberry.field
+    def reason(self) -> str | None:
+        return self.row.reason
+
+    @strawberry.field
+    def created_at(self) -> datetime:
+        return self.row.created_at
+
+    @strawberry.field(description="For a reversal, the payment it cancels.")
+    async def reverses(self, info: strawberry.Info) -> Payment | None:
+        target = self.row.reverses_payment_id
+        return Payment.of(await info.context.loaders.payment.load(target)) if target else None
+
+    @strawberry.field
+    async def enrolment(
+        self, info: strawberry.Info
+    ) -> Annotated[Enrolment, strawberry.lazy(".enrolment")]:
+        from .enrolment import Enrolment
+
+        return Enrolment.of(await info.context.loaders.enrolment.load(self.row.enrolment_id))

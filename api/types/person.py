@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from core import models
+
+from .region import Region
+
+if TYPE_CHECKING:
+    from .enrolment import Enrolment
+    from .household import Household
+
+
+@strawberry.type
+class CategoryFact:
+    code: str
+    since: date | None
+    until: date | None
+    source: str
+    grade: int | None
+
+
+@strawberry.type
+class Person:
+    row: strawberry.Private[models.Person]
+
+    @classmethod
+    def of(cls, row: models.Person | None) -> Person | None:
+        return None if row is None else cls(row=row)
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.id))
+
+    @strawberry.field(description="18-digit resident ID number; null when registered without one.")
+    def id_number(self) -> str | None:
+        return self.row.id_number
+
+    @strawberry.field(description="Why there is no ID number: NEWBORN, FOREIGNER or NO_HUKOU.")
+    def no_id_reason(self) -> str | None:
+        return self.row.no_id_reason
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.row.name
+
+    @strawberry.field
+    def birth_date(self) -> date:
+        return self.row.birth_date
+
+    @strawberry.field(description="M or F.")
+    def gender(self) -> str:
+        return self.row.gender
+
+    @strawberry.field
+    def phone(self) -> str | None:
+        return self.row.phone
+
+    @strawberry.field
+    async def hukou_region(self, info: strawberry.Info) -> Region:
+        return Region.of(await info.context.loaders.region.load(self.row.hukou_region_code))
+
+    @strawberry.field
+    async def residence_region(self, info: strawberry.Info) -> Region | None:
+        code = self.row.residence_region_code
+        return Region.of(await info.context.loaders.region.load(code)) if code else None
+
+    @strawberry.field
+    async def household(
+        self, info: strawberry.Info
+    ) -> Annotated[Household, strawberry.lazy(".household")] | None:
+        from .household import Household
+
+        membership = await info.context.loaders.membership_of_person.load(self.row.id)
+        if membership is None:
+            return None
+        return Household.of(await info.context.loaders.household.load(membership.household_id))
+
+    @strawberry.field
+    async def enrolments(
+        self, info: strawberry.Info
+    ) -> list[Annotated[Enrolment, strawberry.lazy(".enrolment")]]:
+        from .enrolment import Enrolment
+
+        rows = await info.context.loaders.enrolments_of_person.load(self.row.id)
+        return [Enrolment.of(row) for row in rows]
+
+    @strawberry.field(description="Hardship identities, with codes from the canonical vocabulary.")
+    async def categories(self, info: strawberry.Info) -> list[CategoryFact]:
+        rows = await info.context.loaders.categories_of_person.load(self.row.id)
+        return [
+            CategoryFact(code=r.code, since=r.since, until=r.until, source=r.source, grade=r.grade)
+            for r in rows
+        ]

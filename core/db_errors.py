@@ -1,0 +1,60 @@
+"""Turns a constraint the database enforced into the field a clerk has to fix.
+
+The services check first and say so kindly; this catches what slips past them, such as two
+clerks registering the same ID number at the same moment.
+"""
+
+import re
+
+from sqlalchemy.exc import IntegrityError
+
+from .errors import ErrorCode, FieldError
+
+_BY_CONSTRAINT: dict[str, FieldError] = {
+    "uq_person_id_number": FieldError(
+        "idNumber", ErrorCode.DUPLICATE, "该身份证号码已登记（ID number already registered）"
+    ),
+    "uq_household_member_person_id": FieldError(
+        "personId", ErrorCode.DUPLICATE, "该居民已属于另一户（person already belongs to a household）"
+    ),
+    "uq_household_member_one_head": FieldError(
+        "isHead", ErrorCode.CONFLICT, "一户只能有一位户主（a household has exactly one head）"
+    ),
+    "uq_enrolment_person_year": FieldError(
+        "coverageYear", ErrorCode.DUPLICATE, "该居民本年度已参保，不得重复参保（already enrolled for this year）"
+    ),
+    "uq_payment_idempotency_key": FieldError(
+        "idempotencyKey", ErrorCode.DUPLICATE, "该幂等键已使用（idempotency key already used）"
+    ),
+    "uq_payment_reverses_payment_id": FieldError(
+        "paymentId", ErrorCode.CONFLICT, "该笔缴费已冲正（payment already reversed）"
+    ),
+    "ck_payment_sign": FieldError("amount", ErrorCode.INVALID, "金额不能为负数（amount must not be negative）"),
+}
+
+# SQLite names the columns, not the constraint.
+_SQLITE_COLUMNS = {
+    "person.id_number": "uq_person_id_number",
+    "household_member.person_id": "uq_household_member_person_id",
+    "household_member.household_id": "uq_household_member_one_head",
+    "enrolment.person_id, enrolment.coverage_year": "uq_enrolment_person_year",
+    "payment.idempotency_key": "uq_payment_idempotency_key",
+    "payment.reverses_payment_id": "uq_payment_reverses_payment_id",
+}
+
+
+def constraint_name(exc: IntegrityError) -> str | None:
+    diag = getattr(exc.orig, "diag", None)
+    if diag is not None and getattr(diag, "constraint_name", None):
+        return diag.constraint_name
+    message = str(exc.orig)
+    if match := re.search(r"UNIQUE constraint failed: (.+)$", message, re.M):
+        return _SQLITE_COLUMNS.get(match.group(1).strip())
+    if match := re.search(r"CHECK constraint failed: (\w+)", message):
+        return match.group(1)
+    return None
+
+
+def field_error(exc: IntegrityError) -> FieldError | None:
+    name = constraint_name(exc)
+    return _BY_CONSTRAINT.get(name) if name else None

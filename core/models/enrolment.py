@@ -1,0 +1,30 @@
+"""Enrolment: one person in one coverage year, with a snapshot of what was decided."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import JSON, CheckConstraint, Column, Field, SQLModel, UniqueConstraint
+
+from .base import utcnow
+
+STATUSES = ("ENROLLED", "PAID", "TERMINATED")
+
+
+class Enrolment(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("person_id", "coverage_year", name="uq_enrolment_person_year"),
+        CheckConstraint(f"status IN {STATUSES}", name="status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id")
+    coverage_year: int = Field(index=True)
+    # Where the person is insured; reports and scopes select on it.
+    region_code: str = Field(foreign_key="region.code", index=True, max_length=12)
+    policy_id: str = Field(max_length=64)
+    tier: str = Field(max_length=16)
+    status: str = Field(default="ENROLLED", max_length=16)
+    # Rules version, category, amounts and method as decided at enrolment, frozen so that
+    # later edits to rules or to the registry never rewrite a past decision.
+    snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,24 @@
+"""Coverage periods: the days on which benefits are paid, and why."""
+
+from datetime import date
+
+from sqlmodel import CheckConstraint, Field, SQLModel
+
+
+class Entitlement(SQLModel, table=True):
+    __table_args__ = (
+        CheckConstraint("end_date >= start_date", name="period"),
+        CheckConstraint(
+            "waiting_until IS NULL OR waiting_until >= start_date",
+            name="waiting",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    enrolment_id: int = Field(foreign_key="enrolment.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    start_date: date
+    end_date: date
+    # Last day of a waiting period inside the period, if any (e.g. late payers).
+    waiting_until: date | None = None
+    reason: str = Field(max_length=200)

@@ -1,0 +1,34 @@
+"""A household (户) and its members; the database allows one head per household."""
+
+from datetime import datetime
+
+from sqlmodel import Field, Index, SQLModel, text
+
+from .base import utcnow
+
+
+class Household(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    address_region_code: str = Field(foreign_key="region.code", index=True, max_length=12)
+    address: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class HouseholdMember(SQLModel, table=True):
+    __tablename__ = "household_member"
+    __table_args__ = (
+        Index(
+            "uq_household_member_one_head",
+            "household_id",
+            unique=True,
+            sqlite_where=text("is_head"),
+            postgresql_where=text("is_head"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    household_id: int = Field(foreign_key="household.id", index=True)
+    # A person belongs to one household at a time; moving is a change of this row.
+    person_id: int = Field(foreign_key="person.id", unique=True)
+    relation: str | None = Field(default=None, max_length=20)
+    is_head: bool = False

@@ -1,0 +1,53 @@
+"""The payment ledger: append-only; a correction is a reversal entry, never an edit.
+
+Migrations add triggers that refuse UPDATE and DELETE on `payment`.
+"""
+
+from datetime import date, datetime
+
+from sqlmodel import CheckConstraint, Field, SQLModel, UniqueConstraint
+
+from .base import utcnow
+
+KINDS = ("PAYMENT", "REVERSAL")
+
+
+class Payment(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint(
+            "receipt_region_code", "coverage_year", "receipt_seq", name="uq_payment_receipt"
+        ),
+        CheckConstraint(f"kind IN {KINDS}", name="kind"),
+        CheckConstraint(
+            "(kind = 'PAYMENT' AND amount_fen >= 0 AND reverses_payment_id IS NULL)"
+            " OR (kind = 'REVERSAL' AND amount_fen <= 0 AND reverses_payment_id IS NOT NULL)",
+            name="sign",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    enrolment_id: int = Field(foreign_key="enrolment.id", index=True)
+    kind: str = Field(default="PAYMENT", max_length=10)
+    amount_fen: int
+    paid_on: date
+    channel: str = Field(max_length=32)
+    collector: str | None = Field(default=None, max_length=64)
+    receipt_region_code: str = Field(foreign_key="region.code", max_length=12)
+    coverage_year: int
+    receipt_seq: int
+    receipt_number: str = Field(unique=True, max_length=40)
+    idempotency_key: str = Field(unique=True, max_length=100)
+    # A payment can be reversed once: the reversal points back at it, uniquely.
+    reverses_payment_id: int | None = Field(default=None, foreign_key="payment.id", unique=True)
+    reason: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ReceiptSequence(SQLModel, table=True):
+    """One counter per region and coverage year, advanced inside the payment's transaction."""
+
+    __tablename__ = "receipt_sequence"
+
+    region_code: str = Field(primary_key=True, foreign_key="region.code", max_length=12)
+    coverage_year: int = Field(primary_key=True)
+    last_value: int = 0

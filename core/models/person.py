@@ -1,0 +1,33 @@
+"""A resident, identified by a GB 11643 ID number or registered without one for a stated reason."""
+
+from datetime import date, datetime
+
+from sqlmodel import CheckConstraint, Field, SQLModel
+
+from .base import utcnow
+
+# 000_… 四（五）: newborns before registration, foreigners, people without hukou.
+NO_ID_REASONS = ("NEWBORN", "FOREIGNER", "NO_HUKOU")
+
+
+class Person(SQLModel, table=True):
+    __table_args__ = (
+        CheckConstraint(
+            "(id_number IS NULL) <> (no_id_reason IS NULL)", name="id_or_reason"
+        ),
+        CheckConstraint(f"no_id_reason IN {NO_ID_REASONS}", name="no_id_reason"),
+        CheckConstraint("gender IN ('M', 'F')", name="gender"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    id_number: str | None = Field(default=None, max_length=18, unique=True)
+    no_id_reason: str | None = Field(default=None, max_length=16)
+    name: str = Field(max_length=64)
+    birth_date: date
+    gender: str = Field(max_length=1)
+    hukou_region_code: str = Field(foreign_key="region.code", index=True, max_length=12)
+    residence_region_code: str | None = Field(
+        default=None, foreign_key="region.code", max_length=12
+    )
+    phone: str | None = Field(default=None, max_length=20)
+    created_at: datetime = Field(default_factory=utcnow)

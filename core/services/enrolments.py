@@ -1,0 +1,66 @@
+"""Enrolling a person for a coverage year: one enrolment per person and year."""
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from .. import audit
+from ..audit import Actor
+from ..errors import ErrorCode, FieldError, InputError
+from ..models import Enrolment
+from .persons import get_person, region_errors
+from .unit import unit_of_work
+
+# The earliest and latest coverage years a request may name; outside is a typing error.
+COVERAGE_YEARS = range(2000, 2101)
+
+
+@dataclass
+class EnrolmentInput:
+    person_id: int
+    coverage_year: int
+    policy_id: str
+    tier: str = "1"
+    region_code: str | None = None  # defaults to the person's hukou region
+
+
+def enrol(engine: Engine, actor: Actor, data: EnrolmentInput) -> Enrolment:
+    with unit_of_work(engine) as session:
+        person = get_person(session, data.person_id)
+        region_code = data.region_code or person.hukou_region_code
+        errors = region_errors(session, "regionCode", region_code)
+        if data.coverage_year not in COVERAGE_YEARS:
+            errors.append(FieldError("coverageYear", ErrorCode.INVALID, "参保年度无效（coverage year out of range）"))
+        if not (data.policy_id or "").strip():
+            errors.append(FieldError("policyId", ErrorCode.REQUIRED, "请选择参保政策（policy is required）"))
+        if existing := find_enrolment(session, data.person_id, data.coverage_year):
+            errors.append(
+                FieldError(
+                    "coverageYear",
+                    ErrorCode.DUPLICATE,
+                    f"该居民已参加{data.coverage_year}年度医保，不得重复参保（enrolment {existing.id}）",
+                )
+            )
+        if errors:
+            raise InputError(errors)
+        enrolment = Enrolment(
+            person_id=person.id,
+            coverage_year=data.coverage_year,
+            region_code=region_code,
+            policy_id=data.policy_id,
+            tier=data.tier,
+            # Frozen at decision time; the rules engine adds its version and amounts here.
+            snapshot={"policyId": data.policy_id, "tier": data.tier, "regionCode": region_code},
+        )
+        session.add(enrolment)
+        audit.record(session, actor, "enrol", enrolment)
+        return enrolment
+
+
+def find_enrolment(session: Session, person_id: int, coverage_year: int) -> Enrolment | None:
+    return session.exec(
+        select(Enrolment).where(
+            Enrolment.person_id == person_id, Enrolment.coverage_year == coverage_year
+        )
+    ).first()

@@ -1,0 +1,182 @@
+"""Households (户): registering one with its members, changing the head, moving people."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from .. import audit
+from ..audit import Actor
+from ..errors import ErrorCode, FieldError, InputError
+from ..models import Household, HouseholdMember, Person
+from .persons import PersonInput, check_person, get_person, region_errors
+from .unit import unit_of_work
+
+
+@dataclass
+class MemberInput:
+    """Either a new person to register, or the id of a person already registered."""
+
+    person: PersonInput | None = None
+    person_id: int | None = None
+    relation: str | None = None
+    is_head: bool = False
+
+
+@dataclass
+class HouseholdInput:
+    address_region_code: str
+    members: list[MemberInput] = field(default_factory=list)
+    address: str | None = None
+
+
+def register_household(engine: Engine, actor: Actor, data: HouseholdInput) -> Household:
+    with unit_of_work(engine) as session:
+        errors = region_errors(session, "addressRegionCode", data.address_region_code)
+        errors += _head_errors(data.members)
+        people, member_errors = _resolve_members(session, data.members)
+        errors += member_errors
+        if errors:
+            raise InputError(errors)
+
+        household = Household(address_region_code=data.address_region_code, address=data.address)
+        session.add(household)
+        audit.record(session, actor, "register_household", household)
+        for member, person in zip(data.members, people, strict=True):
+            if person.id is None:
+                session.add(person)
+                audit.record(session, actor, "register_person", person)
+            row = HouseholdMember(
+                household_id=household.id,
+                person_id=person.id,
+                relation=member.relation,
+                is_head=member.is_head,
+            )
+            session.add(row)
+            audit.record(session, actor, "add_member", row)
+        return household
+
+
+def _head_errors(members: list[MemberInput]) -> list[FieldError]:
+    if not members:
+        return [FieldError("members", ErrorCode.REQUIRED, "一户至少登记一人（at least one member）")]
+    heads = [i for i, member in enumerate(members) if member.is_head]
+    if not heads:
+        return [FieldError("members", ErrorCode.REQUIRED, "须指定一位户主（exactly one head is required）")]
+    return [
+        FieldError(f"members.{i}.isHead", ErrorCode.CONFLICT, "一户只能有一位户主（a second head）")
+        for i in heads[1:]
+    ]
+
+
+def _resolve_members(
+    session: Session, members: list[MemberInput]
+) -> tuple[list[Person], list[FieldError]]:
+    people: list[Person] = []
+    errors: list[FieldError] = []
+    seen_ids: dict[str, int] = {}
+    for i, member in enumerate(members):
+        prefix = f"members.{i}"
+        if (member.person is None) == (member.person_id is None):
+            errors.append(
+                FieldError(prefix, ErrorCode.INVALID, "请填写新居民信息或已登记居民编号，二者取一（person or personId）")
+            )
+            people.append(Person())
+            continue
+        if member.person_id is not None:
+            person = session.get(Person, member.person_id)
+            if person is None:
+                errors.append(FieldError(f"{prefix}.personId", ErrorCode.NOT_FOUND, "居民不存在（no such person）"))
+            elif household_of(session, person.id) is not None:
+                errors.append(
+                    FieldError(f"{prefix}.personId", ErrorCode.DUPLICATE, "该居民已属于另一户，请用迁移（use movePerson）")
+                )
+            people.append(person or Person())
+            continue
+        person, person_errors = check_person(session, member.person)
+        errors += [error.under(f"{prefix}.person") for error in person_errors]
+        if person.id_number:
+            if person.id_number in seen_ids:
+                errors.append(
+                    FieldError(
+                        f"{prefix}.person.idNumber",
+                        ErrorCode.DUPLICATE,
+                        f"与第 {seen_ids[person.id_number] + 1} 位成员身份证号码重复（repeated in this household）",
+                    )
+                )
+            seen_ids.setdefault(person.id_number, i)
+        people.append(person)
+    return people, errors
+
+
+def household_of(session: Session, person_id: int) -> HouseholdMember | None:
+    return session.exec(select(HouseholdMember).where(HouseholdMember.person_id == person_id)).first()
+
+
+def change_head(engine: Engine, actor: Actor, household_id: int, person_id: int) -> Household:
+    with unit_of_work(engine) as session:
+        household = _get_household(session, household_id)
+        membership = household_of(session, person_id)
+        if membership is None or membership.household_id != household_id:
+            raise InputError.one("personId", ErrorCode.INVALID, "新户主须是本户成员（the new head must be a member）")
+        if membership.is_head:
+            return household
+        old = session.exec(
+            select(HouseholdMember).where(
+                HouseholdMember.household_id == household_id, HouseholdMember.is_head
+            )
+        ).first()
+        if old is not None:
+            before = audit.snapshot_of(old)
+            old.is_head = False
+            session.flush()  # the one-head index must see the old head stand down first
+            audit.record(session, actor, "change_head", old, before)
+        before = audit.snapshot_of(membership)
+        membership.is_head = True
+        audit.record(session, actor, "change_head", membership, before)
+        return household
+
+
+def move_person(
+    engine: Engine, actor: Actor, person_id: int, household_id: int, relation: str | None = None
+) -> Person:
+    """Moves a person into another household, and their residence to its address."""
+    with unit_of_work(engine) as session:
+        person = get_person(session, person_id)
+        target = _get_household(session, household_id)
+        membership = household_of(session, person_id)
+        if membership is not None and membership.household_id == household_id:
+            raise InputError.one("householdId", ErrorCode.INVALID, "该居民已在此户（already in this household）")
+        if membership is not None and membership.is_head:
+            others = session.exec(
+                select(HouseholdMember.id).where(
+                    HouseholdMember.household_id == membership.household_id,
+                    HouseholdMember.id != membership.id,
+                )
+            ).first()
+            if others is not None:
+                raise InputError.one(
+                    "personId", ErrorCode.CONFLICT, "户主迁出前请先变更户主（change the head first）"
+                )
+        if membership is not None:
+            session.delete(membership)
+            audit.record(session, actor, "remove_member", membership, audit.snapshot_of(membership), removed=True)
+            session.flush()
+            if membership.is_head:  # the household is now empty: it no longer exists
+                old = session.get(Household, membership.household_id)
+                session.delete(old)
+                audit.record(session, actor, "dissolve_household", old, audit.snapshot_of(old), removed=True)
+        row = HouseholdMember(household_id=target.id, person_id=person.id, relation=relation)
+        session.add(row)
+        audit.record(session, actor, "add_member", row)
+        before = audit.snapshot_of(person)
+        person.residence_region_code = target.address_region_code
+        audit.record(session, actor, "move_person", person, before)
+        return person
+
+
+def _get_household(session: Session, household_id: int) -> Household:
+    household = session.get(Household, household_id)
+    if household is None:
+        raise InputError.one("householdId", ErrorCode.NOT_FOUND, f"户 {household_id} 不存在（no such household）")
+    return household

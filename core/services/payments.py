@@ -1,0 +1,178 @@
+"""Recording payments and reversing them, idempotently, in the append-only ledger."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, case, func, select
+
+from .. import audit
+from ..audit import Actor
+from ..db import transaction
+from ..errors import ErrorCode, FieldError, InputError
+from ..models import Enrolment, Payment
+from ..money import yuan_to_fen
+from ..receipts import next_receipt
+from ..regions import county_of
+from .unit import unit_of_work
+
+
+@dataclass
+class PaymentInput:
+    enrolment_id: int
+    amount: Decimal
+    paid_on: date
+    channel: str
+    idempotency_key: str
+    collector: str | None = None
+
+
+@dataclass
+class ReversalInput:
+    payment_id: int
+    reason: str
+    idempotency_key: str
+
+
+def record_payment(engine: Engine, actor: Actor, data: PaymentInput) -> Payment:
+    """Records one payment; the same idempotency key returns the first payment unchanged."""
+    amount_fen = _amount_fen(data.amount)
+    _require(key=data.idempotency_key, channel=data.channel)
+
+    def write(session: Session) -> Payment:
+        enrolment = session.get(Enrolment, data.enrolment_id)
+        if enrolment is None:
+            raise InputError.one("enrolmentId", ErrorCode.NOT_FOUND, "参保登记不存在（no such enrolment）")
+        if enrolment.status == "TERMINATED":
+            raise InputError.one("enrolmentId", ErrorCode.CONFLICT, "参保登记已终止（enrolment terminated）")
+        payment = _ledger_entry(
+            session,
+            enrolment,
+            kind="PAYMENT",
+            amount_fen=amount_fen,
+            paid_on=data.paid_on,
+            channel=data.channel,
+            collector=data.collector,
+            idempotency_key=data.idempotency_key,
+        )
+        audit.record(session, actor, "record_payment", payment)
+        _settle_status(session, actor, enrolment)
+        return payment
+
+    def same(existing: Payment) -> bool:
+        return (
+            existing.kind == "PAYMENT"
+            and existing.enrolment_id == data.enrolment_id
+            and existing.amount_fen == amount_fen
+        )
+
+    return _idempotent(engine, data.idempotency_key, same, write)
+
+
+def reverse_payment(engine: Engine, actor: Actor, data: ReversalInput) -> Payment:
+    """Cancels a payment with an equal negative entry; the original row stays as it was."""
+    _require(key=data.idempotency_key, reason=data.reason)
+
+    def write(session: Session) -> Payment:
+        original = session.get(Payment, data.payment_id)
+        if original is None or original.kind != "PAYMENT":
+            raise InputError.one("paymentId", ErrorCode.NOT_FOUND, "原缴费记录不存在（no such payment）")
+        if session.exec(select(Payment.id).where(Payment.reverses_payment_id == original.id)).first():
+            raise InputError.one("paymentId", ErrorCode.CONFLICT, "该笔缴费已冲正（payment already reversed）")
+        enrolment = session.get(Enrolment, original.enrolment_id)
+        reversal = _ledger_entry(
+            session,
+            enrolment,
+            kind="REVERSAL",
+            amount_fen=-original.amount_fen,
+            paid_on=date.today(),
+            channel=original.channel,
+            collector=actor.name,
+            idempotency_key=data.idempotency_key,
+            reverses_payment_id=original.id,
+            reason=data.reason,
+        )
+        audit.record(session, actor, "reverse_payment", reversal)
+        _settle_status(session, actor, enrolment)
+        return reversal
+
+    def same(existing: Payment) -> bool:
+        return existing.kind == "REVERSAL" and existing.reverses_payment_id == data.payment_id
+
+    return _idempotent(engine, data.idempotency_key, same, write)
+
+
+def _idempotent(engine: Engine, key: str, same, write) -> Payment:
+    """Replays return the first entry; a key reused for something else is refused.
+
+    A concurrent duplicate loses on the unique key inside the database and is answered
+    from the winner's row.
+    """
+    for attempt in range(2):
+        with transaction(engine) as session:
+            existing = session.exec(select(Payment).where(Payment.idempotency_key == key)).first()
+        if existing is not None:
+            if not same(existing):
+                raise InputError.one(
+                    "idempotencyKey", ErrorCode.CONFLICT, "该幂等键已用于另一笔缴费（key used for a different payment）"
+                )
+            return existing
+        try:
+            with unit_of_work(engine) as session:
+                return write(session)
+        except InputError as exc:
+            if attempt or [e.field for e in exc.errors] != ["idempotencyKey"]:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _ledger_entry(session: Session, enrolment: Enrolment, **values) -> Payment:
+    receipt_region = county_of(session, enrolment.region_code)
+    seq, number = next_receipt(session, receipt_region, enrolment.coverage_year)
+    payment = Payment(
+        enrolment_id=enrolment.id,
+        receipt_region_code=receipt_region,
+        coverage_year=enrolment.coverage_year,
+        receipt_seq=seq,
+        receipt_number=number,
+        **values,
+    )
+    session.add(payment)
+    return payment
+
+
+def _settle_status(session: Session, actor: Actor, enrolment: Enrolment) -> None:
+    """PAID while some payment for the enrolment stands unreversed, ENROLLED otherwise."""
+    session.flush()
+    standing = session.exec(
+        select(func.sum(case((Payment.kind == "PAYMENT", 1), else_=-1))).where(
+            Payment.enrolment_id == enrolment.id
+        )
+    ).one()
+    status = "PAID" if (standing or 0) > 0 else "ENROLLED"
+    if status != enrolment.status:
+        before = audit.snapshot_of(enrolment)
+        enrolment.status = status
+        audit.record(session, actor, "settle_status", enrolment, before)
+
+
+def _amount_fen(amount: Decimal) -> int:
+    try:
+        fen = yuan_to_fen(amount)
+    except ValueError as exc:
+        raise InputError.one("amount", ErrorCode.INVALID, f"金额无效：{exc}") from exc
+    if fen < 0:
+        raise InputError.one("amount", ErrorCode.INVALID, "金额不能为负数（amount must not be negative）")
+    return fen
+
+
+def _require(**values: str | None) -> None:
+    names = {"key": "idempotencyKey", "channel": "channel", "reason": "reason"}
+    errors = [
+        FieldError(names[name], ErrorCode.REQUIRED, "必填（required）")
+        for name, value in values.items()
+        if not (value or "").strip()
+    ]
+    if errors:
+        raise InputError(errors)

@@ -1,0 +1,115 @@
+"""Registering and moving people: ID checks, cross-checks and duplicate checks."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, select
+
+from ..errors import ErrorCode, FieldError, InputError
+from ..idcard import InvalidIdNumber, parse_id_number
+from ..models import Person, Region
+from ..models.person import NO_ID_REASONS
+
+
+@dataclass
+class PersonInput:
+    name: str
+    hukou_region_code: str
+    id_number: str | None = None
+    no_id_reason: str | None = None
+    birth_date: date | None = None
+    gender: str | None = None
+    residence_region_code: str | None = None
+    phone: str | None = None
+
+
+def check_person(session: Session, data: PersonInput) -> tuple[Person, list[FieldError]]:
+    """Builds the row to insert and every problem with it, without writing anything."""
+    errors: list[FieldError] = []
+    birth_date, gender, id_number = data.birth_date, data.gender, None
+    name = (data.name or "").strip()
+    if not name:
+        errors.append(FieldError("name", ErrorCode.REQUIRED, "请填写姓名（name is required）"))
+
+    if data.id_number:
+        try:
+            facts = parse_id_number(data.id_number)
+        except InvalidIdNumber as exc:
+            errors.append(FieldError("idNumber", ErrorCode.INVALID, f"身份证号码无效：{exc}"))
+        else:
+            id_number = facts.number
+            if data.birth_date and data.birth_date != facts.birth_date:
+                errors.append(
+                    FieldError(
+                        "birthDate",
+                        ErrorCode.MISMATCH,
+                        f"出生日期与身份证号码不符（ID says {facts.birth_date.isoformat()}）",
+                    )
+                )
+            if data.gender and data.gender != facts.gender:
+                errors.append(
+                    FieldError("gender", ErrorCode.MISMATCH, "性别与身份证号码不符（does not match the ID number）")
+                )
+            birth_date, gender = facts.birth_date, facts.gender
+            errors += _duplicate_errors(session, id_number, name)
+        if data.no_id_reason:
+            errors.append(
+                FieldError("noIdReason", ErrorCode.INVALID, "已有身份证号码时不填无证原因（give an ID or a reason, not both）")
+            )
+    elif data.no_id_reason not in NO_ID_REASONS:
+        errors.append(
+            FieldError(
+                "idNumber",
+                ErrorCode.REQUIRED,
+                "请填写身份证号码，或注明无证原因 NEWBORN/FOREIGNER/NO_HUKOU（ID number or a reason）",
+            )
+        )
+    else:
+        if birth_date is None:
+            errors.append(FieldError("birthDate", ErrorCode.REQUIRED, "无身份证号码时须填写出生日期"))
+        if gender not in ("M", "F"):
+            errors.append(FieldError("gender", ErrorCode.REQUIRED, "无身份证号码时须填写性别 M/F"))
+
+    errors += region_errors(session, "hukouRegionCode", data.hukou_region_code)
+    if data.residence_region_code:
+        errors += region_errors(session, "residenceRegionCode", data.residence_region_code)
+    if birth_date and birth_date > date.today():
+        errors.append(FieldError("birthDate", ErrorCode.INVALID, "出生日期不能晚于今天"))
+
+    person = Person(
+        id_number=id_number,
+        no_id_reason=None if id_number else data.no_id_reason,
+        name=name,
+        birth_date=birth_date,
+        gender=gender,
+        hukou_region_code=data.hukou_region_code,
+        residence_region_code=data.residence_region_code,
+        phone=data.phone,
+    )
+    return person, errors
+
+
+def _duplicate_errors(session: Session, id_number: str, name: str) -> list[FieldError]:
+    existing = session.exec(select(Person).where(Person.id_number == id_number)).first()
+    if existing is None:
+        return []
+    if existing.name == name:
+        message = f"该居民已登记（same ID and name, person {existing.id}）"
+    else:
+        message = "该身份证号码已登记在另一姓名下，请核对（ID registered under another name）"
+    return [FieldError("idNumber", ErrorCode.DUPLICATE, message)]
+
+
+def region_errors(session: Session, field: str, code: str | None) -> list[FieldError]:
+    if not code:
+        return [FieldError(field, ErrorCode.REQUIRED, "请选择行政区划（region code is required）")]
+    if session.get(Region, code) is None:
+        return [FieldError(field, ErrorCode.NOT_FOUND, f"行政区划代码 {code} 不存在（unknown region）")]
+    return []
+
+
+def get_person(session: Session, person_id: int, field: str = "personId") -> Person:
+    person = session.get(Person, person_id)
+    if person is None:
+        raise InputError.one(field, ErrorCode.NOT_FOUND, f"居民 {person_id} 不存在（no such person）")
+    return person

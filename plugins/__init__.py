@@ -1,0 +1,1 @@
+"""Regional plugins, one package per province."""

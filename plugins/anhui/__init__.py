@@ -1,0 +1,1 @@
+"""The anhui regional plugin: its policies land with the regional-rules issue."""

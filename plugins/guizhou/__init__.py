@@ -1,0 +1,1 @@
+"""The guizhou regional plugin: its policies land with the regional-rules issue."""

@@ -1,0 +1,1 @@
+"""The henan regional plugin: its policies land with the regional-rules issue."""
