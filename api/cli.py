@@ -60,7 +60,9 @@ def parser() -> argparse.ArgumentParser:
 
     commands.add_parser("plugins", help="list loaded regional plugins").set_defaults(handler=plugins)
 
-    schema = commands.add_parser("schema", help="the GraphQL schema").add_subparsers(dest="schema", required=True)
+    schema = commands.add_parser("schema", help="the GraphQL schema").add_subparsers(
+        dest="schema", required=True
+    )
     export = schema.add_parser("export", help="write the SDL (default: stdout)")
     export.add_argument("output", nargs="?", default="-")
     export.set_defaults(handler=schema_export)
@@ -70,3 +72,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
     args.handler(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -122,6 +122,4 @@ class Query:
     ) -> Connection[Entitlement]:
         ids = _enrolments_in(info, region_code, coverage_year)
         statement = select(models.Entitlement).where(col(models.Entitlement.enrolment_id).in_(ids))
-        return paginate(
-            info.context.session, statement, models.Entitlement.id, first, after, Entitlement.of
-        )
+        return paginate(info.context.session, statement, models.Entitlement.id, first, after, Entitlement.of)

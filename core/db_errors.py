@@ -21,7 +21,9 @@ _BY_CONSTRAINT: dict[str, FieldError] = {
         "isHead", ErrorCode.CONFLICT, "一户只能有一位户主（a household has exactly one head）"
     ),
     "uq_enrolment_person_year": FieldError(
-        "coverageYear", ErrorCode.DUPLICATE, "该居民本年度已参保，不得重复参保（already enrolled for this year）"
+        "coverageYear",
+        ErrorCode.DUPLICATE,
+        "该居民本年度已参保，不得重复参保（already enrolled for this year）",
     ),
     "uq_payment_idempotency_key": FieldError(
         "idempotencyKey", ErrorCode.DUPLICATE, "该幂等键已使用（idempotency key already used）"
@@ -29,7 +31,9 @@ _BY_CONSTRAINT: dict[str, FieldError] = {
     "uq_payment_reverses_payment_id": FieldError(
         "paymentId", ErrorCode.CONFLICT, "该笔缴费已冲正（payment already reversed）"
     ),
-    "ck_payment_sign": FieldError("amount", ErrorCode.INVALID, "金额不能为负数（amount must not be negative）"),
+    "ck_payment_sign": FieldError(
+        "amount", ErrorCode.INVALID, "金额不能为负数（amount must not be negative）"
+    ),
 }
 
 # SQLite names the columns, not the constraint.

@@ -1,10 +1,10 @@
 """Typed, field-level errors: what a clerk sees instead of a stack trace."""
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class ErrorCode(str, Enum):
+class ErrorCode(StrEnum):
     REQUIRED = "REQUIRED"
     INVALID = "INVALID"
     NOT_FOUND = "NOT_FOUND"

@@ -56,7 +56,5 @@ def county_of(session: Session, code: str) -> str:
     """The county-level ancestor (or the region itself when it sits above county level)."""
     path = region_path(session, code) or f"/{code}/"
     chain = [part for part in path.split("/") if part]
-    levels = dict(
-        session.exec(select(Region.code, Region.level).where(col(Region.code).in_(chain))).all()
-    )
+    levels = dict(session.exec(select(Region.code, Region.level).where(col(Region.code).in_(chain))).all())
     return next((c for c in chain if levels.get(c) == "county"), code)

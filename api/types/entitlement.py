@@ -46,9 +46,7 @@ class Entitlement:
         return Person.of(await info.context.loaders.person.load(self.row.person_id))
 
     @strawberry.field
-    async def enrolment(
-        self, info: strawberry.Info
-    ) -> Annotated[Enrolment, strawberry.lazy(".enrolment")]:
+    async def enrolment(self, info: strawberry.Info) -> Annotated[Enrolment, strawberry.lazy(".enrolment")]:
         from .enrolment import Enrolment
 
         return Enrolment.of(await info.context.loaders.enrolment.load(self.row.enrolment_id))

@@ -10,7 +10,6 @@ import strawberry
 from graphql import GraphQLError
 from sqlmodel import Session, col
 
-
 T = TypeVar("T")
 
 DEFAULT_PAGE = 20
@@ -64,9 +63,7 @@ def paginate(
     edges = [Edge(cursor=encode_cursor(row.id), node=wrap(row)) for row in rows[:first]]
     return Connection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=len(rows) > first, end_cursor=edges[-1].cursor if edges else None
-        ),
+        page_info=PageInfo(has_next_page=len(rows) > first, end_cursor=edges[-1].cursor if edges else None),
     )
 
 

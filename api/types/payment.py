@@ -67,9 +67,7 @@ class Payment:
         return Payment.of(await info.context.loaders.payment.load(target)) if target else None
 
     @strawberry.field
-    async def enrolment(
-        self, info: strawberry.Info
-    ) -> Annotated[Enrolment, strawberry.lazy(".enrolment")]:
+    async def enrolment(self, info: strawberry.Info) -> Annotated[Enrolment, strawberry.lazy(".enrolment")]:
         from .enrolment import Enrolment
 
         return Enrolment.of(await info.context.loaders.enrolment.load(self.row.enrolment_id))

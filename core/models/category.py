@@ -9,11 +9,7 @@ from .base import utcnow
 
 class CategoryFact(SQLModel, table=True):
     __tablename__ = "category_fact"
-    __table_args__ = (
-        CheckConstraint(
-            "until IS NULL OR since IS NULL OR until >= since", name="period"
-        ),
-    )
+    __table_args__ = (CheckConstraint("until IS NULL OR since IS NULL OR until >= since", name="period"),)
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)

@@ -14,9 +14,7 @@ KINDS = ("PAYMENT", "REVERSAL")
 
 class Payment(SQLModel, table=True):
     __table_args__ = (
-        UniqueConstraint(
-            "receipt_region_code", "coverage_year", "receipt_seq", name="uq_payment_receipt"
-        ),
+        UniqueConstraint("receipt_region_code", "coverage_year", "receipt_seq", name="uq_payment_receipt"),
         CheckConstraint(f"kind IN {KINDS}", name="kind"),
         CheckConstraint(
             "(kind = 'PAYMENT' AND amount_fen >= 0 AND reverses_payment_id IS NULL)"

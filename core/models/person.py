@@ -12,9 +12,7 @@ NO_ID_REASONS = ("NEWBORN", "FOREIGNER", "NO_HUKOU")
 
 class Person(SQLModel, table=True):
     __table_args__ = (
-        CheckConstraint(
-            "(id_number IS NULL) <> (no_id_reason IS NULL)", name="id_or_reason"
-        ),
+        CheckConstraint("(id_number IS NULL) <> (no_id_reason IS NULL)", name="id_or_reason"),
         CheckConstraint(f"no_id_reason IN {NO_ID_REASONS}", name="no_id_reason"),
         CheckConstraint("gender IN ('M', 'F')", name="gender"),
     )
@@ -26,8 +24,6 @@ class Person(SQLModel, table=True):
     birth_date: date
     gender: str = Field(max_length=1)
     hukou_region_code: str = Field(foreign_key="region.code", index=True, max_length=12)
-    residence_region_code: str | None = Field(
-        default=None, foreign_key="region.code", max_length=12
-    )
+    residence_region_code: str | None = Field(default=None, foreign_key="region.code", max_length=12)
     phone: str | None = Field(default=None, max_length=20)
     created_at: datetime = Field(default_factory=utcnow)

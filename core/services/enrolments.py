@@ -31,7 +31,9 @@ def enrol(engine: Engine, actor: Actor, data: EnrolmentInput) -> Enrolment:
         region_code = data.region_code or person.hukou_region_code
         errors = region_errors(session, "regionCode", region_code)
         if data.coverage_year not in COVERAGE_YEARS:
-            errors.append(FieldError("coverageYear", ErrorCode.INVALID, "参保年度无效（coverage year out of range）"))
+            errors.append(
+                FieldError("coverageYear", ErrorCode.INVALID, "参保年度无效（coverage year out of range）")
+            )
         if not (data.policy_id or "").strip():
             errors.append(FieldError("policyId", ErrorCode.REQUIRED, "请选择参保政策（policy is required）"))
         if existing := find_enrolment(session, data.person_id, data.coverage_year):
@@ -60,7 +62,5 @@ def enrol(engine: Engine, actor: Actor, data: EnrolmentInput) -> Enrolment:
 
 def find_enrolment(session: Session, person_id: int, coverage_year: int) -> Enrolment | None:
     return session.exec(
-        select(Enrolment).where(
-            Enrolment.person_id == person_id, Enrolment.coverage_year == coverage_year
-        )
+        select(Enrolment).where(Enrolment.person_id == person_id, Enrolment.coverage_year == coverage_year)
     ).first()

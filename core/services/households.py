@@ -69,9 +69,7 @@ def _head_errors(members: list[MemberInput]) -> list[FieldError]:
     ]
 
 
-def _resolve_members(
-    session: Session, members: list[MemberInput]
-) -> tuple[list[Person], list[FieldError]]:
+def _resolve_members(session: Session, members: list[MemberInput]) -> tuple[list[Person], list[FieldError]]:
     people: list[Person] = []
     errors: list[FieldError] = []
     seen_ids: dict[str, int] = {}
@@ -79,17 +77,27 @@ def _resolve_members(
         prefix = f"members.{i}"
         if (member.person is None) == (member.person_id is None):
             errors.append(
-                FieldError(prefix, ErrorCode.INVALID, "请填写新居民信息或已登记居民编号，二者取一（person or personId）")
+                FieldError(
+                    prefix,
+                    ErrorCode.INVALID,
+                    "请填写新居民信息或已登记居民编号，二者取一（person or personId）",
+                )
             )
             people.append(Person())
             continue
         if member.person_id is not None:
             person = session.get(Person, member.person_id)
             if person is None:
-                errors.append(FieldError(f"{prefix}.personId", ErrorCode.NOT_FOUND, "居民不存在（no such person）"))
+                errors.append(
+                    FieldError(f"{prefix}.personId", ErrorCode.NOT_FOUND, "居民不存在（no such person）")
+                )
             elif household_of(session, person.id) is not None:
                 errors.append(
-                    FieldError(f"{prefix}.personId", ErrorCode.DUPLICATE, "该居民已属于另一户，请用迁移（use movePerson）")
+                    FieldError(
+                        f"{prefix}.personId",
+                        ErrorCode.DUPLICATE,
+                        "该居民已属于另一户，请用迁移（use movePerson）",
+                    )
                 )
             people.append(person or Person())
             continue
@@ -101,7 +109,8 @@ def _resolve_members(
                     FieldError(
                         f"{prefix}.person.idNumber",
                         ErrorCode.DUPLICATE,
-                        f"与第 {seen_ids[person.id_number] + 1} 位成员身份证号码重复（repeated in this household）",
+                        f"与第 {seen_ids[person.id_number] + 1} 位成员身份证号码重复"
+                        "（repeated in this household）",
                     )
                 )
             seen_ids.setdefault(person.id_number, i)
@@ -118,7 +127,9 @@ def change_head(engine: Engine, actor: Actor, household_id: int, person_id: int)
         household = _get_household(session, household_id)
         membership = household_of(session, person_id)
         if membership is None or membership.household_id != household_id:
-            raise InputError.one("personId", ErrorCode.INVALID, "新户主须是本户成员（the new head must be a member）")
+            raise InputError.one(
+                "personId", ErrorCode.INVALID, "新户主须是本户成员（the new head must be a member）"
+            )
         if membership.is_head:
             return household
         old = session.exec(
@@ -146,7 +157,9 @@ def move_person(
         target = _get_household(session, household_id)
         membership = household_of(session, person_id)
         if membership is not None and membership.household_id == household_id:
-            raise InputError.one("householdId", ErrorCode.INVALID, "该居民已在此户（already in this household）")
+            raise InputError.one(
+                "householdId", ErrorCode.INVALID, "该居民已在此户（already in this household）"
+            )
         if membership is not None and membership.is_head:
             others = session.exec(
                 select(HouseholdMember.id).where(
@@ -160,7 +173,9 @@ def move_person(
                 )
         if membership is not None:
             session.delete(membership)
-            audit.record(session, actor, "remove_member", membership, audit.snapshot_of(membership), removed=True)
+            audit.record(
+                session, actor, "remove_member", membership, audit.snapshot_of(membership), removed=True
+            )
             session.flush()
             if membership.is_head:  # the household is now empty: it no longer exists
                 old = session.get(Household, membership.household_id)
@@ -178,5 +193,7 @@ def move_person(
 def _get_household(session: Session, household_id: int) -> Household:
     household = session.get(Household, household_id)
     if household is None:
-        raise InputError.one("householdId", ErrorCode.NOT_FOUND, f"户 {household_id} 不存在（no such household）")
+        raise InputError.one(
+            "householdId", ErrorCode.NOT_FOUND, f"户 {household_id} 不存在（no such household）"
+        )
     return household

@@ -79,7 +79,9 @@ def reverse_payment(engine: Engine, actor: Actor, data: ReversalInput) -> Paymen
         if original is None or original.kind != "PAYMENT":
             raise InputError.one("paymentId", ErrorCode.NOT_FOUND, "原缴费记录不存在（no such payment）")
         if session.exec(select(Payment.id).where(Payment.reverses_payment_id == original.id)).first():
-            raise InputError.one("paymentId", ErrorCode.CONFLICT, "该笔缴费已冲正（payment already reversed）")
+            raise InputError.one(
+                "paymentId", ErrorCode.CONFLICT, "该笔缴费已冲正（payment already reversed）"
+            )
         enrolment = session.get(Enrolment, original.enrolment_id)
         reversal = _ledger_entry(
             session,
@@ -115,7 +117,9 @@ def _idempotent(engine: Engine, key: str, same, write) -> Payment:
         if existing is not None:
             if not same(existing):
                 raise InputError.one(
-                    "idempotencyKey", ErrorCode.CONFLICT, "该幂等键已用于另一笔缴费（key used for a different payment）"
+                    "idempotencyKey",
+                    ErrorCode.CONFLICT,
+                    "该幂等键已用于另一笔缴费（key used for a different payment）",
                 )
             return existing
         try:

@@ -48,13 +48,19 @@ def check_person(session: Session, data: PersonInput) -> tuple[Person, list[Fiel
                 )
             if data.gender and data.gender != facts.gender:
                 errors.append(
-                    FieldError("gender", ErrorCode.MISMATCH, "性别与身份证号码不符（does not match the ID number）")
+                    FieldError(
+                        "gender", ErrorCode.MISMATCH, "性别与身份证号码不符（does not match the ID number）"
+                    )
                 )
             birth_date, gender = facts.birth_date, facts.gender
             errors += _duplicate_errors(session, id_number, name)
         if data.no_id_reason:
             errors.append(
-                FieldError("noIdReason", ErrorCode.INVALID, "已有身份证号码时不填无证原因（give an ID or a reason, not both）")
+                FieldError(
+                    "noIdReason",
+                    ErrorCode.INVALID,
+                    "已有身份证号码时不填无证原因（give an ID or a reason, not both）",
+                )
             )
     elif data.no_id_reason not in NO_ID_REASONS:
         errors.append(

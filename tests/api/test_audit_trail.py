@@ -1,0 +1,45 @@
+"""Every mutation leaves who did what, with before and after, in its own transaction."""
+
+from sqlmodel import Session, select
+
+from core.models import AuditEvent
+from tests.api.test_household_changes import CHANGE_HEAD
+from tests.api.test_household_flow import REGISTER, enrol, register, three_member_household
+
+
+def events(engine) -> list[AuditEvent]:
+    with Session(engine) as session:
+        return list(session.exec(select(AuditEvent).order_by(AuditEvent.id)))
+
+
+def test_registration_is_audited_with_the_caller(client, engine):
+    response = client.post(
+        "/graphql",
+        json={"query": REGISTER, "variables": {"input": three_member_household()}},
+        headers={"X-Yibao-Actor": "clerk-041"},
+    )
+    assert response.json()["data"]["registerHousehold"]["__typename"] == "Household"
+
+    trail = events(engine)
+    assert {event.actor for event in trail} == {"clerk-041"}
+    assert [event.action for event in trail] == ["register_household"] + ["register_person", "add_member"] * 3
+    person = trail[1]
+    assert person.before is None
+    assert person.after["name"] == "王大山"
+
+
+def test_change_head_records_before_and_after(client, engine):
+    household = register(client)
+    new_head = household["members"][1]["person"]["id"]
+    client.post("/graphql", json={"query": CHANGE_HEAD, "variables": {"h": household["id"], "p": new_head}})
+
+    changes = [event for event in events(engine) if event.action == "change_head"]
+    assert [(e.before["is_head"], e.after["is_head"]) for e in changes] == [(True, False), (False, True)]
+
+
+def test_a_refused_mutation_leaves_no_audit_event(client, engine):
+    household = register(client)
+    enrol(client, household["members"][0]["person"]["id"])
+    count = len(events(engine))
+    client.post("/graphql", json={"query": REGISTER, "variables": {"input": three_member_household()}})
+    assert len(events(engine)) == count

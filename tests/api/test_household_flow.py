@@ -1,0 +1,171 @@
+"""The foundation's acceptance path: register, enrol, pay, replay — through GraphQL."""
+
+from datetime import date
+
+from tests.factories import id_number
+from tests.graphql_client import gql
+
+REGISTER = """
+mutation($input: RegisterHouseholdInput!) {
+  registerHousehold(input: $input) {
+    __typename
+    ... on Household {
+      id head { name }
+      members { isHead relation person { id name idNumber birthDate gender } }
+    }
+    ... on InputErrors { errors { field code message } }
+  }
+}"""
+
+ENROL = """
+mutation($input: EnrolInput!) {
+  enrol(input: $input) {
+    __typename
+    ... on Enrolment { id status coverageYear tier policyId region { code } person { name } snapshot }
+    ... on InputErrors { errors { field code message } }
+  }
+}"""
+
+PAY = """
+mutation($input: RecordPaymentInput!) {
+  recordPayment(input: $input) {
+    __typename
+    ... on Payment { id kind amount receiptNumber paidOn channel enrolment { id status } }
+    ... on InputErrors { errors { field code message } }
+  }
+}"""
+
+REVERSE = """
+mutation($input: ReversePaymentInput!) {
+  reversePayment(input: $input) {
+    __typename
+    ... on Payment { id kind amount receiptNumber reverses { id } enrolment { status } }
+    ... on InputErrors { errors { field code message } }
+  }
+}"""
+
+PAYMENTS = "query($year: Int) { payments(coverageYear: $year) { nodes { id amount kind } } }"
+
+FATHER = id_number(born=date(1975, 3, 9), seq=11, male=True)
+MOTHER = id_number(born=date(1978, 7, 21), seq=12, male=False)
+CHILD = id_number(born=date(2010, 1, 2), seq=13, male=True)
+
+
+def three_member_household(village: str = "341721") -> dict:
+    def member(name, number, relation, head=False):
+        return {
+            "isHead": head,
+            "relation": relation,
+            "person": {"name": name, "idNumber": number, "hukouRegionCode": village},
+        }
+
+    return {
+        "addressRegionCode": village,
+        "address": "东至县某村3组",
+        "members": [
+            member("王大山", FATHER, "户主", head=True),
+            member("李秀英", MOTHER, "配偶"),
+            member("王小明", CHILD, "子女"),
+        ],
+    }
+
+
+def register(client, household=None) -> dict:
+    result = gql(client, REGISTER, input=household or three_member_household())["registerHousehold"]
+    assert result["__typename"] == "Household", result
+    return result
+
+
+def enrol(client, person_id: str, year: int = 2022) -> dict:
+    result = gql(
+        client, ENROL, input={"personId": person_id, "coverageYear": year, "policyId": "anhui/341721/2022"}
+    )["enrol"]
+    assert result["__typename"] == "Enrolment", result
+    return result
+
+
+def payment_input(enrolment_id: str, key: str = "pay-1", amount: str = "320.00") -> dict:
+    return {
+        "enrolmentId": enrolment_id,
+        "amount": amount,
+        "paidOn": "2021-10-08",
+        "channel": "WECHAT",
+        "idempotencyKey": key,
+    }
+
+
+def test_register_household_derives_birth_date_and_gender_from_ids(client):
+    household = register(client)
+
+    assert household["head"] == {"name": "王大山"}
+    people = {m["person"]["name"]: m for m in household["members"]}
+    assert [m["isHead"] for m in household["members"]] == [True, False, False]
+    assert people["李秀英"]["person"]["birthDate"] == "1978-07-21"
+    assert people["李秀英"]["person"]["gender"] == "F"
+    assert people["王小明"]["person"]["gender"] == "M"
+    assert people["王小明"]["person"]["idNumber"] == CHILD
+
+
+def test_enrol_then_pay_then_replay_records_one_payment(client):
+    household = register(client)
+    child = household["members"][2]["person"]
+    enrolment = enrol(client, child["id"])
+    assert enrolment["status"] == "ENROLLED"
+    assert enrolment["region"] == {"code": "341721"}
+    assert enrolment["snapshot"]["policyId"] == "anhui/341721/2022"
+
+    first = gql(client, PAY, input=payment_input(enrolment["id"]))["recordPayment"]
+    again = gql(client, PAY, input=payment_input(enrolment["id"]))["recordPayment"]
+
+    assert first["__typename"] == "Payment"
+    assert first["amount"] == "320.00"
+    assert first["receiptNumber"] == "341721-2022-00000001"
+    assert first["enrolment"]["status"] == "PAID"
+    assert again == first
+    assert gql(client, PAYMENTS, year=2022)["payments"]["nodes"] == [
+        {"id": first["id"], "amount": "320.00", "kind": "PAYMENT"}
+    ]
+
+
+def test_receipt_numbers_count_up_per_county_and_year(client):
+    household = register(client)
+    numbers = []
+    for i, member in enumerate(household["members"]):
+        enrolment = enrol(client, member["person"]["id"])
+        paid = gql(client, PAY, input=payment_input(enrolment["id"], key=f"k{i}"))["recordPayment"]
+        numbers.append(paid["receiptNumber"])
+    other_year = enrol(client, household["members"][0]["person"]["id"], year=2023)
+    paid = gql(client, PAY, input=payment_input(other_year["id"], key="k-2023"))["recordPayment"]
+
+    assert numbers == [f"341721-2022-{n:08d}" for n in (1, 2, 3)]
+    assert paid["receiptNumber"] == "341721-2023-00000001"
+
+
+def test_reversal_is_a_new_negative_entry_and_the_original_stays(client):
+    household = register(client)
+    enrolment = enrol(client, household["members"][0]["person"]["id"])
+    paid = gql(client, PAY, input=payment_input(enrolment["id"]))["recordPayment"]
+
+    reversal = gql(
+        client, REVERSE, input={"paymentId": paid["id"], "reason": "重复缴费", "idempotencyKey": "rev-1"}
+    )["reversePayment"]
+    replay = gql(
+        client, REVERSE, input={"paymentId": paid["id"], "reason": "重复缴费", "idempotencyKey": "rev-1"}
+    )["reversePayment"]
+
+    assert reversal["kind"] == "REVERSAL"
+    assert reversal["amount"] == "-320.00"
+    assert reversal["reverses"] == {"id": paid["id"]}
+    assert reversal["enrolment"]["status"] == "ENROLLED"
+    assert reversal["receiptNumber"] == "341721-2022-00000002"
+    assert replay == reversal
+    ledger = gql(client, PAYMENTS, year=2022)["payments"]["nodes"]
+    assert [(p["amount"], p["kind"]) for p in ledger] == [("320.00", "PAYMENT"), ("-320.00", "REVERSAL")]
+
+
+def test_zero_is_a_real_amount(client):
+    household = register(client)
+    enrolment = enrol(client, household["members"][1]["person"]["id"])
+    paid = gql(client, PAY, input=payment_input(enrolment["id"], amount="0"))["recordPayment"]
+    assert paid["amount"] == "0.00"
+    assert paid["kind"] == "PAYMENT"

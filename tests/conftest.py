@@ -1,0 +1,96 @@
+"""Every database test runs twice: on SQLite and on a real PostgreSQL server.
+
+Each test gets a fresh database cloned from a migrated template, so tests never see
+each other's rows and migrations run once per backend.
+"""
+
+import itertools
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine, make_url
+from starlette.testclient import TestClient
+
+from api.app import create_app
+from core.db import make_engine
+from core.migrate import upgrade
+
+from .postgres_server import PostgresServer
+
+BACKENDS = ("sqlite", "postgresql")
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    if url := os.environ.get("YIBAO_TEST_POSTGRES_URL"):
+        yield url
+        return
+    server = PostgresServer()
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_url) -> str:
+    admin = make_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text("DROP DATABASE IF EXISTS yibao_template"))
+        connection.execute(text("CREATE DATABASE yibao_template"))
+    template = make_engine(str(make_url(postgres_url).set(database="yibao_template")))
+    upgrade(template)
+    template.dispose()
+    admin.dispose()
+    return "yibao_template"
+
+
+def _sqlite_engine(request, tmp_path) -> Iterator[Engine]:
+    path = tmp_path / "yibao.db"
+    shutil.copy(request.getfixturevalue("sqlite_template"), path)
+    engine = make_engine(f"sqlite:///{path}")
+    yield engine
+    engine.dispose()
+
+
+def _postgres_engine(request) -> Iterator[Engine]:
+    url = request.getfixturevalue("postgres_url")
+    template = request.getfixturevalue("postgres_template")
+    name = f"yibao_test_{os.getpid()}_{next(_counter)}"
+    admin = make_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    engine = make_engine(str(make_url(url).set(database=name)))
+    yield engine
+    engine.dispose()
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(request, tmp_path) -> Iterator[Engine]:
+    """A migrated, empty (but for seeded regions) database on each backend."""
+    if request.param == "sqlite":
+        yield from _sqlite_engine(request, tmp_path)
+    else:
+        yield from _postgres_engine(request)
+
+
+@pytest.fixture
+def client(engine) -> Iterator[TestClient]:
+    with TestClient(create_app(engine)) as test_client:
+        yield test_client

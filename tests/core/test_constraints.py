@@ -1,0 +1,132 @@
+"""The invariants hold in the database itself, even for writes that bypass the services."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlmodel import Session
+
+from core.db_errors import field_error
+from core.models import Enrolment, Household, HouseholdMember, Payment, Person
+from tests.factories import id_number
+
+
+def _person(session: Session, seq: int) -> Person:
+    person = Person(
+        id_number=id_number(seq=seq),
+        name=f"居民{seq}",
+        birth_date=date(1980, 5, 17),
+        gender="M",
+        hukou_region_code="341721",
+    )
+    session.add(person)
+    session.flush()
+    return person
+
+
+def _household_with(session: Session, *people: Person, heads: int = 1) -> Household:
+    household = Household(address_region_code="341721")
+    session.add(household)
+    session.flush()
+    for i, person in enumerate(people):
+        session.add(HouseholdMember(household_id=household.id, person_id=person.id, is_head=i < heads))
+    session.flush()
+    return household
+
+
+def _refused(engine, write) -> IntegrityError | DBAPIError:
+    with Session(engine) as session:
+        with pytest.raises((IntegrityError, DBAPIError)) as caught:
+            write(session)
+            session.flush()
+        session.rollback()
+    return caught.value
+
+
+def test_a_second_head_violates_the_one_head_index(engine):
+    def write(session):
+        _household_with(session, _person(session, 1), _person(session, 2), heads=2)
+
+    error = _refused(engine, write)
+    assert field_error(error).field == "isHead"
+
+
+def test_the_same_id_number_cannot_be_stored_twice(engine):
+    def write(session):
+        _person(session, 1)
+        _person(session, 1)
+
+    assert field_error(_refused(engine, write)).field == "idNumber"
+
+
+def test_a_person_without_id_must_have_a_reason(engine):
+    def write(session):
+        session.add(Person(name="无证", birth_date=date(2020, 1, 1), gender="F", hukou_region_code="341721"))
+
+    assert "id_or_reason" in str(_refused(engine, write))
+
+
+def _enrolment(session, person) -> Enrolment:
+    enrolment = Enrolment(
+        person_id=person.id, coverage_year=2022, region_code="341721", policy_id="p", tier="1"
+    )
+    session.add(enrolment)
+    session.flush()
+    return enrolment
+
+
+def test_one_enrolment_per_person_and_year(engine):
+    def write(session):
+        person = _person(session, 1)
+        _enrolment(session, person)
+        _enrolment(session, person)
+
+    assert field_error(_refused(engine, write)).field == "coverageYear"
+
+
+def _payment(enrolment, amount_fen=32000, key="k", seq=1) -> Payment:
+    return Payment(
+        enrolment_id=enrolment.id,
+        amount_fen=amount_fen,
+        paid_on=date(2021, 10, 1),
+        channel="CASH",
+        receipt_region_code="341721",
+        coverage_year=2022,
+        receipt_seq=seq,
+        receipt_number=f"r{seq}",
+        idempotency_key=key,
+    )
+
+
+def test_a_negative_payment_violates_the_sign_check(engine):
+    def write(session):
+        session.add(_payment(_enrolment(session, _person(session, 1)), amount_fen=-1))
+
+    assert field_error(_refused(engine, write)).field == "amount"
+
+
+def test_a_receipt_number_is_never_drawn_twice(engine):
+    def write(session):
+        enrolment = _enrolment(session, _person(session, 1))
+        session.add(_payment(enrolment, key="a", seq=7))
+        session.flush()
+        clash = _payment(enrolment, key="b", seq=7)
+        clash.receipt_number = "other"
+        session.add(clash)
+
+    assert "receipt" in str(_refused(engine, write))
+
+
+@pytest.mark.parametrize("statement", ["UPDATE payment SET amount_fen = 1", "DELETE FROM payment"])
+def test_the_ledger_refuses_edits_and_deletes(engine, statement):
+    with Session(engine) as session, session.begin():
+        session.add(_payment(_enrolment(session, _person(session, 1))))
+
+    with engine.connect() as connection:
+        with pytest.raises(DBAPIError) as caught:
+            connection.execute(text(statement))
+        connection.rollback()
+    assert "append-only" in str(caught.value)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT amount_fen FROM payment")).scalar_one() == 32000
