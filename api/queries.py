@@ -34,6 +34,13 @@ def _enrolments_in(info: strawberry.Info, region_code: str | None, coverage_year
     return _in_region(info, statement, models.Enrolment.region_code, region_code)
 
 
+def _page(info: strawberry.Info, enrolment_column, enrolment_ids, wrap, first: int, after: str | None):
+    """A page of the rows whose `enrolment_column` is among `enrolment_ids`."""
+    model = enrolment_column.class_
+    statement = select(model).where(col(enrolment_column).in_(enrolment_ids))
+    return paginate(info.context.session, statement, model.id, first, after, wrap)
+
+
 def _id(value: strawberry.ID) -> int:
     return int(value) if str(value).isdigit() else -1
 
@@ -94,9 +101,8 @@ class Query:
         first: int = DEFAULT_PAGE,
         after: str | None = None,
     ) -> Connection[Enrolment]:
-        ids = _enrolments_in(info, region_code, coverage_year)
-        statement = select(models.Enrolment).where(col(models.Enrolment.id).in_(ids))
-        return paginate(info.context.session, statement, models.Enrolment.id, first, after, Enrolment.of)
+        scope = _enrolments_in(info, region_code, coverage_year)
+        return _page(info, models.Enrolment.id, scope, Enrolment.of, first, after)
 
     @strawberry.field
     def payments(
@@ -107,9 +113,8 @@ class Query:
         first: int = DEFAULT_PAGE,
         after: str | None = None,
     ) -> Connection[Payment]:
-        ids = _enrolments_in(info, region_code, coverage_year)
-        statement = select(models.Payment).where(col(models.Payment.enrolment_id).in_(ids))
-        return paginate(info.context.session, statement, models.Payment.id, first, after, Payment.of)
+        scope = _enrolments_in(info, region_code, coverage_year)
+        return _page(info, models.Payment.enrolment_id, scope, Payment.of, first, after)
 
     @strawberry.field
     def entitlements(
@@ -120,6 +125,5 @@ class Query:
         first: int = DEFAULT_PAGE,
         after: str | None = None,
     ) -> Connection[Entitlement]:
-        ids = _enrolments_in(info, region_code, coverage_year)
-        statement = select(models.Entitlement).where(col(models.Entitlement.enrolment_id).in_(ids))
-        return paginate(info.context.session, statement, models.Entitlement.id, first, after, Entitlement.of)
+        scope = _enrolments_in(info, region_code, coverage_year)
+        return _page(info, models.Entitlement.enrolment_id, scope, Entitlement.of, first, after)

@@ -5,6 +5,7 @@ from strawberry.scalars import JSON
 
 from core import models
 
+from .base import Entity
 from .entitlement import Entitlement
 from .payment import Payment
 from .person import Person
@@ -12,16 +13,8 @@ from .region import Region
 
 
 @strawberry.type
-class Enrolment:
+class Enrolment(Entity):
     row: strawberry.Private[models.Enrolment]
-
-    @classmethod
-    def of(cls, row: models.Enrolment | None) -> Enrolment | None:
-        return None if row is None else cls(row=row)
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.row.id))
 
     @strawberry.field
     def coverage_year(self) -> int:

@@ -7,6 +7,7 @@ import strawberry
 
 from core import models
 
+from .base import Entity
 from .person import Person
 
 if TYPE_CHECKING:
@@ -14,16 +15,8 @@ if TYPE_CHECKING:
 
 
 @strawberry.type(description="A coverage period: benefits are paid from start to end, inclusive.")
-class Entitlement:
+class Entitlement(Entity):
     row: strawberry.Private[models.Entitlement]
-
-    @classmethod
-    def of(cls, row: models.Entitlement | None) -> Entitlement | None:
-        return None if row is None else cls(row=row)
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.row.id))
 
     @strawberry.field
     def start_date(self) -> date:

@@ -4,6 +4,7 @@ import strawberry
 
 from core import models
 
+from .base import Entity
 from .person import Person
 from .region import Region
 
@@ -26,16 +27,8 @@ class HouseholdMember:
 
 
 @strawberry.type
-class Household:
+class Household(Entity):
     row: strawberry.Private[models.Household]
-
-    @classmethod
-    def of(cls, row: models.Household | None) -> Household | None:
-        return None if row is None else cls(row=row)
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.row.id))
 
     @strawberry.field
     def address(self) -> str | None:

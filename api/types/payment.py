@@ -9,21 +9,15 @@ import strawberry
 from core import models
 from core.money import fen_to_yuan
 
+from .base import Entity
+
 if TYPE_CHECKING:
     from .enrolment import Enrolment
 
 
 @strawberry.type(description="One entry of the append-only ledger; reversals carry negative amounts.")
-class Payment:
+class Payment(Entity):
     row: strawberry.Private[models.Payment]
-
-    @classmethod
-    def of(cls, row: models.Payment | None) -> Payment | None:
-        return None if row is None else cls(row=row)
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.row.id))
 
     @strawberry.field(description="PAYMENT or REVERSAL.")
     def kind(self) -> str:

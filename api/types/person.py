@@ -7,6 +7,7 @@ import strawberry
 
 from core import models
 
+from .base import Entity
 from .region import Region
 
 if TYPE_CHECKING:
@@ -24,16 +25,8 @@ class CategoryFact:
 
 
 @strawberry.type
-class Person:
+class Person(Entity):
     row: strawberry.Private[models.Person]
-
-    @classmethod
-    def of(cls, row: models.Person | None) -> Person | None:
-        return None if row is None else cls(row=row)
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.row.id))
 
     @strawberry.field(description="18-digit resident ID number; null when registered without one.")
     def id_number(self) -> str | None:
