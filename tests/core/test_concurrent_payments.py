@@ -1,0 +1,55 @@
+"""Simultaneous submissions of one payment record it once, on both backends."""
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from decimal import Decimal
+
+from sqlmodel import Session, func, select
+
+from core.audit import SYSTEM
+from core.models import HouseholdMember, Payment
+from core.services.enrolments import EnrolmentInput, enrol
+from core.services.households import HouseholdInput, MemberInput, register_household
+from core.services.payments import PaymentInput, record_payment
+from core.services.persons import PersonInput
+from tests.factories import id_number
+
+
+def _enrolment_ids(engine, count: int) -> list[int]:
+    members = [
+        MemberInput(
+            person=PersonInput(name=f"居民{i}", hukou_region_code="341721", id_number=id_number(seq=i)),
+            is_head=i == 0,
+        )
+        for i in range(count)
+    ]
+    household = register_household(engine, SYSTEM, HouseholdInput("341721", members))
+    with Session(engine) as session:
+        people = session.exec(
+            select(HouseholdMember.person_id).where(HouseholdMember.household_id == household.id)
+        ).all()
+    return [enrol(engine, SYSTEM, EnrolmentInput(p, 2022, "anhui/341721/2022")).id for p in people]
+
+
+def test_twenty_simultaneous_retries_record_one_payment(engine):
+    [enrolment_id] = _enrolment_ids(engine, 1)
+    payment = PaymentInput(enrolment_id, Decimal("320"), date(2021, 10, 1), "WECHAT", "same-key")
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda _: record_payment(engine, SYSTEM, payment), range(20)))
+
+    assert len({result.id for result in results}) == 1
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(Payment)).one() == 1
+
+
+def test_simultaneous_payments_draw_distinct_gapless_receipts(engine):
+    enrolments = _enrolment_ids(engine, 6)
+
+    def pay(enrolment_id: int):
+        data = PaymentInput(enrolment_id, Decimal("320"), date(2021, 10, 1), "CASH", f"k{enrolment_id}")
+        return record_payment(engine, SYSTEM, data).receipt_seq
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        sequence = sorted(pool.map(pay, enrolments))
+    assert sequence == [1, 2, 3, 4, 5, 6]
