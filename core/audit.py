@@ -46,7 +46,10 @@ def record(
     *,
     removed: bool = False,
 ) -> None:
+    """Writes one event; for a removed entity its last state is the `before`."""
     session.flush()  # the entity's id and defaults exist before they are copied
+    if removed:
+        before = snapshot_of(entity)
     session.add(
         AuditEvent(
             actor=actor.name,

@@ -173,14 +173,12 @@ def move_person(
                 )
         if membership is not None:
             session.delete(membership)
-            audit.record(
-                session, actor, "remove_member", membership, audit.snapshot_of(membership), removed=True
-            )
+            audit.record(session, actor, "remove_member", membership, removed=True)
             session.flush()
             if membership.is_head:  # the household is now empty: it no longer exists
                 old = session.get(Household, membership.household_id)
                 session.delete(old)
-                audit.record(session, actor, "dissolve_household", old, audit.snapshot_of(old), removed=True)
+                audit.record(session, actor, "dissolve_household", old, removed=True)
         row = HouseholdMember(household_id=target.id, person_id=person.id, relation=relation)
         session.add(row)
         audit.record(session, actor, "add_member", row)

@@ -3,7 +3,7 @@
 from sqlmodel import Session, select
 
 from core.models import AuditEvent
-from tests.api.test_household_changes import CHANGE_HEAD
+from tests.api.test_household_changes import CHANGE_HEAD, MOVE, second_household
 from tests.api.test_household_flow import REGISTER, enrol, register, three_member_household
 
 
@@ -43,3 +43,15 @@ def test_a_refused_mutation_leaves_no_audit_event(client, engine):
     count = len(events(engine))
     client.post("/graphql", json={"query": REGISTER, "variables": {"input": three_member_household()}})
     assert len(events(engine)) == count
+
+
+def test_a_removal_keeps_the_last_state_as_before(client, engine):
+    household = register(client)
+    other = second_household(client)
+    child = household["members"][2]["person"]["id"]
+    client.post("/graphql", json={"query": MOVE, "variables": {"p": child, "h": other["id"]}})
+
+    [removal] = [event for event in events(engine) if event.action == "remove_member"]
+    assert removal.before["person_id"] == int(child)
+    assert removal.before["household_id"] == int(household["id"])
+    assert removal.after is None
