@@ -1,1 +1,15 @@
-"""The chongqing regional plugin: its policies land with the regional-rules issue."""
+"""The chongqing plugin."""
+
+from pathlib import Path
+
+from core.hookspecs import hookimpl
+
+
+@hookimpl
+def yibao_policies():
+    return []
+
+
+@hookimpl
+def yibao_scenario_paths():
+    return [Path(__file__).parent / "scenarios"]

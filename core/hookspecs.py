@@ -1,0 +1,38 @@
+"""The contract regional plugins implement. Documented in docs/plugins.md (a test checks).
+
+Hooks are synchronous and pure: they return data, never touch a database session.
+A plugin is a module registered under the `yibao` entry-point group, e.g.
+
+    [project.entry-points.yibao]
+    anhui = "plugins.anhui"
+
+Contract version: 1.
+"""
+
+from pathlib import Path
+
+import pluggy
+
+from .rules.policy import Policy
+from .rules.vocabulary import Category
+
+PROJECT = "yibao"
+CONTRACT_VERSION = 1
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def yibao_policies() -> list[Policy]:
+    """The policies this plugin provides, each for one region and coverage year."""
+
+
+@hookspec
+def yibao_categories() -> list[Category]:
+    """Codes this plugin adds to the canonical vocabulary (e.g. age-based grounds)."""
+
+
+@hookspec
+def yibao_scenario_paths() -> list[Path]:
+    """YAML scenario files or folders that `pytest` runs against this plugin's policies."""

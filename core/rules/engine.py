@@ -1,0 +1,147 @@
+"""The quote: what one person owes and gets under one policy for a payment on one day.
+
+Each step appends an explanation citing the clause it applied; a payment the rules do not
+allow is a rejected quote with its reason, not an error.
+"""
+
+from decimal import Decimal
+
+from .facts import QuoteRequest
+from .policy import FromParameter, Method, Policy, Route
+from .result import ZERO, Quote
+from .routes import admits, coverage, waiver_for
+from .subsidies import CENT, Candidate, ParameterUnset, held_grounds, highest, parameter_value, resolve, split
+
+
+def quote(policy: Policy, request: QuoteRequest) -> Quote:
+    tier = policy.tier(request.tier)
+    facts, paid_on, values = request.person, request.paid_on, request.parameters
+    result = Quote(policy.id, tier.code, subsidy_method=policy.default_method)
+
+    student = facts.college_student and tier.student_personal is not None
+    share = (tier.student_personal if student else tier.personal).quantize(CENT)
+    result.personal_contribution = share
+    label = "大学生" if student else "个人缴费"
+    result.explain("档次 tier", f"{tier.name} {label}标准", share, tier.student_cite if student else tier.cite)
+
+    try:
+        fiscal = _fiscal(policy, values)
+    except ParameterUnset as unset:
+        return result.reject(str(unset), policy.fiscal_cite)
+    result.fiscal_subsidy = fiscal
+    result.explain("财政补助 fiscal subsidy", "人均财政补助", fiscal, policy.fiscal_cite)
+
+    route = next((r for r in policy.routes if admits(r, facts, paid_on)), None)
+    if route is None:
+        return result.reject(_outside(policy, paid_on), policy.routes[0].cite)
+    result.route = route.key
+    result.explain("缴费途径 route", f"{paid_on} 按「{route.name}」缴费{_window(route)}", cite=route.cite)
+
+    if route.free:
+        result.personal_contribution = ZERO
+        result.explain("免缴 no payment", "随法定监护人参保，本人无需缴费", ZERO, route.cite)
+    elif route.late and policy.forfeit and paid_on > policy.forfeit.after:
+        result.personal_contribution = share + fiscal
+        result.fiscal_subsidy = ZERO
+        result.explain(
+            "财政补助取消 fiscal subsidy forfeited",
+            f"{policy.forfeit.after} 后缴费不享受财政补助，由个人承担（{share} + {fiscal}）",
+            share + fiscal,
+            policy.forfeit.cite,
+        )
+
+    waiver = waiver_for(route, facts, paid_on) if route.waiting else None
+    period = coverage(policy, route, facts, paid_on, waived=waiver is not None)
+    if waiver:
+        result.explain("免等待期 no waiting period", "属不设等待期的人员", cite=waiver.cite)
+    if period.waiting_until:
+        result.explain("等待期 waiting period", f"{route.waiting}，至 {period.waiting_until}", cite=route.cite)
+    if period.start > period.end:
+        return result.reject(f"等待期满（{period.start}）已超过保障期末 {period.end}，本年度无法享受待遇", route.cite)
+    result.coverage_start, result.coverage_end, result.waiting_until = period.start, period.end, period.waiting_until
+    result.explain("待遇期 coverage", f"{period.start} 至 {period.end}", cite=route.cite)
+
+    if not route.free and not _apply_subsidy(result, policy, request, share):
+        return result
+    result.explain("个人应缴 amount due", _due_detail(result), result.amount_due, _method_cite(result, policy))
+    return result
+
+
+def _fiscal(policy: Policy, values: dict) -> Decimal:
+    if isinstance(policy.fiscal_subsidy, FromParameter):
+        return parameter_value(policy, policy.fiscal_subsidy.name, values)
+    return policy.fiscal_subsidy.value.quantize(CENT)
+
+
+def _apply_subsidy(result: Quote, policy: Policy, request: QuoteRequest, share: Decimal) -> bool:
+    """Sets subsidy, method, amounts and funding; False when the quote had to be rejected."""
+    held, refused = held_grounds(policy, request.person, result.tier, request.paid_on)
+    for refusal in refused:
+        result.explain("资助不适用 subsidy not applicable", refusal.reason, cite=refusal.grant.recognised_by_cite
+                       or refusal.grant.cite)
+    candidates, unset = [], []
+    for grant in held:
+        try:
+            amount = resolve(policy, grant.amount_for(result.tier), share, request.parameters)
+        except ParameterUnset as missing:
+            unset.append(missing)
+            continue
+        candidates.append(Candidate(grant, amount))
+        result.explain("资助 subsidy ground", grant.code, amount, grant.cite)
+    best = highest(candidates)
+    if unset and (best is None or best.amount < share):
+        result.reject(str(unset[0]), policy.parameter(unset[0].name).cite if policy.parameter(unset[0].name)
+                      else None)
+        return False
+    if best is not None:
+        if len(candidates) > 1:
+            result.explain("就高 highest applies", f"多项资助条件，按最高一项 {best.grant.code} 执行", best.amount,
+                           policy.combination_cite or best.grant.cite)
+        subsidy = min(best.amount, share)
+        if subsidy < best.amount:
+            result.explain("封顶 capped", f"资助不超过个人缴费标准 {share}", subsidy,
+                           policy.combination_cite or best.grant.cite)
+        result.subsidy, result.subsidy_category = subsidy, best.grant.code
+        result.subsidy_method = best.grant.method
+        result.refunded_by = best.grant.refunded_by if best.grant.method is Method.COLLECT_THEN_REFUND else None
+        funding = best.grant.funding_for(request.person.area_code)
+        if funding and subsidy:
+            result.funding_shares = split(funding, subsidy)
+            detail = "，".join(f"{source} {amount}" for source, amount in result.funding_shares)
+            result.explain("资金来源 funding", detail, subsidy, funding.cite)
+    if result.subsidy_method is Method.COLLECT_THEN_REFUND:
+        result.amount_due, result.refund_due = result.personal_contribution, result.subsidy
+    else:
+        result.amount_due, result.refund_due = result.personal_contribution - result.subsidy, ZERO
+    if result.refund_due:
+        by = f"，由 {result.refunded_by} 返还" if result.refunded_by else ""
+        result.explain("先征后返 refund", f"征缴后返还 {result.refund_due}{by}", result.refund_due,
+                       best.grant.refunded_by_cite or best.grant.cite)
+    return True
+
+
+def _due_detail(result: Quote) -> str:
+    if result.subsidy_method is Method.COLLECT_THEN_REFUND or not result.subsidy:
+        return f"按 {result.personal_contribution} 征缴"
+    return f"{result.personal_contribution} − 资助 {result.subsidy}"
+
+
+def _method_cite(result: Quote, policy: Policy):
+    grant = next((g for g in policy.grants if g.code == result.subsidy_category), None)
+    return grant.cite if grant else policy.method_cite or policy.tiers[0].cite
+
+
+def _window(route: Route) -> str:
+    if route.opens and route.closes:
+        return f"（{route.opens} 至 {route.closes}）"
+    if route.closes:
+        return f"（至 {route.closes}）"
+    return f"（{route.opens} 起）" if route.opens else ""
+
+
+def _outside(policy: Policy, paid_on) -> str:
+    primary = policy.routes[0]
+    return (
+        f"{paid_on} 不在 {policy.id} 允许的缴费期内：{primary.name}{_window(primary)}，"
+        f"且不符合任何延期或特殊参保情形（payment date outside every window）"
+    )

@@ -1,0 +1,231 @@
+"""A policy: one notice's rules for one region and coverage year, every value cited.
+
+Plugins build these from their notice; the engine (`engine.py`) reads them. Nothing
+here knows a regional figure.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from .cite import Cite
+from .dates import Period
+
+
+class Method(StrEnum):
+    UPFRONT = "UPFRONT"  # the subsidy is taken off the bill
+    COLLECT_THEN_REFUND = "COLLECT_THEN_REFUND"  # 先征后返: full share collected, subsidy paid back
+
+
+@dataclass(frozen=True)
+class Document:
+    number: str  # 文号 exactly as printed
+    title: str
+
+
+@dataclass(frozen=True)
+class Tier:
+    code: str
+    name: str
+    personal: Decimal
+    cite: Cite
+    # A separate college-student rate where the notice prints one (e.g. Chongqing 280/655).
+    student_personal: Decimal | None = None
+    student_cite: Cite | None = None
+    outpatient_limit: Decimal | None = None  # 门诊统筹 annual payment limit, where stated
+    outpatient_cite: Cite | None = None
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A figure the notice leaves to another rule: documented, never silently invented.
+
+    `default` is used only when a deployment supplies no value, and `basis` says where
+    it comes from; with no default the quote is refused until the value is configured.
+    """
+
+    name: str
+    description: str
+    cite: Cite  # the clause that leaves the figure open
+    default: Decimal | None = None
+    basis: str = ""
+
+
+# How much a subsidy or fiscal figure is.
+@dataclass(frozen=True)
+class Fixed:
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class FullShare:
+    """The whole personal share of the tier (全额资助)."""
+
+
+@dataclass(frozen=True)
+class PercentOf:
+    """A percentage of one tier's personal share, e.g. 一档标准的90%."""
+
+    percent: Decimal
+    tier: str
+
+
+@dataclass(frozen=True)
+class FromParameter:
+    name: str
+
+
+Amount = Fixed | FullShare | PercentOf | FromParameter
+
+
+@dataclass(frozen=True)
+class FundingPart:
+    """A funding source's part: a fixed amount first, then a ratio of what remains."""
+
+    source: str  # a code from categories.md "Funding sources"
+    fixed: Decimal | None = None
+    ratio: int | None = None
+
+
+@dataclass(frozen=True)
+class Funding:
+    parts: tuple[FundingPart, ...]
+    cite: Cite
+    # Applies when the person's areaCode starts with this prefix; None is the policy-wide split.
+    area: str | None = None
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One ground for a hardship subsidy: a category (or an age) and what it gives."""
+
+    code: str
+    amount: Amount | Mapping[str, Amount]  # one amount, or one per tier code
+    cite: Cite
+    method: Method = Method.UPFRONT
+    # A category counts if recognised on or before this date; None: on or before paidOn.
+    recognised_by: date | None = None
+    recognised_by_cite: Cite | None = None
+    max_grade: int | None = None  # e.g. SEVERE_DISABILITY grades 1–2 only
+    born_on_or_before: date | None = None  # an age-based ground instead of a category
+    funding: tuple[Funding, ...] = ()
+    refunded_by: str | None = None  # department that pays a COLLECT_THEN_REFUND refund
+    refunded_by_cite: Cite | None = None
+
+    def amount_for(self, tier: str) -> Amount | None:
+        if isinstance(self.amount, Mapping):
+            return self.amount.get(tier)
+        return self.amount
+
+    def funding_for(self, area_code: str | None) -> Funding | None:
+        for funding in self.funding:
+            if funding.area and area_code and area_code.startswith(funding.area):
+                return funding
+        return next((f for f in self.funding if f.area is None), None)
+
+
+class Start(StrEnum):
+    YEAR_START = "YEAR_START"  # the policy's coverage start
+    BIRTH = "BIRTH"
+    PAYMENT_DAY = "PAYMENT_DAY"
+    DAY_AFTER_PAYMENT = "DAY_AFTER_PAYMENT"
+    PAYMENT_MONTH = "PAYMENT_MONTH"  # 缴费当月: first day of the payment's month
+    FIXED = "FIXED"  # `Route.start_date`
+
+
+@dataclass(frozen=True)
+class Newborn:
+    born_from: date | None = None
+    born_to: date | None = None
+    within: Period | None = None  # paid no later than this period after birth
+    beyond: Period | None = None  # paid after this period after birth
+    guardian_enrolled: bool | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    kinds: frozenset[str]
+    within: Period | None = None  # paid no later than this period after the event
+    beyond: Period | None = None  # paid after this period after the event
+    min_prior_months: int | None = None  # EMPLOYEE_INSURANCE_LAPSE: months insured before
+    on_from: date | None = None
+    on_to: date | None = None
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """Who is spared a route's waiting period: holders of these categories, or an event."""
+
+    cite: Cite
+    categories: frozenset[str] = frozenset()
+    event: Event | None = None
+
+
+@dataclass(frozen=True)
+class Route:
+    """One way to pay for the coverage year: who may, when, and when benefits start.
+
+    Routes are tried in order and the first that admits the payment decides it.
+    """
+
+    key: str  # stable name used by policy diffs, e.g. "centralized"
+    name: str  # the notice's wording, e.g. 集中缴费期
+    cite: Cite
+    opens: date | None = None  # inclusive calendar dates
+    closes: date | None = None
+    college_student: bool | None = None  # None: anyone
+    migrant_worker: bool | None = None
+    newborn: Newborn | None = None
+    event: Event | None = None
+    start: Start = Start.YEAR_START
+    start_date: date | None = None
+    end_date: date | None = None  # when coverage ends elsewhere than the policy's year end
+    waiting: Period | None = None  # benefits start the day after paidOn + waiting
+    waivers: tuple[Waiver, ...] = ()
+    late: bool = False  # a late payment: the policy's fiscal-subsidy forfeiture applies
+    free: bool = False  # enrolled without a payment of one's own (e.g. following a guardian)
+
+
+@dataclass(frozen=True)
+class Forfeit:
+    """Late payments after `after` lose the fiscal subsidy; the person pays it instead."""
+
+    after: date
+    cite: Cite
+
+
+@dataclass(frozen=True)
+class Policy:
+    province: str  # plugin name
+    region_code: str
+    region_name: str
+    coverage_year: int
+    documents: tuple[Document, ...]
+    tiers: tuple[Tier, ...]
+    coverage_start: date
+    coverage_end: date
+    coverage_cite: Cite
+    fiscal_subsidy: Fixed | FromParameter
+    fiscal_cite: Cite
+    routes: tuple[Route, ...]
+    grants: tuple[Grant, ...] = ()
+    default_method: Method = Method.UPFRONT  # the method of a quote without a subsidy
+    method_cite: Cite | None = None
+    combination_cite: Cite | None = None  # the clause on several grounds (highest wins)
+    forfeit: Forfeit | None = None
+    parameters: tuple[Parameter, ...] = ()
+    areas: tuple[str, ...] = ()  # further region codes the policy governs (e.g. 贵安新区)
+
+    @property
+    def id(self) -> str:
+        return f"{self.province}/{self.region_code}/{self.coverage_year}"
+
+    def tier(self, code: str | None) -> Tier | None:
+        if code is None:
+            return self.tiers[0]
+        return next((t for t in self.tiers if t.code == code), None)
+
+    def parameter(self, name: str) -> Parameter | None:
+        return next((p for p in self.parameters if p.name == name), None)

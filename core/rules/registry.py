@@ -1,0 +1,105 @@
+"""Every loaded policy, found by id or region; the one place a quote request is validated."""
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+
+from ..errors import ErrorCode, FieldError, InputError
+from .engine import quote as compute
+from .facts import QuoteRequest
+from .policy import Policy
+from .result import Quote
+from .vocabulary import CATEGORIES, EVENTS, Category
+
+
+def _prefix(code: str) -> str:
+    """A six-digit GB/T 2260 code's meaningful prefix: 340000 → 34, 341700 → 3417."""
+    if len(code) == 6:
+        for zeros in (4, 2):
+            if code.endswith("0" * zeros):
+                return code[: 6 - zeros]
+    return code
+
+
+def governs(policy: Policy, region_code: str) -> bool:
+    """True when the region lies inside the policy's area, or contains it."""
+    own = (policy.region_code, *policy.areas)
+    return any(region_code.startswith(_prefix(c)) or c.startswith(_prefix(region_code)) for c in own)
+
+
+class Registry:
+    def __init__(
+        self,
+        policies: Iterable[Policy],
+        categories: Iterable[Category] = (),
+        parameters: Mapping[str, Mapping[str, str]] | None = None,
+    ):
+        self._policies = {p.id: p for p in policies}
+        self.categories = {**CATEGORIES, **{c.code: c.wording for c in categories}}
+        self.parameters = {k: dict(v) for k, v in (parameters or {}).items()}
+
+    def policies(self, region_code: str | None = None) -> list[Policy]:
+        found = sorted(self._policies.values(), key=lambda p: p.id)
+        return [p for p in found if region_code is None or governs(p, region_code)]
+
+    def get(self, policy_id: str, field: str = "policyId") -> Policy:
+        policy = self._policies.get(policy_id)
+        if policy is None:
+            known = "、".join(self._policies) or "无"
+            raise InputError.one(field, ErrorCode.NOT_FOUND, f"没有政策 {policy_id}（已安装：{known}）")
+        return policy
+
+    def for_region(self, region_code: str, coverage_year: int) -> Policy:
+        """The policy for a region and year; no policy is an error, never last year's rules."""
+        matches = [p for p in self.policies(region_code) if p.coverage_year == coverage_year]
+        if not matches:
+            raise InputError.one(
+                "coverageYear",
+                ErrorCode.NOT_FOUND,
+                f"没有适用于地区 {region_code} {coverage_year} 年度的政策（no policy covers this region and year）",
+            )
+        return max(matches, key=lambda p: len(_prefix(p.region_code)))  # the most specific
+
+    def quote(self, request: QuoteRequest) -> Quote:
+        policy = self.get(request.policy_id)
+        errors = []
+        if policy.tier(request.tier) is None:
+            tiers = "、".join(t.code for t in policy.tiers)
+            errors.append(FieldError("tier", ErrorCode.INVALID, f"档次 {request.tier} 不存在（可选：{tiers}）"))
+        for index, fact in enumerate(request.person.categories):
+            if fact.code not in self.categories:
+                errors.append(
+                    FieldError(f"person.categories.{index}.code", ErrorCode.INVALID, f"未知的困难类别 {fact.code}")
+                )
+        for index, event in enumerate(request.person.events):
+            if event.kind not in EVENTS:
+                errors.append(FieldError(f"person.events.{index}.kind", ErrorCode.INVALID, f"未知的事件 {event.kind}"))
+        if request.paid_on < request.person.birth_date:
+            errors.append(FieldError("paidOn", ErrorCode.INVALID, "缴费日期早于出生日期"))
+        if errors:
+            raise InputError(errors)
+        values = {**self.parameters.get(policy.id, {}), **request.parameters}
+        return compute(policy, QuoteRequest(request.policy_id, request.paid_on, request.person, request.tier, values))
+
+    def with_parameters(self, policy_id: str, values: Mapping[str, str]) -> "Registry":
+        copy = Registry(self._policies.values(), parameters=self.parameters)
+        copy.categories = self.categories
+        copy.parameters[policy_id] = {**copy.parameters.get(policy_id, {}), **values}
+        return copy
+
+
+def parse_parameters(raw: Mapping[str, Mapping[str, object]], policies: Mapping[str, Policy]) -> dict:
+    """Validates a deployment's parameter values: known policy, known parameter, a decimal."""
+    parsed = {}
+    for policy_id, values in raw.items():
+        policy = policies.get(policy_id)
+        if policy is None:
+            raise ValueError(f"参数文件中的政策 {policy_id} 不存在")
+        for name, value in values.items():
+            if policy.parameter(name) is None:
+                raise ValueError(f"政策 {policy_id} 没有参数 {name}")
+            try:
+                Decimal(str(value))
+            except InvalidOperation:
+                raise ValueError(f"{policy_id} 参数 {name} 的值 {value!r} 不是金额") from None
+        parsed[policy_id] = {name: str(value) for name, value in values.items()}
+    return parsed

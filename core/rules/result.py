@@ -1,0 +1,55 @@
+"""A quote: the figures, the coverage period and every step that produced them."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from .cite import Cite
+from .policy import Method
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Step:
+    rule: str
+    detail: str
+    amount: Decimal | None = None
+    cite: Cite | None = None
+
+    @property
+    def citation(self) -> str | None:
+        return str(self.cite) if self.cite else None
+
+
+@dataclass
+class Quote:
+    policy_id: str
+    tier: str
+    accepted: bool = True
+    rejection_reason: str | None = None
+    personal_contribution: Decimal = ZERO
+    fiscal_subsidy: Decimal = ZERO
+    subsidy: Decimal = ZERO
+    subsidy_category: str | None = None
+    subsidy_method: Method = Method.UPFRONT
+    amount_due: Decimal = ZERO
+    refund_due: Decimal = ZERO
+    refunded_by: str | None = None
+    funding_shares: list[tuple[str, Decimal]] = field(default_factory=list)
+    route: str | None = None
+    coverage_start: date | None = None
+    coverage_end: date | None = None
+    waiting_until: date | None = None
+    explanation: list[Step] = field(default_factory=list)
+
+    def explain(self, rule: str, detail: str, amount: Decimal | None = None, cite: Cite | None = None):
+        self.explanation.append(Step(rule, detail, amount, cite))
+
+    def reject(self, reason: str, cite: Cite | None = None) -> "Quote":
+        self.accepted = False
+        self.rejection_reason = reason
+        self.coverage_start = self.coverage_end = self.waiting_until = None
+        self.amount_due = self.refund_due = ZERO
+        self.explain("拒绝 rejected", reason, cite=cite)
+        return self

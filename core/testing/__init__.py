@@ -1,0 +1,1 @@
+"""Test support that core ships to regional teams (the YAML scenario runner)."""
