@@ -1,4 +1,4 @@
-"""`yibao`: serve the API, migrate the database, list plugins, export the schema."""
+"""`yibao`: serve the API, migrate the database, list plugins and policies, export the schema."""
 
 import argparse
 import sys
@@ -30,7 +30,32 @@ def plugins(_: argparse.Namespace) -> None:
     from core.plugins import plugin_manager
 
     names = [name for name, _ in plugin_manager().list_name_plugin()]
-    print("\n".join(names) if names else "no plugins loaded")
+    print("\n".join(sorted(names)) if names else "no plugins loaded")
+
+
+def policy_list(_: argparse.Namespace) -> None:
+    from core.plugins import load_registry
+
+    for policy in load_registry().policies():
+        documents = "、".join(d.number for d in policy.documents)
+        print(f"{policy.id}\t{policy.region_name}\t{policy.coverage_year}\t{documents}")
+
+
+def policy_diff(args: argparse.Namespace) -> None:
+    from core.errors import InputError
+    from core.plugins import load_registry
+    from core.rules.diff import diff
+
+    registry = load_registry()
+    try:
+        before, after = registry.get(args.before, "A"), registry.get(args.after, "B")
+    except InputError as error:
+        sys.exit(f"yibao: {error}")
+    print(f"{before.id} → {after.id}")
+    for change in diff(before, after):
+        old = f"{change.before.value} [{change.before.cite}]" if change.before else "—"
+        new = f"{change.after.value} [{change.after.cite}]" if change.after else "—"
+        print(f"{change.change:<8} {change.key}  {change.subject}\n         {old}\n       → {new}")
 
 
 def schema_export(args: argparse.Namespace) -> None:
@@ -60,6 +85,15 @@ def parser() -> argparse.ArgumentParser:
 
     commands.add_parser("plugins", help="list loaded regional plugins").set_defaults(handler=plugins)
 
+    policy = commands.add_parser("policy", help="the policies of the loaded plugins").add_subparsers(
+        dest="policy", required=True
+    )
+    policy.add_parser("list", help="every policy with its documents").set_defaults(handler=policy_list)
+    compare = policy.add_parser("diff", help="what changed from policy A to policy B, with clauses")
+    compare.add_argument("before", metavar="A")
+    compare.add_argument("after", metavar="B")
+    compare.set_defaults(handler=policy_diff)
+
     schema = commands.add_parser("schema", help="the GraphQL schema").add_subparsers(
         dest="schema", required=True
     )
@@ -70,8 +104,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from core.plugins import PluginError
+
     args = parser().parse_args(argv)
-    args.handler(args)
+    try:
+        args.handler(args)
+    except PluginError as error:  # a broken plugin stops start-up with its name and problem
+        sys.exit(f"yibao: {error}")
 
 
 if __name__ == "__main__":

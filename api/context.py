@@ -1,4 +1,4 @@
-"""What every resolver gets: the engine, one read session per operation, loaders, the caller."""
+"""What every resolver gets: the engine, the rules, one read session per operation, loaders, the caller."""
 
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -8,13 +8,15 @@ from sqlmodel import Session
 from strawberry.extensions import SchemaExtension
 
 from core.audit import Actor
+from core.rules.registry import Registry
 
 from .loaders import Loaders
 
 
 @dataclass
 class Context:
-    engine: Engine
+    engine: Engine | None
+    registry: Registry
     actor: Actor = field(default_factory=Actor)
 
     @cached_property

@@ -8,6 +8,7 @@ from sqlmodel import col, select
 from core import models
 from core.regions import codes_under, region_path
 
+from .rules import RulesQuery
 from .types.enrolment import Enrolment
 from .types.entitlement import Entitlement
 from .types.household import Household
@@ -46,7 +47,7 @@ def _id(value: strawberry.ID) -> int:
 
 
 @strawberry.type
-class Query:
+class Query(RulesQuery):
     @strawberry.field
     def region(self, info: strawberry.Info, code: str) -> Region | None:
         return Region.of(info.context.session.get(models.Region, code))

@@ -3,7 +3,7 @@
 Plugins are discovered through the `yibao` entry-point group, the in-repo provinces
 exactly like an external package. Any problem stops start-up with a message that names
 the plugin: it does not import, it implements a hook the contract lacks, it uses a
-category code nobody declared, or two plugins provide the same policy id.
+category code nobody declared, or a policy whose province is not the plugin's name.
 `YIBAO_DISABLE_PLUGINS` (comma-separated names) blocks plugins.
 """
 
@@ -66,9 +66,7 @@ def load_registry(manager: pluggy.PluginManager | None = None) -> Registry:
         name = manager.get_name(plugin)
         for policy in _call(manager, plugin, "yibao_policies"):
             _check_policy(name, policy, categories)
-            if policy.id in policies:
-                raise PluginError(f"插件 {name} 提供的政策 {policy.id} 已由其他插件提供")
-            policies[policy.id] = policy
+            policies[policy.id] = policy  # ids start with the plugin's unique name
     try:
         parameters = parse_parameters(_parameter_file(), policies)
     except ValueError as error:

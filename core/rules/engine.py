@@ -41,14 +41,12 @@ def quote(policy: Policy, request: QuoteRequest) -> Quote:
         result.personal_contribution = ZERO
         result.explain("免缴 no payment", "随法定监护人参保，本人无需缴费", ZERO, route.cite)
     elif route.late and policy.forfeit and paid_on > policy.forfeit.after:
-        result.personal_contribution = share + fiscal
-        result.fiscal_subsidy = ZERO
-        result.explain(
-            "财政补助取消 fiscal subsidy forfeited",
-            f"{policy.forfeit.after} 后缴费不享受财政补助，由个人承担（{share} + {fiscal}）",
-            share + fiscal,
-            policy.forfeit.cite,
-        )
+        forfeit = policy.forfeit
+        charge = forfeit.total.quantize(CENT) if forfeit.total is not None else share + fiscal
+        how = f"按 {charge} 标准缴纳" if forfeit.total is not None else f"由个人承担（{share} + {fiscal}）"
+        result.personal_contribution, result.fiscal_subsidy = charge, ZERO
+        result.explain("财政补助取消 fiscal subsidy forfeited", f"{forfeit.after} 后缴费不享受财政补助，{how}", charge,
+                       forfeit.cite)
 
     waiver = waiver_for(route, facts, paid_on) if route.waiting else None
     period = coverage(policy, route, facts, paid_on, waived=waiver is not None)

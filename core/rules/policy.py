@@ -4,11 +4,13 @@ Plugins build these from their notice; the engine (`engine.py`) reads them. Noth
 here knows a regional figure.
 """
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 
 from .cite import Cite
 from .dates import Period
@@ -190,10 +192,15 @@ class Route:
 
 @dataclass(frozen=True)
 class Forfeit:
-    """Late payments after `after` lose the fiscal subsidy; the person pays it instead."""
+    """Late payments after `after` lose the fiscal subsidy; the person pays it instead.
+
+    `total` is what the notice says such a payer is charged (e.g. 按 900 元标准), when it prints one;
+    otherwise the charge is the tier's share plus the fiscal subsidy.
+    """
 
     after: date
     cite: Cite
+    total: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -221,6 +228,11 @@ class Policy:
     @property
     def id(self) -> str:
         return f"{self.province}/{self.region_code}/{self.coverage_year}"
+
+    @cached_property
+    def version(self) -> str:
+        """A digest of every rule and figure: enrolments record which rules decided them."""
+        return hashlib.sha256(repr(self).encode()).hexdigest()[:16]
 
     def tier(self, code: str | None) -> Tier | None:
         if code is None:

@@ -44,7 +44,7 @@ class Registry:
     def get(self, policy_id: str, field: str = "policyId") -> Policy:
         policy = self._policies.get(policy_id)
         if policy is None:
-            known = "、".join(self._policies) or "无"
+            known = "、".join(sorted(self._policies)) or "无"
             raise InputError.one(field, ErrorCode.NOT_FOUND, f"没有政策 {policy_id}（已安装：{known}）")
         return policy
 

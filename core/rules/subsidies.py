@@ -97,7 +97,7 @@ def split(funding: Funding, amount: Decimal) -> list[tuple[str, Decimal]]:
     shares, remaining = [], amount
     for part in funding.parts:
         if part.fixed is not None:
-            taken = min(part.fixed, remaining)
+            taken = min(part.fixed.quantize(CENT), remaining)
             shares.append((part.source, taken))
             remaining -= taken
     ratio_parts = [p for p in funding.parts if p.ratio]

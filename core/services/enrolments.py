@@ -9,6 +9,7 @@ from .. import audit
 from ..audit import Actor
 from ..errors import ErrorCode, FieldError, InputError
 from ..models import Enrolment
+from ..rules.registry import Registry, governs
 from .persons import get_person, region_errors
 from .unit import unit_of_work
 
@@ -25,7 +26,7 @@ class EnrolmentInput:
     region_code: str | None = None  # defaults to the person's hukou region
 
 
-def enrol(engine: Engine, actor: Actor, data: EnrolmentInput) -> Enrolment:
+def enrol(engine: Engine, actor: Actor, data: EnrolmentInput, rules: Registry) -> Enrolment:
     with unit_of_work(engine) as session:
         person = get_person(session, data.person_id)
         region_code = data.region_code or person.hukou_region_code
@@ -34,8 +35,7 @@ def enrol(engine: Engine, actor: Actor, data: EnrolmentInput) -> Enrolment:
             errors.append(
                 FieldError("coverageYear", ErrorCode.INVALID, "参保年度无效（coverage year out of range）")
             )
-        if not (data.policy_id or "").strip():
-            errors.append(FieldError("policyId", ErrorCode.REQUIRED, "请选择参保政策（policy is required）"))
+        errors += policy_errors(rules, data, region_code)
         if existing := find_enrolment(session, data.person_id, data.coverage_year):
             errors.append(
                 FieldError(
@@ -52,12 +52,37 @@ def enrol(engine: Engine, actor: Actor, data: EnrolmentInput) -> Enrolment:
             region_code=region_code,
             policy_id=data.policy_id,
             tier=data.tier,
-            # Frozen at decision time; the rules engine adds its version and amounts here.
-            snapshot={"policyId": data.policy_id, "tier": data.tier, "regionCode": region_code},
+            # Frozen at decision time, so a later change of the rules cannot rewrite this enrolment.
+            snapshot={
+                "policyId": data.policy_id,
+                "policyVersion": rules.get(data.policy_id).version,
+                "documents": [d.number for d in rules.get(data.policy_id).documents],
+                "tier": data.tier,
+                "regionCode": region_code,
+            },
         )
         session.add(enrolment)
         audit.record(session, actor, "enrol", enrolment)
         return enrolment
+
+
+def policy_errors(rules: Registry, data: EnrolmentInput, region_code: str) -> list[FieldError]:
+    """The policy must exist, be for this coverage year and govern the region; no carry-forward."""
+    if not (data.policy_id or "").strip():
+        return [FieldError("policyId", ErrorCode.REQUIRED, "请选择参保政策（policy is required）")]
+    try:
+        policy = rules.get(data.policy_id)
+    except InputError as exc:
+        return exc.errors
+    errors = []
+    if policy.coverage_year != data.coverage_year:
+        errors.append(FieldError("coverageYear", ErrorCode.MISMATCH,
+                                 f"政策 {policy.id} 适用于 {policy.coverage_year} 年度，不适用于 {data.coverage_year} 年度"))
+    if not governs(policy, region_code):
+        errors.append(FieldError("regionCode", ErrorCode.MISMATCH, f"政策 {policy.id} 不适用于地区 {region_code}"))
+    if policy.tier(data.tier) is None:
+        errors.append(FieldError("tier", ErrorCode.INVALID, f"政策 {policy.id} 没有档次 {data.tier}"))
+    return errors
 
 
 def find_enrolment(session: Session, person_id: int, coverage_year: int) -> Enrolment | None:

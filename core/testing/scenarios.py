@@ -71,7 +71,7 @@ def load(path: Path) -> list[Scenario]:
 def files(paths) -> list[Path]:
     found = []
     for path in map(Path, paths):
-        found += sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+        found += sorted(path.glob("*.yaml")) if path.is_dir() else [path] if path.exists() else []
     return found
 
 

@@ -5,17 +5,22 @@ from pathlib import Path
 from core.hookspecs import hookimpl
 from core.rules.vocabulary import Category
 
-from . import dongzhi_2022
+from . import dongzhi_2022, guichi_2024
 
 
 @hookimpl
 def yibao_policies():
-    return [dongzhi_2022.POLICY]
+    return [dongzhi_2022.POLICY, guichi_2024.POLICY]
 
 
 @hookimpl
 def yibao_categories():
-    return []
+    # 贵池区's age grounds (贵医保组〔2023〕1号 三1, 三5): granted from birthDate, named so a quote
+    # can report which ground won.
+    return [
+        Category("AGE_100_PLUS", "“百岁”老人（即1923年12月31日前出生且户籍在贵池区）", guichi_2024.DOC),
+        Category("AGE_80_PLUS", "80周岁及以上老年人口（即1943年12月31日前出生且户籍在贵池区）", guichi_2024.DOC),
+    ]
 
 
 @hookimpl

@@ -1,13 +1,15 @@
-"""The chongqing plugin."""
+"""The chongqing plugin: 丰都县 2022 (兴义府发〔2022〕3号, applying 渝医保发〔2021〕70号)."""
 
 from pathlib import Path
 
 from core.hookspecs import hookimpl
 
+from . import fengdu_2022
+
 
 @hookimpl
 def yibao_policies():
-    return []
+    return [fengdu_2022.POLICY]
 
 
 @hookimpl

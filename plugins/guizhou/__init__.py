@@ -1,13 +1,15 @@
-"""The guizhou plugin."""
+"""The guizhou plugin: 贵阳市 and 贵安新区 2022 (筑医保通〔2021〕34号)."""
 
 from pathlib import Path
 
 from core.hookspecs import hookimpl
 
+from . import guiyang_2022
+
 
 @hookimpl
 def yibao_policies():
-    return []
+    return [guiyang_2022.POLICY]
 
 
 @hookimpl

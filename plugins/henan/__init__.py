@@ -1,13 +1,15 @@
-"""The henan plugin."""
+"""The henan plugin: 方城县 2022 (方政办明电〔2021〕35号)."""
 
 from pathlib import Path
 
 from core.hookspecs import hookimpl
 
+from . import fangcheng_2022
+
 
 @hookimpl
 def yibao_policies():
-    return []
+    return [fangcheng_2022.POLICY]
 
 
 @hookimpl

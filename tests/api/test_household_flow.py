@@ -76,10 +76,11 @@ def register(client, household=None) -> dict:
     return result
 
 
-def enrol(client, person_id: str, year: int = 2022) -> dict:
-    result = gql(
-        client, ENROL, input={"personId": person_id, "coverageYear": year, "policyId": "anhui/341721/2022"}
-    )["enrol"]
+def enrol(client, person_id: str, policy: str = "anhui/341721/2022", **more) -> dict:
+    year = int(policy.rsplit("/", 1)[1])
+    result = gql(client, ENROL, input={"personId": person_id, "coverageYear": year, "policyId": policy, **more})[
+        "enrol"
+    ]
     assert result["__typename"] == "Enrolment", result
     return result
 
@@ -113,6 +114,8 @@ def test_enrol_then_pay_then_replay_records_one_payment(client):
     assert enrolment["status"] == "ENROLLED"
     assert enrolment["region"] == {"code": "341721"}
     assert enrolment["snapshot"]["policyId"] == "anhui/341721/2022"
+    assert enrolment["snapshot"]["documents"] == ["东政办〔2021〕6号"]
+    assert len(enrolment["snapshot"]["policyVersion"]) == 16
 
     first = gql(client, PAY, input=payment_input(enrolment["id"]))["recordPayment"]
     again = gql(client, PAY, input=payment_input(enrolment["id"]))["recordPayment"]
@@ -134,11 +137,12 @@ def test_receipt_numbers_count_up_per_county_and_year(client):
         enrolment = enrol(client, member["person"]["id"])
         paid = gql(client, PAY, input=payment_input(enrolment["id"], key=f"k{i}"))["recordPayment"]
         numbers.append(paid["receiptNumber"])
-    other_year = enrol(client, household["members"][0]["person"]["id"], year=2023)
-    paid = gql(client, PAY, input=payment_input(other_year["id"], key="k-2023"))["recordPayment"]
+    # Enrolled where the person lives (贵医保组〔2023〕1号 二2): another county and year, a new count.
+    elsewhere = enrol(client, household["members"][0]["person"]["id"], "anhui/341702/2024", regionCode="341702")
+    paid = gql(client, PAY, input=payment_input(elsewhere["id"], key="k-2024"))["recordPayment"]
 
     assert numbers == [f"341721-2022-{n:08d}" for n in (1, 2, 3)]
-    assert paid["receiptNumber"] == "341721-2023-00000001"
+    assert paid["receiptNumber"] == "341702-2024-00000001"
 
 
 def test_reversal_is_a_new_negative_entry_and_the_original_stays(client):

@@ -34,7 +34,7 @@ def seed(client, count: int, village: str, start: int = 0) -> None:
             ],
         }
         created = register(client, household)
-        enrol(client, created["members"][0]["person"]["id"])
+        enrol(client, created["members"][0]["person"]["id"], "anhui/341702/2024")
 
 
 def test_pages_follow_cursors_without_gaps_or_repeats(client):

@@ -147,6 +147,22 @@ def test_second_enrolment_for_the_same_year_is_refused(client, engine):
     assert f"enrolment {first['id']}" in errors[0]["message"]
 
 
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"policyId": "anhui/341721/2021"}, [("policyId", "NOT_FOUND")]),
+        ({"coverageYear": 2023}, [("coverageYear", "MISMATCH")]),  # no carry-forward of 2022's rules
+        ({"regionCode": "411322"}, [("regionCode", "MISMATCH")]),
+        ({"tier": "2"}, [("tier", "INVALID")]),
+    ],
+)
+def test_enrolment_needs_a_policy_for_that_year_region_and_tier(client, engine, change, expected):
+    person_id = register(client)["members"][0]["person"]["id"]
+    request = {"personId": person_id, "coverageYear": 2022, "policyId": "anhui/341721/2022", **change}
+    errors = refused(client, engine, ENROL, "enrol", input=request)
+    assert fields(errors) == expected
+
+
 @pytest.mark.parametrize("amount", ["-0.01", "-320", "1.001", "NaN"])
 def test_negative_or_malformed_amount_is_refused(client, engine, amount):
     household = register(client)

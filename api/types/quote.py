@@ -1,0 +1,130 @@
+"""The quote exactly as shared/contract/quote.graphql names it, with a few additive fields."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import strawberry
+
+from core.rules import policy as rules
+from core.rules.facts import CategoryFact, LifeEvent, PersonFacts, QuoteRequest
+from core.rules.result import Quote as Result
+
+SubsidyMethod = strawberry.enum(rules.Method, name="SubsidyMethod")
+
+
+@strawberry.input
+class CategoryFactInput:
+    code: str = strawberry.field(description="A code from shared/contract/categories.md.")
+    since: date | None = None
+    grade: int | None = None
+
+
+@strawberry.input
+class LifeEventInput:
+    kind: str = strawberry.field(
+        description="RELEASED_FROM_PRISON, MILITARY_DISCHARGE, EMPLOYEE_INSURANCE_LAPSE, "
+        "HARDSHIP_NEWLY_IDENTIFIED, LEFT_OTHER_SCHEME or GRADUATION."
+    )
+    on: date
+    prior_continuous_months: int | None = strawberry.field(
+        default=None, description="For EMPLOYEE_INSURANCE_LAPSE: months of continuous employee insurance."
+    )
+
+
+@strawberry.input
+class PersonFactsInput:
+    birth_date: date
+    categories: list[CategoryFactInput] = strawberry.field(default_factory=list)
+    events: list[LifeEventInput] = strawberry.field(default_factory=list)
+    college_student: bool = False
+    migrant_worker: bool = False
+    guardian_enrolled: bool = strawberry.field(
+        default=False, description="A newborn whose legal guardian is already enrolled for the coverage year."
+    )
+    area_code: str | None = strawberry.field(
+        default=None, description="County or district of residence inside the policy's region."
+    )
+
+    def to_core(self) -> PersonFacts:
+        return PersonFacts(
+            birth_date=self.birth_date,
+            categories=tuple(CategoryFact(c.code, c.since, c.grade) for c in self.categories),
+            events=tuple(LifeEvent(e.kind, e.on, e.prior_continuous_months) for e in self.events),
+            college_student=self.college_student,
+            migrant_worker=self.migrant_worker,
+            guardian_enrolled=self.guardian_enrolled,
+            area_code=self.area_code,
+        )
+
+
+@strawberry.input
+class QuoteInput:
+    policy_id: strawberry.ID
+    tier: str | None = strawberry.field(default=None, description="Omitted means the policy's first tier.")
+    paid_on: date
+    person: PersonFactsInput
+
+    def to_core(self) -> QuoteRequest:
+        return QuoteRequest(str(self.policy_id), self.paid_on, self.person.to_core(), self.tier)
+
+
+@strawberry.type
+class FundingShare:
+    source: str
+    amount: Decimal
+
+
+@strawberry.type
+class ExplanationStep:
+    rule: str
+    detail: str
+    amount: Decimal | None
+    citation: str | None = strawberry.field(description="Document number and clause.")
+
+
+@strawberry.type
+class Quote:
+    accepted: bool
+    rejection_reason: str | None
+    tier: str
+    personal_contribution: Decimal
+    fiscal_subsidy: Decimal
+    subsidy: Decimal
+    subsidy_category: str | None
+    subsidy_method: SubsidyMethod
+    amount_due: Decimal
+    refund_due: Decimal
+    funding_shares: list[FundingShare]
+    coverage_start: date | None
+    coverage_end: date | None
+    explanation: list[ExplanationStep]
+    route: str | None = strawberry.field(description="Which of the policy's payment routes admitted it.")
+    waiting_until: date | None = strawberry.field(description="Last day of a waiting period, if one applies.")
+    refunded_by: str | None = strawberry.field(description="Department that pays a COLLECT_THEN_REFUND refund.")
+
+    @classmethod
+    def of(cls, quote: Result) -> Quote:
+        return cls(
+            accepted=quote.accepted,
+            rejection_reason=quote.rejection_reason,
+            tier=quote.tier,
+            personal_contribution=quote.personal_contribution,
+            fiscal_subsidy=quote.fiscal_subsidy,
+            subsidy=quote.subsidy,
+            subsidy_category=quote.subsidy_category,
+            subsidy_method=quote.subsidy_method,
+            amount_due=quote.amount_due,
+            refund_due=quote.refund_due,
+            funding_shares=[FundingShare(source=s, amount=a) for s, a in quote.funding_shares],
+            coverage_start=quote.coverage_start,
+            coverage_end=quote.coverage_end,
+            explanation=[
+                ExplanationStep(rule=s.rule, detail=s.detail, amount=s.amount, citation=s.citation)
+                for s in quote.explanation
+            ],
+            route=quote.route,
+            waiting_until=quote.waiting_until,
+            refunded_by=quote.refunded_by,
+        )

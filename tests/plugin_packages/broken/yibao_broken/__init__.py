@@ -1,0 +1,8 @@
+"""Implements a hook the contract does not define (a typo of yibao_policies)."""
+
+from core.hookspecs import hookimpl
+
+
+@hookimpl
+def yibao_policys():
+    return []
