@@ -31,6 +31,7 @@ class YibaoGraphQL(GraphQL):
 
 def create_app(engine: Engine, registry: Registry | None = None) -> Starlette:
     """`registry` defaults to the installed plugins, loaded strictly: a broken plugin stops start-up."""
+
     async def health(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 

@@ -79,7 +79,9 @@ class Mutation:
     @strawberry.mutation(description="Enrols a person for a coverage year; once per person and year.")
     def enrol(self, info: strawberry.Info, input: EnrolInput) -> EnrolmentResult:
         ctx = info.context
-        return _attempt(Enrolment.of, lambda: enrolments.enrol(ctx.engine, ctx.actor, input.to_core(), ctx.registry))
+        return _attempt(
+            Enrolment.of, lambda: enrolments.enrol(ctx.engine, ctx.actor, input.to_core(), ctx.registry)
+        )
 
     @strawberry.mutation(description="Records a payment; the same idempotency key returns the first one.")
     def record_payment(self, info: strawberry.Info, input: RecordPaymentInput) -> PaymentResult:

@@ -23,8 +23,9 @@ def refused(exc: InputError, prefix: str) -> GraphQLError:
         {"field": f"{prefix}.{e.field}" if prefix else e.field, "code": str(e.code), "message": e.message}
         for e in exc.errors
     ]
-    return GraphQLError("；".join(e["message"] for e in errors), extensions={"code": errors[0]["code"],
-                                                                            "errors": errors})
+    return GraphQLError(
+        "；".join(e["message"] for e in errors), extensions={"code": errors[0]["code"], "errors": errors}
+    )
 
 
 @strawberry.type
@@ -43,7 +44,10 @@ class RulesQuery:
 
     @strawberry.field(description="What changed between two policies, each side with its clause.")
     def policy_diff(
-        self, info: strawberry.Info, from_: Annotated[strawberry.ID, strawberry.argument(name="from")], to: strawberry.ID
+        self,
+        info: strawberry.Info,
+        from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
+        to: strawberry.ID,
     ) -> PolicyDiff:
         registry = info.context.registry
         try:

@@ -95,12 +95,16 @@ def _check_policy(plugin: str, policy, categories) -> None:
         if grant.code not in CATEGORIES and grant.code not in categories:
             problems.append(f"未知的类别代码 {grant.code}（请在 yibao_categories 中声明）")
         for funding in grant.funding:
-            problems += [f"未知的资金来源 {p.source}" for p in funding.parts if p.source not in FUNDING_SOURCES]
+            problems += [
+                f"未知的资金来源 {p.source}" for p in funding.parts if p.source not in FUNDING_SOURCES
+            ]
     for route in policy.routes:
         kinds = set(route.event.kinds) if route.event else set()
         for waiver in route.waivers:
             kinds |= set(waiver.event.kinds) if waiver.event else set()
-            problems += [f"未知的类别代码 {c}" for c in waiver.categories if c not in CATEGORIES | categories.keys()]
+            problems += [
+                f"未知的类别代码 {c}" for c in waiver.categories if c not in CATEGORIES | categories.keys()
+            ]
         problems += [f"未知的事件 {k}" for k in kinds if k not in EVENTS]
     if not policy.tiers or not policy.routes or not policy.documents:
         problems.append("至少需要一个档次、一个缴费途径和一份文件")

@@ -17,6 +17,7 @@ from starlette.testclient import TestClient
 from api.app import create_app
 from core.db import make_engine
 from core.migrate import upgrade
+from core.testing.scenarios import registry as rules
 
 from .postgres_server import PostgresServer
 
@@ -92,5 +93,5 @@ def engine(request, tmp_path) -> Iterator[Engine]:
 
 @pytest.fixture
 def client(engine) -> Iterator[TestClient]:
-    with TestClient(create_app(engine)) as test_client:
+    with TestClient(create_app(engine, rules())) as test_client:
         yield test_client

@@ -42,7 +42,29 @@ def test_db_upgrade_honours_the_database_url(tmp_path):
 def test_plugins_lists_what_is_loaded(tmp_path):
     result = yibao("plugins", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip()
+    assert result.stdout.split() == ["anhui", "chongqing", "guizhou", "henan"]
+
+
+def test_policy_list_names_each_policy_with_its_documents(tmp_path):
+    result = yibao("policy", "list", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "chongqing/500230/2022\t丰都县\t2022\t兴义府发〔2022〕3号、渝医保发〔2021〕70号" in result.stdout
+    assert len(result.stdout.splitlines()) == 5
+
+
+def test_policy_diff_shows_dongzhi_to_guichi_with_clauses_on_both_sides(tmp_path):
+    result = yibao("policy", "diff", "anhui/341721/2022", "anhui/341702/2024", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    assert "CHANGED  tier.1.personal" in text
+    assert "320.00 [东政办〔2021〕6号 二]\n       → 380.00 [贵医保组〔2023〕1号 三]" in text
+    assert re.search(r"ADDED +grant\.AGE_80_PLUS.*\n +—\n +→ 200\.00.*\[贵医保组〔2023〕1号 三5\]", text)
+    assert re.search(r"ADDED +grant\.AGE_100_PLUS.*\n +—\n +→ 全额.*\[贵医保组〔2023〕1号 三1\]", text)
+
+
+def test_policy_diff_of_an_unknown_policy_says_which(tmp_path):
+    result = yibao("policy", "diff", "anhui/341721/2022", "anhui/341721/2023", cwd=tmp_path)
+    assert result.returncode != 0 and "没有政策 anhui/341721/2023" in result.stderr
 
 
 def test_schema_export_writes_the_committed_sdl(tmp_path):
@@ -58,10 +80,10 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _readme_example() -> str:
-    match = re.search(r"```graphql\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
-    assert match, "README.md has no ```graphql example"
-    return match.group(1)
+def _readme_examples() -> list[str]:
+    examples = re.findall(r"```graphql\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    assert len(examples) == 2, "README.md should show the household and the quote examples"
+    return examples
 
 
 @pytest.fixture
@@ -88,15 +110,22 @@ def served(tmp_path):
     process.wait(timeout=10)
 
 
-def test_the_readme_example_works_against_a_fresh_server(served, tmp_path):
+def _post(url: str, query: str) -> dict:
     request = urllib.request.Request(
-        f"{served}/graphql",
-        data=json.dumps({"query": _readme_example()}).encode(),
-        headers={"Content-Type": "application/json"},
+        f"{url}/graphql", data=json.dumps({"query": query}).encode(), headers={"Content-Type": "application/json"}
     )
     body = json.loads(urllib.request.urlopen(request, timeout=10).read())
     assert "errors" not in body, body
-    household = body["data"]["registerHousehold"]
+    return body["data"]
+
+
+def test_the_readme_examples_work_against_a_fresh_server(served, tmp_path):
+    register, quote = _readme_examples()
+    household = _post(served, register)["registerHousehold"]
     assert household["__typename"] == "Household"
     assert household["head"]["birthDate"] == "1975-03-09"
     assert (tmp_path / "yibao.db").exists()
+
+    answer = _post(served, quote)["quote"]
+    assert (answer["amountDue"], answer["subsidy"], answer["coverageStart"]) == ("30.00", "290.00", "2022-01-01")
+    assert "东政办〔2021〕6号 四（三）1" in [step["citation"] for step in answer["explanation"]]

@@ -50,7 +50,9 @@ class PolicyParameter:
     name: str
     description: str
     citation: str = strawberry.field(description="The clause that leaves the figure open.")
-    value: Decimal | None = strawberry.field(description="In force: configured, else the default; null if unset.")
+    value: Decimal | None = strawberry.field(
+        description="In force: configured, else the default; null if unset."
+    )
     default: Decimal | None
     basis: str = strawberry.field(description="Where the default comes from.")
 
@@ -106,7 +108,9 @@ class PolicyFact:
 @strawberry.type
 class PolicyChange:
     kind: PolicyChangeKind
-    key: str = strawberry.field(description="What the fact is about, e.g. `tier.1.personal`, `grant.AGE_80_PLUS`.")
+    key: str = strawberry.field(
+        description="What the fact is about, e.g. `tier.1.personal`, `grant.AGE_80_PLUS`."
+    )
     subject: str
     before: PolicyFact | None
     after: PolicyFact | None

@@ -102,7 +102,9 @@ class Quote:
     explanation: list[ExplanationStep]
     route: str | None = strawberry.field(description="Which of the policy's payment routes admitted it.")
     waiting_until: date | None = strawberry.field(description="Last day of a waiting period, if one applies.")
-    refunded_by: str | None = strawberry.field(description="Department that pays a COLLECT_THEN_REFUND refund.")
+    refunded_by: str | None = strawberry.field(
+        description="Department that pays a COLLECT_THEN_REFUND refund."
+    )
 
     @classmethod
     def of(cls, quote: Result) -> Quote:

@@ -51,21 +51,46 @@ def diff(before: Policy, after: Policy) -> list[Difference]:
 def facts(policy: Policy) -> Iterator[Fact]:
     for document in policy.documents:
         yield Fact(f"document.{document.number}", "文件 document", document.title, Cite(document.number, ""))
-    yield Fact("coverage", "保障期 coverage period", f"{policy.coverage_start} 至 {policy.coverage_end}",
-               policy.coverage_cite)
+    yield Fact(
+        "coverage",
+        "保障期 coverage period",
+        f"{policy.coverage_start} 至 {policy.coverage_end}",
+        policy.coverage_cite,
+    )
     for tier in policy.tiers:
-        yield Fact(f"tier.{tier.code}.personal", f"{tier.name} 个人缴费 personal share", f"{tier.personal:.2f}", tier.cite)
+        yield Fact(
+            f"tier.{tier.code}.personal",
+            f"{tier.name} 个人缴费 personal share",
+            f"{tier.personal:.2f}",
+            tier.cite,
+        )
         if tier.student_personal is not None:
-            yield Fact(f"tier.{tier.code}.student", f"{tier.name} 大学生缴费 student share",
-                       f"{tier.student_personal:.2f}", tier.student_cite)
+            yield Fact(
+                f"tier.{tier.code}.student",
+                f"{tier.name} 大学生缴费 student share",
+                f"{tier.student_personal:.2f}",
+                tier.student_cite,
+            )
         if tier.outpatient_limit is not None:
-            yield Fact(f"tier.{tier.code}.outpatient", f"{tier.name} 门诊统筹限额 outpatient limit",
-                       f"{tier.outpatient_limit:.2f}", tier.outpatient_cite)
-    yield Fact("fiscal_subsidy", "人均财政补助 fiscal subsidy", _amount(policy, policy.fiscal_subsidy),
-               policy.fiscal_cite)
+            yield Fact(
+                f"tier.{tier.code}.outpatient",
+                f"{tier.name} 门诊统筹限额 outpatient limit",
+                f"{tier.outpatient_limit:.2f}",
+                tier.outpatient_cite,
+            )
+    yield Fact(
+        "fiscal_subsidy",
+        "人均财政补助 fiscal subsidy",
+        _amount(policy, policy.fiscal_subsidy),
+        policy.fiscal_cite,
+    )
     if policy.forfeit:
-        yield Fact("forfeit", "逾期不享受财政补助 fiscal subsidy forfeited after", str(policy.forfeit.after),
-                   policy.forfeit.cite)
+        yield Fact(
+            "forfeit",
+            "逾期不享受财政补助 fiscal subsidy forfeited after",
+            str(policy.forfeit.after),
+            policy.forfeit.cite,
+        )
     yield Fact("method", "资助方式 default subsidy method", str(policy.default_method), policy.method_cite)
     for route in policy.routes:
         yield Fact(f"route.{route.key}", f"缴费途径 {route.name}", _route(route), route.cite)
@@ -73,8 +98,12 @@ def facts(policy: Policy) -> Iterator[Fact]:
         yield Fact(f"grant.{grant.code}", f"资助 {grant.code}", _grant(policy, grant), grant.cite)
     for parameter in policy.parameters:
         default = parameter.default if parameter.default is not None else "未配置"
-        yield Fact(f"parameter.{parameter.name}", f"参数 {parameter.name}", f"{parameter.description}（默认 {default}）",
-                   parameter.cite)
+        yield Fact(
+            f"parameter.{parameter.name}",
+            f"参数 {parameter.name}",
+            f"{parameter.description}（默认 {default}）",
+            parameter.cite,
+        )
 
 
 def _amount(policy: Policy, amount: Amount) -> str:
@@ -111,18 +140,28 @@ def _grant(policy: Policy, grant: Grant) -> str:
 
 def _route(route: Route) -> str:
     parts = [f"{route.opens or '…'} 至 {route.closes or '…'}"]
-    who = [label for flag, label in ((route.college_student, "大学生"), (route.migrant_worker, "外出务工")) if flag]
+    who = [
+        label
+        for flag, label in ((route.college_student, "大学生"), (route.migrant_worker, "外出务工"))
+        if flag
+    ]
     if route.newborn:
         n = route.newborn
-        who.append(f"新生儿{'（随监护人）' if n.guardian_enrolled else ''}"
-                   f"{f' 出生{n.within}内' if n.within else ''}{f' 出生超过{n.beyond}' if n.beyond else ''}")
+        who.append(
+            f"新生儿{'（随监护人）' if n.guardian_enrolled else ''}"
+            f"{f' 出生{n.within}内' if n.within else ''}{f' 出生超过{n.beyond}' if n.beyond else ''}"
+        )
     if route.event:
         e = route.event
-        who.append(f"{'/'.join(sorted(e.kinds))}{f' {e.within}内' if e.within else ''}"
-                   f"{f' 超过{e.beyond}' if e.beyond else ''}"
-                   f"{f' 连续参保≥{e.min_prior_months}个月' if e.min_prior_months else ''}")
+        who.append(
+            f"{'/'.join(sorted(e.kinds))}{f' {e.within}内' if e.within else ''}"
+            f"{f' 超过{e.beyond}' if e.beyond else ''}"
+            f"{f' 连续参保≥{e.min_prior_months}个月' if e.min_prior_months else ''}"
+        )
     parts.append("、".join(who) or "所有人")
-    parts.append(f"待遇 {route.start_date or route.start}" + (f" 至 {route.end_date}" if route.end_date else ""))
+    parts.append(
+        f"待遇 {route.start_date or route.start}" + (f" 至 {route.end_date}" if route.end_date else "")
+    )
     if route.waiting:
         waived = "；".join(str(w.cite) for w in route.waivers)
         parts.append(f"等待期 {route.waiting}" + (f"（免：{waived}）" if waived else ""))

@@ -22,7 +22,9 @@ def quote(policy: Policy, request: QuoteRequest) -> Quote:
     share = (tier.student_personal if student else tier.personal).quantize(CENT)
     result.personal_contribution = share
     label = "大学生" if student else "个人缴费"
-    result.explain("档次 tier", f"{tier.name} {label}标准", share, tier.student_cite if student else tier.cite)
+    result.explain(
+        "档次 tier", f"{tier.name} {label}标准", share, tier.student_cite if student else tier.cite
+    )
 
     try:
         fiscal = _fiscal(policy, values)
@@ -45,23 +47,37 @@ def quote(policy: Policy, request: QuoteRequest) -> Quote:
         charge = forfeit.total.quantize(CENT) if forfeit.total is not None else share + fiscal
         how = f"按 {charge} 标准缴纳" if forfeit.total is not None else f"由个人承担（{share} + {fiscal}）"
         result.personal_contribution, result.fiscal_subsidy = charge, ZERO
-        result.explain("财政补助取消 fiscal subsidy forfeited", f"{forfeit.after} 后缴费不享受财政补助，{how}", charge,
-                       forfeit.cite)
+        result.explain(
+            "财政补助取消 fiscal subsidy forfeited",
+            f"{forfeit.after} 后缴费不享受财政补助，{how}",
+            charge,
+            forfeit.cite,
+        )
 
     waiver = waiver_for(route, facts, paid_on) if route.waiting else None
     period = coverage(policy, route, facts, paid_on, waived=waiver is not None)
     if waiver:
         result.explain("免等待期 no waiting period", "属不设等待期的人员", cite=waiver.cite)
     if period.waiting_until:
-        result.explain("等待期 waiting period", f"{route.waiting}，至 {period.waiting_until}", cite=route.cite)
+        result.explain(
+            "等待期 waiting period", f"{route.waiting}，至 {period.waiting_until}", cite=route.cite
+        )
     if period.start > period.end:
-        return result.reject(f"等待期满（{period.start}）已超过保障期末 {period.end}，本年度无法享受待遇", route.cite)
-    result.coverage_start, result.coverage_end, result.waiting_until = period.start, period.end, period.waiting_until
+        return result.reject(
+            f"等待期满（{period.start}）已超过保障期末 {period.end}，本年度无法享受待遇", route.cite
+        )
+    result.coverage_start, result.coverage_end, result.waiting_until = (
+        period.start,
+        period.end,
+        period.waiting_until,
+    )
     result.explain("待遇期 coverage", f"{period.start} 至 {period.end}", cite=route.cite)
 
     if not route.free and not _apply_subsidy(result, policy, request, share):
         return result
-    result.explain("个人应缴 amount due", _due_detail(result), result.amount_due, _method_cite(result, policy))
+    result.explain(
+        "个人应缴 amount due", _due_detail(result), result.amount_due, _method_cite(result, policy)
+    )
     return result
 
 
@@ -75,8 +91,11 @@ def _apply_subsidy(result: Quote, policy: Policy, request: QuoteRequest, share: 
     """Sets subsidy, method, amounts and funding; False when the quote had to be rejected."""
     held, refused = held_grounds(policy, request.person, result.tier, request.paid_on)
     for refusal in refused:
-        result.explain("资助不适用 subsidy not applicable", refusal.reason, cite=refusal.grant.recognised_by_cite
-                       or refusal.grant.cite)
+        result.explain(
+            "资助不适用 subsidy not applicable",
+            refusal.reason,
+            cite=refusal.grant.recognised_by_cite or refusal.grant.cite,
+        )
     candidates, unset = [], []
     for grant in held:
         try:
@@ -88,20 +107,31 @@ def _apply_subsidy(result: Quote, policy: Policy, request: QuoteRequest, share: 
         result.explain("资助 subsidy ground", grant.code, amount, grant.cite)
     best = highest(candidates)
     if unset and (best is None or best.amount < share):
-        result.reject(str(unset[0]), policy.parameter(unset[0].name).cite if policy.parameter(unset[0].name)
-                      else None)
+        result.reject(
+            str(unset[0]), policy.parameter(unset[0].name).cite if policy.parameter(unset[0].name) else None
+        )
         return False
     if best is not None:
         if len(candidates) > 1:
-            result.explain("就高 highest applies", f"多项资助条件，按最高一项 {best.grant.code} 执行", best.amount,
-                           policy.combination_cite or best.grant.cite)
+            result.explain(
+                "就高 highest applies",
+                f"多项资助条件，按最高一项 {best.grant.code} 执行",
+                best.amount,
+                policy.combination_cite or best.grant.cite,
+            )
         subsidy = min(best.amount, share)
         if subsidy < best.amount:
-            result.explain("封顶 capped", f"资助不超过个人缴费标准 {share}", subsidy,
-                           policy.combination_cite or best.grant.cite)
+            result.explain(
+                "封顶 capped",
+                f"资助不超过个人缴费标准 {share}",
+                subsidy,
+                policy.combination_cite or best.grant.cite,
+            )
         result.subsidy, result.subsidy_category = subsidy, best.grant.code
         result.subsidy_method = best.grant.method
-        result.refunded_by = best.grant.refunded_by if best.grant.method is Method.COLLECT_THEN_REFUND else None
+        result.refunded_by = (
+            best.grant.refunded_by if best.grant.method is Method.COLLECT_THEN_REFUND else None
+        )
         funding = best.grant.funding_for(request.person.area_code)
         if funding and subsidy:
             result.funding_shares = split(funding, subsidy)
@@ -113,8 +143,12 @@ def _apply_subsidy(result: Quote, policy: Policy, request: QuoteRequest, share: 
         result.amount_due, result.refund_due = result.personal_contribution - result.subsidy, ZERO
     if result.refund_due:
         by = f"，由 {result.refunded_by} 返还" if result.refunded_by else ""
-        result.explain("先征后返 refund", f"征缴后返还 {result.refund_due}{by}", result.refund_due,
-                       best.grant.refunded_by_cite or best.grant.cite)
+        result.explain(
+            "先征后返 refund",
+            f"征缴后返还 {result.refund_due}{by}",
+            result.refund_due,
+            best.grant.refunded_by_cite or best.grant.cite,
+        )
     return True
 
 

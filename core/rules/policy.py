@@ -5,8 +5,9 @@ here knows a regional figure.
 """
 
 import hashlib
+import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -231,8 +232,9 @@ class Policy:
 
     @cached_property
     def version(self) -> str:
-        """A digest of every rule and figure: enrolments record which rules decided them."""
-        return hashlib.sha256(repr(self).encode()).hexdigest()[:16]
+        """A digest of every rule and figure, the same in every process: enrolments record it."""
+        text = json.dumps(_canonical(self), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def tier(self, code: str | None) -> Tier | None:
         if code is None:
@@ -241,3 +243,19 @@ class Policy:
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
+
+
+def _canonical(value):
+    """Plain, ordered data (sets sorted) so the digest does not depend on hash randomisation."""
+    if is_dataclass(value):
+        return {
+            "@": type(value).__name__,
+            **{f.name: _canonical(getattr(value, f.name)) for f in fields(value)},
+        }
+    if isinstance(value, Mapping):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, frozenset | set):
+        return sorted(_canonical(v) for v in value)
+    if isinstance(value, tuple | list):
+        return [_canonical(v) for v in value]
+    return value if value is None or isinstance(value, bool | int | str) else str(value)

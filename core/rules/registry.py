@@ -55,7 +55,7 @@ class Registry:
             raise InputError.one(
                 "coverageYear",
                 ErrorCode.NOT_FOUND,
-                f"没有适用于地区 {region_code} {coverage_year} 年度的政策（no policy covers this region and year）",
+                f"没有适用于地区 {region_code} {coverage_year} 年度的政策（no policy for them）",
             )
         return max(matches, key=lambda p: len(_prefix(p.region_code)))  # the most specific
 
@@ -64,21 +64,29 @@ class Registry:
         errors = []
         if policy.tier(request.tier) is None:
             tiers = "、".join(t.code for t in policy.tiers)
-            errors.append(FieldError("tier", ErrorCode.INVALID, f"档次 {request.tier} 不存在（可选：{tiers}）"))
+            errors.append(
+                FieldError("tier", ErrorCode.INVALID, f"档次 {request.tier} 不存在（可选：{tiers}）")
+            )
         for index, fact in enumerate(request.person.categories):
             if fact.code not in self.categories:
                 errors.append(
-                    FieldError(f"person.categories.{index}.code", ErrorCode.INVALID, f"未知的困难类别 {fact.code}")
+                    FieldError(
+                        f"person.categories.{index}.code", ErrorCode.INVALID, f"未知的困难类别 {fact.code}"
+                    )
                 )
         for index, event in enumerate(request.person.events):
             if event.kind not in EVENTS:
-                errors.append(FieldError(f"person.events.{index}.kind", ErrorCode.INVALID, f"未知的事件 {event.kind}"))
+                errors.append(
+                    FieldError(f"person.events.{index}.kind", ErrorCode.INVALID, f"未知的事件 {event.kind}")
+                )
         if request.paid_on < request.person.birth_date:
             errors.append(FieldError("paidOn", ErrorCode.INVALID, "缴费日期早于出生日期"))
         if errors:
             raise InputError(errors)
         values = {**self.parameters.get(policy.id, {}), **request.parameters}
-        return compute(policy, QuoteRequest(request.policy_id, request.paid_on, request.person, request.tier, values))
+        return compute(
+            policy, QuoteRequest(request.policy_id, request.paid_on, request.person, request.tier, values)
+        )
 
     def with_parameters(self, policy_id: str, values: Mapping[str, str]) -> "Registry":
         copy = Registry(self._policies.values(), parameters=self.parameters)

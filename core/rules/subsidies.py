@@ -72,9 +72,13 @@ def held_grounds(policy: Policy, facts: PersonFacts, tier: str, paid_on: date):
         cutoff = grant.recognised_by or paid_on
         if fact.since is not None and fact.since > cutoff:
             which = "认定截止日" if grant.recognised_by else "缴费日"
-            refused.append(Refusal(grant, f"{grant.code} 认定于 {fact.since}，晚于{which} {cutoff}，不予资助"))
+            refused.append(
+                Refusal(grant, f"{grant.code} 认定于 {fact.since}，晚于{which} {cutoff}，不予资助")
+            )
         elif grant.max_grade is not None and (fact.grade is None or fact.grade > grant.max_grade):
-            refused.append(Refusal(grant, f"{grant.code} 等级 {fact.grade} 不在资助范围（需 ≤ {grant.max_grade} 级）"))
+            refused.append(
+                Refusal(grant, f"{grant.code} 等级 {fact.grade} 不在资助范围（需 ≤ {grant.max_grade} 级）")
+            )
         else:
             held.append(grant)
     return held, refused
@@ -104,8 +108,10 @@ def split(funding: Funding, amount: Decimal) -> list[tuple[str, Decimal]]:
     total = sum(p.ratio for p in ratio_parts)
     left = remaining
     for index, part in enumerate(ratio_parts):
-        share = left if index == len(ratio_parts) - 1 else (remaining * part.ratio / total).quantize(
-            CENT, rounding=ROUND_DOWN
+        share = (
+            left
+            if index == len(ratio_parts) - 1
+            else (remaining * part.ratio / total).quantize(CENT, rounding=ROUND_DOWN)
         )
         shares.append((part.source, share))
         left -= share

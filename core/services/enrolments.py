@@ -76,10 +76,17 @@ def policy_errors(rules: Registry, data: EnrolmentInput, region_code: str) -> li
         return exc.errors
     errors = []
     if policy.coverage_year != data.coverage_year:
-        errors.append(FieldError("coverageYear", ErrorCode.MISMATCH,
-                                 f"政策 {policy.id} 适用于 {policy.coverage_year} 年度，不适用于 {data.coverage_year} 年度"))
+        errors.append(
+            FieldError(
+                "coverageYear",
+                ErrorCode.MISMATCH,
+                f"政策 {policy.id} 适用于 {policy.coverage_year} 年度，不适用于 {data.coverage_year} 年度",
+            )
+        )
     if not governs(policy, region_code):
-        errors.append(FieldError("regionCode", ErrorCode.MISMATCH, f"政策 {policy.id} 不适用于地区 {region_code}"))
+        errors.append(
+            FieldError("regionCode", ErrorCode.MISMATCH, f"政策 {policy.id} 不适用于地区 {region_code}")
+        )
     if policy.tier(data.tier) is None:
         errors.append(FieldError("tier", ErrorCode.INVALID, f"政策 {policy.id} 没有档次 {data.tier}"))
     return errors

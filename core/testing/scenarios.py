@@ -47,7 +47,9 @@ class Scenario:
     source: Path | None = None
 
     def request(self) -> QuoteRequest:
-        return QuoteRequest(self.policy, self.paid_on, person_facts(self.person), self.tier, self.parameters or {})
+        return QuoteRequest(
+            self.policy, self.paid_on, person_facts(self.person), self.tier, self.parameters or {}
+        )
 
 
 def load(path: Path) -> list[Scenario]:
@@ -185,7 +187,9 @@ class ScenarioItem(pytest.Item):
         quote = registry().quote(self.scenario.request())
         problems = mismatches(self.scenario.expect, contract_fields(quote))
         if problems:
-            steps = "\n".join(f"    {s.rule}: {s.detail} {s.amount or ''} [{s.citation}]" for s in quote.explanation)
+            steps = "\n".join(
+                f"    {s.rule}: {s.detail} {s.amount or ''} [{s.citation}]" for s in quote.explanation
+            )
             raise ScenarioMismatch("\n".join(problems) + f"\n  explanation:\n{steps}")
 
     def repr_failure(self, excinfo):

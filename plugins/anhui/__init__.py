@@ -19,7 +19,9 @@ def yibao_categories():
     # can report which ground won.
     return [
         Category("AGE_100_PLUS", "“百岁”老人（即1923年12月31日前出生且户籍在贵池区）", guichi_2024.DOC),
-        Category("AGE_80_PLUS", "80周岁及以上老年人口（即1943年12月31日前出生且户籍在贵池区）", guichi_2024.DOC),
+        Category(
+            "AGE_80_PLUS", "80周岁及以上老年人口（即1943年12月31日前出生且户籍在贵池区）", guichi_2024.DOC
+        ),
     ]
 
 

@@ -65,18 +65,36 @@ POLICY = Policy(
     fiscal_subsidy=Fixed(Decimal("580")),
     fiscal_cite=c("二"),
     routes=(
-        Route("centralized", "缴费时间", c("一; 四（四）"), opens=date(2021, 9, 20), closes=date(2021, 12, 31)),
-        late("newborn_within", "新生儿出生3个月内参保", newborn=Newborn(born_to=YEAR_END, within=THREE_MONTHS),
-             start=Start.BIRTH),
-        late("newborn_after", "新生儿超过3个月参保",
-             newborn=Newborn(born_from=YEAR_START, born_to=YEAR_END, beyond=THREE_MONTHS)),
-        late("released_within", "刑满释放3个月内参保",
-             event=Event(frozenset({"RELEASED_FROM_PRISON"}), within=THREE_MONTHS)),
-        late("lapse_within", "职工医保中断不超过3个月",
-             event=Event(frozenset({"EMPLOYEE_INSURANCE_LAPSE"}), within=THREE_MONTHS, min_prior_months=24)),
-        late("lapse_after", "职工医保中断超过3个月",
-             event=Event(frozenset({"EMPLOYEE_INSURANCE_LAPSE"}), beyond=THREE_MONTHS, min_prior_months=24),
-             waiting=Period(months=6)),
+        Route(
+            "centralized", "缴费时间", c("一; 四（四）"), opens=date(2021, 9, 20), closes=date(2021, 12, 31)
+        ),
+        late(
+            "newborn_within",
+            "新生儿出生3个月内参保",
+            newborn=Newborn(born_to=YEAR_END, within=THREE_MONTHS),
+            start=Start.BIRTH,
+        ),
+        late(
+            "newborn_after",
+            "新生儿超过3个月参保",
+            newborn=Newborn(born_from=YEAR_START, born_to=YEAR_END, beyond=THREE_MONTHS),
+        ),
+        late(
+            "released_within",
+            "刑满释放3个月内参保",
+            event=Event(frozenset({"RELEASED_FROM_PRISON"}), within=THREE_MONTHS),
+        ),
+        late(
+            "lapse_within",
+            "职工医保中断不超过3个月",
+            event=Event(frozenset({"EMPLOYEE_INSURANCE_LAPSE"}), within=THREE_MONTHS, min_prior_months=24),
+        ),
+        late(
+            "lapse_after",
+            "职工医保中断超过3个月",
+            event=Event(frozenset({"EMPLOYEE_INSURANCE_LAPSE"}), beyond=THREE_MONTHS, min_prior_months=24),
+            waiting=Period(months=6),
+        ),
     ),
     grants=(
         grant("EXTREME_POVERTY", FullShare(), "四（三）1"),

@@ -67,8 +67,15 @@ def district(clause: str) -> tuple[Funding, ...]:
 
 
 def grant(code: str, amount, clause: str, **fields) -> Grant:
-    return Grant(code, amount, c(clause), recognised_by=ROSTER_CUTOFF, recognised_by_cite=c("三9"),
-                 funding=district(clause), **fields)
+    return Grant(
+        code,
+        amount,
+        c(clause),
+        recognised_by=ROSTER_CUTOFF,
+        recognised_by_cite=c("三9"),
+        funding=district(clause),
+        **fields,
+    )
 
 
 def born_by(code: str, amount, clause: str, born: date) -> Grant:
@@ -96,24 +103,74 @@ POLICY = Policy(
     fiscal_subsidy=Fixed(Decimal("640")),
     fiscal_cite=c("三"),
     routes=(
-        Route("college_student", "在校大学生参保登记缴费期限", c("五"), opens=date(2023, 9, 10),
-              closes=date(2023, 10, 31), college_student=True),
-        Route("centralized", "集中参保登记缴费期限", c("三; 五; 五（二）"), opens=date(2023, 9, 10),
-              closes=date(2023, 12, 31), college_student=False),
-        late("newborn_within", "新生儿出生90天内参保缴费", "四1", newborn=Newborn(within=NINETY_DAYS),
-             start=Start.BIRTH),
-        late("newborn_after", "新生儿超过90天参保缴费", "四1",
-             newborn=Newborn(born_from=YEAR_START, beyond=NINETY_DAYS), start=Start.DAY_AFTER_PAYMENT),
-        late("event_within", "退役、动态新增、刑满释放等3个月内接续参保", "四2",
-             event=Event(LIFE_EVENTS, within=THREE_MONTHS), start=Start.PAYMENT_MONTH),
-        late("lapse_within", "职工医保中断3个月内接续参保", "四3",
-             event=Event(LAPSE, within=THREE_MONTHS, min_prior_months=6), start=Start.PAYMENT_MONTH),
-        Route("migrant_extension", "外出务工人员筹资时间延长", c("三"), opens=YEAR_START, closes=date(2024, 2, 29),
-              migrant_worker=True, college_student=False, start=Start.DAY_AFTER_PAYMENT),
-        late("event_after", "退役、动态新增、刑满释放等超过3个月参保", "四2",
-             event=Event(LIFE_EVENTS, beyond=THREE_MONTHS), waiting=THREE_MONTHS),
-        late("lapse_after", "职工医保中断超过3个月接续参保", "四3",
-             event=Event(LAPSE, beyond=THREE_MONTHS, min_prior_months=6), waiting=THREE_MONTHS),
+        Route(
+            "college_student",
+            "在校大学生参保登记缴费期限",
+            c("五"),
+            opens=date(2023, 9, 10),
+            closes=date(2023, 10, 31),
+            college_student=True,
+        ),
+        Route(
+            "centralized",
+            "集中参保登记缴费期限",
+            c("三; 五; 五（二）"),
+            opens=date(2023, 9, 10),
+            closes=date(2023, 12, 31),
+            college_student=False,
+        ),
+        late(
+            "newborn_within",
+            "新生儿出生90天内参保缴费",
+            "四1",
+            newborn=Newborn(within=NINETY_DAYS),
+            start=Start.BIRTH,
+        ),
+        late(
+            "newborn_after",
+            "新生儿超过90天参保缴费",
+            "四1",
+            newborn=Newborn(born_from=YEAR_START, beyond=NINETY_DAYS),
+            start=Start.DAY_AFTER_PAYMENT,
+        ),
+        late(
+            "event_within",
+            "退役、动态新增、刑满释放等3个月内接续参保",
+            "四2",
+            event=Event(LIFE_EVENTS, within=THREE_MONTHS),
+            start=Start.PAYMENT_MONTH,
+        ),
+        late(
+            "lapse_within",
+            "职工医保中断3个月内接续参保",
+            "四3",
+            event=Event(LAPSE, within=THREE_MONTHS, min_prior_months=6),
+            start=Start.PAYMENT_MONTH,
+        ),
+        Route(
+            "migrant_extension",
+            "外出务工人员筹资时间延长",
+            c("三"),
+            opens=YEAR_START,
+            closes=date(2024, 2, 29),
+            migrant_worker=True,
+            college_student=False,
+            start=Start.DAY_AFTER_PAYMENT,
+        ),
+        late(
+            "event_after",
+            "退役、动态新增、刑满释放等超过3个月参保",
+            "四2",
+            event=Event(LIFE_EVENTS, beyond=THREE_MONTHS),
+            waiting=THREE_MONTHS,
+        ),
+        late(
+            "lapse_after",
+            "职工医保中断超过3个月接续参保",
+            "四3",
+            event=Event(LAPSE, beyond=THREE_MONTHS, min_prior_months=6),
+            waiting=THREE_MONTHS,
+        ),
     ),
     grants=(
         grant("EXTREME_POVERTY", FullShare(), "三1"),

@@ -64,10 +64,18 @@ def yuan(value: str) -> Fixed:
 SEVENTY = {"1": PercentOf(Decimal("70"), "1"), "2": yuan("320")}  # 即224元 / 一档320元
 
 # 四（三） "农村低收入人口等特殊群体，不设等待期" — reading R11.
-LOW_INCOME = frozenset({
-    "EXTREME_POVERTY", "MINIMUM_LIVING", "MINIMUM_LIVING_MARGINAL", "RETURNED_TO_POVERTY",
-    "UNSTABLE_OUT_OF_POVERTY", "AT_RISK_OF_POVERTY", "SUDDEN_HARDSHIP", "LOW_INCOME_MONITORED",
-})
+LOW_INCOME = frozenset(
+    {
+        "EXTREME_POVERTY",
+        "MINIMUM_LIVING",
+        "MINIMUM_LIVING_MARGINAL",
+        "RETURNED_TO_POVERTY",
+        "UNSTABLE_OUT_OF_POVERTY",
+        "AT_RISK_OF_POVERTY",
+        "SUDDEN_HARDSHIP",
+        "LOW_INCOME_MONITORED",
+    }
+)
 
 # 二（一）: 新生儿 are those born in 2022.
 NEWBORN_2022 = {"born_from": YEAR_START, "born_to": YEAR_END}
@@ -75,8 +83,16 @@ NEWBORN_2022 = {"born_from": YEAR_START, "born_to": YEAR_END}
 
 def tier(code: str, name: str, personal: str, student: str, outpatient: str) -> Tier:
     """二（二） shares (residents, 在渝高校大学生) and the 四（二） outpatient limit."""
-    return Tier(code, name, Decimal(personal), c("二（二）"), student_personal=Decimal(student),
-                student_cite=c("二（二）"), outpatient_limit=Decimal(outpatient), outpatient_cite=c("四（二）"))
+    return Tier(
+        code,
+        name,
+        Decimal(personal),
+        c("二（二）"),
+        student_personal=Decimal(student),
+        student_cite=c("二（二）"),
+        outpatient_limit=Decimal(outpatient),
+        outpatient_cite=c("四（二）"),
+    )
 
 
 def grant(code: str, amount, clause: str, **fields) -> Grant:
@@ -92,7 +108,10 @@ POLICY = Policy(
     documents=(
         Document(DOC, "丰都县兴义镇人民政府关于做好2022年城乡居民基本医疗保障工作的通知"),
         # Title printed with "2021年" although it sets the 2022 standards (R2).
-        Document(CITY_DOC, "重庆市医疗保障局重庆市财政局国家税务总局重庆市税务局关于做好2021年城乡居民基本医疗保障工作的通知"),
+        Document(
+            CITY_DOC,
+            "重庆市医疗保障局重庆市财政局国家税务总局重庆市税务局关于做好2021年城乡居民基本医疗保障工作的通知",
+        ),
     ),
     tiers=(tier("1", "一档", "320", "280", "300"), tier("2", "二档", "695", "655", "500")),
     coverage_start=YEAR_START,
@@ -101,32 +120,74 @@ POLICY = Policy(
     fiscal_subsidy=FromParameter("fiscal_subsidy"),
     fiscal_cite=c("二（三）"),
     routes=(
-        Route("centralized", "集中参保缴费时间", c("三（一）; 三（三）; 四（三）"),
-              opens=WINDOW_OPENS, closes=WINDOW_CLOSES, college_student=False,
-              # R9: a 2022 newborn is covered from birth by the newborn routes below.
-              newborn=Newborn(born_to=date(2021, 12, 31))),
-        Route("college_student", "在渝高校大学生学年度参保", c("二（二）; 三（一）"),
-              opens=WINDOW_OPENS, closes=WINDOW_CLOSES, college_student=True,
-              start=Start.FIXED, start_date=date(2021, 9, 1), end_date=date(2022, 8, 31)),
-        Route("newborn_guardian", "新生儿随法定监护人参保", c("三（一）"),
-              newborn=Newborn(**NEWBORN_2022, guardian_enrolled=True), start=Start.BIRTH, free=True),
+        Route(
+            "centralized",
+            "集中参保缴费时间",
+            c("三（一）; 三（三）; 四（三）"),
+            opens=WINDOW_OPENS,
+            closes=WINDOW_CLOSES,
+            college_student=False,
+            # R9: a 2022 newborn is covered from birth by the newborn routes below.
+            newborn=Newborn(born_to=date(2021, 12, 31)),
+        ),
+        Route(
+            "college_student",
+            "在渝高校大学生学年度参保",
+            c("二（二）; 三（一）"),
+            opens=WINDOW_OPENS,
+            closes=WINDOW_CLOSES,
+            college_student=True,
+            start=Start.FIXED,
+            start_date=date(2021, 9, 1),
+            end_date=date(2022, 8, 31),
+        ),
+        Route(
+            "newborn_guardian",
+            "新生儿随法定监护人参保",
+            c("三（一）"),
+            newborn=Newborn(**NEWBORN_2022, guardian_enrolled=True),
+            start=Start.BIRTH,
+            free=True,
+        ),
         # Not late (R8): its own 缴费时间, so no 09-30 limit and no forfeiture.
-        Route("newborn_within", "新生儿出生之日起90日内独立参保", c("三（一）; 三（三）; 四（三）"),
-              newborn=Newborn(**NEWBORN_2022, within=Period(days=90)), start=Start.BIRTH),
+        Route(
+            "newborn_within",
+            "新生儿出生之日起90日内独立参保",
+            c("三（一）; 三（三）; 四（三）"),
+            newborn=Newborn(**NEWBORN_2022, within=Period(days=90)),
+            start=Start.BIRTH,
+        ),
         # 四（三）: "毕业当年9月1日后3个月内" — the special clause prevails over 09-30 (R13).
-        Route("graduate", "高校毕业生9月1日后3个月内参保", c("四（三）"),
-              opens=date(2022, 9, 1), closes=date(2022, 12, 1), college_student=False,
-              event=Event(frozenset({"GRADUATION"}), on_from=YEAR_START),
-              start=Start.FIXED, start_date=date(2022, 9, 1)),
+        Route(
+            "graduate",
+            "高校毕业生9月1日后3个月内参保",
+            c("四（三）"),
+            opens=date(2022, 9, 1),
+            closes=date(2022, 12, 1),
+            college_student=False,
+            event=Event(frozenset({"GRADUATION"}), on_from=YEAR_START),
+            start=Start.FIXED,
+            start_date=date(2022, 9, 1),
+        ),
         # 三（三） "从其完清费用之日起满90日后": start = paidOn + 91 (R5, R6).
-        Route("late", "错过集中参保期自愿缴费", c("三（一）; 三（三）"),
-              opens=date(2022, 3, 1), closes=date(2022, 9, 30), college_student=False,
-              start=Start.PAYMENT_DAY, waiting=Period(days=90), late=True,
-              waivers=(
-                  Waiver(c("四（三）"), categories=LOW_INCOME),
-                  Waiver(c("四（三）"), event=Event(frozenset({"EMPLOYEE_INSURANCE_LAPSE"}),
-                                                 within=Period(months=3))),
-              )),
+        Route(
+            "late",
+            "错过集中参保期自愿缴费",
+            c("三（一）; 三（三）"),
+            opens=date(2022, 3, 1),
+            closes=date(2022, 9, 30),
+            college_student=False,
+            start=Start.PAYMENT_DAY,
+            waiting=Period(days=90),
+            late=True,
+            waivers=(
+                Waiver(c("四（三）"), categories=LOW_INCOME),
+                Waiver(
+                    c("四（三）"),
+                    event=Event(frozenset({"EMPLOYEE_INSURANCE_LAPSE"}), within=Period(months=3)),
+                ),
+            ),
+        ),
     ),
     # Order of 二（四）: on equal amounts the first listed wins (R15).
     grants=(

@@ -108,14 +108,25 @@ POLICY = Policy(
     fiscal_cite=c("一"),
     routes=(
         Route("centralized", "集中征缴期", c("三"), opens=date(2021, 9, 30), closes=CENTRALIZED_CLOSES),
-        Route("sporadic", "零星征缴期", c("三"), opens=date(2022, 4, 1), closes=YEAR_END,
-              start=Start.PAYMENT_DAY, late=True),
+        Route(
+            "sporadic",
+            "零星征缴期",
+            c("三"),
+            opens=date(2022, 4, 1),
+            closes=YEAR_END,
+            start=Start.PAYMENT_DAY,
+            late=True,
+        ),
     ),
     # Order matters only on a tie (R10): full subsidies first (二（二）1, then 二（二）2 in the
     # notice's order), then 二（一） from the highest amount down.
     grants=(
-        Grant("FAMILY_PLANNING_HARDSHIP", FullShare(), c("二（二）1"),
-              funding=by_area("二（二）1", whole("COUNTY_FINANCE"), whole("NEW_AREA_FINANCE"))),
+        Grant(
+            "FAMILY_PLANNING_HARDSHIP",
+            FullShare(),
+            c("二（二）1"),
+            funding=by_area("二（二）1", whole("COUNTY_FINANCE"), whole("NEW_AREA_FINANCE")),
+        ),
         full("EXTREME_POVERTY"),
         full("ORPHAN"),  # "孤儿、事实无人抚养未成年人视同特困人员管理"
         full("DOWNSIZED_1960S_WORKER"),
@@ -124,8 +135,12 @@ POLICY = Policy(
         out_of_poverty("OUT_OF_POVERTY"),
         out_of_poverty("UNSTABLE_OUT_OF_POVERTY"),  # R14: part of 脱贫人口（原建档立卡贫困人口）
         out_of_poverty("STABLE_OUT_OF_POVERTY"),
-        Grant("LOW_INCOME_FAMILY_VULNERABLE", Fixed(Decimal("60")), c("二（一）3"),
-              funding=assistance_fund("二（一）3")),
+        Grant(
+            "LOW_INCOME_FAMILY_VULNERABLE",
+            Fixed(Decimal("60")),
+            c("二（一）3"),
+            funding=assistance_fund("二（一）3"),
+        ),
     ),
     default_method=Method.UPFRONT,
     method_cite=c("二 首段"),  # "困难群体只需缴纳政府资助后的个人参保自缴部分"

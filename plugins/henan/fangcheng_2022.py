@@ -69,8 +69,13 @@ def refund(code: str, wording: str, by: str | None = None, civil: bool = False) 
     name = f"refund.{code}"
     parameter = Parameter(name, f"{wording}先征后返的返还金额（通知仅称“按照规定标准”）", c("二（一）"))
     grant = Grant(
-        code, FromParameter(name), c("一; 二（一）"), Method.COLLECT_THEN_REFUND, **roster(civil),
-        refunded_by=by, refunded_by_cite=c("五（二）") if by else c("二（一）"),
+        code,
+        FromParameter(name),
+        c("一; 二（一）"),
+        Method.COLLECT_THEN_REFUND,
+        **roster(civil),
+        refunded_by=by,
+        refunded_by_cite=c("五（二）") if by else c("二（一）"),
     )
     return grant, parameter
 
@@ -110,10 +115,20 @@ POLICY = Policy(
     fiscal_subsidy=FromParameter(FISCAL.name),
     fiscal_cite=c("序言"),
     routes=(
-        Route("centralized", "集中征缴时间", c("二（三）; 三（一）"),
-              opens=date(2021, 10, 1), closes=date(2021, 11, 30)),
-        Route("sporadic", "集中征缴结束后的零散缴费", c("二（三）; 三（二）"),
-              opens=date(2021, 12, 1), closes=date(2021, 12, 31)),
+        Route(
+            "centralized",
+            "集中征缴时间",
+            c("二（三）; 三（一）"),
+            opens=date(2021, 10, 1),
+            closes=date(2021, 11, 30),
+        ),
+        Route(
+            "sporadic",
+            "集中征缴结束后的零散缴费",
+            c("二（三）; 三（二）"),
+            opens=date(2021, 12, 1),
+            closes=date(2021, 12, 31),
+        ),
     ),
     # Fully funded first: on a tie with a refund of 320 the first listed wins (reading 4).
     grants=(

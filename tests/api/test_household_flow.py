@@ -78,9 +78,9 @@ def register(client, household=None) -> dict:
 
 def enrol(client, person_id: str, policy: str = "anhui/341721/2022", **more) -> dict:
     year = int(policy.rsplit("/", 1)[1])
-    result = gql(client, ENROL, input={"personId": person_id, "coverageYear": year, "policyId": policy, **more})[
-        "enrol"
-    ]
+    result = gql(
+        client, ENROL, input={"personId": person_id, "coverageYear": year, "policyId": policy, **more}
+    )["enrol"]
     assert result["__typename"] == "Enrolment", result
     return result
 
@@ -138,7 +138,9 @@ def test_receipt_numbers_count_up_per_county_and_year(client):
         paid = gql(client, PAY, input=payment_input(enrolment["id"], key=f"k{i}"))["recordPayment"]
         numbers.append(paid["receiptNumber"])
     # Enrolled where the person lives (贵医保组〔2023〕1号 二2): another county and year, a new count.
-    elsewhere = enrol(client, household["members"][0]["person"]["id"], "anhui/341702/2024", regionCode="341702")
+    elsewhere = enrol(
+        client, household["members"][0]["person"]["id"], "anhui/341702/2024", regionCode="341702"
+    )
     paid = gql(client, PAY, input=payment_input(elsewhere["id"], key="k-2024"))["recordPayment"]
 
     assert numbers == [f"341721-2022-{n:08d}" for n in (1, 2, 3)]

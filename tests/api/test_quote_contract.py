@@ -19,7 +19,9 @@ CONTRACT_FILE = Path(__file__).parents[2] / "docs" / "contract" / "quote.graphql
 CONTRACT = build_schema("scalar Decimal\nscalar Date\n" + CONTRACT_FILE.read_text(encoding="utf-8"))
 OURS = schema._schema
 
-TYPES = [t for name, t in CONTRACT.type_map.items() if not name.startswith("__") and not hasattr(t, "serialize")]
+TYPES = [
+    t for name, t in CONTRACT.type_map.items() if not name.startswith("__") and not hasattr(t, "serialize")
+]
 
 
 @pytest.mark.parametrize("contract_type", TYPES, ids=lambda t: t.name)
@@ -34,7 +36,9 @@ def test_every_contract_type_and_field_exists_with_the_same_type(contract_type):
         assert name in ours.fields, f"{contract_type.name}.{name} missing"
         assert str(ours.fields[name].type) == str(field.type), f"{contract_type.name}.{name}"
         for arg, spec in getattr(field, "args", {}).items():
-            assert str(ours.fields[name].args[arg].type) == str(spec.type), f"{contract_type.name}.{name}({arg})"
+            assert str(ours.fields[name].args[arg].type) == str(spec.type), (
+                f"{contract_type.name}.{name}({arg})"
+            )
 
 
 def _default(field) -> str | None:
@@ -43,7 +47,11 @@ def _default(field) -> str | None:
         node = field.ast_node.default_value
         printed = print_ast(node) if node else None
     else:
-        printed = None if field.default_value is Undefined else print_ast(ast_from_value(field.default_value, field.type))
+        printed = (
+            None
+            if field.default_value is Undefined
+            else print_ast(ast_from_value(field.default_value, field.type))
+        )
     return None if printed == "null" else printed
 
 

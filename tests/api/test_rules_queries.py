@@ -21,7 +21,9 @@ query Quote($input: QuoteInput!) {
 
 
 def run(query: str, rules=None, **variables):
-    result = schema.execute_sync(query, variable_values=variables, context_value=Context(None, rules or registry()))
+    result = schema.execute_sync(
+        query, variable_values=variables, context_value=Context(None, rules or registry())
+    )
     return result
 
 
@@ -34,18 +36,33 @@ def data(query: str, rules=None, **variables) -> dict:
 def quote_input(scenario: scenarios.Scenario) -> dict:
     person = dict(scenario.person)
     person["birthDate"] = str(person["birthDate"])
-    person["categories"] = [{**c, "since": c.get("since") and str(c["since"])} for c in person.get("categories", [])]
+    person["categories"] = [
+        {**c, "since": c.get("since") and str(c["since"])} for c in person.get("categories", [])
+    ]
     person["events"] = [
-        {"kind": e["kind"], "on": str(e.get("on", e.get(True))), "priorContinuousMonths": e.get("priorContinuousMonths")}
+        {
+            "kind": e["kind"],
+            "on": str(e.get("on", e.get(True))),
+            "priorContinuousMonths": e.get("priorContinuousMonths"),
+        }
         for e in person.get("events", [])
     ]
     if "areaCode" in person:
         person["areaCode"] = str(person["areaCode"])
-    return {"policyId": scenario.policy, "tier": scenario.tier, "paidOn": str(scenario.paid_on), "person": person}
+    return {
+        "policyId": scenario.policy,
+        "tier": scenario.tier,
+        "paidOn": str(scenario.paid_on),
+        "person": person,
+    }
 
 
-ALL = [s for paths in plugin_manager().hook.yibao_scenario_paths() for f in scenarios.files(paths)
-       for s in scenarios.load(f)]
+ALL = [
+    s
+    for paths in plugin_manager().hook.yibao_scenario_paths()
+    for f in scenarios.files(paths)
+    for s in scenarios.load(f)
+]
 
 
 @pytest.mark.parametrize("scenario", ALL, ids=lambda s: f"{s.policy}: {s.name}")
@@ -61,8 +78,10 @@ def test_graphql_quote_answers_every_scenario(scenario):
 
 
 def test_policies_lists_the_five_notices_with_their_documents():
-    found = {p["id"]: [d["number"] for d in p["documents"]] for p in data("{ policies { id documents { number } } }")[
-        "policies"]}
+    found = {
+        p["id"]: [d["number"] for d in p["documents"]]
+        for p in data("{ policies { id documents { number } } }")["policies"]
+    }
     assert found == {
         "anhui/341702/2024": ["贵医保组〔2023〕1号"],
         "anhui/341721/2022": ["东政办〔2021〕6号"],
@@ -89,16 +108,28 @@ def test_policies_filter_by_region(region, expected):
 
 
 def test_every_accepted_quote_step_cites_a_clause():
-    answer = data(QUOTE, input={"policyId": "anhui/341721/2022", "paidOn": "2021-10-08",
-                                "person": {"birthDate": "1950-02-03", "categories": [{"code": "MINIMUM_LIVING"}]}})
+    answer = data(
+        QUOTE,
+        input={
+            "policyId": "anhui/341721/2022",
+            "paidOn": "2021-10-08",
+            "person": {"birthDate": "1950-02-03", "categories": [{"code": "MINIMUM_LIVING"}]},
+        },
+    )
     steps = answer["quote"]["explanation"]
     assert len(steps) >= 4 and all(step["citation"] for step in steps)
     assert answer["quote"]["amountDue"] == "30.00"
 
 
 def test_a_payment_the_rules_do_not_allow_is_a_rejected_quote_not_an_error():
-    answer = data(QUOTE, input={"policyId": "anhui/341721/2022", "paidOn": "2021-09-19",
-                                "person": {"birthDate": "1980-01-01"}})["quote"]
+    answer = data(
+        QUOTE,
+        input={
+            "policyId": "anhui/341721/2022",
+            "paidOn": "2021-09-19",
+            "person": {"birthDate": "1980-01-01"},
+        },
+    )["quote"]
     assert answer["accepted"] is False and "2021-09-20" in answer["rejectionReason"]
     assert answer["coverageStart"] is None and answer["amountDue"] == "0.00"
 
@@ -108,14 +139,25 @@ def test_a_payment_the_rules_do_not_allow_is_a_rejected_quote_not_an_error():
     [
         ({"policyId": "anhui/2022"}, "input.policyId", "NOT_FOUND"),
         ({"tier": "3"}, "input.tier", "INVALID"),
-        ({"person": {"birthDate": "1980-01-01", "categories": [{"code": "POOR"}]}}, "input.person.categories.0.code",
-         "INVALID"),
-        ({"person": {"birthDate": "1980-01-01", "events": [{"kind": "WEDDING", "on": "2021-10-01"}]}},
-         "input.person.events.0.kind", "INVALID"),
+        (
+            {"person": {"birthDate": "1980-01-01", "categories": [{"code": "POOR"}]}},
+            "input.person.categories.0.code",
+            "INVALID",
+        ),
+        (
+            {"person": {"birthDate": "1980-01-01", "events": [{"kind": "WEDDING", "on": "2021-10-01"}]}},
+            "input.person.events.0.kind",
+            "INVALID",
+        ),
     ],
 )
 def test_invalid_quote_input_is_a_typed_error_naming_the_field(change, field, code):
-    request = {"policyId": "anhui/341721/2022", "paidOn": "2021-10-08", "person": {"birthDate": "1980-01-01"}, **change}
+    request = {
+        "policyId": "anhui/341721/2022",
+        "paidOn": "2021-10-08",
+        "person": {"birthDate": "1980-01-01"},
+        **change,
+    }
     result = run(QUOTE, input=request)
     assert result.data is None
     errors = result.errors[0].extensions["errors"]
@@ -136,7 +178,10 @@ def test_policy_diff_shows_the_raised_share_and_the_new_age_subsidies_with_claus
     share = changes["tier.1.personal"]
     assert share["kind"] == "CHANGED"
     assert (share["before"]["value"], share["after"]["value"]) == ("320.00", "380.00")
-    assert share["before"]["citation"] == "东政办〔2021〕6号 二" and share["after"]["citation"] == "贵医保组〔2023〕1号 三"
+    assert (
+        share["before"]["citation"] == "东政办〔2021〕6号 二"
+        and share["after"]["citation"] == "贵医保组〔2023〕1号 三"
+    )
     for code, clause in (("AGE_100_PLUS", "三1"), ("AGE_80_PLUS", "三5")):
         added = changes[f"grant.{code}"]
         assert added["kind"] == "ADDED" and added["before"] is None
@@ -151,12 +196,20 @@ def test_configured_parameters_show_in_policies(tmp_path, monkeypatch):
     path.write_text('["henan/411322/2022"]\n"refund.MINIMUM_LIVING" = "150.00"\n', encoding="utf-8")
     monkeypatch.setenv("YIBAO_PARAMETERS", str(path))
     rules = load_registry()
-    found = data('{ policies(regionCode: "411322") { parameters { name value default } } }', rules)["policies"][0]
+    found = data('{ policies(regionCode: "411322") { parameters { name value default } } }', rules)[
+        "policies"
+    ][0]
     values = {p["name"]: (p["value"], p["default"]) for p in found["parameters"]}
     assert values["refund.MINIMUM_LIVING"] == ("150.00", None)
     assert values["fiscal_subsidy"] == ("580.00", "580.00")
-    low_income = {"policyId": "henan/411322/2022", "paidOn": "2021-10-08",
-                  "person": {"birthDate": "1970-01-01", "categories": [{"code": "MINIMUM_LIVING"}]}}
+    low_income = {
+        "policyId": "henan/411322/2022",
+        "paidOn": "2021-10-08",
+        "person": {"birthDate": "1970-01-01", "categories": [{"code": "MINIMUM_LIVING"}]},
+    }
     answer = data(QUOTE, rules, input=low_income)["quote"]
     assert (answer["subsidyMethod"], answer["amountDue"], answer["refundDue"]) == (
-        "COLLECT_THEN_REFUND", "320.00", "150.00")
+        "COLLECT_THEN_REFUND",
+        "320.00",
+        "150.00",
+    )

@@ -9,10 +9,10 @@ from sqlmodel import Session, func, select
 from core.audit import SYSTEM
 from core.models import HouseholdMember, Payment
 from core.services.enrolments import EnrolmentInput, enrol
-from core.testing.scenarios import registry
 from core.services.households import HouseholdInput, MemberInput, register_household
 from core.services.payments import PaymentInput, record_payment
 from core.services.persons import PersonInput
+from core.testing.scenarios import registry
 from tests.factories import id_number
 
 
@@ -29,7 +29,9 @@ def _enrolment_ids(engine, count: int) -> list[int]:
         people = session.exec(
             select(HouseholdMember.person_id).where(HouseholdMember.household_id == household.id)
         ).all()
-    return [enrol(engine, SYSTEM, EnrolmentInput(p, 2022, "anhui/341721/2022"), registry()).id for p in people]
+    return [
+        enrol(engine, SYSTEM, EnrolmentInput(p, 2022, "anhui/341721/2022"), registry()).id for p in people
+    ]
 
 
 def test_twenty_simultaneous_retries_record_one_payment(engine):

@@ -9,7 +9,9 @@ DOCS = (Path(__file__).parents[2] / "docs" / "plugins.md").read_text(encoding="u
 
 
 def hook_names() -> list[str]:
-    return [name for name, fn in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("yibao_")]
+    return [
+        name for name, fn in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("yibao_")
+    ]
 
 
 def test_there_are_hooks_to_document():

@@ -69,8 +69,19 @@ def install(package: str, tmp_path: Path) -> dict[str, str]:
     source = shutil.copytree(PACKAGES / package, tmp_path / "src" / package)
     target = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--no-index", "--target", str(target), str(source)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "--target",
+            str(target),
+            str(source),
+        ],
         check=True,
     )
     return {**os.environ, "PYTHONPATH": str(target)}
@@ -82,7 +93,7 @@ from api.schema import schema
 from core.plugins import load_registry
 
 result = schema.execute_sync(
-    "{ policies(regionCode: \\"110000\\") { id province documents { number } tiers { personalContribution } } }",
+    '{ policies(regionCode: "110000") { id province documents { number } tiers { personalContribution } } }',
     context_value=Context(engine=None, registry=load_registry()),
 )
 assert not result.errors, result.errors

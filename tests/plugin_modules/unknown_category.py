@@ -11,4 +11,6 @@ from . import DOC, small_policy
 
 @hookimpl
 def yibao_policies():
-    return [small_policy("unknown_category", [Grant("NOT_A_CATEGORY", Fixed(Decimal("100")), Cite(DOC, "四"))])]
+    return [
+        small_policy("unknown_category", [Grant("NOT_A_CATEGORY", Fixed(Decimal("100")), Cite(DOC, "四"))])
+    ]

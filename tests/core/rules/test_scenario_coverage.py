@@ -60,7 +60,11 @@ def stated_dates(policy: Policy):
         if grant.recognised_by:
             yield f"{grant.code} recognised by", "since", (grant.recognised_by, grant.recognised_by + day)
         if grant.born_on_or_before:
-            yield f"{grant.code} born by", "birthDate", (grant.born_on_or_before, grant.born_on_or_before + day)
+            yield (
+                f"{grant.code} born by",
+                "birthDate",
+                (grant.born_on_or_before, grant.born_on_or_before + day),
+            )
 
 
 def _values(scenario: scenarios.Scenario, kind: str):
@@ -93,7 +97,11 @@ def stated_amounts(policy: Policy):
     for grant in policy.grants:
         amounts = grant.amount.values() if isinstance(grant.amount, dict) else [grant.amount]
         for amount in amounts:
-            if isinstance(amount, Fixed) and amount.value and amount.value <= max(t.personal for t in policy.tiers):
+            if (
+                isinstance(amount, Fixed)
+                and amount.value
+                and amount.value <= max(t.personal for t in policy.tiers)
+            ):
                 yield "subsidy", amount.value
 
 

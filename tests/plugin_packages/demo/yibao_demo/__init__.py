@@ -21,7 +21,11 @@ POLICY = Policy(
     coverage_cite=Cite(DOC, "二"),
     fiscal_subsidy=Fixed(Decimal("700")),
     fiscal_cite=Cite(DOC, "一"),
-    routes=(Route("centralized", "集中缴费期", Cite(DOC, "三"), opens=date(2029, 9, 1), closes=date(2029, 12, 31)),),
+    routes=(
+        Route(
+            "centralized", "集中缴费期", Cite(DOC, "三"), opens=date(2029, 9, 1), closes=date(2029, 12, 31)
+        ),
+    ),
     grants=(Grant("MINIMUM_LIVING", Fixed(Decimal("300")), Cite(DOC, "四")),),
 )
 
