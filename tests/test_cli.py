@@ -112,7 +112,9 @@ def served(tmp_path):
 
 def _post(url: str, query: str) -> dict:
     request = urllib.request.Request(
-        f"{url}/graphql", data=json.dumps({"query": query}).encode(), headers={"Content-Type": "application/json"}
+        f"{url}/graphql",
+        data=json.dumps({"query": query}).encode(),
+        headers={"Content-Type": "application/json"},
     )
     body = json.loads(urllib.request.urlopen(request, timeout=10).read())
     assert "errors" not in body, body
@@ -127,5 +129,9 @@ def test_the_readme_examples_work_against_a_fresh_server(served, tmp_path):
     assert (tmp_path / "yibao.db").exists()
 
     answer = _post(served, quote)["quote"]
-    assert (answer["amountDue"], answer["subsidy"], answer["coverageStart"]) == ("30.00", "290.00", "2022-01-01")
+    assert (answer["amountDue"], answer["subsidy"], answer["coverageStart"]) == (
+        "30.00",
+        "290.00",
+        "2022-01-01",
+    )
     assert "东政办〔2021〕6号 四（三）1" in [step["citation"] for step in answer["explanation"]]

@@ -105,7 +105,7 @@ def _apply_subsidy(result: Quote, policy: Policy, request: QuoteRequest, share: 
             continue
         candidates.append(Candidate(grant, amount))
         result.explain("资助 subsidy ground", grant.code, amount, grant.cite)
-    best = highest(candidates)
+    best = highest(candidates, cap=share)
     if unset and (best is None or best.amount < share):
         result.reject(
             str(unset[0]), policy.parameter(unset[0].name).cite if policy.parameter(unset[0].name) else None

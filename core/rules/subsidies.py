@@ -84,14 +84,15 @@ def held_grounds(policy: Policy, facts: PersonFacts, tier: str, paid_on: date):
     return held, refused
 
 
-def highest(candidates: list[Candidate]) -> Candidate | None:
-    """就高不就低: the largest amount; on a tie the ground the policy lists first.
+def highest(candidates: list[Candidate], cap: Decimal | None = None) -> Candidate | None:
+    """就高不就低: the largest amount after the cap; on a tie the ground the policy lists first.
 
     A ground worth 0 (e.g. 稳定脱贫人口 "不再享受") is explained but never wins.
     """
+    worth = (lambda c: min(c.amount, cap)) if cap is not None else (lambda c: c.amount)  # noqa: E731
     best = None
     for candidate in candidates:
-        if candidate.amount > 0 and (best is None or candidate.amount > best.amount):
+        if candidate.amount > 0 and (best is None or worth(candidate) > worth(best)):
             best = candidate
     return best
 

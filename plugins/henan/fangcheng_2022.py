@@ -20,11 +20,10 @@ shape this data:
   2021-09-30. The other rosters carry no date, so those categories count up to paidOn;
 - the fiscal subsidy is not in the notice: parameter `fiscal_subsidy`, default 580 from
   医保发〔2021〕32号, which the preamble's basis 豫医保〔2021〕2号 forwards.
-Gaps (not expressible, or not coded): a fully funded category beats a refund category only
-because FullShare ties with or exceeds any refund up to 320 and is listed first — a refund
-configured above 320 would win (capped at 320) as a refund; non-orphan 困境儿童 (一, 困难群众,
-so 先征后返) have no category code of their own (categories.md maps 困境儿童 to ORPHAN) and are
-not modelled; combination of several categories is not stated in the notice.
+A fully funded category beats any refund: grounds are compared after the cap at 320, and the
+fully funded ones are listed first. Gaps: non-orphan 困境儿童 (一, 困难群众, so 先征后返) have no
+category code of their own (categories.md maps 困境儿童 to ORPHAN) and are not modelled; how
+several categories combine is not stated in the notice (the highest applies).
 """
 
 from datetime import date

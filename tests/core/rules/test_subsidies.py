@@ -24,6 +24,12 @@ def test_a_tie_goes_to_the_ground_listed_first():
     assert highest([candidate("A", "290"), candidate("B", "290")]).grant.code == "A"
 
 
+def test_grounds_are_compared_after_the_cap_so_a_full_subsidy_listed_first_keeps_a_tie():
+    full, bigger = candidate("FULL", "320"), candidate("REFUND", "400")
+    assert highest([full, bigger], cap=Decimal("320")).grant.code == "FULL"
+    assert highest([full, bigger]).grant.code == "REFUND"
+
+
 def test_a_ground_worth_nothing_never_wins():
     assert highest([candidate("STABLE", "0")]) is None
 
