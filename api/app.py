@@ -1,5 +1,8 @@
-"""The ASGI application: GraphQL (with GraphiQL in a browser) at /graphql."""
+"""The ASGI application: GraphQL (with GraphiQL in a browser) at /graphql, health at /healthz."""
 
+import os
+
+from cross_web import HTTPException
 from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -7,35 +10,59 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
-from core.audit import Actor
+from core.auth import PUBLIC, AuthError, signing_key, verify
 from core.plugins import load_registry
 from core.rules.registry import Registry
 
 from .context import Context
-from .schema import schema
+from .schema import make_schema
 
-ACTOR_HEADER = "x-yibao-actor"
+INTROSPECTION_VARIABLE = "YIBAO_INTROSPECTION"
 
 
 class YibaoGraphQL(GraphQL):
-    def __init__(self, engine: Engine, registry: Registry):
-        super().__init__(schema, graphql_ide="graphiql")
-        self.engine = engine
-        self.registry = registry
+    def __init__(self, engine: Engine, registry: Registry, key: str, introspection: bool):
+        super().__init__(make_schema(introspection), graphql_ide="graphiql" if introspection else None)
+        self.engine, self.registry, self.key = engine, registry, key
+
+    async def parse_http_body(self, request):
+        # Strawberry assumes a JSON object (or list); `null` or `5` would crash it into a 500.
+        try:
+            return await super().parse_http_body(request)
+        except (AttributeError, TypeError):
+            raise HTTPException(400, "请求体应为 JSON 对象（the body must be a JSON object）") from None
 
     async def get_context(self, request, response) -> Context:
-        # Self-declared until signed tokens identify callers; recorded in the audit trail.
-        name = request.headers.get(ACTOR_HEADER, "anonymous")[:64]
-        return Context(engine=self.engine, registry=self.registry, actor=Actor(name=name))
+        context = Context(engine=self.engine, registry=self.registry)
+        header = request.headers.get("authorization", "")
+        if header:
+            scheme, _, token = header.partition(" ")
+            try:
+                if scheme.lower() != "bearer" or not token:
+                    raise AuthError("请使用 Bearer 令牌（use: Authorization: Bearer <token>）")
+                context.principal = verify(self.key, token.strip())
+            except AuthError as error:
+                context.principal, context.auth_error = PUBLIC, str(error)
+        return context
 
 
-def create_app(engine: Engine, registry: Registry | None = None) -> Starlette:
-    """`registry` defaults to the installed plugins, loaded strictly: a broken plugin stops start-up."""
+def create_app(
+    engine: Engine,
+    registry: Registry | None = None,
+    key: str | None = None,
+    introspection: bool | None = None,
+) -> Starlette:
+    """Loads the plugins strictly (a broken one stops start-up) and the token key.
+
+    Introspection and GraphiQL follow `YIBAO_INTROSPECTION` (on unless set to 0).
+    """
 
     async def health(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
-    graphql = YibaoGraphQL(engine, registry or load_registry())
+    if introspection is None:
+        introspection = os.environ.get(INTROSPECTION_VARIABLE, "1") != "0"
+    graphql = YibaoGraphQL(engine, registry or load_registry(), key or signing_key(engine.url), introspection)
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),

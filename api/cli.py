@@ -9,14 +9,50 @@ from core.db import database_url, make_engine
 def serve(args: argparse.Namespace) -> None:
     import uvicorn
 
+    from core.auth import AuthError, signing_key
     from core.migrate import upgrade
 
     from .app import create_app
 
     engine = make_engine()
+    try:
+        key = signing_key(engine.url)  # PostgreSQL refuses to start without a configured key
+    except AuthError as error:
+        sys.exit(f"yibao: {error}")
     upgrade(engine)  # the embedded store creates and migrates itself on first start
     print(f"yibao: database {engine.url.render_as_string(hide_password=True)}", file=sys.stderr)
-    uvicorn.run(create_app(engine), host=args.host, port=args.port, log_level="info")
+    uvicorn.run(create_app(engine, key=key), host=args.host, port=args.port, log_level="info")
+
+
+def token_issue(args: argparse.Namespace) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlmodel import Session
+
+    from core.auth import AuthError, Principal, Role, issue, signing_key
+    from core.departments import DEPARTMENT_CATEGORIES
+    from core.models import Region
+
+    role = Role(args.role)
+    if role is Role.PUBLIC:
+        sys.exit("yibao: the public needs no token")
+    if (role is Role.ROSTER_UPLOADER) != bool(args.department):
+        sys.exit("yibao: --department is required for ROSTER_UPLOADER, and only for it")
+    if args.department and args.department not in DEPARTMENT_CATEGORIES:
+        sys.exit(f"yibao: unknown department {args.department} ({', '.join(DEPARTMENT_CATEGORIES)})")
+    engine = make_engine()
+    try:
+        with Session(engine) as session:
+            if session.get(Region, args.region) is None:
+                sys.exit(f"yibao: 行政区划代码 {args.region} 不存在（unknown region）")
+        key = signing_key(engine.url)
+    except SQLAlchemyError:
+        sys.exit("yibao: the database is not ready; run `yibao db upgrade` first")
+    except AuthError as error:
+        sys.exit(f"yibao: {error}")
+    principal = Principal(args.name or f"{role.lower()}@{args.region}", role, args.region, args.department)
+    print(issue(key, principal, timedelta(days=args.days)))
 
 
 def db_upgrade(_: argparse.Namespace) -> None:
@@ -69,6 +105,12 @@ def schema_export(args: argparse.Namespace) -> None:
             handle.write(text)
 
 
+def _roles() -> list[str]:
+    from core.auth import Role
+
+    return [str(role) for role in Role]
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="yibao", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -84,6 +126,15 @@ def parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("plugins", help="list loaded regional plugins").set_defaults(handler=plugins)
+
+    token = commands.add_parser("token", help="bearer tokens").add_subparsers(dest="token", required=True)
+    grant = token.add_parser("issue", help="print a signed token for a role scoped to a region")
+    grant.add_argument("--role", required=True, choices=[r for r in _roles() if r != "PUBLIC"])
+    grant.add_argument("--region", required=True, help="region code the holder may see and change")
+    grant.add_argument("--name", help="who holds it, as the audit trail records (default role@region)")
+    grant.add_argument("--department", help="for ROSTER_UPLOADER: CIVIL_AFFAIRS, HEALTH, …")
+    grant.add_argument("--days", type=int, default=30, help="validity (default 30)")
+    grant.set_defaults(handler=token_issue)
 
     policy = commands.add_parser("policy", help="the policies of the loaded plugins").add_subparsers(
         dest="policy", required=True

@@ -1,6 +1,6 @@
-"""What every resolver gets: the engine, the rules, one read session per operation, loaders, the caller."""
+"""What every resolver gets: the engine, the rules, the caller and their scope, one session, loaders."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from sqlalchemy.engine import Engine
@@ -8,7 +8,9 @@ from sqlmodel import Session
 from strawberry.extensions import SchemaExtension
 
 from core.audit import Actor
+from core.auth import PUBLIC, Principal
 from core.rules.registry import Registry
+from core.scope import Scope
 
 from .loaders import Loaders
 
@@ -17,15 +19,28 @@ from .loaders import Loaders
 class Context:
     engine: Engine | None
     registry: Registry
-    actor: Actor = field(default_factory=Actor)
+    principal: Principal = PUBLIC
+    auth_error: str | None = None  # why a token that was sent was not accepted
+
+    @property
+    def actor(self) -> Actor:
+        """Who the audit trail records for this caller."""
+        p = self.principal
+        return Actor(name=p.name, role=str(p.role), region_code=p.region_code)
 
     @cached_property
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
 
     @cached_property
+    def scope(self) -> Scope:
+        """Only a region's data; the public has no region and sees no registry data."""
+        code = self.principal.region_code
+        return Scope.of(self.session, code) if code else Scope.nothing()
+
+    @cached_property
     def loaders(self) -> Loaders:
-        return Loaders(self.session)
+        return Loaders(self.session, self.scope)
 
     def close(self) -> None:
         if "session" in self.__dict__:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import strawberry
 
+from core.services.categories import CategoryInput
 from core.services.enrolments import EnrolmentInput
 from core.services.households import HouseholdInput, MemberInput
 from core.services.payments import PaymentInput, ReversalInput
@@ -71,6 +72,10 @@ class EnrolInput:
     person_id: strawberry.ID
     coverage_year: int
     policy_id: str
+    idempotency_key: str = strawberry.field(
+        description="Chosen by the client per enrolment (at most 64 characters); a retry with the same "
+        "key returns the first enrolment, and the key reused for another enrolment is refused."
+    )
     tier: str = "1"
     region_code: str | None = strawberry.field(
         default=None, description="Where the person is insured; defaults to the hukou region."
@@ -81,8 +86,29 @@ class EnrolInput:
             person_id=parse_id(self.person_id, "personId"),
             coverage_year=self.coverage_year,
             policy_id=self.policy_id,
+            idempotency_key=self.idempotency_key,
             tier=self.tier,
             region_code=self.region_code,
+        )
+
+
+@strawberry.input(description="A hardship identity from a department's roster.")
+class RecordCategoryInput:
+    person_id: strawberry.ID
+    code: str = strawberry.field(
+        description="A code from the canonical vocabulary (docs/contract/categories.md)."
+    )
+    since: date | None = strawberry.field(default=None, description="Date recognised (认定日期).")
+    until: date | None = None
+    grade: int | None = strawberry.field(default=None, description="For SEVERE_DISABILITY: 1–4.")
+
+    def to_core(self) -> CategoryInput:
+        return CategoryInput(
+            person_id=parse_id(self.person_id, "personId"),
+            code=self.code,
+            since=self.since,
+            until=self.until,
+            grade=self.grade,
         )
 
 

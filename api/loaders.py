@@ -17,20 +17,26 @@ from core.models import (
     Person,
     Region,
 )
+from core.scope import Scope
 
 
-def _one_by(session: Session, model: type[SQLModel], column) -> Callable[[list], Awaitable[list]]:
+def _one_by(
+    session: Session, model: type[SQLModel], column, scope: Scope
+) -> Callable[[list], Awaitable[list]]:
     async def load(keys: list[Hashable]) -> list:
-        rows = session.exec(select(model).where(col(column).in_(keys))).all()
+        rows = session.exec(select(model).where(col(column).in_(keys), scope.visible(model))).all()
         by_key = {getattr(row, column.key): row for row in rows}
         return [by_key.get(key) for key in keys]
 
     return load
 
 
-def _many_by(session: Session, model: type[SQLModel], column, order) -> Callable[[list], Awaitable[list]]:
+def _many_by(
+    session: Session, model: type[SQLModel], column, order, scope: Scope
+) -> Callable[[list], Awaitable[list]]:
     async def load(keys: list[Hashable]) -> list:
-        rows = session.exec(select(model).where(col(column).in_(keys)).order_by(order)).all()
+        statement = select(model).where(col(column).in_(keys), scope.visible(model))
+        rows = session.exec(statement.order_by(order)).all()
         by_key: dict[Hashable, list] = defaultdict(list)
         for row in rows:
             by_key[getattr(row, column.key)].append(row)
@@ -41,7 +47,10 @@ def _many_by(session: Session, model: type[SQLModel], column, order) -> Callable
 
 @dataclass
 class Loaders:
+    """Every nested row is read through the caller's scope: what lies outside is absent."""
+
     session: Session
+    scope: Scope
     region: DataLoader = field(init=False)
     person: DataLoader = field(init=False)
     household: DataLoader = field(init=False)
@@ -55,23 +64,23 @@ class Loaders:
     categories_of_person: DataLoader = field(init=False)
 
     def __post_init__(self) -> None:
-        s = self.session
-        self.region = DataLoader(_one_by(s, Region, Region.code))
-        self.person = DataLoader(_one_by(s, Person, Person.id))
-        self.household = DataLoader(_one_by(s, Household, Household.id))
-        self.membership_of_person = DataLoader(_one_by(s, HouseholdMember, HouseholdMember.person_id))
+        s, scope = self.session, self.scope
+        self.region = DataLoader(_one_by(s, Region, Region.code, Scope(path=None)))  # regions are public
+        self.person = DataLoader(_one_by(s, Person, Person.id, scope))
+        self.household = DataLoader(_one_by(s, Household, Household.id, scope))
+        self.membership_of_person = DataLoader(_one_by(s, HouseholdMember, HouseholdMember.person_id, scope))
         self.members_of_household = DataLoader(
-            _many_by(s, HouseholdMember, HouseholdMember.household_id, HouseholdMember.id)
+            _many_by(s, HouseholdMember, HouseholdMember.household_id, HouseholdMember.id, scope)
         )
-        self.enrolment = DataLoader(_one_by(s, Enrolment, Enrolment.id))
+        self.enrolment = DataLoader(_one_by(s, Enrolment, Enrolment.id, scope))
         self.enrolments_of_person = DataLoader(
-            _many_by(s, Enrolment, Enrolment.person_id, Enrolment.coverage_year)
+            _many_by(s, Enrolment, Enrolment.person_id, Enrolment.coverage_year, scope)
         )
-        self.payment = DataLoader(_one_by(s, Payment, Payment.id))
-        self.payments_of_enrolment = DataLoader(_many_by(s, Payment, Payment.enrolment_id, Payment.id))
+        self.payment = DataLoader(_one_by(s, Payment, Payment.id, scope))
+        self.payments_of_enrolment = DataLoader(_many_by(s, Payment, Payment.enrolment_id, Payment.id, scope))
         self.entitlements_of_enrolment = DataLoader(
-            _many_by(s, Entitlement, Entitlement.enrolment_id, Entitlement.start_date)
+            _many_by(s, Entitlement, Entitlement.enrolment_id, Entitlement.start_date, scope)
         )
         self.categories_of_person = DataLoader(
-            _many_by(s, CategoryFact, CategoryFact.person_id, CategoryFact.id)
+            _many_by(s, CategoryFact, CategoryFact.person_id, CategoryFact.id, scope)
         )

@@ -6,12 +6,14 @@ from typing import Annotated
 
 import strawberry
 
+from core.auth import Role
 from core.errors import InputError
-from core.services import enrolments, households, payments
+from core.services import categories, enrolments, households, payments
 
 from .ids import parse_id
 from .inputs import (
     EnrolInput,
+    RecordCategoryInput,
     RecordPaymentInput,
     RegisterHouseholdInput,
     ReversePaymentInput,
@@ -81,6 +83,20 @@ class Mutation:
         ctx = info.context
         return _attempt(
             Enrolment.of, lambda: enrolments.enrol(ctx.engine, ctx.actor, input.to_core(), ctx.registry)
+        )
+
+    @strawberry.mutation(
+        description="Records a hardship identity; a department may record only its own categories."
+    )
+    def record_category(self, info: strawberry.Info, input: RecordCategoryInput) -> PersonResult:
+        ctx = info.context
+        principal = ctx.principal
+        department = principal.department if principal.role is Role.ROSTER_UPLOADER else None
+        return _attempt(
+            Person.of,
+            lambda: categories.record_category(
+                ctx.engine, ctx.actor, input.to_core(), ctx.registry.categories, department
+            ),
         )
 
     @strawberry.mutation(description="Records a payment; the same idempotency key returns the first one.")

@@ -9,6 +9,7 @@ from core import models
 from core.regions import codes_under, region_path
 
 from .rules import RulesQuery
+from .types.audit import AuditEvent
 from .types.enrolment import Enrolment
 from .types.entitlement import Entitlement
 from .types.household import Household
@@ -19,7 +20,8 @@ from .types.region import Region
 
 
 def _in_region(info: strawberry.Info, statement, column, region_code: str | None):
-    """Restricts to rows whose region lies at or below `region_code` (a path-prefix match)."""
+    """Rows the caller may see, whose region lies at or below `region_code` (a path-prefix match)."""
+    statement = statement.where(info.context.scope.visible(column.class_))
     if region_code is None:
         return statement
     path = region_path(info.context.session, region_code)
@@ -42,8 +44,10 @@ def _page(info: strawberry.Info, enrolment_column, enrolment_ids, wrap, first: i
     return paginate(info.context.session, statement, model.id, first, after, wrap)
 
 
-def _id(value: strawberry.ID) -> int:
-    return int(value) if str(value).isdigit() else -1
+def _get(info: strawberry.Info, model, value: strawberry.ID):
+    """By id, within the caller's scope: another region's row and no row look the same."""
+    row_id = int(value) if str(value).isdigit() else -1
+    return info.context.scope.get(info.context.session, model, row_id)
 
 
 @strawberry.type
@@ -59,7 +63,7 @@ class Query(RulesQuery):
 
     @strawberry.field
     def person(self, info: strawberry.Info, id: strawberry.ID) -> Person | None:
-        return Person.of(info.context.session.get(models.Person, _id(id)))
+        return Person.of(_get(info, models.Person, id))
 
     @strawberry.field(description="Persons whose hukou lies in `regionCode` (any level).")
     def persons(
@@ -74,7 +78,7 @@ class Query(RulesQuery):
 
     @strawberry.field
     def household(self, info: strawberry.Info, id: strawberry.ID) -> Household | None:
-        return Household.of(info.context.session.get(models.Household, _id(id)))
+        return Household.of(_get(info, models.Household, id))
 
     @strawberry.field(description="Households whose address lies in `regionCode`.")
     def households(
@@ -91,7 +95,7 @@ class Query(RulesQuery):
 
     @strawberry.field
     def enrolment(self, info: strawberry.Info, id: strawberry.ID) -> Enrolment | None:
-        return Enrolment.of(info.context.session.get(models.Enrolment, _id(id)))
+        return Enrolment.of(_get(info, models.Enrolment, id))
 
     @strawberry.field
     def enrolments(
@@ -104,6 +108,20 @@ class Query(RulesQuery):
     ) -> Connection[Enrolment]:
         scope = _enrolments_in(info, region_code, coverage_year)
         return _page(info, models.Enrolment.id, scope, Enrolment.of, first, after)
+
+    @strawberry.field(description="Changes made by callers in `regionCode` (any level), oldest first.")
+    def audit_events(
+        self,
+        info: strawberry.Info,
+        region_code: str | None = None,
+        entity: str | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[AuditEvent]:
+        statement = _in_region(info, select(models.AuditEvent), models.AuditEvent.region_code, region_code)
+        if entity is not None:
+            statement = statement.where(models.AuditEvent.entity == entity)
+        return paginate(info.context.session, statement, models.AuditEvent.id, first, after, AuditEvent.of)
 
     @strawberry.field
     def payments(

@@ -1,16 +1,75 @@
-"""The schema, assembled once; `api/schema.graphql` is its committed SDL."""
+"""The schema, assembled once, with its limits; `api/schema.graphql` is its committed SDL."""
 
+import logging
+import re
 from pathlib import Path
 
 import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
 
 from .context import CloseSession
 from .mutations import Mutation
+from .permissions import Authorize
 from .queries import Query
 
 SDL_FILE = Path(__file__).parent / "schema.graphql"
 
-schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=[CloseSession])
+MAX_DEPTH = 12  # the deepest real query (household → member → person → enrolment → payment …) is 8
+MAX_ALIASES = 30
+MAX_TOKENS = 5000
+MAX_BATCH = 10  # operations in one batched HTTP request
+CACHE_SIZE = 256  # parsed and validated documents kept
+
+LONG_DIGITS = re.compile(r"\d{6,}[\dXx]*")
+log = logging.getLogger("yibao.graphql")
+
+
+def unexpected(error: GraphQLError) -> bool:
+    """Errors we raise on purpose are GraphQLErrors; anything else is masked for the caller."""
+    return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
+
+
+class YibaoSchema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None) -> None:
+        # Only unexpected errors are logged, and never with a whole ID or phone number in them.
+        for error in errors:
+            if unexpected(error):
+                log.error("unexpected error: %s", LONG_DIGITS.sub("<number>", repr(error.original_error)))
+
+
+def make_schema(introspection: bool = True) -> strawberry.Schema:
+    # Factories: a fresh extension per request (the parse and validation caches are shared by size).
+    extensions = [
+        Authorize,
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: ParserCache(maxsize=CACHE_SIZE),
+        lambda: ValidationCache(maxsize=CACHE_SIZE),
+        lambda: MaskErrors(should_mask_error=unexpected, error_message="服务器内部错误（unexpected error）"),
+        CloseSession,
+    ]
+    if not introspection:
+        extensions.append(DisableIntrospection)
+    return YibaoSchema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,
+        config=StrawberryConfig(batching_config={"max_operations": MAX_BATCH}),
+    )
+
+
+schema = make_schema()
 
 
 def sdl() -> str:

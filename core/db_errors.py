@@ -25,6 +25,9 @@ _BY_CONSTRAINT: dict[str, FieldError] = {
         ErrorCode.DUPLICATE,
         "该居民本年度已参保，不得重复参保（already enrolled for this year）",
     ),
+    "uq_enrolment_idempotency_key": FieldError(
+        "idempotencyKey", ErrorCode.CONFLICT, "该幂等键已使用（idempotency key already used）"
+    ),
     "uq_payment_idempotency_key": FieldError(
         "idempotencyKey", ErrorCode.DUPLICATE, "该幂等键已使用（idempotency key already used）"
     ),
@@ -42,6 +45,7 @@ _SQLITE_COLUMNS = {
     "household_member.person_id": "uq_household_member_person_id",
     "household_member.household_id": "uq_household_member_one_head",
     "enrolment.person_id, enrolment.coverage_year": "uq_enrolment_person_year",
+    "enrolment.idempotency_key": "uq_enrolment_idempotency_key",
     "payment.idempotency_key": "uq_payment_idempotency_key",
     "payment.reverses_payment_id": "uq_payment_reverses_payment_id",
 }

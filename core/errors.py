@@ -11,6 +11,7 @@ class ErrorCode(StrEnum):
     DUPLICATE = "DUPLICATE"
     MISMATCH = "MISMATCH"
     CONFLICT = "CONFLICT"
+    FORBIDDEN = "FORBIDDEN"  # outside the caller's role or region
 
 
 @dataclass(frozen=True)

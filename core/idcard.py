@@ -31,8 +31,9 @@ def parse_id_number(value: str) -> IdNumberFacts:
     number = ric.compact(value or "").upper()
     if len(number) != 18:
         raise InvalidIdNumber("应为18位（must be 18 characters）")
-    if not number[:17].isdigit():
-        raise InvalidIdNumber("格式错误（only digits, last may be X）")
+    body = number[:17]
+    if not (body.isascii() and body.isdigit()) or number[17] not in "0123456789X":
+        raise InvalidIdNumber("格式错误（only digits 0–9, last may be X）")
     if number[17] != ric.calc_check_digit(number):
         raise InvalidIdNumber("校验码错误（check digit does not match）")
     if number[:2] not in PROVINCES:
@@ -54,3 +55,10 @@ def mask_id_number(number: str | None) -> str | None:
     if not number:
         return number
     return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+def mask_phone(number: str | None) -> str | None:
+    """Keeps the first three and last four digits: 138****5678."""
+    if not number or len(number) < 8:
+        return "*" * len(number) if number else number
+    return number[:3] + "*" * (len(number) - 7) + number[-4:]

@@ -20,6 +20,7 @@ from core.migrate import upgrade
 from core.testing.scenarios import registry as rules
 
 from .postgres_server import PostgresServer
+from .tokens import TEST_KEY, bearer
 
 BACKENDS = ("sqlite", "postgresql")
 _counter = itertools.count()
@@ -92,6 +93,27 @@ def engine(request, tmp_path) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def client(engine) -> Iterator[TestClient]:
-    with TestClient(create_app(engine, rules())) as test_client:
+def app(engine):
+    return create_app(engine, rules(), key=TEST_KEY)
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:
+    """A county administrator of all Anhui: the flows of the Anhui notices, unscoped within them."""
+    with TestClient(app, headers=bearer("COUNTY_ADMIN", "340000", name="admin-34")) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def client_as(app):
+    """`client_as(role, region, …)`: a client holding that token; role PUBLIC holds none."""
+    clients = []
+
+    def make(role, region=None, **claims) -> TestClient:
+        client = TestClient(app, headers=bearer(role, region, **claims) if role != "PUBLIC" else {})
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()

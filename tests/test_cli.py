@@ -45,6 +45,26 @@ def test_plugins_lists_what_is_loaded(tmp_path):
     assert result.stdout.split() == ["anhui", "chongqing", "guizhou", "henan"]
 
 
+def test_serve_refuses_postgresql_without_a_signing_key(tmp_path):
+    url = "postgresql://yibao@127.0.0.1:9/yibao"  # never reached: the key is checked first
+    result = yibao("serve", cwd=tmp_path, env={"YIBAO_DATABASE_URL": url, "YIBAO_JWT_KEY": ""})
+    assert result.returncode != 0 and "YIBAO_JWT_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--role", "VILLAGE_CLERK", "--region", "999999"], "999999"),
+        (["--role", "ROSTER_UPLOADER", "--region", "341721"], "--department"),
+        (["--role", "ROSTER_UPLOADER", "--region", "341721", "--department", "POLICE"], "POLICE"),
+    ],
+)
+def test_token_issue_refuses_what_it_cannot_vouch_for(tmp_path, args, message):
+    assert yibao("db", "upgrade", cwd=tmp_path, env={"YIBAO_DATABASE_URL": ""}).returncode == 0
+    result = yibao("token", "issue", *args, cwd=tmp_path, env={"YIBAO_DATABASE_URL": ""})
+    assert result.returncode != 0 and message in result.stderr
+
+
 def test_policy_list_names_each_policy_with_its_documents(tmp_path):
     result = yibao("policy", "list", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -110,11 +130,10 @@ def served(tmp_path):
     process.wait(timeout=10)
 
 
-def _post(url: str, query: str) -> dict:
+def _post(url: str, query: str, token: str | None = None) -> dict:
+    headers = {"Content-Type": "application/json"} | ({"Authorization": f"Bearer {token}"} if token else {})
     request = urllib.request.Request(
-        f"{url}/graphql",
-        data=json.dumps({"query": query}).encode(),
-        headers={"Content-Type": "application/json"},
+        f"{url}/graphql", data=json.dumps({"query": query}).encode(), headers=headers
     )
     body = json.loads(urllib.request.urlopen(request, timeout=10).read())
     assert "errors" not in body, body
@@ -123,7 +142,14 @@ def _post(url: str, query: str) -> dict:
 
 def test_the_readme_examples_work_against_a_fresh_server(served, tmp_path):
     register, quote = _readme_examples()
-    household = _post(served, register)["registerHousehold"]
+    command = re.search(r"TOKEN=\$\(\.venv/bin/yibao (.*?)\)", README.read_text(encoding="utf-8")).group(1)
+    issued = yibao(*command.split(), cwd=tmp_path, env={"YIBAO_DATABASE_URL": ""})
+    assert issued.returncode == 0, issued.stderr
+    token = issued.stdout.strip()
+
+    with pytest.raises(AssertionError, match="FORBIDDEN"):
+        _post(served, register)  # no token: refused
+    household = _post(served, register, token)["registerHousehold"]
     assert household["__typename"] == "Household"
     assert household["head"]["birthDate"] == "1975-03-09"
     assert (tmp_path / "yibao.db").exists()

@@ -6,7 +6,9 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from core import models
+from core.idcard import mask_id_number, mask_phone
 
+from ..permissions import sees_identity
 from .base import Entity
 from .region import Region
 
@@ -28,9 +30,12 @@ class CategoryFact:
 class Person(Entity):
     row: strawberry.Private[models.Person]
 
-    @strawberry.field(description="18-digit resident ID number; null when registered without one.")
-    def id_number(self) -> str | None:
-        return self.row.id_number
+    @strawberry.field(
+        description="18-digit resident ID number; masked (3417**********123X) for roles that do not need it."
+    )
+    def id_number(self, info: strawberry.Info) -> str | None:
+        number = self.row.id_number
+        return number if sees_identity(info.context.principal.role) else mask_id_number(number)
 
     @strawberry.field(description="Why there is no ID number: NEWBORN, FOREIGNER or NO_HUKOU.")
     def no_id_reason(self) -> str | None:
@@ -48,9 +53,9 @@ class Person(Entity):
     def gender(self) -> str:
         return self.row.gender
 
-    @strawberry.field
-    def phone(self) -> str | None:
-        return self.row.phone
+    @strawberry.field(description="Masked (138****5678) for roles that do not need it.")
+    def phone(self, info: strawberry.Info) -> str | None:
+        return self.row.phone if sees_identity(info.context.principal.role) else mask_phone(self.row.phone)
 
     @strawberry.field
     async def hukou_region(self, info: strawberry.Info) -> Region:

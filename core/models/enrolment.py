@@ -27,4 +27,6 @@ class Enrolment(SQLModel, table=True):
     # Rules version, category, amounts and method as decided at enrolment, frozen so that
     # later edits to rules or to the registry never rewrite a past decision.
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # Chosen by the client per enrolment, so a resent request is answered, not stored twice.
+    idempotency_key: str = Field(unique=True, max_length=64)
     created_at: datetime = Field(default_factory=utcnow)

@@ -9,6 +9,8 @@ from .. import audit
 from ..audit import Actor
 from ..errors import ErrorCode, FieldError, InputError
 from ..models import Household, HouseholdMember, Person
+from ..scope import get_visible
+from ..text import text_errors
 from .persons import PersonInput, check_person, get_person, region_errors
 from .unit import unit_of_work
 
@@ -31,9 +33,11 @@ class HouseholdInput:
 
 
 def register_household(engine: Engine, actor: Actor, data: HouseholdInput) -> Household:
-    with unit_of_work(engine) as session:
+    with unit_of_work(engine, actor) as session:
         errors = region_errors(session, "addressRegionCode", data.address_region_code)
-        errors += _head_errors(data.members)
+        errors += _head_errors(data.members) + text_errors("address", data.address, 200)
+        for i, member in enumerate(data.members):
+            errors += text_errors(f"members.{i}.relation", member.relation, 20)
         people, member_errors = _resolve_members(session, data.members)
         errors += member_errors
         if errors:
@@ -86,7 +90,7 @@ def _resolve_members(session: Session, members: list[MemberInput]) -> tuple[list
             people.append(Person())
             continue
         if member.person_id is not None:
-            person = session.get(Person, member.person_id)
+            person = get_visible(session, Person, member.person_id)
             if person is None:
                 errors.append(
                     FieldError(f"{prefix}.personId", ErrorCode.NOT_FOUND, "居民不存在（no such person）")
@@ -123,7 +127,7 @@ def household_of(session: Session, person_id: int) -> HouseholdMember | None:
 
 
 def change_head(engine: Engine, actor: Actor, household_id: int, person_id: int) -> Household:
-    with unit_of_work(engine) as session:
+    with unit_of_work(engine, actor) as session:
         household = _get_household(session, household_id)
         membership = household_of(session, person_id)
         if membership is None or membership.household_id != household_id:
@@ -152,7 +156,7 @@ def move_person(
     engine: Engine, actor: Actor, person_id: int, household_id: int, relation: str | None = None
 ) -> Person:
     """Moves a person into another household, and their residence to its address."""
-    with unit_of_work(engine) as session:
+    with unit_of_work(engine, actor) as session:
         person = get_person(session, person_id)
         target = _get_household(session, household_id)
         membership = household_of(session, person_id)
@@ -189,7 +193,7 @@ def move_person(
 
 
 def _get_household(session: Session, household_id: int) -> Household:
-    household = session.get(Household, household_id)
+    household = get_visible(session, Household, household_id)
     if household is None:
         raise InputError.one(
             "householdId", ErrorCode.NOT_FOUND, f"户 {household_id} 不存在（no such household）"

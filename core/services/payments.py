@@ -15,6 +15,8 @@ from ..models import Enrolment, Payment
 from ..money import yuan_to_fen
 from ..receipts import next_receipt
 from ..regions import county_of
+from ..scope import Scope, get_visible
+from ..text import text_errors
 from .unit import unit_of_work
 
 
@@ -38,10 +40,10 @@ class ReversalInput:
 def record_payment(engine: Engine, actor: Actor, data: PaymentInput) -> Payment:
     """Records one payment; the same idempotency key returns the first payment unchanged."""
     amount_fen = _amount_fen(data.amount)
-    _require(key=data.idempotency_key, channel=data.channel)
+    _require(key=data.idempotency_key, channel=data.channel, collector=data.collector)
 
     def write(session: Session) -> Payment:
-        enrolment = session.get(Enrolment, data.enrolment_id)
+        enrolment = get_visible(session, Enrolment, data.enrolment_id)
         if enrolment is None:
             raise InputError.one("enrolmentId", ErrorCode.NOT_FOUND, "参保登记不存在（no such enrolment）")
         if enrolment.status == "TERMINATED":
@@ -67,7 +69,7 @@ def record_payment(engine: Engine, actor: Actor, data: PaymentInput) -> Payment:
             and existing.amount_fen == amount_fen
         )
 
-    return _idempotent(engine, data.idempotency_key, same, write)
+    return _idempotent(engine, actor, data.idempotency_key, same, write)
 
 
 def reverse_payment(engine: Engine, actor: Actor, data: ReversalInput) -> Payment:
@@ -75,7 +77,7 @@ def reverse_payment(engine: Engine, actor: Actor, data: ReversalInput) -> Paymen
     _require(key=data.idempotency_key, reason=data.reason)
 
     def write(session: Session) -> Payment:
-        original = session.get(Payment, data.payment_id)
+        original = get_visible(session, Payment, data.payment_id)
         if original is None or original.kind != "PAYMENT":
             raise InputError.one("paymentId", ErrorCode.NOT_FOUND, "原缴费记录不存在（no such payment）")
         if session.exec(select(Payment.id).where(Payment.reverses_payment_id == original.id)).first():
@@ -102,10 +104,10 @@ def reverse_payment(engine: Engine, actor: Actor, data: ReversalInput) -> Paymen
     def same(existing: Payment) -> bool:
         return existing.kind == "REVERSAL" and existing.reverses_payment_id == data.payment_id
 
-    return _idempotent(engine, data.idempotency_key, same, write)
+    return _idempotent(engine, actor, data.idempotency_key, same, write)
 
 
-def _idempotent(engine: Engine, key: str, same, write) -> Payment:
+def _idempotent(engine: Engine, actor: Actor, key: str, same, write) -> Payment:
     """Replays return the first entry; a key reused for something else is refused.
 
     A concurrent duplicate loses on the unique key inside the database and is answered
@@ -114,8 +116,13 @@ def _idempotent(engine: Engine, key: str, same, write) -> Payment:
     for attempt in range(2):
         with transaction(engine) as session:
             existing = session.exec(select(Payment).where(Payment.idempotency_key == key)).first()
+            # Another region's payment is never shown; its key simply cannot be reused.
+            hidden = (
+                existing is not None
+                and Scope.of(session, actor.region_code).get(session, Payment, existing.id) is None
+            )
         if existing is not None:
-            if not same(existing):
+            if hidden or not same(existing):
                 raise InputError.one(
                     "idempotencyKey",
                     ErrorCode.CONFLICT,
@@ -123,7 +130,7 @@ def _idempotent(engine: Engine, key: str, same, write) -> Payment:
                 )
             return existing
         try:
-            with unit_of_work(engine) as session:
+            with unit_of_work(engine, actor) as session:
                 return write(session)
         except InputError as exc:
             if attempt or [e.field for e in exc.errors] != ["idempotencyKey"]:
@@ -171,12 +178,17 @@ def _amount_fen(amount: Decimal) -> int:
     return fen
 
 
+LIMITS = {"idempotencyKey": 100, "channel": 32, "collector": 64, "reason": 200}  # the columns' lengths
+
+
 def _require(**values: str | None) -> None:
-    names = {"key": "idempotencyKey", "channel": "channel", "reason": "reason"}
+    names = {"key": "idempotencyKey", "channel": "channel", "reason": "reason", "collector": "collector"}
     errors = [
         FieldError(names[name], ErrorCode.REQUIRED, "必填（required）")
         for name, value in values.items()
-        if not (value or "").strip()
+        if name != "collector" and not (value or "").strip()
     ]
+    for name, value in values.items():
+        errors += text_errors(names[name], value, LIMITS[names[name]])
     if errors:
         raise InputError(errors)

@@ -9,6 +9,8 @@ from ..errors import ErrorCode, FieldError, InputError
 from ..idcard import InvalidIdNumber, parse_id_number
 from ..models import Person, Region
 from ..models.person import NO_ID_REASONS
+from ..scope import get_visible, scope_of
+from ..text import text_errors
 
 
 @dataclass
@@ -30,6 +32,7 @@ def check_person(session: Session, data: PersonInput) -> tuple[Person, list[Fiel
     name = (data.name or "").strip()
     if not name:
         errors.append(FieldError("name", ErrorCode.REQUIRED, "请填写姓名（name is required）"))
+    errors += text_errors("name", data.name, 64) + text_errors("phone", data.phone, 20)
 
     if data.id_number:
         try:
@@ -111,11 +114,15 @@ def region_errors(session: Session, field: str, code: str | None) -> list[FieldE
         return [FieldError(field, ErrorCode.REQUIRED, "请选择行政区划（region code is required）")]
     if session.get(Region, code) is None:
         return [FieldError(field, ErrorCode.NOT_FOUND, f"行政区划代码 {code} 不存在（unknown region）")]
+    if not scope_of(session).covers(session, code):
+        return [
+            FieldError(field, ErrorCode.FORBIDDEN, f"行政区划 {code} 不在您的管辖范围（outside your region）")
+        ]
     return []
 
 
 def get_person(session: Session, person_id: int, field: str = "personId") -> Person:
-    person = session.get(Person, person_id)
+    person = get_visible(session, Person, person_id)
     if person is None:
         raise InputError.one(field, ErrorCode.NOT_FOUND, f"居民 {person_id} 不存在（no such person）")
     return person

@@ -12,16 +12,15 @@ def events(engine) -> list[AuditEvent]:
         return list(session.exec(select(AuditEvent).order_by(AuditEvent.id)))
 
 
-def test_registration_is_audited_with_the_caller(client, engine):
-    response = client.post(
-        "/graphql",
-        json={"query": REGISTER, "variables": {"input": three_member_household()}},
-        headers={"X-Yibao-Actor": "clerk-041"},
+def test_registration_is_audited_with_the_caller_role_and_region(client_as, engine):
+    clerk = client_as("VILLAGE_CLERK", "341721", name="clerk-041")
+    response = clerk.post(
+        "/graphql", json={"query": REGISTER, "variables": {"input": three_member_household()}}
     )
     assert response.json()["data"]["registerHousehold"]["__typename"] == "Household"
 
     trail = events(engine)
-    assert {event.actor for event in trail} == {"clerk-041"}
+    assert {(e.actor, e.role, e.region_code) for e in trail} == {("clerk-041", "VILLAGE_CLERK", "341721")}
     assert [event.action for event in trail] == ["register_household"] + ["register_person", "add_member"] * 3
     person = trail[1]
     assert person.before is None

@@ -78,9 +78,14 @@ def register(client, household=None) -> dict:
 
 def enrol(client, person_id: str, policy: str = "anhui/341721/2022", **more) -> dict:
     year = int(policy.rsplit("/", 1)[1])
-    result = gql(
-        client, ENROL, input={"personId": person_id, "coverageYear": year, "policyId": policy, **more}
-    )["enrol"]
+    request = {
+        "personId": person_id,
+        "coverageYear": year,
+        "policyId": policy,
+        "idempotencyKey": f"enrol-{person_id}-{policy}",
+        **more,
+    }
+    result = gql(client, ENROL, input=request)["enrol"]
     assert result["__typename"] == "Enrolment", result
     return result
 

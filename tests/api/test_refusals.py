@@ -141,7 +141,12 @@ def test_second_enrolment_for_the_same_year_is_refused(client, engine):
         engine,
         ENROL,
         "enrol",
-        input={"personId": person_id, "coverageYear": 2022, "policyId": "anhui/341721/2022"},
+        input={
+            "personId": person_id,
+            "coverageYear": 2022,
+            "policyId": "anhui/341721/2022",
+            "idempotencyKey": "another-request",
+        },
     )
     assert fields(errors) == [("coverageYear", "DUPLICATE")]
     assert f"enrolment {first['id']}" in errors[0]["message"]
@@ -152,13 +157,20 @@ def test_second_enrolment_for_the_same_year_is_refused(client, engine):
     [
         ({"policyId": "anhui/341721/2021"}, [("policyId", "NOT_FOUND")]),
         ({"coverageYear": 2023}, [("coverageYear", "MISMATCH")]),  # no carry-forward of 2022's rules
-        ({"regionCode": "411322"}, [("regionCode", "MISMATCH")]),
+        ({"regionCode": "341702"}, [("regionCode", "MISMATCH")]),
+        ({"regionCode": "411322"}, [("regionCode", "FORBIDDEN"), ("regionCode", "MISMATCH")]),  # not Anhui
         ({"tier": "2"}, [("tier", "INVALID")]),
     ],
 )
 def test_enrolment_needs_a_policy_for_that_year_region_and_tier(client, engine, change, expected):
     person_id = register(client)["members"][0]["person"]["id"]
-    request = {"personId": person_id, "coverageYear": 2022, "policyId": "anhui/341721/2022", **change}
+    request = {
+        "personId": person_id,
+        "coverageYear": 2022,
+        "policyId": "anhui/341721/2022",
+        "idempotencyKey": "e-1",
+        **change,
+    }
     errors = refused(client, engine, ENROL, "enrol", input=request)
     assert fields(errors) == expected
 
@@ -182,6 +194,38 @@ def test_reused_idempotency_key_for_another_payment_is_refused(client, engine):
     assert fields(errors) == [("idempotencyKey", "CONFLICT")]
 
 
+def test_reused_enrolment_key_for_another_person_is_refused(client, engine):
+    household = register(client)
+    first, second = (m["person"]["id"] for m in household["members"][:2])
+    enrol(client, first, idempotencyKey="same")
+    errors = refused(
+        client,
+        engine,
+        ENROL,
+        "enrol",
+        input={
+            "personId": second,
+            "coverageYear": 2022,
+            "policyId": "anhui/341721/2022",
+            "idempotencyKey": "same",
+        },
+    )
+    assert fields(errors) == [("idempotencyKey", "CONFLICT")]
+
+
+@pytest.mark.parametrize(("key", "code"), [(" ", "REQUIRED"), ("k" * 65, "INVALID")])
+def test_enrolment_key_must_be_given_and_fit(client, engine, key, code):
+    person_id = register(client)["members"][0]["person"]["id"]
+    request = {
+        "personId": person_id,
+        "coverageYear": 2022,
+        "policyId": "anhui/341721/2022",
+        "idempotencyKey": key,
+    }
+    errors = refused(client, engine, ENROL, "enrol", input=request)
+    assert fields(errors) == [("idempotencyKey", code)]
+
+
 def test_payment_for_unknown_enrolment_is_refused(client, engine):
     errors = refused(client, engine, PAY, "recordPayment", input=payment_input("424242"))
     assert fields(errors) == [("enrolmentId", "NOT_FOUND")]
@@ -193,7 +237,12 @@ def test_malformed_id_argument_is_refused_by_field(client, engine):
         engine,
         ENROL,
         "enrol",
-        input={"personId": "abc", "coverageYear": 2022, "policyId": "anhui/341721/2022"},
+        input={
+            "personId": "abc",
+            "coverageYear": 2022,
+            "policyId": "anhui/341721/2022",
+            "idempotencyKey": "e-1",
+        },
     )
     assert fields(errors) == [("personId", "INVALID")]
 

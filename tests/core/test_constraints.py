@@ -1,6 +1,7 @@
 """The invariants hold in the database itself, even for writes that bypass the services."""
 
 from datetime import date
+from uuid import uuid4
 
 import pytest
 from sqlalchemy import text
@@ -69,7 +70,12 @@ def test_a_person_without_id_must_have_a_reason(engine):
 
 def _enrolment(session, person) -> Enrolment:
     enrolment = Enrolment(
-        person_id=person.id, coverage_year=2022, region_code="341721", policy_id="p", tier="1"
+        person_id=person.id,
+        coverage_year=2022,
+        region_code="341721",
+        policy_id="p",
+        tier="1",
+        idempotency_key=uuid4().hex,
     )
     session.add(enrolment)
     session.flush()

@@ -1,0 +1,67 @@
+"""Which role may call which root field. A root field missing from the table is refused.
+
+Nested fields need no entry: they are reached through a root field and read through the
+caller's region scope (core/scope.py), and ID and phone numbers are masked for roles that
+do not need them (`sees_identity`).
+"""
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from core.auth import Role
+
+R = Role
+STAFF = {R.VILLAGE_CLERK, R.TOWNSHIP_OFFICER, R.COUNTY_ADMIN}
+READERS = STAFF | {R.TAX_INTEGRATOR, R.AUDITOR}
+EVERYONE = set(Role)
+
+OPERATIONS: dict[str, set[Role]] = {
+    # public rules: no token needed
+    "policies": EVERYONE,
+    "quote": EVERYONE,
+    "policyDiff": EVERYONE,
+    "region": EVERYONE,
+    "regions": EVERYONE,
+    # registry reads
+    "person": READERS,
+    "persons": READERS,
+    "household": READERS,
+    "households": READERS,
+    "enrolment": READERS,
+    "enrolments": READERS,
+    "payments": READERS,
+    "entitlements": READERS,
+    "auditEvents": {R.AUDITOR, R.COUNTY_ADMIN},
+    # changes
+    "registerHousehold": STAFF,
+    "changeHead": STAFF,
+    "movePerson": STAFF,
+    "enrol": STAFF,
+    "recordPayment": STAFF | {R.TAX_INTEGRATOR},
+    "reversePayment": {R.TOWNSHIP_OFFICER, R.COUNTY_ADMIN},
+    "recordCategory": {R.ROSTER_UPLOADER, R.COUNTY_ADMIN},
+}
+
+# Roles whose work needs whole ID and phone numbers (registering, collecting, matching tax records).
+IDENTITY_ROLES = STAFF | {R.TAX_INTEGRATOR}
+
+
+def sees_identity(role: Role) -> bool:
+    return role in IDENTITY_ROLES
+
+
+def forbidden(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": "FORBIDDEN"})
+
+
+class Authorize(SchemaExtension):
+    """Checks every root field against OPERATIONS before it runs (introspection aside)."""
+
+    def resolve(self, _next, root, info, *args, **kwargs):
+        if info.path.prev is None and not info.field_name.startswith("__"):
+            context = info.context
+            allowed = OPERATIONS.get(info.field_name, set())
+            if context.principal.role not in allowed:
+                why = f"；{context.auth_error}" if context.auth_error else ""
+                raise forbidden(f"无权执行 {info.field_name}（role {context.principal.role} may not）{why}")
+        return _next(root, info, *args, **kwargs)

@@ -1,0 +1,94 @@
+"""What a caller may see: everything at or below their region, as SQL conditions.
+
+A person is visible where their hukou or residence lies, where they are enrolled, or where
+their household is; households by address; enrolments by region; payments, entitlements
+and category facts through their enrolment or person. Lists, lookups by id and nested
+fields all go through `visible`, so nothing from another region leaks.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import false, or_, true
+from sqlmodel import Session, SQLModel, col, select
+
+from .models import (
+    AuditEvent,
+    CategoryFact,
+    Enrolment,
+    Entitlement,
+    Household,
+    HouseholdMember,
+    Payment,
+    Person,
+    Refund,
+    Region,
+)
+from .regions import codes_under, region_path
+
+
+@dataclass(frozen=True)
+class Scope:
+    path: str | None  # the caller region's path, e.g. /340000/341700/341721/; None sees everything
+    region_code: str | None = None
+
+    @classmethod
+    def of(cls, session: Session, region_code: str | None) -> "Scope":
+        """The scope of a region; an unknown region sees nothing."""
+        if region_code is None:
+            return cls(path=None)
+        return cls(path=region_path(session, region_code) or "/nowhere/", region_code=region_code)
+
+    @classmethod
+    def nothing(cls) -> "Scope":
+        return cls(path="/nowhere/")
+
+    def covers(self, session: Session, region_code: str | None) -> bool:
+        if self.path is None:
+            return True
+        path = region_path(session, region_code) if region_code else None
+        return path is not None and path.startswith(self.path)
+
+    def visible(self, model: type[SQLModel]):
+        if self.path is None:
+            return true()
+        codes = codes_under(self.path)
+        households = select(Household.id).where(col(Household.address_region_code).in_(codes))
+        enrolments = select(Enrolment.id).where(col(Enrolment.region_code).in_(codes))
+        if model is Household:
+            return col(Household.address_region_code).in_(codes)
+        if model is HouseholdMember:
+            return col(HouseholdMember.household_id).in_(households)
+        if model is Enrolment:
+            return col(Enrolment.region_code).in_(codes)
+        if model in (Payment, Entitlement, Refund):
+            return col(model.enrolment_id).in_(enrolments)
+        if model is Person:
+            return or_(
+                col(Person.hukou_region_code).in_(codes),
+                col(Person.residence_region_code).in_(codes),
+                col(Person.id).in_(select(Enrolment.person_id).where(col(Enrolment.region_code).in_(codes))),
+                col(Person.id).in_(
+                    select(HouseholdMember.person_id).where(col(HouseholdMember.household_id).in_(households))
+                ),
+            )
+        if model is CategoryFact:
+            return col(CategoryFact.person_id).in_(select(Person.id).where(self.visible(Person)))
+        if model is Region:
+            return true()
+        if model is AuditEvent:  # by the region of the actor who made the change
+            return col(AuditEvent.region_code).in_(codes)
+        return false()
+
+    def get(self, session: Session, model: type[SQLModel], row_id) -> SQLModel | None:
+        """A row by primary key, or None when it does not exist or lies outside the scope."""
+        return session.exec(select(model).where(model.id == row_id, self.visible(model))).first()
+
+
+def scope_of(session: Session) -> Scope:
+    """The scope a service's unit of work was opened with; everything if none was."""
+    return session.info.get("scope") or Scope(path=None)
+
+
+def get_visible(session: Session, model: type[SQLModel], row_id) -> SQLModel | None:
+    """What a service looks up by an id the caller gave: absent and out of scope look the same."""
+    return scope_of(session).get(session, model, row_id)

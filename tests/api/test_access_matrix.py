@@ -1,0 +1,338 @@
+"""Every role × every root field × a target inside and outside the caller's region: allowed or refused.
+
+All tokens are scoped to 乌沙镇 (341702001); the other township is 池阳街道 (341702002) of the same
+district. The expected table below is the specification, written independently of
+api/permissions.py. Besides the verdicts, no response to any caller may contain anything that
+identifies the other township's residents — through lists, lookups, nested fields or errors.
+"""
+
+import itertools
+from dataclasses import dataclass, field
+
+import pytest
+
+from tests.api.test_household_changes import CHANGE_HEAD, MOVE
+from tests.api.test_household_flow import ENROL, PAY, REGISTER, REVERSE
+from tests.db_state import stored
+from tests.factories import id_number
+from tests.graphql_client import gql
+
+HERE, THERE = "341702001", "341702002"
+POLICY = "anhui/341702/2024"
+ROLES = [
+    "PUBLIC",
+    "VILLAGE_CLERK",
+    "TOWNSHIP_OFFICER",
+    "COUNTY_ADMIN",
+    "ROSTER_UPLOADER",
+    "TAX_INTEGRATOR",
+    "AUDITOR",
+]
+STAFF = {"VILLAGE_CLERK", "TOWNSHIP_OFFICER", "COUNTY_ADMIN"}
+READERS = STAFF | {"TAX_INTEGRATOR", "AUDITOR"}
+
+# Who may call what (the specification of issue 4).
+ALLOWED = {
+    "policies": set(ROLES),
+    "quote": set(ROLES),
+    "person": READERS,
+    "persons": READERS,
+    "household": READERS,
+    "households": READERS,
+    "enrolment": READERS,
+    "enrolments": READERS,
+    "payments": READERS,
+    "entitlements": READERS,
+    "auditEvents": {"AUDITOR", "COUNTY_ADMIN"},
+    "registerHousehold": STAFF,
+    "changeHead": STAFF,
+    "movePerson": STAFF,
+    "enrol": STAFF,
+    "recordPayment": STAFF | {"TAX_INTEGRATOR"},
+    "reversePayment": {"TOWNSHIP_OFFICER", "COUNTY_ADMIN"},
+    "recordCategory": {"ROSTER_UPLOADER", "COUNTY_ADMIN"},
+}
+
+PERSON_FIELDS = "id name idNumber phone household { id members { person { id name idNumber } } }"
+ENROLMENT_FIELDS = "enrolments { id payments { id amount } entitlements { id } }"
+DEEP_PERSON = f"{PERSON_FIELDS} {ENROLMENT_FIELDS} categories {{ code }}"
+QUERIES = {
+    "policies": ("{ policies { id } }", None),
+    "quote": (
+        '{ quote(input: {policyId: "anhui/341702/2024", paidOn: "2023-10-01", '
+        'person: {birthDate: "1980-01-01"}}) { amountDue } }',
+        None,
+    ),
+    "person": (f"query($id: ID!) {{ person(id: $id) {{ {DEEP_PERSON} }} }}", "head"),
+    "persons": (f"{{ persons(first: 100) {{ nodes {{ {DEEP_PERSON} }} }} }}", None),
+    "household": (
+        f"query($id: ID!) {{ household(id: $id) {{ id members {{ person {{ {PERSON_FIELDS} }} }} }} }}",
+        "household",
+    ),
+    "households": (
+        f"{{ households(first: 100) {{ nodes {{ id members {{ person {{ {PERSON_FIELDS} }} }} }} }} }}",
+        None,
+    ),
+    "enrolment": (
+        "query($id: ID!) { enrolment(id: $id) { id person { id name idNumber } payments { id } } }",
+        "enrolment",
+    ),
+    "enrolments": ("{ enrolments(first: 100) { nodes { id person { id name idNumber } } } }", None),
+    "payments": (
+        "{ payments(first: 100) { nodes { id amount enrolment { person { name idNumber } } } } }",
+        None,
+    ),
+    "entitlements": ("{ entitlements(first: 100) { nodes { id person { name } } } }", None),
+    "auditEvents": ("{ auditEvents(first: 100) { nodes { actor regionCode action before after } } }", None),
+}
+
+
+@dataclass
+class Township:
+    """One township's household: head and member, an enrolment with a payment, and their markers."""
+
+    region: str
+    household: str = ""
+    head: str = ""
+    member: str = ""
+    enrolment: str = ""
+    payment: str = ""
+    markers: set[str] = field(default_factory=set)  # names and ID numbers that identify its people
+
+
+_seq = itertools.count(500)
+
+
+def new_household(client, region: str, *, prefix: str) -> dict:
+    members = []
+    for is_head in (True, False):
+        n = next(_seq)
+        members.append(
+            {
+                "isHead": is_head,
+                "person": {
+                    "name": f"{prefix}{n}",
+                    "idNumber": id_number(region="341702", seq=n),
+                    "hukouRegionCode": region,
+                    "phone": f"1390000{n:04d}",
+                },
+            }
+        )
+    result = gql(client, REGISTER, input={"addressRegionCode": region, "members": members})[
+        "registerHousehold"
+    ]
+    assert result["__typename"] == "Household", result
+    return result
+
+
+def populate(clerk, region: str, prefix: str) -> Township:
+    """Made by that township's own clerk, so the audit trail is that township's too."""
+    household = new_household(clerk, region, prefix=prefix)
+    head, member = (m["person"] for m in household["members"])
+    enrolment = gql(
+        clerk,
+        ENROL,
+        input={
+            "personId": head["id"],
+            "coverageYear": 2024,
+            "policyId": POLICY,
+            "regionCode": region,
+            "idempotencyKey": f"e-{head['id']}",
+        },
+    )["enrol"]
+    paid = gql(
+        clerk,
+        PAY,
+        input={
+            "enrolmentId": enrolment["id"],
+            "amount": "380.00",
+            "paidOn": "2023-10-01",
+            "channel": "CASH",
+            "idempotencyKey": f"p-{head['id']}",
+        },
+    )["recordPayment"]
+    assert paid["__typename"] == "Payment", paid
+    markers = {m["person"]["name"] for m in household["members"]} | {
+        m["person"]["idNumber"] for m in household["members"]
+    }
+    return Township(region, household["id"], head["id"], member["id"], enrolment["id"], paid["id"], markers)
+
+
+def mutation(name: str, target: Township, admin) -> tuple[str, dict]:
+    """A mutation aimed at `target`, with fresh rows where a success would consume them."""
+    if name == "registerHousehold":
+        n = next(_seq)
+        person = {
+            "name": f"新{n}",
+            "idNumber": id_number(region="341702", seq=n),
+            "hukouRegionCode": target.region,
+        }
+        return REGISTER, {
+            "input": {"addressRegionCode": target.region, "members": [{"isHead": True, "person": person}]}
+        }
+    fresh = new_household(admin, target.region, prefix="备")
+    head, member = (m["person"]["id"] for m in fresh["members"])
+    if name == "changeHead":
+        return CHANGE_HEAD, {"h": fresh["id"], "p": member}
+    if name == "movePerson":
+        return MOVE, {"p": member, "h": target.household}
+    if name == "enrol":
+        return ENROL, {
+            "input": {
+                "personId": head,
+                "coverageYear": 2024,
+                "policyId": POLICY,
+                "idempotencyKey": f"m-{head}",
+            }
+        }
+    if name == "recordPayment":
+        return PAY, {
+            "input": {
+                "enrolmentId": target.enrolment,
+                "amount": "380.00",
+                "paidOn": "2023-10-02",
+                "channel": "TAX_TERMINAL",
+                "idempotencyKey": f"m-{next(_seq)}",
+            }
+        }
+    if name == "reversePayment":
+        enrolment = gql(
+            admin,
+            ENROL,
+            input={"personId": head, "coverageYear": 2024, "policyId": POLICY, "idempotencyKey": f"r-{head}"},
+        )["enrol"]
+        paid = gql(
+            admin,
+            PAY,
+            input={
+                "enrolmentId": enrolment["id"],
+                "amount": "380.00",
+                "paidOn": "2023-10-02",
+                "channel": "CASH",
+                "idempotencyKey": f"rp-{head}",
+            },
+        )["recordPayment"]
+        return REVERSE, {"input": {"paymentId": paid["id"], "reason": "重复", "idempotencyKey": f"rv-{head}"}}
+    if name == "recordCategory":
+        return RECORD_CATEGORY, {"input": {"personId": head, "code": "MINIMUM_LIVING", "since": "2023-06-01"}}
+    raise AssertionError(name)
+
+
+RECORD_CATEGORY = """
+mutation($input: RecordCategoryInput!) {
+  recordCategory(input: $input) { __typename ... on InputErrors { errors { field code } } }
+}"""
+
+
+def post(client, query: str, variables: dict | None) -> tuple[dict, str]:
+    response = client.post("/graphql", json={"query": query, "variables": variables or {}})
+    assert response.status_code == 200, response.text
+    return response.json(), response.text
+
+
+def refused_for_role(body: dict) -> bool:
+    return bool(body.get("errors")) and body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+@pytest.fixture
+def world(client, client_as):
+    here = populate(client_as("VILLAGE_CLERK", HERE, name="clerk-here"), HERE, "本")
+    there = populate(client_as("VILLAGE_CLERK", THERE, name="clerk-there"), THERE, "外")
+    callers = {
+        role: client_as(role, HERE, department="CIVIL_AFFAIRS" if role == "ROSTER_UPLOADER" else None)
+        for role in ROLES
+    }
+    return here, there, callers
+
+
+def test_every_role_and_query_sees_its_own_township_and_nothing_of_the_other(world):
+    here, there, callers = world
+    failures = []
+    for role, (operation, (query, by_id)) in itertools.product(ROLES, QUERIES.items()):
+        for target in (here, there) if by_id else (None,):
+            variables = {"id": getattr(target, by_id)} if by_id else None
+            body, text = post(callers[role], query, variables)
+            case = f"{role} {operation} {target.region if target else ''}"
+            leaked = [m for m in there.markers if m in text]
+            if leaked:
+                failures.append(f"{case}: leaked {leaked}")
+            if role not in ALLOWED[operation]:
+                if not refused_for_role(body):
+                    failures.append(f"{case}: expected FORBIDDEN, got {text[:200]}")
+                continue
+            if body.get("errors"):
+                failures.append(f"{case}: unexpected errors {body['errors']}")
+                continue
+            answer = body["data"][operation]
+            if by_id and (answer is None) != (target is there):
+                failures.append(
+                    f"{case}: expected {'nothing' if target is there else 'the row'}, got {answer}"
+                )
+            if operation in ("persons", "households", "enrolments", "payments") and not answer["nodes"]:
+                failures.append(f"{case}: own township missing from the list")
+    assert not failures, "\n".join(failures)
+
+
+def test_every_role_and_mutation_changes_only_its_own_township(world, client, engine):
+    here, there, callers = world
+    failures = []
+    for role, operation in itertools.product(ROLES, [op for op in ALLOWED if op not in QUERIES]):
+        for target in (here, there):
+            query, variables = mutation(operation, target, client)
+            before = stored(engine)
+            body, text = post(callers[role], query, variables)
+            case = f"{role} {operation} {target.region}"
+            answer = (body.get("data") or {}).get(operation)
+            if [m for m in there.markers if m in text]:
+                failures.append(f"{case}: leaked the other township")
+            if role not in ALLOWED[operation]:
+                if not refused_for_role(body) or stored(engine) != before:
+                    failures.append(f"{case}: expected FORBIDDEN and no change, got {text[:200]}")
+            elif target is here and (answer is None or answer["__typename"] == "InputErrors"):
+                failures.append(f"{case}: expected success, got {text[:300]}")
+            elif target is there:
+                codes = {e["code"] for e in answer.get("errors", [])} if answer else set()
+                if (
+                    answer is None
+                    or answer["__typename"] != "InputErrors"
+                    or not codes <= {"NOT_FOUND", "FORBIDDEN"}
+                ):
+                    failures.append(f"{case}: expected NOT_FOUND/FORBIDDEN, got {text[:300]}")
+                elif stored(engine) != before:
+                    failures.append(f"{case}: refused but the database changed")
+    assert not failures, "\n".join(failures)
+
+
+def test_identity_numbers_are_masked_for_roles_that_do_not_need_them(world):
+    here, _, callers = world
+    query = "query($id: ID!) { person(id: $id) { idNumber phone } }"
+    seen = {
+        role: post(callers[role], query, {"id": here.head})[0]["data"]["person"]
+        for role in ("VILLAGE_CLERK", "TAX_INTEGRATOR", "AUDITOR")
+    }
+    assert "*" not in seen["VILLAGE_CLERK"]["idNumber"] and "*" not in seen["TAX_INTEGRATOR"]["idNumber"]
+    masked = seen["AUDITOR"]
+    assert (
+        masked["idNumber"]
+        == seen["VILLAGE_CLERK"]["idNumber"][:4] + "*" * 10 + seen["VILLAGE_CLERK"]["idNumber"][-4:]
+    )
+    assert masked["phone"].startswith("139") and "****" in masked["phone"]
+    trail, text = post(callers["AUDITOR"], QUERIES["auditEvents"][0], None)
+    assert trail["data"]["auditEvents"]["nodes"], "the auditor sees its township's trail"
+    assert seen["VILLAGE_CLERK"]["idNumber"] not in text
+
+
+def test_a_forged_or_expired_token_is_refused_with_the_reason(world, client_as):
+    here, _, callers = world
+    forged = callers["COUNTY_ADMIN"]
+    forged.headers["Authorization"] = forged.headers["Authorization"][:-4] + "AAAA"
+    body, _ = post(forged, QUERIES["person"][0], {"id": here.head})
+    assert refused_for_role(body) and "令牌无效" in body["errors"][0]["message"]
+
+
+def test_the_matrix_covers_every_root_field_of_the_schema():
+    from api.schema import schema
+
+    roots = {*schema._schema.query_type.fields, *schema._schema.mutation_type.fields}
+    public_reference_data = {"policyDiff", "region", "regions"}  # rules and region names, no personal data
+    assert roots == set(ALLOWED) | public_reference_data
