@@ -78,7 +78,7 @@ class Mutation:
             ),
         )
 
-    @strawberry.mutation(description="Enrols a person for a coverage year, once; a retried key records nothing.")
+    @strawberry.mutation(description="Enrols a person for a year, once; a retried key records nothing.")
     def enrol(self, info: strawberry.Info, input: EnrolInput) -> EnrolmentResult:
         ctx = info.context
         return _attempt(
