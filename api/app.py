@@ -1,5 +1,6 @@
 """The ASGI application: GraphQL (with GraphiQL in a browser) at /graphql, health at /healthz."""
 
+import asyncio
 import os
 
 from cross_web import HTTPException
@@ -20,10 +21,27 @@ from .schema import make_schema
 INTROSPECTION_VARIABLE = "YIBAO_INTROSPECTION"
 
 
+def connection_budget(engine: Engine) -> int:
+    """Operations allowed at once: each holds at most two pooled connections (a read, a write).
+
+    Resolvers use the synchronous session on the event loop. Were more operations in flight than
+    the pool can serve, one would block the loop waiting for a connection that only the loop can
+    free, and the server would stall; waiting at this gate is asynchronous instead.
+    """
+    pool = engine.pool
+    size = getattr(pool, "size", lambda: 5)() + max(getattr(pool, "_max_overflow", 0), 0)
+    return max(1, size // 2)
+
+
 class YibaoGraphQL(GraphQL):
     def __init__(self, engine: Engine, registry: Registry, key: str, introspection: bool):
         super().__init__(make_schema(introspection), graphql_ide="graphiql" if introspection else None)
         self.engine, self.registry, self.key = engine, registry, key
+        self.gate = asyncio.Semaphore(connection_budget(engine))
+
+    async def __call__(self, scope, receive, send) -> None:
+        async with self.gate:
+            await super().__call__(scope, receive, send)
 
     async def parse_http_body(self, request):
         # Strawberry assumes a JSON object (or list); `null` or `5` would crash it into a 500.

@@ -34,6 +34,7 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    kwargs = {"pool_size": 10, "max_overflow": 10, **kwargs}  # see api.app.connection_budget
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 

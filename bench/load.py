@@ -1,0 +1,719 @@
+"""Load benchmark: a real PostgreSQL, `yibao serve` as a subprocess, concurrent clients on loopback.
+
+    .venv/bin/python bench/load.py [--clients 100] [--duration 60] [--warmup 5]
+
+Seeds households and enrolments through the API, measures a `GET /healthz` baseline, then a
+mix of 50 % `quote`, 30 % `households` page reads and 20 % `recordPayment`. See bench/README.md.
+"""
+
+import argparse
+import asyncio
+import os
+import random
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+try:
+    import httpx
+except ImportError:  # the project depends on httpx2, the maintained fork with the same API
+    import httpx2 as httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script: make `core` and `tests` importable
+    sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from core.auth import Principal, Role, issue  # noqa: E402
+from core.db import make_engine  # noqa: E402
+from tests.factories import id_number  # noqa: E402
+from tests.postgres_server import PostgresServer  # noqa: E402
+
+COUNTY = "341721"  # 东至县
+POLICY = "anhui/341721/2022"
+YEAR = 2022
+MIX = (("quote", 0.5), ("households", 0.3), ("recordPayment", 0.2))
+SAMPLES_PER_KIND = 3  # error samples printed per operation and kind
+ERROR_KINDS = ("http", "gql", "input")
+REQUEST_TIMEOUT = 60  # s; a request unanswered this long counts as an http error
+GRACE = 5  # s after a window closes for its last requests to finish before they are cancelled
+
+REGISTER = """
+mutation($input: RegisterHouseholdInput!) {
+  registerHousehold(input: $input) {
+    __typename
+    ... on Household { members { person { id } } }
+    ... on InputErrors { errors { field code message } }
+  }
+}"""
+
+ENROL = """
+mutation($input: EnrolInput!) {
+  enrol(input: $input) {
+    __typename
+    ... on Enrolment { id }
+    ... on InputErrors { errors { field code message } }
+  }
+}"""
+
+QUOTE = """
+query($input: QuoteInput!) {
+  quote(input: $input) {
+    accepted rejectionReason tier personalContribution fiscalSubsidy subsidy subsidyCategory
+    subsidyMethod amountDue refundDue coverageStart coverageEnd waitingUntil route
+    explanation { rule detail amount citation }
+  }
+}"""
+
+HOUSEHOLDS = """
+query($after: String) {
+  households(regionCode: "341721", first: 20, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id address head { name }
+      members {
+        relation isHead
+        person { id name idNumber birthDate gender enrolments { id status coverageYear tier policyId } }
+      }
+    }
+  }
+}"""
+
+PAY = """
+mutation($input: RecordPaymentInput!) {
+  recordPayment(input: $input) {
+    __typename
+    ... on Payment { id amount receiptNumber enrolment { status } }
+    ... on InputErrors { errors { field code message } }
+  }
+}"""
+
+REGIONS = 'query { regions(parentCode: "341721") { code } }'
+ENROL_FIELDS = 'query { __type(name: "EnrolInput") { inputFields { name } } }'
+
+# The hardship categories the Dongzhi 2022 policy subsidises (东政办〔2021〕6号 四（三）).
+CATEGORIES = (
+    "EXTREME_POVERTY",
+    "MINIMUM_LIVING",
+    "PRIORITY_CARE",
+    "FAMILY_PLANNING_HARDSHIP",
+    "RETURNED_TO_POVERTY",
+    "RETIRED_FISHER",
+    "UNSTABLE_OUT_OF_POVERTY",
+    "LOW_INCOME_MONITORED",
+    "STABLE_OUT_OF_POVERTY",
+)
+
+
+class SetupError(RuntimeError):
+    """The benchmark could not get the server or its data ready."""
+
+
+# ---------------------------------------------------------------- the server under test
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def create_database(admin_url: str, name: str) -> str:
+    admin = make_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+def start_server(url: str, key: str, port: int, workdir: Path) -> subprocess.Popen:
+    env = {**os.environ, "YIBAO_DATABASE_URL": url, "YIBAO_JWT_KEY": key, "PYTHONPATH": str(ROOT)}
+    # Its own session: a Ctrl-C reaches only the benchmark, which then stops the server in order.
+    with (workdir / "server.log").open("wb") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+            cwd=workdir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def wait_healthy(process: subprocess.Popen, base: str, log: Path, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SetupError(f"yibao serve exited with {process.returncode} before answering")
+        try:
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise SetupError(f"yibao serve did not answer /healthz within {timeout:.0f} s:\n{tail(log)}")
+
+
+def stop_server(process: subprocess.Popen | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def tail(path: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+# ---------------------------------------------------------------- CPU accounting (Linux /proc)
+
+
+def _cpu_of(pid: int) -> float:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat[stat.rfind(")") + 2 :].split()  # fields from the 3rd (state) on
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _children(parent: int) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat[stat.rfind(")") + 2 :].split()[1]) == parent:
+                pids.append(int(entry.name))
+    return pids
+
+
+@dataclass
+class CpuProbe:
+    """CPU seconds of the server, PostgreSQL (postmaster and backends) and this load generator."""
+
+    server_pid: int
+    postmaster_pid: int | None
+
+    def snapshot(self) -> dict[str, dict[int, float]]:
+        postgres = [self.postmaster_pid, *_children(self.postmaster_pid)] if self.postmaster_pid else []
+        return {
+            "server": {self.server_pid: _cpu_of(self.server_pid)},
+            "postgres": {pid: _cpu_of(pid) for pid in postgres},
+            "load generator": {0: time.process_time()},
+            "machine": {0: _machine_busy()},
+        }
+
+    @staticmethod
+    def busy(before: dict, after: dict, seconds: float) -> dict[str, float]:
+        """Per group: CPU used over the interval, as a percentage of one core.
+
+        "other processes" is what the machine spent outside the benchmark: it skews the figures.
+        """
+        used = {
+            group: 100 * sum(cpu - before[group].get(pid, 0.0) for pid, cpu in after[group].items()) / seconds
+            for group in after
+        }
+        machine = used.pop("machine")
+        used["other processes"] = max(0.0, machine - sum(used.values()))
+        return used
+
+
+def _machine_busy() -> float:
+    """CPU seconds all cores spent busy since boot (/proc/stat: all but idle and iowait)."""
+    try:
+        fields = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return 0.0
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def postmaster_pid(server: PostgresServer) -> int | None:
+    try:
+        return int((server.data / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+# ---------------------------------------------------------------- requests and their outcomes
+
+
+@dataclass
+class Outcome:
+    kind: str  # "ok" or one of ERROR_KINDS
+    detail: str = ""
+    data: dict | None = None
+
+
+async def graphql(http, query: str, variables: dict, token: str | None = None) -> Outcome:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    try:
+        response = await http.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
+    except httpx.HTTPError as error:
+        return Outcome("http", f"{type(error).__name__}: {error}")
+    if response.status_code != 200:
+        return Outcome("http", f"HTTP {response.status_code}: {response.text[:200]}")
+    body = response.json()
+    if body.get("errors"):
+        return Outcome("gql", "; ".join(e.get("message", "?") for e in body["errors"])[:300])
+    return Outcome("ok", data=body["data"])
+
+
+def refused(outcome: Outcome, root: str) -> Outcome:
+    """A mutation answered with `InputErrors` is a refusal, counted apart from transport errors."""
+    result = outcome.data[root] if outcome.kind == "ok" else None
+    if result and result.get("__typename") == "InputErrors":
+        errors = ", ".join(f"{e['field']} {e['code']}: {e['message']}" for e in result["errors"])
+        return Outcome("input", errors[:300], outcome.data)
+    return outcome
+
+
+async def healthz(http, _rng, _world) -> Outcome:
+    try:
+        response = await http.get("/healthz")
+    except httpx.HTTPError as error:
+        return Outcome("http", f"{type(error).__name__}: {error}")
+    return Outcome("ok") if response.status_code == 200 else Outcome("http", f"HTTP {response.status_code}")
+
+
+def quote_input(rng: random.Random) -> dict:
+    """A varied but valid quote for the Dongzhi policy: windows, late routes, categories, newborns."""
+    window = date(2021, 9, 20), date(2021, 12, 31)
+    person: dict = {}
+    roll = rng.random()
+    if roll < 0.6:  # the ordinary case: someone paying inside the collection window
+        paid_on = window[0] + timedelta(days=rng.randrange((window[1] - window[0]).days + 1))
+        person["birthDate"] = str(date(rng.randint(1930, 2020), rng.randint(1, 12), rng.randint(1, 28)))
+    elif roll < 0.75:  # a newborn of 2022, quoted some weeks or months after birth
+        born = date(2022, 1, 1) + timedelta(days=rng.randrange(300))
+        paid_on = born + timedelta(days=rng.randrange(1, 150))
+        person["birthDate"] = str(born)
+        person["guardianEnrolled"] = rng.random() < 0.5
+    elif roll < 0.9:  # a late 四（七） route: release from prison or an employee-insurance lapse
+        paid_on = date(2022, 1, 1) + timedelta(days=rng.randrange(360))
+        event_on = paid_on - timedelta(days=rng.randrange(0, 200))
+        person["birthDate"] = str(date(rng.randint(1950, 2000), rng.randint(1, 12), rng.randint(1, 28)))
+        if rng.random() < 0.5:
+            person["events"] = [{"kind": "RELEASED_FROM_PRISON", "on": str(event_on)}]
+        else:
+            months = rng.choice((6, 24, 60))
+            person["events"] = [
+                {"kind": "EMPLOYEE_INSURANCE_LAPSE", "on": str(event_on), "priorContinuousMonths": months}
+            ]
+    else:  # outside every route: refused with a reason, still a 200 answer
+        paid_on = date(2022, 1, 1) + timedelta(days=rng.randrange(360))
+        person["birthDate"] = str(date(rng.randint(1950, 2010), rng.randint(1, 12), rng.randint(1, 28)))
+    if rng.random() < 0.35 and person["birthDate"] < "2022":
+        person["categories"] = [
+            {"code": code, "since": str(date(rng.randint(2015, 2022), rng.randint(1, 12), 1))}
+            for code in rng.sample(CATEGORIES, rng.choice((1, 1, 2)))
+        ]
+    person["migrantWorker"] = rng.random() < 0.1
+    return {"policyId": POLICY, "paidOn": str(paid_on), "person": person}
+
+
+@dataclass
+class World:
+    """What the seeded data and tokens give the clients to work with."""
+
+    clerk_token: str
+    cursors: list[str | None]  # one per households page: None for the first
+    enrolment_ids: list[str]
+    payments_acknowledged: int = 0
+
+
+async def quote(http, rng, _world) -> Outcome:
+    return await graphql(http, QUOTE, {"input": quote_input(rng)})
+
+
+async def households(http, rng, world: World) -> Outcome:
+    return await graphql(http, HOUSEHOLDS, {"after": rng.choice(world.cursors)}, world.clerk_token)
+
+
+async def record_payment(http, rng, world: World) -> Outcome:
+    payment = {
+        "enrolmentId": rng.choice(world.enrolment_ids),
+        "amount": "320.00",
+        "paidOn": "2021-10-08",
+        "channel": "WECHAT",
+        "idempotencyKey": f"bench-{uuid.uuid4()}",
+    }
+    outcome = refused(await graphql(http, PAY, {"input": payment}, world.clerk_token), "recordPayment")
+    if outcome.kind == "ok":
+        world.payments_acknowledged += 1
+    return outcome
+
+
+OPERATIONS = {"healthz": healthz, "quote": quote, "households": households, "recordPayment": record_payment}
+
+
+# ---------------------------------------------------------------- seeding through the API
+
+
+def household_input(index: int, region: str) -> dict:
+    # Distinct birth dates per household make every ID number unique.
+    father = date(1955, 1, 1) + timedelta(days=index * 53)
+    mother = date(1958, 1, 1) + timedelta(days=index * 53)
+    child = date(1985, 1, 1) + timedelta(days=index * 47)
+
+    def member(name, born, seq, male, relation, head=False):
+        number = id_number(COUNTY, born, seq, male)
+        return {
+            "isHead": head,
+            "relation": relation,
+            "person": {"name": name, "idNumber": number, "hukouRegionCode": region},
+        }
+
+    return {
+        "addressRegionCode": region,
+        "address": f"东至县压测村{index // 20 + 1}组{index % 20 + 1}号",
+        "members": [
+            member(f"王{index}父", father, 1, True, "户主", head=True),
+            member(f"李{index}母", mother, 2, False, "配偶"),
+            member(f"王{index}子", child, 3, True, "子女"),
+        ],
+    }
+
+
+async def in_parallel(jobs, limit: int = 8) -> list:
+    gate = asyncio.Semaphore(limit)
+
+    async def run(job):
+        async with gate:
+            return await job
+
+    return await asyncio.gather(*(run(job) for job in jobs))
+
+
+def must(outcome: Outcome, root: str, what: str) -> dict:
+    outcome = refused(outcome, root)
+    if outcome.kind != "ok":
+        raise SetupError(f"seeding failed at {what}: {outcome.kind} {outcome.detail}")
+    return outcome.data[root]
+
+
+async def seed(base: str, admin_token: str, clerk_token: str, count: int) -> World:
+    async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+        townships = (await graphql(http, REGIONS, {})).data["regions"]
+        regions = [r["code"] for r in townships] or [COUNTY]  # townships if the seed data has them
+        fields = (await graphql(http, ENROL_FIELDS, {})).data["__type"]["inputFields"]
+        keyed = any(f["name"] == "idempotencyKey" for f in fields)
+
+        async def register(i):
+            variables = {"input": household_input(i, regions[i % len(regions)])}
+            return must(
+                await graphql(http, REGISTER, variables, admin_token), "registerHousehold", f"household {i}"
+            )
+
+        homes = await in_parallel(register(i) for i in range(count))
+        person_ids = [m["person"]["id"] for home in homes for m in home["members"]]
+
+        async def enrol(person_id):
+            data = {"personId": person_id, "coverageYear": YEAR, "policyId": POLICY}
+            if keyed:  # required once EnrolInput carries a client-chosen key
+                data["idempotencyKey"] = f"bench-enrol-{uuid.uuid4()}"
+            return must(
+                await graphql(http, ENROL, {"input": data}, admin_token), "enrol", f"person {person_id}"
+            )["id"]
+
+        enrolment_ids = await in_parallel(enrol(p) for p in person_ids)
+
+        cursors: list[str | None] = [None]
+        while True:
+            page = must(
+                await graphql(http, HOUSEHOLDS, {"after": cursors[-1]}, clerk_token), "households", "paging"
+            )
+            if not page["pageInfo"]["hasNextPage"]:
+                break
+            cursors.append(page["pageInfo"]["endCursor"])
+    print(
+        f"seeded {count} households, {len(person_ids)} persons and {len(enrolment_ids)} enrolments "
+        f"(regions {', '.join(regions[:3])}{'…' if len(regions) > 3 else ''}; "
+        f"enrol idempotencyKey {'sent' if keyed else 'not in schema'}); {len(cursors)} household pages"
+    )
+    return World(clerk_token, cursors, enrolment_ids)
+
+
+# ---------------------------------------------------------------- load phases and their report
+
+
+@dataclass
+class Phase:
+    name: str
+    clients: int
+    seconds: float
+    records: list[tuple[str, float, Outcome]] = field(default_factory=list)  # (operation, ms, outcome)
+    cpu: dict[str, float] = field(default_factory=dict)
+    unanswered: list[tuple[str, float]] = field(default_factory=list)  # (operation, s waited) at the end
+
+
+def pick(rng: random.Random, mix) -> str:
+    roll, total = rng.random(), 0.0
+    for name, share in mix:
+        total += share
+        if roll < total:
+            return name
+    return mix[-1][0]
+
+
+async def run_phase(name, base, clients, warmup, seconds, mix, world, probe: CpuProbe, seed_value) -> Phase:
+    """Closed loop: each client sends its next request as soon as the last is answered.
+
+    Only requests that finish inside the measurement window (after the warm-up) are counted.
+    """
+    phase = Phase(name, clients, seconds)
+    start = time.perf_counter()
+    measure_from, stop_at = start + warmup, start + warmup + seconds
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+
+    in_flight: dict[int, tuple[str, float]] = {}
+
+    async def client(number: int, http) -> None:
+        rng = random.Random(seed_value * 10_000 + number)
+        while time.perf_counter() < stop_at:
+            operation = pick(rng, mix)
+            began = time.perf_counter()
+            in_flight[number] = operation, began
+            outcome = await OPERATIONS[operation](http, rng, world)
+            ended = time.perf_counter()
+            del in_flight[number]
+            if measure_from <= ended <= stop_at:
+                phase.records.append((operation, (ended - began) * 1000, outcome))
+
+    async def watch() -> None:
+        await asyncio.sleep(max(0.0, measure_from - time.perf_counter()))
+        before = probe.snapshot()
+        await asyncio.sleep(max(0.0, stop_at - time.perf_counter()))
+        phase.cpu = CpuProbe.busy(before, probe.snapshot(), seconds)
+        phase.unanswered = [(operation, stop_at - began) for operation, began in in_flight.values()]
+
+    async with httpx.AsyncClient(base_url=base, timeout=REQUEST_TIMEOUT, limits=limits) as http:
+        tasks = [
+            asyncio.create_task(watch()),
+            *(asyncio.create_task(client(i, http)) for i in range(clients)),
+        ]
+        try:
+            # A stalled server must not hold the run for a whole request timeout after the window.
+            await asyncio.wait(tasks, timeout=warmup + seconds + GRACE)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+    return phase
+
+
+def percentile(ordered: list[float], p: float) -> float:
+    """Nearest-rank percentile of an ascending list."""
+    if not ordered:
+        return float("nan")
+    rank = max(1, -(-len(ordered) * p // 100))
+    return ordered[int(rank) - 1]
+
+
+def row(label: str, records, seconds: float, baseline_rate: float | None) -> str:
+    latencies = sorted(ms for _, ms, _ in records)
+    kinds = Counter(outcome.kind for _, _, outcome in records)
+    rate = len(records) / seconds
+    ratio = f"{rate / baseline_rate:10.3f}" if baseline_rate else f"{'—':>10}"
+    p50, p90, p99 = (percentile(latencies, p) for p in (50, 90, 99))
+    errors = "".join(f"{kinds[k]:>7}" for k in ERROR_KINDS)
+    return f"{label:<16}{len(records):>9}{rate:>9.1f}{ratio}{p50:>9.1f}{p90:>9.1f}{p99:>9.1f}{errors}"
+
+
+def report(baseline: Phase, mix: Phase, world: World, ledger: tuple[int, int, int], log: Path) -> None:
+    header = (
+        f"{'operation':<16}{'requests':>9}{'req/s':>9}{'×healthz':>10}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}"
+    )
+    header += "".join(f"{k:>7}" for k in ERROR_KINDS)
+    base_rate = len(baseline.records) / baseline.seconds
+    print()
+    print(f"baseline: GET /healthz, {baseline.clients} clients × {baseline.seconds:g} s")
+    print(
+        f"mix:      {' / '.join(f'{share:.0%} {op}' for op, share in MIX)}, "
+        f"{mix.clients} clients × {mix.seconds:g} s"
+    )
+    print()
+    print(header)
+    print("-" * len(header))
+    print(row("healthz (base)", baseline.records, baseline.seconds, base_rate))
+    by_operation = defaultdict(list)
+    for record in mix.records:
+        by_operation[record[0]].append(record)
+    for operation, _ in MIX:
+        print(row(operation, by_operation[operation], mix.seconds, base_rate))
+    print(row("overall (mix)", mix.records, mix.seconds, base_rate))
+    print()
+    for phase in (baseline, mix):
+        busy = ", ".join(f"{group} {pct:.0f}%" for group, pct in phase.cpu.items())
+        print(f"CPU during {phase.name} (100% = one core of {os.cpu_count()}): {busy}")
+    for phase in (baseline, mix):
+        if phase.unanswered and max(waited for _, waited in phase.unanswered) >= 1:  # a stall, not noise
+            waits = sorted(waited for _, waited in phase.unanswered)
+            kinds = Counter(operation for operation, _ in phase.unanswered)
+            print(
+                f"unanswered when the {phase.name} window closed: {len(waits)} "
+                f"({', '.join(f'{n} {op}' for op, n in kinds.items())}), waiting up to {waits[-1]:.1f} s"
+            )
+    rows, top, distinct = ledger
+    gap_free = rows == top == distinct
+    print(
+        f"ledger: {world.payments_acknowledged} payments acknowledged, {rows} rows, receipt numbers "
+        f"1…{top} {'gap-free and unique' if gap_free else 'WITH GAPS OR REPEATS'}"
+    )
+    samples = defaultdict(list)
+    for phase in (baseline, mix):
+        for operation, _, outcome in phase.records:
+            bucket = samples[(operation, outcome.kind)]
+            if outcome.kind != "ok" and len(bucket) < SAMPLES_PER_KIND:
+                bucket.append(outcome.detail)
+    if any(samples[key] for key in samples if key[1] != "ok"):
+        print("error samples:")
+        for (operation, kind), details in samples.items():
+            for detail in details:
+                print(f"  {operation} [{kind}] {detail}")
+    problems = server_problems(log)
+    if problems:
+        print(f"server log: {len(problems)} lines besides INFO; the first:")
+        for line in problems[: SAMPLES_PER_KIND * 2]:
+            print(f"  {line[:300]}")
+
+
+def server_problems(log: Path) -> list[str]:
+    """What the server said besides its INFO lines (access log, start-up): errors, tracebacks."""
+    try:
+        lines = log.read_text(errors="replace").splitlines()
+    except OSError:
+        return []
+    return [line for line in lines if line.strip() and not line.startswith(("INFO:", "yibao: database"))]
+
+
+def ledger_check(url: str) -> tuple[int, int, int]:
+    """Payment rows of the county and year, their highest receipt number, and distinct numbers."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            found = connection.execute(
+                text(
+                    "SELECT count(*), coalesce(max(receipt_seq), 0), count(DISTINCT receipt_seq) "
+                    "FROM payment WHERE receipt_region_code = :county AND coverage_year = :year"
+                ),
+                {"county": COUNTY, "year": YEAR},
+            ).one()
+    finally:
+        engine.dispose()
+    return tuple(found)
+
+
+# ---------------------------------------------------------------- orchestration
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--clients", type=int, default=100, help="concurrent clients (default 100)")
+    parser.add_argument("--duration", type=float, default=60, help="measured seconds of the mix (default 60)")
+    parser.add_argument(
+        "--warmup", type=float, default=5, help="unmeasured seconds before each phase (default 5)"
+    )
+    parser.add_argument(
+        "--baseline", type=float, default=10, help="measured seconds of /healthz (default 10)"
+    )
+    parser.add_argument("--households", type=int, default=200, help="households of 3 to seed (default 200)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed of the request mix (default 1)")
+    return parser.parse_args(argv)
+
+
+async def benchmark(args, base: str, url: str, key: str, probe: CpuProbe, log: Path) -> None:
+    admin = issue(key, Principal("bench-admin", Role.COUNTY_ADMIN, COUNTY))
+    clerk = issue(key, Principal("bench-clerk", Role.VILLAGE_CLERK, COUNTY))
+    began = time.perf_counter()
+    world = await seed(base, admin, clerk, args.households)
+    print(f"seeding took {time.perf_counter() - began:.1f} s")
+    print(f"baseline: {args.clients} clients on GET /healthz for {args.baseline:g} s …", flush=True)
+    baseline = await run_phase(
+        "baseline",
+        base,
+        args.clients,
+        min(args.warmup, 2),
+        args.baseline,
+        (("healthz", 1.0),),
+        world,
+        probe,
+        args.seed,
+    )
+    print(f"mix: {args.clients} clients for {args.warmup:g} s warm-up + {args.duration:g} s …", flush=True)
+    mix = await run_phase(
+        "mix", base, args.clients, args.warmup, args.duration, MIX, world, probe, args.seed + 1
+    )
+    report(baseline, mix, world, ledger_check(url), log)
+
+
+def _terminate(signum, _frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)  # `kill` cleans up like Ctrl-C does
+    postgres, server = None, None
+    workdir = Path(tempfile.mkdtemp(prefix="yibao-bench-"))
+    try:
+        postgres = PostgresServer()
+        url = create_database(postgres.start(), "yibao_bench")
+        key = secrets.token_urlsafe(48)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = start_server(url, key, port, workdir)
+        wait_healthy(server, base, workdir / "server.log")
+        print(
+            f"yibao serve (pid {server.pid}) on {base}, PostgreSQL on port {postgres.port}; "
+            f"{os.cpu_count()} CPUs"
+        )
+        probe = CpuProbe(server.pid, postmaster_pid(postgres))
+        asyncio.run(benchmark(args, base, url, key, probe, workdir / "server.log"))
+        return 0
+    except SetupError as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("bench: interrupted; cleaning up", file=sys.stderr)
+        return 130
+    finally:
+        crashed = server is not None and server.poll() is not None
+        stop_server(server)
+        if postgres is not None:
+            try:
+                postgres.stop()
+            except Exception as error:  # already stopped, or never started: nothing left to stop
+                print(f"bench: stopping PostgreSQL: {error}", file=sys.stderr)
+        if crashed:
+            print(f"bench: the server log ends:\n{tail(workdir / 'server.log')}", file=sys.stderr)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""More simultaneous operations than the connection pool holds: all are answered, none stalls."""
+
+import asyncio
+
+import httpx2
+
+from api.app import connection_budget, create_app
+from core.db import make_engine
+from core.testing.scenarios import registry
+from tests.api.test_household_flow import register
+from tests.tokens import TEST_KEY, bearer
+
+PAGE = "{ households(first: 20) { nodes { id members { person { name enrolments { id } } } } } }"
+
+
+def test_forty_simultaneous_operations_on_a_two_connection_pool(engine, client):
+    register(client)
+    small = make_engine(
+        str(engine.url.render_as_string(hide_password=False)), pool_size=1, max_overflow=1, pool_timeout=5
+    )
+    assert connection_budget(small) == 1
+    app = create_app(small, registry(), key=TEST_KEY)
+
+    async def run() -> list[int]:
+        transport = httpx2.ASGITransport(app=app)
+        headers = bearer("VILLAGE_CLERK", "341721")
+        async with httpx2.AsyncClient(transport=transport, base_url="http://test", headers=headers) as http:
+            responses = await asyncio.wait_for(
+                asyncio.gather(*(http.post("/graphql", json={"query": PAGE}) for _ in range(40))), timeout=60
+            )
+        return [len(r.json()["data"]["households"]["nodes"]) for r in responses if not r.json().get("errors")]
+
+    try:
+        answered = asyncio.run(run())
+    finally:
+        small.dispose()
+    assert answered == [1] * 40
