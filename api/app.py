@@ -64,6 +64,14 @@ class YibaoGraphQL(GraphQL):
         return context
 
 
+def from_environment() -> Starlette:
+    """The app for a `yibao serve --workers N` process: database and key from the environment."""
+    from core.db import make_engine
+
+    engine = make_engine()
+    return create_app(engine, key=signing_key(engine.url))
+
+
 def create_app(
     engine: Engine,
     registry: Registry | None = None,

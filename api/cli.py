@@ -21,7 +21,13 @@ def serve(args: argparse.Namespace) -> None:
         sys.exit(f"yibao: {error}")
     upgrade(engine)  # the embedded store creates and migrates itself on first start
     print(f"yibao: database {engine.url.render_as_string(hide_password=True)}", file=sys.stderr)
-    uvicorn.run(create_app(engine, key=key), host=args.host, port=args.port, log_level="info")
+    if args.workers > 1:  # each worker process builds its own app, engine and pool
+        engine.dispose()
+        uvicorn.run(
+            "api.app:from_environment", factory=True, workers=args.workers, host=args.host, port=args.port
+        )
+    else:
+        uvicorn.run(create_app(engine, key=key), host=args.host, port=args.port, log_level="info")
 
 
 def token_issue(args: argparse.Namespace) -> None:
@@ -118,6 +124,9 @@ def parser() -> argparse.ArgumentParser:
     run = commands.add_parser("serve", help="serve GraphQL at http://HOST:PORT/graphql")
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", type=int, default=8000)
+    run.add_argument(
+        "--workers", type=int, default=1, help="processes; resolvers are synchronous, so one per core"
+    )
     run.set_defaults(handler=serve)
 
     db = commands.add_parser("db", help="database maintenance").add_subparsers(dest="db", required=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaskErrors,
     MaxAliasesLimiter,
@@ -47,12 +48,19 @@ class YibaoSchema(strawberry.Schema):
                 log.error("unexpected error: %s", LONG_DIGITS.sub("<number>", repr(error.original_error)))
 
 
+# The limit rules are built once: the validation cache keys on the rule classes, and a limiter
+# made per request would make new classes and miss the cache every time.
+LIMIT_RULES = [
+    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+]
+
+
 def make_schema(introspection: bool = True) -> strawberry.Schema:
     # Factories: a fresh extension per request (the parse and validation caches are shared by size).
     extensions = [
         Authorize,
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: AddValidationRules(LIMIT_RULES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: ValidationCache(maxsize=CACHE_SIZE),

@@ -140,12 +140,12 @@ def create_database(admin_url: str, name: str) -> str:
     return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
 
 
-def start_server(url: str, key: str, port: int, workdir: Path) -> subprocess.Popen:
+def start_server(url: str, key: str, port: int, workdir: Path, workers: int = 1) -> subprocess.Popen:
     env = {**os.environ, "YIBAO_DATABASE_URL": url, "YIBAO_JWT_KEY": key, "PYTHONPATH": str(ROOT)}
     # Its own session: a Ctrl-C reaches only the benchmark, which then stops the server in order.
     with (workdir / "server.log").open("wb") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+            [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(workers)],
             cwd=workdir,
             env=env,
             stdout=log,
@@ -643,6 +643,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--baseline", type=float, default=10, help="measured seconds of /healthz (default 10)"
     )
     parser.add_argument("--households", type=int, default=200, help="households of 3 to seed (default 200)")
+    parser.add_argument("--workers", type=int, default=1, help="`yibao serve --workers` (default 1)")
     parser.add_argument("--seed", type=int, default=1, help="random seed of the request mix (default 1)")
     return parser.parse_args(argv)
 
@@ -687,7 +688,7 @@ def main(argv=None) -> int:
         key = secrets.token_urlsafe(48)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = start_server(url, key, port, workdir)
+        server = start_server(url, key, port, workdir, args.workers)
         wait_healthy(server, base, workdir / "server.log")
         print(
             f"yibao serve (pid {server.pid}) on {base}, PostgreSQL on port {postgres.port}; "

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -106,11 +107,11 @@ def _readme_examples() -> list[str]:
     return examples
 
 
-@pytest.fixture
-def served(tmp_path):
+@contextmanager
+def _serving(tmp_path, *extra: str):
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), *extra],
         cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": str(README.parent), "YIBAO_DATABASE_URL": ""},
         stdout=subprocess.DEVNULL,
@@ -125,9 +126,24 @@ def served(tmp_path):
         except OSError:
             assert process.poll() is None, process.stderr.read().decode()
             time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture
+def served(tmp_path):
+    with _serving(tmp_path) as url:
+        yield url
+
+
+def test_serve_with_two_worker_processes_answers(tmp_path):
+    _, quote = _readme_examples()
+    with _serving(tmp_path, "--workers", "2") as url:
+        answers = [_post(url, quote)["quote"]["amountDue"] for _ in range(4)]
+    assert answers == ["30.00"] * 4
 
 
 def _post(url: str, query: str, token: str | None = None) -> dict:

@@ -85,3 +85,16 @@ def test_a_crash_in_a_resolver_reaches_the_caller_masked(client, monkeypatch):
     assert response.status_code == 200
     assert [e["message"] for e in response.json()["errors"]] == ["服务器内部错误（unexpected error）"]
     assert "341721197503090230" not in response.text
+
+
+def test_a_repeated_document_is_validated_once(client):
+    from strawberry.extensions.validation_cache import _get_validate_cache
+
+    from api.schema import CACHE_SIZE
+
+    cache = _get_validate_cache(CACHE_SIZE)
+    query = "{ policies { id tiers { code } } }"
+    errors_of(client, query)
+    hits = cache.cache_info().hits
+    errors_of(client, query)
+    assert cache.cache_info().hits == hits + 1
