@@ -3,15 +3,14 @@
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from tests.serving import serving
 
 README = Path(__file__).parents[1] / "README.md"
 
@@ -95,53 +94,21 @@ def test_schema_export_writes_the_committed_sdl(tmp_path):
     assert (tmp_path / "out.graphql").read_text(encoding="utf-8") == committed
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _readme_examples() -> list[str]:
     examples = re.findall(r"```graphql\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
     assert len(examples) == 2, "README.md should show the household and the quote examples"
     return examples
 
 
-@contextmanager
-def _serving(tmp_path, *extra: str):
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), *extra],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(README.parent), "YIBAO_DATABASE_URL": ""},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/healthz", timeout=1)
-            break
-        except OSError:
-            assert process.poll() is None, process.stderr.read().decode()
-            time.sleep(0.2)
-    try:
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-
-
 @pytest.fixture
 def served(tmp_path):
-    with _serving(tmp_path) as url:
+    with serving(tmp_path, {"YIBAO_DATABASE_URL": ""}) as url:
         yield url
 
 
 def test_serve_with_two_worker_processes_answers(tmp_path):
     _, quote = _readme_examples()
-    with _serving(tmp_path, "--workers", "2") as url:
+    with serving(tmp_path, {"YIBAO_DATABASE_URL": ""}, "--workers", "2") as url:
         answers = [_post(url, quote)["quote"]["amountDue"] for _ in range(4)]
     assert answers == ["30.00"] * 4
 
