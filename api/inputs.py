@@ -7,13 +7,16 @@ from decimal import Decimal
 
 import strawberry
 
+from core.rules.facts import LifeEvent
 from core.services.categories import CategoryInput
 from core.services.enrolments import EnrolmentInput
+from core.services.facts import stated_facts
 from core.services.households import HouseholdInput, MemberInput
 from core.services.payments import PaymentInput, ReversalInput
 from core.services.persons import PersonInput
 
 from .ids import parse_id
+from .types.quote import LifeEventInput
 
 
 @strawberry.input
@@ -67,6 +70,22 @@ class RegisterHouseholdInput:
         )
 
 
+@strawberry.input(description="What the clerk states about the person beyond the register, for the quote.")
+class CircumstancesInput:
+    events: list[LifeEventInput] = strawberry.field(default_factory=list)
+    college_student: bool = False
+    migrant_worker: bool = False
+    guardian_enrolled: bool = False
+
+    def to_core(self) -> dict:
+        return stated_facts(
+            [LifeEvent(e.kind, e.on, e.prior_continuous_months) for e in self.events],
+            self.college_student,
+            self.migrant_worker,
+            self.guardian_enrolled,
+        )
+
+
 @strawberry.input
 class EnrolInput:
     person_id: strawberry.ID
@@ -80,6 +99,9 @@ class EnrolInput:
     region_code: str | None = strawberry.field(
         default=None, description="Where the person is insured; defaults to the hukou region."
     )
+    circumstances: CircumstancesInput | None = strawberry.field(
+        default=None, description="Life events and the like; birth date and hardship come from the register."
+    )
 
     def to_core(self) -> EnrolmentInput:
         return EnrolmentInput(
@@ -89,6 +111,7 @@ class EnrolInput:
             idempotency_key=self.idempotency_key,
             tier=self.tier,
             region_code=self.region_code,
+            facts=self.circumstances.to_core() if self.circumstances else None,
         )
 
 

@@ -102,7 +102,9 @@ class Mutation:
     @strawberry.mutation(description="Records a payment; the same idempotency key returns the first one.")
     def record_payment(self, info: strawberry.Info, input: RecordPaymentInput) -> PaymentResult:
         ctx = info.context
-        return _attempt(Payment.of, lambda: payments.record_payment(ctx.engine, ctx.actor, input.to_core()))
+        return _attempt(
+            Payment.of, lambda: payments.record_payment(ctx.engine, ctx.actor, input.to_core(), ctx.registry)
+        )
 
     @strawberry.mutation(description="Cancels a payment with a reversal entry; the ledger is never edited.")
     def reverse_payment(self, info: strawberry.Info, input: ReversePaymentInput) -> PaymentResult:

@@ -36,7 +36,7 @@ def quote(policy: Policy, request: QuoteRequest) -> Quote:
     route = next((r for r in policy.routes if admits(r, facts, paid_on)), None)
     if route is None:
         return result.reject(_outside(policy, paid_on), policy.routes[0].cite)
-    result.route = route.key
+    result.route, result.route_cite = route.key, route.cite
     result.explain("缴费途径 route", f"{paid_on} 按「{route.name}」缴费{_window(route)}", cite=route.cite)
 
     if route.free:

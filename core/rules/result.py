@@ -38,6 +38,7 @@ class Quote:
     refunded_by: str | None = None
     funding_shares: list[tuple[str, Decimal]] = field(default_factory=list)
     route: str | None = None
+    route_cite: Cite | None = None
     coverage_start: date | None = None
     coverage_end: date | None = None
     waiting_until: date | None = None
@@ -45,6 +46,28 @@ class Quote:
 
     def explain(self, rule: str, detail: str, amount: Decimal | None = None, cite: Cite | None = None):
         self.explanation.append(Step(rule, detail, amount, cite))
+
+    def as_contract(self) -> dict:
+        """The quote as the contract names its fields (amounts as "320.00", dates ISO): JSON-ready."""
+        iso = lambda day: day.isoformat() if day else None  # noqa: E731
+        return {
+            "accepted": self.accepted,
+            "rejectionReason": self.rejection_reason,
+            "tier": self.tier,
+            "personalContribution": str(self.personal_contribution),
+            "fiscalSubsidy": str(self.fiscal_subsidy),
+            "subsidy": str(self.subsidy),
+            "subsidyCategory": self.subsidy_category,
+            "subsidyMethod": str(self.subsidy_method),
+            "amountDue": str(self.amount_due),
+            "refundDue": str(self.refund_due),
+            "refundedBy": self.refunded_by,
+            "fundingShares": [{"source": s, "amount": str(a)} for s, a in self.funding_shares],
+            "coverageStart": iso(self.coverage_start),
+            "coverageEnd": iso(self.coverage_end),
+            "waitingUntil": iso(self.waiting_until),
+            "route": self.route,
+        }
 
     def reject(self, reason: str, cite: Cite | None = None) -> "Quote":
         self.accepted = False

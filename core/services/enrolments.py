@@ -12,6 +12,7 @@ from ..models import Enrolment
 from ..rules.registry import Registry, governs
 from ..scope import get_visible
 from ..text import text_errors
+from .facts import stated_facts
 from .persons import get_person, region_errors
 from .unit import unit_of_work
 
@@ -31,6 +32,7 @@ class EnrolmentInput:
     idempotency_key: str
     tier: str = "1"
     region_code: str | None = None  # defaults to the person's hukou region
+    facts: dict | None = None  # what the clerk states (core.services.facts.stated_facts)
 
 
 def enrol(engine: Engine, actor: Actor, data: EnrolmentInput, rules: Registry) -> Enrolment:
@@ -84,6 +86,7 @@ def _write(engine: Engine, actor: Actor, data: EnrolmentInput, rules: Registry) 
                 "documents": [d.number for d in rules.get(data.policy_id).documents],
                 "tier": data.tier,
                 "regionCode": region_code,
+                "facts": data.facts or stated_facts(),
             },
         )
         session.add(enrolment)

@@ -15,8 +15,10 @@ from ..models import Enrolment, Payment
 from ..money import yuan_to_fen
 from ..receipts import next_receipt
 from ..regions import county_of
+from ..rules.registry import Registry
 from ..scope import Scope, get_visible
 from ..text import text_errors
+from .coverage import decide_coverage, quote_for
 from .unit import unit_of_work
 
 
@@ -37,8 +39,12 @@ class ReversalInput:
     idempotency_key: str
 
 
-def record_payment(engine: Engine, actor: Actor, data: PaymentInput) -> Payment:
-    """Records one payment; the same idempotency key returns the first payment unchanged."""
+def record_payment(engine: Engine, actor: Actor, data: PaymentInput, rules: Registry) -> Payment:
+    """Records one payment of exactly the amount the rules give for its date.
+
+    The quote that decided it is kept in the enrolment's snapshot, and the coverage it gives
+    becomes the enrolment's entitlement. The same idempotency key returns the first payment.
+    """
     amount_fen = _amount_fen(data.amount)
     _require(key=data.idempotency_key, channel=data.channel, collector=data.collector)
 
@@ -48,6 +54,15 @@ def record_payment(engine: Engine, actor: Actor, data: PaymentInput) -> Payment:
             raise InputError.one("enrolmentId", ErrorCode.NOT_FOUND, "参保登记不存在（no such enrolment）")
         if enrolment.status == "TERMINATED":
             raise InputError.one("enrolmentId", ErrorCode.CONFLICT, "参保登记已终止（enrolment terminated）")
+        quote = quote_for(session, rules, enrolment, data.paid_on)
+        if not quote.accepted:
+            raise InputError.one("paidOn", ErrorCode.INVALID, f"该日期不能缴费：{quote.rejection_reason}")
+        if amount_fen != yuan_to_fen(quote.amount_due):
+            raise InputError.one(
+                "amount",
+                ErrorCode.MISMATCH,
+                f"应缴 {quote.amount_due} 元（the amount due is {quote.amount_due}）",
+            )
         payment = _ledger_entry(
             session,
             enrolment,
@@ -60,6 +75,7 @@ def record_payment(engine: Engine, actor: Actor, data: PaymentInput) -> Payment:
         )
         audit.record(session, actor, "record_payment", payment)
         _settle_status(session, actor, enrolment)
+        decide_coverage(session, actor, enrolment, quote, data.paid_on)
         return payment
 
     def same(existing: Payment) -> bool:
@@ -99,6 +115,8 @@ def reverse_payment(engine: Engine, actor: Actor, data: ReversalInput) -> Paymen
         )
         audit.record(session, actor, "reverse_payment", reversal)
         _settle_status(session, actor, enrolment)
+        if enrolment.status == "ENROLLED":  # nothing stands paid: no benefits
+            decide_coverage(session, actor, enrolment, None)
         return reversal
 
     def same(existing: Payment) -> bool:

@@ -96,25 +96,7 @@ def person_facts(data: dict) -> PersonFacts:
 
 
 def contract_fields(quote: Quote) -> dict:
-    """The quote as the contract names its fields (amounts as "320.00", dates ISO)."""
-    return {
-        "accepted": quote.accepted,
-        "rejectionReason": quote.rejection_reason,
-        "tier": quote.tier,
-        "personalContribution": str(quote.personal_contribution),
-        "fiscalSubsidy": str(quote.fiscal_subsidy),
-        "subsidy": str(quote.subsidy),
-        "subsidyCategory": quote.subsidy_category,
-        "subsidyMethod": str(quote.subsidy_method),
-        "amountDue": str(quote.amount_due),
-        "refundDue": str(quote.refund_due),
-        "refundedBy": quote.refunded_by,
-        "fundingShares": [{"source": s, "amount": str(a)} for s, a in quote.funding_shares],
-        "coverageStart": _iso(quote.coverage_start),
-        "coverageEnd": _iso(quote.coverage_end),
-        "waitingUntil": _iso(quote.waiting_until),
-        "route": quote.route,
-    }
+    return quote.as_contract()
 
 
 def mismatches(expect: dict, actual: dict) -> list[str]:

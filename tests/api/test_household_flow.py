@@ -146,7 +146,8 @@ def test_receipt_numbers_count_up_per_county_and_year(client):
     elsewhere = enrol(
         client, household["members"][0]["person"]["id"], "anhui/341702/2024", regionCode="341702"
     )
-    paid = gql(client, PAY, input=payment_input(elsewhere["id"], key="k-2024"))["recordPayment"]
+    guichi = payment_input(elsewhere["id"], key="k-2024", amount="380.00") | {"paidOn": "2023-10-01"}
+    paid = gql(client, PAY, input=guichi)["recordPayment"]
 
     assert numbers == [f"341721-2022-{n:08d}" for n in (1, 2, 3)]
     assert paid["receiptNumber"] == "341702-2024-00000001"
@@ -174,9 +175,19 @@ def test_reversal_is_a_new_negative_entry_and_the_original_stays(client):
     assert [(p["amount"], p["kind"]) for p in ledger] == [("320.00", "PAYMENT"), ("-320.00", "REVERSAL")]
 
 
+RECORD_CATEGORY = """
+mutation($input: RecordCategoryInput!) {
+  recordCategory(input: $input) { __typename ... on Person { categories { code } } }
+}"""
+
+
 def test_zero_is_a_real_amount(client):
     household = register(client)
-    enrolment = enrol(client, household["members"][1]["person"]["id"])
+    person = household["members"][1]["person"]["id"]
+    category = {"personId": person, "code": "EXTREME_POVERTY", "since": "2021-06-01"}  # 全额资助: 0 due
+    assert gql(client, RECORD_CATEGORY, input=category)["recordCategory"]["__typename"] == "Person"
+    enrolment = enrol(client, person)
     paid = gql(client, PAY, input=payment_input(enrolment["id"], amount="0"))["recordPayment"]
     assert paid["amount"] == "0.00"
     assert paid["kind"] == "PAYMENT"
+    assert paid["enrolment"]["status"] == "PAID"

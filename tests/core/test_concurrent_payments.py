@@ -43,7 +43,7 @@ def test_fifty_simultaneous_retries_record_one_payment(engine):
 
     def submit(_) -> int:
         start.wait()  # all fifty send at once
-        return record_payment(engine, SYSTEM, payment).id
+        return record_payment(engine, SYSTEM, payment, registry()).id
 
     with ThreadPoolExecutor(max_workers=50) as pool:
         ids = list(pool.map(submit, range(50)))
@@ -61,7 +61,7 @@ def test_simultaneous_payments_draw_distinct_gapless_receipts(engine):
 
     def pay(enrolment_id: int):
         data = PaymentInput(enrolment_id, Decimal("320"), date(2021, 10, 1), "CASH", f"k{enrolment_id}")
-        return record_payment(engine, SYSTEM, data).receipt_seq
+        return record_payment(engine, SYSTEM, data, registry()).receipt_seq
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         sequence = sorted(pool.map(pay, enrolments))

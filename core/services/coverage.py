@@ -1,0 +1,50 @@
+"""From a payment's quote to the enrolment's benefits: the decisive quote and the entitlement."""
+
+from datetime import date
+
+from sqlmodel import Session, select
+
+from .. import audit
+from ..audit import Actor
+from ..models import Enrolment, Entitlement, Person
+from ..rules.dates import next_day
+from ..rules.facts import QuoteRequest
+from ..rules.registry import Registry
+from ..rules.result import Quote
+from .facts import person_facts
+
+
+def quote_for(session: Session, rules: Registry, enrolment: Enrolment, paid_on: date) -> Quote:
+    person = session.get(Person, enrolment.person_id)
+    facts = person_facts(session, person, enrolment, paid_on)
+    return rules.quote(QuoteRequest(enrolment.policy_id, paid_on, facts, enrolment.tier))
+
+
+def decide_coverage(
+    session: Session, actor: Actor, enrolment: Enrolment, quote: Quote | None, paid_on: date | None = None
+) -> None:
+    """Keeps the quote that decided the enrolment, and replaces its entitlement (none without one).
+
+    A waiting period is part of the entitlement: it starts the day after payment and pays
+    nothing until `waiting_until` has passed.
+    """
+    for old in session.exec(select(Entitlement).where(Entitlement.enrolment_id == enrolment.id)).all():
+        session.delete(old)
+        audit.record(session, actor, "end_entitlement", old, removed=True)
+    before = audit.snapshot_of(enrolment)
+    decided = quote.as_contract() | {"citations": [s.citation for s in quote.explanation]} if quote else None
+    enrolment.snapshot = {**(enrolment.snapshot or {}), "quote": decided}
+    audit.record(session, actor, "decide_quote", enrolment, before)
+    if quote is None:
+        return
+    waiting = quote.waiting_until
+    entitlement = Entitlement(
+        enrolment_id=enrolment.id,
+        person_id=enrolment.person_id,
+        start_date=next_day(paid_on) if waiting else quote.coverage_start,
+        end_date=quote.coverage_end,
+        waiting_until=waiting,
+        reason=f"{quote.route} {quote.route_cite}"[:200],
+    )
+    session.add(entitlement)
+    audit.record(session, actor, "grant_entitlement", entitlement)

@@ -1,0 +1,89 @@
+"""The quote engine decides every payment: the amount due, the dates allowed, the coverage given."""
+
+from tests.api.test_household_flow import PAY, REVERSE, enrol, payment_input, register
+from tests.graphql_client import gql
+
+COVERAGE = """
+query($id: ID!) {
+  enrolment(id: $id) { status snapshot entitlements { startDate endDate waitingUntil reason } }
+}"""
+ENROL_LATE = """
+mutation($input: EnrolInput!) { enrol(input: $input) { __typename ... on Enrolment { id } } }"""
+
+
+def pay(client, enrolment_id: str, **changes) -> dict:
+    return gql(client, PAY, input=payment_input(enrolment_id, **changes))["recordPayment"]
+
+
+def test_a_payment_must_be_the_amount_due(client):
+    enrolment = enrol(client, register(client)["members"][0]["person"]["id"])
+    refused = pay(client, enrolment["id"], amount="300.00")
+    assert refused["__typename"] == "InputErrors"
+    assert [(e["field"], e["code"]) for e in refused["errors"]] == [("amount", "MISMATCH")]
+    assert "应缴 320.00 元" in refused["errors"][0]["message"]
+
+
+def test_a_payment_outside_every_window_is_refused_with_the_reason(client):
+    enrolment = enrol(client, register(client)["members"][0]["person"]["id"])
+    refused = gql(client, PAY, input=payment_input(enrolment["id"]) | {"paidOn": "2022-02-01"})[
+        "recordPayment"
+    ]
+    assert [(e["field"], e["code"]) for e in refused["errors"]] == [("paidOn", "INVALID")]
+    assert "2021-09-20" in refused["errors"][0]["message"]
+
+
+def test_payment_keeps_the_deciding_quote_and_grants_the_coverage_it_gives(client):
+    enrolment = enrol(client, register(client)["members"][0]["person"]["id"])
+    assert pay(client, enrolment["id"])["__typename"] == "Payment"
+    stored = gql(client, COVERAGE, id=enrolment["id"])["enrolment"]
+    assert stored["status"] == "PAID"
+    decided = stored["snapshot"]["quote"]
+    assert (decided["amountDue"], decided["route"]) == ("320.00", "centralized")
+    assert "东政办〔2021〕6号 二" in decided["citations"]
+    assert stored["entitlements"] == [
+        {
+            "startDate": "2022-01-01",
+            "endDate": "2022-12-31",
+            "waitingUntil": None,
+            "reason": "centralized 东政办〔2021〕6号 一; 四（四）",
+        }
+    ]
+
+
+def test_a_late_payer_with_a_waiting_period_is_entitled_but_waits(client):
+    person = register(client)["members"][0]["person"]["id"]
+    circumstances = {
+        "events": [{"kind": "EMPLOYEE_INSURANCE_LAPSE", "on": "2021-12-01", "priorContinuousMonths": 30}]
+    }
+    enrolment = gql(
+        client,
+        ENROL_LATE,
+        input={
+            "personId": person,
+            "coverageYear": 2022,
+            "policyId": "anhui/341721/2022",
+            "idempotencyKey": "late-1",
+            "circumstances": circumstances,
+        },
+    )["enrol"]
+    paid = gql(client, PAY, input=payment_input(enrolment["id"]) | {"paidOn": "2022-04-16"})["recordPayment"]
+    assert paid["__typename"] == "Payment", paid
+    entitlement = gql(client, COVERAGE, id=enrolment["id"])["enrolment"]["entitlements"]
+    # 东政办〔2021〕6号 四（七）: a lapse of more than 3 months waits 6 months after paying.
+    assert entitlement == [
+        {
+            "startDate": "2022-04-17",
+            "endDate": "2022-12-31",
+            "waitingUntil": "2022-10-16",
+            "reason": "lapse_after 东政办〔2021〕6号 四（七）",
+        }
+    ]
+
+
+def test_reversing_the_payment_ends_the_entitlement(client):
+    enrolment = enrol(client, register(client)["members"][0]["person"]["id"])
+    paid = pay(client, enrolment["id"])
+    reversal = {"paymentId": paid["id"], "reason": "误收", "idempotencyKey": "rev"}
+    assert gql(client, REVERSE, input=reversal)["reversePayment"]["__typename"] == "Payment"
+    stored = gql(client, COVERAGE, id=enrolment["id"])["enrolment"]
+    assert (stored["status"], stored["entitlements"], stored["snapshot"]["quote"]) == ("ENROLLED", [], None)
