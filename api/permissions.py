@@ -31,6 +31,7 @@ OPERATIONS: dict[str, set[Role]] = {
     "enrolments": READERS,
     "payments": READERS,
     "entitlements": READERS,
+    "coverage": READERS,
     "auditEvents": {R.AUDITOR, R.COUNTY_ADMIN},
     # changes
     "registerHousehold": STAFF,

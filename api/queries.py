@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import strawberry
 from sqlmodel import col, select
 
 from core import models
 from core.regions import codes_under, region_path
+from core.services.coverage import coverage_on
 
 from .rules import RulesQuery
 from .types.audit import AuditEvent
 from .types.enrolment import Enrolment
-from .types.entitlement import Entitlement
+from .types.entitlement import CoverageAnswer, Entitlement
 from .types.household import Household
 from .types.pagination import DEFAULT_PAGE, Connection, paginate
 from .types.payment import Payment
@@ -108,6 +111,13 @@ class Query(RulesQuery):
     ) -> Connection[Enrolment]:
         scope = _enrolments_in(info, region_code, coverage_year)
         return _page(info, models.Enrolment.id, scope, Enrolment.of, first, after)
+
+    @strawberry.field(
+        description="Is the person with this ID number covered on `on`, and why (for hospitals)."
+    )
+    def coverage(self, info: strawberry.Info, id_number: str, on: date) -> CoverageAnswer | None:
+        answer = coverage_on(info.context.session, info.context.scope, id_number, on)
+        return CoverageAnswer.of(answer) if answer else None
 
     @strawberry.field(description="Changes made by callers in `regionCode` (any level), oldest first.")
     def audit_events(

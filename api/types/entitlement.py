@@ -43,3 +43,18 @@ class Entitlement(Entity):
         from .enrolment import Enrolment
 
         return Enrolment.of(await info.context.loaders.enrolment.load(self.row.enrolment_id))
+
+
+@strawberry.type(
+    description="Whether a person is covered on a day, and why, citing the rule that decided it."
+)
+class CoverageAnswer:
+    covered: bool
+    reason: str
+    entitlement: Entitlement | None
+
+    @classmethod
+    def of(cls, answer) -> CoverageAnswer:
+        return cls(
+            covered=answer.covered, reason=answer.reason, entitlement=Entitlement.of(answer.entitlement)
+        )

@@ -1,5 +1,6 @@
-"""From a payment's quote to the enrolment's benefits: the decisive quote and the entitlement."""
+"""Benefits: the quote that decides an enrolment, its entitlement, and whether a day is covered."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel import Session, select
@@ -11,6 +12,7 @@ from ..rules.dates import next_day
 from ..rules.facts import QuoteRequest
 from ..rules.registry import Registry
 from ..rules.result import Quote
+from ..scope import Scope
 from .facts import person_facts
 
 
@@ -48,3 +50,33 @@ def decide_coverage(
     )
     session.add(entitlement)
     audit.record(session, actor, "grant_entitlement", entitlement)
+
+
+@dataclass(frozen=True)
+class CoverageAnswer:
+    covered: bool
+    reason: str
+    entitlement: Entitlement | None
+
+
+def coverage_on(session: Session, scope: Scope, id_number: str, on: date) -> CoverageAnswer | None:
+    """Is this person covered on this day, and why. None when no such person is visible."""
+    person = session.exec(
+        select(Person).where(Person.id_number == id_number.strip().upper(), scope.visible(Person))
+    ).first()
+    if person is None:
+        return None
+    rows = session.exec(
+        select(Entitlement)
+        .where(Entitlement.person_id == person.id, scope.visible(Entitlement))
+        .order_by(Entitlement.start_date)
+    ).all()
+    for row in rows:
+        if row.start_date <= on <= row.end_date:
+            if row.waiting_until and on <= row.waiting_until:
+                return CoverageAnswer(
+                    False, f"等待期内（至 {row.waiting_until}），不予报销（{row.reason}）", row
+                )
+            return CoverageAnswer(True, f"{row.start_date} 至 {row.end_date} 享受待遇（{row.reason}）", row)
+    periods = "、".join(f"{r.start_date} 至 {r.end_date}" for r in rows) or "无"
+    return CoverageAnswer(False, f"{on} 无参保待遇（已有待遇期：{periods}）", None)

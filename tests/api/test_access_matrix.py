@@ -43,6 +43,7 @@ ALLOWED = {
     "enrolments": READERS,
     "payments": READERS,
     "entitlements": READERS,
+    "coverage": READERS,
     "auditEvents": {"AUDITOR", "COUNTY_ADMIN"},
     "registerHousehold": STAFF,
     "changeHead": STAFF,
@@ -83,6 +84,10 @@ QUERIES = {
         None,
     ),
     "entitlements": ("{ entitlements(first: 100) { nodes { id person { name } } } }", None),
+    "coverage": (
+        'query($id: String!) { coverage(idNumber: $id, on: "2024-03-01") { covered reason } }',
+        "head_id_number",
+    ),
     "auditEvents": ("{ auditEvents(first: 100) { nodes { actor regionCode action before after } } }", None),
 }
 
@@ -97,6 +102,7 @@ class Township:
     member: str = ""
     enrolment: str = ""
     payment: str = ""
+    head_id_number: str = ""
     markers: set[str] = field(default_factory=set)  # names and ID numbers that identify its people
 
 
@@ -155,7 +161,16 @@ def populate(clerk, region: str, prefix: str) -> Township:
     markers = {m["person"]["name"] for m in household["members"]} | {
         m["person"]["idNumber"] for m in household["members"]
     }
-    return Township(region, household["id"], head["id"], member["id"], enrolment["id"], paid["id"], markers)
+    return Township(
+        region,
+        household["id"],
+        head["id"],
+        member["id"],
+        enrolment["id"],
+        paid["id"],
+        head["idNumber"],
+        markers,
+    )
 
 
 def mutation(name: str, target: Township, admin) -> tuple[str, dict]:

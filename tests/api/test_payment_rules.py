@@ -87,3 +87,45 @@ def test_reversing_the_payment_ends_the_entitlement(client):
     assert gql(client, REVERSE, input=reversal)["reversePayment"]["__typename"] == "Payment"
     stored = gql(client, COVERAGE, id=enrolment["id"])["enrolment"]
     assert (stored["status"], stored["entitlements"], stored["snapshot"]["quote"]) == ("ENROLLED", [], None)
+
+
+COVERED = "query($id: String!, $on: Date!) { coverage(idNumber: $id, on: $on) { covered reason } }"
+
+
+def test_a_hospital_asks_whether_a_person_is_covered_on_a_day(client):
+    person = register(client)["members"][0]["person"]
+    enrolment = enrol(client, person["id"])
+
+    def ask(on: str) -> dict:
+        return gql(client, COVERED, id=person["idNumber"], on=on)["coverage"]
+
+    assert ask("2022-03-01")["covered"] is False  # enrolled, not yet paid
+    pay(client, enrolment["id"])
+    assert ask("2022-03-01") == {
+        "covered": True,
+        "reason": "2022-01-01 至 2022-12-31 享受待遇（centralized 东政办〔2021〕6号 一; 四（四））",
+    }
+    assert ask("2021-12-31")["covered"] is False and ask("2023-01-01")["covered"] is False
+    assert gql(client, COVERED, id="110101199003070011", on="2022-03-01")["coverage"] is None
+
+
+def test_no_benefits_during_a_waiting_period(client):
+    person = register(client)["members"][0]["person"]
+    circumstances = {
+        "events": [{"kind": "EMPLOYEE_INSURANCE_LAPSE", "on": "2021-12-01", "priorContinuousMonths": 30}]
+    }
+    enrolment = gql(
+        client,
+        ENROL_LATE,
+        input={
+            "personId": person["id"],
+            "coverageYear": 2022,
+            "policyId": "anhui/341721/2022",
+            "idempotencyKey": "w",
+            "circumstances": circumstances,
+        },
+    )["enrol"]
+    gql(client, PAY, input=payment_input(enrolment["id"]) | {"paidOn": "2022-04-16"})
+    waiting = gql(client, COVERED, id=person["idNumber"], on="2022-10-16")["coverage"]
+    assert waiting["covered"] is False and "等待期" in waiting["reason"]
+    assert gql(client, COVERED, id=person["idNumber"], on="2022-10-17")["coverage"]["covered"] is True
