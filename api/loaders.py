@@ -15,6 +15,7 @@ from core.models import (
     HouseholdMember,
     Payment,
     Person,
+    Refund,
     Region,
 )
 from core.scope import Scope
@@ -62,6 +63,7 @@ class Loaders:
     payments_of_enrolment: DataLoader = field(init=False)
     entitlements_of_enrolment: DataLoader = field(init=False)
     categories_of_person: DataLoader = field(init=False)
+    refunds_of_enrolment: DataLoader = field(init=False)
 
     def __post_init__(self) -> None:
         s, scope = self.session, self.scope
@@ -81,6 +83,7 @@ class Loaders:
         self.entitlements_of_enrolment = DataLoader(
             _many_by(s, Entitlement, Entitlement.enrolment_id, Entitlement.start_date, scope)
         )
+        self.refunds_of_enrolment = DataLoader(_many_by(s, Refund, Refund.enrolment_id, Refund.id, scope))
         self.categories_of_person = DataLoader(
             _many_by(s, CategoryFact, CategoryFact.person_id, CategoryFact.id, scope)
         )

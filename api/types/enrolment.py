@@ -9,6 +9,7 @@ from .base import Entity
 from .entitlement import Entitlement
 from .payment import Payment
 from .person import Person
+from .refund import Refund
 from .region import Region
 
 
@@ -53,3 +54,8 @@ class Enrolment(Entity):
     async def entitlements(self, info: strawberry.Info) -> list[Entitlement]:
         rows = await info.context.loaders.entitlements_of_enrolment.load(self.row.id)
         return [Entitlement(row=row) for row in rows]
+
+    @strawberry.field
+    async def refunds(self, info: strawberry.Info) -> list[Refund]:
+        rows = await info.context.loaders.refunds_of_enrolment.load(self.row.id)
+        return [Refund(row=row) for row in rows]

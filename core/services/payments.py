@@ -19,6 +19,7 @@ from ..rules.registry import Registry
 from ..scope import Scope, get_visible
 from ..text import text_errors
 from .coverage import decide_coverage, quote_for
+from .refunds import cancel_refunds, owe_refund
 from .unit import unit_of_work
 
 
@@ -76,6 +77,7 @@ def record_payment(engine: Engine, actor: Actor, data: PaymentInput, rules: Regi
         audit.record(session, actor, "record_payment", payment)
         _settle_status(session, actor, enrolment)
         decide_coverage(session, actor, enrolment, quote, data.paid_on)
+        owe_refund(session, actor, enrolment, payment, quote)
         return payment
 
     def same(existing: Payment) -> bool:
@@ -117,6 +119,7 @@ def reverse_payment(engine: Engine, actor: Actor, data: ReversalInput) -> Paymen
         _settle_status(session, actor, enrolment)
         if enrolment.status == "ENROLLED":  # nothing stands paid: no benefits
             decide_coverage(session, actor, enrolment, None)
+        cancel_refunds(session, actor, original)
         return reversal
 
     def same(existing: Payment) -> bool:

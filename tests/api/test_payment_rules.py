@@ -1,6 +1,7 @@
 """The quote engine decides every payment: the amount due, the dates allowed, the coverage given."""
 
 from tests.api.test_household_flow import PAY, REVERSE, enrol, payment_input, register
+from tests.factories import id_number
 from tests.graphql_client import gql
 
 COVERAGE = """
@@ -129,3 +130,56 @@ def test_no_benefits_during_a_waiting_period(client):
     waiting = gql(client, COVERED, id=person["idNumber"], on="2022-10-16")["coverage"]
     assert waiting["covered"] is False and "等待期" in waiting["reason"]
     assert gql(client, COVERED, id=person["idNumber"], on="2022-10-17")["coverage"]["covered"] is True
+
+
+HENAN_ENROLMENT = """
+query($id: ID!) { enrolment(id: $id) { status refunds { kind amount department status reason } } }"""
+
+
+def test_collect_then_refund_owes_the_subsidy_back_through_the_named_department(engine):
+    from starlette.testclient import TestClient
+
+    from api.app import create_app
+    from core.testing.scenarios import registry
+    from tests.api.test_household_flow import RECORD_CATEGORY, three_member_household
+    from tests.tokens import TEST_KEY, bearer
+
+    rules = registry().with_parameters("henan/411322/2022", {"refund.MINIMUM_LIVING": "200.00"})
+    with TestClient(
+        create_app(engine, rules, key=TEST_KEY), headers=bearer("COUNTY_ADMIN", "411322")
+    ) as henan:
+        household = three_member_household()
+        for i, member in enumerate(household["members"]):
+            member["person"]["hukouRegionCode"] = "411322"
+            member["person"]["idNumber"] = id_number(region="411322", seq=700 + i)
+        household["addressRegionCode"] = "411322"
+        person = register(henan, household)["members"][0]["person"]["id"]
+        category = {"personId": person, "code": "MINIMUM_LIVING", "since": "2021-07-01"}
+        gql(henan, RECORD_CATEGORY, input=category)
+        enrolment = gql(
+            henan,
+            ENROL_LATE,
+            input={
+                "personId": person,
+                "coverageYear": 2022,
+                "policyId": "henan/411322/2022",
+                "idempotencyKey": "hn-1",
+            },
+        )["enrol"]
+        paid = pay(
+            henan, enrolment["id"], amount="320.00"
+        )  # 方政办明电〔2021〕35号 二（一）: 统一按 320 元征缴
+        assert paid["__typename"] == "Payment", paid
+        refunds = gql(henan, HENAN_ENROLMENT, id=enrolment["id"])["enrolment"]["refunds"]
+        assert refunds == [
+            {
+                "kind": "COLLECT_THEN_REFUND",
+                "amount": "200.00",
+                "department": "CIVIL_AFFAIRS",
+                "status": "OWED",
+                "reason": "MINIMUM_LIVING 方政办明电〔2021〕35号 五（二）",
+            }
+        ]
+        reversal = {"paymentId": paid["id"], "reason": "重复", "idempotencyKey": "hn-rev"}
+        gql(henan, REVERSE, input=reversal)
+        assert gql(henan, HENAN_ENROLMENT, id=enrolment["id"])["enrolment"]["refunds"] == []
