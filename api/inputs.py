@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import strawberry
 
-from core.rules.facts import LifeEvent
 from core.services.categories import CategoryInput
 from core.services.enrolments import EnrolmentInput
 from core.services.facts import stated_facts
@@ -79,7 +78,7 @@ class CircumstancesInput:
 
     def to_core(self) -> dict:
         return stated_facts(
-            [LifeEvent(e.kind, e.on, e.prior_continuous_months) for e in self.events],
+            [e.to_core() for e in self.events],
             self.college_student,
             self.migrant_worker,
             self.guardian_enrolled,

@@ -101,7 +101,6 @@ mutation($input: RecordPaymentInput!) {
 }"""
 
 REGIONS = 'query { regions(parentCode: "341721") { code } }'
-ENROL_FIELDS = 'query { __type(name: "EnrolInput") { inputFields { name } } }'
 
 # The hardship categories the Dongzhi 2022 policy subsidises (东政办〔2021〕6号 四（三）).
 CATEGORIES = (
@@ -419,8 +418,6 @@ async def seed(base: str, admin_token: str, clerk_token: str, count: int) -> Wor
     async with httpx.AsyncClient(base_url=base, timeout=60) as http:
         townships = (await graphql(http, REGIONS, {})).data["regions"]
         regions = [r["code"] for r in townships] or [COUNTY]  # townships if the seed data has them
-        fields = (await graphql(http, ENROL_FIELDS, {})).data["__type"]["inputFields"]
-        keyed = any(f["name"] == "idempotencyKey" for f in fields)
 
         async def register(i):
             variables = {"input": household_input(i, regions[i % len(regions)])}
@@ -432,9 +429,8 @@ async def seed(base: str, admin_token: str, clerk_token: str, count: int) -> Wor
         person_ids = [m["person"]["id"] for home in homes for m in home["members"]]
 
         async def enrol(person_id):
-            data = {"personId": person_id, "coverageYear": YEAR, "policyId": POLICY}
-            if keyed:  # required once EnrolInput carries a client-chosen key
-                data["idempotencyKey"] = f"bench-enrol-{uuid.uuid4()}"
+            key = f"bench-enrol-{uuid.uuid4()}"
+            data = {"personId": person_id, "coverageYear": YEAR, "policyId": POLICY, "idempotencyKey": key}
             return must(
                 await graphql(http, ENROL, {"input": data}, admin_token), "enrol", f"person {person_id}"
             )["id"]
@@ -451,8 +447,7 @@ async def seed(base: str, admin_token: str, clerk_token: str, count: int) -> Wor
             cursors.append(page["pageInfo"]["endCursor"])
     print(
         f"seeded {count} households, {len(person_ids)} persons and {len(enrolment_ids)} enrolments "
-        f"(regions {', '.join(regions[:3])}{'…' if len(regions) > 3 else ''}; "
-        f"enrol idempotencyKey {'sent' if keyed else 'not in schema'}); {len(cursors)} household pages"
+        f"(regions {', '.join(regions[:3])}{'…' if len(regions) > 3 else ''}); {len(cursors)} household pages"
     )
     return World(clerk_token, cursors, enrolment_ids)
 

@@ -32,6 +32,9 @@ class LifeEventInput:
         default=None, description="For EMPLOYEE_INSURANCE_LAPSE: months of continuous employee insurance."
     )
 
+    def to_core(self) -> LifeEvent:
+        return LifeEvent(self.kind, self.on, self.prior_continuous_months)
+
 
 @strawberry.input
 class PersonFactsInput:
@@ -51,7 +54,7 @@ class PersonFactsInput:
         return PersonFacts(
             birth_date=self.birth_date,
             categories=tuple(CategoryFact(c.code, c.since, c.grade) for c in self.categories),
-            events=tuple(LifeEvent(e.kind, e.on, e.prior_continuous_months) for e in self.events),
+            events=tuple(e.to_core() for e in self.events),
             college_student=self.college_student,
             migrant_worker=self.migrant_worker,
             guardian_enrolled=self.guardian_enrolled,

@@ -58,26 +58,14 @@ def facts(policy: Policy) -> Iterator[Fact]:
         policy.coverage_cite,
     )
     for tier in policy.tiers:
-        yield Fact(
-            f"tier.{tier.code}.personal",
-            f"{tier.name} 个人缴费 personal share",
-            f"{tier.personal:.2f}",
-            tier.cite,
+        figures = (
+            ("personal", "个人缴费 personal share", tier.personal, tier.cite),
+            ("student", "大学生缴费 student share", tier.student_personal, tier.student_cite),
+            ("outpatient", "门诊统筹限额 outpatient limit", tier.outpatient_limit, tier.outpatient_cite),
         )
-        if tier.student_personal is not None:
-            yield Fact(
-                f"tier.{tier.code}.student",
-                f"{tier.name} 大学生缴费 student share",
-                f"{tier.student_personal:.2f}",
-                tier.student_cite,
-            )
-        if tier.outpatient_limit is not None:
-            yield Fact(
-                f"tier.{tier.code}.outpatient",
-                f"{tier.name} 门诊统筹限额 outpatient limit",
-                f"{tier.outpatient_limit:.2f}",
-                tier.outpatient_cite,
-            )
+        for key, label, amount, cite in figures:
+            if amount is not None:
+                yield Fact(f"tier.{tier.code}.{key}", f"{tier.name} {label}", f"{amount:.2f}", cite)
     yield Fact(
         "fiscal_subsidy",
         "人均财政补助 fiscal subsidy",

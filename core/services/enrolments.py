@@ -72,6 +72,7 @@ def _write(engine: Engine, actor: Actor, data: EnrolmentInput, rules: Registry) 
             )
         if errors:
             raise InputError(errors)
+        policy = rules.get(data.policy_id)
         enrolment = Enrolment(
             person_id=person.id,
             coverage_year=data.coverage_year,
@@ -82,8 +83,8 @@ def _write(engine: Engine, actor: Actor, data: EnrolmentInput, rules: Registry) 
             # Frozen at decision time, so a later change of the rules cannot rewrite this enrolment.
             snapshot={
                 "policyId": data.policy_id,
-                "policyVersion": rules.get(data.policy_id).version,
-                "documents": [d.number for d in rules.get(data.policy_id).documents],
+                "policyVersion": policy.version,
+                "documents": [d.number for d in policy.documents],
                 "tier": data.tier,
                 "regionCode": region_code,
                 "facts": data.facts or stated_facts(),

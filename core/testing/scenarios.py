@@ -29,7 +29,6 @@ import pytest
 import yaml
 
 from core.rules.facts import CategoryFact, LifeEvent, PersonFacts, QuoteRequest
-from core.rules.result import Quote
 
 MONEY = {"personalContribution", "fiscalSubsidy", "subsidy", "amountDue", "refundDue"}
 
@@ -93,10 +92,6 @@ def person_facts(data: dict) -> PersonFacts:
         guardian_enrolled=bool(data.get("guardianEnrolled", False)),
         area_code=None if data.get("areaCode") is None else str(data["areaCode"]),
     )
-
-
-def contract_fields(quote: Quote) -> dict:
-    return quote.as_contract()
 
 
 def mismatches(expect: dict, actual: dict) -> list[str]:
@@ -167,7 +162,7 @@ class ScenarioItem(pytest.Item):
 
     def runtest(self):
         quote = registry().quote(self.scenario.request())
-        problems = mismatches(self.scenario.expect, contract_fields(quote))
+        problems = mismatches(self.scenario.expect, quote.as_contract())
         if problems:
             steps = "\n".join(
                 f"    {s.rule}: {s.detail} {s.amount or ''} [{s.citation}]" for s in quote.explanation

@@ -76,16 +76,15 @@ def register(client, household=None) -> dict:
     return result
 
 
-def enrol(client, person_id: str, policy: str = "anhui/341721/2022", **more) -> dict:
+def enrol_input(person_id: str, policy: str = "anhui/341721/2022", **more) -> dict:
+    """An EnrolInput for the policy's own coverage year; `more` adds or overrides fields."""
     year = int(policy.rsplit("/", 1)[1])
-    request = {
-        "personId": person_id,
-        "coverageYear": year,
-        "policyId": policy,
-        "idempotencyKey": f"enrol-{person_id}-{policy}",
-        **more,
-    }
-    result = gql(client, ENROL, input=request)["enrol"]
+    key = f"enrol-{person_id}-{policy}"
+    return {"personId": person_id, "coverageYear": year, "policyId": policy, "idempotencyKey": key, **more}
+
+
+def enrol(client, person_id: str, policy: str = "anhui/341721/2022", **more) -> dict:
+    result = gql(client, ENROL, input=enrol_input(person_id, policy, **more))["enrol"]
     assert result["__typename"] == "Enrolment", result
     return result
 

@@ -8,8 +8,17 @@ COVERAGE = """
 query($id: ID!) {
   enrolment(id: $id) { status snapshot entitlements { startDate endDate waitingUntil reason } }
 }"""
-ENROL_LATE = """
-mutation($input: EnrolInput!) { enrol(input: $input) { __typename ... on Enrolment { id } } }"""
+
+
+# 东政办〔2021〕6号 四（七）: 2 years of employee insurance, lapsed on 2021-12-01.
+LAPSE = {"events": [{"kind": "EMPLOYEE_INSURANCE_LAPSE", "on": "2021-12-01", "priorContinuousMonths": 30}]}
+
+
+def paid_after_a_lapse(client, person_id: str) -> tuple[dict, dict]:
+    """Enrolled after the window on the lapse route, and paid on 2022-04-16 (over 3 months later)."""
+    enrolment = enrol(client, person_id, circumstances=LAPSE)
+    paid = gql(client, PAY, input=payment_input(enrolment["id"]) | {"paidOn": "2022-04-16"})["recordPayment"]
+    return enrolment, paid
 
 
 def pay(client, enrolment_id: str, **changes) -> dict:
@@ -52,22 +61,7 @@ def test_payment_keeps_the_deciding_quote_and_grants_the_coverage_it_gives(clien
 
 
 def test_a_late_payer_with_a_waiting_period_is_entitled_but_waits(client):
-    person = register(client)["members"][0]["person"]["id"]
-    circumstances = {
-        "events": [{"kind": "EMPLOYEE_INSURANCE_LAPSE", "on": "2021-12-01", "priorContinuousMonths": 30}]
-    }
-    enrolment = gql(
-        client,
-        ENROL_LATE,
-        input={
-            "personId": person,
-            "coverageYear": 2022,
-            "policyId": "anhui/341721/2022",
-            "idempotencyKey": "late-1",
-            "circumstances": circumstances,
-        },
-    )["enrol"]
-    paid = gql(client, PAY, input=payment_input(enrolment["id"]) | {"paidOn": "2022-04-16"})["recordPayment"]
+    enrolment, paid = paid_after_a_lapse(client, register(client)["members"][0]["person"]["id"])
     assert paid["__typename"] == "Payment", paid
     entitlement = gql(client, COVERAGE, id=enrolment["id"])["enrolment"]["entitlements"]
     # 东政办〔2021〕6号 四（七）: a lapse of more than 3 months waits 6 months after paying.
@@ -112,21 +106,7 @@ def test_a_hospital_asks_whether_a_person_is_covered_on_a_day(client):
 
 def test_no_benefits_during_a_waiting_period(client):
     person = register(client)["members"][0]["person"]
-    circumstances = {
-        "events": [{"kind": "EMPLOYEE_INSURANCE_LAPSE", "on": "2021-12-01", "priorContinuousMonths": 30}]
-    }
-    enrolment = gql(
-        client,
-        ENROL_LATE,
-        input={
-            "personId": person["id"],
-            "coverageYear": 2022,
-            "policyId": "anhui/341721/2022",
-            "idempotencyKey": "w",
-            "circumstances": circumstances,
-        },
-    )["enrol"]
-    gql(client, PAY, input=payment_input(enrolment["id"]) | {"paidOn": "2022-04-16"})
+    paid_after_a_lapse(client, person["id"])
     waiting = gql(client, COVERED, id=person["idNumber"], on="2022-10-16")["coverage"]
     assert waiting["covered"] is False and "等待期" in waiting["reason"]
     assert gql(client, COVERED, id=person["idNumber"], on="2022-10-17")["coverage"]["covered"] is True
@@ -156,19 +136,9 @@ def test_collect_then_refund_owes_the_subsidy_back_through_the_named_department(
         person = register(henan, household)["members"][0]["person"]["id"]
         category = {"personId": person, "code": "MINIMUM_LIVING", "since": "2021-07-01"}
         gql(henan, RECORD_CATEGORY, input=category)
-        enrolment = gql(
-            henan,
-            ENROL_LATE,
-            input={
-                "personId": person,
-                "coverageYear": 2022,
-                "policyId": "henan/411322/2022",
-                "idempotencyKey": "hn-1",
-            },
-        )["enrol"]
-        paid = pay(
-            henan, enrolment["id"], amount="320.00"
-        )  # 方政办明电〔2021〕35号 二（一）: 统一按 320 元征缴
+        enrolment = enrol(henan, person, "henan/411322/2022")
+        # 方政办明电〔2021〕35号 二（一）: 统一按 320 元征缴, then the subsidy is refunded.
+        paid = pay(henan, enrolment["id"], amount="320.00")
         assert paid["__typename"] == "Payment", paid
         refunds = gql(henan, HENAN_ENROLMENT, id=enrolment["id"])["enrolment"]["refunds"]
         assert refunds == [

@@ -9,6 +9,7 @@ from tests.api.test_household_flow import (
     PAY,
     REGISTER,
     enrol,
+    enrol_input,
     payment_input,
     register,
     three_member_household,
@@ -141,12 +142,7 @@ def test_second_enrolment_for_the_same_year_is_refused(client, engine):
         engine,
         ENROL,
         "enrol",
-        input={
-            "personId": person_id,
-            "coverageYear": 2022,
-            "policyId": "anhui/341721/2022",
-            "idempotencyKey": "another-request",
-        },
+        input=enrol_input(person_id, idempotencyKey="another-request"),
     )
     assert fields(errors) == [("coverageYear", "DUPLICATE")]
     assert f"enrolment {first['id']}" in errors[0]["message"]
@@ -164,14 +160,7 @@ def test_second_enrolment_for_the_same_year_is_refused(client, engine):
 )
 def test_enrolment_needs_a_policy_for_that_year_region_and_tier(client, engine, change, expected):
     person_id = register(client)["members"][0]["person"]["id"]
-    request = {
-        "personId": person_id,
-        "coverageYear": 2022,
-        "policyId": "anhui/341721/2022",
-        "idempotencyKey": "e-1",
-        **change,
-    }
-    errors = refused(client, engine, ENROL, "enrol", input=request)
+    errors = refused(client, engine, ENROL, "enrol", input=enrol_input(person_id, **change))
     assert fields(errors) == expected
 
 
@@ -203,12 +192,7 @@ def test_reused_enrolment_key_for_another_person_is_refused(client, engine):
         engine,
         ENROL,
         "enrol",
-        input={
-            "personId": second,
-            "coverageYear": 2022,
-            "policyId": "anhui/341721/2022",
-            "idempotencyKey": "same",
-        },
+        input=enrol_input(second, idempotencyKey="same"),
     )
     assert fields(errors) == [("idempotencyKey", "CONFLICT")]
 
@@ -216,13 +200,7 @@ def test_reused_enrolment_key_for_another_person_is_refused(client, engine):
 @pytest.mark.parametrize(("key", "code"), [(" ", "REQUIRED"), ("k" * 65, "INVALID")])
 def test_enrolment_key_must_be_given_and_fit(client, engine, key, code):
     person_id = register(client)["members"][0]["person"]["id"]
-    request = {
-        "personId": person_id,
-        "coverageYear": 2022,
-        "policyId": "anhui/341721/2022",
-        "idempotencyKey": key,
-    }
-    errors = refused(client, engine, ENROL, "enrol", input=request)
+    errors = refused(client, engine, ENROL, "enrol", input=enrol_input(person_id, idempotencyKey=key))
     assert fields(errors) == [("idempotencyKey", code)]
 
 
@@ -232,18 +210,7 @@ def test_payment_for_unknown_enrolment_is_refused(client, engine):
 
 
 def test_malformed_id_argument_is_refused_by_field(client, engine):
-    errors = refused(
-        client,
-        engine,
-        ENROL,
-        "enrol",
-        input={
-            "personId": "abc",
-            "coverageYear": 2022,
-            "policyId": "anhui/341721/2022",
-            "idempotencyKey": "e-1",
-        },
-    )
+    errors = refused(client, engine, ENROL, "enrol", input=enrol_input("abc"))
     assert fields(errors) == [("personId", "INVALID")]
 
 

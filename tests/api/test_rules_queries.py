@@ -6,7 +6,7 @@ from api.context import Context
 from api.schema import schema
 from core.plugins import plugin_manager
 from core.testing import scenarios
-from core.testing.scenarios import contract_fields, registry
+from core.testing.scenarios import registry
 
 QUOTE = """
 query Quote($input: QuoteInput!) {
@@ -71,7 +71,7 @@ def test_graphql_quote_answers_every_scenario(scenario):
     for name, value in (scenario.parameters or {}).items():
         rules = rules.with_parameters(scenario.policy, {name: value})
     answer = data(QUOTE, rules, input=quote_input(scenario))["quote"]
-    expected = contract_fields(rules.quote(scenario.request()))
+    expected = rules.quote(scenario.request()).as_contract()
     assert scenarios.mismatches(scenario.expect, {**answer, "explanation": None}) == []
     for key in expected:
         assert answer[key] == expected[key], key
