@@ -3,7 +3,7 @@
 Plugins are discovered through the `yibao` entry-point group, the in-repo provinces
 exactly like an external package. Any problem stops start-up with a message that names
 the plugin: it does not import, it implements a hook the contract lacks, it uses a
-category code nobody declared, or a policy whose province is not the plugin's name.
+category code nobody declared, or it returns a policy whose province is not its name.
 `YIBAO_DISABLE_PLUGINS` (comma-separated names) blocks plugins.
 """
 

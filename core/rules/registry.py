@@ -34,7 +34,8 @@ class Registry:
         parameters: Mapping[str, Mapping[str, str]] | None = None,
     ):
         self._policies = {p.id: p for p in policies}
-        self.categories = {**CATEGORIES, **{c.code: c.wording for c in categories}}
+        self._declared = tuple(categories)
+        self.categories = {**CATEGORIES, **{c.code: c.wording for c in self._declared}}
         self.parameters = {k: dict(v) for k, v in (parameters or {}).items()}
 
     def policies(self, region_code: str | None = None) -> list[Policy]:
@@ -89,10 +90,8 @@ class Registry:
         )
 
     def with_parameters(self, policy_id: str, values: Mapping[str, str]) -> "Registry":
-        copy = Registry(self._policies.values(), parameters=self.parameters)
-        copy.categories = self.categories
-        copy.parameters[policy_id] = {**copy.parameters.get(policy_id, {}), **values}
-        return copy
+        parameters = {**self.parameters, policy_id: {**self.parameters.get(policy_id, {}), **values}}
+        return Registry(self._policies.values(), self._declared, parameters)
 
 
 def parse_parameters(raw: Mapping[str, Mapping[str, object]], policies: Mapping[str, Policy]) -> dict:

@@ -6,38 +6,17 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlmodel import Session, func, select
 
-from core.audit import SYSTEM, Actor
+from core.audit import Actor
 from core.errors import ErrorCode, InputError
-from core.models import AuditEvent, Enrolment, HouseholdMember
+from core.models import AuditEvent, Enrolment
 from core.services import enrolments
 from core.services.enrolments import EnrolmentInput, enrol
-from core.services.households import HouseholdInput, MemberInput, register_household
-from core.services.persons import PersonInput
 from core.testing.scenarios import registry
+from tests.core.concurrency import at_once, registered_people
 from tests.db_state import stored
-from tests.factories import id_number
 
 POLICY = "anhui/341721/2022"
 CLERK = Actor(name="东至县经办", role="COUNTY_ADMIN", region_code="341721")
-
-
-def _people(engine, count: int) -> list[int]:
-    members = [
-        MemberInput(
-            person=PersonInput(name=f"居民{i}", hukou_region_code="341721", id_number=id_number(seq=i)),
-            is_head=i == 0,
-        )
-        for i in range(count)
-    ]
-    household = register_household(engine, SYSTEM, HouseholdInput("341721", members))
-    with Session(engine) as session:
-        return list(
-            session.exec(
-                select(HouseholdMember.person_id)
-                .where(HouseholdMember.household_id == household.id)
-                .order_by(HouseholdMember.id)
-            ).all()
-        )
 
 
 def _count(engine, model, *where) -> int:
@@ -46,7 +25,7 @@ def _count(engine, model, *where) -> int:
 
 
 def test_two_clerks_enrolling_one_person_at_once_store_one_enrolment(engine, monkeypatch):
-    [person] = _people(engine, 1)
+    [person] = registered_people(engine, 1)
     # Both requests pass the service's own duplicate check before either writes, so the
     # database's unique constraint is what decides, on each backend.
     both_checked = threading.Barrier(2, timeout=30)
@@ -78,16 +57,9 @@ def test_two_clerks_enrolling_one_person_at_once_store_one_enrolment(engine, mon
 
 
 def test_twenty_simultaneous_retries_store_one_enrolment(engine):
-    [person] = _people(engine, 1)
+    [person] = registered_people(engine, 1)
     request = EnrolmentInput(person, 2022, POLICY, "same-key")
-    start = threading.Barrier(20, timeout=60)
-
-    def retry(_) -> int:
-        start.wait()  # all twenty send at once
-        return enrol(engine, CLERK, request, registry()).id
-
-    with ThreadPoolExecutor(max_workers=20) as pool:
-        ids = list(pool.map(retry, range(20)))
+    ids = [e.id for e in at_once(20, lambda: enrol(engine, CLERK, request, registry()))]
 
     with Session(engine) as session:
         [kept] = session.exec(select(Enrolment)).all()
@@ -97,7 +69,7 @@ def test_twenty_simultaneous_retries_store_one_enrolment(engine):
 
 
 def test_a_retry_after_success_returns_the_first_enrolment_and_writes_nothing(engine):
-    [person] = _people(engine, 1)
+    [person] = registered_people(engine, 1)
     request = EnrolmentInput(person, 2022, POLICY, "retry-me")
     first = enrol(engine, CLERK, request, registry())
     before = stored(engine)
@@ -110,7 +82,7 @@ def test_a_retry_after_success_returns_the_first_enrolment_and_writes_nothing(en
 
 
 def test_a_key_of_another_regions_enrolment_is_refused_without_showing_it(engine):
-    [person, other] = _people(engine, 2)
+    [person, other] = registered_people(engine, 2)
     enrol(engine, CLERK, EnrolmentInput(person, 2022, POLICY, "taken"), registry())
     elsewhere = Actor(name="贵池区经办", role="COUNTY_ADMIN", region_code="341702")
     before = stored(engine)

@@ -1,6 +1,5 @@
 """Simultaneous submissions of one payment record it once, on both backends."""
 
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
@@ -8,28 +7,15 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from core.audit import SYSTEM
-from core.models import HouseholdMember, Payment, ReceiptSequence
+from core.models import Payment, ReceiptSequence
 from core.services.enrolments import EnrolmentInput, enrol
-from core.services.households import HouseholdInput, MemberInput, register_household
 from core.services.payments import PaymentInput, record_payment
-from core.services.persons import PersonInput
 from core.testing.scenarios import registry
-from tests.factories import id_number
+from tests.core.concurrency import at_once, registered_people
 
 
 def _enrolment_ids(engine, count: int) -> list[int]:
-    members = [
-        MemberInput(
-            person=PersonInput(name=f"居民{i}", hukou_region_code="341721", id_number=id_number(seq=i)),
-            is_head=i == 0,
-        )
-        for i in range(count)
-    ]
-    household = register_household(engine, SYSTEM, HouseholdInput("341721", members))
-    with Session(engine) as session:
-        people = session.exec(
-            select(HouseholdMember.person_id).where(HouseholdMember.household_id == household.id)
-        ).all()
+    people = registered_people(engine, count)
     return [
         enrol(engine, SYSTEM, EnrolmentInput(p, 2022, "anhui/341721/2022", f"enrol-{p}"), registry()).id
         for p in people
@@ -39,14 +25,7 @@ def _enrolment_ids(engine, count: int) -> list[int]:
 def test_fifty_simultaneous_retries_record_one_payment(engine):
     [enrolment_id] = _enrolment_ids(engine, 1)
     payment = PaymentInput(enrolment_id, Decimal("320"), date(2021, 10, 1), "WECHAT", "same-key")
-    start = threading.Barrier(50, timeout=60)
-
-    def submit(_) -> int:
-        start.wait()  # all fifty send at once
-        return record_payment(engine, SYSTEM, payment, registry()).id
-
-    with ThreadPoolExecutor(max_workers=50) as pool:
-        ids = list(pool.map(submit, range(50)))
+    ids = [p.id for p in at_once(50, lambda: record_payment(engine, SYSTEM, payment, registry()))]
 
     with Session(engine) as session:
         [stored] = session.exec(select(Payment)).all()

@@ -53,3 +53,14 @@ def test_policy_versions_differ_between_policies_and_survive_a_restart():
     }
     assert runs == {f"{[p.version for p in registry().policies()]}\n"}
     assert len({p.version for p in registry().policies()}) == 5
+
+
+def test_a_registry_with_parameters_keeps_the_plugin_declared_categories():
+    from core.rules.registry import Registry
+    from core.rules.vocabulary import Category
+
+    base = Registry(registry().policies(), [Category("LOCAL_HERO", "见义勇为人员")])
+    configured = base.with_parameters("henan/411322/2022", {"refund.MINIMUM_LIVING": "180"})
+    assert configured.categories["LOCAL_HERO"] == "见义勇为人员"
+    assert configured.parameters["henan/411322/2022"] == {"refund.MINIMUM_LIVING": "180"}
+    assert base.parameters == {}  # the original is untouched
