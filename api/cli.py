@@ -160,7 +160,17 @@ def parser() -> argparse.ArgumentParser:
     export = schema.add_parser("export", help="write the SDL (default: stdout)")
     export.add_argument("output", nargs="?", default="-")
     export.set_defaults(handler=schema_export)
+
+    # The collection campaign's commands, one module per concept, each adding its own.
+    roster = commands.add_parser("roster", help="department rosters and collection rosters")
+    roster_commands = roster.add_subparsers(dest="roster", required=True)
+    for add_commands in CAMPAIGN_COMMANDS:
+        add_commands(commands, roster_commands)
     return root
+
+
+# Each takes the top-level subparsers and the `roster` subparsers and adds its commands.
+CAMPAIGN_COMMANDS: list = []
 
 
 def main(argv: list[str] | None = None) -> None:

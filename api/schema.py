@@ -17,11 +17,16 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
 
 from .context import CloseSession
-from .mutations import Mutation
+from .mutations import Mutation as CoreMutation
 from .permissions import Authorize
-from .queries import Query
+from .queries import Query as CoreQuery
+
+# Root types are merged from one type per concept; a new module adds its type here.
+Query = merge_types("Query", (CoreQuery,))
+Mutation = merge_types("Mutation", (CoreMutation,))
 
 SDL_FILE = Path(__file__).parent / "schema.graphql"
 

@@ -14,13 +14,17 @@ from sqlmodel import Session, SQLModel, col, select
 from .models import (
     AuditEvent,
     CategoryFact,
+    Departure,
     Enrolment,
     Entitlement,
     Household,
     HouseholdMember,
+    ImportJob,
+    ImportRow,
     Payment,
     Person,
     Refund,
+    RefundBatch,
     Region,
 )
 from .regions import codes_under, region_path
@@ -71,8 +75,12 @@ class Scope:
                     select(HouseholdMember.person_id).where(col(HouseholdMember.household_id).in_(households))
                 ),
             )
-        if model is CategoryFact:
-            return col(CategoryFact.person_id).in_(select(Person.id).where(self.visible(Person)))
+        if model in (CategoryFact, Departure):
+            return col(model.person_id).in_(select(Person.id).where(self.visible(Person)))
+        if model in (ImportJob, RefundBatch):  # by the region they were made for
+            return col(model.region_code).in_(codes)
+        if model is ImportRow:
+            return col(ImportRow.job_id).in_(select(ImportJob.id).where(self.visible(ImportJob)))
         if model is Region:
             return true()
         if model is AuditEvent:  # by the region of the actor who made the change

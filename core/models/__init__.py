@@ -2,24 +2,30 @@
 
 from .audit import AuditEvent
 from .category import CategoryFact
+from .departure import Departure
 from .enrolment import Enrolment
 from .entitlement import Entitlement
 from .household import Household, HouseholdMember
+from .imports import ImportJob, ImportRow
 from .payment import Payment, ReceiptSequence
 from .person import Person
-from .refund import Refund
+from .refund import Refund, RefundBatch
 from .region import Region
 
 __all__ = [
     "AuditEvent",
     "CategoryFact",
+    "Departure",
     "Enrolment",
     "Entitlement",
     "Household",
     "HouseholdMember",
+    "ImportJob",
+    "ImportRow",
     "Payment",
     "Person",
     "ReceiptSequence",
     "Refund",
+    "RefundBatch",
     "Region",
 ]

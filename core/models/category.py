@@ -19,4 +19,6 @@ class CategoryFact(SQLModel, table=True):
     # Department or roster it came from, e.g. "civil_affairs:2023-08-31".
     source: str = Field(max_length=100)
     grade: int | None = None
+    # The roster import that asserted it, if one did (core/models/imports.py).
+    import_job_id: int | None = Field(default=None, foreign_key="import_job.id", index=True)
     created_at: datetime = Field(default_factory=utcnow)

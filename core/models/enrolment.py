@@ -1,6 +1,6 @@
 """Enrolment: one person in one coverage year, with a snapshot of what was decided."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import JSON, CheckConstraint, Column, Field, SQLModel, UniqueConstraint
@@ -29,4 +29,14 @@ class Enrolment(SQLModel, table=True):
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # Chosen by the client per enrolment, so a resent request is answered, not stored twice.
     idempotency_key: str = Field(unique=True, max_length=64)
+    # The clerk's intent (channel, date) and what the deciding quote gave, as columns so that
+    # rosters and reports select on them in SQL; the full quote stays in `snapshot`.
+    channel: str | None = Field(default=None, max_length=32)
+    enrolled_on: date | None = None
+    amount_due_fen: int | None = None
+    subsidy_fen: int | None = None
+    subsidy_category: str | None = Field(default=None, max_length=40)
+    method: str | None = Field(default=None, max_length=24)
+    terminated_on: date | None = None
+    termination_reason: str | None = Field(default=None, max_length=200)
     created_at: datetime = Field(default_factory=utcnow)

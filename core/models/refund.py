@@ -28,4 +28,21 @@ class Refund(SQLModel, table=True):
     status: str = Field(default="OWED", max_length=8)
     reason: str | None = Field(default=None, max_length=200)
     paid_on: date | None = None
+    batch_id: int | None = Field(default=None, foreign_key="refund_batch.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class RefundBatch(SQLModel, table=True):
+    """One payout by one department in one region: every refund it paid points at it."""
+
+    __tablename__ = "refund_batch"
+
+    id: int | None = Field(default=None, primary_key=True)
+    department: str = Field(max_length=64)
+    region_code: str = Field(foreign_key="region.code", index=True, max_length=12)
+    paid_on: date
+    count: int
+    amount_fen: int
+    idempotency_key: str = Field(unique=True, max_length=100)
+    actor: str = Field(max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
