@@ -1,0 +1,30 @@
+"""`yibao region add`: villages and townships below the seeded counties."""
+
+import argparse
+import getpass
+import sys
+
+
+def region_add(args: argparse.Namespace) -> None:
+    from core.audit import Actor
+    from core.db import make_engine
+    from core.errors import InputError
+    from core.services.regions import RegionInput, add_region
+
+    actor = Actor(name=f"cli:{getpass.getuser()}", role="COUNTY_ADMIN", region_code=None)
+    try:
+        region = add_region(make_engine(), actor, RegionInput(args.code, args.parent, args.name))
+    except InputError as error:
+        sys.exit(f"yibao: {error}")
+    print(f"{region.code}\t{region.level}\t{region.name}\t{region.path}")
+
+
+def add_commands(commands, _roster_commands) -> None:
+    region = commands.add_parser("region", help="the region tree").add_subparsers(
+        dest="region", required=True
+    )
+    add = region.add_parser("add", help="add a township or village below PARENT")
+    add.add_argument("code", help="the parent's code followed by a sequence number")
+    add.add_argument("--parent", required=True)
+    add.add_argument("--name", required=True)
+    add.set_defaults(handler=region_add)
