@@ -8,7 +8,7 @@ from decimal import Decimal
 import strawberry
 
 from core.services.categories import CategoryInput
-from core.services.enrolments import EnrolmentInput
+from core.services.enrolments import EnrolmentInput, HouseholdEnrolmentInput
 from core.services.facts import stated_facts
 from core.services.households import HouseholdInput, MemberInput
 from core.services.payments import PaymentInput, ReversalInput
@@ -101,6 +101,12 @@ class EnrolInput:
     circumstances: CircumstancesInput | None = strawberry.field(
         default=None, description="Life events and the like; birth date and hardship come from the register."
     )
+    channel: str | None = strawberry.field(
+        default=None, description="How the person means to pay: a channel code the policy names (`policies`)."
+    )
+    on: date | None = strawberry.field(
+        default=None, description="The enrolment date the amount due is quoted for; default today."
+    )
 
     def to_core(self) -> EnrolmentInput:
         return EnrolmentInput(
@@ -111,6 +117,38 @@ class EnrolInput:
             tier=self.tier,
             region_code=self.region_code,
             facts=self.circumstances.to_core() if self.circumstances else None,
+            channel=self.channel,
+            on=self.on,
+        )
+
+
+@strawberry.input(description="Enrols members of one household together: all of them or none.")
+class EnrolHouseholdInput:
+    household_id: strawberry.ID
+    coverage_year: int
+    policy_id: str
+    idempotency_key: str = strawberry.field(
+        description="Chosen by the client (at most 50 characters); each member's key is `<key>:<personId>`."
+    )
+    tier: str = "1"
+    channel: str | None = None
+    on: date | None = strawberry.field(default=None, description="The enrolment date; default today.")
+    person_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Default: every member who has not left (death, moved, employee insurance)."
+    )
+
+    def to_core(self) -> HouseholdEnrolmentInput:
+        return HouseholdEnrolmentInput(
+            household_id=parse_id(self.household_id, "householdId"),
+            coverage_year=self.coverage_year,
+            policy_id=self.policy_id,
+            idempotency_key=self.idempotency_key,
+            tier=self.tier,
+            channel=self.channel,
+            on=self.on,
+            person_ids=None
+            if self.person_ids is None
+            else [parse_id(p, f"personIds.{i}") for i, p in enumerate(self.person_ids)],
         )
 
 
@@ -139,7 +177,7 @@ class RecordPaymentInput:
     enrolment_id: strawberry.ID
     amount: Decimal = strawberry.field(description="Yuan, at most two decimal places.")
     paid_on: date
-    channel: str
+    channel: str = strawberry.field(description="A channel code the policy names (`policies { channels }`).")
     idempotency_key: str = strawberry.field(
         description="Chosen by the client per payment; a retry with the same key records nothing new."
     )

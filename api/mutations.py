@@ -12,6 +12,7 @@ from core.services import categories, enrolments, households, payments
 
 from .ids import parse_id
 from .inputs import (
+    EnrolHouseholdInput,
     EnrolInput,
     RecordCategoryInput,
     RecordPaymentInput,
@@ -28,6 +29,20 @@ HouseholdResult = Annotated[Household | InputErrors, strawberry.union("Household
 PersonResult = Annotated[Person | InputErrors, strawberry.union("PersonResult")]
 EnrolmentResult = Annotated[Enrolment | InputErrors, strawberry.union("EnrolmentResult")]
 PaymentResult = Annotated[Payment | InputErrors, strawberry.union("PaymentResult")]
+
+
+@strawberry.type(description="The enrolments of one household, made together.")
+class HouseholdEnrolments:
+    enrolments: list[Enrolment]
+
+    @classmethod
+    def of(cls, rows) -> HouseholdEnrolments:
+        return cls(enrolments=[Enrolment.of(row) for row in rows])
+
+
+HouseholdEnrolmentResult = Annotated[
+    HouseholdEnrolments | InputErrors, strawberry.union("HouseholdEnrolmentResult")
+]
 
 
 def _attempt(wrap, call):
@@ -83,6 +98,17 @@ class Mutation:
         ctx = info.context
         return _attempt(
             Enrolment.of, lambda: enrolments.enrol(ctx.engine, ctx.actor, input.to_core(), ctx.registry)
+        )
+
+    @strawberry.mutation(
+        description="Enrols members of a household in one transaction, all or none; the policy decides "
+        "whether the whole household must enrol (e.g. 贵医保组〔2023〕1号 三8)."
+    )
+    def enrol_household(self, info: strawberry.Info, input: EnrolHouseholdInput) -> HouseholdEnrolmentResult:
+        ctx = info.context
+        return _attempt(
+            HouseholdEnrolments.of,
+            lambda: enrolments.enrol_household(ctx.engine, ctx.actor, input.to_core(), ctx.registry),
         )
 
     @strawberry.mutation(

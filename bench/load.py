@@ -340,7 +340,7 @@ class World:
 
     clerk_token: str
     cursors: list[str | None]  # one per households page: None for the first
-    enrolment_ids: list[str]
+    enrolment_ids: list[str]  # not yet paid: each payment takes one (a PAID enrolment refuses another)
     payments_acknowledged: int = 0
 
 
@@ -353,11 +353,14 @@ async def households(http, rng, world: World) -> Outcome:
 
 
 async def record_payment(http, rng, world: World) -> Outcome:
+    if not world.enrolment_ids:
+        return Outcome("input", "no unpaid enrolment left: seed more --households")
+    enrolment_id = world.enrolment_ids.pop(rng.randrange(len(world.enrolment_ids)))
     payment = {
-        "enrolmentId": rng.choice(world.enrolment_ids),
+        "enrolmentId": enrolment_id,
         "amount": "320.00",
         "paidOn": "2021-10-08",
-        "channel": "WECHAT",
+        "channel": "WECHAT_OFFICIAL_ACCOUNT",
         "idempotencyKey": f"bench-{uuid.uuid4()}",
     }
     outcome = refused(await graphql(http, PAY, {"input": payment}, world.clerk_token), "recordPayment")
@@ -637,7 +640,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--baseline", type=float, default=10, help="measured seconds of /healthz (default 10)"
     )
-    parser.add_argument("--households", type=int, default=200, help="households of 3 to seed (default 200)")
+    parser.add_argument(
+        "--households",
+        type=int,
+        default=500,
+        help="households of 3 to seed; each payment takes an unpaid enrolment (default 500)",
+    )
     parser.add_argument("--workers", type=int, default=1, help="`yibao serve --workers` (default 1)")
     parser.add_argument("--seed", type=int, default=1, help="random seed of the request mix (default 1)")
     return parser.parse_args(argv)

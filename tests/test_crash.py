@@ -82,7 +82,7 @@ def test_payments_survive_a_killed_server_exactly_once(postgres_url, tmp_path):
                 "enrolmentId": enrolments[i],
                 "amount": "320.00",
                 "paidOn": "2021-10-08",
-                "channel": "CASH",
+                "channel": "VILLAGE_CASH",
                 "idempotencyKey": f"crash-{i}",
             }
             try:

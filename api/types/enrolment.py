@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 import strawberry
 from strawberry.scalars import JSON
 
 from core import models
+from core.money import fen_to_yuan
 
 from .base import Entity
 from .entitlement import Entitlement
@@ -11,6 +15,10 @@ from .payment import Payment
 from .person import Person
 from .refund import Refund
 from .region import Region
+
+
+def _yuan(fen: int | None) -> Decimal | None:
+    return None if fen is None else fen_to_yuan(fen)
 
 
 @strawberry.type
@@ -36,6 +44,45 @@ class Enrolment(Entity):
     @strawberry.field(description="What was decided at enrolment, frozen against later rule edits.")
     def snapshot(self) -> JSON:
         return self.row.snapshot
+
+    @strawberry.field(description="The channel the person means to pay through (a CHANNELS code).")
+    def channel(self) -> str | None:
+        return self.row.channel
+
+    @strawberry.field(description="The enrolment date the amount due was first quoted for.")
+    def enrolled_on(self) -> date | None:
+        return self.row.enrolled_on
+
+    @strawberry.field(description="What the deciding quote says the person pays; null if no route admits it.")
+    def amount_due(self) -> Decimal | None:
+        return _yuan(self.row.amount_due_fen)
+
+    @strawberry.field(description="The hardship subsidy of the deciding quote.")
+    def subsidy(self) -> Decimal | None:
+        return _yuan(self.row.subsidy_fen)
+
+    @strawberry.field(description="The category whose subsidy applies (highest wins).")
+    def subsidy_category(self) -> str | None:
+        return self.row.subsidy_category
+
+    @strawberry.field(description="UPFRONT or COLLECT_THEN_REFUND.")
+    def method(self) -> str | None:
+        return self.row.method
+
+    @strawberry.field(
+        description="Members of the household not enrolled with this one, where the policy prefers "
+        "whole households (e.g. 东政办〔2021〕6号 五（二）); empty otherwise."
+    )
+    def partial_household(self) -> list[str]:
+        return list((self.row.snapshot or {}).get("partialHousehold") or [])
+
+    @strawberry.field(description="The day the enrolment ended (death, moving away…), if it did.")
+    def terminated_on(self) -> date | None:
+        return self.row.terminated_on
+
+    @strawberry.field(description="Why the enrolment ended, as the request stated it.")
+    def termination_reason(self) -> str | None:
+        return self.row.termination_reason
 
     @strawberry.field
     async def region(self, info: strawberry.Info) -> Region:

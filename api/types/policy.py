@@ -8,6 +8,7 @@ import strawberry
 
 from core.rules import policy as rules
 from core.rules.diff import Change, Difference, Fact
+from core.rules.vocabulary import CHANNELS
 
 CENT = Decimal("0.01")
 
@@ -57,6 +58,19 @@ class PolicyParameter:
     basis: str = strawberry.field(description="Where the default comes from.")
 
 
+@strawberry.type(description="A payment channel the notice names, with the clause.")
+class PolicyChannel:
+    code: str = strawberry.field(description="What payments and enrolments send as `channel`.")
+    wording: str = strawberry.field(description="The notice's words.")
+    citation: str
+
+
+@strawberry.type(description="Whether members enrol as a household: WHOLE (required) or PREFERRED.")
+class HouseholdRule:
+    mode: str
+    citation: str
+
+
 @strawberry.type
 class Policy:
     id: strawberry.ID
@@ -67,6 +81,10 @@ class Policy:
     documents: list[PolicyDocument]
     tiers: list[Tier]
     parameters: list[PolicyParameter]
+    channels: list[PolicyChannel] = strawberry.field(description="The payment channels the notice names.")
+    household: HouseholdRule | None = strawberry.field(
+        description="The notice's household rule; null where it sets none."
+    )
 
     @classmethod
     def of(cls, policy: rules.Policy, configured: dict[str, str]) -> Policy:
@@ -89,6 +107,13 @@ class Policy:
                 )
                 for p in policy.parameters
             ],
+            channels=[
+                PolicyChannel(code=code, wording=CHANNELS.get(code, code), citation=str(cite))
+                for code, cite in policy.channels
+            ],
+            household=HouseholdRule(mode=str(policy.household.mode), citation=str(policy.household.cite))
+            if policy.household
+            else None,
         )
 
 

@@ -204,6 +204,17 @@ class Forfeit:
     total: Decimal | None = None
 
 
+class HouseholdMode(StrEnum):
+    WHOLE = "WHOLE"  # the whole household enrols or no one (以户为单位缴费参保，不得选择性参保)
+    PREFERRED = "PREFERRED"  # a household is preferred (原则上以家庭为单位参保); a partial one is noted
+
+
+@dataclass(frozen=True)
+class HouseholdRule:
+    mode: HouseholdMode
+    cite: Cite
+
+
 @dataclass(frozen=True)
 class Policy:
     province: str  # plugin name
@@ -225,6 +236,12 @@ class Policy:
     forfeit: Forfeit | None = None
     parameters: tuple[Parameter, ...] = ()
     areas: tuple[str, ...] = ()  # further region codes the policy governs (e.g. 贵安新区)
+    # The payment channels the notice names (codes of core/rules/vocabulary.py CHANNELS), each cited.
+    channels: tuple[tuple[str, Cite], ...] = ()
+    household: HouseholdRule | None = None  # whether members enrol as a household
+    # The clause allowing a refund, on request, when an enrolment ends before coverage starts
+    # (e.g. 筑医保通〔2021〕34号 五（三）); None: the notice provides none.
+    termination_refund: Cite | None = None
 
     @property
     def id(self) -> str:
@@ -243,6 +260,9 @@ class Policy:
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
+
+    def channel(self, code: str) -> Cite | None:
+        return next((cite for c, cite in self.channels if c == code), None)
 
 
 def _canonical(value):

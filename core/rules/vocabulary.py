@@ -36,6 +36,27 @@ EVENTS = {
     "GRADUATION": "高校毕业",
 }
 
+# How a contribution reaches the fund: each policy names the ones its notice lists (Policy.channels).
+CHANNELS = {
+    "WECHAT_OFFICIAL_ACCOUNT": "微信公众号（“池州医疗保障”等）",
+    "WANSHITONG": "皖事通APP",
+    "ANHUI_MEDICAL_PLATFORM": "安徽医保公共服务平台",
+    "ANHUI_TAX_MINI_PROGRAM": "“安徽税务社保缴费”微信小程序",
+    "ALIPAY": "支付宝",
+    "HENAN_TAX": "“河南税务”微信公众号/“微税保”小程序",
+    "CHONGQING_TAX": "微信、支付宝“重庆税务”公众号",
+    "TAX_MULTI_CHANNEL": "税务多渠道缴费方式",
+    "PROVINCIAL_PC_SYSTEM": "全省统一PC端居民参保系统",
+    "FOUR_CODES_IN_ONE": "“四码合一”",
+    "BANK_CARD_AT_VILLAGE": "村居刷卡（社会保障卡、银行卡）",
+    "CREDIT_UNION_COUNTER": "信用社网点",
+    "VILLAGE_CASH": "村（社区）集中征缴、委托代收、上门征收（现金）",
+    "COLLECTION_POINT": "镇（街道）村（社区）城乡两险代征代办点",
+    "TAX_TERMINAL": "自助办税机",
+    "TAX_HALL": "办税服务厅",
+    "SCHOOL": "学校统一组织",
+}
+
 FUNDING_SOURCES = {
     "MEDICAL_ASSISTANCE_FUND": "医疗救助基金",
     "CENTRAL_FINANCE": "中央财政",

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from .. import audit
 from ..audit import Actor
 from ..models import Enrolment, Entitlement, Person
+from ..money import yuan_to_fen
 from ..rules.dates import next_day
 from ..rules.facts import QuoteRequest
 from ..rules.registry import Registry
@@ -16,10 +17,39 @@ from ..scope import Scope
 from .facts import person_facts
 
 
-def quote_for(session: Session, rules: Registry, enrolment: Enrolment, paid_on: date) -> Quote:
+def quote_for(
+    session: Session, rules: Registry, enrolment: Enrolment, paid_on: date, identities_on: date | None = None
+) -> Quote:
+    """The quote for paying on `paid_on`; `identities_on` takes the identities of another day's roster."""
     person = session.get(Person, enrolment.person_id)
-    facts = person_facts(session, person, enrolment, paid_on)
+    facts = person_facts(session, person, enrolment, paid_on, identities_on=identities_on)
     return rules.quote(QuoteRequest(enrolment.policy_id, paid_on, facts, enrolment.tier))
+
+
+def decided(quote: Quote, on: date) -> dict:
+    """The quote as an enrolment's snapshot keeps it (JSON)."""
+    return quote.as_contract() | {"on": on.isoformat(), "citations": [s.citation for s in quote.explanation]}
+
+
+def keep_quote(enrolment: Enrolment, quote: Quote | None, on: date | None) -> None:
+    """Stores the deciding quote in the snapshot and its amounts in the columns reports select on.
+
+    A quote no route admits (a clerk registering ahead of the window) is kept as
+    `{"accepted": false, "reason": …}` with the amount columns left empty.
+    """
+    if quote is not None and quote.accepted:
+        enrolment.snapshot = {**(enrolment.snapshot or {}), "quote": decided(quote, on)}
+        enrolment.amount_due_fen = yuan_to_fen(quote.amount_due)
+        enrolment.subsidy_fen = yuan_to_fen(quote.subsidy)
+        enrolment.subsidy_category = quote.subsidy_category
+        enrolment.method = str(quote.subsidy_method)
+        return
+    reason = quote.rejection_reason if quote is not None else None
+    kept = {"accepted": False, "reason": reason, "on": on.isoformat()} if quote is not None else None
+    enrolment.snapshot = {**(enrolment.snapshot or {}), "quote": kept}
+    if quote is not None:
+        enrolment.amount_due_fen = enrolment.subsidy_fen = None
+        enrolment.subsidy_category = enrolment.method = None
 
 
 def decide_coverage(
@@ -34,8 +64,10 @@ def decide_coverage(
         session.delete(old)
         audit.record(session, actor, "end_entitlement", old, removed=True)
     before = audit.snapshot_of(enrolment)
-    decided = quote.as_contract() | {"citations": [s.citation for s in quote.explanation]} if quote else None
-    enrolment.snapshot = {**(enrolment.snapshot or {}), "quote": decided}
+    if quote is None:  # nothing stands paid: the amounts once quoted stay in the columns
+        enrolment.snapshot = {**(enrolment.snapshot or {}), "quote": None}
+    else:
+        keep_quote(enrolment, quote, paid_on)
     audit.record(session, actor, "decide_quote", enrolment, before)
     if quote is None:
         return

@@ -1,6 +1,7 @@
 """Enrolling a person for a coverage year: one enrolment per person and year, idempotently."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -8,10 +9,13 @@ from sqlmodel import Session, select
 from .. import audit
 from ..audit import Actor
 from ..errors import ErrorCode, FieldError, InputError
-from ..models import Enrolment
+from ..models import Departure, Enrolment, Household, HouseholdMember, Person
+from ..rules.policy import HouseholdMode, Policy
 from ..rules.registry import Registry, governs
+from ..rules.vocabulary import CHANNELS
 from ..scope import get_visible
 from ..text import text_errors
+from .coverage import keep_quote, quote_for
 from .facts import stated_facts
 from .persons import get_person, region_errors
 from .unit import unit_of_work
@@ -33,6 +37,20 @@ class EnrolmentInput:
     tier: str = "1"
     region_code: str | None = None  # defaults to the person's hukou region
     facts: dict | None = None  # what the clerk states (core.services.facts.stated_facts)
+    channel: str | None = None  # how the person means to pay (core/rules/vocabulary.py CHANNELS)
+    on: date | None = None  # the enrolment date, which the quote is for; default today
+
+
+@dataclass
+class HouseholdEnrolmentInput:
+    household_id: int
+    coverage_year: int
+    policy_id: str
+    idempotency_key: str  # each member's enrolment key is derived from it and the person
+    tier: str = "1"
+    channel: str | None = None
+    on: date | None = None
+    person_ids: list[int] | None = None  # default: every member who has not departed
 
 
 def enrol(engine: Engine, actor: Actor, data: EnrolmentInput, rules: Registry) -> Enrolment:
@@ -55,44 +73,274 @@ def enrol(engine: Engine, actor: Actor, data: EnrolmentInput, rules: Registry) -
 def _write(engine: Engine, actor: Actor, data: EnrolmentInput, rules: Registry) -> Enrolment:
     with unit_of_work(engine, actor) as session:
         person = get_person(session, data.person_id)
-        region_code = data.region_code or person.hukou_region_code
-        errors = region_errors(session, "regionCode", region_code)
-        if data.coverage_year not in COVERAGE_YEARS:
-            errors.append(
-                FieldError("coverageYear", ErrorCode.INVALID, "参保年度无效（coverage year out of range）")
-            )
-        errors += policy_errors(rules, data, region_code)
-        if existing := find_enrolment(session, data.person_id, data.coverage_year):
-            errors.append(
-                FieldError(
-                    "coverageYear",
-                    ErrorCode.DUPLICATE,
-                    f"该居民已参加{data.coverage_year}年度医保，不得重复参保（enrolment {existing.id}）",
-                )
-            )
+        errors = _request_errors(session, rules, data, person.hukou_region_code)
+        errors += _duplicate_errors(session, data.person_id, data.coverage_year, "coverageYear")
         if errors:
             raise InputError(errors)
         policy = rules.get(data.policy_id)
-        enrolment = Enrolment(
-            person_id=person.id,
-            coverage_year=data.coverage_year,
-            region_code=region_code,
-            policy_id=data.policy_id,
-            tier=data.tier,
-            idempotency_key=data.idempotency_key,
-            # Frozen at decision time, so a later change of the rules cannot rewrite this enrolment.
-            snapshot={
-                "policyId": data.policy_id,
-                "policyVersion": policy.version,
-                "documents": [d.number for d in policy.documents],
-                "tier": data.tier,
-                "regionCode": region_code,
-                "facts": data.facts or stated_facts(),
-            },
-        )
-        session.add(enrolment)
-        audit.record(session, actor, "enrol", enrolment)
+        missing = _missing_members(session, policy, [person.id], data.coverage_year)
+        _household_errors(policy, missing, "personId")
+        enrolment = _new_enrolment(session, actor, rules, policy, person, data, missing)
         return enrolment
+
+
+def enrol_household(
+    engine: Engine, actor: Actor, data: HouseholdEnrolmentInput, rules: Registry
+) -> list[Enrolment]:
+    """Enrols the listed members of a household in one transaction: all of them or none.
+
+    Each member's enrolment key is `<key>:<person id>`, so a retry returns the same enrolments.
+    """
+    _check_key(data.idempotency_key)
+    try:
+        return _write_household(engine, actor, data, rules)
+    except InputError as exc:
+        if not _LOST_RACE & {(e.field.split(".")[0], e.code) for e in exc.errors}:
+            raise
+        return _write_household(engine, actor, data, rules)  # answered from the winner's rows
+
+
+def _write_household(
+    engine: Engine, actor: Actor, data: HouseholdEnrolmentInput, rules: Registry
+) -> list[Enrolment]:
+    with unit_of_work(engine, actor) as session:
+        household = get_visible(session, Household, data.household_id)
+        if household is None:
+            raise InputError.one(
+                "householdId", ErrorCode.NOT_FOUND, f"户 {data.household_id} 不存在（no such household）"
+            )
+        members = session.exec(
+            select(HouseholdMember)
+            .where(HouseholdMember.household_id == household.id)
+            .order_by(HouseholdMember.id)
+        ).all()
+        member_ids = [m.person_id for m in members]
+        departed = _departed(session, member_ids)
+        if data.person_ids is None:
+            person_ids = [pid for pid in member_ids if pid not in departed]
+        else:
+            person_ids = list(data.person_ids)
+        errors = []
+        if not person_ids:
+            errors.append(
+                FieldError("personIds", ErrorCode.REQUIRED, "请选择参保成员（no members to enrol）")
+            )
+        seen = set()
+        for index, pid in enumerate(person_ids):
+            if pid not in member_ids:
+                errors.append(
+                    FieldError(
+                        f"personIds.{index}", ErrorCode.INVALID, f"居民 {pid} 不是该户成员（not a member）"
+                    )
+                )
+            elif pid in seen:
+                errors.append(
+                    FieldError(f"personIds.{index}", ErrorCode.DUPLICATE, "成员重复（listed twice）")
+                )
+            elif pid in departed:
+                errors.append(
+                    FieldError(
+                        f"personIds.{index}", ErrorCode.INVALID, "该成员已减员（死亡、迁出或参加职工医保）"
+                    )
+                )
+            seen.add(pid)
+        if errors:
+            raise InputError(errors)
+        inputs = [
+            EnrolmentInput(
+                person_id=pid,
+                coverage_year=data.coverage_year,
+                policy_id=data.policy_id,
+                idempotency_key=member_key(data.idempotency_key, pid),
+                tier=data.tier,
+                channel=data.channel,
+                on=data.on,
+            )
+            for pid in person_ids
+        ]
+        for item in inputs:
+            _check_key(item.idempotency_key)
+        # A retry: the members this key already enrolled are answered, not enrolled twice.
+        done: dict[int, Enrolment] = {}
+        for item in inputs:
+            first = session.exec(
+                select(Enrolment).where(Enrolment.idempotency_key == item.idempotency_key)
+            ).first()
+            if first is None:
+                continue
+            if get_visible(session, Enrolment, first.id) is None or (
+                first.person_id,
+                first.coverage_year,
+                first.policy_id,
+            ) != (item.person_id, item.coverage_year, item.policy_id):
+                raise InputError.one(
+                    "idempotencyKey",
+                    ErrorCode.CONFLICT,
+                    "该幂等键已用于另一参保登记（key used for a different enrolment）",
+                )
+            done[item.person_id] = first
+        if len(done) == len(inputs):
+            return [done[item.person_id] for item in inputs]
+        people = {pid: get_person(session, pid, f"personIds.{i}") for i, pid in enumerate(person_ids)}
+        errors = _request_errors(session, rules, inputs[0], people[person_ids[0]].hukou_region_code)
+        for index, item in enumerate(inputs):
+            if item.person_id not in done:
+                errors += _duplicate_errors(session, item.person_id, item.coverage_year, f"personIds.{index}")
+        if errors:
+            raise InputError(errors)
+        policy = rules.get(data.policy_id)
+        missing = _missing_members(session, policy, person_ids, data.coverage_year)
+        _household_errors(policy, missing, "personIds")
+        enrolments = []
+        for item in inputs:
+            if item.person_id in done:
+                enrolments.append(done[item.person_id])
+            else:
+                enrolments.append(
+                    _new_enrolment(session, actor, rules, policy, people[item.person_id], item, missing)
+                )
+        return enrolments
+
+
+def member_key(key: str, person_id: int) -> str:
+    return f"{key}:{person_id}"
+
+
+def _request_errors(session: Session, rules: Registry, data: EnrolmentInput, hukou: str) -> list[FieldError]:
+    """What is wrong with the request itself (region, year, policy, tier, channel)."""
+    region_code = data.region_code or hukou
+    errors = region_errors(session, "regionCode", region_code)
+    if data.coverage_year not in COVERAGE_YEARS:
+        errors.append(
+            FieldError("coverageYear", ErrorCode.INVALID, "参保年度无效（coverage year out of range）")
+        )
+    errors += policy_errors(rules, data, region_code)
+    if data.channel is not None and not any(e.field == "policyId" for e in errors):
+        errors += channel_errors(rules.get(data.policy_id), data.channel)
+    return errors
+
+
+def _duplicate_errors(session: Session, person_id: int, coverage_year: int, field: str) -> list[FieldError]:
+    """不得重复参保: one enrolment per person and year anywhere; another region's is not described."""
+    existing = find_enrolment(session, person_id, coverage_year)
+    if existing is None:
+        return []
+    where = f"（enrolment {existing.id}）" if get_visible(session, Enrolment, existing.id) else ""
+    return [
+        FieldError(field, ErrorCode.DUPLICATE, f"该居民已参加{coverage_year}年度医保，不得重复参保{where}")
+    ]
+
+
+def _new_enrolment(
+    session: Session,
+    actor: Actor,
+    rules: Registry,
+    policy: Policy,
+    person: Person,
+    data: EnrolmentInput,
+    missing: list[Person],
+) -> Enrolment:
+    region_code = data.region_code or person.hukou_region_code
+    on = data.on or date.today()
+    snapshot = {
+        "policyId": data.policy_id,
+        "policyVersion": policy.version,
+        "documents": [d.number for d in policy.documents],
+        "tier": data.tier,
+        "regionCode": region_code,
+        "facts": data.facts or stated_facts(),
+    }
+    if policy.household is not None and missing:
+        snapshot["partialHousehold"] = [m.name for m in missing]
+    enrolment = Enrolment(
+        person_id=person.id,
+        coverage_year=data.coverage_year,
+        region_code=region_code,
+        policy_id=data.policy_id,
+        tier=data.tier,
+        idempotency_key=data.idempotency_key,
+        channel=data.channel,
+        enrolled_on=on,
+        # Frozen at decision time, so a later change of the rules cannot rewrite this enrolment.
+        snapshot=snapshot,
+    )
+    # What the person would owe on the enrolment date; a date no route admits does not refuse
+    # the enrolment (clerks register ahead of the window): the refusal is kept instead.
+    try:
+        quote = quote_for(session, rules, enrolment, on)
+    except InputError as exc:
+        enrolment.snapshot = {
+            **snapshot,
+            "quote": {"accepted": False, "reason": str(exc), "on": on.isoformat()},
+        }
+    else:
+        keep_quote(enrolment, quote, on)
+    session.add(enrolment)
+    audit.record(session, actor, "enrol", enrolment)
+    return enrolment
+
+
+def channel_errors(policy: Policy, channel: str, field: str = "channel") -> list[FieldError]:
+    """A channel the policy's notice names; a policy naming none takes any known channel."""
+    allowed = [code for code, _ in policy.channels] or list(CHANNELS)
+    if channel in allowed:
+        return []
+    listed = "、".join(f"{CHANNELS.get(code, code)}（{code}）" for code in allowed)
+    return [
+        FieldError(field, ErrorCode.INVALID, f"缴费渠道 {channel} 不适用于政策 {policy.id}（可选：{listed}）")
+    ]
+
+
+def _departed(session: Session, person_ids: list[int]) -> set[int]:
+    if not person_ids:
+        return set()
+    return set(session.exec(select(Departure.person_id).where(Departure.person_id.in_(person_ids))).all())
+
+
+def _missing_members(
+    session: Session, policy: Policy, enrolling: list[int], coverage_year: int
+) -> list[Person]:
+    """The household's other members who are neither enrolled for the year anywhere nor departed.
+
+    Only households the policy governs count: a migrant from elsewhere enrols alone where they live.
+    """
+    if policy.household is None:
+        return []
+    addresses = session.exec(
+        select(Household.id, Household.address_region_code)
+        .join(HouseholdMember, HouseholdMember.household_id == Household.id)
+        .where(HouseholdMember.person_id.in_(enrolling))
+    ).all()
+    household_ids = [hid for hid, region in addresses if governs(policy, region)]
+    if not household_ids:
+        return []
+    others = session.exec(
+        select(Person)
+        .join(HouseholdMember, HouseholdMember.person_id == Person.id)
+        .where(HouseholdMember.household_id.in_(set(household_ids)), Person.id.not_in(enrolling))
+        .order_by(Person.id)
+    ).all()
+    ids = [p.id for p in others]
+    if not ids:
+        return []
+    enrolled = set(
+        session.exec(
+            select(Enrolment.person_id).where(
+                Enrolment.person_id.in_(ids), Enrolment.coverage_year == coverage_year
+            )
+        ).all()
+    )
+    departed = _departed(session, ids)
+    return [p for p in others if p.id not in enrolled and p.id not in departed]
+
+
+def _household_errors(policy: Policy, missing: list[Person], field: str) -> None:
+    """WHOLE: the household enrols whole or not at all, naming who is missing."""
+    rule = policy.household
+    if rule is None or rule.mode != HouseholdMode.WHOLE or not missing:
+        return
+    names = "、".join(p.name for p in missing)
+    raise InputError.one(field, ErrorCode.INVALID, f"须以户为单位参保，缺少：{names}（{rule.cite}）")
 
 
 def _check_key(key: str | None) -> None:

@@ -32,13 +32,27 @@ def stated_facts(
     }
 
 
-def person_facts(session: Session, person: Person, enrolment: Enrolment, on: date) -> PersonFacts:
-    """Identities still in force on `on`; the policy's own cut-off then decides which count."""
+def in_force(row: CategoryFact, on: date, roster: bool = False) -> bool:
+    """Not ended before `on`; on a roster's date (`roster`), also recognised by then."""
+    if row.until is not None and row.until < on:
+        return False
+    return not (roster and row.since is not None and row.since > on)
+
+
+def person_facts(
+    session: Session, person: Person, enrolment: Enrolment, on: date, identities_on: date | None = None
+) -> PersonFacts:
+    """Identities still in force on `on`; the policy's own cut-off then decides which count.
+
+    `identities_on` takes the identities of a roster of that date instead (those recognised by
+    then and not ended before), as a re-adjustment on the 12-31 roster does (东政办〔2021〕6号 四（四）).
+    """
     rows = session.exec(select(CategoryFact).where(CategoryFact.person_id == person.id)).all()
     stated = (enrolment.snapshot or {}).get("facts") or stated_facts()
+    day, roster = (identities_on, True) if identities_on else (on, False)
     return PersonFacts(
         birth_date=person.birth_date,
-        categories=tuple(Fact(r.code, r.since, r.grade) for r in rows if r.until is None or r.until >= on),
+        categories=tuple(Fact(r.code, r.since, r.grade) for r in rows if in_force(r, day, roster)),
         events=tuple(
             LifeEvent(e["kind"], date.fromisoformat(e["on"]), e.get("priorContinuousMonths"))
             for e in stated["events"]
@@ -47,4 +61,18 @@ def person_facts(session: Session, person: Person, enrolment: Enrolment, on: dat
         migrant_worker=stated["migrantWorker"],
         guardian_enrolled=stated["guardianEnrolled"],
         area_code=enrolment.region_code,
+    )
+
+
+def roster_facts(person: Person, categories: list[CategoryFact], on: date, area_code: str) -> PersonFacts:
+    """A person's facts without an enrolment (a roster row), from identities loaded in bulk.
+
+    Like `person_facts`: identities still in force on `on`; nothing stated by a clerk yet.
+    """
+    return PersonFacts(
+        birth_date=person.birth_date,
+        categories=tuple(
+            Fact(r.code, r.since, r.grade) for r in categories if r.until is None or r.until >= on
+        ),
+        area_code=area_code,
     )

@@ -19,6 +19,7 @@ from ..rules.registry import Registry
 from ..scope import Scope, get_visible
 from ..text import text_errors
 from .coverage import decide_coverage, quote_for
+from .enrolments import channel_errors
 from .refunds import cancel_refunds, owe_refund
 from .unit import unit_of_work
 
@@ -55,6 +56,14 @@ def record_payment(engine: Engine, actor: Actor, data: PaymentInput, rules: Regi
             raise InputError.one("enrolmentId", ErrorCode.NOT_FOUND, "参保登记不存在（no such enrolment）")
         if enrolment.status == "TERMINATED":
             raise InputError.one("enrolmentId", ErrorCode.CONFLICT, "参保登记已终止（enrolment terminated）")
+        if enrolment.status == "PAID":
+            # One contribution per enrolment and year: a second one is refused, not collected twice.
+            receipt = _standing_receipt(session, enrolment)
+            raise InputError.one(
+                "enrolmentId", ErrorCode.CONFLICT, f"该参保登记已缴费（receipt {receipt}），不得重复缴费"
+            )
+        if errors := channel_errors(rules.get(enrolment.policy_id), data.channel):
+            raise InputError(errors)
         quote = quote_for(session, rules, enrolment, data.paid_on)
         if not quote.accepted:
             raise InputError.one("paidOn", ErrorCode.INVALID, f"该日期不能缴费：{quote.rejection_reason}")
@@ -172,6 +181,22 @@ def _ledger_entry(session: Session, enrolment: Enrolment, **values) -> Payment:
     )
     session.add(payment)
     return payment
+
+
+def _standing_receipt(session: Session, enrolment: Enrolment) -> str | None:
+    """The receipt of the payment that stands unreversed."""
+    reversed_ids = select(Payment.reverses_payment_id).where(
+        Payment.enrolment_id == enrolment.id, Payment.kind == "REVERSAL"
+    )
+    return session.exec(
+        select(Payment.receipt_number)
+        .where(
+            Payment.enrolment_id == enrolment.id,
+            Payment.kind == "PAYMENT",
+            Payment.id.not_in(reversed_ids),
+        )
+        .order_by(Payment.id.desc())
+    ).first()
 
 
 def _settle_status(session: Session, actor: Actor, enrolment: Enrolment) -> None:

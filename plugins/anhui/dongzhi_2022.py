@@ -22,6 +22,8 @@ from core.rules.policy import (
     Fixed,
     FullShare,
     Grant,
+    HouseholdMode,
+    HouseholdRule,
     Method,
     Newborn,
     Policy,
@@ -110,4 +112,13 @@ POLICY = Policy(
     ),
     default_method=Method.UPFRONT,
     method_cite=c("四（三）1"),
+    channels=(
+        ("WECHAT_OFFICIAL_ACCOUNT", c("四（一）1; 四（二）")),
+        ("WANSHITONG", c("四（一）2; 四（二）")),
+        ("PROVINCIAL_PC_SYSTEM", c("四（一）3; 四（二）")),
+        ("VILLAGE_CASH", c("四（一）3 “乡村干部上门征收、委托代收”; 四（二） “现金缴费端口”")),
+        ("FOUR_CODES_IN_ONE", c("四（二）")),
+    ),
+    # "原则上以家庭为单位参保": preferred, not required; a partial household is noted.
+    household=HouseholdRule(HouseholdMode.PREFERRED, c("五（二）")),
 )

@@ -38,6 +38,8 @@ from core.rules.policy import (
     Funding,
     FundingPart,
     Grant,
+    HouseholdMode,
+    HouseholdRule,
     Method,
     Newborn,
     Policy,
@@ -188,4 +190,15 @@ POLICY = Policy(
     default_method=Method.UPFRONT,
     method_cite=c("三2"),
     combination_cite=c("三7"),
+    channels=(
+        ("WECHAT_OFFICIAL_ACCOUNT", c("五（二）; 七（三） “池州医疗保障”微信公众号")),
+        ("ALIPAY", c("五（二）; 七（三）")),
+        ("WANSHITONG", c("五（二）; 七（三）")),
+        ("ANHUI_MEDICAL_PLATFORM", c("七（三）")),
+        ("ANHUI_TAX_MINI_PROGRAM", c("七（三）")),
+        ("COLLECTION_POINT", c("五（二） “城乡两险代征代办点”; 七（三） 村（社区）协助办理")),
+        ("TAX_HALL", c("五（二） “各办税服务厅”")),
+    ),
+    # "城乡居民须以户为单位缴费参保，不得选择性参保".
+    household=HouseholdRule(HouseholdMode.WHOLE, c("三8")),
 )

@@ -209,6 +209,10 @@ POLICY = Policy(
     default_method=Method.UPFRONT,
     method_cite=c("二（四）"),
     forfeit=Forfeit(date(2022, 6, 30), c("三（一）")),
+    channels=(
+        ("CHONGQING_TAX", c("三（二） 线上缴费：微信、支付宝关注“重庆税务”公众号")),
+        ("BANK_CARD_AT_VILLAGE", c("三（二） 现场缴费：携带社会保障卡和银行卡到村居刷卡缴纳")),
+    ),
     parameters=(
         Parameter(
             "fiscal_subsidy",

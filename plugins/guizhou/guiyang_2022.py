@@ -144,6 +144,11 @@ POLICY = Policy(
     ),
     default_method=Method.UPFRONT,
     method_cite=c("二 首段"),  # "困难群体只需缴纳政府资助后的个人参保自缴部分"
+    channels=(
+        ("TAX_MULTI_CHANNEL", c("四（二） “利用税务多渠道缴费方式”")),
+        ("SCHOOL", c("四（三） 原则上以学校为单位")),
+        ("VILLAGE_CASH", c("五（一） 集中代收人员; 六（三） 乡村代收代缴人员")),
+    ),
     combination_cite=c("二 首段"),  # "就高不就低、不重复享受…资助数额不超过年度个人缴费标准"
     forfeit=Forfeit(CENTRALIZED_CLOSES, c("三"), total=Decimal("900")),  # "原则上按 900 元标准缴纳" (R7)
     parameters=(
@@ -156,4 +161,6 @@ POLICY = Policy(
         ),
     ),
     areas=(GUIAN,),
+    # 五（三） "可在终止相关居民医保参保关系的同时，依申请为个人办理退费" (per 黔税发〔2020〕6号): R18.
+    termination_refund=c("五（三）"),
 )

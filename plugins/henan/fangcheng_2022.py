@@ -138,5 +138,13 @@ POLICY = Policy(
     ),
     default_method=Method.COLLECT_THEN_REFUND,
     method_cite=c("二（一）"),
+    channels=(
+        ("VILLAGE_CASH", c("三（一） 社保协办员以行政村（社区）为单位集中征缴; 四（三）")),
+        ("CREDIT_UNION_COUNTER", c("三（二）1")),
+        ("HENAN_TAX", c("三（二）2")),
+        ("ALIPAY", c("三（二）2")),
+        ("TAX_TERMINAL", c("三（二）3")),
+        ("SCHOOL", c("二（二） 全日制大中专院校学生由所在学校统一组织缴费")),
+    ),
     parameters=(FISCAL, *(parameter for _, parameter in REFUNDS)),
 )

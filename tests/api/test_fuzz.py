@@ -21,7 +21,7 @@ from stdnum.cn import ric
 from api.context import Context
 from api.schema import MAX_ALIASES, schema
 from core.testing.scenarios import registry
-from tests.api.test_household_flow import PAY, REGISTER, enrol, payment_input, register
+from tests.api.test_household_flow import PAY, REGISTER, REVERSE, enrol, payment_input, register
 from tests.db_state import stored
 from tests.factories import id_number, with_check_digit, wrong_check_digit
 from tests.tokens import bearer
@@ -311,6 +311,9 @@ def test_any_text_that_fits_a_payment_is_recorded_or_refused(client, engine, enr
     if result["__typename"] == "InputErrors":
         assert_input_errors(result, re.compile(field))
         assert stored(engine) == before
+    else:  # one standing payment per enrolment: cancel it, so the next example can pay again
+        reversal = {"paymentId": result["id"], "reason": "fuzz", "idempotencyKey": f"rev-{next(_keys)}"}
+        assert answer(client, REVERSE, input=reversal)["data"]["reversePayment"]["__typename"] == "Payment"
 
 
 @st.composite

@@ -26,6 +26,17 @@ mutation($input: EnrolInput!) {
   }
 }"""
 
+ENROL_HOUSEHOLD = """
+mutation($input: EnrolHouseholdInput!) {
+  enrolHousehold(input: $input) {
+    __typename
+    ... on HouseholdEnrolments {
+      enrolments { id status person { id name } amountDue subsidy subsidyCategory partialHousehold }
+    }
+    ... on InputErrors { errors { field code message } }
+  }
+}"""
+
 PAY = """
 mutation($input: RecordPaymentInput!) {
   recordPayment(input: $input) {
@@ -89,12 +100,22 @@ def enrol(client, person_id: str, policy: str = "anhui/341721/2022", **more) -> 
     return result
 
 
+def enrol_household(client, household_id: str, policy: str = "anhui/341702/2024", **more) -> list[dict]:
+    """Enrols a household's members together (Guichi requires it: 贵医保组〔2023〕1号 三8)."""
+    year = int(policy.rsplit("/", 1)[1])
+    data = {"householdId": household_id, "coverageYear": year, "policyId": policy}
+    data |= {"idempotencyKey": f"household-{household_id}-{policy}", **more}
+    result = gql(client, ENROL_HOUSEHOLD, input=data)["enrolHousehold"]
+    assert result["__typename"] == "HouseholdEnrolments", result
+    return result["enrolments"]
+
+
 def payment_input(enrolment_id: str, key: str = "pay-1", amount: str = "320.00") -> dict:
     return {
         "enrolmentId": enrolment_id,
         "amount": amount,
         "paidOn": "2021-10-08",
-        "channel": "WECHAT",
+        "channel": "WECHAT_OFFICIAL_ACCOUNT",
         "idempotencyKey": key,
     }
 

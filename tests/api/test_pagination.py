@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import event
 
-from tests.api.test_household_flow import enrol, register
+from tests.api.test_household_flow import enrol_household, register
 from tests.factories import id_number
 from tests.graphql_client import gql, gql_errors
 
@@ -34,7 +34,7 @@ def seed(client, count: int, village: str, start: int = 0) -> None:
             ],
         }
         created = register(client, household)
-        enrol(client, created["members"][0]["person"]["id"], "anhui/341702/2024")
+        enrol_household(client, created["id"], "anhui/341702/2024")  # whole households (三8)
 
 
 def test_pages_follow_cursors_without_gaps_or_repeats(client):

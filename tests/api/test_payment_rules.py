@@ -21,8 +21,9 @@ def paid_after_a_lapse(client, person_id: str) -> tuple[dict, dict]:
     return enrolment, paid
 
 
-def pay(client, enrolment_id: str, **changes) -> dict:
-    return gql(client, PAY, input=payment_input(enrolment_id, **changes))["recordPayment"]
+def pay(client, enrolment_id: str, channel: str | None = None, **changes) -> dict:
+    data = payment_input(enrolment_id, **changes) | ({"channel": channel} if channel else {})
+    return gql(client, PAY, input=data)["recordPayment"]
 
 
 def test_a_payment_must_be_the_amount_due(client):
@@ -138,7 +139,7 @@ def test_collect_then_refund_owes_the_subsidy_back_through_the_named_department(
         gql(henan, RECORD_CATEGORY, input=category)
         enrolment = enrol(henan, person, "henan/411322/2022")
         # 方政办明电〔2021〕35号 二（一）: 统一按 320 元征缴, then the subsidy is refunded.
-        paid = pay(henan, enrolment["id"], amount="320.00")
+        paid = pay(henan, enrolment["id"], amount="320.00", channel="VILLAGE_CASH")  # 三（一）
         assert paid["__typename"] == "Payment", paid
         refunds = gql(henan, HENAN_ENROLMENT, id=enrolment["id"])["enrolment"]["refunds"]
         assert refunds == [

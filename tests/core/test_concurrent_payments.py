@@ -24,7 +24,9 @@ def _enrolment_ids(engine, count: int) -> list[int]:
 
 def test_fifty_simultaneous_retries_record_one_payment(engine):
     [enrolment_id] = _enrolment_ids(engine, 1)
-    payment = PaymentInput(enrolment_id, Decimal("320"), date(2021, 10, 1), "WECHAT", "same-key")
+    payment = PaymentInput(
+        enrolment_id, Decimal("320"), date(2021, 10, 1), "WECHAT_OFFICIAL_ACCOUNT", "same-key"
+    )
     ids = [p.id for p in at_once(50, lambda: record_payment(engine, SYSTEM, payment, registry()))]
 
     with Session(engine) as session:
@@ -39,7 +41,9 @@ def test_simultaneous_payments_draw_distinct_gapless_receipts(engine):
     enrolments = _enrolment_ids(engine, 6)
 
     def pay(enrolment_id: int):
-        data = PaymentInput(enrolment_id, Decimal("320"), date(2021, 10, 1), "CASH", f"k{enrolment_id}")
+        data = PaymentInput(
+            enrolment_id, Decimal("320"), date(2021, 10, 1), "VILLAGE_CASH", f"k{enrolment_id}"
+        )
         return record_payment(engine, SYSTEM, data, registry()).receipt_seq
 
     with ThreadPoolExecutor(max_workers=6) as pool:

@@ -96,7 +96,7 @@ def _payment(enrolment, amount_fen=32000, key="k", seq=1) -> Payment:
         enrolment_id=enrolment.id,
         amount_fen=amount_fen,
         paid_on=date(2021, 10, 1),
-        channel="CASH",
+        channel="VILLAGE_CASH",
         receipt_region_code="341721",
         coverage_year=2022,
         receipt_seq=seq,

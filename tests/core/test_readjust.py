@@ -1,0 +1,125 @@
+"""Dongzhi's re-adjustment on the 12-31 roster (东政办〔2021〕6号 四（四）).
+
+"对各类全额及定额资助对象以9月份在册人员先行征收，12月31日缴费工作结束后…再以12月31日在册人员
+重新调整资助对象": one person leaves the 低保 roster on 2021-11-30, another joins it on 2021-12-01;
+both paid in October on the September roster. 低保 gives 290 off the 320 share (四（三）1).
+"""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlmodel import Session, select
+
+from api.cli import main
+from core.audit import SYSTEM, Actor
+from core.errors import InputError
+from core.models import AuditEvent, Enrolment
+from core.services.categories import CategoryInput, record_category
+from core.services.enrolments import EnrolmentInput, enrol
+from core.services.payments import PaymentInput, record_payment
+from core.services.readjust import Decision, readjust_subsidies
+from core.testing.scenarios import registry
+from tests.core.concurrency import registered_people
+from tests.db_state import stored
+
+DONGZHI = "anhui/341721/2022"
+SEPTEMBER_ROSTER_PAYDAY = date(2021, 10, 8)
+
+
+def _category(engine, person, since, until=None):
+    rules = registry()
+    record_category(
+        engine, SYSTEM, CategoryInput(person, "MINIMUM_LIVING", since, until), rules.categories, None
+    )
+
+
+def _pay(engine, person, amount: str) -> int:
+    rules = registry()
+    enrolment = enrol(engine, SYSTEM, EnrolmentInput(person, 2022, DONGZHI, f"e{person}"), rules)
+    data = PaymentInput(enrolment.id, Decimal(amount), SEPTEMBER_ROSTER_PAYDAY, "VILLAGE_CASH", f"p{person}")
+    record_payment(engine, SYSTEM, data, rules)
+    return enrolment.id
+
+
+@pytest.fixture
+def campaign(engine):
+    leaving, joining, plain = registered_people(engine, 3)
+    _category(engine, leaving, date(2021, 6, 1), until=date(2021, 11, 30))  # on the September roster
+    ids = {
+        "leaving": _pay(engine, leaving, "30"),  # 320 − 290
+        "joining": _pay(engine, joining, "320"),  # not yet recognised in October
+        "plain": _pay(engine, plain, "320"),
+    }
+    _category(engine, joining, date(2021, 12, 1))  # recognised before the 12-31 roster
+    return ids
+
+
+def test_the_12_31_roster_changes_both_and_leaves_the_rest_untouched(engine, campaign):
+    with Session(engine) as session:
+        plain_before = session.get(Enrolment, campaign["plain"]).model_dump()
+
+    changes = readjust_subsidies(engine, SYSTEM, registry(), DONGZHI, date(2021, 12, 31))
+
+    by_enrolment = {c.enrolment_id: c for c in changes}
+    assert set(by_enrolment) == {campaign["leaving"], campaign["joining"]}
+    leaving, joining = by_enrolment[campaign["leaving"]], by_enrolment[campaign["joining"]]
+    assert (leaving.before, leaving.after) == (
+        Decision("MINIMUM_LIVING", Decimal("290"), Decimal("30")),
+        Decision(None, Decimal("0"), Decimal("320")),
+    )
+    assert (joining.before, joining.after) == (
+        Decision(None, Decimal("0"), Decimal("320")),
+        Decision("MINIMUM_LIVING", Decimal("290"), Decimal("30")),
+    )
+    assert leaving.paid_on == joining.paid_on == SEPTEMBER_ROSTER_PAYDAY
+    with Session(engine) as session:
+        row = session.get(Enrolment, campaign["joining"])
+        assert (row.subsidy_category, row.subsidy_fen, row.amount_due_fen) == ("MINIMUM_LIVING", 29000, 3000)
+        assert row.snapshot["readjusted"]["asOf"] == "2021-12-31"
+        assert row.snapshot["readjusted"]["before"] == {
+            "subsidyCategory": None,
+            "subsidy": "0.00",
+            "amountDue": "320.00",
+        }
+        assert row.snapshot["quote"]["amountDue"] == "320.00"  # what was paid stays as decided
+        assert session.get(Enrolment, campaign["plain"]).model_dump() == plain_before
+        actions = session.exec(select(AuditEvent.action).where(AuditEvent.action == "readjust_subsidy")).all()
+        assert len(actions) == 2
+
+
+def test_running_it_twice_changes_nothing_the_second_time(engine, campaign):
+    readjust_subsidies(engine, SYSTEM, registry(), DONGZHI, date(2021, 12, 31))
+    before = stored(engine)
+
+    assert readjust_subsidies(engine, SYSTEM, registry(), DONGZHI, date(2021, 12, 31)) == []
+    assert stored(engine) == before
+
+
+def test_on_the_september_roster_nobody_changes(engine, campaign):
+    before = stored(engine)
+    assert readjust_subsidies(engine, SYSTEM, registry(), DONGZHI, date(2021, 9, 30)) == []
+    assert stored(engine) == before
+
+
+def test_outside_the_callers_region_it_is_refused(engine, campaign):
+    township = Actor(name="officer", role="TOWNSHIP_OFFICER", region_code="341702001")
+    before = stored(engine)
+    with pytest.raises(InputError) as refused:
+        readjust_subsidies(engine, township, registry(), DONGZHI, date(2021, 12, 31), "341721")
+    assert [(e.field, e.code) for e in refused.value.errors] == [("regionCode", "FORBIDDEN")]
+    # Without a region filter it sees nothing of 东至 and changes nothing.
+    assert readjust_subsidies(engine, township, registry(), DONGZHI, date(2021, 12, 31)) == []
+    assert stored(engine) == before
+
+
+def test_the_cli_prints_the_table_of_changes(engine, campaign, monkeypatch, capsys):
+    monkeypatch.setenv("YIBAO_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    main(["roster", "readjust", "--policy", DONGZHI, "--as-of", "2021-12-31", "--region", "341721"])
+    out = capsys.readouterr().out.splitlines()
+
+    assert out[-1] == "2 changed"
+    rows = sorted(line.split("\t")[3:] for line in out[1:-1])
+    assert rows == sorted(
+        [["MINIMUM_LIVING/290.00/30.00", "-/0.00/320.00"], ["-/0.00/320.00", "MINIMUM_LIVING/290.00/30.00"]]
+    )
