@@ -11,11 +11,12 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
-from core.auth import PUBLIC, AuthError, signing_key, verify
+from core.auth import PUBLIC, AuthError, Principal, signing_key, verify
 from core.plugins import load_registry
 from core.rules.registry import Registry
 
 from .context import Context
+from .exports import export_routes
 from .schema import make_schema
 
 INTROSPECTION_VARIABLE = "YIBAO_INTROSPECTION"
@@ -35,7 +36,11 @@ def connection_budget(engine: Engine) -> int:
 
 class YibaoGraphQL(GraphQL):
     def __init__(self, engine: Engine, registry: Registry, key: str, introspection: bool):
-        super().__init__(make_schema(introspection), graphql_ide="graphiql" if introspection else None)
+        super().__init__(
+            make_schema(introspection),
+            graphql_ide="graphiql" if introspection else None,
+            multipart_uploads_enabled=True,  # importRoster's file (GraphQL multipart request spec)
+        )
         self.engine, self.registry, self.key = engine, registry, key
         self.gate = asyncio.Semaphore(connection_budget(engine))
 
@@ -52,16 +57,22 @@ class YibaoGraphQL(GraphQL):
 
     async def get_context(self, request, response) -> Context:
         context = Context(engine=self.engine, registry=self.registry)
-        header = request.headers.get("authorization", "")
-        if header:
-            scheme, _, token = header.partition(" ")
-            try:
-                if scheme.lower() != "bearer" or not token:
-                    raise AuthError("请使用 Bearer 令牌（use: Authorization: Bearer <token>）")
-                context.principal = verify(self.key, token.strip())
-            except AuthError as error:
-                context.principal, context.auth_error = PUBLIC, str(error)
+        context.principal, context.auth_error = principal_of(self.key, request.headers)
         return context
+
+
+def principal_of(key: str, headers) -> tuple[Principal, str | None]:
+    """The caller a request's `Authorization: Bearer` header names, or the public and why not."""
+    header = headers.get("authorization", "")
+    if not header:
+        return PUBLIC, None
+    scheme, _, token = header.partition(" ")
+    try:
+        if scheme.lower() != "bearer" or not token:
+            raise AuthError("请使用 Bearer 令牌（use: Authorization: Bearer <token>）")
+        return verify(key, token.strip()), None
+    except AuthError as error:
+        return PUBLIC, str(error)
 
 
 def from_environment() -> Starlette:
@@ -93,5 +104,6 @@ def create_app(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", health),
+            *export_routes(engine, graphql.registry, graphql.key),
         ]
     )

@@ -7,7 +7,7 @@ transaction, so a killed import leaves whole batches or none and the same file r
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import JSON, CheckConstraint, Column, Field, SQLModel, UniqueConstraint
+from sqlmodel import JSON, CheckConstraint, Column, Field, Index, SQLModel, UniqueConstraint
 
 from .base import utcnow
 
@@ -50,6 +50,7 @@ class ImportRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("job_id", "row_number", name="uq_import_row_job_row"),
         CheckConstraint(f"outcome IN {OUTCOMES}", name="outcome"),
+        Index("ix_import_row_job_key", "job_id", "row_key"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -60,3 +61,6 @@ class ImportRow(SQLModel, table=True):
     code: str | None = Field(default=None, max_length=16)  # core.errors.ErrorCode
     reason: str = Field(default="", max_length=200)
     id_number: str | None = Field(default=None, max_length=18)
+    # What makes two rows the same (e.g. a digest of ID number and category): a later row of the
+    # same job with the same key is a duplicate, found in SQL so memory stays flat.
+    row_key: str | None = Field(default=None, max_length=16)

@@ -86,6 +86,7 @@ def upgrade() -> None:
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
     sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('id_number', sqlmodel.sql.sqltypes.AutoString(length=18), nullable=True),
+    sa.Column('row_key', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
     sa.CheckConstraint("outcome IN ('IMPORTED', 'UNCHANGED', 'REFUSED')", name=op.f('ck_import_row_outcome')),
     sa.ForeignKeyConstraint(['job_id'], ['import_job.id'], name=op.f('fk_import_row_job_id_import_job')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_import_row')),
@@ -93,6 +94,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('import_row', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_import_row_job_id'), ['job_id'], unique=False)
+        batch_op.create_index('ix_import_row_job_key', ['job_id', 'row_key'], unique=False)
 
     with op.batch_alter_table('category_fact', schema=None) as batch_op:
         batch_op.add_column(sa.Column('import_job_id', sa.Integer(), nullable=True))
@@ -138,6 +140,7 @@ def downgrade() -> None:
         batch_op.drop_column('import_job_id')
 
     with op.batch_alter_table('import_row', schema=None) as batch_op:
+        batch_op.drop_index('ix_import_row_job_key')
         batch_op.drop_index(batch_op.f('ix_import_row_job_id'))
 
     op.drop_table('import_row')

@@ -1,0 +1,133 @@
+"""File imports over GraphQL: upload a department's roster, then follow its job and per-row results."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import threading
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import strawberry
+from strawberry.file_uploads import Upload
+
+from core import models
+from core.auth import Role
+from core.errors import ErrorCode, InputError
+from core.imports.jobs import resume_import
+from core.services.rosters import start_roster_import
+
+from .ids import parse_id
+from .mutations import _attempt
+from .types.errors import InputErrors
+from .types.imports import ImportJob
+
+ImportJobResult = Annotated[ImportJob | InputErrors, strawberry.union("ImportJobResult")]
+
+log = logging.getLogger("yibao.imports")
+_running: set[threading.Thread] = set()
+_lock = threading.Lock()
+
+
+def wait_for_imports(timeout: float | None = None) -> None:
+    """Waits for the imports this process runs in the background (tests, a graceful shutdown)."""
+    with _lock:
+        threads = list(_running)
+    for thread in threads:
+        thread.join(timeout)
+
+
+def _in_background(name: str, work, path: Path) -> None:
+    def run() -> None:
+        try:
+            work()
+        except Exception:  # the job stays RUNNING: uploading the file again resumes it
+            log.exception("import %s stopped", name)
+        finally:
+            path.unlink(missing_ok=True)
+            with _lock:
+                _running.discard(threading.current_thread())
+
+    thread = threading.Thread(target=run, name=f"import-{name}", daemon=True)
+    with _lock:
+        _running.add(thread)
+    thread.start()
+
+
+def _save(upload) -> tuple[Path, str]:
+    """The upload in a temporary file (streamed, never whole in memory), and its name."""
+    filename = Path(getattr(upload, "filename", None) or "upload").name
+    handle, name = tempfile.mkstemp(prefix="yibao-import-", suffix=Path(filename).suffix[:10])
+    source = getattr(upload, "file", upload)
+    with os.fdopen(handle, "wb") as target:
+        if isinstance(source, (bytes, bytearray)):
+            target.write(source)
+        else:
+            source.seek(0)
+            shutil.copyfileobj(source, target, 1 << 20)
+    return Path(name), filename
+
+
+@strawberry.type
+class ImportsQuery:
+    @strawberry.field(description="An import job with its progress and per-row results, within your region.")
+    def import_job(self, info: strawberry.Info, id: strawberry.ID) -> ImportJob | None:
+        ctx = info.context
+        try:
+            job_id = parse_id(id, "id")
+        except InputError:
+            return None
+        return ImportJob.of(ctx.scope.get(ctx.session, models.ImportJob, job_id))
+
+
+@strawberry.type
+class ImportsMutation:
+    @strawberry.mutation(
+        description="Imports a department's roster (花名册, XLSX or CSV) as hardship identities. "
+        "Answers the job at once (RUNNING, with rowsTotal); follow it with importJob. "
+        "The same file again changes nothing."
+    )
+    def import_roster(
+        self,
+        info: strawberry.Info,
+        file: Upload,
+        source: str,
+        as_of: date,
+        region_code: str | None = None,
+    ) -> ImportJobResult:
+        ctx = info.context
+        principal = ctx.principal
+
+        def start() -> models.ImportJob:
+            if principal.role is Role.ROSTER_UPLOADER and source != principal.department:
+                raise InputError.one(
+                    "source",
+                    ErrorCode.FORBIDDEN,
+                    f"只能导入本部门（{principal.department}）的花名册（only your department's roster）",
+                )
+            path, filename = _save(file)
+            try:
+                job, handler = start_roster_import(
+                    ctx.engine,
+                    ctx.actor,
+                    path,
+                    source=source,
+                    as_of=as_of,
+                    region_code=region_code or principal.region_code,
+                    categories=ctx.registry.categories,
+                    filename=filename,
+                )
+            except BaseException:
+                path.unlink(missing_ok=True)
+                raise
+            if job.status == "DONE":
+                path.unlink(missing_ok=True)
+            else:
+                engine, actor = ctx.engine, ctx.actor
+                _in_background(str(job.id), lambda: resume_import(engine, actor, job, path, handler), path)
+            return job
+
+        return _attempt(ImportJob.of, start)

@@ -1,0 +1,1 @@
+"""File imports: streaming CSV/XLSX reading, header aliases, and the batched job runner."""

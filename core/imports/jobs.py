@@ -1,0 +1,316 @@
+"""The batched import job: a file's rows through a handler, whole batches or none.
+
+`run_import` = `start_import` (check the file's columns and the region, find or create the
+job) + `resume_import` (the batches). A job is identified by its `dedup_key`: the kind, the
+file's SHA-256, the region, source, as-of date and options. Importing the same file again
+finds the job: a DONE job is returned unchanged, a RUNNING one (cut off by a crash) resumes
+after `rows_done`. Each batch is one transaction that claims the batch (`rows_done` still at
+its start), lets the handler write, stores one ImportRow per row and advances `rows_done`
+and the counters, so a SIGKILL leaves whole batches or none and a second runner of the same
+job (a double click) stops instead of importing twice.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from itertools import islice
+from pathlib import Path
+from typing import Any, Protocol
+
+from sqlalchemy import insert, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from .. import audit
+from ..audit import Actor
+from ..errors import ErrorCode, InputError
+from ..models import ImportJob, ImportRow, Region
+from ..models.base import utcnow
+from ..scope import Scope
+from ..services.unit import unit_of_work
+from .reader import Table, open_table
+
+IMPORTED, UNCHANGED, REFUSED = "IMPORTED", "UNCHANGED", "REFUSED"
+
+
+@dataclass(frozen=True)
+class RowOutcome:
+    """What became of one row; a refusal names the column (`field`), a code and the reason."""
+
+    row_number: int
+    outcome: str  # IMPORTED | UNCHANGED | REFUSED
+    field: str | None = None
+    code: str | None = None
+    reason: str = ""
+    id_number: str | None = None
+    key: str | None = None  # ImportRow.row_key: rows with the same key are duplicates
+
+
+Rows = list[tuple[int, dict]]  # (row number as the spreadsheet shows it, {canonical field: value})
+
+
+class Handler(Protocol):
+    """What an import of one kind does with its rows.
+
+    Optional members, looked up with getattr:
+    - `own_transactions = True`: `handle` is called with `session=None` before the batch's
+      transaction opens, for handlers that call services which open their own (payments;
+      they must then be idempotent, since a crash may repeat a batch).
+    Duplicates within a file are found through the stored rows' keys (`RowOutcome.key`), so
+    nothing about earlier rows is kept in memory and a resumed job needs no replay.
+    """
+
+    kind: str
+    fields: Mapping[str, tuple[str, ...]]
+    required: tuple[str, ...]
+
+    def handle(self, session: Session, job: ImportJob, rows: Rows) -> list[RowOutcome]: ...
+
+
+Progress = Callable[[ImportJob], None]
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        while chunk := file.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def dedup_key(
+    kind: str, sha256: str, region_code: str, source: str | None, as_of: date | None, options: dict | None
+) -> str:
+    identity = [kind, sha256, region_code, source, as_of.isoformat() if as_of else None, options or {}]
+    return hashlib.sha256(json.dumps(identity, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _check_region(session: Session, actor: Actor, region_code: str) -> None:
+    if session.get(Region, region_code) is None:
+        raise InputError.one(
+            "regionCode", ErrorCode.NOT_FOUND, f"无此行政区划 {region_code}（no such region）"
+        )
+    if not Scope.of(session, actor.region_code).covers(session, region_code):
+        raise InputError.one(
+            "regionCode", ErrorCode.FORBIDDEN, f"{region_code} 不在您的辖区内（outside your region）"
+        )
+
+
+def start_import(
+    engine: Engine,
+    actor: Actor,
+    path: Path,
+    handler: Handler,
+    *,
+    filename: str,
+    region_code: str,
+    source: str | None = None,
+    as_of: date | None = None,
+    options: dict[str, Any] | None = None,
+) -> ImportJob:
+    """The job for this file: found (DONE or to resume) or created RUNNING with `rows_total`.
+
+    Refuses, storing nothing, a file without the handler's required columns and a region
+    that does not exist or lies outside the actor's."""
+    path = Path(path)
+    with unit_of_work(engine, actor) as session:
+        _check_region(session, actor, region_code)
+    table = open_table(path, handler.fields, handler.required)
+    sha256 = file_sha256(path)
+    key = dedup_key(handler.kind, sha256, region_code, source, as_of, options)
+    existing = _find(engine, key)
+    if existing is not None:
+        return existing
+    total = table.count()
+    try:
+        with unit_of_work(engine, actor) as session:
+            job = ImportJob(
+                kind=handler.kind,
+                dedup_key=key,
+                file_sha256=sha256,
+                filename=filename[:200],
+                source=source,
+                as_of=as_of,
+                options=options,
+                region_code=region_code,
+                actor=actor.name[:64],
+                rows_total=total,
+            )
+            session.add(job)
+            audit.record(session, actor, "start_import", job)
+            return job
+    except (InputError, IntegrityError):  # the same file started at the same moment by another caller
+        existing = _find(engine, key)
+        if existing is None:
+            raise
+        return existing
+
+
+def _find(engine: Engine, key: str) -> ImportJob | None:
+    with Session(engine, expire_on_commit=False) as session:
+        return session.exec(select(ImportJob).where(ImportJob.dedup_key == key)).first()
+
+
+def _batches(records: Iterator[tuple[int, dict]], size: int) -> Iterator[Rows]:
+    while batch := list(islice(records, size)):
+        yield batch
+
+
+def resume_import(
+    engine: Engine,
+    actor: Actor,
+    job: ImportJob,
+    path: Path,
+    handler: Handler,
+    *,
+    batch_size: int = 500,
+    progress: Progress | None = None,
+) -> ImportJob:
+    """Runs the job's remaining batches and finishes it; returns the job as stored."""
+    if job.status == "DONE":
+        return job
+    if batch_size < 1:
+        raise InputError.one(
+            "batchSize", ErrorCode.INVALID, "每批行数应大于 0（batch size must be positive）"
+        )
+    table: Table = open_table(Path(path), handler.fields, handler.required)
+    done = job.rows_done
+    own = getattr(handler, "own_transactions", False)
+    if progress:
+        progress(job)
+    for start, batch in _numbered(_batches(table.records(), batch_size)):
+        end = start + len(batch)
+        if end <= done:
+            continue
+        if start < done:  # a batch size other than the first run's: skip the part already done
+            batch, start = batch[done - start :], done
+        outcomes = handler.handle(None, job, batch) if own else None
+        claimed = _run_batch(engine, actor, job.id, start, batch, handler, outcomes)
+        if claimed is None:  # another runner is on this job: leave it to finish
+            return _reload(engine, job.id)
+        job = claimed
+        if progress:
+            progress(job)
+    return _finish(engine, actor, job)
+
+
+def _numbered(batches: Iterator[Rows]) -> Iterator[tuple[int, Rows]]:
+    start = 0
+    for batch in batches:
+        yield start, batch
+        start += len(batch)
+
+
+def _run_batch(
+    engine: Engine,
+    actor: Actor,
+    job_id: int,
+    start: int,
+    batch: Rows,
+    handler: Handler,
+    outcomes: list[RowOutcome] | None,
+) -> ImportJob | None:
+    with unit_of_work(engine, actor) as session:
+        # The claim comes first: it takes SQLite's write lock and PostgreSQL's row lock, and
+        # finds nothing when another runner has moved the checkpoint on.
+        claim = session.execute(
+            update(ImportJob)
+            .where(ImportJob.id == job_id, ImportJob.rows_done == start, ImportJob.status == "RUNNING")
+            .values(rows_done=start)
+        )
+        if claim.rowcount != 1:
+            return None
+        job = session.get(ImportJob, job_id)
+        if outcomes is None:
+            outcomes = handler.handle(session, job, batch)
+        if len(outcomes) != len(batch):
+            raise RuntimeError(
+                f"{type(handler).__name__} answered {len(outcomes)} outcomes for {len(batch)} rows"
+            )
+        session.execute(
+            insert(ImportRow),
+            [
+                {
+                    "job_id": job_id,
+                    "row_number": o.row_number,
+                    "outcome": o.outcome,
+                    "field": o.field[:40] if o.field else None,
+                    "code": o.code,
+                    "reason": (o.reason or "")[:200],
+                    "id_number": o.id_number[:18] if o.id_number else None,
+                    "row_key": o.key,
+                }
+                for o in outcomes
+            ],
+        )
+        job.rows_done = start + len(batch)
+        job.imported += sum(o.outcome == IMPORTED for o in outcomes)
+        job.unchanged += sum(o.outcome == UNCHANGED for o in outcomes)
+        job.refused += sum(o.outcome == REFUSED for o in outcomes)
+        session.add(job)
+        audit.record(session, actor, "import_batch", job)
+        return job
+
+
+def _finish(engine: Engine, actor: Actor, job: ImportJob) -> ImportJob:
+    with unit_of_work(engine, actor) as session:
+        stored = session.exec(select(ImportJob).where(ImportJob.id == job.id).with_for_update()).one()
+        if stored.status == "DONE":
+            return stored
+        stored.status = "DONE"
+        stored.rows_total = stored.rows_done
+        stored.finished_at = utcnow()
+        session.add(stored)
+        audit.record(session, actor, "finish_import", stored)
+        return stored
+
+
+def _reload(engine: Engine, job_id: int) -> ImportJob:
+    with Session(engine, expire_on_commit=False) as session:
+        return session.get(ImportJob, job_id)
+
+
+def run_import(
+    engine: Engine,
+    actor: Actor,
+    path: Path,
+    handler: Handler,
+    *,
+    filename: str,
+    region_code: str,
+    source: str | None = None,
+    as_of: date | None = None,
+    options: dict[str, Any] | None = None,
+    batch_size: int = 500,
+    progress: Progress | None = None,
+) -> ImportJob:
+    """Imports `path` (CSV or XLSX) with `handler`; see the module docstring."""
+    job = start_import(
+        engine,
+        actor,
+        path,
+        handler,
+        filename=filename,
+        region_code=region_code,
+        source=source,
+        as_of=as_of,
+        options=options,
+    )
+    return resume_import(engine, actor, job, path, handler, batch_size=batch_size, progress=progress)
+
+
+__all__ = [
+    "IMPORTED",
+    "REFUSED",
+    "UNCHANGED",
+    "Handler",
+    "RowOutcome",
+    "dedup_key",
+    "file_sha256",
+    "resume_import",
+    "run_import",
+    "start_import",
+]

@@ -1,0 +1,130 @@
+"""Rows of a CSV or XLSX file, one at a time: memory stays flat whatever the file's size.
+
+XLSX is read with openpyxl's read-only mode (the sheet XML is parsed as it streams); CSV is
+decoded as UTF-8 (with or without the BOM Excel writes) or, failing that, GB18030 — the
+superset of the GBK that Chinese Excel saves "CSV" in. The header is the first row, among
+the first ten non-blank ones, that holds every required column: rosters often carry a title
+line (东至县2021年城乡低保对象花名册) above it. Blank rows are skipped; row numbers are the
+ones the spreadsheet shows.
+"""
+
+import codecs
+import csv
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ErrorCode, InputError
+from .headers import clean, map_headers
+
+HEADER_SEARCH_ROWS = 10
+_CHUNK = 1 << 20
+
+
+def detect_format(path: Path) -> str:
+    """ "xlsx" or "csv", from the file's first bytes (an upload's name may say anything)."""
+    with open(path, "rb") as file:
+        magic = file.read(8)
+    if magic.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if magic.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError.one(
+            "file",
+            ErrorCode.INVALID,
+            "不支持旧版 .xls 文件，请另存为 .xlsx 或 .csv（save the .xls as .xlsx or .csv）",
+        )
+    return "csv"
+
+
+def detect_encoding(path: Path) -> str:
+    """utf-8-sig when the whole file decodes as UTF-8, else gb18030; read in chunks."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open(path, "rb") as file:
+        try:
+            while chunk := file.read(_CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "gb18030"
+    return "utf-8-sig"
+
+
+@contextmanager
+def _raw_rows(path: Path) -> Iterator[Iterator[tuple[int, Sequence]]]:
+    """(row number, cell values) for every row, blank ones included."""
+    if detect_format(path) == "xlsx":
+        import openpyxl  # imported here: only imports need it
+
+        try:
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # a zip that is no workbook: openpyxl raises several kinds
+            raise InputError.one("file", ErrorCode.INVALID, f"无法读取 XLSX 文件（{exc}）") from exc
+        try:
+            sheet = workbook.active
+            sheet.reset_dimensions()  # some writers store a wrong sheet size; read what is there
+            yield enumerate(sheet.iter_rows(values_only=True), start=1)
+        finally:
+            workbook.close()
+        return
+    encoding = detect_encoding(path)
+    with open(path, encoding=encoding, newline="") as file:
+        first = file.readline()
+        delimiter = "\t" if "\t" in first and "," not in first else ","
+        file.seek(0)
+        yield enumerate(csv.reader(file, delimiter=delimiter), start=1)
+
+
+def _blank(values: Sequence) -> bool:
+    return all(clean(value) is None for value in values)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A file whose header has been found: `records()` streams its data rows as dicts."""
+
+    path: Path
+    header_row: int
+    columns: Mapping[str, int]  # canonical field → column index
+
+    def records(self) -> Iterator[tuple[int, dict]]:
+        """(row number, {field: cleaned value}) for each non-blank row below the header."""
+        with _raw_rows(self.path) as rows:
+            for number, values in rows:
+                if number <= self.header_row or _blank(values):
+                    continue
+                yield (
+                    number,
+                    {
+                        field: clean(values[index]) if index < len(values) else None
+                        for field, index in self.columns.items()
+                    },
+                )
+
+    def count(self) -> int:
+        """How many records there are (one streaming pass)."""
+        return sum(1 for _ in self.records())
+
+
+def open_table(path: Path, fields: Mapping[str, tuple[str, ...]], required: Sequence[str]) -> Table:
+    """Finds the header; a file without a required column is refused naming it."""
+    path = Path(path)
+    first_header = None
+    with _raw_rows(path) as rows:
+        seen = 0
+        for number, values in rows:
+            if _blank(values):
+                continue
+            first_header = first_header or values
+            try:
+                columns = map_headers(values, fields, required)
+            except InputError:
+                seen += 1
+                if seen >= HEADER_SEARCH_ROWS:
+                    break
+                continue
+            return Table(path=path, header_row=number, columns=columns)
+    if first_header is None:
+        raise InputError.one("file", ErrorCode.REQUIRED, "文件为空（the file has no rows）")
+    map_headers(first_header, fields, required)  # raises, naming the missing columns
+    raise AssertionError("unreachable")

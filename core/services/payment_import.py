@@ -1,0 +1,462 @@
+"""A village's collected roster (缴费清册) imported as payments: each row recorded or refused with a reason.
+
+方政办明电〔2021〕35号 三（一）: local residents pay through the village's 社保协办员, collected village
+by village; 四（三）: the village records each payer on the 缴费清册 as it collects; 四（四）: the roster
+is checked against the deposit slips; 四（五）: the township's clinic puts the roster into the
+医保局's 导入模板 and the county's collection office imports it. This is that import.
+
+Each row names a registered person (身份证号码, and 姓名 which must match when given), the amount
+collected, the day it was paid and optionally the channel and tier. The person's enrolment for the
+policy's coverage year is found, or made under the job's policy, and the payment is recorded
+through the same services a clerk's `recordPayment` uses, each row in its own transactions, so
+the quote decides the amount due and the dates allowed exactly as it does for a single payment.
+Idempotency keys are derived from the person and coverage year (enrolment) and from the person,
+year, amount and day (payment): importing the file again, or another file with the same rows,
+records nothing twice; a row already recorded is UNCHANGED.
+
+A person is enrolled row by row. Under a policy that enrols whole households only (Guichi,
+贵医保组〔2023〕1号 三8) a member of a larger household not yet enrolled is refused naming the
+missing members: enrol such households first (`enrolHousehold`), the import then pays into them.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from ..audit import Actor
+from ..errors import ErrorCode, FieldError, InputError
+from ..idcard import InvalidIdNumber, parse_id_number
+from ..imports.headers import clean, parse_date, parse_id_text
+from ..imports.jobs import IMPORTED, REFUSED, UNCHANGED, RowOutcome, resume_import, start_import
+from ..models import Enrolment, ImportJob, ImportRow, Payment, Person
+from ..money import yuan_to_fen
+from ..rules.registry import Registry, governs
+from ..rules.vocabulary import CHANNELS
+from ..scope import Scope
+from .coverage import quote_for
+from .enrolments import EnrolmentInput, channel_errors, enrol
+from .payments import PaymentInput, record_payment
+from .unit import unit_of_work
+
+KIND = "PAYMENTS"
+# 方政办明电〔2021〕35号 三（一）、四（三）: the village's 社保协办员 collects on the 缴费清册.
+DEFAULT_CHANNEL = "VILLAGE_CASH"
+
+FIELDS: Mapping[str, tuple[str, ...]] = {
+    "idNumber": ("身份证号码", "身份证号", "公民身份号码", "证件号码", "idNumber"),
+    "name": ("姓名", "缴费人姓名", "name"),
+    "amount": ("缴费金额", "金额", "应缴金额", "实缴金额", "缴费额", "amount"),
+    "paidOn": ("缴费日期", "缴款日期", "缴费时间", "paidOn"),
+    "channel": ("缴费方式", "缴费渠道", "channel"),
+    "tier": ("档次", "缴费档次", "tier"),
+}
+REQUIRED = ("idNumber", "amount", "paidOn")
+
+# How a roster writes a channel, beside the codes and the wordings of CHANNELS.
+CHANNEL_ALIASES = {
+    "现金": "VILLAGE_CASH",
+    "村集中征缴": "VILLAGE_CASH",
+    "集中征缴": "VILLAGE_CASH",
+    "村代收": "VILLAGE_CASH",
+    "代收": "VILLAGE_CASH",
+    "上门征收": "VILLAGE_CASH",
+    "信用社": "CREDIT_UNION_COUNTER",
+    "农信社": "CREDIT_UNION_COUNTER",
+    "河南税务": "HENAN_TAX",
+    "微税保": "HENAN_TAX",
+    "支付宝": "ALIPAY",
+    "自助办税机": "TAX_TERMINAL",
+    "自助机": "TAX_TERMINAL",
+    "学校": "SCHOOL",
+    "办税服务厅": "TAX_HALL",
+    "微信": "WECHAT_OFFICIAL_ACCOUNT",
+    "微信公众号": "WECHAT_OFFICIAL_ACCOUNT",
+    "皖事通": "WANSHITONG",
+}
+
+# A service's input field → the roster column a refusal names.
+_COLUMN_OF = {
+    "amount": "amount",
+    "paidOn": "paidOn",
+    "channel": "channel",
+    "tier": "tier",
+    "collector": "channel",
+}
+KEY_PREFIX = "payimp"
+
+
+def channel_code(value) -> str | None:
+    """A channel as the roster writes it (code, CHANNELS wording or a common short form); None if unknown."""
+    text = str(value).strip()
+    if text.upper() in CHANNELS:
+        return text.upper()
+    wordings = {wording: code for code, wording in CHANNELS.items()}
+    return wordings.get(text) or CHANNEL_ALIASES.get(text)
+
+
+def parse_amount(value) -> Decimal:
+    """`320`, `320.00`, `320元`, `￥320`, `1,320.00`, or a number cell; ValueError otherwise."""
+    value = clean(value)
+    if isinstance(value, bool):
+        raise ValueError(f"金额无效：{value}")
+    if isinstance(value, (int, float, Decimal)):
+        return Decimal(str(value))
+    text = str(value).replace(",", "").replace("，", "").removesuffix("元").lstrip("￥¥").strip()
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"金额无效：{value}（write it as 320.00）") from None
+    if not amount.is_finite():
+        raise ValueError(f"金额无效：{value}")
+    return amount
+
+
+@dataclass(frozen=True)
+class _Row:
+    """A row whose cells parsed: what the services are asked to record."""
+
+    number: int
+    id_number: str
+    name: str | None
+    amount: Decimal
+    amount_fen: int
+    paid_on: date
+    channel: str
+    tier: str
+
+
+class _Refused(Exception):
+    def __init__(self, field: str, code: ErrorCode, reason: str):
+        super().__init__(reason)
+        self.field, self.code, self.reason = field, code, reason
+
+
+class PaymentImport:
+    """The PAYMENTS handler for `core.imports.jobs.run_import`.
+
+    Rows call the payment services, which open their own transactions, so the runner calls
+    `handle` before the batch's own transaction (`own_transactions`); a repeated batch (after a
+    crash) finds its payments by their keys and reports them UNCHANGED.
+    """
+
+    kind = KIND
+    fields = FIELDS
+    required = REQUIRED
+    own_transactions = True
+
+    def __init__(
+        self, engine: Engine, actor: Actor, rules: Registry, policy_id: str, channel: str | None = None
+    ):
+        self.engine, self.actor, self.rules = engine, actor, rules
+        self.policy = rules.get(policy_id, "policyId")
+        if channel is None:  # the village's collection where the notice names it
+            allowed = [code for code, _ in self.policy.channels]
+            self.channel = DEFAULT_CHANNEL if not allowed or DEFAULT_CHANNEL in allowed else None
+        else:
+            self.channel = channel_code(channel) or channel
+            if errors := channel_errors(self.policy, self.channel):
+                raise InputError(errors)
+        self._residence: dict[int, str] = {}
+
+    @property
+    def options(self) -> dict:
+        """What the job records (and its dedup key includes) beside the file and region."""
+        return {
+            "policyId": self.policy.id,
+            "coverageYear": self.policy.coverage_year,
+            "channel": self.channel,
+        }
+
+    def handle(
+        self, session: Session | None, job: ImportJob, rows: list[tuple[int, dict]]
+    ) -> list[RowOutcome]:
+        parsed: dict[int, _Row] = {}
+        outcomes: dict[int, RowOutcome] = {}
+        for number, values in rows:
+            try:
+                parsed[number] = self._parse(number, values)
+            except _Refused as refusal:
+                raw = parse_id_text(values.get("idNumber"))
+                outcomes[number] = _refused(number, refusal, raw[:18] if raw else None)
+        people, enrolments, recorded, earlier = self._lookups(job, parsed.values())
+        first_row: dict[str, int] = {}
+        for number, row in parsed.items():
+            try:
+                if (seen := earlier.get(row.id_number, first_row.get(row.id_number))) is not None:
+                    raise _Refused(
+                        "idNumber", ErrorCode.DUPLICATE, f"与第 {seen} 行重复（same person as row {seen}）"
+                    )
+                first_row[row.id_number] = number
+                person = people.get(row.id_number)
+                if person is None:
+                    raise _Refused(
+                        "idNumber",
+                        ErrorCode.NOT_FOUND,
+                        "未找到该居民，请先登记（no registered person with this ID in the region）",
+                    )
+                if row.name and row.name != person.name:
+                    raise _Refused(
+                        "name",
+                        ErrorCode.MISMATCH,
+                        "姓名与登记信息不符（name differs from the registered one）",
+                    )
+                key = payment_key(person.id, self.policy.coverage_year, row.amount_fen, row.paid_on)
+                if (receipt := recorded.get(key)) is not None:
+                    outcomes[number] = RowOutcome(
+                        number, UNCHANGED, reason=f"已导入（receipt {receipt}）", id_number=row.id_number
+                    )
+                    continue
+                payment = self._record(job, row, person, enrolments.get(person.id), key)
+                outcomes[number] = RowOutcome(
+                    number, IMPORTED, reason=f"receipt {payment.receipt_number}", id_number=row.id_number
+                )
+            except _Refused as refusal:
+                outcomes[number] = _refused(number, refusal, row.id_number)
+            except InputError as error:
+                outcomes[number] = _refused(number, _from_input_error(error), row.id_number)
+        return [outcomes[number] for number, _ in rows]
+
+    # ------------------------------------------------------------ one row
+
+    def _parse(self, number: int, values: dict) -> _Row:
+        raw_id = parse_id_text(values.get("idNumber"))
+        if not raw_id:
+            raise _Refused("idNumber", ErrorCode.REQUIRED, "请填写身份证号码（ID number is required）")
+        try:
+            id_number = parse_id_number(raw_id).number
+        except InvalidIdNumber as exc:
+            raise _Refused("idNumber", ErrorCode.INVALID, f"身份证号码无效：{exc}") from None
+        name = clean(values.get("name"))
+        if values.get("amount") is None:
+            raise _Refused("amount", ErrorCode.REQUIRED, "请填写缴费金额（amount is required）")
+        try:
+            amount = parse_amount(values["amount"])
+            amount_fen = yuan_to_fen(amount)
+        except ValueError as exc:
+            raise _Refused("amount", ErrorCode.INVALID, str(exc)) from None
+        if amount_fen < 0:
+            raise _Refused("amount", ErrorCode.INVALID, "金额不能为负数（amount must not be negative）")
+        try:
+            paid_on = parse_date(values.get("paidOn"))
+        except ValueError as exc:
+            raise _Refused("paidOn", ErrorCode.INVALID, str(exc)) from None
+        if paid_on is None:
+            raise _Refused("paidOn", ErrorCode.REQUIRED, "请填写缴费日期（payment date is required）")
+        channel = self.channel
+        if (written := clean(values.get("channel"))) is None and channel is None:
+            raise _Refused(
+                "channel", ErrorCode.REQUIRED, "请填写缴费方式（no channel given for this row or the file）"
+            )
+        if written is not None:
+            channel = channel_code(written)
+            if channel is None:
+                allowed = "、".join(f"{CHANNELS.get(c, c)}（{c}）" for c, _ in self.policy.channels)
+                raise _Refused("channel", ErrorCode.INVALID, f"未知的缴费方式 {written}（可选：{allowed}）")
+        tier = clean(values.get("tier"))
+        if isinstance(tier, float) and tier.is_integer():
+            tier = int(tier)
+        tier = str(tier) if tier is not None else "1"
+        return _Row(
+            number,
+            id_number,
+            str(name) if name is not None else None,
+            amount,
+            amount_fen,
+            paid_on,
+            channel,
+            tier,
+        )
+
+    def _record(
+        self, job: ImportJob, row: _Row, person: Person, enrolment: Enrolment | None, key: str
+    ) -> Payment:
+        year = self.policy.coverage_year
+        if enrolment is None:
+            self._precheck(job, row, person)
+            enrolment = enrol(
+                self.engine,
+                self.actor,
+                EnrolmentInput(
+                    person_id=person.id,
+                    coverage_year=year,
+                    policy_id=self.policy.id,
+                    idempotency_key=enrolment_key(person.id, year),
+                    tier=row.tier,
+                    region_code=self._region_of(job, person),
+                    channel=row.channel,
+                    on=row.paid_on,
+                ),
+                self.rules,
+            )
+        return record_payment(
+            self.engine,
+            self.actor,
+            PaymentInput(
+                enrolment_id=enrolment.id,
+                amount=row.amount,
+                paid_on=row.paid_on,
+                channel=row.channel,
+                idempotency_key=key,
+                collector=f"import-job-{job.id}",
+            ),
+            self.rules,
+        )
+
+    def _precheck(self, job: ImportJob, row: _Row, person: Person) -> None:
+        """Refuses a row before enrolling anyone: a refused row leaves no enrolment behind.
+
+        The same checks `record_payment` makes (channel, a date some route admits, the amount
+        due), on the enrolment the row would make."""
+        if errors := channel_errors(self.policy, row.channel):
+            raise InputError(errors)
+        if self.policy.tier(row.tier) is None:
+            raise _Refused("tier", ErrorCode.INVALID, f"政策 {self.policy.id} 没有档次 {row.tier}")
+        draft = Enrolment(
+            person_id=person.id,
+            coverage_year=self.policy.coverage_year,
+            region_code=self._region_of(job, person) or person.hukou_region_code,
+            policy_id=self.policy.id,
+            tier=row.tier,
+            idempotency_key="",
+            snapshot={},
+        )
+        with unit_of_work(self.engine, self.actor) as session:
+            quote = quote_for(session, self.rules, draft, row.paid_on)
+        if not quote.accepted:
+            raise _Refused("paidOn", ErrorCode.INVALID, f"该日期不能缴费：{quote.rejection_reason}")
+        if row.amount_fen != yuan_to_fen(quote.amount_due):
+            raise _Refused(
+                "amount",
+                ErrorCode.MISMATCH,
+                f"应缴 {quote.amount_due} 元（the amount due is {quote.amount_due}）",
+            )
+
+    def _region_of(self, job: ImportJob, person: Person) -> str | None:
+        """The person's hukou, or their residence when only that lies in the job's region."""
+        return self._residence.get(person.id)
+
+    # ------------------------------------------------------------ one query per batch each
+
+    def _lookups(self, job: ImportJob, rows) -> tuple[dict, dict, dict, dict]:
+        """Persons visible in the job's region by ID, their enrolments for the year, payments the
+        rows' keys already recorded, and the first row of each ID in earlier batches of the file."""
+        rows = list(rows)
+        numbers = sorted({row.id_number for row in rows})
+        year = self.policy.coverage_year
+        self._residence = {}
+        if not numbers:
+            return {}, {}, {}, {}
+        with unit_of_work(self.engine, self.actor) as session:
+            region = Scope.of(session, job.region_code)
+            people = {
+                p.id_number: p
+                for p in session.exec(
+                    select(Person).where(col(Person.id_number).in_(numbers), region.visible(Person))
+                ).all()
+            }
+            for person in people.values():
+                if not region.covers(session, person.hukou_region_code) and region.covers(
+                    session, person.residence_region_code
+                ):
+                    self._residence[person.id] = person.residence_region_code
+            ids = [p.id for p in people.values()]
+            enrolments = {
+                e.person_id: e
+                for e in session.exec(
+                    select(Enrolment).where(
+                        col(Enrolment.person_id).in_(ids), Enrolment.coverage_year == year
+                    )
+                ).all()
+            }
+            keys = [
+                payment_key(people[row.id_number].id, year, row.amount_fen, row.paid_on)
+                for row in rows
+                if row.id_number in people
+            ]
+            recorded = dict(
+                session.exec(
+                    select(Payment.idempotency_key, Payment.receipt_number).where(
+                        col(Payment.idempotency_key).in_(keys)
+                    )
+                ).all()
+            )
+            earlier = dict(
+                session.exec(
+                    select(ImportRow.id_number, ImportRow.row_number)
+                    .where(ImportRow.job_id == job.id, col(ImportRow.id_number).in_(numbers))
+                    .order_by(col(ImportRow.row_number).desc())
+                ).all()
+            )  # descending, so the dict keeps each ID's first row
+        return people, enrolments, recorded, earlier
+
+
+def enrolment_key(person_id: int, coverage_year: int) -> str:
+    return f"{KEY_PREFIX}:{person_id}:{coverage_year}"
+
+
+def payment_key(person_id: int, coverage_year: int, amount_fen: int, paid_on: date) -> str:
+    return f"{KEY_PREFIX}:{person_id}:{coverage_year}:{amount_fen}:{paid_on:%Y%m%d}"
+
+
+def _refused(number: int, refusal: _Refused, id_number: str | None) -> RowOutcome:
+    return RowOutcome(number, REFUSED, refusal.field, str(refusal.code), refusal.reason, id_number)
+
+
+def _from_input_error(error: InputError) -> _Refused:
+    """A service's refusal, naming the roster column it concerns (the person's ID when no column does)."""
+    first: FieldError = error.errors[0]
+    reason = "；".join(e.message for e in error.errors)
+    return _Refused(_COLUMN_OF.get(first.field.split(".")[0], "idNumber"), first.code, reason)
+
+
+def start_payment_import(
+    engine: Engine,
+    actor: Actor,
+    rules: Registry,
+    path: Path,
+    *,
+    filename: str,
+    policy_id: str,
+    region_code: str,
+    channel: str | None = None,
+) -> tuple[ImportJob, PaymentImport]:
+    """Checks the policy, channel, region and the file's columns, and creates (or finds) the job;
+    `core.imports.jobs.resume_import` then runs it. Refuses, storing nothing, what is wrong."""
+    handler = PaymentImport(engine, actor, rules, policy_id, channel)
+    if not governs(handler.policy, region_code):
+        raise InputError.one(
+            "policyId",
+            ErrorCode.MISMATCH,
+            f"政策 {policy_id} 不适用于地区 {region_code}（the policy does not govern the region）",
+        )
+    job = start_import(
+        engine, actor, Path(path), handler, filename=filename, region_code=region_code,
+        options=handler.options,
+    )  # fmt: skip
+    return job, handler
+
+
+def import_payments(
+    engine: Engine,
+    actor: Actor,
+    rules: Registry,
+    path: Path,
+    *,
+    filename: str,
+    policy_id: str,
+    region_code: str,
+    channel: str | None = None,
+    batch_size: int = 500,
+    progress: Callable[[ImportJob], None] | None = None,
+) -> ImportJob:
+    """Imports a collected roster file (CSV or XLSX) as payments; returns the finished job."""
+    job, handler = start_payment_import(
+        engine, actor, rules, path, filename=filename, policy_id=policy_id, region_code=region_code,
+        channel=channel,
+    )  # fmt: skip
+    return resume_import(engine, actor, job, Path(path), handler, batch_size=batch_size, progress=progress)
