@@ -1,0 +1,138 @@
+"""Downloads for offices: the collection roster and the change table as XLSX or CSV.
+
+`GET /exports/collection-roster.xlsx?regionCode=…&coverageYear=…[&on=…]` and
+`GET /exports/change-table.csv?regionCode=…&coverageYear=…`, with the same bearer token and
+role table as GraphQL (`collectionRoster`, `changeTable` in api/permissions.py), the same
+region scope and the same masking of ID numbers. Refusals answer JSON:
+`{"errors": [{"field", "code", "message"}]}` — 401 without a valid token, 403 for a role that
+may not, 404 for a region outside the caller's scope (as for one that does not exist), 400 for
+a bad parameter or a year no policy covers.
+"""
+
+import io
+from datetime import date
+from urllib.parse import quote
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from core import exports
+from core.auth import Principal, Role
+from core.errors import ErrorCode, FieldError, InputError
+from core.idcard import mask_id_number
+from core.rules.registry import Registry
+from core.scope import Scope
+from core.services import change_table, collection_roster
+
+from .permissions import OPERATIONS, sees_identity
+
+# path → (root field whose roles apply, file name stem, Chinese title)
+TABLES = {
+    "collection-roster": ("collectionRoster", "缴费清册"),
+    "change-table": ("changeTable", "参保数据变动表"),
+}
+
+
+def _refusal(status: int, field: str, code: ErrorCode, message: str) -> JSONResponse:
+    return JSONResponse(
+        {"errors": [{"field": field, "code": str(code), "message": message}]}, status_code=status
+    )
+
+
+def content_disposition(filename: str) -> str:
+    """An attachment name every browser reads: ASCII fallback plus RFC 5987 `filename*` in UTF-8."""
+    fallback = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def _parameters(request: Request) -> tuple[str, int, date | None]:
+    query = request.query_params
+    errors = []
+    region_code = query.get("regionCode", "").strip()
+    if not region_code:
+        errors.append(
+            FieldError("regionCode", ErrorCode.REQUIRED, "请选择行政区划（regionCode is required）")
+        )
+    year = query.get("coverageYear", "")
+    if not (year.isascii() and year.isdigit() and len(year) == 4):
+        errors.append(
+            FieldError("coverageYear", ErrorCode.INVALID, "参保年度无效（coverageYear: e.g. 2022）")
+        )
+    on = None
+    if query.get("on"):
+        try:
+            on = date.fromisoformat(query["on"])
+        except ValueError:
+            errors.append(FieldError("on", ErrorCode.INVALID, "日期无效（on: YYYY-MM-DD）"))
+    if errors:
+        raise InputError(errors)
+    return region_code, int(year), on
+
+
+def _cells(principal: Principal, table: str, rows: list, categories: dict[str, str]) -> list[tuple]:
+    module = collection_roster if table == "collection-roster" else change_table
+    masked = not sees_identity(principal.role)
+    at = module.HEADINGS.index("身份证号码")
+    cells = []
+    for row in rows:
+        line = module.as_cells(row, categories)
+        if masked:
+            line = (*line[:at], mask_id_number(line[at]), *line[at + 1 :])
+        cells.append(line)
+    return cells
+
+
+def export_routes(engine: Engine, registry: Registry, key: str) -> list[Route]:
+    from .app import principal_of
+
+    def build(principal: Principal, table: str, region_code: str, year: int, on: date | None) -> list | None:
+        with Session(engine) as session:
+            scope = Scope.of(session, principal.region_code)
+            if not scope.covers(session, region_code):
+                return None
+            if table == "collection-roster":
+                rows = collection_roster.collection_roster(session, scope, registry, region_code, year, on)
+            else:
+                rows = change_table.change_table(session, scope, registry, region_code, year)
+        return _cells(principal, table, rows, registry.categories)
+
+    async def download(request: Request) -> Response:
+        table, fmt = request.path_params["table"], request.path_params["fmt"]
+        if table not in TABLES or fmt not in exports.FORMATS:
+            return _refusal(404, "path", ErrorCode.NOT_FOUND, "没有这种导出（no such export）")
+        operation, title = TABLES[table]
+        principal, auth_error = principal_of(key, request.headers)
+        if principal.role is Role.PUBLIC:
+            why = auth_error or "请使用 Bearer 令牌（use: Authorization: Bearer <token>）"
+            return _refusal(401, "authorization", ErrorCode.FORBIDDEN, why)
+        if principal.role not in OPERATIONS.get(operation, set()):
+            return _refusal(
+                403, "authorization", ErrorCode.FORBIDDEN, f"无权导出{title}（role {principal.role} may not）"
+            )
+        try:
+            region_code, year, on = _parameters(request)
+            cells = await run_in_threadpool(build, principal, table, region_code, year, on)
+        except InputError as exc:
+            errors = [{"field": e.field, "code": str(e.code), "message": e.message} for e in exc.errors]
+            return JSONResponse({"errors": errors}, status_code=400)
+        if cells is None:
+            return _refusal(
+                404, "regionCode", ErrorCode.NOT_FOUND, f"行政区划 {region_code} 不存在或不在您的管辖范围"
+            )
+        module = collection_roster if table == "collection-roster" else change_table
+        headers = {"Content-Disposition": content_disposition(f"{title}-{region_code}-{year}.{fmt}")}
+        if fmt == "csv":
+            return StreamingResponse(
+                exports.csv_chunks(module.HEADINGS, cells),
+                media_type=exports.MEDIA_TYPES["csv"],
+                headers=headers,
+            )
+        buffer = io.BytesIO()
+        await run_in_threadpool(exports.write_xlsx, buffer, module.HEADINGS, cells, f"{title}{year}")
+        return Response(buffer.getvalue(), media_type=exports.MEDIA_TYPES["xlsx"], headers=headers)
+
+    return [Route("/exports/{table}.{fmt}", download, methods=["GET"])]

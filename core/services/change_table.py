@@ -1,0 +1,247 @@
+"""The change table (变动表): this year's collection roster against last year's enrolments.
+
+东政办〔2021〕6号 四（三） counts hardship subsidies "根据各行政村（社区）2022年参保数据变动表" and
+五（三） has villages note the changes (变动情况) on the roster. Three kinds of row:
+- ADDED: on this year's roster, not enrolled last year in the region (NEWBORN, MOVED_IN when
+  enrolled last year elsewhere, NEW otherwise);
+- REMOVED: enrolled last year in the region, not on this year's roster (the departure's reason,
+  MOVED_OUT when the household now lies elsewhere, NO_HOUSEHOLD when the person has none);
+- CHANGED: on both, with another hardship identity (SUBSIDY_CATEGORY) or amount due (AMOUNT_DUE)
+  than last year's enrolment decided.
+An enrolment counts as last year's unless it was terminated.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlmodel import Session, col, select
+
+from ..models import Departure, Enrolment, Household, HouseholdMember, Person, Region
+from ..money import fen_to_yuan
+from ..regions import codes_under
+from ..rules.registry import Registry
+from ..scope import Scope
+from .collection_roster import RosterRow, collection_roster, members_in, roster_region
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    change: str  # ADDED, REMOVED, CHANGED
+    reason: str  # see the module docstring; CHANGED: SUBSIDY_CATEGORY and/or AMOUNT_DUE, comma-joined
+    village_code: str
+    village_name: str
+    household_id: int | None  # this year's household; None for a removed person
+    person_id: int
+    name: str
+    id_number: str | None
+    departed_on: date | None = None
+    tier_before: str | None = None
+    tier_after: str | None = None
+    category_before: str | None = None
+    category_after: str | None = None
+    amount_before: Decimal | None = None
+    amount_after: Decimal | None = None
+
+
+HEADINGS = [
+    "变动类型",
+    "变动原因",
+    "村（社区）代码",
+    "村（社区）",
+    "户编号",
+    "居民编号",
+    "姓名",
+    "身份证号码",
+    "减少日期",
+    "上年档次",
+    "本年档次",
+    "上年资助类别",
+    "本年资助类别",
+    "上年应缴（元）",
+    "本年应缴（元）",
+]
+CHANGE_NAMES = {"ADDED": "增加", "REMOVED": "减少", "CHANGED": "变更"}
+REASON_NAMES = {
+    "NEWBORN": "新生儿",
+    "MOVED_IN": "迁入",
+    "NEW": "新参保",
+    "DEATH": "死亡",
+    "MOVED_OUT": "迁出",
+    "EMPLOYEE_INSURANCE": "参加职工医保",
+    "NO_HOUSEHOLD": "未登记户籍家庭",
+    "SUBSIDY_CATEGORY": "资助身份变化",
+    "AMOUNT_DUE": "应缴金额变化",
+}
+
+
+def as_cells(row: ChangeRow, categories: dict[str, str]) -> tuple:
+    """A row as the export writes it under HEADINGS: Chinese names for codes."""
+
+    def category(code: str | None) -> str | None:
+        return categories.get(code, code) if code else None
+
+    return (
+        CHANGE_NAMES[row.change],
+        "、".join(REASON_NAMES.get(r, r) for r in row.reason.split(",")),
+        row.village_code,
+        row.village_name,
+        row.household_id,
+        row.person_id,
+        row.name,
+        row.id_number,
+        row.departed_on,
+        row.tier_before,
+        row.tier_after,
+        category(row.category_before),
+        category(row.category_after),
+        row.amount_before,
+        row.amount_after,
+    )
+
+
+_UNKNOWN = object()
+
+
+def decided(enrolment: Enrolment) -> tuple[object, object]:
+    """Last year's subsidy category and amount due: the deciding quote kept on payment, else the
+    columns enrolment filled in; unknown (never quoted) otherwise."""
+    quote = (enrolment.snapshot or {}).get("quote")
+    if quote:
+        return quote.get("subsidyCategory"), Decimal(quote["amountDue"])
+    if enrolment.amount_due_fen is not None:
+        return enrolment.subsidy_category, fen_to_yuan(enrolment.amount_due_fen)
+    return _UNKNOWN, _UNKNOWN
+
+
+def change_table(
+    session: Session, scope: Scope, rules: Registry, region_code: str, coverage_year: int
+) -> list[ChangeRow]:
+    """Added, removed and changed persons of the region, each with its before and after."""
+    path = roster_region(session, scope, region_code)
+    roster = {
+        row.person_id: row for row in collection_roster(session, scope, rules, region_code, coverage_year)
+    }
+    previous = session.exec(
+        select(Enrolment, Person)
+        .join(Person, col(Person.id) == col(Enrolment.person_id))
+        .where(
+            Enrolment.coverage_year == coverage_year - 1,
+            col(Enrolment.region_code).in_(codes_under(path)),
+            Enrolment.status != "TERMINATED",
+            scope.visible(Enrolment),
+        )
+    ).all()
+    before = {person.id: (enrolment, person) for enrolment, person in previous}
+    names = dict(
+        session.exec(
+            select(Region.code, Region.name).where(col(Region.code).in_({e.region_code for e, _ in previous}))
+        ).all()
+    )
+
+    rows: list[ChangeRow] = []
+    added = [row for person_id, row in roster.items() if person_id not in before]
+    on_roster = members_in(path, scope)
+    # Whether an added person was enrolled last year elsewhere: only the reason is shown.
+    elsewhere = set(
+        session.exec(
+            select(Enrolment.person_id).where(
+                Enrolment.coverage_year == coverage_year - 1,
+                col(Enrolment.person_id).in_(on_roster),
+                col(Enrolment.region_code).not_in(codes_under(path)),
+                Enrolment.status != "TERMINATED",
+            )
+        ).all()
+    )
+    births = dict(
+        session.exec(select(Person.id, Person.birth_date).where(col(Person.id).in_(on_roster))).all()
+    )
+    for row in added:
+        if births[row.person_id] >= date(coverage_year - 1, 1, 1):
+            reason = "NEWBORN"
+        else:
+            reason = "MOVED_IN" if row.person_id in elsewhere else "NEW"
+        rows.append(_row("ADDED", reason, row, after=row))
+
+    removed = [person_id for person_id in before if person_id not in roster]
+    if removed:
+        departures = {
+            d.person_id: d
+            for d in session.exec(select(Departure).where(col(Departure.person_id).in_(removed))).all()
+        }
+        addresses = dict(
+            session.exec(
+                select(HouseholdMember.person_id, Household.address_region_code)
+                .join(Household, col(Household.id) == col(HouseholdMember.household_id))
+                .where(col(HouseholdMember.person_id).in_(removed))
+            ).all()
+        )
+        for person_id in removed:
+            enrolment, person = before[person_id]
+            departure = departures.get(person_id)
+            if departure is not None:
+                reason = departure.reason
+            elif person_id in addresses:
+                reason = "MOVED_OUT"  # a household outside the region (a departed one is above)
+            else:
+                reason = "NO_HOUSEHOLD"
+            category, amount = decided(enrolment)
+            rows.append(
+                ChangeRow(
+                    change="REMOVED",
+                    reason=reason,
+                    village_code=enrolment.region_code,
+                    village_name=names.get(enrolment.region_code, ""),
+                    household_id=None,
+                    person_id=person_id,
+                    name=person.name,
+                    id_number=person.id_number,
+                    departed_on=departure.departed_on if departure else None,
+                    tier_before=enrolment.tier,
+                    category_before=None if category is _UNKNOWN else category,
+                    amount_before=None if amount is _UNKNOWN else amount,
+                )
+            )
+
+    for person_id, (enrolment, _) in before.items():
+        row = roster.get(person_id)
+        if row is None:
+            continue
+        category, amount = decided(enrolment)
+        changed = []
+        if category is not _UNKNOWN and row.amount_due is not None and category != row.subsidy_category:
+            changed.append("SUBSIDY_CATEGORY")
+        if amount is not _UNKNOWN and row.amount_due is not None and amount != row.amount_due:
+            changed.append("AMOUNT_DUE")
+        if changed:
+            rows.append(
+                _row(
+                    "CHANGED",
+                    ",".join(changed),
+                    row,
+                    after=row,
+                    tier_before=enrolment.tier,
+                    category_before=category,
+                    amount_before=amount,
+                )
+            )
+    order = {"ADDED": 0, "REMOVED": 1, "CHANGED": 2}
+    rows.sort(key=lambda r: (r.village_code, order[r.change], r.household_id or 0, r.person_id))
+    return rows
+
+
+def _row(change: str, reason: str, row: RosterRow, after: RosterRow, **before) -> ChangeRow:
+    return ChangeRow(
+        change=change,
+        reason=reason,
+        village_code=row.village_code,
+        village_name=row.village_name,
+        household_id=row.household_id,
+        person_id=row.person_id,
+        name=row.name,
+        id_number=row.id_number,
+        tier_after=after.tier,
+        category_after=after.subsidy_category,
+        amount_after=after.amount_due,
+        **before,
+    )

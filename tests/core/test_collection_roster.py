@@ -1,0 +1,362 @@
+"""The collection roster (缴费清册): last year's enrolment table becomes this year's roster, quoted
+under this year's policy (东政办〔2021〕6号 五（三）; 方政办明电〔2021〕35号 三（二）).
+
+Last year's enrolments and payments are written as rows, as a finished 2021 campaign left them;
+the roster only reads them.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import event
+from sqlmodel import Session, select
+
+from core.audit import Actor
+from core.errors import InputError
+from core.models import CategoryFact, Departure, Enrolment, HouseholdMember, Payment, Region
+from core.regions import region_path
+from core.scope import Scope
+from core.services.collection_roster import collection_roster, window_opens
+from core.services.households import HouseholdInput, MemberInput, register_household
+from core.services.persons import PersonInput
+from core.testing.scenarios import registry
+from tests.factories import id_number
+
+ADMIN = Actor(name="admin", role="COUNTY_ADMIN", region_code=None)
+TOWNSHIP, VILLAGE_A, VILLAGE_B = "341721100", "341721100001", "341721100002"
+ELSEWHERE = "341702001"  # 乌沙镇, 贵池区: another county
+DONGZHI = "anhui/341721/2022"
+
+
+def add_region(engine, code: str, parent: str, level: str, name: str) -> None:
+    with Session(engine) as session:
+        if session.get(Region, code) is None:
+            path = region_path(session, parent) + code + "/"
+            session.add(Region(code=code, parent_code=parent, level=level, name=name, path=path))
+            session.commit()
+
+
+def person(name: str, born: date, seq: int, region: str = "341721", male: bool = True) -> PersonInput:
+    return PersonInput(
+        name=name,
+        hukou_region_code=region,
+        id_number=id_number(region=region[:6], born=born, seq=seq, male=male),
+    )
+
+
+def household(
+    engine, region: str, *members: tuple[PersonInput, str], address: str | None = None
+) -> list[int]:
+    """Registers a household, the first member as head; answers the members' person ids."""
+    made = register_household(
+        engine,
+        ADMIN,
+        HouseholdInput(
+            address_region_code=region,
+            address=address or f"{region} 某组",
+            members=[MemberInput(person=p, relation=r, is_head=i == 0) for i, (p, r) in enumerate(members)],
+        ),
+    )
+    with Session(engine) as session:
+        rows = session.exec(
+            select(HouseholdMember)
+            .where(HouseholdMember.household_id == made.id)
+            .order_by(HouseholdMember.id)
+        ).all()
+        return [row.person_id for row in rows]
+
+
+_keys = iter(range(10_000))
+
+
+def enrolled_2021(
+    engine,
+    person_id: int,
+    region: str,
+    *,
+    status: str = "PAID",
+    amount: str | None = "320.00",
+    category: str | None = None,
+    paid: list[int] = (),
+    in_columns: bool = False,
+) -> int:
+    """A 2021 enrolment as the campaign left it: the deciding quote in the snapshot (or only the
+    columns), and ledger entries of `paid` fen (negative: a reversal of the one before)."""
+    quote = {"amountDue": amount, "subsidyCategory": category} if amount and not in_columns else None
+    with Session(engine) as session:
+        enrolment = Enrolment(
+            person_id=person_id,
+            coverage_year=2021,
+            region_code=region,
+            policy_id="anhui/341721/2021",
+            tier="1",
+            status=status,
+            snapshot={"policyId": "anhui/341721/2021", "quote": quote},
+            idempotency_key=f"e2021-{next(_keys)}",
+            amount_due_fen=int(Decimal(amount) * 100) if in_columns and amount else None,
+            subsidy_category=category if in_columns else None,
+        )
+        session.add(enrolment)
+        session.flush()
+        previous = None
+        for fen in paid:
+            n = next(_keys)
+            entry = Payment(
+                enrolment_id=enrolment.id,
+                kind="PAYMENT" if fen >= 0 else "REVERSAL",
+                amount_fen=fen,
+                paid_on=date(2020, 10, 1),
+                channel="VILLAGE_CASH",
+                receipt_region_code="341721",
+                coverage_year=2021,
+                receipt_seq=n,
+                receipt_number=f"R2021-{n}",
+                idempotency_key=f"p2021-{n}",
+                reverses_payment_id=previous if fen < 0 else None,
+            )
+            session.add(entry)
+            session.flush()
+            previous = entry.id
+        session.commit()
+        return enrolment.id
+
+
+def identity(engine, person_id: int, code: str, since: date, until: date | None = None) -> None:
+    with Session(engine) as session:
+        session.add(CategoryFact(person_id=person_id, code=code, since=since, until=until, source="test"))
+        session.commit()
+
+
+def departed(engine, person_id: int, reason: str, on: date) -> None:
+    with Session(engine) as session:
+        session.add(Departure(person_id=person_id, reason=reason, departed_on=on))
+        session.commit()
+
+
+@dataclass
+class Campaign:
+    """Two villages of one 东至 township after the 2021 campaign, and a household that moved away."""
+
+    ids: dict[str, int] = field(default_factory=dict)
+
+
+def dongzhi_2021(engine) -> Campaign:
+    add_region(engine, TOWNSHIP, "341721", "township", "尧渡镇")
+    add_region(engine, VILLAGE_A, TOWNSHIP, "village", "东山村")
+    add_region(engine, VILLAGE_B, TOWNSHIP, "village", "西河村")
+    ids = {}
+    ids["wang"], ids["li"], ids["xiaoming"] = household(
+        engine,
+        VILLAGE_A,
+        (person("王大山", date(1975, 3, 9), 11), "户主"),
+        (person("李秀英", date(1978, 7, 21), 12, male=False), "配偶"),
+        (person("王小明", date(2010, 1, 2), 13), "子女"),
+        address="东山村3组",
+    )
+    ids["zhang"], ids["sun"], ids["zhang_old"] = household(
+        engine,
+        VILLAGE_B,
+        (person("张三", date(1960, 2, 2), 21), "户主"),
+        (person("孙七", date(1990, 4, 4), 22, male=False), "儿媳"),
+        (person("张老四", date(1940, 5, 5), 23), "父亲"),
+        address="西河村1组",
+    )
+    (ids["qian"],) = household(engine, VILLAGE_B, (person("钱六", date(1985, 6, 6), 31), "户主"))
+    (ids["zhao"],) = household(
+        engine, ELSEWHERE, (person("赵五", date(1970, 7, 7), 41, region="341702"), "户主")
+    )
+    (ids["zhou"],) = household(engine, VILLAGE_A, (person("周八", date(1995, 8, 8), 51), "户主"))
+    # 李秀英 became 低保 in June 2021, after her 2021 contribution was decided.
+    identity(engine, ids["li"], "MINIMUM_LIVING", date(2021, 6, 1))
+    enrolled_2021(engine, ids["wang"], VILLAGE_A, paid=[32000])
+    enrolled_2021(engine, ids["li"], VILLAGE_A, paid=[32000])
+    enrolled_2021(engine, ids["xiaoming"], VILLAGE_A, status="ENROLLED", in_columns=True)
+    enrolled_2021(engine, ids["zhang"], VILLAGE_B, status="ENROLLED", paid=[32000, -32000])
+    enrolled_2021(engine, ids["zhang_old"], VILLAGE_B, paid=[32000])
+    enrolled_2021(engine, ids["zhao"], VILLAGE_A, paid=[32000])  # lived here last year
+    enrolled_2021(engine, ids["qian"], ELSEWHERE, paid=[38000])  # came from 贵池
+    enrolled_2021(engine, ids["zhou"], VILLAGE_A, status="TERMINATED", amount=None)
+    departed(engine, ids["zhang_old"], "DEATH", date(2021, 8, 1))
+    return Campaign(ids)
+
+
+def roster(engine, region: str = TOWNSHIP, year: int = 2022, scope_region: str | None = None, **kwargs):
+    with Session(engine) as session:
+        scope = Scope.of(session, scope_region)
+        return collection_roster(session, scope, kwargs.pop("rules", registry()), region, year, **kwargs)
+
+
+def test_the_roster_lists_every_member_by_village_and_household_head_first(engine):
+    c = dongzhi_2021(engine).ids
+    rows = roster(engine)
+    assert [(r.village_name, r.name, r.is_head) for r in rows] == [
+        ("东山村", "王大山", True),
+        ("东山村", "李秀英", False),
+        ("东山村", "王小明", False),
+        ("东山村", "周八", True),
+        ("西河村", "张三", True),
+        ("西河村", "孙七", False),
+        ("西河村", "钱六", True),
+    ]  # 张老四 died; 赵五's household lies in 贵池
+    first = rows[0]
+    assert (first.village_code, first.household_id, first.head_name, first.address) == (
+        VILLAGE_A,
+        rows[1].household_id,
+        "王大山",
+        "东山村3组",
+    )
+    assert (first.person_id, first.id_number, first.relation) == (
+        c["wang"],
+        id_number(born=date(1975, 3, 9), seq=11),
+        "户主",
+    )
+    assert [r.name for r in roster(engine, VILLAGE_B)] == ["张三", "孙七", "钱六"]
+
+
+def test_amounts_come_from_this_years_policy_and_the_persons_identities(engine):
+    dongzhi_2021(engine)
+    rows = {r.name: r for r in roster(engine)}
+    ordinary, minimum = rows["王大山"], rows["李秀英"]
+    # 东政办〔2021〕6号 二: 320 a person; 四（三）1: 低保 subsidised 290, taken off the bill.
+    assert (ordinary.tier, ordinary.amount_due, ordinary.subsidy, ordinary.subsidy_category) == (
+        "1",
+        Decimal("320.00"),
+        Decimal("0.00"),
+        None,
+    )
+    assert ordinary.method == "UPFRONT" and ordinary.note is None
+    assert (minimum.amount_due, minimum.subsidy, minimum.subsidy_category, minimum.method) == (
+        Decimal("30.00"),
+        Decimal("290.00"),
+        "MINIMUM_LIVING",
+        "UPFRONT",
+    )
+
+
+def test_last_years_status_and_net_amount_paid(engine):
+    dongzhi_2021(engine)
+    rows = {r.name: r for r in roster(engine)}
+    assert (rows["王大山"].last_year_status, rows["王大山"].last_year_paid) == ("PAID", Decimal("320.00"))
+    assert (rows["王小明"].last_year_status, rows["王小明"].last_year_paid) == ("ENROLLED", Decimal("0.00"))
+    # paid, then reversed: nothing stands paid
+    assert (rows["张三"].last_year_status, rows["张三"].last_year_paid) == ("ENROLLED", Decimal("0.00"))
+    assert (rows["孙七"].last_year_status, rows["孙七"].last_year_paid) == (None, None)
+    assert rows["周八"].last_year_status == "TERMINATED"
+
+
+def test_an_identity_that_ended_before_the_quote_date_no_longer_counts(engine):
+    c = dongzhi_2021(engine).ids
+    identity(engine, c["wang"], "MINIMUM_LIVING", date(2020, 1, 1), until=date(2021, 9, 1))
+    identity(engine, c["xiaoming"], "EXTREME_POVERTY", date(2021, 1, 1))
+    rows = {r.name: r for r in roster(engine)}
+    assert (rows["王大山"].amount_due, rows["王大山"].subsidy_category) == (Decimal("320.00"), None)
+    # 四（三）1: 特困 fully subsidised; 0 is a real amount, not "no answer".
+    assert (rows["王小明"].amount_due, rows["王小明"].subsidy_category) == (
+        Decimal("0.00"),
+        "EXTREME_POVERTY",
+    )
+
+
+def test_the_quote_date_defaults_to_the_opening_of_the_centralized_window(engine):
+    dongzhi_2021(engine)
+    policy = registry().get(DONGZHI)
+    assert window_opens(policy) == date(2021, 9, 20)  # 东政办〔2021〕6号 一
+    late = {r.name: r for r in roster(engine, on=date(2022, 2, 1))}
+    # after the window only the 四（七） routes are open: an ordinary resident cannot pay
+    assert late["王大山"].amount_due is None and "2022-02-01" in late["王大山"].note
+
+
+def test_a_newborn_born_after_the_window_opened_is_quoted_on_the_day_of_birth(engine):
+    dongzhi_2021(engine)
+    baby = PersonInput(
+        name="王小宝",
+        hukou_region_code="341721",
+        no_id_reason="NEWBORN",
+        birth_date=date(2021, 10, 15),
+        gender="M",
+    )
+    household(engine, VILLAGE_A, (baby, "户主"))
+    rows = {r.name: r for r in roster(engine)}
+    # quoted on 2021-10-15, inside the window (a quote before birth would be refused)
+    assert (rows["王小宝"].amount_due, rows["王小宝"].id_number, rows["王小宝"].note) == (
+        Decimal("320.00"),
+        None,
+        None,
+    )
+
+
+def test_collect_then_refund_collects_the_full_share_and_names_the_subsidy(engine):
+    """方政办明电〔2021〕35号 二（一）: 低保 pay the full 320; the subsidy is refunded afterwards."""
+    (head, member) = household(
+        engine,
+        "411322001",
+        (person("刘一", date(1970, 1, 1), 61, region="411322"), "户主"),
+        (person("刘二", date(1972, 2, 2), 62, region="411322", male=False), "配偶"),
+    )
+    identity(engine, member, "MINIMUM_LIVING", date(2021, 6, 1))
+    rules = registry().with_parameters("henan/411322/2022", {"refund.MINIMUM_LIVING": "200.00"})
+    rows = {r.name: r for r in roster(engine, "411322001", rules=rules)}
+    assert window_opens(rules.get("henan/411322/2022")) == date(2021, 10, 1)
+    assert (rows["刘二"].amount_due, rows["刘二"].subsidy, rows["刘二"].method) == (
+        Decimal("320.00"),
+        Decimal("200.00"),
+        "COLLECT_THEN_REFUND",
+    )
+    assert rows["刘一"].amount_due == Decimal("320.00") and rows["刘一"].subsidy == Decimal("0.00")
+    # Unconfigured, the refund figure is not invented: the row says which parameter is missing.
+    unset = {r.name: r for r in roster(engine, "411322001")}
+    assert unset["刘二"].amount_due is None and "refund.MINIMUM_LIVING" in unset["刘二"].note
+    assert unset["刘一"].amount_due == Decimal("320.00")
+
+
+def test_a_year_no_policy_covers_is_refused_never_carried_forward(engine):
+    dongzhi_2021(engine)
+    with pytest.raises(InputError) as refused:
+        roster(engine, year=2023)
+    assert [(e.field, e.code) for e in refused.value.errors] == [("coverageYear", "NOT_FOUND")]
+
+
+def test_a_region_outside_the_scope_is_refused_and_unknown_regions_too(engine):
+    dongzhi_2021(engine)
+    with pytest.raises(InputError) as outside:
+        roster(engine, VILLAGE_A, scope_region=VILLAGE_B)
+    assert [(e.field, e.code) for e in outside.value.errors] == [("regionCode", "FORBIDDEN")]
+    with pytest.raises(InputError) as unknown:
+        roster(engine, "341721999999")
+    assert [(e.field, e.code) for e in unknown.value.errors] == [("regionCode", "NOT_FOUND")]
+    assert [r.name for r in roster(engine, VILLAGE_A, scope_region=TOWNSHIP)][:1] == ["王大山"]
+
+
+def test_the_roster_loads_by_region_in_a_fixed_number_of_queries(engine):
+    dongzhi_2021(engine)
+
+    def count() -> tuple[int, int]:
+        statements = []
+
+        def seen(*_):
+            statements.append(1)
+
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            rows = roster(engine)
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        return len(rows), len(statements)
+
+    few = count()
+    for n in range(20):
+        household(engine, VILLAGE_A, (person(f"新{n}", date(1980, 1, 1), 100 + n), "户主"))
+    many = count()
+    assert (few[0], many[0]) == (7, 27)
+    assert many[1] == few[1] <= 8, (few, many)
+
+
+def test_each_household_is_quoted_under_its_own_areas_policy(engine):
+    """A roster above county level spans areas: 贵池 has no 2022 policy, so its rows say so."""
+    dongzhi_2021(engine)
+    rows = {r.name: r for r in roster(engine, "340000")}
+    assert rows["王大山"].amount_due == Decimal("320.00")
+    moved = rows["赵五"]  # lives in 乌沙镇, 贵池区
+    assert moved.amount_due is None and "341702001 2022" in moved.note
