@@ -6,9 +6,13 @@ from decimal import Decimal
 import strawberry
 
 from core import models
+from core.idcard import mask_id_number
 from core.money import fen_to_yuan
+from core.services import refunds, zero_declaration
 
+from ..permissions import sees_identity
 from .base import Entity
+from .quote import FundingShare
 
 
 @strawberry.type(description="Money owed back to the person, and by which department (先征后返).")
@@ -40,3 +44,120 @@ class Refund(Entity):
     @strawberry.field
     def paid_on(self) -> date | None:
         return self.row.paid_on
+
+    @strawberry.field(description="The batch that paid it, if paid.")
+    def batch_id(self) -> strawberry.ID | None:
+        return strawberry.ID(str(self.row.batch_id)) if self.row.batch_id else None
+
+
+@strawberry.type(description="One payout by one department in one region; every refund it paid points at it.")
+class RefundBatch(Entity):
+    row: strawberry.Private[models.RefundBatch]
+
+    @strawberry.field(
+        description="e.g. CIVIL_AFFAIRS (方政办明电〔2021〕35号 五（二）), TAX (refunds on termination)."
+    )
+    def department(self) -> str:
+        return self.row.department
+
+    @strawberry.field
+    def region_code(self) -> str:
+        return self.row.region_code
+
+    @strawberry.field
+    def paid_on(self) -> date:
+        return self.row.paid_on
+
+    @strawberry.field(description="How many refunds the batch paid.")
+    def count(self) -> int:
+        return self.row.count
+
+    @strawberry.field(description="Their total.")
+    def amount(self) -> Decimal:
+        return fen_to_yuan(self.row.amount_fen)
+
+    @strawberry.field(description="Who paid it out, as the audit trail names them.")
+    def actor(self) -> str:
+        return self.row.actor
+
+
+@strawberry.type(description="What one department owes back in one township: owed in all, paid, outstanding.")
+class RefundLedgerRow:
+    row: strawberry.Private[refunds.LedgerRow]
+
+    @strawberry.field(description="The refunding department; null where the notice names none (相关单位).")
+    def department(self) -> str | None:
+        return self.row.department
+
+    @strawberry.field(description="The township (乡镇/街道) of the enrolments, or their region above it.")
+    def township_code(self) -> str:
+        return self.row.township_code
+
+    @strawberry.field
+    def township_name(self) -> str:
+        return self.row.township_name
+
+    @strawberry.field(description="Every obligation, paid or not.")
+    def owed(self) -> Decimal:
+        return fen_to_yuan(self.row.owed_fen)
+
+    @strawberry.field
+    def paid(self) -> Decimal:
+        return fen_to_yuan(self.row.paid_fen)
+
+    @strawberry.field
+    def outstanding(self) -> Decimal:
+        return fen_to_yuan(self.row.outstanding_fen)
+
+    @strawberry.field
+    def owed_count(self) -> int:
+        return self.row.owed_count
+
+    @strawberry.field
+    def paid_count(self) -> int:
+        return self.row.paid_count
+
+    @strawberry.field
+    def outstanding_count(self) -> int:
+        return self.row.outstanding_count
+
+
+@strawberry.type(
+    description="A fully subsidised person the tax office declares at zero "
+    "(零申报, 筑医保通〔2021〕34号 四（二）)."
+)
+class ZeroDeclaration:
+    row: strawberry.Private[zero_declaration.ZeroDeclaration]
+
+    @strawberry.field
+    def enrolment_id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.enrolment.id))
+
+    @strawberry.field
+    def region_code(self) -> str:
+        return self.row.enrolment.region_code
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.row.name
+
+    @strawberry.field(description="Masked (3417**********123X) for roles that do not need it.")
+    def id_number(self, info: strawberry.Info) -> str | None:
+        number = self.row.id_number
+        return number if sees_identity(info.context.principal.role) else mask_id_number(number)
+
+    @strawberry.field
+    def subsidy_category(self) -> str | None:
+        return self.row.subsidy_category
+
+    @strawberry.field
+    def subsidy(self) -> Decimal:
+        return self.row.subsidy
+
+    @strawberry.field(description="Who funds the subsidy, from the deciding quote.")
+    def funding(self) -> list[FundingShare]:
+        return [FundingShare(source=f.source, amount=f.amount) for f in self.row.funding]
+
+    @strawberry.field(description="ENROLLED, or PAID once the zero payment is recorded.")
+    def status(self) -> str:
+        return self.row.enrolment.status

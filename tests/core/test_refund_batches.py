@@ -1,0 +1,313 @@
+"""Collect-then-refund (方政办明电〔2021〕35号 二（一）, 五（二）): refunds paid in batches, and the ledger.
+
+民政局 (CIVIL_AFFAIRS) refunds 低保 persons, the 财政所 (FINANCE) 建档立卡 persons. The fixture below
+spreads both kinds over two townships of 方城县, one person living in a village below a township,
+and the expected ledger is summed from the fixture list itself, not read back from the service.
+"""
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from itertools import count
+
+import pytest
+from sqlmodel import Session, func, select
+
+from core.audit import Actor
+from core.errors import InputError
+from core.models import AuditEvent, Enrolment, Payment, Person, Refund, RefundBatch, Region
+from core.scope import Scope
+from core.services.categories import CategoryInput, record_category
+from core.services.enrolments import EnrolmentInput, enrol
+from core.services.households import HouseholdInput, MemberInput, register_household
+from core.services.payments import PaymentInput, ReversalInput, record_payment, reverse_payment
+from core.services.persons import PersonInput
+from core.services.refunds import RefundPayout, pay_refunds, refund_ledger
+from core.testing.scenarios import registry
+from tests.core.concurrency import at_once
+from tests.db_state import stored
+from tests.factories import id_number
+
+HENAN = "henan/411322/2022"
+SHIZHI, FENGRUI = "411322001", "411322002"  # 释之街道, 凤瑞街道
+VILLAGE = "411322001001"  # a village of 释之街道, added by the county
+RULES = registry().with_parameters(
+    HENAN, {"refund.MINIMUM_LIVING": "200.00", "refund.OUT_OF_POVERTY": "150.00"}
+)
+COUNTY = Actor("admin-411322", "COUNTY_ADMIN", "411322")
+PAID_ON = date(2022, 1, 20)
+
+_seq = count(100)
+
+
+def resident(
+    engine, actor: Actor, region: str, category: str | None = None, since=date(2021, 7, 1)
+) -> Person:
+    """A one-person household in `region`, with a hardship identity if given."""
+    n = next(_seq)
+    person = PersonInput(name=f"居民{n}", hukou_region_code=region, id_number=id_number(region[:6], seq=n))
+    register_household(
+        engine, actor, HouseholdInput(region, [MemberInput(person=person, is_head=True, relation="户主")])
+    )
+    with Session(engine) as session:
+        row = session.exec(select(Person).where(Person.id_number == person.id_number)).one()
+    if category:
+        record_category(engine, actor, CategoryInput(row.id, category, since=since), RULES.categories, None)
+    return row
+
+
+def channel(policy: str, rules=RULES) -> str:
+    """A channel the policy's notice names (the first), or the plain counter where it names none."""
+    channels = getattr(rules.get(policy), "channels", ())
+    return channels[0][0] if channels else "CASH"
+
+
+def enrolled_and_paid(
+    engine, actor: Actor, person: Person, policy: str, amount: str, paid_on: date, rules=RULES
+) -> Enrolment:
+    year = int(policy.rsplit("/", 1)[1])
+    key = f"e-{person.id}"
+    enrolment = enrol(
+        engine,
+        actor,
+        EnrolmentInput(person.id, year, policy, key, region_code=person.hukou_region_code),
+        rules,
+    )
+    record_payment(
+        engine,
+        actor,
+        PaymentInput(enrolment.id, Decimal(amount), paid_on, channel(policy, rules), f"p-{person.id}"),
+        rules,
+    )
+    return enrolment
+
+
+# (township, region of the enrolment, category) → the department and the amount owed back.
+FIXTURE = [
+    (SHIZHI, VILLAGE, "MINIMUM_LIVING", "CIVIL_AFFAIRS", 20000),
+    (SHIZHI, SHIZHI, "MINIMUM_LIVING", "CIVIL_AFFAIRS", 20000),
+    (SHIZHI, SHIZHI, "OUT_OF_POVERTY", "FINANCE", 15000),
+    (FENGRUI, FENGRUI, "MINIMUM_LIVING", "CIVIL_AFFAIRS", 20000),
+    (FENGRUI, FENGRUI, "OUT_OF_POVERTY", "FINANCE", 15000),
+    (FENGRUI, FENGRUI, "OUT_OF_POVERTY", "FINANCE", 15000),
+    (FENGRUI, FENGRUI, None, None, 0),  # an ordinary payer: nothing owed back
+]
+
+
+@pytest.fixture
+def henan(engine) -> list[Enrolment]:
+    return henan_campaign(engine)
+
+
+def henan_campaign(engine) -> list[Enrolment]:
+    """FIXTURE's persons registered, enrolled and paid in 方城县; their enrolments in FIXTURE's order."""
+    with Session(engine) as session, session.begin():
+        parent = session.get(Region, SHIZHI)
+        session.add(
+            Region(
+                code=VILLAGE,
+                parent_code=SHIZHI,
+                level="village",
+                name="某村",
+                path=f"{parent.path}{VILLAGE}/",
+            )
+        )
+    enrolments = []
+    for _, region, category, _, _ in FIXTURE:
+        person = resident(engine, COUNTY, region, category, since=date(2021, 1, 1))
+        # 二（一）: everyone pays the full 320 in the window; the subsidy comes back afterwards.
+        enrolments.append(enrolled_and_paid(engine, COUNTY, person, HENAN, "320.00", date(2021, 10, 8)))
+    return enrolments
+
+
+def refunds_of(engine) -> list[Refund]:
+    with Session(engine) as session:
+        return list(session.exec(select(Refund).order_by(Refund.id)))
+
+
+def expected_ledger(paid: set[tuple[str, str]]) -> dict:
+    """Summed from FIXTURE: (department, township) → owed, paid, outstanding, and their counts."""
+    sums = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
+    for township, _, _, department, amount in FIXTURE:
+        if department is None:
+            continue
+        row = sums[(department, township)]
+        done = (department, township) in paid
+        row[0] += amount
+        row[1] += amount if done else 0
+        row[2] += 0 if done else amount
+        row[3] += 1
+        row[4] += 1 if done else 0
+        row[5] += 0 if done else 1
+    return {key: tuple(value) for key, value in sums.items()}
+
+
+EVERYTHING = Scope(path=None)
+
+
+def ledger(engine, scope=EVERYTHING, region="411322", year=2022) -> dict:
+    with Session(engine) as session:
+        return {
+            (row.department, row.township_code): (
+                row.owed_fen,
+                row.paid_fen,
+                row.outstanding_fen,
+                row.owed_count,
+                row.paid_count,
+                row.outstanding_count,
+            )
+            for row in refund_ledger(session, scope, region, year)
+        }
+
+
+def test_payments_of_subsidised_persons_owe_refunds_through_the_named_departments(henan, engine):
+    owed = [(r.department, r.amount_fen, r.status) for r in refunds_of(engine)]
+    assert sorted(owed) == sorted((d, a, "OWED") for _, _, _, d, a in FIXTURE if d)
+    assert ledger(engine) == expected_ledger(paid=set())
+
+
+def test_a_batch_pays_everything_the_department_owes_in_the_region_and_nothing_else(henan, engine):
+    batch = pay_refunds(engine, COUNTY, RefundPayout("CIVIL_AFFAIRS", SHIZHI, PAID_ON, "civil-shizhi-1"))
+
+    civil_in_shizhi = [a for t, _, _, d, a in FIXTURE if (t, d) == (SHIZHI, "CIVIL_AFFAIRS")]
+    assert (batch.department, batch.region_code, batch.paid_on) == ("CIVIL_AFFAIRS", SHIZHI, PAID_ON)
+    assert (batch.count, batch.amount_fen) == (len(civil_in_shizhi), sum(civil_in_shizhi)) == (2, 40000)
+    assert batch.actor == "admin-411322"
+    by_region = {e.id: e.region_code for e in henan}
+    for refund in refunds_of(engine):
+        in_batch = refund.department == "CIVIL_AFFAIRS" and by_region[refund.enrolment_id] in (
+            SHIZHI,
+            VILLAGE,
+        )
+        expected = ("PAID", PAID_ON, batch.id) if in_batch else ("OWED", None, None)
+        assert (refund.status, refund.paid_on, refund.batch_id) == expected
+    assert ledger(engine) == expected_ledger(paid={("CIVIL_AFFAIRS", SHIZHI)})
+    with Session(engine) as session:
+        actions = session.exec(
+            select(AuditEvent.action, AuditEvent.entity).where(
+                AuditEvent.action.in_(["pay_refunds", "pay_refund"])
+            )
+        ).all()
+    assert sorted(actions) == [
+        ("pay_refund", "refund"),
+        ("pay_refund", "refund"),
+        ("pay_refunds", "refund_batch"),
+    ]
+
+
+def test_the_same_key_answers_the_same_batch_and_pays_nothing_more(henan, engine):
+    payout = RefundPayout("FINANCE", "411322", PAID_ON, "finance-1")
+    first = pay_refunds(engine, COUNTY, payout)
+    assert (first.count, first.amount_fen) == (3, 45000)
+    before = stored(engine)
+    again = pay_refunds(engine, COUNTY, payout)
+    assert (again.id, again.count, again.amount_fen) == (first.id, 3, 45000)
+    assert stored(engine) == before
+
+
+def test_refused_payouts_name_the_field_and_change_nothing(henan, engine):
+    pay_refunds(engine, COUNTY, RefundPayout("FINANCE", "411322", PAID_ON, "finance-1"))
+    before = stored(engine)
+    fengrui = Actor("officer-fengrui", "TOWNSHIP_OFFICER", FENGRUI)
+    cases = [
+        (
+            COUNTY,
+            RefundPayout("FINANCE", "411322", PAID_ON, "finance-2"),
+            "department",
+            "NOT_FOUND",
+            "没有待退费用",
+        ),
+        (
+            COUNTY,
+            RefundPayout("CIVIL_AFFAIRS", "411322", PAID_ON, "finance-1"),
+            "idempotencyKey",
+            "CONFLICT",
+            "幂等键",
+        ),
+        (COUNTY, RefundPayout("POLICE", "411322", PAID_ON, "k-3"), "department", "INVALID", "POLICE"),
+        (
+            COUNTY,
+            RefundPayout("CIVIL_AFFAIRS", "999999", PAID_ON, "k-4"),
+            "regionCode",
+            "NOT_FOUND",
+            "999999",
+        ),
+        (
+            fengrui,
+            RefundPayout("CIVIL_AFFAIRS", SHIZHI, PAID_ON, "k-5"),
+            "regionCode",
+            "FORBIDDEN",
+            "管辖范围",
+        ),
+        (
+            COUNTY,
+            RefundPayout("CIVIL_AFFAIRS", "411322", date(2999, 1, 1), "k-6"),
+            "paidOn",
+            "INVALID",
+            "晚于今天",
+        ),
+        (COUNTY, RefundPayout("CIVIL_AFFAIRS", "411322", PAID_ON, " "), "idempotencyKey", "REQUIRED", "必填"),
+    ]
+    for actor, payout, field, code, words in cases:
+        with pytest.raises(InputError) as refused:
+            pay_refunds(engine, actor, payout)
+        error = refused.value.errors[0]
+        assert (error.field, error.code, words in error.message) == (field, code, True), payout
+    assert stored(engine) == before
+
+
+def test_a_township_officer_pays_only_its_own_township(henan, engine):
+    fengrui = Actor("officer-fengrui", "TOWNSHIP_OFFICER", FENGRUI)
+    batch = pay_refunds(engine, fengrui, RefundPayout("CIVIL_AFFAIRS", FENGRUI, PAID_ON, "civil-fengrui"))
+    assert (batch.count, batch.amount_fen) == (1, 20000)
+    assert ledger(engine) == expected_ledger(paid={("CIVIL_AFFAIRS", FENGRUI)})
+    # The officer's own ledger shows its township only, whatever region it asks for.
+    mine = ledger(engine, Scope(path=f"/410000/411300/411322/{FENGRUI}/"), region="411322")
+    assert mine == {
+        k: v for k, v in expected_ledger(paid={("CIVIL_AFFAIRS", FENGRUI)}).items() if k[1] == FENGRUI
+    }
+
+
+def test_the_ledger_selects_by_region_and_year(henan, engine):
+    assert ledger(engine, region=FENGRUI) == {
+        k: v for k, v in expected_ledger(paid=set()).items() if k[1] == FENGRUI
+    }
+    assert ledger(engine, year=2023) == {}
+    assert ledger(engine, region="520100") == {}
+    assert ledger(engine, region="000000") == {}
+
+
+def test_a_reversal_cancels_what_is_owed_but_a_paid_refund_stays_on_the_books(henan, engine):
+    pay_refunds(engine, COUNTY, RefundPayout("CIVIL_AFFAIRS", SHIZHI, PAID_ON, "civil-shizhi"))
+    with Session(engine) as session:
+        payments = {p.enrolment_id: p.id for p in session.exec(select(Payment))}
+    for enrolment in henan[:4]:  # two paid (释之), one owed by FINANCE (释之), one owed by CIVIL (凤瑞)
+        reverse_payment(engine, COUNTY, ReversalInput(payments[enrolment.id], "误收", f"rev-{enrolment.id}"))
+    remaining = {(r.enrolment_id, r.status) for r in refunds_of(engine)}
+    assert {(e.id, "PAID") for e in henan[:2]} <= remaining
+    assert not {e.id for e in henan[2:4]} & {e for e, _ in remaining}
+    expected = expected_ledger(paid={("CIVIL_AFFAIRS", SHIZHI)})
+    del expected[("FINANCE", SHIZHI)]
+    del expected[("CIVIL_AFFAIRS", FENGRUI)]
+    assert ledger(engine) == expected
+
+
+def test_simultaneous_payouts_pay_each_refund_once(henan, engine):
+    """Ten payouts at once, each with its own key: one batch pays, the rest find nothing owed."""
+    keys = iter(range(10))
+
+    def payout():
+        try:
+            return pay_refunds(
+                engine, COUNTY, RefundPayout("CIVIL_AFFAIRS", "411322", PAID_ON, f"race-{next(keys)}")
+            )
+        except InputError as refused:
+            return [(e.field, e.code) for e in refused.errors]
+
+    results = at_once(10, payout)
+    batches = [r for r in results if not isinstance(r, list)]
+    assert len(batches) == 1 and (batches[0].count, batches[0].amount_fen) == (3, 60000)
+    assert [r for r in results if isinstance(r, list)] == [[("department", "NOT_FOUND")]] * 9
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(RefundBatch)).one() == 1
+    assert ledger(engine) == expected_ledger(paid={("CIVIL_AFFAIRS", SHIZHI), ("CIVIL_AFFAIRS", FENGRUI)})
