@@ -5,6 +5,8 @@ import sys
 
 from core.db import database_url, make_engine
 
+from . import cli_regions
+
 
 def serve(args: argparse.Namespace) -> None:
     import uvicorn
@@ -170,7 +172,29 @@ def parser() -> argparse.ArgumentParser:
 
 
 # Each takes the top-level subparsers and the `roster` subparsers and adds its commands.
-CAMPAIGN_COMMANDS: list = []
+CAMPAIGN_COMMANDS = [
+    cli_regions.add_commands,
+]
+
+from . import cli_readjust  # noqa: E402
+
+CAMPAIGN_COMMANDS.append(cli_readjust.add_commands)
+
+from . import cli_rosters  # noqa: E402
+
+CAMPAIGN_COMMANDS.append(cli_rosters.add_commands)
+
+from . import cli_imports  # noqa: E402
+
+CAMPAIGN_COMMANDS.append(cli_imports.add_commands)
+
+from . import cli_payments  # noqa: E402
+
+CAMPAIGN_COMMANDS.append(cli_payments.add_commands)
+
+from . import cli_refunds  # noqa: E402
+
+CAMPAIGN_COMMANDS.append(cli_refunds.add_commands)
 
 
 def main(argv: list[str] | None = None) -> None:

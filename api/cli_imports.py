@@ -41,20 +41,12 @@ class ProgressBar:
 
 
 def roster_import(args: argparse.Namespace) -> None:
-    from core.audit import Actor
-    from core.db import make_engine
-    from core.errors import InputError
     from core.plugins import load_registry
     from core.services.rosters import import_roster
 
-    path = Path(args.file)
-    if not path.is_file():
-        sys.exit(f"yibao: no such file {path}")
-    actor = Actor(name=f"cli:{getpass.getuser()}", role="COUNTY_ADMIN", region_code=args.region)
-    engine = make_engine()
-    bar = ProgressBar()
-    try:
-        job = import_roster(
+    run_import_command(
+        args,
+        lambda engine, actor, path, bar: import_roster(
             engine,
             actor,
             path,
@@ -64,7 +56,25 @@ def roster_import(args: argparse.Namespace) -> None:
             categories=load_registry().categories,
             batch_size=args.batch_size,
             progress=bar,
-        )
+        ),
+    )
+
+
+def run_import_command(args: argparse.Namespace, run) -> None:
+    """Runs `run(engine, actor, path, progress)` with a progress bar, then prints the summary,
+    the first refused rows and, with `--report`, every row's outcome as CSV."""
+    from core.audit import Actor
+    from core.db import make_engine
+    from core.errors import InputError
+
+    path = Path(args.file)
+    if not path.is_file():
+        sys.exit(f"yibao: no such file {path}")
+    actor = Actor(name=f"cli:{getpass.getuser()}", role="COUNTY_ADMIN", region_code=args.region)
+    engine = make_engine()
+    bar = ProgressBar()
+    try:
+        job = run(engine, actor, path, bar)
     except InputError as error:
         sys.exit(f"yibao: {error}")
     finally:

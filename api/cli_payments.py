@@ -4,29 +4,17 @@
 """
 
 import argparse
-import csv
-import getpass
-import sys
-from pathlib import Path
 
-from .cli_imports import REPORT_COLUMNS, SHOWN_REFUSALS, ProgressBar, _positive, _rows
+from .cli_imports import _positive, run_import_command
 
 
 def payments_import(args: argparse.Namespace) -> None:
-    from core.audit import Actor
-    from core.db import make_engine
-    from core.errors import InputError
     from core.plugins import load_registry
     from core.services.payment_import import import_payments
 
-    path = Path(args.file)
-    if not path.is_file():
-        sys.exit(f"yibao: no such file {path}")
-    actor = Actor(name=f"cli:{getpass.getuser()}", role="COUNTY_ADMIN", region_code=args.region)
-    engine = make_engine()
-    bar = ProgressBar()
-    try:
-        job = import_payments(
+    run_import_command(
+        args,
+        lambda engine, actor, path, bar: import_payments(
             engine,
             actor,
             load_registry(),
@@ -37,29 +25,8 @@ def payments_import(args: argparse.Namespace) -> None:
             channel=args.channel,
             batch_size=args.batch_size,
             progress=bar,
-        )
-    except InputError as error:
-        sys.exit(f"yibao: {error}")
-    finally:
-        bar.close()
-    print(
-        f"job {job.id} {job.status}: {job.rows_done}/{job.rows_total} rows, "
-        f"imported {job.imported}, unchanged {job.unchanged}, refused {job.refused}"
+        ),
     )
-    if job.status != "DONE":
-        print("another run is importing this file; its job will finish it", file=sys.stderr)
-    refused = list(_rows(engine, job.id, refused_only=True, limit=SHOWN_REFUSALS))
-    if refused:
-        print(f"refused rows (first {SHOWN_REFUSALS}):" if job.refused > SHOWN_REFUSALS else "refused rows:")
-        for row in refused:
-            print(f"  row {row.row_number}\t{row.field}\t{row.code}\t{row.reason}\t{row.id_number or ''}")
-    if args.report:
-        with open(args.report, "w", encoding="utf-8-sig", newline="") as handle:  # Excel reads the BOM
-            writer = csv.writer(handle)
-            writer.writerow(REPORT_COLUMNS)
-            for row in _rows(engine, job.id):
-                writer.writerow((row.row_number, row.outcome, row.field, row.code, row.reason, row.id_number))
-        print(f"report: {args.report}")
 
 
 def add_commands(commands, _roster_commands) -> None:

@@ -108,9 +108,10 @@ class ImportsMutation:
                     ErrorCode.FORBIDDEN,
                     f"只能导入本部门（{principal.department}）的花名册（only your department's roster）",
                 )
-            path, filename = _save(file)
-            try:
-                job, handler = start_roster_import(
+            return start_upload(
+                ctx,
+                file,
+                lambda path, filename: start_roster_import(
                     ctx.engine,
                     ctx.actor,
                     path,
@@ -119,15 +120,24 @@ class ImportsMutation:
                     region_code=region_code or principal.region_code,
                     categories=ctx.registry.categories,
                     filename=filename,
-                )
-            except BaseException:
-                path.unlink(missing_ok=True)
-                raise
-            if job.status == "DONE":
-                path.unlink(missing_ok=True)
-            else:
-                engine, actor = ctx.engine, ctx.actor
-                _in_background(str(job.id), lambda: resume_import(engine, actor, job, path, handler), path)
-            return job
+                ),
+            )
 
         return _attempt(ImportJob.of, start)
+
+
+def start_upload(ctx, file: Upload, begin) -> models.ImportJob:
+    """Saves the upload, lets `begin(path, filename)` find or start its job (and handler), and
+    runs what remains in the background; the caller follows the job with `importJob`."""
+    path, filename = _save(file)
+    try:
+        job, handler = begin(path, filename)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    if job.status == "DONE":
+        path.unlink(missing_ok=True)
+    else:
+        engine, actor = ctx.engine, ctx.actor
+        _in_background(str(job.id), lambda: resume_import(engine, actor, job, path, handler), path)
+    return job

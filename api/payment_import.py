@@ -9,11 +9,9 @@ from __future__ import annotations
 import strawberry
 from strawberry.file_uploads import Upload
 
-from core import models
-from core.imports.jobs import resume_import
 from core.services.payment_import import start_payment_import
 
-from .imports import ImportJobResult, _in_background, _save
+from .imports import ImportJobResult, start_upload
 from .mutations import _attempt
 from .types.imports import ImportJob
 
@@ -37,10 +35,12 @@ class PaymentImportMutation:
     ) -> ImportJobResult:
         ctx = info.context
 
-        def start() -> models.ImportJob:
-            path, filename = _save(file)
-            try:
-                job, handler = start_payment_import(
+        return _attempt(
+            ImportJob.of,
+            lambda: start_upload(
+                ctx,
+                file,
+                lambda path, filename: start_payment_import(
                     ctx.engine,
                     ctx.actor,
                     ctx.registry,
@@ -49,15 +49,6 @@ class PaymentImportMutation:
                     policy_id=policy_id,
                     region_code=region_code,
                     channel=channel,
-                )
-            except BaseException:
-                path.unlink(missing_ok=True)
-                raise
-            if job.status == "DONE":
-                path.unlink(missing_ok=True)
-            else:
-                engine, actor = ctx.engine, ctx.actor
-                _in_background(str(job.id), lambda: resume_import(engine, actor, job, path, handler), path)
-            return job
-
-        return _attempt(ImportJob.of, start)
+                ),
+            ),
+        )

@@ -41,6 +41,24 @@ OPERATIONS: dict[str, set[Role]] = {
     "recordPayment": STAFF | {R.TAX_INTEGRATOR},
     "reversePayment": {R.TOWNSHIP_OFFICER, R.COUNTY_ADMIN},
     "recordCategory": {R.ROSTER_UPLOADER, R.COUNTY_ADMIN},
+    # collection rosters (缴费清册), change tables (变动表), departures
+    "collectionRoster": READERS,
+    "changeTable": READERS,
+    "recordDeparture": STAFF,
+    "enrolHousehold": STAFF,
+    "readjustSubsidies": {R.TOWNSHIP_OFFICER, R.COUNTY_ADMIN},
+    "addRegion": {R.COUNTY_ADMIN},
+    # refunds (方政办明电〔2021〕35号 五（二）; 筑医保通〔2021〕34号 五（三）),
+    # and the zero-declaration list (筑医保通〔2021〕34号 四（二）)
+    "payRefunds": {R.TOWNSHIP_OFFICER, R.COUNTY_ADMIN},
+    "terminateEnrolment": STAFF,
+    "refundLedger": READERS,
+    "zeroDeclarations": {R.COUNTY_ADMIN, R.TAX_INTEGRATOR, R.AUDITOR},
+    # department rosters (花名册) → hardship identities: the upload and its job
+    "importRoster": {R.ROSTER_UPLOADER, R.COUNTY_ADMIN},
+    "importJob": {R.ROSTER_UPLOADER, R.COUNTY_ADMIN, R.TOWNSHIP_OFFICER, R.AUDITOR, R.VILLAGE_CLERK},
+    # a village's collected roster (缴费清册) as payments (方政办明电〔2021〕35号 四（五）)
+    "importPayments": STAFF,
 }
 
 # Roles whose work needs whole ID and phone numbers (registering, collecting, matching tax records).

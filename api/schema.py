@@ -19,14 +19,31 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from .collection import CollectionMutation, CollectionQuery
 from .context import CloseSession
+from .imports import ImportsMutation, ImportsQuery
 from .mutations import Mutation as CoreMutation
+from .payment_import import PaymentImportMutation
 from .permissions import Authorize
 from .queries import Query as CoreQuery
+from .readjust import ReadjustMutation
+from .refunds import RefundsMutation, RefundsQuery
+from .regions import RegionMutation
 
 # Root types are merged from one type per concept; a new module adds its type here.
-Query = merge_types("Query", (CoreQuery,))
-Mutation = merge_types("Mutation", (CoreMutation,))
+Query = merge_types("Query", (CoreQuery, CollectionQuery, RefundsQuery, ImportsQuery))
+Mutation = merge_types(
+    "Mutation",
+    (
+        CoreMutation,
+        RefundsMutation,
+        CollectionMutation,
+        RegionMutation,
+        ReadjustMutation,
+        ImportsMutation,
+        PaymentImportMutation,
+    ),
+)
 
 SDL_FILE = Path(__file__).parent / "schema.graphql"
 

@@ -112,6 +112,10 @@ def reverse_payment(engine: Engine, actor: Actor, data: ReversalInput) -> Paymen
                 "paymentId", ErrorCode.CONFLICT, "该笔缴费已冲正（payment already reversed）"
             )
         enrolment = session.get(Enrolment, original.enrolment_id)
+        if enrolment.status == "TERMINATED":  # its money was settled (or refunded) on termination
+            raise InputError.one(
+                "paymentId", ErrorCode.CONFLICT, "参保登记已终止，不能冲正（enrolment terminated）"
+            )
         reversal = _ledger_entry(
             session,
             enrolment,

@@ -8,11 +8,13 @@ identifies the other township's residents — through lists, lookups, nested fie
 
 import itertools
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import pytest
 
 from tests.api.test_household_changes import CHANGE_HEAD, MOVE
-from tests.api.test_household_flow import ENROL, PAY, REGISTER, REVERSE
+from tests.api.test_household_flow import ENROL, ENROL_HOUSEHOLD, PAY, REGISTER, REVERSE
+from tests.api.test_imports import IMPORT_ROSTER, Upload, post_multipart
 from tests.db_state import stored
 from tests.factories import id_number
 from tests.graphql_client import gql
@@ -52,6 +54,19 @@ ALLOWED = {
     "recordPayment": STAFF | {"TAX_INTEGRATOR"},
     "reversePayment": {"TOWNSHIP_OFFICER", "COUNTY_ADMIN"},
     "recordCategory": {"ROSTER_UPLOADER", "COUNTY_ADMIN"},
+    "collectionRoster": READERS,
+    "changeTable": READERS,
+    "recordDeparture": STAFF,
+    "enrolHousehold": STAFF,
+    "readjustSubsidies": {"TOWNSHIP_OFFICER", "COUNTY_ADMIN"},
+    "addRegion": {"COUNTY_ADMIN"},
+    "payRefunds": {"TOWNSHIP_OFFICER", "COUNTY_ADMIN"},
+    "terminateEnrolment": STAFF,
+    "refundLedger": READERS,
+    "zeroDeclarations": {"COUNTY_ADMIN", "TAX_INTEGRATOR", "AUDITOR"},
+    "importRoster": {"ROSTER_UPLOADER", "COUNTY_ADMIN"},
+    "importJob": {"ROSTER_UPLOADER", "COUNTY_ADMIN", "TOWNSHIP_OFFICER", "AUDITOR", "VILLAGE_CLERK"},
+    "importPayments": STAFF,  # its clerks follow the job through importJob
 }
 
 PERSON_FIELDS = "id name idNumber phone household { id members { person { id name idNumber } } }"
@@ -89,6 +104,27 @@ QUERIES = {
         "head_id_number",
     ),
     "auditEvents": ("{ auditEvents(first: 100) { nodes { actor regionCode action before after } } }", None),
+    "collectionRoster": (
+        "query($id: String!) { collectionRoster(regionCode: $id, coverageYear: 2024) "
+        "{ name idNumber headName amountDue } }",
+        "region",
+    ),
+    "changeTable": (
+        "query($id: String!) { changeTable(regionCode: $id, coverageYear: 2024) { change name idNumber } }",
+        "region",
+    ),
+    "refundLedger": (
+        "query($id: String!) { refundLedger(regionCode: $id) { department townshipCode owed outstanding } }",
+        "region",
+    ),
+    "zeroDeclarations": (
+        "query($id: String!) { zeroDeclarations(regionCode: $id, coverageYear: 2024) { name idNumber } }",
+        "region",
+    ),
+    "importJob": (
+        "query($id: ID!) { importJob(id: $id) { id status refused rows { nodes { idNumber reason } } } }",
+        "import_job",
+    ),
 }
 
 
@@ -104,9 +140,15 @@ class Township:
     payment: str = ""
     head_id_number: str = ""
     markers: set[str] = field(default_factory=set)  # names and ID numbers that identify its people
+    import_job: str = ""  # a department roster imported for the township (see `roster_job`)
 
 
 _seq = itertools.count(500)
+
+
+def fresh_id_number(n: int) -> str:
+    """Unique for every n: 500 sequence numbers per birth date (the matrix uses more than 500)."""
+    return id_number(region="341702", born=date(1980, 1, 1) + timedelta(days=n // 500), seq=n % 500)
 
 
 def new_household(client, region: str, *, prefix: str) -> dict:
@@ -118,7 +160,7 @@ def new_household(client, region: str, *, prefix: str) -> dict:
                 "isHead": is_head,
                 "person": {
                     "name": f"{prefix}{n}",
-                    "idNumber": id_number(region="341702", seq=n),
+                    "idNumber": fresh_id_number(n),
                     "hukouRegionCode": region,
                     "phone": f"1390000{n:04d}",
                 },
@@ -135,17 +177,18 @@ def populate(clerk, region: str, prefix: str) -> Township:
     """Made by that township's own clerk, so the audit trail is that township's too."""
     household = new_household(clerk, region, prefix=prefix)
     head, member = (m["person"] for m in household["members"])
-    enrolment = gql(
+    # Guichi enrols whole households (贵医保组〔2023〕1号 三8).
+    enrolments = gql(
         clerk,
-        ENROL,
+        ENROL_HOUSEHOLD,
         input={
-            "personId": head["id"],
+            "householdId": household["id"],
             "coverageYear": 2024,
             "policyId": POLICY,
-            "regionCode": region,
             "idempotencyKey": f"e-{head['id']}",
         },
-    )["enrol"]
+    )["enrolHousehold"]
+    enrolment = enrolments["enrolments"][0]
     paid = gql(
         clerk,
         PAY,
@@ -153,7 +196,7 @@ def populate(clerk, region: str, prefix: str) -> Township:
             "enrolmentId": enrolment["id"],
             "amount": "380.00",
             "paidOn": "2023-10-01",
-            "channel": "CASH",
+            "channel": "COLLECTION_POINT",
             "idempotencyKey": f"p-{head['id']}",
         },
     )["recordPayment"]
@@ -179,7 +222,7 @@ def mutation(name: str, target: Township, admin) -> tuple[str, dict]:
         n = next(_seq)
         person = {
             "name": f"新{n}",
-            "idNumber": id_number(region="341702", seq=n),
+            "idNumber": fresh_id_number(n),
             "hukouRegionCode": target.region,
         }
         return REGISTER, {
@@ -191,6 +234,11 @@ def mutation(name: str, target: Township, admin) -> tuple[str, dict]:
         return CHANGE_HEAD, {"h": fresh["id"], "p": member}
     if name == "movePerson":
         return MOVE, {"p": member, "h": target.household}
+    if name == "recordDeparture":
+        return DEPART, {"input": {"personId": member, "reason": "DEATH", "departedOn": "2023-10-01"}}
+    if name in ("enrol", "recordPayment", "reversePayment"):
+        # One-member households: Guichi refuses a member enrolled without the rest (三8).
+        head = single_household(admin, target.region)
     if name == "enrol":
         return ENROL, {
             "input": {
@@ -200,13 +248,18 @@ def mutation(name: str, target: Township, admin) -> tuple[str, dict]:
                 "idempotencyKey": f"m-{head}",
             }
         }
-    if name == "recordPayment":
+    if name == "recordPayment":  # a fresh enrolment: one already paid takes no second payment
+        enrolment = gql(
+            admin,
+            ENROL,
+            input={"personId": head, "coverageYear": 2024, "policyId": POLICY, "idempotencyKey": f"q-{head}"},
+        )["enrol"]
         return PAY, {
             "input": {
-                "enrolmentId": target.enrolment,
+                "enrolmentId": enrolment["id"],
                 "amount": "380.00",
                 "paidOn": "2023-10-02",
-                "channel": "TAX_TERMINAL",
+                "channel": "TAX_HALL",
                 "idempotencyKey": f"m-{next(_seq)}",
             }
         }
@@ -223,14 +276,94 @@ def mutation(name: str, target: Township, admin) -> tuple[str, dict]:
                 "enrolmentId": enrolment["id"],
                 "amount": "380.00",
                 "paidOn": "2023-10-02",
-                "channel": "CASH",
+                "channel": "COLLECTION_POINT",
                 "idempotencyKey": f"rp-{head}",
             },
         )["recordPayment"]
         return REVERSE, {"input": {"paymentId": paid["id"], "reason": "重复", "idempotencyKey": f"rv-{head}"}}
+    if name == "enrolHousehold":
+        return ENROL_HOUSEHOLD, {
+            "input": {
+                "householdId": fresh["id"],
+                "coverageYear": 2024,
+                "policyId": POLICY,
+                "idempotencyKey": f"h-{fresh['id']}",
+            }
+        }
+    if name == "readjustSubsidies":
+        return READJUST, {"policy": POLICY, "asOf": "2023-12-31", "region": target.region}
     if name == "recordCategory":
         return RECORD_CATEGORY, {"input": {"personId": head, "code": "MINIMUM_LIVING", "since": "2023-06-01"}}
+    if name == "payRefunds":  # Guichi owes no refunds: one is written for the target's enrolment
+        from tests.api.test_refunds import PAY_REFUNDS, engine_of, owe_for_test
+
+        owe_for_test(engine_of(admin), int(target.enrolment))
+        payout = {"department": "CIVIL_AFFAIRS", "regionCode": target.region, "paidOn": "2024-01-15"}
+        return PAY_REFUNDS, {"input": payout | {"idempotencyKey": f"pr-{next(_seq)}"}}
+    if name == "terminateEnrolment":  # a fresh enrolment, ended without a refund (e.g. death)
+        from tests.api.test_refunds import TERMINATE
+
+        person = single_household(admin, target.region)
+        enrolling = {
+            "personId": person,
+            "coverageYear": 2024,
+            "policyId": POLICY,
+            "idempotencyKey": f"t-{person}",
+        }
+        enrolment = gql(admin, ENROL, input=enrolling)["enrol"]
+        ending = {"enrolmentId": enrolment["id"], "reason": "死亡", "requestedOn": "2024-03-01"}
+        return TERMINATE, {"input": ending}
+    if name == "importRoster":  # the fresh head on civil affairs' roster, as a multipart upload
+        person = fresh["members"][0]["person"]
+        roster = f"姓名,身份证号码,类别,认定日期\n{person['name']},{person['idNumber']},低保,2023-06-01\n"
+        return IMPORT_ROSTER, roster_upload(roster, target.region)
+    if name == "importPayments":  # a fresh one-person household's payment on the village's roster
+        from tests.api.test_payment_import import IMPORT_PAYMENTS
+
+        person = gql(admin, PERSON_ID_NUMBER, id=single_household(admin, target.region))["person"]
+        roster = f"姓名,身份证号码,缴费金额,缴费日期\n{person['name']},{person['idNumber']},380,2023-10-01\n"
+        upload = Upload("缴费清册.csv", roster.encode())
+        return IMPORT_PAYMENTS, {
+            "file": upload, "policyId": POLICY, "regionCode": target.region, "channel": "COLLECTION_POINT"
+        }  # fmt: skip
+    if name == "addRegion":
+        code = f"{target.region}{next(_seq) % 1000:03d}"
+        return ADD_REGION, {"input": {"code": code, "parentCode": target.region, "name": f"{code}村"}}
     raise AssertionError(name)
+
+
+PERSON_ID_NUMBER = "query($id: ID!) { person(id: $id) { name idNumber } }"
+
+
+ADD_REGION = """
+mutation($input: AddRegionInput!) {
+  addRegion(input: $input) { __typename ... on InputErrors { errors { field code } } }
+}"""
+
+
+READJUST = """
+mutation($policy: String!, $asOf: Date!, $region: String!) {
+  readjustSubsidies(policyId: $policy, asOf: $asOf, regionCode: $region) {
+    __typename ... on SubsidyChanges { changes { personName } } ... on InputErrors { errors { field code } }
+  }
+}"""
+
+
+def single_household(admin, region: str) -> str:
+    """A one-member household registered by the county; its person's id."""
+    n = next(_seq)
+    person = {"name": f"单{n}", "idNumber": fresh_id_number(n), "hukouRegionCode": region}
+    result = gql(
+        admin, REGISTER, input={"addressRegionCode": region, "members": [{"isHead": True, "person": person}]}
+    )["registerHousehold"]
+    assert result["__typename"] == "Household", result
+    return result["members"][0]["person"]["id"]
+
+
+DEPART = """
+mutation($input: RecordDepartureInput!) {
+  recordDeparture(input: $input) { __typename ... on InputErrors { errors { field code } } }
+}"""
 
 
 RECORD_CATEGORY = """
@@ -239,8 +372,23 @@ mutation($input: RecordCategoryInput!) {
 }"""
 
 
+def roster_upload(roster: str, region: str) -> dict:
+    upload = Upload("roster.csv", roster.encode())
+    return {"file": upload, "source": "CIVIL_AFFAIRS", "asOf": "2023-08-31", "region": region}
+
+
+def roster_job(admin, township: Township) -> str:
+    """A roster import for the township: its head under another name, refused, so nothing else changes."""
+    roster = f"姓名,身份证号码,类别\n别名,{township.head_id_number},低保\n"
+    body, _ = post(admin, IMPORT_ROSTER, roster_upload(roster, township.region))
+    return body["data"]["importRoster"]["id"]
+
+
 def post(client, query: str, variables: dict | None) -> tuple[dict, str]:
-    response = client.post("/graphql", json={"query": query, "variables": variables or {}})
+    if any(isinstance(value, Upload) for value in (variables or {}).values()):
+        response = post_multipart(client, query, variables)
+    else:
+        response = client.post("/graphql", json={"query": query, "variables": variables or {}})
     assert response.status_code == 200, response.text
     return response.json(), response.text
 
@@ -253,6 +401,8 @@ def refused_for_role(body: dict) -> bool:
 def world(client, client_as):
     here = populate(client_as("VILLAGE_CLERK", HERE, name="clerk-here"), HERE, "本")
     there = populate(client_as("VILLAGE_CLERK", THERE, name="clerk-there"), THERE, "外")
+    for township in (here, there):
+        township.import_job = roster_job(client_as("COUNTY_ADMIN", township.region), township)
     callers = {
         role: client_as(role, HERE, department="CIVIL_AFFAIRS" if role == "ROSTER_UPLOADER" else None)
         for role in ROLES

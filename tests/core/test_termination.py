@@ -188,3 +188,14 @@ def test_simultaneous_requests_end_and_refund_an_enrolment_once(engine):
     assert sorted(results, key=str) == sorted([enrolment.id] + [[("enrolmentId", "CONFLICT")]] * 7, key=str)
     [refund] = rows(engine, Refund, enrolment)
     assert refund.amount_fen == 32000
+
+
+def test_a_terminated_enrolment_s_payment_cannot_be_reversed_so_nothing_is_refunded_twice(engine):
+    enrolment = paid_guiyang(engine)
+    terminate(engine, enrolment, date(2021, 12, 31), refund=True)
+    [payment] = rows(engine, Payment, enrolment)
+    before = stored(engine)
+    with pytest.raises(InputError) as refused:
+        reverse_payment(engine, ADMIN, ReversalInput(payment.id, "重复缴费", "rv-after-termination"))
+    assert [(e.field, e.code) for e in refused.value.errors] == [("paymentId", "CONFLICT")]
+    assert stored(engine) == before
