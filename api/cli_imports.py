@@ -2,11 +2,12 @@
 
 import argparse
 import csv
-import getpass
 import sys
 import time
 from datetime import date
 from pathlib import Path
+
+from .cli_common import operator
 
 REPORT_COLUMNS = ("row", "outcome", "field", "code", "reason", "idNumber")
 SHOWN_REFUSALS = 20
@@ -63,14 +64,13 @@ def roster_import(args: argparse.Namespace) -> None:
 def run_import_command(args: argparse.Namespace, run) -> None:
     """Runs `run(engine, actor, path, progress)` with a progress bar, then prints the summary,
     the first refused rows and, with `--report`, every row's outcome as CSV."""
-    from core.audit import Actor
     from core.db import make_engine
     from core.errors import InputError
 
     path = Path(args.file)
     if not path.is_file():
         sys.exit(f"yibao: no such file {path}")
-    actor = Actor(name=f"cli:{getpass.getuser()}", role="COUNTY_ADMIN", region_code=args.region)
+    actor = operator(args.region)
     engine = make_engine()
     bar = ProgressBar()
     try:

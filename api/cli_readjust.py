@@ -1,19 +1,19 @@
 """`yibao roster readjust`: re-quote paid enrolments on a later roster (东政办〔2021〕6号 四（四））."""
 
 import argparse
-import getpass
 import sys
 from datetime import date
 
+from .cli_common import operator
+
 
 def roster_readjust(args: argparse.Namespace) -> None:
-    from core.audit import Actor
     from core.db import make_engine
     from core.errors import InputError
     from core.plugins import load_registry
     from core.services.readjust import readjust_subsidies
 
-    actor = Actor(name=f"cli:{getpass.getuser()}", role="COUNTY_ADMIN", region_code=args.region)
+    actor = operator(args.region)
     try:
         changes = readjust_subsidies(
             make_engine(), actor, load_registry(), args.policy, args.as_of, args.region

@@ -9,10 +9,10 @@ roster zero-declarations   the fully subsidised persons the tax office declares 
 """
 
 import argparse
-import getpass
 import sys
 from datetime import date
-from pathlib import Path
+
+from .cli_common import operator, write_export
 
 LEDGER_HEADINGS = (
     "退费部门",
@@ -26,29 +26,6 @@ LEDGER_HEADINGS = (
     "未退笔数",
 )
 ZERO_HEADINGS = ("姓名", "身份证号码", "参保地代码", "资助类别", "资助金额", "资金来源", "参保状态")
-
-
-def _actor(region: str):
-    from core.audit import Actor
-
-    return Actor(name=f"cli:{getpass.getuser()}", role="COUNTY_ADMIN", region_code=region)
-
-
-def _format(output: str, chosen: str | None) -> str:
-    return chosen or ("csv" if Path(output).suffix.lower() == ".csv" else "xlsx")
-
-
-def _write(output: str | None, fmt: str | None, headings, rows: list, title: str) -> None:
-    """To a file (XLSX or CSV by its suffix or --format), or as CSV to stdout without -o."""
-    from core import exports
-
-    if output is None:
-        exports.write(sys.stdout.buffer, "csv", headings, rows)
-        sys.stdout.flush()
-        return
-    with open(output, "wb") as target:
-        exports.write(target, _format(output, fmt), headings, rows, title=title)
-    print(f"yibao: {len(rows)} 行 → {output}", file=sys.stderr)
 
 
 def _readable(call):
@@ -70,7 +47,7 @@ def refunds_pay(args: argparse.Namespace) -> None:
     key = args.key or f"cli:{args.department}:{args.region}:{args.on.isoformat()}"
     payout = RefundPayout(args.department, args.region, args.on, key)
     try:
-        batch = _readable(lambda: pay_refunds(make_engine(), _actor(args.region), payout))
+        batch = _readable(lambda: pay_refunds(make_engine(), operator(args.region), payout))
     except InputError as error:
         sys.exit(f"yibao: {error}")
     print(
@@ -105,7 +82,7 @@ def refunds_ledger(args: argparse.Namespace) -> None:
         )
         for row in _readable(read)
     ]
-    _write(args.output, args.format, LEDGER_HEADINGS, rows, f"退费台账{args.year or ''}")
+    write_export(args.output, args.format, LEDGER_HEADINGS, rows, f"退费台账{args.year or ''}")
 
 
 def roster_zero_declarations(args: argparse.Namespace) -> None:
@@ -131,7 +108,7 @@ def roster_zero_declarations(args: argparse.Namespace) -> None:
         )
         for z in _readable(read)
     ]
-    _write(args.output, args.format, ZERO_HEADINGS, rows, f"零申报{args.year}")
+    write_export(args.output, args.format, ZERO_HEADINGS, rows, f"零申报{args.year}")
 
 
 def add_commands(commands, roster_commands) -> None:

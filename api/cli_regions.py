@@ -1,17 +1,17 @@
 """`yibao region add`: villages and townships below the seeded counties."""
 
 import argparse
-import getpass
 import sys
+
+from .cli_common import operator
 
 
 def region_add(args: argparse.Namespace) -> None:
-    from core.audit import Actor
     from core.db import make_engine
     from core.errors import InputError
     from core.services.regions import RegionInput, add_region
 
-    actor = Actor(name=f"cli:{getpass.getuser()}", role="COUNTY_ADMIN", region_code=None)
+    actor = operator(None)
     try:
         region = add_region(make_engine(), actor, RegionInput(args.code, args.parent, args.name))
     except InputError as error:

@@ -1,29 +1,16 @@
 """`yibao roster collection|changes` (缴费清册, 变动表) and `yibao person depart`."""
 
 import argparse
-import getpass
 import sys
 from datetime import date
-from pathlib import Path
 
-
-def _actor(region: str | None):
-    from core.audit import Actor
-
-    return Actor(name=f"cli:{getpass.getuser()}", role="COUNTY_ADMIN", region_code=region)
-
-
-def _format(args: argparse.Namespace) -> str:
-    if args.format:
-        return args.format
-    return "csv" if Path(args.output).suffix.lower() == ".csv" else "xlsx"
+from .cli_common import operator, write_export
 
 
 def _export(args: argparse.Namespace, table: str) -> None:
     from sqlalchemy.exc import SQLAlchemyError
     from sqlmodel import Session
 
-    from core import exports
     from core.db import make_engine
     from core.errors import InputError
     from core.plugins import load_registry
@@ -35,7 +22,7 @@ def _export(args: argparse.Namespace, table: str) -> None:
     title = "缴费清册" if table == "collection" else "参保数据变动表"
     try:
         with Session(make_engine()) as session:
-            scope = Scope.of(session, _actor(args.region).region_code)
+            scope = Scope.of(session, operator(args.region).region_code)
             if table == "collection":
                 rows = module.collection_roster(session, scope, registry, args.region, args.year, args.on)
             else:
@@ -44,10 +31,8 @@ def _export(args: argparse.Namespace, table: str) -> None:
         sys.exit(f"yibao: {error}")
     except SQLAlchemyError:
         sys.exit("yibao: the database is not ready; run `yibao db upgrade` first")
-    cells = (module.as_cells(row, registry.categories) for row in rows)
-    with open(args.output, "wb") as target:
-        exports.write(target, _format(args), module.HEADINGS, cells, title=f"{title}{args.year}")
-    print(f"yibao: {len(rows)} 行 → {args.output}", file=sys.stderr)
+    cells = [module.as_cells(row, registry.categories) for row in rows]
+    write_export(args.output, args.format, module.HEADINGS, cells, f"{title}{args.year}")
 
 
 def roster_collection(args: argparse.Namespace) -> None:
@@ -75,7 +60,7 @@ def person_depart(args: argparse.Namespace) -> None:
         sys.exit(f"yibao: 身份证号码 {args.id_number[:4]}…{args.id_number[-4:]} 未登记（no such person）")
     try:
         person = record_departure(
-            engine, _actor(args.region), DepartureInput(person_id, args.reason, args.on, args.note)
+            engine, operator(args.region), DepartureInput(person_id, args.reason, args.on, args.note)
         )
     except InputError as error:
         sys.exit(f"yibao: {error}")
