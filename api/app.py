@@ -37,7 +37,7 @@ def connection_budget(engine: Engine) -> int:
 class YibaoGraphQL(GraphQL):
     def __init__(self, engine: Engine, registry: Registry, key: str, introspection: bool):
         super().__init__(
-            make_schema(introspection),
+            make_schema(registry, introspection),
             graphql_ide="graphiql" if introspection else None,
             multipart_uploads_enabled=True,  # importRoster's file (GraphQL multipart request spec)
         )

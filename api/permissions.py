@@ -59,6 +59,8 @@ OPERATIONS: dict[str, set[Role]] = {
     "importJob": {R.ROSTER_UPLOADER, R.COUNTY_ADMIN, R.TOWNSHIP_OFFICER, R.AUDITOR, R.VILLAGE_CLERK},
     # a village's collected roster (缴费清册) as payments (方政办明电〔2021〕35号 四（五）)
     "importPayments": STAFF,
+    # reports of core and the plugins (api/reports.py), each scoped by the caller's region
+    "reports": READERS,
 }
 
 # Roles whose work needs whole ID and phone numbers (registering, collecting, matching tax records).

@@ -19,6 +19,9 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from core.plugins import load_registry
+from core.rules.registry import Registry
+
 from .collection import CollectionMutation, CollectionQuery
 from .context import CloseSession
 from .imports import ImportsMutation, ImportsQuery
@@ -29,9 +32,11 @@ from .queries import Query as CoreQuery
 from .readjust import ReadjustMutation
 from .refunds import RefundsMutation, RefundsQuery
 from .regions import RegionMutation
+from .reports import reports_query
 
-# Root types are merged from one type per concept; a new module adds its type here.
-Query = merge_types("Query", (CoreQuery, CollectionQuery, RefundsQuery, ImportsQuery))
+# Root types are merged from one type per concept; a new module adds its type here. The
+# `reports` field is composed per schema from the installed plugins' reports (api/reports.py).
+QUERIES = (CoreQuery, CollectionQuery, RefundsQuery, ImportsQuery)
 Mutation = merge_types(
     "Mutation",
     (
@@ -78,7 +83,7 @@ LIMIT_RULES = [
 ]
 
 
-def make_schema(introspection: bool = True) -> strawberry.Schema:
+def make_schema(registry: Registry | None = None, introspection: bool = True) -> strawberry.Schema:
     # Factories: a fresh extension per request (the parse and validation caches are shared by size).
     extensions = [
         Authorize,
@@ -91,8 +96,9 @@ def make_schema(introspection: bool = True) -> strawberry.Schema:
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
+    catalog = (registry or load_registry()).reports
     return YibaoSchema(
-        query=Query,
+        query=merge_types("Query", (*QUERIES, reports_query(catalog))),
         mutation=Mutation,
         extensions=extensions,
         config=StrawberryConfig(batching_config={"max_operations": MAX_BATCH}),

@@ -6,18 +6,19 @@ A plugin is a module registered under the `yibao` entry-point group, e.g.
     [project.entry-points.yibao]
     anhui = "plugins.anhui"
 
-Contract version: 1.
+Contract version: 2 (2 added `yibao_reports` and `yibao_targets`).
 """
 
 from pathlib import Path
 
 import pluggy
 
+from .reports.spec import Report, TargetTable
 from .rules.policy import Policy
 from .rules.vocabulary import Category
 
 PROJECT = "yibao"
-CONTRACT_VERSION = 1
+CONTRACT_VERSION = 2
 
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
@@ -36,3 +37,17 @@ def yibao_categories() -> list[Category]:
 @hookspec
 def yibao_scenario_paths() -> list[Path]:
     """YAML scenario files or folders that `pytest` runs against this plugin's policies."""
+
+
+@hookspec
+def yibao_reports() -> list[Report]:
+    """Reports this plugin adds: each becomes a typed field of `reports` and an export.
+
+    A report's name starts with the plugin's name; its `build` gets a read-only ReportSource
+    (core/reports/source.py) and aggregates in SQL.
+    """
+
+
+@hookspec
+def yibao_targets() -> list[TargetTable]:
+    """The task tables (征缴任务数) the plugin's notices print, per unit and coverage year."""

@@ -14,6 +14,7 @@ from importlib.metadata import entry_points
 import pluggy
 
 from . import hookspecs
+from .reports.catalog import Catalog, CatalogError
 from .rules.registry import Registry, parse_parameters
 from .rules.vocabulary import CATEGORIES, EVENTS, FUNDING_SOURCES
 
@@ -71,7 +72,22 @@ def load_registry(manager: pluggy.PluginManager | None = None) -> Registry:
         parameters = parse_parameters(_parameter_file(), policies)
     except ValueError as error:
         raise PluginError(f"{PARAMETERS_VARIABLE}: {error}") from error
-    return Registry(policies.values(), categories.values(), parameters)
+    return Registry(policies.values(), categories.values(), parameters, _catalog(manager))
+
+
+def _catalog(manager: pluggy.PluginManager) -> Catalog:
+    reports, targets = [], []
+    for plugin in manager.get_plugins():
+        name = manager.get_name(plugin)
+        for report in _call(manager, plugin, "yibao_reports"):
+            if not report.name.startswith(f"{name}_"):
+                raise PluginError(f"插件 {name} 的报表 {report.name} 须以 {name}_ 开头")
+            reports.append(report)
+        targets += _call(manager, plugin, "yibao_targets")
+    try:
+        return Catalog(reports, targets)
+    except CatalogError as error:
+        raise PluginError(str(error)) from error
 
 
 def _call(manager: pluggy.PluginManager, plugin, hook_name: str) -> list:

@@ -3,6 +3,7 @@
 from .audit import AuditEvent
 from .category import CategoryFact
 from .departure import Departure
+from .deposit import DepositSlip
 from .enrolment import Enrolment
 from .entitlement import Entitlement
 from .household import Household, HouseholdMember
@@ -11,11 +12,14 @@ from .payment import Payment, ReceiptSequence
 from .person import Person
 from .refund import Refund, RefundBatch
 from .region import Region
+from .target import Target
+from .tax import TaxConfirmation
 
 __all__ = [
     "AuditEvent",
     "CategoryFact",
     "Departure",
+    "DepositSlip",
     "Enrolment",
     "Entitlement",
     "Household",
@@ -28,4 +32,6 @@ __all__ = [
     "Refund",
     "RefundBatch",
     "Region",
+    "Target",
+    "TaxConfirmation",
 ]

@@ -32,11 +32,22 @@ class Registry:
         policies: Iterable[Policy],
         categories: Iterable[Category] = (),
         parameters: Mapping[str, Mapping[str, str]] | None = None,
+        reports=None,
     ):
         self._policies = {p.id: p for p in policies}
         self._declared = tuple(categories)
         self.categories = {**CATEGORIES, **{c.code: c.wording for c in self._declared}}
         self.parameters = {k: dict(v) for k, v in (parameters or {}).items()}
+        self._reports = reports
+
+    @property
+    def reports(self):
+        """The report catalog (core/reports/catalog.py): core's reports alone unless plugins added some."""
+        if self._reports is None:
+            from ..reports.catalog import Catalog  # reports read models; rules stay free of them
+
+            self._reports = Catalog()
+        return self._reports
 
     def policies(self, region_code: str | None = None) -> list[Policy]:
         found = sorted(self._policies.values(), key=lambda p: p.id)

@@ -5,7 +5,7 @@ from pathlib import Path
 from core.hookspecs import hookimpl
 from core.rules.vocabulary import Category
 
-from . import dongzhi_2022, guichi_2024
+from . import dongzhi_2022, guichi_2024, guichi_2024_targets
 
 
 @hookimpl
@@ -23,6 +23,11 @@ def yibao_categories():
             "AGE_80_PLUS", "80周岁及以上老年人口（即1943年12月31日前出生且户籍在贵池区）", guichi_2024.DOC
         ),
     ]
+
+
+@hookimpl
+def yibao_targets():
+    return [guichi_2024_targets.TARGETS]
 
 
 @hookimpl

@@ -4,12 +4,17 @@ from pathlib import Path
 
 from core.hookspecs import hookimpl
 
-from . import guiyang_2022
+from . import guiyang_2022, guiyang_2022_targets
 
 
 @hookimpl
 def yibao_policies():
     return [guiyang_2022.POLICY]
+
+
+@hookimpl
+def yibao_targets():
+    return [guiyang_2022_targets.TARGETS]
 
 
 @hookimpl

@@ -1,0 +1,122 @@
+"""Every report the installed plugins and core provide, checked once at start-up, and running one."""
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from ..errors import ErrorCode, InputError
+from ..idcard import mask_id_number
+from ..models import Region
+from ..money import fen_to_yuan
+from ..scope import Scope
+from .source import ReportSource
+from .spec import Kind, Report, ReportArgs, TargetTable
+
+SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+
+
+class CatalogError(ValueError):
+    """A report definition is unusable: start-up must stop."""
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    report: Report
+    args: ReportArgs
+    region_name: str
+    rows: list[tuple]  # MONEY as Decimal yuan; ID numbers masked unless the caller may see them
+    renamed: dict[str, str]  # column key → the heading this region's notice uses
+
+    @property
+    def headings(self) -> list[str]:
+        return [self.renamed.get(column.key, column.heading) for column in self.report.columns]
+
+    def dicts(self) -> list[dict]:
+        keys = [column.key for column in self.report.columns]
+        return [dict(zip(keys, row, strict=True)) for row in self.rows]
+
+
+class Catalog:
+    def __init__(self, reports: Iterable[Report] = (), targets: Iterable[TargetTable] = ()):
+        from .builtin import CORE_REPORTS
+
+        self.reports: dict[str, Report] = {}
+        for report in (*CORE_REPORTS, *reports):
+            _check(report)
+            if report.name in self.reports:
+                raise CatalogError(f"报表名称重复：{report.name}")
+            self.reports[report.name] = report
+        self.targets = tuple(targets)
+
+    def __iter__(self):
+        return iter(self.reports.values())
+
+    def get(self, name: str) -> Report:
+        report = self.reports.get(name)
+        if report is None:
+            known = "、".join(self.reports)
+            raise InputError.one("report", ErrorCode.NOT_FOUND, f"没有报表 {name}（available: {known}）")
+        return report
+
+    def run(
+        self,
+        session: Session,
+        scope: Scope,
+        registry,
+        report: Report,
+        args: ReportArgs,
+        sees_identity: bool = False,
+    ) -> ReportResult | None:
+        """The report for a region the caller's scope covers; None for any other (or no such) region."""
+        region = session.get(Region, args.region_code)
+        if region is None or not scope.covers(session, args.region_code):
+            return None
+        if report.regions and not _overlaps(session, region, report.regions):
+            raise InputError.one(
+                "regionCode",
+                ErrorCode.INVALID,
+                f"报表“{report.title}”不适用于 {region.name}（{region.code}）",
+            )
+        policy = next(
+            (p for p in registry.policies(region.code) if p.coverage_year == args.coverage_year), None
+        )
+        source = ReportSource(session, args, region, self.targets, policy, registry.categories)
+        rows = [_present(report, row, sees_identity) for row in report.build(source)]
+        return ReportResult(report, args, region.name, rows, source.headings)
+
+
+def _overlaps(session: Session, region: Region, codes: Sequence[str]) -> bool:
+    paths = session.exec(select(Region.path).where(col(Region.code).in_(codes))).all()
+    return any(region.path.startswith(p) or p.startswith(region.path) for p in paths)
+
+
+def _present(report: Report, row: Sequence, sees_identity: bool) -> tuple:
+    values = []
+    for column, value in zip(report.columns, row, strict=True):
+        if value is not None and column.kind is Kind.MONEY:
+            value = fen_to_yuan(int(value))
+        elif value is not None and column.kind is Kind.INT:
+            value = int(value)
+        elif column.kind is Kind.ID_NUMBER and not sees_identity:
+            value = mask_id_number(value)
+        values.append(value)
+    return tuple(values)
+
+
+def _check(report: Report) -> None:
+    problems = []
+    if not SNAKE.match(report.name):
+        problems.append("名称须为 snake_case")
+    keys = [column.key for column in report.columns]
+    if not keys:
+        problems.append("至少需要一列")
+    if len(set(keys)) != len(keys):
+        problems.append("列名重复")
+    problems += [f"列名 {key} 须为 snake_case" for key in keys if not SNAKE.match(key)]
+    problems += [f"列 {c.key} 缺少表头" for c in report.columns if not c.heading.strip()]
+    if not str(report.cite).strip():
+        problems.append("缺少出处（文件号和条款）")
+    if problems:
+        raise CatalogError(f"报表 {report.name}：" + "；".join(problems))

@@ -1,0 +1,194 @@
+"""The read-only query interface a report is built from: scoped selectables and `fetch`.
+
+Everything the source hands out is limited to the asked region and what lies below it; the
+caller's scope was checked to cover that region before the source was made. Reports compose
+these selectables with SQLAlchemy and aggregate in SQL; `fetch` runs a SELECT and nothing else.
+"""
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import Select, literal, or_, union_all
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.expression import Executable
+from sqlmodel import Session, col, select
+
+from ..models import CategoryFact, Enrolment, Payment, Person, Region, Target
+from ..regions import under
+from ..rules.policy import Policy
+from .spec import ReportArgs, TargetTable
+
+_RATE = Decimal("0.0001")
+
+
+def rate(numerator: int | None, denominator: int | None) -> Decimal | None:
+    """A fraction to four places (0.9512 reads 95.12%); None when there is nothing to divide by."""
+    if not denominator:
+        return None
+    return (Decimal(numerator or 0) / Decimal(denominator)).quantize(_RATE, rounding=ROUND_HALF_UP)
+
+
+class ReportSource:
+    def __init__(
+        self,
+        session: Session,
+        args: ReportArgs,
+        region: Region,
+        targets: Sequence[TargetTable] = (),
+        policy: Policy | None = None,
+        category_names: Mapping[str, str] | None = None,
+    ):
+        self._session = session
+        self.args = args
+        self.region = region
+        self.policy = policy  # the policy governing the region and year, when there is one
+        self.target_tables = [t for t in targets if t.coverage_year == args.coverage_year]
+        self.category_names = dict(category_names or {})
+        self.headings: dict[str, str] = {}  # column key → the notice's heading for this region
+
+    def rename(self, key: str, heading: str) -> None:
+        """Uses the notice's own heading for a column, e.g. 约束目标（人） (筑医保通〔2021〕34号 附件)."""
+        self.headings[key] = heading
+
+    @property
+    def as_of(self) -> date:
+        return self.args.as_of or date.today()
+
+    @property
+    def coverage_year(self) -> int:
+        return self.args.coverage_year
+
+    # --- places ---
+
+    def region_codes(self) -> Select:
+        """Codes of the asked region and every region below it."""
+        return select(Region.code).where(under(self.region.path, Region.path))
+
+    def unit_list(self, level: str | None = None) -> Select:
+        """The units a report has a row for: the asked region's children, or its regions at `level`.
+
+        Columns unit_code, unit_name, in code order.
+        """
+        condition = Region.parent_code == self.region.code if level is None else Region.level == level
+        return (
+            select(Region.code.label("unit_code"), Region.name.label("unit_name"))
+            .where(condition, under(self.region.path, Region.path), Region.code != self.region.code)
+            .order_by(Region.code)
+        )
+
+    def units(self, level: str | None = None):
+        """Subquery mapping each region code below the asked region to its unit (region_code, unit_code).
+
+        Units are the asked region's children, or with `level` its regions at that level; a row
+        registered on the asked region itself is its own unit (and has no unit at a `level`).
+        """
+        place, unit = aliased(Region), aliased(Region)
+        condition = unit.parent_code == self.region.code if level is None else unit.level == level
+        below = (
+            select(place.code.label("region_code"), unit.code.label("unit_code"))
+            .join(unit, col(place.path).startswith(unit.path))
+            .where(condition, under(self.region.path, place.path), under(self.region.path, unit.path))
+        )
+        if level is not None:
+            return below.subquery("units")
+        itself = select(literal(self.region.code).label("region_code"), literal(self.region.code))
+        return union_all(below, itself).subquery("units")
+
+    # --- the registry ---
+
+    def enrolments(self, coverage_year: int | None = None):
+        """Enrolments in or below the region for the year (default the asked one), every column."""
+        year = coverage_year or self.coverage_year
+        return (
+            select(Enrolment)
+            .where(Enrolment.coverage_year == year, col(Enrolment.region_code).in_(self.region_codes()))
+            .subquery("enrolments")
+        )
+
+    def payments(self, on: date | None = None):
+        """Ledger rows (payments and reversals, reversals negative) of those enrolments up to `on`.
+
+        Columns: every payment column, plus region_code and person_id of the enrolment.
+        """
+        statement = (
+            select(Payment, Enrolment.region_code, Enrolment.person_id)
+            .join(Enrolment, Enrolment.id == Payment.enrolment_id)
+            .where(
+                Enrolment.coverage_year == self.coverage_year,
+                col(Enrolment.region_code).in_(self.region_codes()),
+            )
+        )
+        if on is not None:
+            statement = statement.where(Payment.paid_on <= on)
+        return statement.subquery("payments")
+
+    def persons(self):
+        """Persons whose hukou or residence lies in or below the region."""
+        codes = self.region_codes()
+        return (
+            select(Person)
+            .where(
+                or_(col(Person.hukou_region_code).in_(codes), col(Person.residence_region_code).in_(codes))
+            )
+            .subquery("persons")
+        )
+
+    def identities(self, on: date | None = None):
+        """Hardship identities held on `on` (default as-of) by persons of the region.
+
+        Columns person_id, code, grade, region_code (the person's hukou region); one row per
+        person and code even when several rosters assert it.
+        """
+        day = on or self.as_of
+        persons = self.persons()
+        return (
+            select(
+                CategoryFact.person_id, CategoryFact.code, persons.c.hukou_region_code.label("region_code")
+            )
+            .join(persons, persons.c.id == CategoryFact.person_id)
+            .where(
+                or_(col(CategoryFact.since).is_(None), CategoryFact.since <= day),
+                or_(col(CategoryFact.until).is_(None), CategoryFact.until >= day),
+            )
+            .distinct()
+            .subquery("identities")
+        )
+
+    def targets(self, kind: str = "TARGET"):
+        """Headcounts per region for the year (region_code, headcount): loaded rows win over the notice's."""
+        loaded = select(Target.region_code, Target.headcount).where(
+            Target.coverage_year == self.coverage_year,
+            Target.kind == kind,
+            col(Target.region_code).in_(self.region_codes()),
+        )
+        stated = [(t.region_code, t.headcount) for table in self.target_tables for t in table.rows]
+        if kind != "TARGET" or not stated:
+            return loaded.subquery("targets")
+        # A UNION of literal rows, not VALUES: SQLite cannot name the columns of a VALUES list.
+        notice = union_all(
+            *(
+                select(literal(code).label("region_code"), literal(count).label("headcount"))
+                for code, count in stated
+            )
+        ).subquery("notice_targets")
+        from_notice = select(notice.c.region_code, notice.c.headcount).where(
+            notice.c.region_code.not_in(select(loaded.subquery().c.region_code))
+        )
+        return union_all(loaded, from_notice).subquery("targets")
+
+    def target_table(self) -> TargetTable | None:
+        """The notice's task table covering this region and year, if a plugin provides one."""
+        for table in self.target_tables:
+            paths = self._session.execute(
+                select(Region.path).where(col(Region.code).in_(table.regions))
+            ).scalars()
+            if any(self.region.path.startswith(p) or p.startswith(self.region.path) for p in paths):
+                return table
+        return None
+
+    def fetch(self, statement: Executable) -> list:
+        """Runs a SELECT built from the selectables above."""
+        if not isinstance(statement, Select) and not hasattr(statement, "selected_columns"):
+            raise TypeError("a report may only run SELECT statements")
+        return list(self._session.execute(statement).all())
