@@ -1,9 +1,10 @@
-"""Downloads for offices: the collection roster and the change table as XLSX or CSV.
+"""Downloads for offices: the collection roster, the change table and every report, as XLSX or CSV.
 
-`GET /exports/collection-roster.xlsx?regionCode=…&coverageYear=…[&on=…]` and
-`GET /exports/change-table.csv?regionCode=…&coverageYear=…`, with the same bearer token and
-role table as GraphQL (`collectionRoster`, `changeTable` in api/permissions.py), the same
-region scope and the same masking of ID numbers. Refusals answer JSON:
+`GET /exports/collection-roster.xlsx?regionCode=…&coverageYear=…[&on=…]`,
+`GET /exports/change-table.csv?regionCode=…&coverageYear=…` and
+`GET /exports/reports/<name>.xlsx?regionCode=…&coverageYear=…[&asOf=…]` (api/reports.py), with
+the same bearer token and role table as GraphQL (`collectionRoster`, `changeTable`, `reports` in
+api/permissions.py), the same region scope and the same masking of ID numbers. Refusals answer JSON:
 `{"errors": [{"field", "code", "message"}]}` — 401 without a valid token, 403 for a role that
 may not, 404 for a region outside the caller's scope (as for one that does not exist), 400 for
 a bad parameter or a year no policy covers.
@@ -24,6 +25,7 @@ from core import exports
 from core.auth import Principal, Role
 from core.errors import ErrorCode, FieldError, InputError
 from core.idcard import mask_id_number
+from core.reports import ReportArgs
 from core.rules.registry import Registry
 from core.scope import Scope
 from core.services import change_table, collection_roster
@@ -49,7 +51,7 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-def _parameters(request: Request) -> tuple[str, int, date | None]:
+def _parameters(request: Request, day: str = "on") -> tuple[str, int, date | None]:
     query = request.query_params
     errors = []
     region_code = query.get("regionCode", "").strip()
@@ -63,11 +65,11 @@ def _parameters(request: Request) -> tuple[str, int, date | None]:
             FieldError("coverageYear", ErrorCode.INVALID, "参保年度无效（coverageYear: e.g. 2022）")
         )
     on = None
-    if query.get("on"):
+    if query.get(day):
         try:
-            on = date.fromisoformat(query["on"])
+            on = date.fromisoformat(query[day])
         except ValueError:
-            errors.append(FieldError("on", ErrorCode.INVALID, "日期无效（on: YYYY-MM-DD）"))
+            errors.append(FieldError(day, ErrorCode.INVALID, f"日期无效（{day}: YYYY-MM-DD）"))
     if errors:
         raise InputError(errors)
     return region_code, int(year), on
@@ -87,8 +89,6 @@ def _cells(principal: Principal, table: str, rows: list, categories: dict[str, s
 
 
 def export_routes(engine: Engine, registry: Registry, key: str) -> list[Route]:
-    from .app import principal_of
-
     def build(principal: Principal, table: str, region_code: str, year: int, on: date | None) -> list | None:
         with Session(engine) as session:
             scope = Scope.of(session, principal.region_code)
@@ -105,14 +105,9 @@ def export_routes(engine: Engine, registry: Registry, key: str) -> list[Route]:
         if table not in TABLES or fmt not in exports.FORMATS:
             return _refusal(404, "path", ErrorCode.NOT_FOUND, "没有这种导出（no such export）")
         operation, title = TABLES[table]
-        principal, auth_error = principal_of(key, request.headers)
-        if principal.role is Role.PUBLIC:
-            why = auth_error or "请使用 Bearer 令牌（use: Authorization: Bearer <token>）"
-            return _refusal(401, "authorization", ErrorCode.FORBIDDEN, why)
-        if principal.role not in OPERATIONS.get(operation, set()):
-            return _refusal(
-                403, "authorization", ErrorCode.FORBIDDEN, f"无权导出{title}（role {principal.role} may not）"
-            )
+        principal = _authorized(request, key, operation, title)
+        if isinstance(principal, Response):
+            return principal
         try:
             region_code, year, on = _parameters(request)
             cells = await run_in_threadpool(build, principal, table, region_code, year, on)
@@ -120,19 +115,71 @@ def export_routes(engine: Engine, registry: Registry, key: str) -> list[Route]:
             errors = [{"field": e.field, "code": str(e.code), "message": e.message} for e in exc.errors]
             return JSONResponse({"errors": errors}, status_code=400)
         if cells is None:
-            return _refusal(
-                404, "regionCode", ErrorCode.NOT_FOUND, f"行政区划 {region_code} 不存在或不在您的管辖范围"
-            )
+            return _outside(region_code)
         module = collection_roster if table == "collection-roster" else change_table
-        headers = {"Content-Disposition": content_disposition(f"{title}-{region_code}-{year}.{fmt}")}
-        if fmt == "csv":
-            return StreamingResponse(
-                exports.csv_chunks(module.HEADINGS, cells),
-                media_type=exports.MEDIA_TYPES["csv"],
-                headers=headers,
-            )
-        buffer = io.BytesIO()
-        await run_in_threadpool(exports.write_xlsx, buffer, module.HEADINGS, cells, f"{title}{year}")
-        return Response(buffer.getvalue(), media_type=exports.MEDIA_TYPES["xlsx"], headers=headers)
+        return await _file(fmt, module.HEADINGS, cells, f"{title}-{region_code}-{year}", f"{title}{year}")
 
-    return [Route("/exports/{table}.{fmt}", download, methods=["GET"])]
+    async def download_report(request: Request) -> Response:
+        name, fmt = request.path_params["name"], request.path_params["fmt"]
+        report = registry.reports.reports.get(name)
+        if report is None or fmt not in exports.FORMATS:
+            return _refusal(404, "path", ErrorCode.NOT_FOUND, "没有这种报表（no such report）")
+        principal = _authorized(request, key, "reports", report.title)
+        if isinstance(principal, Response):
+            return principal
+        try:
+            region_code, year, as_of = _parameters(request, "asOf")
+            result = await run_in_threadpool(
+                _run_report, engine, registry, principal, report, region_code, year, as_of
+            )
+        except InputError as exc:
+            errors = [{"field": e.field, "code": str(e.code), "message": e.message} for e in exc.errors]
+            return JSONResponse({"errors": errors}, status_code=400)
+        if result is None:
+            return _outside(region_code)
+        stem = f"{report.title}-{result.region_name}-{year}"
+        return await _file(fmt, result.headings, result.rows, stem, f"{report.title}{year}")
+
+    return [
+        Route("/exports/reports/{name}.{fmt}", download_report, methods=["GET"]),
+        Route("/exports/{table}.{fmt}", download, methods=["GET"]),
+    ]
+
+
+def _run_report(engine: Engine, registry: Registry, principal: Principal, report, region_code, year, as_of):
+    with Session(engine) as session:
+        scope = Scope.of(session, principal.region_code)
+        args = ReportArgs(region_code, year, as_of)
+        return registry.reports.run(session, scope, registry, report, args, sees_identity(principal.role))
+
+
+def _authorized(request: Request, key: str, operation: str, title: str) -> Principal | Response:
+    """The caller's principal, or the refusal: 401 without a valid token, 403 for a role that may not."""
+    from .app import principal_of
+
+    principal, auth_error = principal_of(key, request.headers)
+    if principal.role is Role.PUBLIC:
+        why = auth_error or "请使用 Bearer 令牌（use: Authorization: Bearer <token>）"
+        return _refusal(401, "authorization", ErrorCode.FORBIDDEN, why)
+    if principal.role not in OPERATIONS.get(operation, set()):
+        return _refusal(
+            403, "authorization", ErrorCode.FORBIDDEN, f"无权导出{title}（role {principal.role} may not）"
+        )
+    return principal
+
+
+def _outside(region_code: str) -> JSONResponse:
+    return _refusal(
+        404, "regionCode", ErrorCode.NOT_FOUND, f"行政区划 {region_code} 不存在或不在您的管辖范围"
+    )
+
+
+async def _file(fmt: str, headings, rows, stem: str, sheet: str) -> Response:
+    headers = {"Content-Disposition": content_disposition(f"{stem}.{fmt}")}
+    if fmt == "csv":
+        return StreamingResponse(
+            exports.csv_chunks(headings, rows), media_type=exports.MEDIA_TYPES["csv"], headers=headers
+        )
+    buffer = io.BytesIO()
+    await run_in_threadpool(exports.write_xlsx, buffer, headings, rows, sheet)
+    return Response(buffer.getvalue(), media_type=exports.MEDIA_TYPES["xlsx"], headers=headers)

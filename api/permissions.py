@@ -59,8 +59,17 @@ OPERATIONS: dict[str, set[Role]] = {
     "importJob": {R.ROSTER_UPLOADER, R.COUNTY_ADMIN, R.TOWNSHIP_OFFICER, R.AUDITOR, R.VILLAGE_CLERK},
     # a village's collected roster (缴费清册) as payments (方政办明电〔2021〕35号 四（五）)
     "importPayments": STAFF,
+    # a village's deposit slips (缴款单, 方政办明电〔2021〕35号 四（三）)
+    "recordDepositSlips": STAFF,
     # reports of core and the plugins (api/reports.py), each scoped by the caller's region
     "reports": READERS,
+    # Apollo Federation (api/federation.py): entities resolved through the caller's scope, and
+    # the subgraph's SDL, which holds no data
+    "_entities": READERS,
+    "_service": READERS,
+    # the tax office's payment confirmations (方政办明电〔2021〕35号 四（五）, 五（二）)
+    "importTaxConfirmations": {R.TAX_INTEGRATOR, R.COUNTY_ADMIN},
+    "loadTargets": {R.TOWNSHIP_OFFICER, R.COUNTY_ADMIN},
 }
 
 # Roles whose work needs whole ID and phone numbers (registering, collecting, matching tax records).

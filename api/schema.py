@@ -16,14 +16,17 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.federation.schema import FederationAny
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.types import Info
 
 from core.plugins import load_registry
 from core.rules.registry import Registry
 
 from .collection import CollectionMutation, CollectionQuery
 from .context import CloseSession
+from .deposits import DepositsMutation
 from .imports import ImportsMutation, ImportsQuery
 from .mutations import Mutation as CoreMutation
 from .payment_import import PaymentImportMutation
@@ -33,6 +36,8 @@ from .readjust import ReadjustMutation
 from .refunds import RefundsMutation, RefundsQuery
 from .regions import RegionMutation
 from .reports import reports_query
+from .targets import TargetsMutation
+from .tax import TaxMutation
 
 # Root types are merged from one type per concept; a new module adds its type here. The
 # `reports` field is composed per schema from the installed plugins' reports (api/reports.py).
@@ -47,6 +52,9 @@ Mutation = merge_types(
         ReadjustMutation,
         ImportsMutation,
         PaymentImportMutation,
+        TaxMutation,
+        DepositsMutation,
+        TargetsMutation,
     ),
 )
 
@@ -56,6 +64,7 @@ MAX_DEPTH = 12  # the deepest real query (household → member → person → en
 MAX_ALIASES = 30
 MAX_TOKENS = 5000
 MAX_BATCH = 10  # operations in one batched HTTP request
+MAX_ENTITIES = 500  # representations in one `_entities` call
 CACHE_SIZE = 256  # parsed and validated documents kept
 
 LONG_DIGITS = re.compile(r"\d{6,}[\dXx]*")
@@ -67,7 +76,18 @@ def unexpected(error: GraphQLError) -> bool:
     return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
 
 
-class YibaoSchema(strawberry.Schema):
+# A federation v2 subgraph (federation_version defaults to the newest 2.x): `_service` and
+# `_entities` let a tax subgraph reference our entities (api/federation.py).
+class YibaoSchema(strawberry.federation.Schema):
+    def entities_resolver(self, info: Info, representations: list[FederationAny]) -> list[FederationAny]:
+        # Representations arrive as variables, which the token limit does not see.
+        if len(representations) > MAX_ENTITIES:
+            raise GraphQLError(
+                f"一次最多解析 {MAX_ENTITIES} 个实体（at most {MAX_ENTITIES} representations）",
+                extensions={"code": "LIMIT"},
+            )
+        return super().entities_resolver(info, representations)
+
     def process_errors(self, errors, execution_context=None) -> None:
         # Only unexpected errors are logged, and never with a whole ID or phone number in them.
         for error in errors:

@@ -22,9 +22,15 @@ MEDIA_TYPES = {
 _CENT = Decimal("0.01")
 
 
+class Percent(Decimal):
+    """A fraction shown as a percentage: 0.9512 is written 95.12% (CSV) or a % cell (XLSX)."""
+
+
 def _text(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, Percent):
+        return f"{(value * 100).quantize(_CENT)}%"
     if isinstance(value, Decimal):
         return str(value.quantize(_CENT))
     if isinstance(value, bool):
@@ -78,6 +84,10 @@ def write_xlsx(
 def _cell(sheet, value):
     from openpyxl.cell import WriteOnlyCell
 
+    if isinstance(value, Percent):
+        cell = WriteOnlyCell(sheet, value=Decimal(value))
+        cell.number_format = "0.00%"
+        return cell
     if isinstance(value, Decimal):
         cell = WriteOnlyCell(sheet, value=value.quantize(_CENT))
         cell.number_format = "0.00"

@@ -62,3 +62,15 @@ def mask_phone(number: str | None) -> str | None:
     if not number or len(number) < 8:
         return "*" * len(number) if number else number
     return number[:3] + "*" * (len(number) - 7) + number[-4:]
+
+
+def mask_name(name: str | None) -> str | None:
+    """For lists posted in public (张榜公示): 张*三 keeps the first and last character, 张* for two."""
+    if not name:
+        return name
+    name = name.strip()
+    if len(name) <= 1:
+        return "*" * len(name)
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

@@ -15,6 +15,7 @@ from .models import (
     AuditEvent,
     CategoryFact,
     Departure,
+    DepositSlip,
     Enrolment,
     Entitlement,
     Household,
@@ -26,6 +27,8 @@ from .models import (
     Refund,
     RefundBatch,
     Region,
+    Target,
+    TaxConfirmation,
 )
 from .regions import codes_under, region_path
 
@@ -77,7 +80,7 @@ class Scope:
             )
         if model in (CategoryFact, Departure):
             return col(model.person_id).in_(select(Person.id).where(self.visible(Person)))
-        if model in (ImportJob, RefundBatch):  # by the region they were made for
+        if model in (ImportJob, RefundBatch, Target, TaxConfirmation, DepositSlip):  # by their region
             return col(model.region_code).in_(codes)
         if model is ImportRow:
             return col(ImportRow.job_id).in_(select(ImportJob.id).where(self.visible(ImportJob)))

@@ -96,7 +96,7 @@ def test_schema_export_writes_the_committed_sdl(tmp_path):
 
 def _readme_examples() -> list[str]:
     examples = re.findall(r"```graphql\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
-    assert len(examples) == 2, "README.md should show the household and the quote examples"
+    assert len(examples) == 3, "README.md should show the household, the quote and the report examples"
     return examples
 
 
@@ -107,7 +107,7 @@ def served(tmp_path):
 
 
 def test_serve_with_two_worker_processes_answers(tmp_path):
-    _, quote = _readme_examples()
+    _, quote, _ = _readme_examples()
     with serving(tmp_path, {"YIBAO_DATABASE_URL": ""}, "--workers", "2") as url:
         answers = [_post(url, quote)["quote"]["amountDue"] for _ in range(4)]
     assert answers == ["30.00"] * 4
@@ -124,7 +124,7 @@ def _post(url: str, query: str, token: str | None = None) -> dict:
 
 
 def test_the_readme_examples_work_against_a_fresh_server(served, tmp_path):
-    register, quote = _readme_examples()
+    register, quote, report = _readme_examples()
     command = re.search(r"TOKEN=\$\(\.venv/bin/yibao (.*?)\)", README.read_text(encoding="utf-8")).group(1)
     issued = yibao(*command.split(), cwd=tmp_path, env={"YIBAO_DATABASE_URL": ""})
     assert issued.returncode == 0, issued.stderr
@@ -144,3 +144,24 @@ def test_the_readme_examples_work_against_a_fresh_server(served, tmp_path):
         "2022-01-01",
     )
     assert "东政办〔2021〕6号 四（三）1" in [step["citation"] for step in answer["explanation"]]
+
+    guichi = yibao(
+        "token",
+        "issue",
+        "--role",
+        "AUDITOR",
+        "--region",
+        "341702",
+        cwd=tmp_path,
+        env={"YIBAO_DATABASE_URL": ""},
+    )
+    progress = _post(served, report, guichi.stdout.strip())["reports"]["collectionProgress"]
+    assert {"key": "target", "heading": "2024年任务数"} in progress["columns"]
+    assert progress["rows"][-1] == {
+        "unitName": "合计",
+        "target": 510000,
+        "enrolled": 0,
+        "paid": 0,
+        "amount": "0.00",
+        "rate": "0.0000",
+    }

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import date
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ from strawberry.scalars import JSON
 from core import models
 from core.money import fen_to_yuan
 
+from ..federation import resolve_enrolment
 from .base import Entity
 from .entitlement import Entitlement
 from .payment import Payment
@@ -21,9 +23,17 @@ def _yuan(fen: int | None) -> Decimal | None:
     return None if fen is None else fen_to_yuan(fen)
 
 
-@strawberry.type
+@strawberry.federation.type(
+    keys=["person { idNumber } coverageYear region { code }"],
+    description="A person's enrolment for one coverage year; a federation entity keyed by ID number, "
+    "coverage year and region code (api/federation.py).",
+)
 class Enrolment(Entity):
     row: strawberry.Private[models.Enrolment]
+
+    @classmethod
+    def resolve_reference(cls, info: strawberry.Info, **key) -> Awaitable[Enrolment | None]:
+        return resolve_enrolment(info, key)
 
     @strawberry.field
     def coverage_year(self) -> int:

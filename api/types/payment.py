@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
@@ -9,15 +10,24 @@ import strawberry
 from core import models
 from core.money import fen_to_yuan
 
+from ..federation import resolve_payment
 from .base import Entity
 
 if TYPE_CHECKING:
     from .enrolment import Enrolment
 
 
-@strawberry.type(description="One entry of the append-only ledger; reversals carry negative amounts.")
+@strawberry.federation.type(
+    keys=["receiptNumber"],
+    description="One entry of the append-only ledger; reversals carry negative amounts. A federation "
+    "entity keyed by its receipt number (api/federation.py).",
+)
 class Payment(Entity):
     row: strawberry.Private[models.Payment]
+
+    @classmethod
+    def resolve_reference(cls, info: strawberry.Info, **key) -> Awaitable[Payment | None]:
+        return resolve_payment(info, key)
 
     @strawberry.field(description="PAYMENT or REVERSAL.")
     def kind(self) -> str:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
@@ -8,6 +9,7 @@ import strawberry
 from core import models
 from core.idcard import mask_id_number, mask_phone
 
+from ..federation import resolve_person
 from ..permissions import sees_identity
 from .base import Entity
 from .region import Region
@@ -26,9 +28,17 @@ class CategoryFact:
     grade: int | None
 
 
-@strawberry.type
+@strawberry.federation.type(
+    keys=["idNumber"],
+    description="A resident; a federation entity keyed by the ID number a tax system holds "
+    "(api/federation.py). Persons without an ID number cannot be referenced.",
+)
 class Person(Entity):
     row: strawberry.Private[models.Person]
+
+    @classmethod
+    def resolve_reference(cls, info: strawberry.Info, **key) -> Awaitable[Person | None]:
+        return resolve_person(info, key)
 
     @strawberry.field(
         description="18-digit resident ID number; masked (3417**********123X) for roles that do not need it."

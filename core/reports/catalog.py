@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from ..errors import ErrorCode, InputError
+from ..exports import Percent
 from ..idcard import mask_id_number
 from ..models import Region
 from ..money import fen_to_yuan
@@ -43,7 +44,9 @@ class Catalog:
         from .builtin import CORE_REPORTS
 
         self.reports: dict[str, Report] = {}
-        for report in (*CORE_REPORTS, *reports):
+        # Core's first, then the plugins' by name: the schema's field order must not depend on the
+        # order entry points happen to be found in.
+        for report in (*CORE_REPORTS, *sorted(reports, key=lambda r: r.name)):
             _check(report)
             if report.name in self.reports:
                 raise CatalogError(f"报表名称重复：{report.name}")
@@ -99,6 +102,8 @@ def _present(report: Report, row: Sequence, sees_identity: bool) -> tuple:
             value = fen_to_yuan(int(value))
         elif value is not None and column.kind is Kind.INT:
             value = int(value)
+        elif value is not None and column.kind is Kind.RATE:
+            value = Percent(value)
         elif column.kind is Kind.ID_NUMBER and not sees_identity:
             value = mask_id_number(value)
         values.append(value)

@@ -210,6 +210,17 @@ def refund_ledger(
     path = region_path(session, region_code)
     if path is None:
         return []
+    statement = ledger_statement(path, coverage_year).where(scope.visible(Refund))
+    return ledger_rows(session.exec(statement))
+
+
+def ledger_rows(found) -> list[LedgerRow]:
+    rows = [LedgerRow(*(int(v) if isinstance(v, Decimal) else v for v in row)) for row in found]
+    return sorted(rows, key=lambda row: (row.department or "", row.township_code))
+
+
+def ledger_statement(path: str, coverage_year: int | None):
+    """The ledger's SELECT for the refunds of enrolments in or below the region at `path`."""
     place = aliased(Region)  # the enrolment's region
     township = aliased(Region)
     township_code = func.coalesce(township.code, place.code)
@@ -233,12 +244,9 @@ def refund_ledger(
             township,
             and_(township.level == "township", place.path.startswith(township.path)),
         )
-        .where(scope.visible(Refund), under(path, place.path))
+        .where(under(path, place.path))
         .group_by(Refund.department, township_code, township_name)
     )
     if coverage_year is not None:
         statement = statement.where(Enrolment.coverage_year == coverage_year)
-    rows = [
-        LedgerRow(*(int(v) if isinstance(v, Decimal) else v for v in row)) for row in session.exec(statement)
-    ]
-    return sorted(rows, key=lambda row: (row.department or "", row.township_code))
+    return statement

@@ -67,7 +67,12 @@ ALLOWED = {
     "importRoster": {"ROSTER_UPLOADER", "COUNTY_ADMIN"},
     "importJob": {"ROSTER_UPLOADER", "COUNTY_ADMIN", "TOWNSHIP_OFFICER", "AUDITOR", "VILLAGE_CLERK"},
     "importPayments": STAFF,  # its clerks follow the job through importJob
+    "recordDepositSlips": STAFF,
     "reports": READERS,
+    "_entities": READERS,  # federation: the tax subgraph resolves our entities (api/federation.py)
+    "_service": READERS,  # the subgraph's SDL, for gateways with a token even when introspection is off
+    "importTaxConfirmations": {"TAX_INTEGRATOR", "COUNTY_ADMIN"},
+    "loadTargets": {"TOWNSHIP_OFFICER", "COUNTY_ADMIN"},
 }
 
 PERSON_FIELDS = "id name idNumber phone household { id members { person { id name idNumber } } }"
@@ -133,6 +138,12 @@ QUERIES = {
         "query($id: ID!) { importJob(id: $id) { id status refused rows { nodes { idNumber reason } } } }",
         "import_job",
     ),
+    "_entities": (
+        'query($id: String!) { _entities(representations: [{__typename: "Person", idNumber: $id}]) '
+        f"{{ ... on Person {{ {DEEP_PERSON} }} }} }}",
+        "head_id_number",
+    ),
+    "_service": ("{ _service { sdl } }", None),
 }
 
 
@@ -334,6 +345,24 @@ def mutation(name: str, target: Township, admin) -> tuple[str, dict]:
         return IMPORT_PAYMENTS, {
             "file": upload, "policyId": POLICY, "regionCode": target.region, "channel": "COLLECTION_POINT"
         }  # fmt: skip
+    if name == "loadTargets":
+        return LOAD_TARGETS, {
+            "input": {
+                "coverageYear": 2024,
+                "source": "矩阵",
+                "targets": [{"regionCode": target.region, "headcount": 7}],
+            }
+        }
+    if name == "recordDepositSlips":  # a slip of a village of the target, added by the county once
+        village = f"{target.region}999"
+        gql(admin, ADD_REGION, input={"code": village, "parentCode": target.region, "name": "缴款村"})
+        slip = {"slipNumber": f"JK-{next(_seq)}", "regionCode": village, "amount": "380.00"}
+        slip |= {"depositedOn": "2023-10-05", "handler": "协办员"}
+        return RECORD_DEPOSIT_SLIPS, {"input": {"coverageYear": 2024, "slips": [slip]}}
+    if name == "importTaxConfirmations":  # a fresh ticket for the target's payment
+        ticket = {"ticketNumber": f"SP-{next(_seq)}", "receiptNumber": f"R-{target.payment}"}
+        ticket |= {"amount": "380.00", "treasuryDate": "2023-10-08"}
+        return IMPORT_TAX, {"input": {"regionCode": target.region, "confirmations": [ticket]}}
     if name == "addRegion":
         code = f"{target.region}{next(_seq) % 1000:03d}"
         return ADD_REGION, {"input": {"code": code, "parentCode": target.region, "name": f"{code}村"}}
@@ -342,6 +371,23 @@ def mutation(name: str, target: Township, admin) -> tuple[str, dict]:
 
 PERSON_ID_NUMBER = "query($id: ID!) { person(id: $id) { name idNumber } }"
 
+
+IMPORT_TAX = """
+mutation($input: ImportTaxConfirmationsInput!) {
+  importTaxConfirmations(input: $input) { __typename ... on InputErrors { errors { field code } } }
+}"""
+
+
+RECORD_DEPOSIT_SLIPS = """
+mutation($input: RecordDepositSlipsInput!) {
+  recordDepositSlips(input: $input) { __typename ... on InputErrors { errors { field code } } }
+}"""
+
+
+LOAD_TARGETS = """
+mutation($input: LoadTargetsInput!) {
+  loadTargets(input: $input) { __typename ... on InputErrors { errors { field code } } }
+}"""
 
 ADD_REGION = """
 mutation($input: AddRegionInput!) {
@@ -442,6 +488,8 @@ def test_every_role_and_query_sees_its_own_township_and_nothing_of_the_other(wor
                 if target is here and None in found:
                     failures.append(f"{case}: a report of the own township is missing: {answer}")
                 answer = None if all(report is None for report in found) else answer
+            if operation == "_entities":  # one representation: its person, or null outside the region
+                answer = answer[0]
             if by_id and (answer is None) != (target is there):
                 failures.append(
                     f"{case}: expected {'nothing' if target is there else 'the row'}, got {answer}"

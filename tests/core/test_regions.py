@@ -22,12 +22,13 @@ def test_the_notices_regions_are_seeded(engine):
     assert names["411322"] == "方城县"
     assert names["500230"] == "丰都县"
     assert names["520100"] == "贵阳市"
-    # Guichi's 21 town-level units of 003 附件2 and Gui'an's 4 towns of 004 附件
+    # Guichi's 21 town-level units of 003 附件2 and its 高校, Gui'an's 4 towns of 004 附件 and its
+    # 特殊单位: the collection units with a task of their own
     with Session(engine) as session:
         guichi = session.exec(select(Region.name).where(Region.parent_code == "341702")).all()
         guian = session.exec(select(Region.name).where(Region.parent_code == "520190")).all()
-    assert len(guichi) == 21 and "殷汇镇" in guichi
-    assert sorted(guian) == sorted(["党武镇", "湖潮乡", "高峰镇", "马场镇"])
+    assert len(guichi) == 22 and "殷汇镇" in guichi and "高校" in guichi
+    assert sorted(guian) == sorted(["党武镇", "湖潮乡", "高峰镇", "马场镇", "特殊单位"])
 
 
 def test_county_of_walks_up_to_the_county(engine):

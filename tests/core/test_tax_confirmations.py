@@ -1,0 +1,198 @@
+"""Importing the tax office's confirmations (方政办明电〔2021〕35号 四（五）: 税务局…完成开票、入库).
+
+Each row is IMPORTED, UNCHANGED or REFUSED with its field and reason; refused rows store nothing,
+and a region outside the caller's scope refuses the whole batch without a trace.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+from itertools import count
+
+import pytest
+from sqlmodel import Session, select
+
+from core.audit import Actor
+from core.errors import InputError
+from core.models import AuditEvent, Payment, Person, TaxConfirmation
+from core.services.enrolments import EnrolmentInput, enrol
+from core.services.households import HouseholdInput, MemberInput, register_household
+from core.services.payments import PaymentInput, record_payment
+from core.services.persons import PersonInput
+from core.services.tax_confirmations import ConfirmationInput, Outcome, import_confirmations
+from core.testing.scenarios import registry
+from tests.db_state import stored
+from tests.factories import id_number
+from tests.graphql_client import gql
+
+POLICY = "henan/411322/2022"  # 方城县, 320 yuan (方政办明电〔2021〕35号 二)
+COUNTY, SHIZHI, FENGRUI = "411322", "411322001", "411322002"  # 方城县, 释之街道, 凤瑞街道
+ADMIN = Actor("admin-411322", "COUNTY_ADMIN", COUNTY)
+TAX = Actor("tax-411322001", "TAX_INTEGRATOR", SHIZHI)
+RULES = registry()
+ENROLLED_ON, PAID_ON = date(2021, 9, 20), date(2021, 10, 8)
+
+_seq = count(200)
+
+
+def paid_resident(engine, region: str) -> Payment:
+    """A one-person household of `region`, enrolled for 2022 and paid in full; its payment."""
+    n = next(_seq)
+    number = id_number(COUNTY, date(1970, 1, 1) + timedelta(days=n // 400), seq=n % 400)
+    person = PersonInput(name=f"居民{n}", hukou_region_code=region, id_number=number)
+    register_household(engine, ADMIN, HouseholdInput(region, [MemberInput(person=person, is_head=True)]))
+    with Session(engine) as session:
+        person_id = session.exec(select(Person.id).where(Person.id_number == number)).one()
+    enrolment = enrol(engine, ADMIN, EnrolmentInput(person_id, 2022, POLICY, f"e-{n}", on=ENROLLED_ON), RULES)
+    return record_payment(
+        engine, ADMIN, PaymentInput(enrolment.id, Decimal("320"), PAID_ON, "VILLAGE_CASH", f"p-{n}"), RULES
+    )
+
+
+def row(ticket: str, receipt: str, amount="320.00", treasury=date(2021, 10, 15)) -> ConfirmationInput:
+    return ConfirmationInput(ticket, receipt, Decimal(amount) if amount is not None else None, treasury)
+
+
+def confirmations(engine) -> set[tuple]:
+    with Session(engine) as session:
+        rows = session.exec(select(TaxConfirmation)).all()
+    return {(r.ticket_number, r.receipt_number, r.amount_fen, r.treasury_date, r.region_code) for r in rows}
+
+
+def test_each_row_is_imported_unchanged_or_refused_with_its_reason(engine):
+    receipt = paid_resident(engine, SHIZHI).receipt_number
+    import_confirmations(engine, TAX, SHIZHI, [row("3341100000001", receipt), row("3341100000010", receipt)])
+    today = date(2022, 3, 1)
+    batch = [
+        row("3341100000002", receipt),  # 0 new
+        row("3341100000001", receipt),  # 1 already stored, same content
+        row("3341100000003", "R-1", "0"),  # 2 zero, for a receipt we never issued
+        row("3341100000010", receipt, treasury=date(2021, 10, 16)),  # 3 stored with another date
+        row("票号 1", receipt),  # 4 not a ticket number
+        row("3341100000004", ""),  # 5 no receipt
+        row("3341100000005", receipt, amount="-1.00"),  # 6 negative
+        row("3341100000006", receipt, amount="320.001"),  # 7 three decimals
+        row("3341100000007", receipt, treasury=today + timedelta(days=1)),  # 8 future
+        row("3341100000008", receipt, treasury=today),  # 9 today is not the future
+        row("3341100000009", receipt),  # 10 twice in the batch…
+        row("3341100000009", receipt),  # 11 …so neither copy is taken
+    ]
+    before = confirmations(engine)
+
+    result = import_confirmations(engine, TAX, SHIZHI, batch, today=today)
+
+    outcomes = {r.index: (r.outcome, {(e.field, e.code.value) for e in r.errors}) for r in result.rows}
+    refused = Outcome.REFUSED
+    assert outcomes == {
+        0: (Outcome.IMPORTED, set()),
+        1: (Outcome.UNCHANGED, set()),
+        2: (Outcome.IMPORTED, set()),
+        3: (refused, {("confirmations.3.ticketNumber", "CONFLICT")}),
+        4: (refused, {("confirmations.4.ticketNumber", "INVALID")}),
+        5: (refused, {("confirmations.5.receiptNumber", "REQUIRED")}),
+        6: (refused, {("confirmations.6.amount", "INVALID")}),
+        7: (refused, {("confirmations.7.amount", "INVALID")}),
+        8: (refused, {("confirmations.8.treasuryDate", "INVALID")}),
+        9: (Outcome.IMPORTED, set()),
+        10: (refused, {("confirmations.10.ticketNumber", "DUPLICATE")}),
+        11: (refused, {("confirmations.11.ticketNumber", "DUPLICATE")}),
+    }
+    assert (result.count(Outcome.IMPORTED), result.count(Outcome.UNCHANGED), result.count(refused)) == (
+        3,
+        1,
+        8,
+    )
+    added = {
+        ("3341100000002", receipt, 32000, date(2021, 10, 15), SHIZHI),
+        ("3341100000003", "R-1", 0, date(2021, 10, 15), SHIZHI),
+        ("3341100000008", receipt, 32000, today, SHIZHI),
+    }
+    assert confirmations(engine) == before | added  # the conflicting ticket kept its first content
+    with Session(engine) as session:
+        audited = session.exec(
+            select(AuditEvent.actor).where(AuditEvent.action == "import_tax_confirmation")
+        ).all()
+    assert audited == [TAX.name] * 5  # the first import's two and the three of this batch
+
+
+def test_a_batch_of_refused_rows_changes_nothing(engine):
+    receipt = paid_resident(engine, SHIZHI).receipt_number
+    import_confirmations(engine, TAX, SHIZHI, [row("T-1", receipt)])
+    before = stored(engine)
+
+    result = import_confirmations(engine, TAX, SHIZHI, [row("T-1", receipt, "319.99"), row("", receipt)])
+
+    assert [r.outcome for r in result.rows] == [Outcome.REFUSED, Outcome.REFUSED]
+    assert stored(engine) == before
+
+
+@pytest.mark.parametrize(
+    ("region", "code"), [(FENGRUI, "FORBIDDEN"), ("411322999", "NOT_FOUND"), ("", "REQUIRED")]
+)
+def test_a_region_outside_the_callers_scope_refuses_the_whole_batch(engine, region, code):
+    before = stored(engine)
+    with pytest.raises(InputError) as refused:
+        import_confirmations(engine, TAX, region, [row("T-9", "R-9")])
+    assert [(e.field, e.code.value) for e in refused.value.errors] == [("regionCode", code)]
+    assert stored(engine) == before
+
+
+def test_a_ticket_stored_by_another_office_conflicts(engine):
+    import_confirmations(engine, ADMIN, FENGRUI, [row("T-1", "R-1")])
+
+    result = import_confirmations(engine, TAX, SHIZHI, [row("T-1", "R-1")])
+
+    assert result.rows[0].outcome is Outcome.REFUSED
+    assert result.rows[0].errors[0].code.value == "CONFLICT"
+    assert {c[4] for c in confirmations(engine)} == {FENGRUI}
+
+
+IMPORT = """
+mutation($input: ImportTaxConfirmationsInput!) {
+  importTaxConfirmations(input: $input) {
+    __typename
+    ... on TaxConfirmationImport {
+      regionCode imported unchanged refused rows { index ticketNumber outcome errors { field code } }
+    }
+    ... on InputErrors { errors { field code } }
+  }
+}"""
+
+
+def test_the_tax_system_imports_over_graphql(engine, client_as):
+    receipt = paid_resident(engine, SHIZHI).receipt_number
+    tax = client_as("TAX_INTEGRATOR", SHIZHI, name="tax-shizhi")
+    rows = [
+        {"ticketNumber": "G-1", "receiptNumber": receipt, "amount": "320.00", "treasuryDate": "2021-10-15"},
+        {"ticketNumber": "G-2", "receiptNumber": receipt, "amount": "1.234", "treasuryDate": "2021-10-15"},
+    ]
+
+    answer = gql(tax, IMPORT, input={"regionCode": SHIZHI, "confirmations": rows})["importTaxConfirmations"]
+
+    assert answer == {
+        "__typename": "TaxConfirmationImport",
+        "regionCode": SHIZHI,
+        "imported": 1,
+        "unchanged": 0,
+        "refused": 1,
+        "rows": [
+            {"index": 0, "ticketNumber": "G-1", "outcome": "IMPORTED", "errors": []},
+            {
+                "index": 1,
+                "ticketNumber": "G-2",
+                "outcome": "REFUSED",
+                "errors": [{"field": "confirmations.1.amount", "code": "INVALID"}],
+            },
+        ],
+    }
+    assert confirmations(engine) == {("G-1", receipt, 32000, date(2021, 10, 15), SHIZHI)}
+    elsewhere = gql(tax, IMPORT, input={"regionCode": FENGRUI, "confirmations": rows[:1]})
+    assert elsewhere["importTaxConfirmations"] == {
+        "__typename": "InputErrors",
+        "errors": [{"field": "regionCode", "code": "FORBIDDEN"}],
+    }
+    clerk = client_as("VILLAGE_CLERK", SHIZHI)
+    refused = clerk.post(
+        "/graphql",
+        json={"query": IMPORT, "variables": {"input": {"regionCode": SHIZHI, "confirmations": rows}}},
+    )
+    assert refused.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
