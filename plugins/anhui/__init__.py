@@ -5,7 +5,7 @@ from pathlib import Path
 from core.hookspecs import hookimpl
 from core.rules.vocabulary import Category
 
-from . import dongzhi_2022, guichi_2024, guichi_2024_targets
+from . import dongzhi_2022, guichi_2024, guichi_2024_targets, reports
 
 
 @hookimpl
@@ -28,6 +28,11 @@ def yibao_categories():
 @hookimpl
 def yibao_targets():
     return [guichi_2024_targets.TARGETS]
+
+
+@hookimpl
+def yibao_reports():
+    return list(reports.REPORTS)
 
 
 @hookimpl

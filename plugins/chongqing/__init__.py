@@ -4,12 +4,17 @@ from pathlib import Path
 
 from core.hookspecs import hookimpl
 
-from . import fengdu_2022
+from . import fengdu_2022, reports_seven_groups, reports_village
 
 
 @hookimpl
 def yibao_policies():
     return [fengdu_2022.POLICY]
+
+
+@hookimpl
+def yibao_reports():
+    return [reports_village.VILLAGE_PROGRESS, reports_seven_groups.SEVEN_GROUPS_REPORT]
 
 
 @hookimpl

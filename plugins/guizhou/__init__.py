@@ -4,7 +4,7 @@ from pathlib import Path
 
 from core.hookspecs import hookimpl
 
-from . import guiyang_2022, guiyang_2022_targets
+from . import guiyang_2022, guiyang_2022_targets, reports_funding, reports_roster
 
 
 @hookimpl
@@ -15,6 +15,11 @@ def yibao_policies():
 @hookimpl
 def yibao_targets():
     return [guiyang_2022_targets.TARGETS]
+
+
+@hookimpl
+def yibao_reports():
+    return [reports_funding.FUNDING_SOURCES_REPORT, reports_roster.PRE_COLLECTION_ROSTER]
 
 
 @hookimpl

@@ -15,3 +15,10 @@ def yibao_policies():
 @hookimpl
 def yibao_scenario_paths():
     return [Path(__file__).parent / "scenarios"]
+
+
+@hookimpl
+def yibao_reports():
+    from .reports import REPORTS
+
+    return list(REPORTS)

@@ -1,0 +1,77 @@
+"""贵池区's agency fee per village: 贵医保组〔2023〕1号 七, the paragraph before 附件2.
+
+"为促进2024年城乡居民基本医保筹资工作有效落实，区政府将按筹资人数每人1元补助村（社区），
+作为代办经费。" 筹资人数 is read as the paid enrolments as of the as-of date (reports_ledger):
+the notice calls the whole collection 筹资 (五（二） 集中筹资缴费阶段, 附件2 筹资任务表) and counts
+a person as 筹资 once the contribution is paid — 三1's fully subsidised persons, who pay 0.00 with
+the district paying their share, included. A registration never paid, or whose payment was
+reversed, raised nothing; an enrolment terminated before the as-of date is off the roster.
+
+The fee goes to villages (补助村（社区）), so an enrolment registered on a town rather than on a
+village earns no village a fee and is in no row; the total sums the village rows.
+"""
+
+from sqlalchemy import func, literal
+from sqlalchemy.orm import aliased
+from sqlmodel import select
+
+from core.models import Region
+from core.reports import Column, Kind, Report, ReportSource
+from core.rules.cite import Cite
+
+from . import reports_ledger
+from .guichi_2024 import DOC
+
+FEE_CITE = Cite(DOC, "七 末段")
+FEE_PER_PERSON_FEN = 100  # 每人1元 (FEE_CITE)
+TOTAL = "合计"
+
+COLUMNS = (
+    Column("township_name", "镇（街）"),
+    Column("village_code", "村（社区）代码"),
+    Column("village_name", "村（社区）"),
+    Column("financed", "筹资人数", Kind.INT),
+    Column("fee", "代办经费（元）", Kind.MONEY),
+)
+
+
+def build(source: ReportSource):
+    units = source.units("village")
+    paid = reports_ledger.paid(source)
+    per_village = (
+        select(units.c.unit_code, func.count().label("financed"))
+        .join(paid, paid.c.region_code == units.c.region_code)
+        .group_by(units.c.unit_code)
+        .subquery("per_village")
+    )
+    villages = source.unit_list("village").subquery("villages")
+    township = aliased(Region)
+    financed = func.coalesce(per_village.c.financed, 0)
+    rows = source.fetch(
+        select(
+            township.name,
+            villages.c.unit_code,
+            villages.c.unit_name,
+            financed,
+            financed * literal(FEE_PER_PERSON_FEN),
+        )
+        .join(Region, Region.code == villages.c.unit_code)
+        .join(township, township.code == Region.parent_code)
+        .outerjoin(per_village, per_village.c.unit_code == villages.c.unit_code)
+        .order_by(villages.c.unit_code)
+    )
+    yield from rows
+    total = func.coalesce(func.sum(per_village.c.financed), 0)
+    (count, fee) = source.fetch(select(total, total * literal(FEE_PER_PERSON_FEN)))[0]
+    yield None, source.region.code, TOTAL, count, fee
+
+
+REPORT = Report(
+    name="anhui_agency_fee",
+    title="村（社区）代办经费",
+    cite=FEE_CITE,
+    columns=COLUMNS,
+    build=build,
+    regions=("341702",),
+    description="Per village, as of a date: 筹资人数 (paid enrolments), 代办经费 at 1 yuan each; a total.",
+)
