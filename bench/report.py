@@ -100,6 +100,8 @@ class Plan:
     hardship_expected: dict = field(default_factory=dict)  # code → Counter(holders, enrolled, paid)
     channel_expected: dict = field(default_factory=dict)  # channel → Counter(payments, reversals, amount)
     sequences: dict[str, int] = field(default_factory=dict)  # receipt counters per county, once written
+    # 1 where the enrolment is on the roster on the as-of date (core/reports/counting.py on_roster)
+    on_roster: bytearray = field(default_factory=bytearray)
 
 
 def draw(size: int, villages: list[Village], as_of: date, seed: int) -> Plan:
@@ -185,6 +187,7 @@ def _terminated_on(i: int) -> date:
 
 
 def enrolment_rows(plan: Plan, now: datetime):
+    plan.on_roster = bytearray(plan.size)
     for i in range(plan.size):
         village = plan.villages[plan.village[i]]
         fate = plan.fate[i]
@@ -218,10 +221,11 @@ def enrolment_rows(plan: Plan, now: datetime):
         }
         if enrolled_on <= plan.as_of and (terminated_on is None or terminated_on > plan.as_of):
             plan.expected["enrolled"] += 1
-        if held := _holds(plan, i):  # hardship_coverage: enrolled is any status but TERMINATED
+            plan.on_roster[i] = 1
+        if held := _holds(plan, i):
             counts = plan.hardship_expected.setdefault(held, Counter())
             counts["holders"] += 1
-            counts["enrolled"] += status != "TERMINATED"
+            counts["enrolled"] += plan.on_roster[i]
         yield (
             i + 1, i + 1, YEAR, village.code, POLICY_ID, "1", status,
             json.dumps(snapshot, ensure_ascii=False), f"bench-enrolment-{i + 1}", channel, enrolled_on,
@@ -244,7 +248,6 @@ def payment_rows(plan: Plan, now: datetime):
         seq[village.county] += 1
         channel = CHANNEL_OF[(i * 37) % len(CHANNEL_OF)]
         if on <= plan.as_of:
-            plan.expected["paid"] += 1 if kind == "PAYMENT" else -1
             plan.expected["amount"] += amount
             live += 1 if kind == "PAYMENT" else -1
             counts = plan.channel_expected.setdefault(channel, Counter())
@@ -270,8 +273,10 @@ def payment_rows(plan: Plan, now: datetime):
             yield entry(i, "REVERSAL", -due, reversed_on, reverses=original)
             if fate == REPAID:
                 yield entry(i, "PAYMENT", due, min(CLOSES, reversed_on + timedelta(days=1 + i % 5)))
-        if (held := _holds(plan, i)) and fate != TERMINATED_PAID and live > 0:
-            plan.hardship_expected[held]["paid"] += 1
+        if plan.on_roster[i] and live > 0:  # paid: on the roster with a standing payment
+            plan.expected["paid"] += 1
+            if held := _holds(plan, i):
+                plan.hardship_expected[held]["paid"] += 1
     plan.sequences = dict(seq)
 
 
@@ -433,36 +438,40 @@ WITH places AS (
     FROM region
     WHERE path LIKE :prefix
 ),
-enrolled AS (
-    SELECT pl.unit_code, count(*) AS enrolled
-    FROM enrolment e JOIN places pl ON pl.region_code = e.region_code
-    WHERE e.coverage_year = :year
-      AND (e.enrolled_on IS NULL OR e.enrolled_on <= :day)
-      AND (e.status <> 'TERMINATED' OR e.terminated_on > :day)
-    GROUP BY pl.unit_code
-),
-paid AS (
-    SELECT pl.unit_code,
-           sum(CASE p.kind WHEN 'PAYMENT' THEN 1 ELSE -1 END) AS paid,
+ledger AS (
+    SELECT p.enrolment_id,
+           sum(CASE p.kind WHEN 'PAYMENT' THEN 1 ELSE -1 END) AS standing,
            sum(p.amount_fen) AS amount
     FROM payment p
-    JOIN enrolment e ON e.id = p.enrolment_id
+    WHERE p.coverage_year = :year AND p.paid_on <= :day
+    GROUP BY p.enrolment_id
+),
+per_unit AS (
+    SELECT pl.unit_code,
+           count(*) FILTER (WHERE e.on_roster) AS enrolled,
+           count(*) FILTER (WHERE e.on_roster AND l.standing > 0) AS paid,
+           coalesce(sum(l.amount), 0) AS amount
+    FROM (
+        SELECT id, region_code,
+               (enrolled_on IS NULL OR enrolled_on <= :day)
+               AND (status <> 'TERMINATED' OR terminated_on > :day) AS on_roster
+        FROM enrolment
+        WHERE coverage_year = :year
+    ) e
     JOIN places pl ON pl.region_code = e.region_code
-    WHERE e.coverage_year = :year AND p.paid_on <= :day
+    LEFT JOIN ledger l ON l.enrolment_id = e.id
     GROUP BY pl.unit_code
 )
 SELECT code, enrolled, paid, amount FROM (
-    SELECT 0 AS is_total, u.code, coalesce(en.enrolled, 0) AS enrolled, coalesce(pa.paid, 0) AS paid,
-           coalesce(pa.amount, 0) AS amount
+    SELECT 0 AS is_total, u.code, coalesce(pu.enrolled, 0) AS enrolled, coalesce(pu.paid, 0) AS paid,
+           coalesce(pu.amount, 0) AS amount
     FROM region u
-    LEFT JOIN enrolled en ON en.unit_code = u.code
-    LEFT JOIN paid pa ON pa.unit_code = u.code
+    LEFT JOIN per_unit pu ON pu.unit_code = u.code
     WHERE u.parent_code = :code
     UNION ALL
     SELECT 1, CAST(:code AS varchar),
-           (SELECT coalesce(sum(enrolled), 0) FROM enrolled),
-           (SELECT coalesce(sum(paid), 0) FROM paid),
-           (SELECT coalesce(sum(amount), 0) FROM paid)
+           coalesce(sum(enrolled), 0), coalesce(sum(paid), 0), coalesce(sum(amount), 0)
+    FROM per_unit
 ) AS progress
 ORDER BY is_total, code
 """

@@ -3,7 +3,7 @@
 方政办明电〔2021〕35号 一 and 兴义府发〔2022〕3号 一 demand 100% of the hardship groups; every
 notice names them. A holder is a person whose hukou or residence lies in the region and who holds
 the identity on the as-of date (core/models/category.py); enrolled and paid count that person's
-enrolment in the region for the year, paid through a live payment on or before the as-of date.
+enrolment in the region for the year as core/reports/counting.py does, on the as-of date.
 """
 
 from collections.abc import Collection
@@ -13,6 +13,7 @@ from sqlalchemy import and_, case, func, or_
 from sqlmodel import select
 
 from ..rules.cite import Cite
+from . import counting
 from .source import ReportSource, rate
 from .spec import Column, Kind, Report
 
@@ -34,15 +35,10 @@ def coverage(source: ReportSource, codes: Collection[str] = (), paid_by: date | 
     end of a centralized period) instead of the as-of date.
     """
     identities = source.identities()
-    e = source.enrolments()
-    p = source.payments(on=paid_by or source.as_of)
-    net = (
-        select(p.c.enrolment_id, func.sum(case((p.c.kind == "PAYMENT", 1), else_=-1)).label("live"))
-        .group_by(p.c.enrolment_id)
-        .subquery("net")
-    )
-    enrolled = and_(e.c.id.is_not(None), e.c.status != "TERMINATED")
-    paid = and_(enrolled, net.c.live > 0)
+    roster = counting.on_roster(source)
+    stands = counting.standing(source, paid_by or source.as_of)
+    enrolled = roster.c.id.is_not(None)
+    paid = and_(enrolled, stands.c.enrolment_id.is_not(None))
     statement = (
         select(
             identities.c.code,
@@ -50,8 +46,8 @@ def coverage(source: ReportSource, codes: Collection[str] = (), paid_by: date | 
             func.count(func.distinct(case((enrolled, identities.c.person_id)))),
             func.count(func.distinct(case((paid, identities.c.person_id)))),
         )
-        .outerjoin(e, e.c.person_id == identities.c.person_id)
-        .outerjoin(net, net.c.enrolment_id == e.c.id)
+        .outerjoin(roster, roster.c.person_id == identities.c.person_id)
+        .outerjoin(stands, stands.c.enrolment_id == roster.c.id)
         .group_by(identities.c.code)
         .order_by(identities.c.code)
     )

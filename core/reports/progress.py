@@ -1,16 +1,18 @@
 """Collection progress against targets per unit: enrolled, paid, amount collected, completion rate.
 
 A unit is a child of the asked region (a county's townships, a township's villages, a city's
-districts). "Paid" counts enrolments with a live payment on the as-of date (a 0.00 payment for a
-fully subsidised person counts); the amount is the ledger's net sum, reversals included. The
-targets are the notice's task table (贵医保组〔2023〕1号 附件2; 筑医保通〔2021〕34号 附件) unless
-an office loaded its own; the notice's headings replace the generic ones when it has a table.
+districts). Enrolled, paid and the amount are counted as core/reports/counting.py defines them:
+on the roster, on the roster with a standing payment (a 0.00 payment of a fully subsidised
+person counts), and the ledger's net sum. The targets are the notice's task table (贵医保组〔2023〕1号
+附件2; 筑医保通〔2021〕34号 附件) unless an office loaded its own; the notice's headings replace the
+generic ones when it has a table.
 """
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import func, literal, union_all
 from sqlmodel import select
 
 from ..rules.cite import Cite
+from . import counting
 from .source import ReportSource, rate
 from .spec import Column, Kind, Report
 
@@ -26,83 +28,51 @@ COLUMNS = (
 TOTAL = "合计"
 
 
-def by_region(source: ReportSource):
-    """Two subqueries per region code: live enrolments (region_code, enrolled) and payments
-    (region_code, paid, amount), both as of the as-of date."""
-    day = source.as_of
-    e = source.enrolments()
-    live = and_(
-        or_(e.c.enrolled_on.is_(None), e.c.enrolled_on <= day),
-        or_(e.c.status != "TERMINATED", and_(e.c.terminated_on.is_not(None), e.c.terminated_on > day)),
-    )
-    enrolled = (
-        select(e.c.region_code, func.count().label("enrolled"))
-        .where(live)
-        .group_by(e.c.region_code)
-        .subquery("enrolled")
-    )
-    p = source.payments(on=day)
-    paid = (
-        select(
-            p.c.region_code,
-            func.sum(case((p.c.kind == "PAYMENT", 1), else_=-1)).label("paid"),
-            func.sum(p.c.amount_fen).label("amount"),
-        )
-        .group_by(p.c.region_code)
-        .subquery("paid")
-    )
-    return enrolled, paid
-
-
 def per_unit(source: ReportSource, level: str | None = None):
-    """Rows (unit_code, unit_name, target, enrolled, paid, amount) in unit order, summed in SQL."""
-    enrolled, paid = by_region(source)
+    """Rows (unit_code, unit_name, target, enrolled, paid, amount) in unit order, summed in SQL.
+
+    Without a level the last row is the asked region's own: what is registered on it directly,
+    with its own target, so the units and that row add up to the whole region.
+    """
     units = source.units(level)
-    enrolled_u = (
-        select(units.c.unit_code, func.sum(enrolled.c.enrolled).label("enrolled"))
-        .join(enrolled, enrolled.c.region_code == units.c.region_code)
-        .group_by(units.c.unit_code)
-        .subquery("enrolled_u")
-    )
-    paid_u = (
+    counted = counting.per_region(source)
+    rolled = (
         select(
             units.c.unit_code,
-            func.sum(paid.c.paid).label("paid"),
-            func.sum(paid.c.amount).label("amount"),
+            func.sum(counted.c.enrolled).label("enrolled"),
+            func.sum(counted.c.paid).label("paid"),
+            func.sum(counted.c.funds).label("amount"),
         )
-        .join(paid, paid.c.region_code == units.c.region_code)
+        .join(counted, counted.c.region_code == units.c.region_code)
         .group_by(units.c.unit_code)
-        .subquery("paid_u")
+        .subquery("per_unit")
     )
-    listed = source.unit_list(level).subquery("listed")
+    listed = source.unit_list(level).order_by(None)  # a compound SELECT's parts may not be ordered
+    if level is None:
+        own = select(
+            literal(source.region.code).label("unit_code"), literal(source.region.name).label("unit_name")
+        )
+        listed = union_all(listed, own)
+    listed = listed.subquery("listed")
     targets = source.targets()
     statement = (
         select(
             listed.c.unit_code,
             listed.c.unit_name,
             targets.c.headcount,
-            func.coalesce(enrolled_u.c.enrolled, 0),
-            func.coalesce(paid_u.c.paid, 0),
-            func.coalesce(paid_u.c.amount, 0),
+            func.coalesce(rolled.c.enrolled, 0),
+            func.coalesce(rolled.c.paid, 0),
+            func.coalesce(rolled.c.amount, 0),
         )
         .outerjoin(targets, targets.c.region_code == listed.c.unit_code)
-        .outerjoin(enrolled_u, enrolled_u.c.unit_code == listed.c.unit_code)
-        .outerjoin(paid_u, paid_u.c.unit_code == listed.c.unit_code)
-        .order_by(listed.c.unit_code)
+        .outerjoin(rolled, rolled.c.unit_code == listed.c.unit_code)
     )
-    return source.fetch(statement)
-
-
-def totals(source: ReportSource) -> tuple[int | None, int, int, int]:
-    """(target, enrolled, paid, amount) of the whole asked region, rows on the region itself included."""
-    enrolled, paid = by_region(source)
-    targets = source.targets()
-    own_target = source.fetch(select(targets.c.headcount).where(targets.c.region_code == source.region.code))
-    count = source.fetch(select(func.coalesce(func.sum(enrolled.c.enrolled), 0)))[0][0]
-    money = source.fetch(
-        select(func.coalesce(func.sum(paid.c.paid), 0), func.coalesce(func.sum(paid.c.amount), 0))
-    )
-    return (own_target[0][0] if own_target else None), int(count), int(money[0][0]), int(money[0][1])
+    rows = [
+        (code, name, target, int(e), int(p), int(a))
+        for code, name, target, e, p, a in source.fetch(statement)
+    ]
+    units_first = sorted(rows, key=lambda row: (row[0] == source.region.code, row[0]))
+    return units_first
 
 
 def build(source: ReportSource):
@@ -110,10 +80,13 @@ def build(source: ReportSource):
     if table is not None:
         source.rename("unit_name", table.unit_heading)
         source.rename("target", table.target_heading)
-    rows = per_unit(source)
+    *rows, (_, _, own_target, *own) = per_unit(source)
     for code, name, target, enrolled, paid, amount in rows:
         yield code, name, target, enrolled, paid, amount, rate(paid, target)
-    target, enrolled, paid, amount = totals(source)
+    # The total adds the units' subtotals to what is registered on the region itself; its target
+    # is the region's own (贵池区 510,000) or else the units' sum.
+    enrolled, paid, amount = (sum(row[i] for row in rows) + own[i - 3] for i in (3, 4, 5))
+    target = own_target
     if target is None and any(row[2] is not None for row in rows):
         target = sum(row[2] or 0 for row in rows)
     yield source.region.code, TOTAL, target, enrolled, paid, amount, rate(paid, target)

@@ -1,7 +1,7 @@
 """贵池区's agency fee per village: 贵医保组〔2023〕1号 七, the paragraph before 附件2.
 
 "为促进2024年城乡居民基本医保筹资工作有效落实，区政府将按筹资人数每人1元补助村（社区），
-作为代办经费。" 筹资人数 is read as the paid enrolments as of the as-of date (reports_ledger):
+作为代办经费。" 筹资人数 is read as the paid enrolments as of the as-of date (core/reports/counting.py):
 the notice calls the whole collection 筹资 (五（二） 集中筹资缴费阶段, 附件2 筹资任务表) and counts
 a person as 筹资 once the contribution is paid — 三1's fully subsidised persons, who pay 0.00 with
 the district paying their share, included. A registration never paid, or whose payment was
@@ -16,10 +16,9 @@ from sqlalchemy.orm import aliased
 from sqlmodel import select
 
 from core.models import Region
-from core.reports import Column, Kind, Report, ReportSource
+from core.reports import Column, Kind, Report, ReportSource, counting
 from core.rules.cite import Cite
 
-from . import reports_ledger
 from .guichi_2024 import DOC
 
 FEE_CITE = Cite(DOC, "七 末段")
@@ -37,7 +36,7 @@ COLUMNS = (
 
 def build(source: ReportSource):
     units = source.units("village")
-    paid = reports_ledger.paid(source)
+    paid = counting.paid(source)
     per_village = (
         select(units.c.unit_code, func.count().label("financed"))
         .join(paid, paid.c.region_code == units.c.region_code)

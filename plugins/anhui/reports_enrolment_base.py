@@ -9,17 +9,16 @@ the asked region (the county's townships), as of the as-of date:
   "2021年参保数据为底表", so the registry's last year is the base when none is loaded. A unit with
   neither a loaded base nor any enrolment registered last year has no base (基数来源 “无”): a
   zero there would read as met.
-- 参保人数: this year's paid enrolments (reports_ledger.paid).
+- 参保人数: this year's paid enrolments (counting.paid).
 - 差额 = 参保人数 − 征收基数; 是否不低于基数: 差额 ≥ 0.
 """
 
 from sqlalchemy import case, func
 from sqlmodel import select
 
-from core.reports import Column, Kind, Report, ReportSource
+from core.reports import Column, Kind, Report, ReportSource, counting
 from core.rules.cite import Cite
 
-from . import reports_ledger
 from .dongzhi_2022 import DOC
 
 LOADED, LAST_YEAR, NONE = "导入", "上年参保", "无"
@@ -49,7 +48,7 @@ def per_unit(source: ReportSource):
         .group_by(units.c.unit_code)
         .subquery("last_u")
     )
-    paid = reports_ledger.paid(source)
+    paid = counting.paid(source)
     paid_u = (
         select(units.c.unit_code, func.count().label("paid"))
         .join(paid, paid.c.region_code == units.c.region_code)

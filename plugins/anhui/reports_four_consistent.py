@@ -5,7 +5,7 @@
 township's villages), as of the as-of date:
 
 - 参保资金: the ledger's net amount (payments less reversals), terminated enrolments included;
-- 参保人数: paid enrolments — on the roster with a standing payment (reports_ledger);
+- 参保人数: paid enrolments — on the roster with a standing payment (core/reports/counting.py);
 - 参保花名册人数: enrolments on the roster — registered and not terminated, paid or not;
 - 开具收据: receipts standing — payments less reversals;
 - 应缴金额: what the roster says the paid persons owe (their enrolments' amount due).
@@ -19,10 +19,9 @@ lowers what a person owes after paying (the difference is owed back).
 from sqlalchemy import func
 from sqlmodel import select
 
-from core.reports import Column, Kind, Report, ReportSource
+from core.reports import Column, Kind, Report, ReportSource, counting
 from core.rules.cite import Cite
 
-from . import reports_ledger
 from .dongzhi_2022 import DOC
 
 COLUMNS = (
@@ -41,9 +40,9 @@ def per_unit(source: ReportSource):
     """(code, name, funds, headcount, roster, receipts, amount due) per unit, summed in SQL."""
     units = source.units()
     roster, paid, ledger = (
-        reports_ledger.on_roster(source),
-        reports_ledger.paid(source),
-        reports_ledger.ledger(source),
+        counting.on_roster(source),
+        counting.paid(source),
+        counting.money_held(source),
     )
     roster_u = (
         select(units.c.unit_code, func.count().label("roster"))

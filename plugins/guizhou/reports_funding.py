@@ -15,12 +15,12 @@ the quote takes it (a code starting 520190 is 贵安新区).
 from collections import defaultdict
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import case, func
 from sqlmodel import select
 
 from core.errors import ErrorCode, InputError
 from core.money import yuan_to_fen
-from core.reports import Column, Kind, Report, ReportSource
+from core.reports import Column, Kind, Report, ReportSource, counting
 from core.rules.cite import Cite
 from core.rules.subsidies import split
 from core.rules.vocabulary import FUNDING_SOURCES
@@ -42,22 +42,11 @@ COLUMNS = (
 
 def paid_groups(source: ReportSource):
     """(subsidy_category, subsidy_fen, in_guian, persons) of the enrolments paid on the as-of date."""
-    day = source.as_of
-    e = source.enrolments()
-    p = source.payments(on=day)
-    net = (
-        select(p.c.enrolment_id, func.sum(case((p.c.kind == "PAYMENT", 1), else_=-1)).label("live"))
-        .group_by(p.c.enrolment_id)
-        .subquery("net")
-    )
+    e = counting.paid(source)
     in_guian = case((e.c.region_code.startswith(GUIAN), 1), else_=0)
-    not_terminated = or_(
-        e.c.status != "TERMINATED", and_(e.c.terminated_on.is_not(None), e.c.terminated_on > day)
-    )
     statement = (
         select(e.c.subsidy_category, e.c.subsidy_fen, in_guian, func.count())
-        .join(net, net.c.enrolment_id == e.c.id)
-        .where(net.c.live > 0, e.c.subsidy_fen > 0, not_terminated)
+        .where(e.c.subsidy_fen > 0)
         .group_by(e.c.subsidy_category, e.c.subsidy_fen, in_guian)
         .order_by(e.c.subsidy_category, e.c.subsidy_fen, in_guian)
     )

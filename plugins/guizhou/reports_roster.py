@@ -15,12 +15,12 @@ grants of 二（二） (the whole share) and 定额资助 for those of 二（一
 
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, literal, or_
+from sqlalchemy import case, func, literal
 from sqlmodel import select
 
 from core.errors import ErrorCode, InputError
 from core.models import Region
-from core.reports import Column, Kind, Report, ReportSource
+from core.reports import Column, Kind, Report, ReportSource, counting
 from core.rules.cite import Cite
 from core.rules.policy import FullShare, Grant, Policy
 from core.rules.subsidies import ParameterUnset, resolve
@@ -64,7 +64,6 @@ def ranked(policy: Policy, share: Decimal) -> list[tuple[Grant, Decimal | None]]
 
 def roster_rows(source: ReportSource, grants: list[Grant]):
     """One row per person holding one of `grants`' identities: their best rank, person, region, enrolment."""
-    day = source.as_of
     identities = source.identities()
     rank = case({grant.code: index for index, grant in enumerate(grants)}, value=identities.c.code)
     best = (
@@ -75,19 +74,12 @@ def roster_rows(source: ReportSource, grants: list[Grant]):
     )
     persons = source.persons()
     e = source.enrolments()
-    p = source.payments(on=day)
-    net = (
-        select(p.c.enrolment_id, func.sum(case((p.c.kind == "PAYMENT", 1), else_=-1)).label("live"))
-        .group_by(p.c.enrolment_id)
-        .subquery("net")
-    )
-    live = and_(
-        e.c.id.is_not(None),
-        or_(e.c.enrolled_on.is_(None), e.c.enrolled_on <= day),
-        or_(e.c.status != "TERMINATED", and_(e.c.terminated_on.is_not(None), e.c.terminated_on > day)),
-    )
+    roster = counting.on_roster(source)
+    stands = counting.standing(source)
     status = case(
-        (and_(live, net.c.live > 0), literal(PAID)), (live, literal(ENROLLED)), else_=literal(NOT_ENROLLED)
+        (stands.c.enrolment_id.is_not(None), literal(PAID)),
+        (roster.c.id.is_not(None), literal(ENROLLED)),
+        else_=literal(NOT_ENROLLED),
     )
     statement = (
         select(
@@ -105,7 +97,8 @@ def roster_rows(source: ReportSource, grants: list[Grant]):
         .join(persons, persons.c.id == best.c.person_id)
         .join(Region, Region.code == persons.c.hukou_region_code)
         .outerjoin(e, e.c.person_id == persons.c.id)
-        .outerjoin(net, net.c.enrolment_id == e.c.id)
+        .outerjoin(roster, roster.c.id == e.c.id)
+        .outerjoin(stands, stands.c.enrolment_id == roster.c.id)
         .order_by(persons.c.hukou_region_code, persons.c.id_number, persons.c.id)
     )
     return source.fetch(statement)

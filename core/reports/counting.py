@@ -26,18 +26,18 @@ def _day(source: ReportSource, on: date | None) -> date:
     return on or source.as_of
 
 
+def on_roster_condition(e, day: date):
+    """SQL: the enrolment row `e` (a subquery of enrolments) is on the roster on `day`."""
+    return and_(
+        or_(e.c.enrolled_on.is_(None), e.c.enrolled_on <= day),
+        or_(e.c.status != "TERMINATED", and_(e.c.terminated_on.is_not(None), e.c.terminated_on > day)),
+    )
+
+
 def on_roster(source: ReportSource, on: date | None = None):
     """The year's enrolments on the roster on `on`, every enrolment column."""
-    day = _day(source, on)
     e = source.enrolments()
-    return (
-        select(e)
-        .where(
-            or_(e.c.enrolled_on.is_(None), e.c.enrolled_on <= day),
-            or_(e.c.status != "TERMINATED", and_(e.c.terminated_on.is_not(None), e.c.terminated_on > day)),
-        )
-        .subquery("on_roster")
-    )
+    return select(e).where(on_roster_condition(e, _day(source, on))).subquery("on_roster")
 
 
 def standing(source: ReportSource, on: date | None = None):
@@ -68,4 +68,33 @@ def money_held(source: ReportSource, on: date | None = None):
         )
         .group_by(p.c.region_code)
         .subquery("money_held")
+    )
+
+
+def per_region(source: ReportSource, on: date | None = None):
+    """Per region_code in one pass over the year's enrolments: enrolled (on the roster), paid and
+    funds (money held), as the functions above define them."""
+    day = _day(source, on)
+    e = source.enrolments()
+    p = source.payments(on=day)
+    ledger = (
+        select(
+            p.c.enrolment_id,
+            func.sum(case((p.c.kind == "PAYMENT", 1), else_=-1)).label("standing"),
+            func.sum(p.c.amount_fen).label("funds"),
+        )
+        .group_by(p.c.enrolment_id)
+        .subquery("ledger")
+    )
+    listed = on_roster_condition(e, day)
+    return (
+        select(
+            e.c.region_code,
+            func.sum(case((listed, 1), else_=0)).label("enrolled"),
+            func.sum(case((and_(listed, ledger.c.standing > 0), 1), else_=0)).label("paid"),
+            func.coalesce(func.sum(ledger.c.funds), 0).label("funds"),
+        )
+        .outerjoin(ledger, ledger.c.enrolment_id == e.c.id)
+        .group_by(e.c.region_code)
+        .subquery("per_region")
     )
