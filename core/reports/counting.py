@@ -19,6 +19,7 @@ from datetime import date
 from sqlalchemy import and_, case, func, or_
 from sqlmodel import select
 
+from ..models import Payment
 from .source import ReportSource
 
 
@@ -76,14 +77,16 @@ def per_region(source: ReportSource, on: date | None = None):
     funds (money held), as the functions above define them."""
     day = _day(source, on)
     e = source.enrolments()
-    p = source.payments(on=day)
+    # The year's whole ledger, narrowed by the join to the region's enrolments below: joining it
+    # back to enrolment first (as `source.payments` does) doubles the work of a city-wide report.
     ledger = (
         select(
-            p.c.enrolment_id,
-            func.sum(case((p.c.kind == "PAYMENT", 1), else_=-1)).label("standing"),
-            func.sum(p.c.amount_fen).label("funds"),
+            Payment.enrolment_id,
+            func.sum(case((Payment.kind == "PAYMENT", 1), else_=-1)).label("standing"),
+            func.sum(Payment.amount_fen).label("funds"),
         )
-        .group_by(p.c.enrolment_id)
+        .where(Payment.coverage_year == source.coverage_year, Payment.paid_on <= day)
+        .group_by(Payment.enrolment_id)
         .subquery("ledger")
     )
     listed = on_roster_condition(e, day)

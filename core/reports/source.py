@@ -137,7 +137,7 @@ class ReportSource:
     def identities(self, on: date | None = None):
         """Hardship identities held on `on` (default as-of) by persons of the region.
 
-        Columns person_id, code, grade, region_code (the person's hukou region); one row per
+        Columns person_id, code, region_code (the person's hukou region); one row per
         person and code even when several rosters assert it.
         """
         day = on or self.as_of
