@@ -82,9 +82,10 @@ class Catalog:
                 ErrorCode.INVALID,
                 f"报表“{report.title}”不适用于 {region.name}（{region.code}）",
             )
-        policy = next(
-            (p for p in registry.policies(region.code) if p.coverage_year == args.coverage_year), None
-        )
+        try:  # the registry's choice (the most specific policy); a report may do without one
+            policy = registry.for_region(region.code, args.coverage_year)
+        except InputError:
+            policy = None
         source = ReportSource(session, args, region, self.targets, policy, registry.categories)
         rows = [_present(report, row, sees_identity) for row in report.build(source)]
         return ReportResult(report, args, region.name, rows, source.headings)

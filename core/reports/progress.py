@@ -34,18 +34,13 @@ def per_unit(source: ReportSource, level: str | None = None):
     Without a level the last row is the asked region's own: what is registered on it directly,
     with its own target, so the units and that row add up to the whole region.
     """
-    units = source.units(level)
     counted = counting.per_region(source)
-    rolled = (
-        select(
-            units.c.unit_code,
-            func.sum(counted.c.enrolled).label("enrolled"),
-            func.sum(counted.c.paid).label("paid"),
-            func.sum(counted.c.funds).label("amount"),
-        )
-        .join(counted, counted.c.region_code == units.c.region_code)
-        .group_by(units.c.unit_code)
-        .subquery("per_unit")
+    rolled = source.roll_up(
+        counted,
+        func.sum(counted.c.enrolled).label("enrolled"),
+        func.sum(counted.c.paid).label("paid"),
+        func.sum(counted.c.funds).label("amount"),
+        level=level,
     )
     listed = source.unit_list(level).order_by(None)  # a compound SELECT's parts may not be ordered
     if level is None:

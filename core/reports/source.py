@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import Executable
 from sqlmodel import Session, col, select
 
+from ..errors import ErrorCode, InputError
 from ..models import CategoryFact, Enrolment, Payment, Person, Region, Target
 from ..regions import under
 from ..rules.policy import Policy
@@ -46,6 +47,16 @@ class ReportSource:
         self.target_tables = [t for t in targets if t.coverage_year == args.coverage_year]
         self.category_names = dict(category_names or {})
         self.headings: dict[str, str] = {}  # column key → the notice's heading for this region
+
+    def required_policy(self) -> Policy:
+        """The governing policy, for a report that cannot be built without one."""
+        if self.policy is None:
+            raise InputError.one(
+                "coverageYear",
+                ErrorCode.NOT_FOUND,
+                f"{self.coverage_year}年度没有适用的政策（no policy for the year）",
+            )
+        return self.policy
 
     def rename(self, key: str, heading: str) -> None:
         """Uses the notice's own heading for a column, e.g. 约束目标（人） (筑医保通〔2021〕34号 附件)."""
@@ -94,6 +105,17 @@ class ReportSource:
             return below.subquery("units")
         itself = select(literal(self.region.code).label("region_code"), literal(self.region.code))
         return union_all(below, itself).subquery("units")
+
+    def roll_up(self, rows, *figures, level: str | None = None):
+        """`rows` (any subquery with a region_code column) summed to the units of `units(level)`:
+        a subquery of unit_code and `figures`, the aggregates over `rows`' columns."""
+        units = self.units(level)
+        return (
+            select(units.c.unit_code, *figures)
+            .join(rows, rows.c.region_code == units.c.region_code)
+            .group_by(units.c.unit_code)
+            .subquery()
+        )
 
     # --- the registry ---
 

@@ -35,14 +35,7 @@ COLUMNS = (
 
 
 def build(source: ReportSource):
-    units = source.units("village")
-    paid = counting.paid(source)
-    per_village = (
-        select(units.c.unit_code, func.count().label("financed"))
-        .join(paid, paid.c.region_code == units.c.region_code)
-        .group_by(units.c.unit_code)
-        .subquery("per_village")
-    )
+    per_village = source.roll_up(counting.paid(source), func.count().label("financed"), level="village")
     villages = source.unit_list("village").subquery("villages")
     township = aliased(Region)
     financed = func.coalesce(per_village.c.financed, 0)

@@ -36,25 +36,13 @@ COLUMNS = (
 
 def per_unit(source: ReportSource):
     """(code, name, loaded base, last year's paid, last year's registered, paid now) per unit."""
-    units = source.units()
     last = source.enrolments(source.coverage_year - 1)
-    last_u = (
-        select(
-            units.c.unit_code,
-            func.sum(case((last.c.status == "PAID", 1), else_=0)).label("paid"),
-            func.count().label("registered"),
-        )
-        .join(last, last.c.region_code == units.c.region_code)
-        .group_by(units.c.unit_code)
-        .subquery("last_u")
+    last_u = source.roll_up(
+        last,
+        func.sum(case((last.c.status == "PAID", 1), else_=0)).label("paid"),
+        func.count().label("registered"),
     )
-    paid = counting.paid(source)
-    paid_u = (
-        select(units.c.unit_code, func.count().label("paid"))
-        .join(paid, paid.c.region_code == units.c.region_code)
-        .group_by(units.c.unit_code)
-        .subquery("paid_u")
-    )
+    paid_u = source.roll_up(counting.paid(source), func.count().label("paid"))
     bases = source.targets("BASE")
     listed = source.unit_list().subquery("listed")
     return source.fetch(

@@ -38,37 +38,17 @@ COLUMNS = (
 
 def per_unit(source: ReportSource):
     """(code, name, funds, headcount, roster, receipts, amount due) per unit, summed in SQL."""
-    units = source.units()
     roster, paid, ledger = (
         counting.on_roster(source),
         counting.paid(source),
         counting.money_held(source),
     )
-    roster_u = (
-        select(units.c.unit_code, func.count().label("roster"))
-        .join(roster, roster.c.region_code == units.c.region_code)
-        .group_by(units.c.unit_code)
-        .subquery("roster_u")
+    roster_u = source.roll_up(roster, func.count().label("roster"))
+    paid_u = source.roll_up(
+        paid, func.count().label("headcount"), func.sum(paid.c.amount_due_fen).label("amount_due")
     )
-    paid_u = (
-        select(
-            units.c.unit_code,
-            func.count().label("headcount"),
-            func.sum(paid.c.amount_due_fen).label("amount_due"),
-        )
-        .join(paid, paid.c.region_code == units.c.region_code)
-        .group_by(units.c.unit_code)
-        .subquery("paid_u")
-    )
-    ledger_u = (
-        select(
-            units.c.unit_code,
-            func.sum(ledger.c.receipts).label("receipts"),
-            func.sum(ledger.c.funds).label("funds"),
-        )
-        .join(ledger, ledger.c.region_code == units.c.region_code)
-        .group_by(units.c.unit_code)
-        .subquery("ledger_u")
+    ledger_u = source.roll_up(
+        ledger, func.sum(ledger.c.receipts).label("receipts"), func.sum(ledger.c.funds).label("funds")
     )
     listed = source.unit_list().subquery("listed")
     return source.fetch(

@@ -18,7 +18,6 @@ from decimal import Decimal
 from sqlalchemy import case, func
 from sqlmodel import select
 
-from core.errors import ErrorCode, InputError
 from core.money import yuan_to_fen
 from core.reports import Column, Kind, Report, ReportSource, counting
 from core.rules.cite import Cite
@@ -55,13 +54,7 @@ def paid_groups(source: ReportSource):
 
 def funded(source: ReportSource, groups) -> dict[tuple[str, str], list[int]]:
     """{(funding source, category): [persons, fen]} for the paid groups, by the policy's funding."""
-    policy = source.policy
-    if policy is None:
-        raise InputError.one(
-            "coverageYear",
-            ErrorCode.NOT_FOUND,
-            f"{source.coverage_year}年度没有适用的政策（no policy for the year）",
-        )
+    policy = source.required_policy()
     grants = {grant.code: grant for grant in policy.grants}
     totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for category, subsidy_fen, in_guian, persons in groups:

@@ -18,7 +18,6 @@ from decimal import Decimal
 from sqlalchemy import case, func, literal
 from sqlmodel import select
 
-from core.errors import ErrorCode, InputError
 from core.models import Region
 from core.reports import Column, Kind, Report, ReportSource, counting
 from core.rules.cite import Cite
@@ -105,13 +104,7 @@ def roster_rows(source: ReportSource, grants: list[Grant]):
 
 
 def build(source: ReportSource):
-    policy = source.policy
-    if policy is None:
-        raise InputError.one(
-            "coverageYear",
-            ErrorCode.NOT_FOUND,
-            f"{source.coverage_year}年度没有适用的政策（no policy for the year）",
-        )
+    policy = source.required_policy()
     tier, share = policy.tiers[0].code, policy.tiers[0].personal
     order = ranked(policy, share)
     grants = {grant.code: grant for grant, _ in order}

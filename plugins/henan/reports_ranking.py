@@ -34,17 +34,11 @@ FORTNIGHT = timedelta(days=14)  # 五（二） "半月一通报", read as 14 day
 def paid_per_township(source: ReportSource, days: Sequence[date]) -> list[tuple]:
     """Rows (code, name, target, paid on each of `days`…) for every township, summed in SQL."""
     p = source.payments(on=max(days))
-    units = source.units(TOWNSHIP)
     one = case((p.c.kind == "PAYMENT", 1), else_=-1)
     counts = [
         func.sum(case((p.c.paid_on <= day, one), else_=0)).label(f"paid_{i}") for i, day in enumerate(days)
     ]
-    paid = (
-        select(units.c.unit_code, *counts)
-        .join(p, p.c.region_code == units.c.region_code)
-        .group_by(units.c.unit_code)
-        .subquery("paid")
-    )
+    paid = source.roll_up(p, *counts, level=TOWNSHIP)
     listed = source.unit_list(TOWNSHIP).subquery("listed")
     targets = source.targets()
     statement = (
@@ -70,24 +64,21 @@ def ranks(rows: Sequence[tuple]) -> list[int]:
     return [1 + sum(other > score for other in scores) for score in scores]
 
 
-def ranking(source: ReportSource):
-    rows = paid_per_township(source, (source.as_of, source.as_of - WEEK))
+def ranked(source: ReportSource, period):
+    """(rank, code, name, target, paid now, paid a `period` earlier) per township, in rank order."""
+    rows = paid_per_township(source, (source.as_of, source.as_of - period))
     places = ranks([(target, now) for _, _, target, now, _ in rows])
-    table = [
-        (place, code, name, target, now, rate(now, target), now - week_ago)
-        for place, (code, name, target, now, week_ago) in zip(places, rows, strict=True)
-    ]
-    return sorted(table, key=lambda row: (row[0], row[1]))
+    return sorted((place, *row) for place, row in zip(places, rows, strict=True))
+
+
+def ranking(source: ReportSource):
+    for place, code, name, target, now, week_ago in ranked(source, WEEK):
+        yield place, code, name, target, now, rate(now, target), now - week_ago
 
 
 def bulletin(source: ReportSource):
-    rows = paid_per_township(source, (source.as_of, source.as_of - FORTNIGHT))
-    places = ranks([(target, now) for _, _, target, now, _ in rows])
-    table = [
-        (place, code, name, target, now, before, now - before, rate(now, target))
-        for place, (code, name, target, now, before) in zip(places, rows, strict=True)
-    ]
-    return sorted(table, key=lambda row: (row[0], row[1]))
+    for place, code, name, target, now, before in ranked(source, FORTNIGHT):
+        yield place, code, name, target, now, before, now - before, rate(now, target)
 
 
 RANKING = Report(

@@ -28,17 +28,12 @@ COLLECTED_BY_VILLAGE = "VILLAGE_CASH"  # 三（一）; 四（三）
 def roster_per_village(source: ReportSource):
     """Subquery (unit_code, persons, amount) of the village collector's payments, net of reversals."""
     p = source.payments(on=source.as_of)
-    units = source.units(VILLAGE)
-    return (
-        select(
-            units.c.unit_code,
-            func.sum(case((p.c.kind == "PAYMENT", 1), else_=-1)).label("persons"),
-            func.sum(p.c.amount_fen).label("amount"),
-        )
-        .join(p, p.c.region_code == units.c.region_code)
-        .where(p.c.channel == COLLECTED_BY_VILLAGE)
-        .group_by(units.c.unit_code)
-        .subquery("roster")
+    collected = select(p).where(p.c.channel == COLLECTED_BY_VILLAGE).subquery("collected")
+    return source.roll_up(
+        collected,
+        func.sum(case((collected.c.kind == "PAYMENT", 1), else_=-1)).label("persons"),
+        func.sum(collected.c.amount_fen).label("amount"),
+        level=VILLAGE,
     )
 
 
