@@ -2,6 +2,7 @@
 
 import logging
 import re
+from functools import cache
 from pathlib import Path
 
 import strawberry
@@ -125,8 +126,18 @@ def make_schema(registry: Registry | None = None, introspection: bool = True) ->
     )
 
 
-schema = make_schema()
+@cache
+def default_schema() -> strawberry.Schema:
+    """The schema of the installed plugins, built on first use: the server builds its own
+    (api/app.py), so importing this module must not build and load everything a second time."""
+    return make_schema()
+
+
+def __getattr__(name: str):
+    if name == "schema":  # `from api.schema import schema`, for the SDL export and the tests
+        return default_schema()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def sdl() -> str:
-    return schema.as_str() + "\n"
+    return default_schema().as_str() + "\n"
