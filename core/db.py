@@ -28,17 +28,26 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+# Marks a connection that will write: on SQLite its transaction takes the write lock at BEGIN.
+WRITE = "yibao_write"
+
+
 def make_engine(url: str | None = None, **kwargs) -> Engine:
     url = normalise_url(url or database_url())
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     kwargs = {"pool_size": 10, "max_overflow": 10, **kwargs}  # see api.app.connection_budget
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # The driver's own transaction handling issues BEGIN only before the first INSERT, UPDATE or
+    # DELETE, so a unit of work's checks would read outside its transaction and two workers could
+    # both pass a check before either writes. yibao begins transactions itself (`_sqlite_begin`).
+    dbapi_connection.isolation_level = None
     # Foreign keys are off by default in SQLite; WAL lets readers run beside a writer.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -47,8 +56,20 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _sqlite_begin(connection) -> None:
+    """A unit of work takes SQLite's write lock before its first read (BEGIN IMMEDIATE), so what it
+    checks cannot change before it writes: writers queue (busy_timeout) instead of racing. Plain
+    read sessions begin nothing, and each of their statements sees what was last committed, as a
+    READ COMMITTED transaction does on PostgreSQL."""
+    if connection.get_execution_options().get(WRITE):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work: commits on success, rolls back everything on any error."""
-    with Session(engine, expire_on_commit=False) as session, session.begin():
+    with (
+        Session(engine, expire_on_commit=False, execution_options={WRITE: True}) as session,
+        session.begin(),
+    ):
         yield session

@@ -6,6 +6,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
 
+from .db import WRITE
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -20,7 +22,38 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    _migrate(engine, command.upgrade, revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Back to an older schema: for the tests that upgrade a database holding older rows."""
+    _migrate(engine, command.downgrade, revision)
+
+
+def _migrate(engine: Engine, step, revision: str) -> None:
     config = alembic_config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    sqlite = engine.dialect.name == "sqlite"
+    # As a unit of work: on SQLite the write lock is taken at once, so two workers starting
+    # together migrate one after the other (core/db.py).
+    with engine.connect().execution_options(**{WRITE: True}) as connection:
+        if sqlite:
+            # SQLite alters a table by copying it and dropping the old one, which must not cascade
+            # into or be refused by the rows that refer to it; the pragma only changes outside a
+            # transaction. Every reference is checked again before the pragma is restored.
+            _pragma(connection, "foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                step(config, revision)
+                if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").all()):
+                    raise RuntimeError(
+                        f"迁移后外键不一致（foreign keys broken by the migration: {broken[:5]}）"
+                    )
+        finally:
+            if sqlite:
+                _pragma(connection, "foreign_keys=ON")
+
+
+def _pragma(connection, setting: str) -> None:
+    """On the driver's connection itself, outside any transaction SQLAlchemy would begin."""
+    connection.connection.driver_connection.execute(f"PRAGMA {setting}")
