@@ -25,11 +25,31 @@ _BY_CONSTRAINT: dict[str, FieldError] = {
         ErrorCode.DUPLICATE,
         "该居民本年度已参保，不得重复参保（already enrolled for this year）",
     ),
-    "uq_enrolment_idempotency_key": FieldError(
+    "uq_enrolment_region_key": FieldError(
         "idempotencyKey", ErrorCode.CONFLICT, "该幂等键已使用（idempotency key already used）"
     ),
-    "uq_payment_idempotency_key": FieldError(
+    "uq_payment_enrolment_key": FieldError(
         "idempotencyKey", ErrorCode.DUPLICATE, "该幂等键已使用（idempotency key already used）"
+    ),
+    # One standing payment per enrolment (core/models/payment.py), should two workers get past
+    # the enrolment's lock.
+    "uq_payment_first_slot": FieldError(
+        "enrolmentId", ErrorCode.CONFLICT, "该参保登记已缴费，不得重复缴费（already paid）"
+    ),
+    "uq_payment_replaces_reversal_id": FieldError(
+        "enrolmentId", ErrorCode.CONFLICT, "该参保登记已缴费，不得重复缴费（already paid）"
+    ),
+    "uq_refund_one_per_payment": FieldError(
+        "paymentId", ErrorCode.CONFLICT, "该笔缴费已有退费记录（refund already owed）"
+    ),
+    "uq_refund_one_termination": FieldError(
+        "enrolmentId", ErrorCode.CONFLICT, "该参保登记已办理终止退费（termination refund already owed）"
+    ),
+    "uq_refund_recovers_refund_id": FieldError(
+        "paymentId", ErrorCode.CONFLICT, "该笔退费已有追回记录（recovery already owed）"
+    ),
+    "uq_settlement_enrolment_as_of": FieldError(
+        "asOf", ErrorCode.DUPLICATE, "该参保登记已按此名册调整（already re-adjusted on this roster）"
     ),
     "uq_payment_reverses_payment_id": FieldError(
         "paymentId", ErrorCode.CONFLICT, "该笔缴费已冲正（payment already reversed）"
@@ -45,9 +65,15 @@ _SQLITE_COLUMNS = {
     "household_member.person_id": "uq_household_member_person_id",
     "household_member.household_id": "uq_household_member_one_head",
     "enrolment.person_id, enrolment.coverage_year": "uq_enrolment_person_year",
-    "enrolment.idempotency_key": "uq_enrolment_idempotency_key",
-    "payment.idempotency_key": "uq_payment_idempotency_key",
+    "enrolment.region_code, enrolment.idempotency_key": "uq_enrolment_region_key",
+    "payment.enrolment_id, payment.idempotency_key": "uq_payment_enrolment_key",
     "payment.reverses_payment_id": "uq_payment_reverses_payment_id",
+    "payment.enrolment_id": "uq_payment_first_slot",
+    "payment.replaces_reversal_id": "uq_payment_replaces_reversal_id",
+    "refund.payment_id": "uq_refund_one_per_payment",
+    "refund.enrolment_id": "uq_refund_one_termination",
+    "refund.recovers_refund_id": "uq_refund_recovers_refund_id",
+    "settlement.enrolment_id, settlement.as_of": "uq_settlement_enrolment_as_of",
 }
 
 

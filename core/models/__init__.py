@@ -12,6 +12,7 @@ from .payment import Payment, ReceiptSequence
 from .person import Person
 from .refund import Refund, RefundBatch
 from .region import Region
+from .settlement import Settlement
 from .target import Target
 from .tax import TaxConfirmation
 
@@ -32,6 +33,7 @@ __all__ = [
     "Refund",
     "RefundBatch",
     "Region",
+    "Settlement",
     "Target",
     "TaxConfirmation",
 ]

@@ -14,6 +14,8 @@ REPORT_COLUMNS = ["id", "person_id", "status", "enrolled_on", "terminated_on"]
 class Enrolment(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("person_id", "coverage_year", name="uq_enrolment_person_year"),
+        # Keys are scoped to the enrolment's region: another region's keys neither collide nor confirm.
+        UniqueConstraint("region_code", "idempotency_key", name="uq_enrolment_region_key"),
         CheckConstraint(f"status IN {STATUSES}", name="status"),
         # Reports select a year's enrolments in a region; on PostgreSQL the columns they count on
         # come from the index alone, not the wide rows with their snapshots (bench/README.md).
@@ -37,7 +39,7 @@ class Enrolment(SQLModel, table=True):
     # later edits to rules or to the registry never rewrite a past decision.
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # Chosen by the client per enrolment, so a resent request is answered, not stored twice.
-    idempotency_key: str = Field(unique=True, max_length=64)
+    idempotency_key: str = Field(max_length=64)
     # The clerk's intent (channel, date) and what the deciding quote gave, as columns so that
     # rosters and reports select on them in SQL; the full quote stays in `snapshot`.
     channel: str | None = Field(default=None, max_length=32)

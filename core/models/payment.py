@@ -1,11 +1,18 @@
 """The payment ledger: append-only; a correction is a reversal entry, never an edit.
 
 Migrations add triggers that refuse UPDATE and DELETE on `payment`.
+
+One standing payment per enrolment, in the database itself: an enrolment's first payment takes
+its one "first" slot (a partial unique index), and every later payment must name the reversal
+that freed a slot (`replaces_reversal_id`, unique). Each reversal cancels one payment of the
+same enrolment (`reverses_payment_id`, unique; a trigger checks enrolment and kind), so an
+enrolment never holds more payments than reversals plus one: at most one stands, whatever two
+workers do at the same moment.
 """
 
 from datetime import date, datetime
 
-from sqlmodel import CheckConstraint, Field, SQLModel, UniqueConstraint
+from sqlmodel import CheckConstraint, Field, Index, SQLModel, UniqueConstraint, text
 
 from .base import utcnow
 
@@ -15,11 +22,22 @@ KINDS = ("PAYMENT", "REVERSAL")
 class Payment(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("receipt_region_code", "coverage_year", "receipt_seq", name="uq_payment_receipt"),
+        # A key names one request within the caller's region (core/services/payments.py `keyed`);
+        # unique per enrolment, so another region's use of the same key neither collides nor shows.
+        UniqueConstraint("enrolment_id", "idempotency_key", name="uq_payment_enrolment_key"),
         CheckConstraint(f"kind IN {KINDS}", name="kind"),
         CheckConstraint(
             "(kind = 'PAYMENT' AND amount_fen >= 0 AND reverses_payment_id IS NULL)"
-            " OR (kind = 'REVERSAL' AND amount_fen <= 0 AND reverses_payment_id IS NOT NULL)",
+            " OR (kind = 'REVERSAL' AND amount_fen <= 0 AND reverses_payment_id IS NOT NULL"
+            " AND replaces_reversal_id IS NULL)",
             name="sign",
+        ),
+        Index(
+            "uq_payment_first_slot",
+            "enrolment_id",
+            unique=True,
+            sqlite_where=text("kind = 'PAYMENT' AND replaces_reversal_id IS NULL"),
+            postgresql_where=text("kind = 'PAYMENT' AND replaces_reversal_id IS NULL"),
         ),
     )
 
@@ -34,9 +52,11 @@ class Payment(SQLModel, table=True):
     coverage_year: int
     receipt_seq: int
     receipt_number: str = Field(unique=True, max_length=40)
-    idempotency_key: str = Field(unique=True, max_length=100)
+    idempotency_key: str = Field(max_length=100, index=True)
     # A payment can be reversed once: the reversal points back at it, uniquely.
     reverses_payment_id: int | None = Field(default=None, foreign_key="payment.id", unique=True)
+    # A payment after a reversal takes the slot that reversal freed, once (see the module docstring).
+    replaces_reversal_id: int | None = Field(default=None, foreign_key="payment.id", unique=True)
     reason: str | None = Field(default=None, max_length=200)
     created_at: datetime = Field(default_factory=utcnow)
 

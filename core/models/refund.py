@@ -1,33 +1,77 @@
-"""Money owed back to a person: collect-then-refund subsidies and refunds on termination."""
+"""Money owed back: collect-then-refund subsidies, refunds on termination, and their recoveries.
+
+Each obligation is a row whose status moves one way, PENDING → OWED → PAID, or ends CANCELLED:
+- PENDING: owed, but its amount waits for a parameter the notice leaves open (`pending_on`);
+  collection does not wait for it (方政办明电〔2021〕35号 二（一）: the full share is collected now);
+- OWED: the amount is known and not yet paid; PAID: paid out, with the payee's account and the
+  payout's reference;
+- CANCELLED: the payment it belonged to was reversed before it was paid.
+
+A RECOVERY (应追回) runs the other way: a refund already PAID whose payment was then reversed is
+owed back by the person to the department that paid it. Its OWED means "to recover" and PAID
+"recovered". So per department, what was paid out less what was recovered is what the standing
+payments are owed, and owed − paid − recovered balances.
+"""
 
 from datetime import date, datetime
 
-from sqlmodel import CheckConstraint, Field, SQLModel
+from sqlmodel import CheckConstraint, Field, Index, SQLModel, UniqueConstraint, text
 
 from .base import utcnow
 
-KINDS = ("COLLECT_THEN_REFUND", "TERMINATION")
-STATUSES = ("OWED", "PAID")
+KINDS = ("COLLECT_THEN_REFUND", "TERMINATION", "RECOVERY")
+STATUSES = ("PENDING", "OWED", "PAID", "CANCELLED")
+# Where a refund is paid: 一卡通 (the subsidy card of 惠民惠农财政补贴资金) or a bank card.
+ACCOUNT_KINDS = ("ONE_CARD", "BANK_CARD")
 
 
 class Refund(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint(f"kind IN {KINDS}", name="kind"),
         CheckConstraint(f"status IN {STATUSES}", name="status"),
-        CheckConstraint("amount_fen >= 0", name="amount"),
+        CheckConstraint("amount_fen IS NULL OR amount_fen >= 0", name="amount"),
+        # Only a pending obligation may lack its amount, and only it names what it waits for.
+        CheckConstraint("(status = 'PENDING') = (amount_fen IS NULL)", name="pending_amount"),
+        CheckConstraint("(status = 'PENDING') = (pending_on IS NOT NULL)", name="pending_on"),
         CheckConstraint("(status = 'PAID') = (paid_on IS NOT NULL)", name="paid_on"),
+        CheckConstraint("(kind = 'RECOVERY') = (recovers_refund_id IS NOT NULL)", name="recovery"),
+        CheckConstraint(
+            f"payee_account_kind IS NULL OR payee_account_kind IN {ACCOUNT_KINDS}", name="account"
+        ),
+        # A payment owes at most one collect-then-refund refund; an enrolment one termination
+        # refund; a paid refund at most one recovery (refunds paid once, recovered once).
+        Index(
+            "uq_refund_one_per_payment",
+            "payment_id",
+            unique=True,
+            sqlite_where=text("kind = 'COLLECT_THEN_REFUND'"),
+            postgresql_where=text("kind = 'COLLECT_THEN_REFUND'"),
+        ),
+        Index(
+            "uq_refund_one_termination",
+            "enrolment_id",
+            unique=True,
+            sqlite_where=text("kind = 'TERMINATION'"),
+            postgresql_where=text("kind = 'TERMINATION'"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     enrolment_id: int = Field(foreign_key="enrolment.id", index=True)
     payment_id: int | None = Field(default=None, foreign_key="payment.id")
     kind: str = Field(max_length=24)
-    amount_fen: int
-    # The department that pays it back, e.g. civil affairs for 低保 (001_… 二).
+    amount_fen: int | None = None
+    # The department that pays it back (or, for a RECOVERY, is owed it), e.g. civil affairs for 低保.
     department: str | None = Field(default=None, max_length=64)
-    status: str = Field(default="OWED", max_length=8)
+    status: str = Field(default="OWED", max_length=10)
+    # PENDING only: the parameters whose values decide the amount, comma-separated.
+    pending_on: str | None = Field(default=None, max_length=200)
     reason: str | None = Field(default=None, max_length=200)
+    recovers_refund_id: int | None = Field(default=None, foreign_key="refund.id", unique=True)
+    payee_account_kind: str | None = Field(default=None, max_length=10)
+    payee_account: str | None = Field(default=None, max_length=32)
     paid_on: date | None = None
+    payment_reference: str | None = Field(default=None, max_length=64)
     batch_id: int | None = Field(default=None, foreign_key="refund_batch.id", index=True)
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -36,6 +80,7 @@ class RefundBatch(SQLModel, table=True):
     """One payout by one department in one region: every refund it paid points at it."""
 
     __tablename__ = "refund_batch"
+    __table_args__ = (UniqueConstraint("region_code", "idempotency_key", name="uq_refund_batch_region_key"),)
 
     id: int | None = Field(default=None, primary_key=True)
     department: str = Field(max_length=64)
@@ -43,6 +88,8 @@ class RefundBatch(SQLModel, table=True):
     paid_on: date
     count: int
     amount_fen: int
-    idempotency_key: str = Field(unique=True, max_length=100)
+    # The bank's or treasury's reference of the payout (e.g. 代发批次号), which each refund carries.
+    reference: str | None = Field(default=None, max_length=64)
+    idempotency_key: str = Field(max_length=100)
     actor: str = Field(max_length=64)
     created_at: datetime = Field(default_factory=utcnow)

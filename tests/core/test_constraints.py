@@ -114,10 +114,9 @@ def test_a_negative_payment_violates_the_sign_check(engine):
 
 def test_a_receipt_number_is_never_drawn_twice(engine):
     def write(session):
-        enrolment = _enrolment(session, _person(session, 1))
-        session.add(_payment(enrolment, key="a", seq=7))
+        session.add(_payment(_enrolment(session, _person(session, 1)), key="a", seq=7))
         session.flush()
-        clash = _payment(enrolment, key="b", seq=7)
+        clash = _payment(_enrolment(session, _person(session, 2)), key="b", seq=7)
         clash.receipt_number = "other"
         session.add(clash)
 
@@ -136,3 +135,83 @@ def test_the_ledger_refuses_edits_and_deletes(engine, statement):
     assert "append-only" in str(caught.value)
     with engine.connect() as connection:
         assert connection.execute(text("SELECT amount_fen FROM payment")).scalar_one() == 32000
+
+
+# --- One standing payment per enrolment (core/models/payment.py), whatever writes the rows ---
+
+
+def _reversal(payment: Payment, seq: int) -> Payment:
+    reversal = _payment_of(payment.enrolment_id, -payment.amount_fen, f"rev-{seq}", seq)
+    reversal.kind, reversal.reverses_payment_id = "REVERSAL", payment.id
+    return reversal
+
+
+def _payment_of(
+    enrolment_id: int, amount_fen: int, key: str, seq: int, replaces: int | None = None
+) -> Payment:
+    payment = _payment(Enrolment(id=enrolment_id), amount_fen, key, seq)
+    payment.replaces_reversal_id = replaces
+    return payment
+
+
+def _added(session: Session, row: Payment) -> Payment:
+    session.add(row)
+    session.flush()
+    return row
+
+
+def test_a_second_first_payment_for_one_enrolment_is_refused_by_the_database(engine):
+    def write(session):
+        enrolment = _enrolment(session, _person(session, 1))
+        _added(session, _payment(enrolment, key="a", seq=1))
+        _added(session, _payment(enrolment, key="b", seq=2))  # two workers, two keys, no reversal
+
+    error = _refused(engine, write)
+    assert (field_error(error).field, field_error(error).code) == ("enrolmentId", "CONFLICT")
+
+
+def test_a_reversal_frees_one_slot_and_only_one_payment_can_take_it(engine):
+    with Session(engine) as session, session.begin():
+        enrolment = _enrolment(session, _person(session, 1))
+        first = _added(session, _payment(enrolment, key="a", seq=1))
+        freed = _added(session, _reversal(first, 2))
+        _added(session, _payment_of(enrolment.id, 32000, "c", 3, replaces=freed.id))
+        enrolment_id, freed_id = enrolment.id, freed.id
+
+    def write(session):
+        _added(session, _payment_of(enrolment_id, 32000, "d", 4, replaces=freed_id))
+
+    error = _refused(engine, write)
+    assert (field_error(error).field, field_error(error).code) == ("enrolmentId", "CONFLICT")
+
+
+def test_a_payment_cannot_take_the_slot_of_another_enrolment_or_of_a_payment(engine):
+    with Session(engine) as session, session.begin():
+        mine = _enrolment(session, _person(session, 1))
+        theirs = _enrolment(session, _person(session, 2))
+        paid = _added(session, _payment(theirs, key="a", seq=1))
+        freed = _added(session, _reversal(paid, 2))
+        _added(session, _payment(mine, key="b", seq=3))
+        ids = mine.id, paid.id, freed.id
+
+    mine_id, paid_id, freed_id = ids
+    for replaces in (freed_id, paid_id):  # their reversal; a payment, which frees nothing
+
+        def write(session, replaces=replaces):
+            _added(session, _payment_of(mine_id, 32000, f"x{replaces}", 9, replaces=replaces))
+
+        assert "payment slot" in str(_refused(engine, write))
+
+
+def test_a_reversal_must_reverse_a_payment_of_its_own_enrolment(engine):
+    with Session(engine) as session, session.begin():
+        mine = _enrolment(session, _person(session, 1))
+        theirs = _enrolment(session, _person(session, 2))
+        paid = _added(session, _payment(theirs, key="a", seq=1))
+        ids = mine.id, paid.id
+
+    def write(session):
+        reversal = _reversal(Payment(id=ids[1], enrolment_id=ids[0], amount_fen=32000), 5)
+        _added(session, reversal)
+
+    assert "payment slot" in str(_refused(engine, write))

@@ -1,11 +1,14 @@
 """The migrations build exactly the tables the models declare, on both backends."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import SQLModel
 
-from core.migrate import upgrade
+from core.migrate import downgrade, upgrade
+from tests.factories import id_number
 
 
 def test_migrated_schema_matches_the_models(engine):
@@ -17,3 +20,91 @@ def test_migrated_schema_matches_the_models(engine):
 def test_upgrade_is_idempotent(engine):
     upgrade(engine)
     assert "payment" in inspect(engine).get_table_names()
+
+
+# --- 0006: an existing ledger is numbered into the payment slots ---
+
+_PERSON = (
+    "INSERT INTO person (id, id_number, name, birth_date, gender, hukou_region_code, created_at) "
+    "VALUES (:id, :number, :name, '1980-05-17', 'M', '341721', '2021-09-01')"
+)
+_ENROLMENT = (
+    "INSERT INTO enrolment (id, person_id, coverage_year, region_code, policy_id, tier, status, snapshot, "
+    "idempotency_key, created_at) VALUES (:id, :id, 2022, '341721', 'anhui/341721/2022', '1', :status, '{}', "
+    ":key, '2021-09-01')"
+)
+_PAYMENT = (
+    "INSERT INTO payment (id, enrolment_id, kind, amount_fen, paid_on, channel, receipt_region_code, "
+    "coverage_year, receipt_seq, receipt_number, idempotency_key, reverses_payment_id, created_at) "
+    "VALUES (:id, :enrolment, :kind, :amount, '2021-10-08', 'VILLAGE_CASH', '341721', 2022, :id, "
+    ":receipt, :key, :reverses, '2021-10-08')"
+)
+
+
+def _ledger_before_0006(engine, *, doubled: bool) -> None:
+    """Two enrolments at revision 0005: one paid, reversed and paid again (with a refund owed for
+    the first payment); one paid once — or, `doubled`, twice, as the race of old could leave it."""
+    downgrade(engine, "0005")
+    payments = [
+        (1, 1, "PAYMENT", 32000, None),
+        (2, 1, "REVERSAL", -32000, 1),
+        (3, 1, "PAYMENT", 32000, None),
+        (4, 2, "PAYMENT", 32000, None),
+    ]
+    if doubled:
+        payments.append((5, 2, "PAYMENT", 32000, None))
+    with engine.begin() as connection:
+        for n in (1, 2):
+            connection.execute(text(_PERSON), {"id": n, "number": id_number(seq=n), "name": f"居民{n}"})
+            connection.execute(text(_ENROLMENT), {"id": n, "status": "PAID", "key": f"e{n}"})
+        for pid, enrolment, kind, amount, reverses in payments:
+            values = {"id": pid, "enrolment": enrolment, "kind": kind, "amount": amount, "reverses": reverses}
+            connection.execute(text(_PAYMENT), values | {"receipt": f"R{pid}", "key": f"k{pid}"})
+        connection.execute(
+            text(
+                "INSERT INTO refund (enrolment_id, payment_id, kind, amount_fen, status, created_at) "
+                "VALUES (1, 1, 'COLLECT_THEN_REFUND', 20000, 'OWED', '2021-10-08')"
+            )
+        )
+
+
+def test_upgrading_a_ledger_numbers_each_later_payment_into_the_slot_a_reversal_freed(engine):
+    _ledger_before_0006(engine, doubled=False)
+    upgrade(engine)
+    with engine.connect() as connection:
+        slots = connection.execute(text("SELECT id, replaces_reversal_id FROM payment ORDER BY id")).all()
+        refund = connection.execute(text("SELECT status, amount_fen, payment_id FROM refund")).one()
+    assert slots == [(1, None), (2, None), (3, 2), (4, None)]
+    assert tuple(refund) == ("OWED", 20000, 1)
+    # The rebuilt ledger still refuses edits, and now a second standing payment too.
+    with engine.connect() as connection:
+        with pytest.raises(DBAPIError, match="append-only"):
+            connection.execute(text("UPDATE payment SET amount_fen = 1"))
+        connection.rollback()
+        with pytest.raises(IntegrityError):
+            connection.execute(
+                text(_PAYMENT),
+                {
+                    "id": 9,
+                    "enrolment": 2,
+                    "kind": "PAYMENT",
+                    "amount": 32000,
+                    "reverses": None,
+                    "receipt": "R9",
+                    "key": "k9",
+                },
+            )
+        connection.rollback()
+
+
+def test_upgrading_a_ledger_that_collected_twice_stops_and_names_the_receipts(engine):
+    _ledger_before_0006(engine, doubled=True)
+    with pytest.raises(RuntimeError, match="R4, R5"):
+        upgrade(engine)
+    assert _revision(engine) == "0005"  # nothing of 0006 was applied
+    assert "settlement" not in inspect(engine).get_table_names()
+
+
+def _revision(engine) -> str:
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
