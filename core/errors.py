@@ -12,6 +12,7 @@ class ErrorCode(StrEnum):
     MISMATCH = "MISMATCH"
     CONFLICT = "CONFLICT"
     FORBIDDEN = "FORBIDDEN"  # outside the caller's role or region
+    ELSEWHERE = "ELSEWHERE"  # exists in another region, which is not described (services/elsewhere.py)
 
 
 @dataclass(frozen=True)

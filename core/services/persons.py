@@ -11,6 +11,7 @@ from ..models import Person, Region
 from ..models.person import NO_ID_REASONS
 from ..scope import get_visible, scope_of
 from ..text import text_errors
+from .elsewhere import ELSEWHERE_REGISTERED, note_elsewhere
 
 
 @dataclass
@@ -102,6 +103,10 @@ def _duplicate_errors(session: Session, id_number: str, name: str) -> list[Field
     existing = session.exec(select(Person).where(Person.id_number == id_number)).first()
     if existing is None:
         return []
+    if get_visible(session, Person, existing.id) is None:
+        # Neither the region, the other name nor the other id: only that it exists elsewhere.
+        note_elsewhere(session, "register", {"idNumber": id_number, "name": name})
+        return [FieldError("idNumber", ErrorCode.ELSEWHERE, ELSEWHERE_REGISTERED)]
     if existing.name == name:
         message = f"该居民已登记（same ID and name, person {existing.id}）"
     else:

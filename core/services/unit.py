@@ -12,13 +12,20 @@ from ..db import transaction
 from ..db_errors import field_error
 from ..errors import InputError
 from ..scope import Scope
+from .elsewhere import noted, write_noted
 
 
 @contextmanager
 def unit_of_work(engine: Engine, actor: Actor) -> Iterator[Session]:
-    """One transaction, seeing only what `actor`'s region covers (`core.scope.get_visible`)."""
+    """One transaction, seeing only what `actor`'s region covers (`core.scope.get_visible`).
+
+    Clashes with another region's data that the transaction noted are audited after it ends,
+    whether it committed or was refused (core/services/elsewhere.py).
+    """
+    opened: list[Session] = []
     try:
         with transaction(engine) as session:
+            opened.append(session)
             session.info["scope"] = Scope.of(session, actor.region_code)
             yield session
     except IntegrityError as exc:
@@ -26,3 +33,6 @@ def unit_of_work(engine: Engine, actor: Actor) -> Iterator[Session]:
         if error is None:
             raise
         raise InputError([error]) from exc
+    finally:
+        if opened and (attempts := noted(opened[0])):
+            write_noted(engine, actor, attempts)
