@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 
 import strawberry
 
+from core.models.refund import ACCOUNT_KINDS
 from core.services.categories import CategoryInput
 from core.services.enrolments import EnrolmentInput, HouseholdEnrolmentInput
 from core.services.facts import stated_facts
+from core.services.household_payments import HouseholdPaymentInput
 from core.services.households import HouseholdInput, MemberInput
 from core.services.payments import PaymentInput, ReversalInput
 from core.services.persons import PersonInput
+from core.services.refunds import PayeeAccount
 
 from .ids import parse_id
 from .types.quote import LifeEventInput
@@ -172,6 +176,21 @@ class RecordCategoryInput:
         )
 
 
+PayeeAccountKind = strawberry.enum(
+    StrEnum("PayeeAccountKind", {kind: kind for kind in ACCOUNT_KINDS}),
+    description="ONE_CARD: the 一卡通 of 惠民惠农财政补贴资金; BANK_CARD: a bank card.",
+)
+
+
+@strawberry.input(description="Where money owed back is paid: an account number and its kind.")
+class PayeeAccountInput:
+    kind: PayeeAccountKind
+    number: str = strawberry.field(description="10 to 30 digits; spaces and hyphens are ignored.")
+
+    def to_core(self) -> PayeeAccount:
+        return PayeeAccount(self.kind.value, self.number)
+
+
 @strawberry.input
 class RecordPaymentInput:
     enrolment_id: strawberry.ID
@@ -182,6 +201,10 @@ class RecordPaymentInput:
         description="Chosen by the client per payment; a retry with the same key records nothing new."
     )
     collector: str | None = None
+    refund_account: PayeeAccountInput | None = strawberry.field(
+        default=None,
+        description="Where a collect-then-refund refund of this payment is to be paid, if known now.",
+    )
 
     def to_core(self) -> PaymentInput:
         return PaymentInput(
@@ -191,6 +214,40 @@ class RecordPaymentInput:
             channel=self.channel,
             idempotency_key=self.idempotency_key,
             collector=self.collector,
+            refund_account=self.refund_account.to_core() if self.refund_account else None,
+        )
+
+
+@strawberry.input(
+    description="Pays for every member of a household who owes the year, in one transaction: where the "
+    "policy makes households pay whole (贵医保组〔2023〕1号 三8), the only way their members pay."
+)
+class PayHouseholdInput:
+    household_id: strawberry.ID
+    coverage_year: int
+    amount: Decimal = strawberry.field(
+        description="The total handed over; it must equal the sum of each owing member's amount due."
+    )
+    paid_on: date
+    channel: str = strawberry.field(description="A channel code the policy names (`policies { channels }`).")
+    idempotency_key: str = strawberry.field(
+        description="One key for the household's payment; a retry with it records nothing new."
+    )
+    collector: str | None = None
+    refund_account: PayeeAccountInput | None = strawberry.field(
+        default=None, description="Where the members' collect-then-refund refunds are to be paid."
+    )
+
+    def to_core(self) -> HouseholdPaymentInput:
+        return HouseholdPaymentInput(
+            household_id=parse_id(self.household_id, "householdId"),
+            coverage_year=self.coverage_year,
+            amount=self.amount,
+            paid_on=self.paid_on,
+            channel=self.channel,
+            idempotency_key=self.idempotency_key,
+            collector=self.collector,
+            refund_account=self.refund_account.to_core() if self.refund_account else None,
         )
 
 

@@ -8,12 +8,13 @@ import strawberry
 
 from core.auth import Role
 from core.errors import InputError
-from core.services import categories, enrolments, households, payments
+from core.services import categories, enrolments, household_payments, households, payments
 
 from .ids import parse_id
 from .inputs import (
     EnrolHouseholdInput,
     EnrolInput,
+    PayHouseholdInput,
     RecordCategoryInput,
     RecordPaymentInput,
     RegisterHouseholdInput,
@@ -42,6 +43,20 @@ class HouseholdEnrolments:
 
 HouseholdEnrolmentResult = Annotated[
     HouseholdEnrolments | InputErrors, strawberry.union("HouseholdEnrolmentResult")
+]
+
+
+@strawberry.type(description="The payments of one household, made together: one per member who owed.")
+class HouseholdPayments:
+    payments: list[Payment]
+
+    @classmethod
+    def of(cls, rows) -> HouseholdPayments:
+        return cls(payments=[Payment.of(row) for row in rows])
+
+
+HouseholdPaymentResult = Annotated[
+    HouseholdPayments | InputErrors, strawberry.union("HouseholdPaymentResult")
 ]
 
 
@@ -130,6 +145,18 @@ class Mutation:
         ctx = info.context
         return _attempt(
             Payment.of, lambda: payments.record_payment(ctx.engine, ctx.actor, input.to_core(), ctx.registry)
+        )
+
+    @strawberry.mutation(
+        description="Pays for every member of a household who owes the year, each at their own amount "
+        "due, all or none; the only way to pay where the policy makes households pay whole "
+        "(贵医保组〔2023〕1号 三8)."
+    )
+    def pay_household(self, info: strawberry.Info, input: PayHouseholdInput) -> HouseholdPaymentResult:
+        ctx = info.context
+        return _attempt(
+            HouseholdPayments.of,
+            lambda: household_payments.pay_household(ctx.engine, ctx.actor, input.to_core(), ctx.registry),
         )
 
     @strawberry.mutation(description="Cancels a payment with a reversal entry; the ledger is never edited.")

@@ -39,6 +39,7 @@ OPERATIONS: dict[str, set[Role]] = {
     "movePerson": STAFF,
     "enrol": STAFF,
     "recordPayment": STAFF | {R.TAX_INTEGRATOR},
+    "payHousehold": STAFF | {R.TAX_INTEGRATOR},
     "reversePayment": {R.TOWNSHIP_OFFICER, R.COUNTY_ADMIN},
     "recordCategory": {R.ROSTER_UPLOADER, R.COUNTY_ADMIN},
     # collection rosters (缴费清册), change tables (变动表), departures
@@ -51,6 +52,8 @@ OPERATIONS: dict[str, set[Role]] = {
     # refunds (方政办明电〔2021〕35号 五（二）; 筑医保通〔2021〕34号 五（三）),
     # and the zero-declaration list (筑医保通〔2021〕34号 四（二）)
     "payRefunds": {R.TOWNSHIP_OFFICER, R.COUNTY_ADMIN},
+    "setRefundPayee": STAFF,
+    "recordRecovery": {R.TOWNSHIP_OFFICER, R.COUNTY_ADMIN},
     "terminateEnrolment": STAFF,
     "refundLedger": READERS,
     "zeroDeclarations": {R.COUNTY_ADMIN, R.TAX_INTEGRATOR, R.AUDITOR},

@@ -9,14 +9,16 @@ from sqlmodel import Session, select
 from .. import audit
 from ..audit import Actor
 from ..errors import ErrorCode, FieldError, InputError
-from ..models import Departure, Enrolment, Household, HouseholdMember, Person
-from ..rules.policy import HouseholdMode, Policy
+from ..models import Enrolment, Household, HouseholdMember, Person
+from ..rules.policy import Policy
 from ..rules.registry import Registry, governs
 from ..rules.vocabulary import CHANNELS
-from ..scope import get_visible
+from ..scope import get_visible, scope_of
 from ..text import text_errors
 from .coverage import keep_quote, quote_for
+from .elsewhere import ELSEWHERE_ENROLLED, note_elsewhere
 from .facts import stated_facts
+from .household_rule import departed, missing_members, refuse_partial
 from .persons import get_person, region_errors
 from .unit import unit_of_work
 
@@ -54,10 +56,11 @@ class HouseholdEnrolmentInput:
 
 
 def enrol(engine: Engine, actor: Actor, data: EnrolmentInput, rules: Registry) -> Enrolment:
-    """Enrols once: a retry with the same key returns the first enrolment and writes nothing."""
+    """Enrols once: a retry with the same key returns the first enrolment and writes nothing.
+
+    The key is looked up in the same transaction as the write, within the enrolment's region.
+    """
     _check_key(data.idempotency_key)
-    if (first := _first_with_key(engine, actor, data)) is not None:
-        return first
     try:
         return _write(engine, actor, data, rules)
     except InputError as exc:
@@ -65,21 +68,28 @@ def enrol(engine: Engine, actor: Actor, data: EnrolmentInput, rules: Registry) -
         # from the winner's row, as a later retry would be.
         if not _LOST_RACE & {(e.field, e.code) for e in exc.errors}:
             raise
-        if (first := _first_with_key(engine, actor, data)) is not None:
-            return first
-        raise
+        with unit_of_work(engine, actor) as session:
+            person = get_person(session, data.person_id)
+            first = _first_with_key(session, data.region_code or person.hukou_region_code, data)
+        if first is None:
+            raise
+        return first
 
 
 def _write(engine: Engine, actor: Actor, data: EnrolmentInput, rules: Registry) -> Enrolment:
     with unit_of_work(engine, actor) as session:
         person = get_person(session, data.person_id)
+        if (
+            first := _first_with_key(session, data.region_code or person.hukou_region_code, data)
+        ) is not None:
+            return first
         errors = _request_errors(session, rules, data, person.hukou_region_code)
-        errors += _duplicate_errors(session, data.person_id, data.coverage_year, "coverageYear")
+        errors += _duplicate_errors(session, actor, data.person_id, data.coverage_year, "coverageYear")
         if errors:
             raise InputError(errors)
         policy = rules.get(data.policy_id)
-        missing = _missing_members(session, policy, [person.id], data.coverage_year)
-        _household_errors(policy, missing, "personId")
+        missing = missing_members(session, policy, [person.id], data.coverage_year)
+        refuse_partial(policy, missing, "personId", "参保", "缺少")
         enrolment = _new_enrolment(session, actor, rules, policy, person, data, missing)
         return enrolment
 
@@ -115,9 +125,9 @@ def _write_household(
             .order_by(HouseholdMember.id)
         ).all()
         member_ids = [m.person_id for m in members]
-        departed = _departed(session, member_ids)
+        gone = departed(session, member_ids)
         if data.person_ids is None:
-            person_ids = [pid for pid in member_ids if pid not in departed]
+            person_ids = [pid for pid in member_ids if pid not in gone]
         else:
             person_ids = list(data.person_ids)
         errors = []
@@ -137,7 +147,7 @@ def _write_household(
                 errors.append(
                     FieldError(f"personIds.{index}", ErrorCode.DUPLICATE, "成员重复（listed twice）")
                 )
-            elif pid in departed:
+            elif pid in gone:
                 errors.append(
                     FieldError(
                         f"personIds.{index}", ErrorCode.INVALID, "该成员已减员（死亡、迁出或参加职工医保）"
@@ -160,37 +170,26 @@ def _write_household(
         ]
         for item in inputs:
             _check_key(item.idempotency_key)
+        people = {pid: get_person(session, pid, f"personIds.{i}") for i, pid in enumerate(person_ids)}
         # A retry: the members this key already enrolled are answered, not enrolled twice.
         done: dict[int, Enrolment] = {}
         for item in inputs:
-            first = session.exec(
-                select(Enrolment).where(Enrolment.idempotency_key == item.idempotency_key)
-            ).first()
-            if first is None:
-                continue
-            if get_visible(session, Enrolment, first.id) is None or (
-                first.person_id,
-                first.coverage_year,
-                first.policy_id,
-            ) != (item.person_id, item.coverage_year, item.policy_id):
-                raise InputError.one(
-                    "idempotencyKey",
-                    ErrorCode.CONFLICT,
-                    "该幂等键已用于另一参保登记（key used for a different enrolment）",
-                )
-            done[item.person_id] = first
+            region_code = item.region_code or people[item.person_id].hukou_region_code
+            if (first := _first_with_key(session, region_code, item)) is not None:
+                done[item.person_id] = first
         if len(done) == len(inputs):
             return [done[item.person_id] for item in inputs]
-        people = {pid: get_person(session, pid, f"personIds.{i}") for i, pid in enumerate(person_ids)}
         errors = _request_errors(session, rules, inputs[0], people[person_ids[0]].hukou_region_code)
         for index, item in enumerate(inputs):
             if item.person_id not in done:
-                errors += _duplicate_errors(session, item.person_id, item.coverage_year, f"personIds.{index}")
+                errors += _duplicate_errors(
+                    session, actor, item.person_id, item.coverage_year, f"personIds.{index}"
+                )
         if errors:
             raise InputError(errors)
         policy = rules.get(data.policy_id)
-        missing = _missing_members(session, policy, person_ids, data.coverage_year)
-        _household_errors(policy, missing, "personIds")
+        missing = missing_members(session, policy, person_ids, data.coverage_year)
+        refuse_partial(policy, missing, "personIds", "参保", "缺少")
         enrolments = []
         for item in inputs:
             if item.person_id in done:
@@ -220,14 +219,23 @@ def _request_errors(session: Session, rules: Registry, data: EnrolmentInput, huk
     return errors
 
 
-def _duplicate_errors(session: Session, person_id: int, coverage_year: int, field: str) -> list[FieldError]:
-    """不得重复参保: one enrolment per person and year anywhere; another region's is not described."""
+def _duplicate_errors(
+    session: Session, actor: Actor, person_id: int, coverage_year: int, field: str
+) -> list[FieldError]:
+    """不得重复参保: one enrolment per person and year anywhere. Another region's enrolment is not
+    described — not its region, its id nor its key — and the attempt is audited."""
     existing = find_enrolment(session, person_id, coverage_year)
     if existing is None:
         return []
-    where = f"（enrolment {existing.id}）" if get_visible(session, Enrolment, existing.id) else ""
+    if get_visible(session, Enrolment, existing.id) is None:
+        note_elsewhere(session, "enrol", {"personId": person_id, "coverageYear": coverage_year})
+        return [FieldError(field, ErrorCode.ELSEWHERE, ELSEWHERE_ENROLLED)]
     return [
-        FieldError(field, ErrorCode.DUPLICATE, f"该居民已参加{coverage_year}年度医保，不得重复参保{where}")
+        FieldError(
+            field,
+            ErrorCode.DUPLICATE,
+            f"该居民已参加{coverage_year}年度医保，不得重复参保（enrolment {existing.id}）",
+        )
     ]
 
 
@@ -291,58 +299,6 @@ def channel_errors(policy: Policy, channel: str, field: str = "channel") -> list
     ]
 
 
-def _departed(session: Session, person_ids: list[int]) -> set[int]:
-    if not person_ids:
-        return set()
-    return set(session.exec(select(Departure.person_id).where(Departure.person_id.in_(person_ids))).all())
-
-
-def _missing_members(
-    session: Session, policy: Policy, enrolling: list[int], coverage_year: int
-) -> list[Person]:
-    """The household's other members who are neither enrolled for the year anywhere nor departed.
-
-    Only households the policy governs count: a migrant from elsewhere enrols alone where they live.
-    """
-    if policy.household is None:
-        return []
-    addresses = session.exec(
-        select(Household.id, Household.address_region_code)
-        .join(HouseholdMember, HouseholdMember.household_id == Household.id)
-        .where(HouseholdMember.person_id.in_(enrolling))
-    ).all()
-    household_ids = [hid for hid, region in addresses if governs(policy, region)]
-    if not household_ids:
-        return []
-    others = session.exec(
-        select(Person)
-        .join(HouseholdMember, HouseholdMember.person_id == Person.id)
-        .where(HouseholdMember.household_id.in_(set(household_ids)), Person.id.not_in(enrolling))
-        .order_by(Person.id)
-    ).all()
-    ids = [p.id for p in others]
-    if not ids:
-        return []
-    enrolled = set(
-        session.exec(
-            select(Enrolment.person_id).where(
-                Enrolment.person_id.in_(ids), Enrolment.coverage_year == coverage_year
-            )
-        ).all()
-    )
-    departed = _departed(session, ids)
-    return [p for p in others if p.id not in enrolled and p.id not in departed]
-
-
-def _household_errors(policy: Policy, missing: list[Person], field: str) -> None:
-    """WHOLE: the household enrols whole or not at all, naming who is missing."""
-    rule = policy.household
-    if rule is None or rule.mode != HouseholdMode.WHOLE or not missing:
-        return
-    names = "、".join(p.name for p in missing)
-    raise InputError.one(field, ErrorCode.INVALID, f"须以户为单位参保，缺少：{names}（{rule.cite}）")
-
-
 def _check_key(key: str | None) -> None:
     if not (key or "").strip():
         raise InputError.one("idempotencyKey", ErrorCode.REQUIRED, "必填（required）")
@@ -350,17 +306,20 @@ def _check_key(key: str | None) -> None:
         raise InputError(errors)
 
 
-def _first_with_key(engine: Engine, actor: Actor, data: EnrolmentInput) -> Enrolment | None:
-    """The enrolment this key already made, if it made one for this very request."""
-    with unit_of_work(engine, actor) as session:
-        first = session.exec(
-            select(Enrolment).where(Enrolment.idempotency_key == data.idempotency_key)
-        ).first()
-        # Another region's enrolment is never shown; its key simply cannot be reused.
-        hidden = first is not None and get_visible(session, Enrolment, first.id) is None
+def _first_with_key(session: Session, region_code: str, data: EnrolmentInput) -> Enrolment | None:
+    """The enrolment this key already made, if it made one for this very request.
+
+    A key names one request within the caller's region: an enrolment with the same key that the
+    caller cannot see is neither found nor confirmed (the database holds keys unique per region).
+    """
+    first = session.exec(
+        select(Enrolment)
+        .where(Enrolment.idempotency_key == data.idempotency_key, scope_of(session).visible(Enrolment))
+        .order_by(Enrolment.region_code != region_code)  # the request's own region first
+    ).first()
     if first is None:
         return None
-    if hidden or (first.person_id, first.coverage_year, first.policy_id) != (
+    if (first.person_id, first.coverage_year, first.policy_id) != (
         data.person_id,
         data.coverage_year,
         data.policy_id,

@@ -1,27 +1,40 @@
-"""Recording payments and reversing them, idempotently, in the append-only ledger."""
+"""Recording payments and reversing them, idempotently, in the append-only ledger.
+
+Money invariants are kept where they cannot be raced. A payment or reversal first locks its
+enrolment (PostgreSQL `SELECT … FOR UPDATE`; on SQLite the unit of work holds the write lock
+from its first read, core/db.py), then looks up its idempotency key and checks the enrolment,
+all in one transaction, so a second worker waits and then sees the first one's payment. Behind
+the lock the database itself allows one standing payment per enrolment (core/models/payment.py):
+were the lock ever missed, the second payment would fail on a unique index, never be stored.
+"""
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, case, func, select
+from sqlmodel import Session, case, col, func, select
 
 from .. import audit
 from ..audit import Actor
-from ..db import transaction
 from ..errors import ErrorCode, FieldError, InputError
 from ..models import Enrolment, Payment
 from ..money import yuan_to_fen
 from ..receipts import next_receipt
 from ..regions import county_of
 from ..rules.registry import Registry
-from ..scope import Scope, get_visible
+from ..rules.result import Quote
+from ..scope import scope_of
 from ..text import text_errors
 from .coverage import decide_coverage, quote_for
 from .enrolments import channel_errors
-from .refunds import cancel_refunds, owe_refund
+from .household_rule import refuse_partial, unpaid_members
+from .refunds import PayeeAccount, account_errors, owe_refund, settle_refunds_of_reversed
 from .unit import unit_of_work
+
+# A simultaneous copy of the same request that lost on the key's unique index is answered from
+# the winner's row on a second attempt.
+_LOST_KEY = ("idempotencyKey", ErrorCode.DUPLICATE)
 
 
 @dataclass
@@ -32,6 +45,8 @@ class PaymentInput:
     channel: str
     idempotency_key: str
     collector: str | None = None
+    # Where a collect-then-refund refund is to be paid (一卡通 or bank card), if the clerk has it.
+    refund_account: PayeeAccount | None = None
 
 
 @dataclass
@@ -49,54 +64,36 @@ def record_payment(engine: Engine, actor: Actor, data: PaymentInput, rules: Regi
     """
     amount_fen = _amount_fen(data.amount)
     _require(key=data.idempotency_key, channel=data.channel, collector=data.collector)
+    if data.refund_account is not None and (errors := account_errors(data.refund_account, "refundAccount")):
+        raise InputError(errors)
 
     def write(session: Session) -> Payment:
-        enrolment = get_visible(session, Enrolment, data.enrolment_id)
-        if enrolment is None:
-            raise InputError.one("enrolmentId", ErrorCode.NOT_FOUND, "参保登记不存在（no such enrolment）")
-        if enrolment.status == "TERMINATED":
-            raise InputError.one("enrolmentId", ErrorCode.CONFLICT, "参保登记已终止（enrolment terminated）")
-        if enrolment.status == "PAID":
-            # One contribution per enrolment and year: a second one is refused, not collected twice.
-            receipt = _standing_receipt(session, enrolment)
-            raise InputError.one(
-                "enrolmentId", ErrorCode.CONFLICT, f"该参保登记已缴费（receipt {receipt}），不得重复缴费"
-            )
-        if errors := channel_errors(rules.get(enrolment.policy_id), data.channel):
+        enrolment = lock_enrolment(session, data.enrolment_id)
+        if first := keyed(session, data.idempotency_key):
+            if [(p.enrolment_id, p.kind, p.amount_fen) for p in first] != [
+                (enrolment.id, "PAYMENT", amount_fen)
+            ]:
+                raise key_conflict()
+            return first[0]
+        policy = rules.get(enrolment.policy_id)
+        payable(session, enrolment)
+        # A member of a household that pays whole pays with the household (payHousehold).
+        others = unpaid_members(session, policy, [enrolment.person_id], enrolment.coverage_year)
+        refuse_partial(
+            policy, others, "enrolmentId", "缴费", "同户未缴", "；请用 payHousehold 为全户一并缴费"
+        )
+        if errors := channel_errors(policy, data.channel):
             raise InputError(errors)
-        quote = quote_for(session, rules, enrolment, data.paid_on)
-        if not quote.accepted:
-            raise InputError.one("paidOn", ErrorCode.INVALID, f"该日期不能缴费：{quote.rejection_reason}")
+        quote = admitted_quote(session, rules, enrolment, data.paid_on)
         if amount_fen != yuan_to_fen(quote.amount_due):
             raise InputError.one(
                 "amount",
                 ErrorCode.MISMATCH,
                 f"应缴 {quote.amount_due} 元（the amount due is {quote.amount_due}）",
             )
-        payment = _ledger_entry(
-            session,
-            enrolment,
-            kind="PAYMENT",
-            amount_fen=amount_fen,
-            paid_on=data.paid_on,
-            channel=data.channel,
-            collector=data.collector,
-            idempotency_key=data.idempotency_key,
-        )
-        audit.record(session, actor, "record_payment", payment)
-        _settle_status(session, actor, enrolment)
-        decide_coverage(session, actor, enrolment, quote, data.paid_on)
-        owe_refund(session, actor, enrolment, payment, quote)
-        return payment
+        return pay(session, actor, enrolment, quote, data, amount_fen, data.refund_account)
 
-    def same(existing: Payment) -> bool:
-        return (
-            existing.kind == "PAYMENT"
-            and existing.enrolment_id == data.enrolment_id
-            and existing.amount_fen == amount_fen
-        )
-
-    return _idempotent(engine, actor, data.idempotency_key, same, write)
+    return _once(engine, actor, write)
 
 
 def reverse_payment(engine: Engine, actor: Actor, data: ReversalInput) -> Payment:
@@ -104,19 +101,23 @@ def reverse_payment(engine: Engine, actor: Actor, data: ReversalInput) -> Paymen
     _require(key=data.idempotency_key, reason=data.reason)
 
     def write(session: Session) -> Payment:
-        original = get_visible(session, Payment, data.payment_id)
+        original = scope_of(session).get(session, Payment, data.payment_id)
         if original is None or original.kind != "PAYMENT":
             raise InputError.one("paymentId", ErrorCode.NOT_FOUND, "原缴费记录不存在（no such payment）")
+        enrolment = lock_enrolment(session, original.enrolment_id, "paymentId")
+        if first := keyed(session, data.idempotency_key):
+            if [p.reverses_payment_id for p in first] != [original.id]:
+                raise key_conflict()
+            return first[0]
         if session.exec(select(Payment.id).where(Payment.reverses_payment_id == original.id)).first():
             raise InputError.one(
                 "paymentId", ErrorCode.CONFLICT, "该笔缴费已冲正（payment already reversed）"
             )
-        enrolment = session.get(Enrolment, original.enrolment_id)
         if enrolment.status == "TERMINATED":  # its money was settled (or refunded) on termination
             raise InputError.one(
                 "paymentId", ErrorCode.CONFLICT, "参保登记已终止，不能冲正（enrolment terminated）"
             )
-        reversal = _ledger_entry(
+        reversal = ledger_entry(
             session,
             enrolment,
             kind="REVERSAL",
@@ -132,47 +133,97 @@ def reverse_payment(engine: Engine, actor: Actor, data: ReversalInput) -> Paymen
         _settle_status(session, actor, enrolment)
         if enrolment.status == "ENROLLED":  # nothing stands paid: no benefits
             decide_coverage(session, actor, enrolment, None)
-        cancel_refunds(session, actor, original)
+        settle_refunds_of_reversed(session, actor, original)
         return reversal
 
-    def same(existing: Payment) -> bool:
-        return existing.kind == "REVERSAL" and existing.reverses_payment_id == data.payment_id
-
-    return _idempotent(engine, actor, data.idempotency_key, same, write)
+    return _once(engine, actor, write)
 
 
-def _idempotent(engine: Engine, actor: Actor, key: str, same, write) -> Payment:
-    """Replays return the first entry; a key reused for something else is refused.
-
-    A concurrent duplicate loses on the unique key inside the database and is answered
-    from the winner's row.
-    """
-    for attempt in range(2):
-        with transaction(engine) as session:
-            existing = session.exec(select(Payment).where(Payment.idempotency_key == key)).first()
-            # Another region's payment is never shown; its key simply cannot be reused.
-            hidden = (
-                existing is not None
-                and Scope.of(session, actor.region_code).get(session, Payment, existing.id) is None
-            )
-        if existing is not None:
-            if hidden or not same(existing):
-                raise InputError.one(
-                    "idempotencyKey",
-                    ErrorCode.CONFLICT,
-                    "该幂等键已用于另一笔缴费（key used for a different payment）",
-                )
-            return existing
-        try:
-            with unit_of_work(engine, actor) as session:
-                return write(session)
-        except InputError as exc:
-            if attempt or [e.field for e in exc.errors] != ["idempotencyKey"]:
-                raise
-    raise AssertionError("unreachable")
+# --- what a payment and a household payment share (core/services/household_payments.py) ---
 
 
-def _ledger_entry(session: Session, enrolment: Enrolment, **values) -> Payment:
+def lock_enrolment(session: Session, enrolment_id: int, field: str = "enrolmentId") -> Enrolment:
+    """The visible enrolment, locked until the transaction ends: payments to it queue here."""
+    enrolment = session.exec(
+        select(Enrolment)
+        .where(Enrolment.id == enrolment_id, scope_of(session).visible(Enrolment))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+    if enrolment is None:
+        raise InputError.one(field, ErrorCode.NOT_FOUND, "参保登记不存在（no such enrolment）")
+    return enrolment
+
+
+def keyed(session: Session, key: str) -> list[Payment]:
+    """The entries this key already made that the caller may see: within the caller's region a key
+    names one request; another region's entries with the same key are neither found nor confirmed.
+    (The database holds a key unique per enrolment, so the same key elsewhere cannot collide.)"""
+    return list(
+        session.exec(
+            select(Payment)
+            .where(Payment.idempotency_key == key, scope_of(session).visible(Payment))
+            .order_by(Payment.id)
+        ).all()
+    )
+
+
+def key_conflict() -> InputError:
+    return InputError.one(
+        "idempotencyKey", ErrorCode.CONFLICT, "该幂等键已用于另一笔缴费（key used for a different payment）"
+    )
+
+
+def payable(session: Session, enrolment: Enrolment, field: str = "enrolmentId") -> None:
+    """Refuses a terminated enrolment, or one whose payment already stands."""
+    if enrolment.status == "TERMINATED":
+        raise InputError.one(field, ErrorCode.CONFLICT, "参保登记已终止（enrolment terminated）")
+    if enrolment.status == "PAID":
+        # One contribution per enrolment and year: a second one is refused, not collected twice.
+        receipt = _standing_receipt(session, enrolment)
+        raise InputError.one(
+            field, ErrorCode.CONFLICT, f"该参保登记已缴费（receipt {receipt}），不得重复缴费"
+        )
+
+
+def admitted_quote(
+    session: Session, rules: Registry, enrolment: Enrolment, paid_on: date, field: str = "paidOn"
+) -> Quote:
+    quote = quote_for(session, rules, enrolment, paid_on)
+    if not quote.accepted:
+        raise InputError.one(field, ErrorCode.INVALID, f"该日期不能缴费：{quote.rejection_reason}")
+    return quote
+
+
+def pay(
+    session: Session,
+    actor: Actor,
+    enrolment: Enrolment,
+    quote: Quote,
+    data: PaymentInput,
+    amount_fen: int,
+    account: PayeeAccount | None,
+) -> Payment:
+    """Writes the payment into the enrolment's free slot, then status, coverage and any refund."""
+    payment = ledger_entry(
+        session,
+        enrolment,
+        kind="PAYMENT",
+        amount_fen=amount_fen,
+        paid_on=data.paid_on,
+        channel=data.channel,
+        collector=data.collector,
+        idempotency_key=data.idempotency_key,
+        replaces_reversal_id=_free_slot(session, enrolment.id),
+    )
+    audit.record(session, actor, "record_payment", payment)
+    _settle_status(session, actor, enrolment)
+    decide_coverage(session, actor, enrolment, quote, data.paid_on)
+    owe_refund(session, actor, enrolment, payment, quote, account)
+    return payment
+
+
+def ledger_entry(session: Session, enrolment: Enrolment, **values) -> Payment:
     receipt_region = county_of(session, enrolment.region_code)
     seq, number = next_receipt(session, receipt_region, enrolment.coverage_year)
     payment = Payment(
@@ -187,6 +238,34 @@ def _ledger_entry(session: Session, enrolment: Enrolment, **values) -> Payment:
     return payment
 
 
+def _once(engine: Engine, actor: Actor, write):
+    """Runs `write` in one unit of work; a simultaneous copy that lost the key is answered again."""
+    for attempt in range(2):
+        try:
+            with unit_of_work(engine, actor) as session:
+                return write(session)
+        except InputError as exc:
+            if attempt or _LOST_KEY not in {(e.field, e.code) for e in exc.errors}:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _free_slot(session: Session, enrolment_id: int) -> int | None:
+    """The earliest reversal of the enrolment no payment has replaced yet; None for a first payment."""
+    replaced = select(Payment.replaces_reversal_id).where(
+        Payment.enrolment_id == enrolment_id, col(Payment.replaces_reversal_id).is_not(None)
+    )
+    return session.exec(
+        select(Payment.id)
+        .where(
+            Payment.enrolment_id == enrolment_id,
+            Payment.kind == "REVERSAL",
+            col(Payment.id).not_in(replaced),
+        )
+        .order_by(Payment.id)
+    ).first()
+
+
 def _standing_receipt(session: Session, enrolment: Enrolment) -> str | None:
     """The receipt of the payment that stands unreversed."""
     reversed_ids = select(Payment.reverses_payment_id).where(
@@ -197,7 +276,7 @@ def _standing_receipt(session: Session, enrolment: Enrolment) -> str | None:
         .where(
             Payment.enrolment_id == enrolment.id,
             Payment.kind == "PAYMENT",
-            Payment.id.not_in(reversed_ids),
+            col(Payment.id).not_in(reversed_ids),
         )
         .order_by(Payment.id.desc())
     ).first()
@@ -218,13 +297,13 @@ def _settle_status(session: Session, actor: Actor, enrolment: Enrolment) -> None
         audit.record(session, actor, "settle_status", enrolment, before)
 
 
-def _amount_fen(amount: Decimal) -> int:
+def _amount_fen(amount: Decimal, field: str = "amount") -> int:
     try:
         fen = yuan_to_fen(amount)
     except ValueError as exc:
-        raise InputError.one("amount", ErrorCode.INVALID, f"金额无效：{exc}") from exc
+        raise InputError.one(field, ErrorCode.INVALID, f"金额无效：{exc}") from exc
     if fen < 0:
-        raise InputError.one("amount", ErrorCode.INVALID, "金额不能为负数（amount must not be negative）")
+        raise InputError.one(field, ErrorCode.INVALID, "金额不能为负数（amount must not be negative）")
     return fen
 
 

@@ -52,6 +52,7 @@ ALLOWED = {
     "movePerson": STAFF,
     "enrol": STAFF,
     "recordPayment": STAFF | {"TAX_INTEGRATOR"},
+    "payHousehold": STAFF | {"TAX_INTEGRATOR"},
     "reversePayment": {"TOWNSHIP_OFFICER", "COUNTY_ADMIN"},
     "recordCategory": {"ROSTER_UPLOADER", "COUNTY_ADMIN"},
     "collectionRoster": READERS,
@@ -61,6 +62,8 @@ ALLOWED = {
     "readjustSubsidies": {"TOWNSHIP_OFFICER", "COUNTY_ADMIN"},
     "addRegion": {"COUNTY_ADMIN"},
     "payRefunds": {"TOWNSHIP_OFFICER", "COUNTY_ADMIN"},
+    "setRefundPayee": STAFF,
+    "recordRecovery": {"TOWNSHIP_OFFICER", "COUNTY_ADMIN"},
     "terminateEnrolment": STAFF,
     "refundLedger": READERS,
     "zeroDeclarations": {"COUNTY_ADMIN", "TAX_INTEGRATOR", "AUDITOR"},
@@ -208,18 +211,12 @@ def populate(clerk, region: str, prefix: str) -> Township:
         },
     )["enrolHousehold"]
     enrolment = enrolments["enrolments"][0]
-    paid = gql(
-        clerk,
-        PAY,
-        input={
-            "enrolmentId": enrolment["id"],
-            "amount": "380.00",
-            "paidOn": "2023-10-01",
-            "channel": "COLLECTION_POINT",
-            "idempotencyKey": f"p-{head['id']}",
-        },
-    )["recordPayment"]
-    assert paid["__typename"] == "Payment", paid
+    # ... and pay whole: both members at 380.00 in one payment (三8).
+    paid = gql(clerk, PAY_HOUSEHOLD, input=household_payment(household["id"], f"p-{head['id']}"))[
+        "payHousehold"
+    ]
+    assert paid["__typename"] == "HouseholdPayments", paid
+    paid = next(p for p in paid["payments"] if p["enrolment"]["id"] == enrolment["id"])
     markers = {m["person"]["name"] for m in household["members"]} | {
         m["person"]["idNumber"] for m in household["members"]
     }
@@ -309,8 +306,29 @@ def mutation(name: str, target: Township, admin) -> tuple[str, dict]:
                 "idempotencyKey": f"h-{fresh['id']}",
             }
         }
-    if name == "readjustSubsidies":
-        return READJUST, {"policy": POLICY, "asOf": "2023-12-31", "region": target.region}
+    if name == "readjustSubsidies":  # Guichi fixes its 08-31 roster (三9): Dongzhi's re-adjustment
+        return READJUST, {"policy": "anhui/341721/2022", "asOf": "2021-12-31", "region": target.region}
+    if name == "payHousehold":  # the fresh household, enrolled whole by the county
+        gql(
+            admin,
+            ENROL_HOUSEHOLD,
+            input={
+                "householdId": fresh["id"],
+                "coverageYear": 2024,
+                "policyId": POLICY,
+                "idempotencyKey": f"ph-{fresh['id']}",
+            },
+        )
+        return PAY_HOUSEHOLD, {"input": household_payment(fresh["id"], f"ph-{next(_seq)}")}
+    if name in ("setRefundPayee", "recordRecovery"):  # Guichi owes none: rows written for the target
+        from tests.api.test_refunds import engine_of, owe_for_test
+
+        refund = owe_for_test(engine_of(admin), int(target.enrolment), recovered=name == "recordRecovery")
+        if name == "setRefundPayee":
+            account = {"kind": "BANK_CARD", "number": "6222021001012345"}
+            return SET_PAYEE, {"input": {"refundId": str(refund), "account": account}}
+        recovery = {"recoveryId": str(refund), "recoveredOn": "2024-02-01", "reference": f"收据-{next(_seq)}"}
+        return RECORD_RECOVERY, {"input": recovery}
     if name == "recordCategory":
         return RECORD_CATEGORY, {"input": {"personId": head, "code": "MINIMUM_LIVING", "since": "2023-06-01"}}
     if name == "payRefunds":  # Guichi owes no refunds: one is written for the target's enrolment
@@ -318,6 +336,7 @@ def mutation(name: str, target: Township, admin) -> tuple[str, dict]:
 
         owe_for_test(engine_of(admin), int(target.enrolment))
         payout = {"department": "CIVIL_AFFAIRS", "regionCode": target.region, "paidOn": "2024-01-15"}
+        payout |= {"reference": f"代发-{next(_seq)}"}
         return PAY_REFUNDS, {"input": payout | {"idempotencyKey": f"pr-{next(_seq)}"}}
     if name == "terminateEnrolment":  # a fresh enrolment, ended without a refund (e.g. death)
         from tests.api.test_refunds import TERMINATE
@@ -370,6 +389,37 @@ def mutation(name: str, target: Township, admin) -> tuple[str, dict]:
 
 
 PERSON_ID_NUMBER = "query($id: ID!) { person(id: $id) { name idNumber } }"
+
+PAY_HOUSEHOLD = """
+mutation($input: PayHouseholdInput!) {
+  payHousehold(input: $input) {
+    __typename
+    ... on HouseholdPayments { payments { id enrolment { id } } }
+    ... on InputErrors { errors { field code } }
+  }
+}"""
+
+SET_PAYEE = """
+mutation($input: SetRefundPayeeInput!) {
+  setRefundPayee(input: $input) { __typename ... on InputErrors { errors { field code } } }
+}"""
+
+RECORD_RECOVERY = """
+mutation($input: RecordRecoveryInput!) {
+  recordRecovery(input: $input) { __typename ... on InputErrors { errors { field code } } }
+}"""
+
+
+def household_payment(household: str, key: str) -> dict:
+    """A two-member Guichi household paying 380.00 each, together."""
+    return {
+        "householdId": household,
+        "coverageYear": 2024,
+        "amount": "760.00",
+        "paidOn": "2023-10-01",
+        "channel": "COLLECTION_POINT",
+        "idempotencyKey": key,
+    }
 
 
 IMPORT_TAX = """

@@ -1,0 +1,86 @@
+"""Whether a household enrols and pays as one: who is missing from an enrolment, who still owes.
+
+Only households the policy governs count: a migrant from elsewhere enrols alone where they live.
+WHOLE (贵医保组〔2023〕1号 三8 "城乡居民须以户为单位缴费参保，不得选择性参保") refuses a partial
+household; PREFERRED (东政办〔2021〕6号 五（二） "原则上以家庭为单位参保") notes it.
+"""
+
+from sqlmodel import Session, col, select
+
+from ..errors import ErrorCode, InputError
+from ..models import Departure, Enrolment, Household, HouseholdMember, Person
+from ..rules.policy import HouseholdMode, Policy
+from ..rules.registry import governs
+
+
+def departed(session: Session, person_ids: list[int]) -> set[int]:
+    if not person_ids:
+        return set()
+    return set(
+        session.exec(select(Departure.person_id).where(col(Departure.person_id).in_(person_ids))).all()
+    )
+
+
+def _household_mates(session: Session, policy: Policy, person_ids: list[int]) -> list[Person]:
+    """The other members, still on the register, of the governed households of these persons."""
+    if policy.household is None:
+        return []
+    addresses = session.exec(
+        select(Household.id, Household.address_region_code)
+        .join(HouseholdMember, HouseholdMember.household_id == Household.id)
+        .where(col(HouseholdMember.person_id).in_(person_ids))
+    ).all()
+    household_ids = {hid for hid, region in addresses if governs(policy, region)}
+    if not household_ids:
+        return []
+    mates = session.exec(
+        select(Person)
+        .join(HouseholdMember, HouseholdMember.person_id == Person.id)
+        .where(col(HouseholdMember.household_id).in_(household_ids), col(Person.id).not_in(person_ids))
+        .order_by(Person.id)
+    ).all()
+    gone = departed(session, [p.id for p in mates])
+    return [p for p in mates if p.id not in gone]
+
+
+def _statuses(session: Session, people: list[Person], coverage_year: int) -> dict[int, str]:
+    ids = [p.id for p in people]
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(Enrolment.person_id, Enrolment.status).where(
+            col(Enrolment.person_id).in_(ids), Enrolment.coverage_year == coverage_year
+        )
+    ).all()
+    return dict(rows)
+
+
+def missing_members(
+    session: Session, policy: Policy, enrolling: list[int], coverage_year: int
+) -> list[Person]:
+    """The household's other members who are enrolled for the year nowhere."""
+    mates = _household_mates(session, policy, enrolling)
+    enrolled = _statuses(session, mates, coverage_year)
+    return [p for p in mates if p.id not in enrolled]
+
+
+def unpaid_members(session: Session, policy: Policy, paying: list[int], coverage_year: int) -> list[Person]:
+    """The household's other members who still owe the year: not enrolled, or enrolled unpaid."""
+    mates = _household_mates(session, policy, paying)
+    status = _statuses(session, mates, coverage_year)
+    return [p for p in mates if status.get(p.id) not in ("PAID", "TERMINATED")]
+
+
+def whole(policy: Policy) -> bool:
+    return policy.household is not None and policy.household.mode == HouseholdMode.WHOLE
+
+
+def refuse_partial(
+    policy: Policy, others: list[Person], field: str, doing: str, who: str, hint: str = ""
+) -> None:
+    """WHOLE: refuses, naming who is missing; any other rule lets a partial household through."""
+    if not whole(policy) or not others:
+        return
+    names = "、".join(p.name for p in others)
+    message = f"须以户为单位{doing}，{who}：{names}（{policy.household.cite}）{hint}"
+    raise InputError.one(field, ErrorCode.INVALID, message)
