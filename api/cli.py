@@ -22,6 +22,7 @@ def serve(args: argparse.Namespace) -> None:
     except AuthError as error:
         sys.exit(f"yibao: {error}")
     upgrade(engine)  # the embedded store creates and migrates itself on first start
+    _decide_pending(engine)
     print(f"yibao: database {engine.url.render_as_string(hide_password=True)}", file=sys.stderr)
     if args.workers > 1:  # each worker process builds its own app, engine and pool
         engine.dispose()
@@ -30,6 +31,19 @@ def serve(args: argparse.Namespace) -> None:
         )
     else:
         uvicorn.run(create_app(engine, key=key), host=args.host, port=args.port, log_level="info")
+
+
+def _decide_pending(engine) -> None:
+    """Parameters are read at start-up: what waited for them (pending refunds, unsettled
+    re-adjustment items) is decided now, once, before the workers start."""
+    from core.plugins import load_registry
+    from core.services.pending import resolve_pending
+
+    if decided := resolve_pending(engine, load_registry()):
+        print(
+            f"yibao: {decided} pending refunds and settlements decided with the configured parameters",
+            file=sys.stderr,
+        )
 
 
 def token_issue(args: argparse.Namespace) -> None:

@@ -3,7 +3,7 @@
 refunds pay     pays everything a department owes back in a region, as one batch
                 (方政办明电〔2021〕35号 五（二）: CIVIL_AFFAIRS for 低保, FINANCE for 建档立卡; TAX for
                 refunds on termination, 筑医保通〔2021〕34号 五（三）)
-refunds ledger  owed, paid and outstanding per department and township
+refunds ledger  owed, paid, outstanding, pending and to recover per department and township
 roster zero-declarations   the fully subsidised persons the tax office declares at zero
                 (筑医保通〔2021〕34号 四（二）)
 """
@@ -24,6 +24,9 @@ LEDGER_HEADINGS = (
     "应退笔数",
     "已退笔数",
     "未退笔数",
+    "待定笔数",
+    "应追回金额",
+    "已追回金额",
 )
 ZERO_HEADINGS = ("姓名", "身份证号码", "参保地代码", "资助类别", "资助金额", "资金来源", "参保状态")
 
@@ -42,12 +45,14 @@ def refunds_pay(args: argparse.Namespace) -> None:
     from core.db import make_engine
     from core.errors import InputError
     from core.money import fen_to_yuan
-    from core.services.refunds import RefundPayout, pay_refunds
+    from core.services.refund_payouts import RefundPayout, pay_refunds
 
     key = args.key or f"cli:{args.department}:{args.region}:{args.on.isoformat()}"
-    payout = RefundPayout(args.department, args.region, args.on, key)
+    from core.plugins import load_registry
+
+    payout = RefundPayout(args.department, args.region, args.on, key, args.reference)
     try:
-        batch = _readable(lambda: pay_refunds(make_engine(), operator(args.region), payout))
+        batch = _readable(lambda: pay_refunds(make_engine(), operator(args.region), payout, load_registry()))
     except InputError as error:
         sys.exit(f"yibao: {error}")
     print(
@@ -62,7 +67,7 @@ def refunds_ledger(args: argparse.Namespace) -> None:
     from core.db import make_engine
     from core.money import fen_to_yuan
     from core.scope import Scope
-    from core.services.refunds import refund_ledger
+    from core.services.refund_ledger import refund_ledger
 
     def read():
         with Session(make_engine()) as session:
@@ -79,6 +84,9 @@ def refunds_ledger(args: argparse.Namespace) -> None:
             row.owed_count,
             row.paid_count,
             row.outstanding_count,
+            row.pending_count,
+            fen_to_yuan(row.to_recover_fen),
+            fen_to_yuan(row.recovered_fen),
         )
         for row in _readable(read)
     ]
@@ -120,11 +128,16 @@ def add_commands(commands, roster_commands) -> None:
     pay.add_argument("--region", required=True, help="region code; refunds of enrolments in or below it")
     pay.add_argument("--on", required=True, type=date.fromisoformat, help="the payout date, YYYY-MM-DD")
     pay.add_argument(
+        "--reference", required=True, help="the payout's bank or treasury reference (代发批次号)"
+    )
+    pay.add_argument(
         "--key", help="idempotency key (default: department, region and date, so a rerun pays nothing twice)"
     )
     pay.set_defaults(handler=refunds_pay)
 
-    ledger = refunds.add_parser("ledger", help="owed, paid and outstanding per department and township")
+    ledger = refunds.add_parser(
+        "ledger", help="owed, paid, outstanding, pending and to recover per department and township"
+    )
     ledger.add_argument("--region", required=True)
     ledger.add_argument("--year", type=int, help="coverage year (default: all)")
     ledger.add_argument("-o", "--output", help="FILE.xlsx or FILE.csv (default: CSV to stdout)")

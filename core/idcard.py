@@ -64,6 +64,13 @@ def mask_phone(number: str | None) -> str | None:
     return number[:3] + "*" * (len(number) - 7) + number[-4:]
 
 
+def mask_account(number: str | None) -> str | None:
+    """A bank or 一卡通 account: only its last four digits, ****1234."""
+    if not number:
+        return number
+    return "*" * max(len(number) - 4, 0) + number[-4:]
+
+
 def mask_name(name: str | None) -> str | None:
     """For lists posted in public (张榜公示): 张*三 keeps the first and last character, 张* for two."""
     if not name:

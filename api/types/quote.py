@@ -108,6 +108,11 @@ class Quote:
     refunded_by: str | None = strawberry.field(
         description="Department that pays a COLLECT_THEN_REFUND refund."
     )
+    pending_parameters: list[str] = strawberry.field(
+        description="Parameters not yet configured that a figure of this quote waits for, though the "
+        "amount due does not: while one is listed, the figure it decides (refundDue, fiscalSubsidy) "
+        "reads 0.00 and is not final."
+    )
 
     @classmethod
     def of(cls, quote: Result) -> Quote:
@@ -132,4 +137,5 @@ class Quote:
             route=quote.route,
             waiting_until=quote.waiting_until,
             refunded_by=quote.refunded_by,
+            pending_parameters=list(quote.pending),
         )

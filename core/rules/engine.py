@@ -29,9 +29,14 @@ def quote(policy: Policy, request: QuoteRequest) -> Quote:
     try:
         fiscal = _fiscal(policy, values)
     except ParameterUnset as unset:
-        return result.reject(str(unset), policy.fiscal_cite)
-    result.fiscal_subsidy = fiscal
-    result.explain("财政补助 fiscal subsidy", "人均财政补助", fiscal, policy.fiscal_cite)
+        # Collection does not wait for a figure it does not need: only a late payer who is
+        # charged the fiscal subsidy instead (below) needs its value.
+        fiscal = None
+        result.pending.append(unset.name)
+        result.explain("财政补助 fiscal subsidy", f"人均财政补助待定：{unset}", cite=policy.fiscal_cite)
+    else:
+        result.fiscal_subsidy = fiscal
+        result.explain("财政补助 fiscal subsidy", "人均财政补助", fiscal, policy.fiscal_cite)
 
     route = next((r for r in policy.routes if admits(r, facts, paid_on)), None)
     if route is None:
@@ -44,6 +49,8 @@ def quote(policy: Policy, request: QuoteRequest) -> Quote:
         result.explain("免缴 no payment", "随法定监护人参保，本人无需缴费", ZERO, route.cite)
     elif route.late and policy.forfeit and paid_on > policy.forfeit.after:
         forfeit = policy.forfeit
+        if forfeit.total is None and fiscal is None:  # the charge is share + the unset subsidy
+            return result.reject(str(ParameterUnset(policy, result.pending[0])), policy.fiscal_cite)
         charge = forfeit.total.quantize(CENT) if forfeit.total is not None else share + fiscal
         how = f"按 {charge} 标准缴纳" if forfeit.total is not None else f"由个人承担（{share} + {fiscal}）"
         result.personal_contribution, result.fiscal_subsidy = charge, ZERO
@@ -107,10 +114,14 @@ def _apply_subsidy(result: Quote, policy: Policy, request: QuoteRequest, share: 
         result.explain("资助 subsidy ground", grant.code, amount, grant.cite)
     best = highest(candidates, cap=share)
     if unset and (best is None or best.amount < share):
-        result.reject(
-            str(unset[0]), policy.parameter(unset[0].name).cite if policy.parameter(unset[0].name) else None
-        )
-        return False
+        # An unset amount could still win. It decides only the refund when every ground it could
+        # go to, and the best one known, is collected then refunded: the person pays the full
+        # share now (方政办明电〔2021〕35号 二（一） "统一按 320 元征缴") and the refund waits.
+        deciding = [grant for grant in held if _undecided(grant, result.tier, unset, best)]
+        if any(grant.method is not Method.COLLECT_THEN_REFUND for grant in deciding):
+            result.reject(str(unset[0]), _parameter_cite(policy, unset[0].name))
+            return False
+        return _refund_pending(result, deciding, unset)
     if best is not None:
         if len(candidates) > 1:
             result.explain(
@@ -150,6 +161,36 @@ def _apply_subsidy(result: Quote, policy: Policy, request: QuoteRequest, share: 
             best.grant.refunded_by_cite or best.grant.cite,
         )
     return True
+
+
+def _undecided(grant, tier: str, unset: list[ParameterUnset], best: Candidate | None) -> bool:
+    """A ground whose amount is unset, or the best known one, which an unset amount may beat."""
+    amount = grant.amount_for(tier)
+    unset_here = isinstance(amount, FromParameter) and amount.name in {m.name for m in unset}
+    return unset_here or (best is not None and grant is best.grant)
+
+
+def _refund_pending(result: Quote, deciding: list, unset: list[ParameterUnset]) -> bool:
+    """Accepted at the full share; the refund and which ground gives it wait for the parameters."""
+    result.pending.extend(missing.name for missing in unset if missing.name not in result.pending)
+    result.subsidy_method = Method.COLLECT_THEN_REFUND
+    if len(deciding) == 1:
+        grant = deciding[0]
+        result.subsidy_category, result.refunded_by = grant.code, grant.refunded_by
+    result.amount_due, result.refund_due, result.subsidy = result.personal_contribution, ZERO, ZERO
+    codes = "、".join(grant.code for grant in deciding)
+    waiting = "、".join(result.pending)
+    result.explain(
+        "先征后返 refund pending",
+        f"按 {result.personal_contribution} 征缴；{codes} 的返还金额待参数 {waiting} 配置后确定",
+        cite=deciding[0].cite,
+    )
+    return True
+
+
+def _parameter_cite(policy: Policy, name: str):
+    parameter = policy.parameter(name)
+    return parameter.cite if parameter else None
 
 
 def _due_detail(result: Quote) -> str:

@@ -43,6 +43,9 @@ class Quote:
     coverage_end: date | None = None
     waiting_until: date | None = None
     explanation: list[Step] = field(default_factory=list)
+    # Parameters a deployment has not set, on which a figure of this quote waits but not the
+    # amount due: while listed, that figure (fiscalSubsidy, refundDue) reads 0.00 and is not final.
+    pending: list[str] = field(default_factory=list)
 
     def explain(self, rule: str, detail: str, amount: Decimal | None = None, cite: Cite | None = None):
         self.explanation.append(Step(rule, detail, amount, cite))
@@ -67,6 +70,7 @@ class Quote:
             "coverageEnd": iso(self.coverage_end),
             "waitingUntil": iso(self.waiting_until),
             "route": self.route,
+            "pendingParameters": list(self.pending),
         }
 
     def reject(self, reason: str, cite: Cite | None = None) -> "Quote":

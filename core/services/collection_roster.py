@@ -254,4 +254,7 @@ def _quoted(rules: Registry, policy: Policy, paid_on: date, facts, tier: str) ->
         return None, None, None, None, "；".join(e.message for e in exc.errors)
     if not quote.accepted:
         return None, None, None, None, f"{paid_on} 不能缴费：{quote.rejection_reason}"
-    return quote.amount_due, quote.subsidy, quote.subsidy_category, str(quote.subsidy_method), None
+    # The amount due never waits for a parameter; a refund may, and the roster says so.
+    note = f"返还金额待参数 {'、'.join(quote.pending)} 配置" if quote.pending else None
+    subsidy = None if quote.pending else quote.subsidy
+    return quote.amount_due, subsidy, quote.subsidy_category, str(quote.subsidy_method), note

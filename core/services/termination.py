@@ -1,10 +1,18 @@
 """Ending an enrolment (death, moving, employee insurance…), with a refund where the policy allows one.
 
-筑医保通〔2021〕34号 五（三）: "可在终止相关居民医保参保关系的同时，依申请为个人办理退费", per
-黔税发〔2020〕6号. yibao refunds, on request, what the person paid (net of reversals) when the
-enrolment ends before its coverage starts; the tax office that collected it pays it back
-(docs/policies/guizhou-520100-2022.md R18). Without a refund an enrolment may always end; once
-coverage has started its entitlement then ends on the day of the request.
+筑医保通〔2021〕34号 五（三）, as written: "参保人缴纳居民医保后出现应予退费的情形，按照《…关于做好城乡居民
+基本医疗保险退费等工作的通知》（黔税发〔2020〕6号）规定执行，可在终止相关居民医保参保关系的同时，依申请
+为个人办理退费。各地医保经办机构要加强与税务部门、误缴地医保经办机构等部门联系". What limits the refund:
+- it is made on the person's application (依申请: `refund=True`), and only together with ending
+  the enrolment (在终止…的同时): there is no refund without a termination;
+- the cases that call for one (应予退费的情形) are 黔税发〔2020〕6号's, which is not among yibao's
+  sources: the clerk states the case as the termination's reason, which is recorded with it; the
+  notice's own example is a payment made in the wrong place (误缴地), to be sorted out with that
+  place's office;
+- the notice sets no cut at the start of coverage and no proration, so what the person paid, net
+  of reversals and of what departments return or owe back for it (先征后返), is refunded whenever
+  the enrolment ends; coverage ends on the request date, with or without a refund.
+The tax office that collected the contribution pays it back (TAX), to the account recorded for it.
 """
 
 from dataclasses import dataclass
@@ -21,6 +29,7 @@ from ..money import fen_to_yuan
 from ..rules.registry import Registry
 from ..scope import get_visible
 from ..text import text_errors
+from .refunds import PayeeAccount, account_errors
 from .unit import unit_of_work
 
 REFUNDED_BY = "TAX"  # 黔税发〔2020〕6号: refunds of contributions the tax office collected
@@ -35,6 +44,7 @@ class TerminationInput:
     requested_on: date
     refund: bool = False
     idempotency_key: str | None = None
+    payee_account: PayeeAccount | None = None  # where the refund is to be paid
 
 
 def terminate_enrolment(engine: Engine, actor: Actor, rules: Registry, data: TerminationInput) -> Enrolment:
@@ -49,6 +59,8 @@ def terminate_enrolment(engine: Engine, actor: Actor, rules: Registry, data: Ter
         errors.append(
             FieldError("requestedOn", ErrorCode.REQUIRED, "请填写申请日期（requested on is required）")
         )
+    if data.payee_account is not None:
+        errors += account_errors(data.payee_account, "payeeAccount")
     if errors:
         raise InputError(errors)
     with unit_of_work(engine, actor) as session:
@@ -80,9 +92,8 @@ def terminate_enrolment(engine: Engine, actor: Actor, rules: Registry, data: Ter
             .where(Entitlement.enrolment_id == enrolment.id)
             .order_by(Entitlement.start_date)
         ).all()
-        starts = entitlements[0].start_date if entitlements else None
-        refund = _refund(session, rules, enrolment, data, starts, reason) if data.refund else None
-        _end_entitlements(session, actor, entitlements, data.requested_on, whole=refund is not None)
+        refund = _refund(session, rules, enrolment, data, reason) if data.refund else None
+        _end_entitlements(session, actor, entitlements, data.requested_on)
         enrolment.status = "TERMINATED"
         enrolment.terminated_on = data.requested_on
         enrolment.termination_reason = reason
@@ -103,12 +114,7 @@ def terminate_enrolment(engine: Engine, actor: Actor, rules: Registry, data: Ter
 
 
 def _refund(
-    session: Session,
-    rules: Registry,
-    enrolment: Enrolment,
-    data: TerminationInput,
-    starts: date | None,
-    reason: str,
+    session: Session, rules: Registry, enrolment: Enrolment, data: TerminationInput, reason: str
 ) -> Refund:
     """The refund the request asks for, or the reason there is none (nothing is written either way)."""
     cite = rules.get(enrolment.policy_id).termination_refund
@@ -118,22 +124,27 @@ def _refund(
             ErrorCode.INVALID,
             f"该政策未规定退费（policy {enrolment.policy_id} provides no refund on termination）",
         )
-    if starts is not None and data.requested_on >= starts:
-        raise InputError.one(
-            "refund",
-            ErrorCode.INVALID,
-            f"待遇已于 {starts} 开始，不予退费（coverage started on {starts}; {cite}）",
-        )
     paid = session.exec(
         select(func.sum(Payment.amount_fen)).where(Payment.enrolment_id == enrolment.id)
     ).one()
-    # What departments already owe or paid back for this enrolment is not refunded twice.
-    returned = session.exec(
-        select(func.sum(Refund.amount_fen)).where(col(Refund.enrolment_id) == enrolment.id)
-    ).one()
-    amount = int(paid or 0) - int(returned or 0)
+    owed_back = session.exec(
+        select(Refund.kind, Refund.status, Refund.amount_fen).where(
+            col(Refund.enrolment_id) == enrolment.id, Refund.status != "CANCELLED"
+        )
+    ).all()
+    if any(status == "PENDING" for _, status, _ in owed_back):
+        raise InputError.one(
+            "refund",
+            ErrorCode.CONFLICT,
+            "先征后返的返还金额尚待参数配置，暂不能计算终止退费（a collect-then-refund amount is pending）",
+        )
+    # What departments already owe or paid back for this enrolment is not refunded twice; what
+    # is to be recovered from the person (a refund of a reversed payment) was not theirs to keep.
+    returned = sum(-fen if kind == "RECOVERY" else fen for kind, _, fen in owed_back)
+    amount = int(paid or 0) - returned
     if amount <= 0:
         raise InputError.one("refund", ErrorCode.INVALID, "未缴纳费用，无可退费用（nothing was paid）")
+    account = data.payee_account
     return Refund(
         enrolment_id=enrolment.id,
         kind="TERMINATION",
@@ -142,15 +153,15 @@ def _refund(
         reason=f"{reason}；依申请退费 {fen_to_yuan(amount)} 元，由税务部门办理（{cite}；黔税发〔2020〕6号）"[
             :REASON_LENGTH
         ],
+        payee_account_kind=account.kind if account else None,
+        payee_account=account.normalised if account else None,
     )
 
 
-def _end_entitlements(
-    session: Session, actor: Actor, entitlements: list[Entitlement], on: date, *, whole: bool
-) -> None:
-    """With a refund, or before coverage starts, no coverage remains; otherwise it ends on `on`."""
+def _end_entitlements(session: Session, actor: Actor, entitlements: list[Entitlement], on: date) -> None:
+    """Coverage ends on the request date: a period not yet begun goes, a running one is cut short."""
     for row in entitlements:
-        if whole or row.start_date > on:
+        if row.start_date > on:
             session.delete(row)
             audit.record(session, actor, "end_entitlement", row, removed=True)
         elif row.end_date > on:

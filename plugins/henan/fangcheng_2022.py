@@ -13,7 +13,8 @@ shape this data:
   every other 困难群众 named in 一 pays the full 320 and is refunded (先征后返), which is also
   the policy's default method;
 - the refund amounts ("按照规定标准") are not in the notice: one parameter per category with
-  no default, so a quote for such a person is refused until a deployment configures it;
+  no default. Collection does not wait for them: such a person pays the full 320 now (二（一）)
+  and the refund stays pending until a deployment configures the value;
 - refunding units (五（二）): 民政局 for 低保, the township 财政所 for 建档立卡 (脱贫) persons;
   for 边缘易致贫户, 突发严重困难户 and 低保边缘户 the notice only says "相关单位" → None;
 - 五（二） 民政局 supplies the "2021年第三季度" roster of 低保, 特困 and 孤儿: recognised by

@@ -3,13 +3,13 @@
 二（一） collects the full 320 from other 困难群众 and refunds them afterwards; 五（二） names who pays
 back: "县民政局…负责将城乡最低生活保障对象补贴资金返还给个人" and the 县财政局
 "组织各财政所将建档立卡贫困人员的补贴资金返还给个人". This wraps core's ledger
-(core/services/refunds.py `refund_ledger`, summed in SQL): owed, paid and outstanding per department
+(core/services/refund_ledger.py, summed in SQL): owed, paid and outstanding per department
 and township. It shows the refunds' present state; the as-of date does not apply.
 """
 
 from core.reports import Column, Kind, Report, ReportSource
 from core.rules.cite import Cite
-from core.services.refunds import ledger_rows, ledger_statement
+from core.services.refund_ledger import ledger_rows, ledger_statement
 
 from .fangcheng_2022 import DOC
 

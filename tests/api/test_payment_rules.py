@@ -153,4 +153,6 @@ def test_collect_then_refund_owes_the_subsidy_back_through_the_named_department(
         ]
         reversal = {"paymentId": paid["id"], "reason": "重复", "idempotencyKey": "hn-rev"}
         gql(henan, REVERSE, input=reversal)
-        assert gql(henan, HENAN_ENROLMENT, id=enrolment["id"])["enrolment"]["refunds"] == []
+        # A reversed payment owes nothing back: the refund not yet paid is cancelled, kept on the books.
+        [cancelled] = gql(henan, HENAN_ENROLMENT, id=enrolment["id"])["enrolment"]["refunds"]
+        assert (cancelled["status"], cancelled["amount"]) == ("CANCELLED", "200.00")

@@ -1,6 +1,7 @@
 """Refunds over GraphQL: batches and the ledger (方城), termination with a refund and 零申报 (贵阳)."""
 
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from sqlmodel import Session
@@ -29,7 +30,7 @@ mutation($input: TerminateEnrolmentInput!) {
     __typename
     ... on Enrolment {
       id status terminatedOn terminationReason entitlements { startDate }
-      refunds { kind amount department status reason }
+      refunds { kind amount department status reason payeeAccount }
     }
     ... on InputErrors { errors { field code message } }
   }
@@ -49,7 +50,9 @@ query($region: String!, $year: Int!) {
   }
 }"""
 
-REFUNDS_OF = "query($id: ID!) { enrolment(id: $id) { refunds { department status paidOn batchId } } }"
+REFUNDS_OF = (
+    "query($id: ID!) { enrolment(id: $id) { refunds { department status paidOn batchId payeeAccount } } }"
+)
 
 
 @pytest.fixture
@@ -108,6 +111,7 @@ def test_the_county_pays_a_department_in_a_batch_and_the_ledger_shows_it(henan, 
         "department": "CIVIL_AFFAIRS",
         "regionCode": "411322",
         "paidOn": "2022-01-20",
+        "reference": "代发-2022-001",
         "idempotencyKey": "c1",
     }
     batch = gql(county, PAY_REFUNDS, input=payout)["payRefunds"]
@@ -129,6 +133,7 @@ def test_the_county_pays_a_department_in_a_batch_and_the_ledger_shows_it(henan, 
         "status": "PAID",
         "paidOn": "2022-01-20",
         "batchId": batch["id"],
+        "payeeAccount": "6217000012345678",
     }
 
     again = gql(county, PAY_REFUNDS, input=payout | {"idempotencyKey": "c2"})["payRefunds"]
@@ -143,6 +148,7 @@ def test_a_township_officer_pays_and_reads_only_its_township(henan, as_role, eng
         "department": "FINANCE",
         "regionCode": SHIZHI,
         "paidOn": "2022-01-20",
+        "reference": "代发-2022-002",
         "idempotencyKey": "f1",
     }
     refused = gql(officer, PAY_REFUNDS, input=elsewhere)["payRefunds"]
@@ -159,12 +165,18 @@ def test_a_township_officer_pays_and_reads_only_its_township(henan, as_role, eng
     assert gql_errors(clerk, PAY_REFUNDS, input=elsewhere)[0]["extensions"]["code"] == "FORBIDDEN"
 
 
-def test_terminating_before_coverage_starts_refunds_and_on_the_first_day_refuses(engine, as_role):
+def test_terminating_refunds_on_request_before_or_after_coverage_starts(engine, as_role):
+    """筑医保通〔2021〕34号 五（三） sets no cut at the start of coverage: both are refunded."""
     clerk = as_role("VILLAGE_CLERK", "520111001")
-    refunded, kept = paid_guiyang(engine), paid_guiyang(engine)
-    request = {"reason": "迁出本市", "requestedOn": "2021-12-31", "refund": True}
+    early, late = paid_guiyang(engine), paid_guiyang(engine)
+    request = {
+        "reason": "迁出本市",
+        "requestedOn": "2021-12-31",
+        "refund": True,
+        "payeeAccount": {"kind": "BANK_CARD", "number": "6222 0210 0101 2345"},
+    }
 
-    ended = gql(clerk, TERMINATE, input=request | {"enrolmentId": str(refunded.id)})["terminateEnrolment"]
+    ended = gql(clerk, TERMINATE, input=request | {"enrolmentId": str(early.id)})["terminateEnrolment"]
     assert ended["status"] == "TERMINATED"
     assert (ended["terminatedOn"], ended["terminationReason"], ended["entitlements"]) == (
         "2021-12-31",
@@ -179,15 +191,25 @@ def test_terminating_before_coverage_starts_refunds_and_on_the_first_day_refuses
         "OWED",
     )
     assert "筑医保通〔2021〕34号 五（三）" in refund["reason"]
+    assert refund["payeeAccount"] == "6222021001012345"  # the clerk who pays it sees it whole
+
+    after = gql(clerk, TERMINATE, input=request | {"enrolmentId": str(late.id), "requestedOn": "2022-03-01"})
+    after = after["terminateEnrolment"]
+    assert [(r["kind"], r["amount"]) for r in after["refunds"]] == [("TERMINATION", "320.00")]
+    assert after["entitlements"] == [{"startDate": "2022-01-01"}]  # covered until the request date
+    [masked] = gql(as_role("AUDITOR", "520100"), REFUNDS_OF, id=str(late.id))["enrolment"]["refunds"]
+    assert masked["payeeAccount"] == "************2345"
 
     before = stored(engine)
-    late = request | {"enrolmentId": str(kept.id), "requestedOn": "2022-01-01"}
-    refused = gql(clerk, TERMINATE, input=late)["terminateEnrolment"]
-    assert [(e["field"], e["code"]) for e in refused["errors"]] == [("refund", "INVALID")]
-    assert refused["errors"][0]["message"].startswith("待遇已于 2022-01-01 开始，不予退费")
-    assert stored(engine) == before
     bad_id = gql(clerk, TERMINATE, input=request | {"enrolmentId": "x"})["terminateEnrolment"]
     assert [(e["field"], e["code"]) for e in bad_id["errors"]] == [("enrolmentId", "INVALID")]
+    bad_account = request | {
+        "enrolmentId": str(early.id),
+        "payeeAccount": {"kind": "ONE_CARD", "number": "12"},
+    }
+    refused = gql(clerk, TERMINATE, input=bad_account)["terminateEnrolment"]
+    assert [(e["field"], e["code"]) for e in refused["errors"]] == [("payeeAccount.number", "INVALID")]
+    assert stored(engine) == before
 
 
 def test_the_zero_declaration_list_masks_id_numbers_for_the_auditor(engine, as_role):
@@ -217,19 +239,42 @@ def test_the_zero_declaration_list_masks_id_numbers_for_the_auditor(engine, as_r
 
 
 def owe_for_test(
-    engine, enrolment_id: int, department: str = "CIVIL_AFFAIRS", amount_fen: int = 5000
-) -> None:
-    """An owed refund written straight to the store, for policies that owe none (the access matrix)."""
+    engine,
+    enrolment_id: int,
+    department: str = "CIVIL_AFFAIRS",
+    amount_fen: int = 5000,
+    recovered: bool = False,
+) -> int:
+    """An owed refund written straight to the store, for policies that owe none (the access matrix);
+    with `recovered`, a paid one whose payment was reversed and the recovery it is owed. The id of
+    the refund, or of the recovery."""
     with Session(engine) as session, session.begin():
-        session.add(
-            Refund(
-                enrolment_id=enrolment_id,
-                kind="COLLECT_THEN_REFUND",
-                amount_fen=amount_fen,
-                department=department,
-                reason="test",
-            )
+        refund = Refund(
+            enrolment_id=enrolment_id,
+            kind="COLLECT_THEN_REFUND",
+            amount_fen=amount_fen,
+            department=department,
+            reason="test",
+            payee_account_kind="ONE_CARD",
+            payee_account="6217000012345678",
         )
+        if recovered:
+            refund.status, refund.paid_on = "PAID", date(2024, 1, 10)
+        session.add(refund)
+        session.flush()
+        if not recovered:
+            return refund.id
+        recovery = Refund(
+            enrolment_id=enrolment_id,
+            kind="RECOVERY",
+            amount_fen=amount_fen,
+            department=department,
+            recovers_refund_id=refund.id,
+            reason="test",
+        )
+        session.add(recovery)
+        session.flush()
+        return recovery.id
 
 
 def engine_of(client: TestClient):
@@ -256,6 +301,7 @@ def cli(engine, monkeypatch, capsys):
 
 def test_the_cli_pays_a_batch_once_and_writes_the_ledger(henan, cli, engine, tmp_path):
     pay = ("refunds", "pay", "--department", "CIVIL_AFFAIRS", "--region", "411322", "--on", "2022-01-20")
+    pay += ("--reference", "代发-2022-001")
     out, _ = cli(*pay)
     assert out.startswith("退费批次 ") and out.rstrip().endswith(
         "CIVIL_AFFAIRS 411322 2022-01-20 3 笔 600.00 元"
@@ -277,7 +323,9 @@ def test_the_cli_pays_a_batch_once_and_writes_the_ledger(henan, cli, engine, tmp
     cli("refunds", "ledger", "--region", "411322", "--year", "2022", "-o", str(target))
     lines = [line.split(",") for line in target.read_text(encoding="utf-8-sig").splitlines()]
     assert lines[0][:3] == ["退费部门", "乡镇（街道）代码", "乡镇（街道）"]
-    assert lines[1:] == expected
+    assert lines[0][9:] == ["待定笔数", "应追回金额", "已追回金额"]
+    assert [line[:9] for line in lines[1:]] == expected
+    assert {tuple(line[9:]) for line in lines[1:]} == {("0", "0.00", "0.00")}
 
     from openpyxl import load_workbook
 

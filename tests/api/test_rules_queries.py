@@ -13,6 +13,7 @@ query Quote($input: QuoteInput!) {
   quote(input: $input) {
     accepted rejectionReason tier personalContribution fiscalSubsidy subsidy subsidyCategory
     subsidyMethod amountDue refundDue refundedBy route waitingUntil coverageStart coverageEnd
+    pendingParameters
     fundingShares { source amount }
     explanation { rule detail amount citation }
   }

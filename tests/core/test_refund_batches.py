@@ -22,7 +22,9 @@ from core.services.enrolments import EnrolmentInput, enrol
 from core.services.households import HouseholdInput, MemberInput, register_household
 from core.services.payments import PaymentInput, ReversalInput, record_payment, reverse_payment
 from core.services.persons import PersonInput
-from core.services.refunds import RefundPayout, pay_refunds, refund_ledger
+from core.services.refund_ledger import refund_ledger
+from core.services.refund_payouts import RefundPayout, pay_refunds, record_recovery, set_refund_payee
+from core.services.refunds import PayeeAccount
 from core.testing.scenarios import registry
 from tests.core.concurrency import at_once
 from tests.db_state import stored
@@ -36,6 +38,14 @@ RULES = registry().with_parameters(
 )
 COUNTY = Actor("admin-411322", "COUNTY_ADMIN", "411322")
 PAID_ON = date(2022, 1, 20)
+ONE_CARD = PayeeAccount("ONE_CARD", "6217 0000 1234 5678")  # the person's 一卡通
+
+
+def payout(
+    department: str, region: str, key: str, on: date = PAID_ON, reference: str = "代发-2022-01"
+) -> RefundPayout:
+    return RefundPayout(department, region, on, key, reference)
+
 
 _seq = count(100)
 
@@ -63,7 +73,14 @@ def channel(policy: str, rules=RULES) -> str:
 
 
 def enrolled_and_paid(
-    engine, actor: Actor, person: Person, policy: str, amount: str, paid_on: date, rules=RULES
+    engine,
+    actor: Actor,
+    person: Person,
+    policy: str,
+    amount: str,
+    paid_on: date,
+    rules=RULES,
+    account=ONE_CARD,
 ) -> Enrolment:
     year = int(policy.rsplit("/", 1)[1])
     key = f"e-{person.id}"
@@ -76,7 +93,14 @@ def enrolled_and_paid(
     record_payment(
         engine,
         actor,
-        PaymentInput(enrolment.id, Decimal(amount), paid_on, channel(policy, rules), f"p-{person.id}"),
+        PaymentInput(
+            enrolment.id,
+            Decimal(amount),
+            paid_on,
+            channel(policy, rules),
+            f"p-{person.id}",
+            refund_account=account,
+        ),
         rules,
     )
     return enrolment
@@ -167,7 +191,7 @@ def test_payments_of_subsidised_persons_owe_refunds_through_the_named_department
 
 
 def test_a_batch_pays_everything_the_department_owes_in_the_region_and_nothing_else(henan, engine):
-    batch = pay_refunds(engine, COUNTY, RefundPayout("CIVIL_AFFAIRS", SHIZHI, PAID_ON, "civil-shizhi-1"))
+    batch = pay_refunds(engine, COUNTY, payout("CIVIL_AFFAIRS", SHIZHI, "civil-shizhi-1"))
 
     civil_in_shizhi = [a for t, _, _, d, a in FIXTURE if (t, d) == (SHIZHI, "CIVIL_AFFAIRS")]
     assert (batch.department, batch.region_code, batch.paid_on) == ("CIVIL_AFFAIRS", SHIZHI, PAID_ON)
@@ -196,69 +220,76 @@ def test_a_batch_pays_everything_the_department_owes_in_the_region_and_nothing_e
 
 
 def test_the_same_key_answers_the_same_batch_and_pays_nothing_more(henan, engine):
-    payout = RefundPayout("FINANCE", "411322", PAID_ON, "finance-1")
-    first = pay_refunds(engine, COUNTY, payout)
-    assert (first.count, first.amount_fen) == (3, 45000)
+    finance = payout("FINANCE", "411322", "finance-1")
+    first = pay_refunds(engine, COUNTY, finance)
+    assert (first.count, first.amount_fen, first.reference) == (3, 45000, "代发-2022-01")
     before = stored(engine)
-    again = pay_refunds(engine, COUNTY, payout)
+    again = pay_refunds(engine, COUNTY, finance)
     assert (again.id, again.count, again.amount_fen) == (first.id, 3, 45000)
     assert stored(engine) == before
 
 
 def test_refused_payouts_name_the_field_and_change_nothing(henan, engine):
-    pay_refunds(engine, COUNTY, RefundPayout("FINANCE", "411322", PAID_ON, "finance-1"))
+    pay_refunds(engine, COUNTY, payout("FINANCE", "411322", "finance-1"))
     before = stored(engine)
     fengrui = Actor("officer-fengrui", "TOWNSHIP_OFFICER", FENGRUI)
     cases = [
         (
             COUNTY,
-            RefundPayout("FINANCE", "411322", PAID_ON, "finance-2"),
+            payout("FINANCE", "411322", "finance-2"),
             "department",
             "NOT_FOUND",
             "没有待退费用",
         ),
         (
             COUNTY,
-            RefundPayout("CIVIL_AFFAIRS", "411322", PAID_ON, "finance-1"),
+            payout("CIVIL_AFFAIRS", "411322", "finance-1"),
             "idempotencyKey",
             "CONFLICT",
             "幂等键",
         ),
-        (COUNTY, RefundPayout("POLICE", "411322", PAID_ON, "k-3"), "department", "INVALID", "POLICE"),
+        (COUNTY, payout("POLICE", "411322", "k-3"), "department", "INVALID", "POLICE"),
         (
             COUNTY,
-            RefundPayout("CIVIL_AFFAIRS", "999999", PAID_ON, "k-4"),
+            payout("CIVIL_AFFAIRS", "411322", "k-3", reference=" "),
+            "reference",
+            "REQUIRED",
+            "代发批次号",
+        ),
+        (
+            COUNTY,
+            payout("CIVIL_AFFAIRS", "999999", "k-4"),
             "regionCode",
             "NOT_FOUND",
             "999999",
         ),
         (
             fengrui,
-            RefundPayout("CIVIL_AFFAIRS", SHIZHI, PAID_ON, "k-5"),
+            payout("CIVIL_AFFAIRS", SHIZHI, "k-5"),
             "regionCode",
             "FORBIDDEN",
             "管辖范围",
         ),
         (
             COUNTY,
-            RefundPayout("CIVIL_AFFAIRS", "411322", date(2999, 1, 1), "k-6"),
+            payout("CIVIL_AFFAIRS", "411322", "k-6", on=date(2999, 1, 1)),
             "paidOn",
             "INVALID",
             "晚于今天",
         ),
-        (COUNTY, RefundPayout("CIVIL_AFFAIRS", "411322", PAID_ON, " "), "idempotencyKey", "REQUIRED", "必填"),
+        (COUNTY, payout("CIVIL_AFFAIRS", "411322", " "), "idempotencyKey", "REQUIRED", "必填"),
     ]
-    for actor, payout, field, code, words in cases:
+    for actor, request, field, code, words in cases:
         with pytest.raises(InputError) as refused:
-            pay_refunds(engine, actor, payout)
+            pay_refunds(engine, actor, request)
         error = refused.value.errors[0]
-        assert (error.field, error.code, words in error.message) == (field, code, True), payout
+        assert (error.field, error.code, words in error.message) == (field, code, True), request
     assert stored(engine) == before
 
 
 def test_a_township_officer_pays_only_its_own_township(henan, engine):
     fengrui = Actor("officer-fengrui", "TOWNSHIP_OFFICER", FENGRUI)
-    batch = pay_refunds(engine, fengrui, RefundPayout("CIVIL_AFFAIRS", FENGRUI, PAID_ON, "civil-fengrui"))
+    batch = pay_refunds(engine, fengrui, payout("CIVIL_AFFAIRS", FENGRUI, "civil-fengrui"))
     assert (batch.count, batch.amount_fen) == (1, 20000)
     assert ledger(engine) == expected_ledger(paid={("CIVIL_AFFAIRS", FENGRUI)})
     # The officer's own ledger shows its township only, whatever region it asks for.
@@ -277,34 +308,115 @@ def test_the_ledger_selects_by_region_and_year(henan, engine):
     assert ledger(engine, region="000000") == {}
 
 
-def test_a_reversal_cancels_what_is_owed_but_a_paid_refund_stays_on_the_books(henan, engine):
-    pay_refunds(engine, COUNTY, RefundPayout("CIVIL_AFFAIRS", SHIZHI, PAID_ON, "civil-shizhi"))
+def test_a_reversal_cancels_what_is_owed_and_makes_a_paid_refund_to_be_recovered(henan, engine):
+    """方政办明电〔2021〕35号 二（一）: the subsidy is returned because the person paid. A reversed payment
+    cancels a refund not yet paid; one already paid is recovered (应追回) for the department."""
+    pay_refunds(engine, COUNTY, payout("CIVIL_AFFAIRS", SHIZHI, "civil-shizhi"))
     with Session(engine) as session:
         payments = {p.enrolment_id: p.id for p in session.exec(select(Payment))}
     for enrolment in henan[:4]:  # two paid (释之), one owed by FINANCE (释之), one owed by CIVIL (凤瑞)
         reverse_payment(engine, COUNTY, ReversalInput(payments[enrolment.id], "误收", f"rev-{enrolment.id}"))
-    remaining = {(r.enrolment_id, r.status) for r in refunds_of(engine)}
-    assert {(e.id, "PAID") for e in henan[:2]} <= remaining
-    assert not {e.id for e in henan[2:4]} & {e for e, _ in remaining}
+    rows = {(r.enrolment_id, r.kind, r.status, r.amount_fen) for r in refunds_of(engine)}
+    for paid in henan[:2]:
+        assert {(paid.id, "COLLECT_THEN_REFUND", "PAID", 20000), (paid.id, "RECOVERY", "OWED", 20000)} <= rows
+    for owed in henan[2:4]:
+        assert {(kind, status) for e, kind, status, _ in rows if e == owed.id} == {
+            ("COLLECT_THEN_REFUND", "CANCELLED")
+        }
     expected = expected_ledger(paid={("CIVIL_AFFAIRS", SHIZHI)})
+    expected[("CIVIL_AFFAIRS", SHIZHI)] = (0, 40000, 0, 0, 2, 0)  # nothing owed now; 400 to come back
     del expected[("FINANCE", SHIZHI)]
     del expected[("CIVIL_AFFAIRS", FENGRUI)]
     assert ledger(engine) == expected
+    with Session(engine) as session:
+        [shizhi] = [
+            r for r in refund_ledger(session, EVERYTHING, SHIZHI, 2022) if r.department == "CIVIL_AFFAIRS"
+        ]
+    assert (shizhi.to_recover_fen, shizhi.recovered_fen, shizhi.to_recover_count) == (40000, 0, 2)
+    # owed − paid − outstanding + to recover: every yuan paid out is owed or on its way back.
+    assert shizhi.owed_fen == shizhi.paid_fen + shizhi.outstanding_fen - shizhi.to_recover_fen
+
+
+def test_a_recovery_is_recorded_once_even_by_two_clerks_at_once(henan, engine):
+    pay_refunds(engine, COUNTY, payout("CIVIL_AFFAIRS", SHIZHI, "civil-shizhi"))
+    with Session(engine) as session:
+        payment = session.exec(select(Payment).where(Payment.enrolment_id == henan[0].id)).one()
+    reverse_payment(engine, COUNTY, ReversalInput(payment.id, "误收", "rev-1"))
+    [recovery] = [r for r in refunds_of(engine) if r.kind == "RECOVERY"]
+
+    def recover():
+        try:
+            return record_recovery(engine, COUNTY, recovery.id, PAID_ON, "收据-0001").status
+        except InputError as refused:
+            return ",".join(f"{e.field} {e.code}" for e in refused.errors)
+
+    assert sorted(at_once(6, recover)) == ["PAID"] + ["recoveryId CONFLICT"] * 5
+    with Session(engine) as session:
+        [row] = session.exec(select(Refund).where(Refund.kind == "RECOVERY")).all()
+    assert (row.status, row.paid_on, row.payment_reference) == ("PAID", PAID_ON, "收据-0001")
+    [shizhi] = [v for k, v in ledger(engine).items() if k == ("CIVIL_AFFAIRS", SHIZHI)]
+    with Session(engine) as session:
+        [full] = [
+            r for r in refund_ledger(session, EVERYTHING, SHIZHI, 2022) if r.department == "CIVIL_AFFAIRS"
+        ]
+    assert (full.to_recover_fen, full.recovered_fen) == (20000, 20000) and shizhi[0] == 20000
+
+
+def test_a_refund_without_an_account_waits_and_is_paid_once_the_account_is_recorded(engine):
+    person = resident(engine, COUNTY, SHIZHI, "MINIMUM_LIVING", since=date(2021, 1, 1))
+    enrolled_and_paid(engine, COUNTY, person, HENAN, "320.00", date(2021, 10, 8), account=None)
+    [refund] = refunds_of(engine)
+    assert (refund.status, refund.payee_account) == ("OWED", None)
+    with pytest.raises(InputError) as refused:
+        pay_refunds(engine, COUNTY, payout("CIVIL_AFFAIRS", "411322", "civil-1"))
+    assert "1 笔缺少收款账户" in refused.value.errors[0].message
+
+    set_refund_payee(engine, COUNTY, refund.id, PayeeAccount("BANK_CARD", "6222-0210-0101-2345"))
+    batch = pay_refunds(engine, COUNTY, payout("CIVIL_AFFAIRS", "411322", "civil-1"))
+    [paid] = refunds_of(engine)
+    assert (batch.count, paid.status, paid.payee_account_kind, paid.payee_account) == (
+        1,
+        "PAID",
+        "BANK_CARD",
+        "6222021001012345",
+    )
+    assert paid.payment_reference == "代发-2022-01"
+    with pytest.raises(InputError) as late:  # a paid refund keeps the account it was paid to
+        set_refund_payee(engine, COUNTY, refund.id, ONE_CARD)
+    assert (late.value.errors[0].field, late.value.errors[0].code) == ("refundId", "CONFLICT")
+
+
+@pytest.mark.parametrize("number", ["12345", "6217abc000123456", "1" * 31])
+def test_an_account_number_that_is_not_one_is_refused_naming_the_field(engine, number):
+    person = resident(engine, COUNTY, SHIZHI, "MINIMUM_LIVING", since=date(2021, 1, 1))
+    before = stored(engine)
+    with pytest.raises(InputError) as refused:
+        enrolled_and_paid(
+            engine,
+            COUNTY,
+            person,
+            HENAN,
+            "320.00",
+            date(2021, 10, 8),
+            account=PayeeAccount("ONE_CARD", number),
+        )
+    assert [(e.field, e.code) for e in refused.value.errors] == [("refundAccount.number", "INVALID")]
+    assert {k: v for k, v in stored(engine).items() if k not in ("enrolment", "audit_event")} == {
+        k: v for k, v in before.items() if k not in ("enrolment", "audit_event")
+    }
 
 
 def test_simultaneous_payouts_pay_each_refund_once(henan, engine):
     """Ten payouts at once, each with its own key: one batch pays, the rest find nothing owed."""
     keys = iter(range(10))
 
-    def payout():
+    def pay_at_once():
         try:
-            return pay_refunds(
-                engine, COUNTY, RefundPayout("CIVIL_AFFAIRS", "411322", PAID_ON, f"race-{next(keys)}")
-            )
+            return pay_refunds(engine, COUNTY, payout("CIVIL_AFFAIRS", "411322", f"race-{next(keys)}"))
         except InputError as refused:
             return [(e.field, e.code) for e in refused.errors]
 
-    results = at_once(10, payout)
+    results = at_once(10, pay_at_once)
     batches = [r for r in results if not isinstance(r, list)]
     assert len(batches) == 1 and (batches[0].count, batches[0].amount_fen) == (3, 60000)
     assert [r for r in results if isinstance(r, list)] == [[("department", "NOT_FOUND")]] * 9

@@ -1,7 +1,7 @@
-"""Ending an enrolment: 筑医保通〔2021〕34号 五（三） refunds on request before coverage starts.
+"""Ending an enrolment: 筑医保通〔2021〕34号 五（三） refunds on request, together with the termination.
 
-A centralized 贵阳 payer is covered from 2022-01-01 (docs/policies/guizhou-520100-2022.md R6), so a
-request on 2021-12-31 is refunded and one on 2022-01-01 is refused (R18).
+The notice sets no cut at the start of coverage (docs/policies/guizhou-520100-2022.md R18): a
+request before or after 2022-01-01 is refunded what was paid, and coverage ends on the request date.
 """
 
 from datetime import date
@@ -16,7 +16,8 @@ from core.models import AuditEvent, Enrolment, Entitlement, Payment, Person, Ref
 from core.scope import Scope
 from core.services.coverage import coverage_on
 from core.services.payments import PaymentInput, ReversalInput, record_payment, reverse_payment
-from core.services.refunds import RefundPayout, pay_refunds
+from core.services.refund_payouts import RefundPayout, pay_refunds
+from core.services.refunds import PayeeAccount
 from core.services.termination import TerminationInput, terminate_enrolment
 from tests.core.concurrency import at_once
 from tests.core.test_refund_batches import RULES, enrolled_and_paid, resident
@@ -34,8 +35,13 @@ def paid_guiyang(engine, category: str | None = None, amount: str = "320.00") ->
     return enrolled_and_paid(engine, ADMIN, person, GUIYANG, amount, PAID_ON)
 
 
+BANK_CARD = PayeeAccount("BANK_CARD", "6222021001012345")
+
+
 def terminate(engine, enrolment: Enrolment, on: date, refund: bool, key: str | None = None, actor=ADMIN):
-    request = TerminationInput(enrolment.id, "迁出本市，申请退费", on, refund=refund, idempotency_key=key)
+    request = TerminationInput(
+        enrolment.id, "迁出本市，申请退费", on, refund=refund, idempotency_key=key, payee_account=BANK_CARD
+    )
     return terminate_enrolment(engine, actor, RULES, request)
 
 
@@ -77,20 +83,23 @@ def test_the_day_before_coverage_starts_refunds_what_was_paid_through_the_tax_of
         trail = select(AuditEvent.action).where(AuditEvent.actor == ADMIN.name).order_by(AuditEvent.id)
         actions = list(session.exec(trail))
     assert actions[-3:] == ["end_entitlement", "terminate_enrolment", "owe_refund"]
-    # The tax office then pays it in a batch like any refund.
-    batch = pay_refunds(engine, ADMIN, RefundPayout("TAX", "520111", date(2022, 1, 5), "tax-1"))
+    # The tax office then pays it in a batch like any refund, to the account given.
+    batch = pay_refunds(engine, ADMIN, RefundPayout("TAX", "520111", date(2022, 1, 5), "tax-1", "税务退库-1"))
     assert (batch.count, batch.amount_fen) == (1, 32000)
+    [paid] = rows(engine, Refund, enrolment)
+    assert (paid.payee_account, paid.payment_reference) == ("6222021001012345", "税务退库-1")
 
 
-def test_the_first_day_of_coverage_refuses_the_refund_and_changes_nothing(engine):
+def test_after_coverage_started_the_refund_is_made_and_coverage_ends_on_the_request_date(engine):
+    """五（三） sets no cut at the start of coverage: "可在终止相关居民医保参保关系的同时，依申请为个人
+    办理退费". The day a benefit was available stays covered; what was paid is refunded."""
     enrolment = paid_guiyang(engine)
-    before = stored(engine)
-    with pytest.raises(InputError) as refused:
-        terminate(engine, enrolment, date(2022, 1, 1), refund=True)
-    [error] = refused.value.errors
-    assert (error.field, error.code) == ("refund", "INVALID")
-    assert error.message.startswith("待遇已于 2022-01-01 开始，不予退费")
-    assert stored(engine) == before
+    terminate(engine, enrolment, date(2022, 1, 1), refund=True)
+    [refund] = rows(engine, Refund, enrolment)
+    assert (refund.kind, refund.amount_fen, refund.status) == ("TERMINATION", 32000, "OWED")
+    [entitlement] = rows(engine, Entitlement, enrolment)
+    assert (entitlement.start_date, entitlement.end_date) == (date(2022, 1, 1), date(2022, 1, 1))
+    assert covered(engine, enrolment, date(2022, 1, 1)) and not covered(engine, enrolment, date(2022, 1, 2))
 
 
 def test_without_a_refund_an_enrolment_ends_after_coverage_started_on_the_day_of_the_request(engine):

@@ -27,7 +27,7 @@ from core.services.enrolments import EnrolmentInput, enrol
 from core.services.households import HouseholdInput, MemberInput, register_household
 from core.services.payments import PaymentInput, ReversalInput, record_payment, reverse_payment
 from core.services.persons import PersonInput
-from core.services.refunds import RefundPayout, pay_refunds
+from core.services.refund_payouts import RefundPayout, pay_refunds
 from core.services.regions import RegionInput, add_region
 from core.testing.scenarios import registry
 from tests.core import test_refund_batches as refund_fixture
@@ -310,7 +310,7 @@ def test_the_public_notice_masks_over_graphql_for_a_role_that_sees_whole_numbers
 
 def test_the_refund_ledger_report_gives_core_ledger_under_department_names(engine):
     refund_fixture.henan_campaign(engine)
-    pay_refunds(engine, COUNTY, RefundPayout("CIVIL_AFFAIRS", SHIZHI, date(2022, 1, 20), "batch-1"))
+    pay_refunds(engine, COUNTY, RefundPayout("CIVIL_AFFAIRS", SHIZHI, date(2022, 1, 20), "batch-1", "代发-1"))
     rows = run(engine, "henan_refund_ledger").rows
     names = {"CIVIL_AFFAIRS": "县民政局", "FINANCE": "财政所"}
     expected = refund_fixture.expected_ledger({("CIVIL_AFFAIRS", SHIZHI)})

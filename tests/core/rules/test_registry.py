@@ -25,10 +25,10 @@ def test_a_region_or_year_no_policy_covers_is_an_error(region, year):
     assert refused.value.errors[0].field == "coverageYear"
 
 
-def test_an_unset_parameter_refuses_the_quote_and_names_the_parameter():
+def test_an_unset_refund_parameter_waits_and_a_configured_one_decides_the_refund():
     person = PersonFacts(date(1970, 1, 1), categories=(CategoryFact("MINIMUM_LIVING"),))
     quote = registry().quote(QuoteRequest("henan/411322/2022", date(2021, 10, 8), person))
-    assert not quote.accepted and "refund.MINIMUM_LIVING" in quote.rejection_reason
+    assert quote.accepted and quote.pending == ["refund.MINIMUM_LIVING"]
     configured = registry().with_parameters("henan/411322/2022", {"refund.MINIMUM_LIVING": "180"})
     assert configured.quote(QuoteRequest("henan/411322/2022", date(2021, 10, 8), person)).refund_due == 180
 
