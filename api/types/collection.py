@@ -99,13 +99,13 @@ class CollectionRosterRow:
 class ChangeRow:
     row: strawberry.Private[CoreChangeRow]
 
-    @strawberry.field(description="ADDED, REMOVED or CHANGED.")
+    @strawberry.field(description="ADDED, REMOVED, CHANGED or READJUSTED.")
     def change(self) -> str:
         return self.row.change
 
     @strawberry.field(
         description="ADDED: NEWBORN, MOVED_IN, NEW; REMOVED: DEATH, MOVED_OUT, EMPLOYEE_INSURANCE, "
-        "NO_HOUSEHOLD; CHANGED: SUBSIDY_CATEGORY and/or AMOUNT_DUE, comma-joined."
+        "NO_HOUSEHOLD; CHANGED: SUBSIDY_CATEGORY and/or AMOUNT_DUE, comma-joined; READJUSTED: READJUSTMENT."
     )
     def reason(self) -> str:
         return self.row.reason
@@ -161,3 +161,20 @@ class ChangeRow:
     @strawberry.field(description="Yuan due this year.")
     def amount_after(self) -> Decimal | None:
         return self.row.amount_after
+
+    @strawberry.field(
+        description="READJUSTED: the settlement item, amount due after less before (> 0 owed by the "
+        "person's side, < 0 owed to it) — 东政办〔2021〕6号 四（四）."
+    )
+    def settlement(self) -> Decimal | None:
+        return self.row.settlement
+
+    @strawberry.field(description="Who settles it: PERSON or FUNDING_DEPARTMENT; null while unsettled.")
+    def settlement_party(self) -> str | None:
+        return self.row.settlement_party
+
+    @strawberry.field(
+        description="UNSETTLED (the policy's settlement parameter is not set), OWED or SETTLED."
+    )
+    def settlement_status(self) -> str | None:
+        return self.row.settlement_status

@@ -54,6 +54,8 @@ class Parameter:
     cite: Cite  # the clause that leaves the figure open
     default: Decimal | None = None
     basis: str = ""
+    # A choice instead of an amount: the value must be one of these (e.g. who settles a difference).
+    choices: tuple[str, ...] = ()
 
 
 # How much a subsidy or fiscal figure is.
@@ -204,6 +206,24 @@ class Forfeit:
     total: Decimal | None = None
 
 
+# Who settles what a re-adjustment changes (Readjustment.settlement's choices).
+SETTLEMENT_PARTIES = ("PERSON", "FUNDING_DEPARTMENT")
+
+
+@dataclass(frozen=True)
+class Readjustment:
+    """Subsidies re-decided on a later roster once collection ends (e.g. 东政办〔2021〕6号 四（四）).
+
+    `settlement` names the choice parameter saying who settles a changed amount due: PERSON
+    (多退少补 with the person) or FUNDING_DEPARTMENT (the person's payment stands; the department
+    that funds the subsidy makes up or keeps the difference). Until it is set the differences are
+    listed unsettled (core/services/settlements.py).
+    """
+
+    cite: Cite
+    settlement: str
+
+
 class HouseholdMode(StrEnum):
     WHOLE = "WHOLE"  # the whole household enrols or no one (以户为单位缴费参保，不得选择性参保)
     PREFERRED = "PREFERRED"  # a household is preferred (原则上以家庭为单位参保); a partial one is noted
@@ -242,6 +262,7 @@ class Policy:
     # The clause allowing a refund, on request, when an enrolment ends before coverage starts
     # (e.g. 筑医保通〔2021〕34号 五（三）); None: the notice provides none.
     termination_refund: Cite | None = None
+    readjustment: Readjustment | None = None
 
     @property
     def id(self) -> str:

@@ -113,8 +113,15 @@ def parse_parameters(raw: Mapping[str, Mapping[str, object]], policies: Mapping[
         if policy is None:
             raise ValueError(f"参数文件中的政策 {policy_id} 不存在")
         for name, value in values.items():
-            if policy.parameter(name) is None:
+            parameter = policy.parameter(name)
+            if parameter is None:
                 raise ValueError(f"政策 {policy_id} 没有参数 {name}")
+            if parameter.choices:
+                if str(value) not in parameter.choices:
+                    raise ValueError(
+                        f"{policy_id} 参数 {name} 的值 {value!r} 应为 {'、'.join(parameter.choices)} 之一"
+                    )
+                continue
             try:
                 Decimal(str(value))
             except InvalidOperation:

@@ -7,7 +7,10 @@
 - REMOVED: enrolled last year in the region, not on this year's roster (the departure's reason,
   MOVED_OUT when the household now lies elsewhere, NO_HOUSEHOLD when the person has none);
 - CHANGED: on both, with another hardship identity (SUBSIDY_CATEGORY) or amount due (AMOUNT_DUE)
-  than last year's enrolment decided.
+  than last year's enrolment decided;
+- READJUSTED: this year's paid enrolment whose subsidy the 12-31 re-adjustment changed (四（四）),
+  with the settlement item the change of its amount due became: the difference, who settles it
+  and whether it is still UNSETTLED (core/services/settlements.py).
 An enrolment counts as last year's unless it was terminated.
 """
 
@@ -17,7 +20,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
-from ..models import Departure, Enrolment, Household, HouseholdMember, Person, Region
+from ..models import Departure, Enrolment, Household, HouseholdMember, Person, Region, Settlement
 from ..money import fen_to_yuan
 from ..regions import codes_under
 from ..rules.registry import Registry
@@ -42,6 +45,9 @@ class ChangeRow:
     category_after: str | None = None
     amount_before: Decimal | None = None
     amount_after: Decimal | None = None
+    settlement: Decimal | None = None  # READJUSTED: due after − due before; > 0 owed by the person's side
+    settlement_party: str | None = None  # PERSON or FUNDING_DEPARTMENT; None while unsettled
+    settlement_status: str | None = None  # UNSETTLED, OWED or SETTLED
 
 
 HEADINGS = [
@@ -60,8 +66,18 @@ HEADINGS = [
     "本年资助类别",
     "上年应缴（元）",
     "本年应缴（元）",
+    "调整差额（元）",
+    "结算方",
+    "结算状态",
 ]
-CHANGE_NAMES = {"ADDED": "增加", "REMOVED": "减少", "CHANGED": "变更"}
+CHANGE_NAMES = {"ADDED": "增加", "REMOVED": "减少", "CHANGED": "变更", "READJUSTED": "调整"}
+SETTLEMENT_NAMES = {
+    "PERSON": "参保人",
+    "FUNDING_DEPARTMENT": "资助资金承担部门",
+    "UNSETTLED": "未定结算方式",
+    "OWED": "待结算",
+    "SETTLED": "已结算",
+}
 REASON_NAMES = {
     "NEWBORN": "新生儿",
     "MOVED_IN": "迁入",
@@ -72,6 +88,7 @@ REASON_NAMES = {
     "NO_HOUSEHOLD": "未登记户籍家庭",
     "SUBSIDY_CATEGORY": "资助身份变化",
     "AMOUNT_DUE": "应缴金额变化",
+    "READJUSTMENT": "12月31日重新调整资助对象",
 }
 
 
@@ -97,6 +114,9 @@ def as_cells(row: ChangeRow, categories: dict[str, str]) -> tuple:
         category(row.category_after),
         row.amount_before,
         row.amount_after,
+        row.settlement,
+        SETTLEMENT_NAMES.get(row.settlement_party) if row.settlement_party else None,
+        SETTLEMENT_NAMES.get(row.settlement_status) if row.settlement_status else None,
     )
 
 
@@ -225,8 +245,56 @@ def change_table(
                     amount_before=amount,
                 )
             )
-    order = {"ADDED": 0, "REMOVED": 1, "CHANGED": 2}
+    rows += _readjusted(session, scope, path, coverage_year, roster)
+    order = {"ADDED": 0, "REMOVED": 1, "CHANGED": 2, "READJUSTED": 3}
     rows.sort(key=lambda r: (r.village_code, order[r.change], r.household_id or 0, r.person_id))
+    return rows
+
+
+def _readjusted(
+    session: Session, scope: Scope, path: str, coverage_year: int, roster: dict[int, RosterRow]
+) -> list[ChangeRow]:
+    """One row per settlement item of the year's enrolments in the region (东政办〔2021〕6号 四（四））."""
+    items = session.exec(
+        select(Settlement, Enrolment, Person)
+        .join(Enrolment, col(Enrolment.id) == col(Settlement.enrolment_id))
+        .join(Person, col(Person.id) == col(Enrolment.person_id))
+        .where(
+            Enrolment.coverage_year == coverage_year,
+            col(Enrolment.region_code).in_(codes_under(path)),
+            scope.visible(Enrolment),
+        )
+        .order_by(Settlement.id)
+    ).all()
+    names = dict(
+        session.exec(
+            select(Region.code, Region.name).where(col(Region.code).in_({e.region_code for _, e, _ in items}))
+        ).all()
+    )
+    rows = []
+    for item, enrolment, person in items:
+        listed = roster.get(person.id)
+        rows.append(
+            ChangeRow(
+                change="READJUSTED",
+                reason="READJUSTMENT",
+                village_code=listed.village_code if listed else enrolment.region_code,
+                village_name=listed.village_name if listed else names.get(enrolment.region_code, ""),
+                household_id=listed.household_id if listed else None,
+                person_id=person.id,
+                name=person.name,
+                id_number=person.id_number,
+                tier_before=enrolment.tier,
+                tier_after=enrolment.tier,
+                category_before=item.subsidy_before,
+                category_after=item.subsidy_after,
+                amount_before=fen_to_yuan(item.due_before_fen),
+                amount_after=fen_to_yuan(item.due_after_fen),
+                settlement=fen_to_yuan(item.difference_fen),
+                settlement_party=item.party,
+                settlement_status=item.status,
+            )
+        )
     return rows
 
 

@@ -3,7 +3,10 @@
 "对各类全额及定额资助对象以9月份在册人员先行征收，12月31日缴费工作结束后……再以12月31日在册
 人员重新调整资助对象": payments are first decided on the September roster; once collection ends,
 every paid enrolment is quoted again — at its own payment date, with the identities in force on
-the later roster's date — and whoever's subsidy changed is reported and updated.
+the later roster's date — and whoever's subsidy changed is reported and updated. What the change
+does to the money is a settlement item (core/services/settlements.py). Only a policy that names
+such a re-adjustment (`Policy.readjustment`) is re-adjusted: 贵医保组〔2023〕1号 三9, for one, fixes
+the 08-31 roster ("9月1日后特殊群体属性的变更，不享受今年政府资助参保政策").
 """
 
 from dataclasses import dataclass
@@ -15,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from .. import audit
 from ..audit import Actor
-from ..errors import InputError
+from ..errors import ErrorCode, InputError
 from ..models import Enrolment, Payment, Person
 from ..money import fen_to_yuan, yuan_to_fen
 from ..regions import codes_under, region_path
@@ -23,6 +26,7 @@ from ..rules.registry import Registry
 from ..scope import scope_of
 from .coverage import decided, quote_for
 from .persons import region_errors
+from .settlements import record_settlement
 from .unit import unit_of_work
 
 
@@ -56,7 +60,13 @@ def readjust_subsidies(
     Unchanged enrolments are not touched, so a second run on the same roster changes nothing.
     """
     with unit_of_work(engine, actor) as session:
-        rules.get(policy_id)  # an unknown policy is refused naming policyId
+        policy = rules.get(policy_id)  # an unknown policy is refused naming policyId
+        if policy.readjustment is None:
+            raise InputError.one(
+                "policyId",
+                ErrorCode.INVALID,
+                f"政策 {policy_id} 未规定缴费结束后重新调整资助对象（the policy has no re-adjustment）",
+            )
         if region_code is not None and (errors := region_errors(session, "regionCode", region_code)):
             raise InputError(errors)
         query = select(Enrolment).where(
@@ -69,12 +79,12 @@ def readjust_subsidies(
                 col(Enrolment.region_code).in_(codes_under(region_path(session, region_code)))
             )
         enrolments = session.exec(query.order_by(Enrolment.id)).all()
-        paid_on = _payment_dates(session, [e.id for e in enrolments])
+        standing = _standing_payments(session, [e.id for e in enrolments])
         changes = []
         for enrolment in enrolments:
-            day = paid_on.get(enrolment.id)
-            if day is None:
+            if enrolment.id not in standing:
                 continue
+            day, paid_fen = standing[enrolment.id]
             quote = quote_for(session, rules, enrolment, day, identities_on=as_of)
             if not quote.accepted:  # the payment was admitted; a refusal now is not a readjustment
                 continue
@@ -100,26 +110,37 @@ def readjust_subsidies(
             enrolment.amount_due_fen = yuan_to_fen(quote.amount_due)
             enrolment.method = str(quote.subsidy_method)
             audit.record(session, actor, "readjust_subsidy", enrolment, previous)
+            record_settlement(
+                session,
+                actor,
+                rules,
+                policy,
+                enrolment,
+                as_of,
+                paid_fen,
+                (before.category, yuan_to_fen(before.amount_due or 0)),
+                (after.category, yuan_to_fen(after.amount_due)),
+            )
             person = session.get(Person, enrolment.person_id)
             changes.append(SubsidyChange(enrolment.id, person.id, person.name, day, before, after))
         return changes
 
 
-def _payment_dates(session: Session, enrolment_ids: list[int]) -> dict[int, date]:
-    """Each enrolment's standing (unreversed) payment date, in one query."""
+def _standing_payments(session: Session, enrolment_ids: list[int]) -> dict[int, tuple[date, int]]:
+    """Each enrolment's standing (unreversed) payment: its date and amount (fen), in one query."""
     if not enrolment_ids:
         return {}
     reversed_ids = select(Payment.reverses_payment_id).where(Payment.kind == "REVERSAL")
     rows = session.exec(
-        select(Payment.enrolment_id, Payment.paid_on)
+        select(Payment.enrolment_id, Payment.paid_on, Payment.amount_fen)
         .where(
-            Payment.enrolment_id.in_(enrolment_ids),
+            col(Payment.enrolment_id).in_(enrolment_ids),
             Payment.kind == "PAYMENT",
-            Payment.id.not_in(reversed_ids),
+            col(Payment.id).not_in(reversed_ids),
         )
         .order_by(Payment.id)
     ).all()
-    return {enrolment_id: paid_on for enrolment_id, paid_on in rows}
+    return {enrolment_id: (paid_on, fen) for enrolment_id, paid_on, fen in rows}
 
 
 def _yuan(fen: int | None) -> Decimal | None:

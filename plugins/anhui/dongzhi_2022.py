@@ -17,6 +17,7 @@ from decimal import Decimal
 from core.rules.cite import Cite
 from core.rules.dates import Period
 from core.rules.policy import (
+    SETTLEMENT_PARTIES,
     Document,
     Event,
     Fixed,
@@ -26,7 +27,9 @@ from core.rules.policy import (
     HouseholdRule,
     Method,
     Newborn,
+    Parameter,
     Policy,
+    Readjustment,
     Route,
     Start,
     Tier,
@@ -121,4 +124,16 @@ POLICY = Policy(
     ),
     # "原则上以家庭为单位参保": preferred, not required; a partial household is noted.
     household=HouseholdRule(HouseholdMode.PREFERRED, c("五（二）")),
+    # 四（四） re-adjusts the subsidised on the 12-31 roster, but says nothing of the money a changed
+    # subsidy moves: who settles it is a deployment's choice, with no default.
+    readjustment=Readjustment(c("四（四）"), settlement="readjustment.settlement"),
+    parameters=(
+        Parameter(
+            "readjustment.settlement",
+            "12月31日重新调整资助对象后应缴金额的差额由谁结算：PERSON（与参保人多退少补）或 "
+            "FUNDING_DEPARTMENT（参保人缴费不变，差额由资助资金承担部门补足或留存）；通知未规定",
+            c("四（四）"),
+            choices=SETTLEMENT_PARTIES,
+        ),
+    ),
 )

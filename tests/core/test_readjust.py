@@ -14,10 +14,14 @@ from sqlmodel import Session, select
 from api.cli import main
 from core.audit import SYSTEM, Actor
 from core.errors import InputError
-from core.models import AuditEvent, Enrolment
+from core.models import AuditEvent, Enrolment, Person, Settlement
+from core.rules.registry import parse_parameters
+from core.scope import Scope
 from core.services.categories import CategoryInput, record_category
+from core.services.change_table import HEADINGS, as_cells, change_table
 from core.services.enrolments import EnrolmentInput, enrol
 from core.services.payments import PaymentInput, record_payment
+from core.services.pending import resolve_pending
 from core.services.readjust import Decision, readjust_subsidies
 from core.testing.scenarios import registry
 from tests.core.concurrency import registered_people
@@ -123,3 +127,115 @@ def test_the_cli_prints_the_table_of_changes(engine, campaign, monkeypatch, caps
     assert rows == sorted(
         [["MINIMUM_LIVING/290.00/30.00", "-/0.00/320.00"], ["-/0.00/320.00", "MINIMUM_LIVING/290.00/30.00"]]
     )
+
+
+# --- Settlement items: what a re-adjustment changes in money (core/services/settlements.py) ---
+
+
+def _items(engine) -> dict[int, tuple]:
+    with Session(engine) as session:
+        return {
+            item.enrolment_id: (item.difference_fen, item.paid_fen, item.party, item.status)
+            for item in session.exec(select(Settlement))
+        }
+
+
+def test_each_changed_amount_due_becomes_an_unsettled_item_until_the_policy_names_who_settles(
+    engine, campaign
+):
+    """四（四） says nothing of the money: the difference is kept, its settlement left open."""
+    readjust_subsidies(engine, SYSTEM, registry(), DONGZHI, date(2021, 12, 31))
+
+    assert _items(engine) == {
+        campaign["leaving"]: (29000, 3000, None, "UNSETTLED"),  # paid 30, now owes 320
+        campaign["joining"]: (-29000, 32000, None, "UNSETTLED"),  # paid 320, now owes 30
+    }
+    with Session(engine) as session:
+        [citation] = set(session.exec(select(Settlement.citation)).all())
+    assert citation == "东政办〔2021〕6号 四（四）"
+    # Re-running on the same roster adds nothing: one item per enrolment and roster.
+    readjust_subsidies(engine, SYSTEM, registry(), DONGZHI, date(2021, 12, 31))
+    assert len(_items(engine)) == 2
+
+
+@pytest.mark.parametrize("party", ["PERSON", "FUNDING_DEPARTMENT"])
+def test_once_the_deployment_names_who_settles_every_item_is_owed_by_or_to_that_party(
+    engine, campaign, party
+):
+    readjust_subsidies(engine, SYSTEM, registry(), DONGZHI, date(2021, 12, 31))
+    configured = registry().with_parameters(DONGZHI, {"readjustment.settlement": party})
+
+    assert resolve_pending(engine, configured) == 2
+
+    assert {e: item[2:] for e, item in _items(engine).items()} == {
+        campaign["leaving"]: (party, "OWED"),
+        campaign["joining"]: (party, "OWED"),
+    }
+    assert resolve_pending(engine, configured) == 0
+
+
+def test_with_the_choice_already_set_the_items_are_owed_at_once(engine, campaign):
+    configured = registry().with_parameters(DONGZHI, {"readjustment.settlement": "PERSON"})
+    readjust_subsidies(engine, SYSTEM, configured, DONGZHI, date(2021, 12, 31))
+    assert {item[2:] for item in _items(engine).values()} == {("PERSON", "OWED")}
+
+
+def test_a_settlement_choice_outside_the_named_ones_is_refused_at_start_up():
+    policies = {p.id: p for p in registry().policies()}
+    with pytest.raises(ValueError, match="PERSON、FUNDING_DEPARTMENT"):
+        parse_parameters({DONGZHI: {"readjustment.settlement": "SPLIT"}}, policies)
+
+
+def test_a_policy_that_names_no_readjustment_is_not_readjusted(engine):
+    """贵医保组〔2023〕1号 三9: "9月1日后特殊群体属性的变更，不享受今年政府资助参保政策"."""
+    before = stored(engine)
+    with pytest.raises(InputError) as refused:
+        readjust_subsidies(engine, SYSTEM, registry(), "anhui/341702/2024", date(2023, 12, 31))
+    assert [(e.field, e.code) for e in refused.value.errors] == [("policyId", "INVALID")]
+    assert stored(engine) == before
+
+
+def test_the_change_table_shows_each_settlement_item(engine, campaign):
+    readjust_subsidies(engine, SYSTEM, registry(), DONGZHI, date(2021, 12, 31))
+    with Session(engine) as session:
+        rows = [
+            r
+            for r in change_table(session, Scope(path=None), registry(), "341721", 2022)
+            if r.change == "READJUSTED"
+        ]
+        names = {e.id: session.get(Person, e.person_id).name for e in session.exec(select(Enrolment))}
+    assert sorted(
+        (
+            r.name,
+            r.category_before,
+            r.category_after,
+            r.amount_before,
+            r.amount_after,
+            r.settlement,
+            r.settlement_status,
+        )
+        for r in rows
+    ) == sorted(
+        [
+            (
+                names[campaign["leaving"]],
+                "MINIMUM_LIVING",
+                None,
+                Decimal("30.00"),
+                Decimal("320.00"),
+                Decimal("290.00"),
+                "UNSETTLED",
+            ),
+            (
+                names[campaign["joining"]],
+                None,
+                "MINIMUM_LIVING",
+                Decimal("320.00"),
+                Decimal("30.00"),
+                Decimal("-290.00"),
+                "UNSETTLED",
+            ),
+        ]
+    )
+    cells = as_cells(rows[0], registry().categories)
+    assert cells[0] == "调整" and cells[-1] == "未定结算方式" and len(cells) == len(HEADINGS)
