@@ -266,14 +266,15 @@ def run_henan(client, capsys, tmp) -> None:
 
     # The village's collected 缴费清册 via the 导入模板 (方政办明电〔2021〕35号 三（五））;
     # 郑八's row is wrong.
+    # Subsidised payers' 一卡通 accounts ride along, for the refunds (五（二）).
     collected = write_csv(
         tmp / "张庄村缴费清册.csv",
-        ["姓名", "身份证号码", "缴费金额", "缴费日期"],
+        ["姓名", "身份证号码", "缴费金额", "缴费日期", "一卡通账号"],
         [
-            ["孙五", ID["孙五"], "320", "2021-10-15"],
-            ["周六", ID["周六"], "320", "2021-10-15"],
-            ["吴七", ID["吴七"], "320", "2021-10-16"],
-            ["郑八", ID["郑八"], "300", "2021-10-16"],
+            ["孙五", ID["孙五"], "320", "2021-10-15", "6217000011110005"],
+            ["周六", ID["周六"], "320", "2021-10-15", "6217000011110006"],
+            ["吴七", ID["吴七"], "320", "2021-10-16", ""],
+            ["郑八", ID["郑八"], "300", "2021-10-16", ""],
         ],
     )
     out = cli(
@@ -294,7 +295,17 @@ def run_henan(client, capsys, tmp) -> None:
     assert pay(client, zheng["id"], "320.00", "2021-11-02", "HENAN_TAX", "hn-郑八")["__typename"] == "Payment"
 
     # Civil affairs pays its refunds; finance has not yet.
-    cli(capsys, "refunds", "pay", "--department", "CIVIL_AFFAIRS", "--region", "411322", "--on", "2022-01-20")
+    pay_civil = (
+        "refunds",
+        "pay",
+        "--department",
+        "CIVIL_AFFAIRS",
+        "--region",
+        "411322",
+        "--on",
+        "2022-01-20",
+    )
+    cli(capsys, *pay_civil, "--reference", "民政代发-2022-01")
     ledger = {row["department"]: row for row in gql(client, LEDGER)["refundLedger"]}
     assert {k: (v["townshipName"], v["owed"], v["paid"], v["outstanding"]) for k, v in ledger.items()} == {
         "CIVIL_AFFAIRS": ("释之街道", "200.00", "200.00", "0.00"),
@@ -324,6 +335,7 @@ FINAL_STATE = {
     "JOIN person p ON p.id = x.person_id",
     "receipts": "SELECT receipt_region_code, count(*), max(receipt_seq) FROM payment "
     "GROUP BY receipt_region_code",
+    "settlements": f"SELECT p.name, x.difference_fen, x.party, x.status FROM settlement x {OF_PERSON}",
 }
 
 
@@ -346,8 +358,8 @@ Y = (date(2022, 1, 1), date(2022, 12, 31))
 CTR, WECHAT = "COLLECT_THEN_REFUND", "WECHAT_OFFICIAL_ACCOUNT"
 EXPECTED = {
     # After the 12-31 re-adjustment the decided columns hold what the December roster gives;
-    # the payments made on the September roster stay as they were (四（四）; the settlement of the
-    # difference is the open parameter documented in docs/policies/anhui-341721-2022.md).
+    # the payments made on the September roster stay as they were (四（四）); the differences are
+    # settlement items (below), settled once the deployment names who settles them.
     "enrolments": {
         # name: policy, status, due, subsidy, category, method, intended channel, enrolled on, paid, coverage
         "吴七": (HENAN, "PAID", 32000, 0, None, CTR, "VILLAGE_CASH", date(2021, 10, 16), 32000, *Y),
@@ -421,6 +433,9 @@ EXPECTED = {
         ("周六", "COLLECT_THEN_REFUND", 15000, "FINANCE", "OWED", None),
         ("孙五", "COLLECT_THEN_REFUND", 20000, "CIVIL_AFFAIRS", "PAID", date(2022, 1, 20)),
     ],
+    # The 12-31 re-adjustment's money, kept as items: 李二 left 低保 after paying 30, 王大 joined
+    # it after paying 320. Who settles is the deployment's choice, not yet made (四（四）).
+    "settlements": [("李二", 29000, None, "UNSETTLED"), ("王大", -29000, None, "UNSETTLED")],
     "facts": [
         ("周六", "OUT_OF_POVERTY", date(2020, 12, 1), None),
         ("孙五", "MINIMUM_LIVING", date(2021, 1, 1), None),

@@ -59,6 +59,9 @@ class Handler(Protocol):
     - `own_transactions = True`: `handle` is called with `session=None` before the batch's
       transaction opens, for handlers that call services which open their own (payments;
       they must then be idempotent, since a crash may repeat a batch).
+    - `hold_back(rows) -> int`: how many trailing rows must wait for the next batch because
+      they belong with rows still to come (a household that pays whole); at most a few, and
+      the last batch is always handled whole.
     Duplicates within a file are found through the stored rows' keys (`RowOutcome.key`), so
     nothing about earlier rows is kept in memory and a resumed job needs no replay.
     """
@@ -176,25 +179,41 @@ def resume_import(
         raise InputError.one(
             "batchSize", ErrorCode.INVALID, "每批行数应大于 0（batch size must be positive）"
         )
+    job_id = job.id
     table: Table = open_table(Path(path), handler.fields, handler.required)
     done = job.rows_done
-    own = getattr(handler, "own_transactions", False)
+    hold_back = getattr(handler, "hold_back", lambda rows: 0)
     if progress:
         progress(job)
+    held: Rows = []
     for start, batch in _numbered(_batches(table.records(), batch_size)):
         end = start + len(batch)
         if end <= done:
             continue
         if start < done:  # a batch size other than the first run's: skip the part already done
             batch, start = batch[done - start :], done
-        outcomes = handler.handle(None, job, batch) if own else None
-        claimed = _run_batch(engine, actor, job.id, start, batch, handler, outcomes)
-        if claimed is None:  # another runner is on this job: leave it to finish
-            return _reload(engine, job.id)
-        job = claimed
+        rows, start = held + batch, start - len(held)
+        keep = len(rows) - min(hold_back(rows), len(rows))
+        batch, held = rows[:keep], rows[keep:]
+        if not batch:
+            continue
+        job = _handle_batch(engine, actor, job, start, batch, handler)
+        if job is None:  # another runner is on this job: leave it to finish
+            return _reload(engine, job_id)
         if progress:
             progress(job)
+    if held:
+        job = _handle_batch(engine, actor, job, job.rows_done, held, handler)
+        if job is None:
+            return _reload(engine, job_id)
     return _finish(engine, actor, job)
+
+
+def _handle_batch(
+    engine: Engine, actor: Actor, job: ImportJob, start: int, batch: Rows, handler: Handler
+) -> ImportJob | None:
+    outcomes = handler.handle(None, job, batch) if getattr(handler, "own_transactions", False) else None
+    return _run_batch(engine, actor, job.id, start, batch, handler, outcomes)
 
 
 def _numbered(batches: Iterator[Rows]) -> Iterator[tuple[int, Rows]]:

@@ -14,9 +14,9 @@ Idempotency keys are derived from the person and coverage year (enrolment) and f
 year, amount and day (payment): importing the file again, or another file with the same rows,
 records nothing twice; a row already recorded is UNCHANGED.
 
-A person is enrolled row by row. Under a policy that enrols whole households only (Guichi,
-贵医保组〔2023〕1号 三8) a member of a larger household not yet enrolled is refused naming the
-missing members: enrol such households first (`enrolHousehold`), the import then pays into them.
+A person is enrolled row by row. Under a policy whose households pay whole (Guichi, 贵医保组〔2023〕1号
+三8) the rows of one household are enrolled and paid together instead, all or none, and refused
+naming the members the roster lacks (core/services/payment_import_households.py).
 """
 
 from collections.abc import Callable, Mapping
@@ -33,14 +33,16 @@ from ..errors import ErrorCode, FieldError, InputError
 from ..idcard import InvalidIdNumber, parse_id_number
 from ..imports.headers import clean, parse_date, parse_id_text
 from ..imports.jobs import IMPORTED, REFUSED, UNCHANGED, RowOutcome, resume_import, start_import
-from ..models import Enrolment, ImportJob, ImportRow, Payment, Person
+from ..models import Enrolment, HouseholdMember, ImportJob, ImportRow, Payment, Person
 from ..money import yuan_to_fen
 from ..rules.registry import Registry, governs
 from ..rules.vocabulary import CHANNELS
 from ..scope import Scope
 from .coverage import quote_for
 from .enrolments import EnrolmentInput, channel_errors, enrol
+from .payment_import_households import MOST_MEMBERS, MemberRow, households_paying_whole, record_household
 from .payments import PaymentInput, record_payment
+from .refunds import PayeeAccount, account_errors
 from .unit import unit_of_work
 
 KIND = "PAYMENTS"
@@ -54,6 +56,10 @@ FIELDS: Mapping[str, tuple[str, ...]] = {
     "paidOn": ("缴费日期", "缴款日期", "缴费时间", "paidOn"),
     "channel": ("缴费方式", "缴费渠道", "channel"),
     "tier": ("档次", "缴费档次", "tier"),
+    # Where a collect-then-refund refund is paid (方政办明电〔2021〕35号 五（二）): the person's 一卡通
+    # or a bank card, when the roster carries it.
+    "oneCard": ("一卡通账号", "一卡通卡号", "oneCard"),
+    "bankCard": ("银行卡号", "收款账号", "银行账号", "bankCard"),
 }
 REQUIRED = ("idNumber", "amount", "paidOn")
 
@@ -86,6 +92,7 @@ _COLUMN_OF = {
     "channel": "channel",
     "tier": "tier",
     "collector": "channel",
+    "refundAccount": "oneCard",
 }
 KEY_PREFIX = "payimp"
 
@@ -128,6 +135,7 @@ class _Row:
     paid_on: date
     channel: str
     tier: str
+    account: PayeeAccount | None = None
 
 
 class _Refused(Exception):
@@ -184,6 +192,9 @@ class PaymentImport:
                 raw = parse_id_text(values.get("idNumber"))
                 outcomes[number] = _refused(number, refusal, raw[:18] if raw else None)
         people, enrolments, recorded, earlier = self._lookups(job, parsed.values())
+        with unit_of_work(self.engine, self.actor) as session:
+            whole = households_paying_whole(session, self.policy, [p.id for p in people.values()])
+        households: dict[int, list[MemberRow]] = {}
         first_row: dict[str, int] = {}
         for number, row in parsed.items():
             try:
@@ -205,6 +216,13 @@ class PaymentImport:
                         ErrorCode.MISMATCH,
                         "姓名与登记信息不符（name differs from the registered one）",
                     )
+                if (household := whole.get(person.id)) is not None:  # paid with the household, below
+                    households.setdefault(household, []).append(
+                        MemberRow(
+                            number, person, row.amount_fen, row.paid_on, row.channel, row.tier, row.account
+                        )
+                    )
+                    continue
                 key = payment_key(person.id, self.policy.coverage_year, row.amount_fen, row.paid_on)
                 if (receipt := recorded.get(key)) is not None:
                     outcomes[number] = RowOutcome(
@@ -219,7 +237,66 @@ class PaymentImport:
                 outcomes[number] = _refused(number, refusal, row.id_number)
             except InputError as error:
                 outcomes[number] = _refused(number, _from_input_error(error), row.id_number)
+        for household, members in households.items():
+            outcomes.update(self._record_household(job, household, members))
         return [outcomes[number] for number, _ in rows]
+
+    def hold_back(self, rows: list[tuple[int, dict]]) -> int:
+        """The trailing rows of a household that pays whole while some of its members are still to
+        come: they wait for the next batch, where the roster goes on with the household."""
+        tail = rows[-MOST_MEMBERS:]
+        numbers = [self._id_of(values) for _, values in tail]
+        with unit_of_work(self.engine, self.actor) as session:
+            ids = dict(
+                session.exec(
+                    select(Person.id_number, Person.id).where(
+                        col(Person.id_number).in_([n for n in numbers if n])
+                    )
+                ).all()
+            )
+            whole = households_paying_whole(session, self.policy, ids.values())
+            last = whole.get(ids.get(numbers[-1])) if numbers else None
+            if last is None:
+                return 0
+            size = len(
+                session.exec(select(HouseholdMember.id).where(HouseholdMember.household_id == last)).all()
+            )
+        run = 0
+        for number in reversed(numbers):
+            if whole.get(ids.get(number)) != last:
+                break
+            run += 1
+        return run if run < size else 0
+
+    def _record_household(self, job: ImportJob, household: int, members: list[MemberRow]) -> dict:
+        try:
+            with unit_of_work(self.engine, self.actor) as session:
+                scope = Scope.of(session, job.region_code)
+            done = record_household(
+                self.engine,
+                self.actor,
+                self.rules,
+                self.policy,
+                scope,
+                household,
+                members,
+                f"import-job-{job.id}",
+            )
+        except InputError as error:
+            refusal = _from_input_error(error)
+            return {m.number: _refused(m.number, refusal, m.person.id_number) for m in members}
+        ids = {m.number: m.person.id_number for m in members}
+        return {
+            number: RowOutcome(number, outcome, reason=reason, id_number=ids[number])
+            for number, (outcome, reason) in done.items()
+        }
+
+    @staticmethod
+    def _id_of(values: dict) -> str | None:
+        try:
+            return parse_id_number(parse_id_text(values.get("idNumber")) or "").number
+        except InvalidIdNumber:
+            return None
 
     # ------------------------------------------------------------ one row
 
@@ -270,6 +347,7 @@ class PaymentImport:
             paid_on,
             channel,
             tier,
+            _account(values),
         )
 
     def _record(
@@ -303,6 +381,7 @@ class PaymentImport:
                 channel=row.channel,
                 idempotency_key=key,
                 collector=f"import-job-{job.id}",
+                refund_account=row.account,
             ),
             self.rules,
         )
@@ -401,6 +480,17 @@ def enrolment_key(person_id: int, coverage_year: int) -> str:
 
 def payment_key(person_id: int, coverage_year: int, amount_fen: int, paid_on: date) -> str:
     return f"{KEY_PREFIX}:{person_id}:{coverage_year}:{amount_fen}:{paid_on:%Y%m%d}"
+
+
+def _account(values: dict) -> PayeeAccount | None:
+    """The refund account the row carries, if any; a malformed one is refused naming its column."""
+    for field, kind in (("oneCard", "ONE_CARD"), ("bankCard", "BANK_CARD")):
+        if (written := parse_id_text(values.get(field))) is not None:
+            account = PayeeAccount(kind, written)
+            if account_errors(account, field):
+                raise _Refused(field, ErrorCode.INVALID, "收款账号应为 10 至 30 位数字（account number）")
+            return account
+    return None
 
 
 def _refused(number: int, refusal: _Refused, id_number: str | None) -> RowOutcome:
