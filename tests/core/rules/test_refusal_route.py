@@ -77,7 +77,11 @@ ADULT = date(1980, 5, 1)
         (PersonFacts(ADULT), date(2031, 1, 10), "general"),  # not the college window listed first
         (PersonFacts(ADULT, migrant_worker=True), date(2031, 3, 1), "migrant"),  # the extension
         (PersonFacts(date(2011, 1, 1), college_student=True), date(2030, 11, 1), "college"),
-        (PersonFacts(date(2011, 1, 1), college_student=True, migrant_worker=True), date(2031, 1, 5), "college"),
+        (
+            PersonFacts(date(2011, 1, 1), college_student=True, migrant_worker=True),
+            date(2031, 1, 5),
+            "college",
+        ),
         (PersonFacts(date(2031, 12, 20)), date(2032, 1, 3), "newborn"),  # within 90 days, after the year
         (
             PersonFacts(ADULT, events=(LifeEvent("RELEASED_FROM_PRISON", date(2031, 12, 1)),)),
