@@ -112,29 +112,30 @@ def run(engine, name: str, region: str, year: int, as_of: date | None = None):
 
 
 def expected_progress(plan: list[Seeded], unit_of, targets: dict) -> dict:
-    """unit → (target, enrolled, paid, amount yuan, rate) from the plan."""
+    """unit → (target, 参保人数, 登记未缴, amount yuan, rate, stated, difference) from the plan."""
     units = defaultdict(lambda: [0, 0, 0])
     for row in plan:
         counts = units[unit_of(row.region)]
-        counts[0] += row.enrolled
-        counts[1] += row.paid_fen is not None
+        counts[0] += row.paid_fen is not None
+        counts[1] += row.enrolled and row.paid_fen is None
         counts[2] += row.paid_fen or 0
     result = {}
-    for unit, (enrolled, paid, amount) in units.items():
+    for unit, (paid, unpaid, amount) in units.items():
         target = targets.get(unit)
         rate = (Decimal(paid) / target).quantize(Decimal("0.0001")) if target else None
-        result[unit] = (target, enrolled, paid, fen_to_yuan(amount), rate)
+        result[unit] = (target, paid, unpaid, fen_to_yuan(amount), rate, None, None)
     return result
 
 
 def expected_coverage(plan: list[Seeded]) -> dict:
-    holders, enrolled, paid = Counter(), Counter(), Counter()
+    """code → (应参保, 已参保, 未参保, 其中登记未缴) from the plan."""
+    holders, paid, unpaid = Counter(), Counter(), Counter()
     for row in plan:
         if row.category:
             holders[row.category] += 1
-            enrolled[row.category] += row.enrolled
             paid[row.category] += row.paid_fen is not None
-    return {code: (holders[code], enrolled[code], paid[code]) for code in holders}
+            unpaid[row.category] += row.enrolled and row.paid_fen is None
+    return {code: (holders[code], paid[code], holders[code] - paid[code], unpaid[code]) for code in holders}
 
 
 def reverse(engine, actor, row: Seeded) -> None:
@@ -173,30 +174,32 @@ def test_guichi_progress_per_town_matches_the_plan_and_the_task_table(engine, gu
     total = got["341702"]
     assert total[0] == 510000
     assert total[1:4] == (
-        sum(r.enrolled for r in guichi),
         sum(r.paid_fen is not None for r in guichi),
+        sum(r.enrolled and r.paid_fen is None for r in guichi),
         fen_to_yuan(sum(r.paid_fen or 0 for r in guichi)),
     )
-    assert result.headings[1:3] == ["单位", "2024年任务数"]
+    # 附件2's towns sum to the 贵池区 510,000 it prints: stated beside the sum, no difference.
+    assert total[5:] == (510000, 0)
+    assert result.headings[1:5] == ["单位", "2024年任务数", "参保人数", "登记未缴人数"]
 
 
 def test_guichi_progress_as_of_a_date_counts_what_was_paid_and_reversed_by_then(engine, guichi):
     before_window = run(engine, "collection_progress", "341702", 2024, date(2023, 9, 9))
-    assert rows_by_unit(before_window)["341702"][2:4] == (0, Decimal("0.00"))
+    assert rows_by_unit(before_window)["341702"][1:4] == (0, 0, Decimal("0.00"))
     # The reversal was entered today: at the window's end the reversed payment still counted.
     at_close = rows_by_unit(run(engine, "collection_progress", "341702", 2024, date(2023, 12, 31)))
     now = rows_by_unit(run(engine, "collection_progress", "341702", 2024))
-    assert at_close["341702"][2] == now["341702"][2] + 1
+    assert at_close["341702"][1] == now["341702"][1] + 1
+    assert at_close["341702"][2] == now["341702"][2] - 1  # reversed: back to 登记未缴
     reversed_fen = sum(row.reversed_fen or 0 for row in guichi)
     assert at_close["341702"][3] == now["341702"][3] + fen_to_yuan(reversed_fen)
 
 
 def test_guichi_hardship_coverage_matches_the_plan(engine, guichi):
     result = run(engine, "hardship_coverage", "341702", 2024)
-    got = {row[0]: row[2:5] for row in result.rows}
+    got = {row[0]: row[2:6] for row in result.rows}
     assert got == expected_coverage(guichi)
-    for _code, _name, holders, _enrolled, paid, unpaid, rate in result.rows:
-        assert unpaid == holders - paid
+    for _code, _name, holders, paid, _unpaid, _registered, rate in result.rows:
         assert rate == (Decimal(paid) / holders).quantize(Decimal("0.0001"))
 
 
@@ -226,13 +229,17 @@ def test_guiyang_progress_per_district_per_city_and_per_area(engine, guiyang):
     )
     for unit, figures in want.items():
         assert by_city[unit] == figures
-    # The printed 贵阳贵安总计 (2,710,466) is 20 more than its subtotals; the report sums the subtotals.
-    assert by_city["520000"][0] == 2579617 + 130829 == 2710466 - 20
+    # The printed 贵阳贵安总计 (2,710,466) is 20 more than its subtotals: the total row's target is
+    # their sum, with the printed figure and the difference beside it.
+    total = by_city["520000"]
+    assert (total[0], total[5], total[6]) == (2579617 + 130829, 2710466, 20)
+    # 贵阳市小计 equals its districts' sum: stated, no difference.
+    assert by_district["520100"][5:] == (2579617, 0)
 
 
 def test_guiyang_hardship_coverage_matches_the_plan(engine, guiyang):
     result = run(engine, "hardship_coverage", "520000", 2022)
-    assert {row[0]: row[2:5] for row in result.rows} == expected_coverage(guiyang)
+    assert {row[0]: row[2:6] for row in result.rows} == expected_coverage(guiyang)
 
 
 def test_every_core_report_exports_to_xlsx_with_its_headings_over_http(engine, guichi, client):
@@ -269,6 +276,35 @@ def test_the_progress_report_through_graphql(client, guichi):
     total = next(row for row in data["rows"] if row["unitCode"] == "341702")
     assert total["target"] == 510000
     assert Decimal(total["amount"]) == fen_to_yuan(sum(r.paid_fen or 0 for r in guichi))
+
+
+def test_the_stated_total_stands_beside_the_sum_in_graphql_and_in_xlsx(engine, client_as):
+    """筑医保通〔2021〕34号 附件: 贵阳贵安总计 2,710,466 over subtotals summing to 2,710,446."""
+    guizhou = client_as("COUNTY_ADMIN", "520000", name="admin-52")
+    data = gql(
+        guizhou,
+        """query { reports { collectionProgress(regionCode: "520000", coverageYear: 2022) {
+             columns { key heading } rows { unitCode unitName target statedTarget targetDifference } } } }""",
+    )["reports"]["collectionProgress"]
+    assert {"key": "statedTarget", "heading": "文件所列合计"} in data["columns"]
+    assert {"key": "targetDifference", "heading": "差额（文件所列合计−分项之和）"} in data["columns"]
+    assert data["rows"] == [
+        {"unitCode": "520100", "unitName": "贵阳市", "target": 2579617, "statedTarget": None,
+         "targetDifference": None},
+        {"unitCode": "520190", "unitName": "贵安新区", "target": 130829, "statedTarget": None,
+         "targetDifference": None},
+        {"unitCode": "520000", "unitName": "合计", "target": 2710446, "statedTarget": 2710466,
+         "targetDifference": 20},
+    ]  # fmt: skip
+
+    response = guizhou.get("/exports/reports/collection_progress.xlsx?regionCode=520000&coverageYear=2022")
+    assert response.status_code == 200, response.text
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    table = [list(row) for row in sheet.iter_rows(values_only=True)]
+    headings = table[0]
+    total = dict(zip(headings, table[-1], strict=True))
+    assert (total["地区"], total["约束目标（人）"]) == ("合计", 2710446)
+    assert (total["文件所列合计"], total["差额（文件所列合计−分项之和）"]) == (2710466, 20)
 
 
 def expected_funding(plan: list[Seeded]) -> dict:

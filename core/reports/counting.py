@@ -1,13 +1,22 @@
-"""What reports count, once for every province: the roster, standing payments, paid, money held.
+"""What reports count, once for every province: the roster, standing payments, 参保, money held.
 
 All as of a date (default the source's as-of date):
 
-- On the roster: an enrolment of the year registered by then and not terminated by then
-  (death, moving away and employee insurance take a person off it).
+- On the roster (参保花名册): an enrolment of the year registered by then and not terminated by
+  then (death, moving away and employee insurance take a person off it).
+- Accepted: the enrolment's deciding quote was accepted. A refused one (a clerk registering ahead
+  of the window, a date no route admits) keeps `{"accepted": false}` in its snapshot and its
+  amount columns empty (core/services/coverage.py `keep_quote`), so `amount_due_fen` is null.
 - Standing payment: an enrolment whose ledger rows up to then net to one payment (+1 per
   PAYMENT, −1 per REVERSAL; a reversal is dated the day it was entered). A 0.00 payment of a
   fully subsidised person stands too.
-- Paid: on the roster with a standing payment.
+- 参保 (enrolled and paid, the reports' `paid`): on the roster, accepted, with a standing payment.
+  Every 参保人数, 参保率 and 完成率 counts this unless a notice defines its figure otherwise (the
+  report then cites the clause). The notices count those who paid, not those registered:
+  东政办〔2021〕6号 四（二）, 五（二） make the 参保登记 when the contribution is collected
+  ("缴纳参保资金时…进行参保登记并打印…专用票据"); 筑医保通〔2021〕34号 四（一） sets its 参保目标 from
+  "上年实际参保缴费人数"; 贵医保组〔2023〕1号 附件2 sets 筹资 (collection) tasks.
+- 登记未缴 (registered, not paid): on the roster and not 参保 — never paid, reversed, or refused.
 - Money held: the ledger's net amount per region, terminated enrolments included, because money
   received for a person who has since left the roster is still held.
 
@@ -21,6 +30,13 @@ from sqlmodel import select
 
 from ..models import Payment
 from .source import ReportSource
+from .spec import Column, Kind
+
+# The headings every report uses for the two figures above, so one word means one count.
+INSURED = "参保人数"
+REGISTERED_UNPAID = "登记未缴人数"
+PAID_COLUMN = Column("paid", INSURED, Kind.INT)
+REGISTERED_UNPAID_COLUMN = Column("registered_unpaid", REGISTERED_UNPAID, Kind.INT)
 
 
 def _day(source: ReportSource, on: date | None) -> date:
@@ -35,27 +51,59 @@ def on_roster_condition(e, day: date):
     )
 
 
+def accepted_condition(e):
+    """SQL: the enrolment row `e` was decided by an accepted quote (a refused one has no amount due)."""
+    return e.c.amount_due_fen.is_not(None)
+
+
 def on_roster(source: ReportSource, on: date | None = None):
     """The year's enrolments on the roster on `on`, every enrolment column."""
     e = source.enrolments()
     return select(e).where(on_roster_condition(e, _day(source, on))).subquery("on_roster")
 
 
-def standing(source: ReportSource, on: date | None = None):
-    """Ids (enrolment_id) of the year's enrolments whose payment stands on `on`."""
+def ledger(source: ReportSource, on: date | None = None):
+    """Per enrolment_id of the year's enrolments with ledger rows up to `on`: receipts standing
+    (payments less reversals) and funds (the net amount, fen)."""
     p = source.payments(on=_day(source, on))
     return (
-        select(p.c.enrolment_id)
+        select(
+            p.c.enrolment_id,
+            func.sum(case((p.c.kind == "PAYMENT", 1), else_=-1)).label("receipts"),
+            func.sum(p.c.amount_fen).label("funds"),
+        )
         .group_by(p.c.enrolment_id)
-        .having(func.sum(case((p.c.kind == "PAYMENT", 1), else_=-1)) > 0)
-        .subquery("standing")
+        .subquery("ledger")
+    )
+
+
+def standing(source: ReportSource, on: date | None = None):
+    """Ids (enrolment_id) of the year's enrolments whose payment stands on `on`."""
+    held = ledger(source, on)
+    return select(held.c.enrolment_id).where(held.c.receipts > 0).subquery("standing")
+
+
+def roster_status(source: ReportSource, on: date | None = None, paid_by: date | None = None):
+    """The enrolments on the roster on `on`, every column, plus `insured`: 1 when 参保 — accepted
+    with a payment standing on `paid_by` (default `on`) — else 0 (登记未缴)."""
+    roster, stands = on_roster(source, on), standing(source, paid_by or on)
+    insured = case((and_(accepted_condition(roster), stands.c.enrolment_id.is_not(None)), 1), else_=0)
+    return (
+        select(roster, insured.label("insured"))
+        .outerjoin(stands, stands.c.enrolment_id == roster.c.id)
+        .subquery("roster_status")
     )
 
 
 def paid(source: ReportSource, on: date | None = None, paid_by: date | None = None):
-    """Enrolments on the roster on `on` whose payment stands on `paid_by` (default `on`), every column."""
+    """The 参保 enrolments: on the roster on `on`, accepted, payment standing on `paid_by`; every column."""
     roster, stands = on_roster(source, on), standing(source, paid_by or on)
-    return select(roster).join(stands, stands.c.enrolment_id == roster.c.id).subquery("paid")
+    return (
+        select(roster)
+        .join(stands, stands.c.enrolment_id == roster.c.id)
+        .where(accepted_condition(roster))
+        .subquery("paid")
+    )
 
 
 def money_held(source: ReportSource, on: date | None = None):
@@ -73,8 +121,8 @@ def money_held(source: ReportSource, on: date | None = None):
 
 
 def per_region(source: ReportSource, on: date | None = None):
-    """Per region_code in one pass over the year's enrolments: enrolled (on the roster), paid and
-    funds (money held), as the functions above define them."""
+    """Per region_code in one pass over the year's enrolments: paid (参保), registered_unpaid
+    (登记未缴) and funds (money held), as the functions above define them."""
     day = _day(source, on)
     e = source.enrolments()
     # The year's whole ledger, narrowed by the join to the region's enrolments below: joining it
@@ -90,11 +138,12 @@ def per_region(source: ReportSource, on: date | None = None):
         .subquery("ledger")
     )
     listed = on_roster_condition(e, day)
+    insured = and_(listed, accepted_condition(e), ledger.c.standing > 0)
     return (
         select(
             e.c.region_code,
-            func.sum(case((listed, 1), else_=0)).label("enrolled"),
-            func.sum(case((and_(listed, ledger.c.standing > 0), 1), else_=0)).label("paid"),
+            func.sum(case((insured, 1), else_=0)).label("paid"),
+            func.sum(case((listed, 1), else_=0) - case((insured, 1), else_=0)).label("registered_unpaid"),
             func.coalesce(func.sum(ledger.c.funds), 0).label("funds"),
         )
         .outerjoin(ledger, ledger.c.enrolment_id == e.c.id)

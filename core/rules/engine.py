@@ -9,7 +9,7 @@ from decimal import Decimal
 from .facts import QuoteRequest
 from .policy import FromParameter, Method, Policy, Route
 from .result import ZERO, Quote
-from .routes import admits, coverage, waiver_for
+from .routes import admits, coverage, waiver_for, would_apply
 from .subsidies import CENT, Candidate, ParameterUnset, held_grounds, highest, parameter_value, resolve, split
 
 
@@ -40,7 +40,8 @@ def quote(policy: Policy, request: QuoteRequest) -> Quote:
 
     route = next((r for r in policy.routes if admits(r, facts, paid_on)), None)
     if route is None:
-        return result.reject(_outside(policy, paid_on), policy.routes[0].cite)
+        applies = would_apply(policy, facts, paid_on)
+        return result.reject(_outside(policy, applies, paid_on), applies.cite)
     result.route, result.route_cite = route.key, route.cite
     result.explain("缴费途径 route", f"{paid_on} 按「{route.name}」缴费{_window(route)}", cite=route.cite)
 
@@ -212,9 +213,10 @@ def _window(route: Route) -> str:
     return f"（{route.opens} 起）" if route.opens else ""
 
 
-def _outside(policy: Policy, paid_on) -> str:
-    primary = policy.routes[0]
+def _outside(policy: Policy, applies: Route, paid_on) -> str:
+    """Names the window of the route the person would have used (`would_apply`) and its clause."""
+    window = f"{applies.name}{_window(applies)}（{applies.cite}）"
     return (
-        f"{paid_on} 不在 {policy.id} 允许的缴费期内：{primary.name}{_window(primary)}，"
-        f"且不符合任何延期或特殊参保情形（payment date outside every window）"
+        f"{paid_on} 不在 {policy.id} 允许的缴费期内：该人员适用的缴费期为{window}，"
+        "其他延期或特殊参保情形亦不适用（payment date outside every window）"
     )

@@ -9,10 +9,16 @@ from .policy import Event, Newborn, Policy, Route, Start, Waiver
 
 
 def admits(route: Route, facts: PersonFacts, paid_on: date) -> bool:
-    if route.opens and paid_on < route.opens:
-        return False
-    if route.closes and paid_on > route.closes:
-        return False
+    return in_window(route, paid_on) and fits(route, facts, paid_on)
+
+
+def in_window(route: Route, paid_on: date) -> bool:
+    return not ((route.opens and paid_on < route.opens) or (route.closes and paid_on > route.closes))
+
+
+def fits(route: Route, facts: PersonFacts, paid_on: date) -> bool:
+    """The route's population (college students, migrant workers, newborns, a life event) holds
+    the person on `paid_on`, whatever its window says."""
     if route.college_student is not None and facts.college_student != route.college_student:
         return False
     if route.migrant_worker is not None and facts.migrant_worker != route.migrant_worker:
@@ -20,6 +26,43 @@ def admits(route: Route, facts: PersonFacts, paid_on: date) -> bool:
     if route.newborn and not is_newborn(route.newborn, facts, paid_on):
         return False
     return not (route.event and matching_event(route.event, facts, paid_on) is None)
+
+
+def would_apply(policy: Policy, facts: PersonFacts, paid_on: date) -> Route:
+    """The route a refused payment should have used: the one the person's population fits.
+
+    Refusing a migrant worker with the general window, or a college student with the migrant
+    extension, names a window that was never theirs (贵医保组〔2023〕1号 三, 五). Of the routes whose
+    population holds the person whatever the window (`fits`), the most specific wins — the one
+    singling out the most of college student, migrant worker, newborn and life event — then the
+    one whose window lies nearest the payment date, then the policy's order. When no route fits
+    at all, the policy's first route is named.
+    """
+    fitting = [(i, route) for i, route in enumerate(policy.routes) if fits(route, facts, paid_on)]
+    if not fitting:
+        return policy.routes[0]
+    _, route = min(fitting, key=lambda f: (-_singles_out(f[1]), _distance(f[1], paid_on), f[0]))
+    return route
+
+
+def _singles_out(route: Route) -> int:
+    """How many special populations the route is for. A condition that excludes a population
+    (college_student=False; a birth date only bounded above) singles nobody out."""
+    newborn = route.newborn
+    is_for_newborns = newborn is not None and bool(
+        newborn.born_from or newborn.within or newborn.beyond or newborn.guardian_enrolled is not None
+    )
+    special = (route.college_student is True, route.migrant_worker is True, is_for_newborns, route.event)
+    return sum(bool(condition) for condition in special)
+
+
+def _distance(route: Route, paid_on: date) -> int:
+    """Days between `paid_on` and the route's window (0 inside it)."""
+    if route.opens and paid_on < route.opens:
+        return (route.opens - paid_on).days
+    if route.closes and paid_on > route.closes:
+        return (paid_on - route.closes).days
+    return 0
 
 
 def is_newborn(rule: Newborn, facts: PersonFacts, paid_on: date) -> bool:

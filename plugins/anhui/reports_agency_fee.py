@@ -4,8 +4,9 @@
 作为代办经费。" 筹资人数 is read as the paid enrolments as of the as-of date (core/reports/counting.py):
 the notice calls the whole collection 筹资 (五（二） 集中筹资缴费阶段, 附件2 筹资任务表) and counts
 a person as 筹资 once the contribution is paid — 三1's fully subsidised persons, who pay 0.00 with
-the district paying their share, included. A registration never paid, or whose payment was
-reversed, raised nothing; an enrolment terminated before the as-of date is off the roster.
+the district paying their share, included. A registration never paid, whose payment was
+reversed or whose quote was refused raised nothing; an enrolment terminated before the as-of
+date is off the roster.
 
 The fee goes to villages (补助村（社区）), so an enrolment registered on a town rather than on a
 village earns no village a fee and is in no row; the total sums the village rows.

@@ -1,10 +1,11 @@
 """七类对象集中参保期参保情况: the seven groups of 兴义府发〔2022〕3号 一 and their coverage.
 
 一: "特困人员、低保对象、低保边缘户、返贫致贫人口、脱贫不稳定户、边缘易致贫户、突发严重困难户等七类对象，
-在集中参保期内参保率达到100%". Only payments on or before the close of the 集中参保缴费时间
-(三（一）, read from the policy's `centralized` route, 2022-02-28) count, and none after the as-of
-date. Every group has a row even when nobody in the region holds it; 是否达到100% is blank then,
-as there is no one to cover.
+在集中参保期内参保率达到100%". 参保 is counted as core/reports/counting.py defines it (on the
+roster, accepted, payment standing), with only payments on or before the close of the 集中参保缴费时间
+(三（一）, read from the policy's `centralized` route, 2022-02-28) counting, and none after the
+as-of date; 参保率 = 参保人数 / 应参保人数. Every group has a row even when nobody in the region
+holds it; 是否达到100% is blank then, as there is no one to cover.
 """
 
 from core.errors import ErrorCode, InputError
@@ -29,9 +30,10 @@ SEVEN_GROUPS = tuple(WORDING)
 CENTRALIZED = "centralized"  # the route of 三（一） 集中参保缴费时间
 
 COLUMNS = (
-    *HARDSHIP_COLUMNS[:4],
-    Column("paid", "集中参保期内缴费人数", Kind.INT),
-    Column("unpaid", "集中参保期内未缴费人数", Kind.INT),
+    *HARDSHIP_COLUMNS[:3],
+    Column("paid", "集中参保期内参保人数", Kind.INT),
+    Column("unpaid", "集中参保期内未参保人数", Kind.INT),
+    HARDSHIP_COLUMNS[5],  # 其中：登记未缴人数
     Column("rate", "集中参保期内参保率", Kind.RATE),
     Column("reached", "是否达到100%", Kind.BOOL),
 )
@@ -52,9 +54,9 @@ def centralized_close(source: ReportSource):
 def build(source: ReportSource):
     paid_by = min(centralized_close(source), source.as_of)
     found = coverage(source, SEVEN_GROUPS, paid_by=paid_by)
-    for code, _name, holders, enrolled, paid, unpaid, share in rows(source, found, SEVEN_GROUPS):
+    for code, _name, holders, paid, unpaid, registered, share in rows(source, found, SEVEN_GROUPS):
         reached = (paid == holders) if holders else None
-        yield code, WORDING[code], holders, enrolled, paid, unpaid, share, reached
+        yield code, WORDING[code], holders, paid, unpaid, registered, share, reached
 
 
 SEVEN_GROUPS_REPORT = Report(
@@ -64,6 +66,6 @@ SEVEN_GROUPS_REPORT = Report(
     columns=COLUMNS,
     build=build,
     regions=("500230",),
-    description="The seven groups of 一: holders, enrolled, paid within the centralized period "
-    "(三（一）, to 2022-02-28) and whether 100% is reached.",
+    description="The seven groups of 一: holders, insured (paid within the centralized period, 三（一）, "
+    "to 2022-02-28), not insured, of whom registered but unpaid, 参保率 and whether 100% is reached.",
 )

@@ -1,13 +1,15 @@
-"""村（社区）参保进度: per village, the 户籍人数基数, the enrolled, the paid and the 参保率.
+"""村（社区）参保进度: per village, the 户籍人数基数, 参保人数, 登记未缴 and the 参保率.
 
 兴义府发〔2022〕3号 一: "以2021年12月户籍人数为基数（见附件1），各村居城乡居民参加医疗保险实现
 '应保尽保'". 附件1 (兴义镇2022年度城乡居民医保应参保和电子医保卡激活人数分解表) is not in the text we
 hold, so the base is never stated here: the office loads it per village as TARGET rows
 (core/models/target.py, `yibao targets load`); a village without a loaded row shows no base and
-no rate. 参保率 = 参保人数 / 户籍人数基数, the "应保尽保" measure of 一.
+no rate. 参保人数 is counted as core/reports/counting.py defines it (on the roster, accepted,
+payment standing); 参保率 = 参保人数 / 户籍人数基数, the "应保尽保" measure of 一. 登记未缴 (on the
+roster, not 参保) is shown beside it and never counts towards the rate.
 """
 
-from core.reports import Column, Kind, Report, ReportSource, rate
+from core.reports import Column, Kind, Report, ReportSource, counting, rate
 from core.reports.progress import per_unit
 from core.rules.cite import Cite
 
@@ -19,8 +21,8 @@ COLUMNS = (
     Column("village_code", "村（社区）代码"),
     Column("village_name", "村（社区）"),
     Column("base", "户籍人数基数", Kind.INT),
-    Column("enrolled", "参保人数", Kind.INT),
-    Column("paid", "缴费人数", Kind.INT),
+    counting.PAID_COLUMN,
+    counting.REGISTERED_UNPAID_COLUMN,
     Column("rate", "参保率", Kind.RATE),
 )
 
@@ -33,13 +35,13 @@ def build(source: ReportSource):
     partial base.
     """
     rows = per_unit(source, "village")
-    for code, name, base, enrolled, paid, _amount in rows:
-        yield code, name, base, enrolled, paid, rate(enrolled, base)
+    for code, name, base, paid, unpaid, _amount in rows:
+        yield code, name, base, paid, unpaid, rate(paid, base)
     bases = [row[2] for row in rows]
     base = sum(bases) if bases and all(b is not None for b in bases) else None
-    enrolled = sum(row[3] for row in rows)
-    paid = sum(row[4] for row in rows)
-    yield source.region.code, TOTAL, base, enrolled, paid, rate(enrolled, base)
+    paid = sum(row[3] for row in rows)
+    unpaid = sum(row[4] for row in rows)
+    yield source.region.code, TOTAL, base, paid, unpaid, rate(paid, base)
 
 
 VILLAGE_PROGRESS = Report(
@@ -49,6 +51,6 @@ VILLAGE_PROGRESS = Report(
     columns=COLUMNS,
     build=build,
     regions=("500230",),
-    description="Per village: the base of 附件1 (loaded by the office as TARGET rows), enrolled, paid, "
-    "and 参保率 = enrolled / base.",
+    description="Per village: the base of 附件1 (loaded by the office as TARGET rows), 参保人数 (on the "
+    "roster, accepted, paid), 登记未缴 and 参保率 = 参保人数 / base.",
 )

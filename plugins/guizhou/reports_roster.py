@@ -11,6 +11,10 @@ refused), the policy's subsidy for their highest identity (就高不就低, capp
 二 首段) on the policy's tier, as the 预征清册 pre-sets the fee; the recognition cut-off and any
 grade limit are then not checked (they depend on the payment day). 资助方式 is 全额资助 for the
 grants of 二（二） (the whole share) and 定额资助 for those of 二（一）.
+
+参保状态 follows core/reports/counting.py: 已参保 (on the roster, accepted, payment standing), 登记未缴
+(on the roster otherwise — never paid, reversed, or refused), 未参保 (no enrolment on the roster in
+the region). Both of the last are what 四（二） has offices "定期梳理" as 未参保特殊困难群体.
 """
 
 from decimal import Decimal
@@ -27,7 +31,7 @@ from core.rules.subsidies import ParameterUnset, resolve
 from .guiyang_2022 import DOC, GUIAN
 
 FULL, FIXED = "全额资助", "定额资助"  # 二（二）, 二（一）
-NOT_ENROLLED, ENROLLED, PAID = "未参保", "已参保", "已缴费"
+NOT_ENROLLED, REGISTERED, PAID = "未参保", "登记未缴", "已参保"
 
 COLUMNS = (
     Column("region_code", "地区代码"),
@@ -73,11 +77,10 @@ def roster_rows(source: ReportSource, grants: list[Grant]):
     )
     persons = source.persons()
     e = source.enrolments()
-    roster = counting.on_roster(source)
-    stands = counting.standing(source)
+    roster = counting.roster_status(source)
     status = case(
-        (stands.c.enrolment_id.is_not(None), literal(PAID)),
-        (roster.c.id.is_not(None), literal(ENROLLED)),
+        (roster.c.insured == 1, literal(PAID)),
+        (roster.c.id.is_not(None), literal(REGISTERED)),
         else_=literal(NOT_ENROLLED),
     )
     statement = (
@@ -97,7 +100,6 @@ def roster_rows(source: ReportSource, grants: list[Grant]):
         .join(Region, Region.code == persons.c.hukou_region_code)
         .outerjoin(e, e.c.person_id == persons.c.id)
         .outerjoin(roster, roster.c.id == e.c.id)
-        .outerjoin(stands, stands.c.enrolment_id == roster.c.id)
         .order_by(persons.c.hukou_region_code, persons.c.id_number, persons.c.id)
     )
     return source.fetch(statement)

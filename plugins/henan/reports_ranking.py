@@ -2,15 +2,19 @@
 
 "县政府督查室负责督导各乡镇（街道）征缴进度，并对征缴进度每周一排名，半月一通报。"
 
-缴费人数 counts as core's collection progress does (core/reports/progress.py): payments in the
-township and its villages up to a day, a reversal taking one away on the day it was made.
+参保人数 counts as every report does (core/reports/counting.py): the enrolments of the township
+and its villages on the roster on a day, with an accepted quote and a payment standing that day —
+a reversal takes one away on the day it was made, a termination on its date, and a registration
+never paid or refused never counts. 一 demands "参保率达到100%" of the groups it names and 目标任务
+speaks of 提升参保率, so progress is the insured, not the registered.
 
 Readings (docs/policies/henan-411322-2022.md, Reports):
-- 本周新增 = 缴费人数 on the as-of date minus 缴费人数 seven days earlier: the payments of the seven
-  days as_of − 6 … as_of. 半月 is read as 14 days the same way: a payment made exactly 14 days
-  before the as-of date counts in the earlier figure, not in the fortnight's increase.
-- 名次: by 完成率 (缴费人数 / 任务数) when every township has a loaded task figure (the notice prints
-  none; `yibao targets load`), otherwise by 缴费人数 for all — a mixed ranking would compare unlike
+- 本周新增 = 参保人数 on the as-of date minus 参保人数 seven days earlier: the payments of the seven
+  days as_of − 6 … as_of, less what left the roster in them. 半月 is read as 14 days the same way: a
+  payment made exactly 14 days before the as-of date counts in the earlier figure, not in the
+  fortnight's increase.
+- 名次: by 完成率 (参保人数 / 任务数) when every township has a loaded task figure (the notice prints
+  none; `yibao targets load`), otherwise by 参保人数 for all — a mixed ranking would compare unlike
   figures. Equal figures share a rank (1, 1, 3); rows are listed by rank, then code.
 """
 
@@ -18,10 +22,10 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from fractions import Fraction
 
-from sqlalchemy import case, func
+from sqlalchemy import func
 from sqlmodel import select
 
-from core.reports import Column, Kind, Report, ReportSource, rate
+from core.reports import Column, Kind, Report, ReportSource, counting, rate
 from core.rules.cite import Cite
 
 from .fangcheng_2022 import DOC
@@ -32,26 +36,22 @@ FORTNIGHT = timedelta(days=14)  # 五（二） "半月一通报", read as 14 day
 
 
 def paid_per_township(source: ReportSource, days: Sequence[date]) -> list[tuple]:
-    """Rows (code, name, target, paid on each of `days`…) for every township, summed in SQL."""
-    p = source.payments(on=max(days))
-    one = case((p.c.kind == "PAYMENT", 1), else_=-1)
+    """Rows (code, name, target, 参保人数 on each of `days`…) for every township, counted in SQL."""
     counts = [
-        func.sum(case((p.c.paid_on <= day, one), else_=0)).label(f"paid_{i}") for i, day in enumerate(days)
+        source.roll_up(counting.paid(source, on=day), func.count().label("paid"), level=TOWNSHIP)
+        for day in days
     ]
-    paid = source.roll_up(p, *counts, level=TOWNSHIP)
     listed = source.unit_list(TOWNSHIP).subquery("listed")
     targets = source.targets()
-    statement = (
-        select(
-            listed.c.unit_code,
-            listed.c.unit_name,
-            targets.c.headcount,
-            *(func.coalesce(paid.c[f"paid_{i}"], 0) for i in range(len(days))),
-        )
-        .outerjoin(targets, targets.c.region_code == listed.c.unit_code)
-        .outerjoin(paid, paid.c.unit_code == listed.c.unit_code)
-        .order_by(listed.c.unit_code)
-    )
+    statement = select(
+        listed.c.unit_code,
+        listed.c.unit_name,
+        targets.c.headcount,
+        *(func.coalesce(paid.c.paid, 0) for paid in counts),
+    ).outerjoin(targets, targets.c.region_code == listed.c.unit_code)
+    for paid in counts:
+        statement = statement.outerjoin(paid, paid.c.unit_code == listed.c.unit_code)
+    statement = statement.order_by(listed.c.unit_code)
     return [
         (code, name, target, *map(int, counts)) for code, name, target, *counts in source.fetch(statement)
     ]
@@ -90,14 +90,14 @@ RANKING = Report(
         Column("township_code", "代码"),
         Column("township", "乡镇（街道）"),
         Column("target", "任务数", Kind.INT),
-        Column("paid", "缴费人数", Kind.INT),
+        counting.PAID_COLUMN,
         Column("rate", "完成率", Kind.RATE),
         Column("paid_this_week", "本周新增", Kind.INT),
     ),
     build=ranking,
     regions=("411322",),
-    description="Townships ranked by 完成率 (by 缴费人数 unless every township has a loaded task figure); "
-    "本周新增 counts the payments of the seven days up to asOf.",
+    description="Townships ranked by 完成率 (by 参保人数 unless every township has a loaded task figure); "
+    "本周新增 is the change in 参保人数 over the seven days up to asOf.",
 )
 
 BULLETIN = Report(
@@ -109,13 +109,13 @@ BULLETIN = Report(
         Column("township_code", "代码"),
         Column("township", "乡镇（街道）"),
         Column("target", "任务数", Kind.INT),
-        Column("paid", "截至本期缴费人数", Kind.INT),
-        Column("paid_before", "截至上期缴费人数", Kind.INT),
+        Column("paid", "截至本期" + counting.INSURED, Kind.INT),
+        Column("paid_before", "截至上期" + counting.INSURED, Kind.INT),
         Column("paid_this_fortnight", "半月新增", Kind.INT),
         Column("rate", "完成率", Kind.RATE),
     ),
     build=bulletin,
     regions=("411322",),
-    description="Per township: paid as of asOf and as of 14 days earlier (a payment made on that day "
+    description="Per township: 参保人数 as of asOf and as of 14 days earlier (a payment made on that day "
     "counts in the earlier figure), the increase, 完成率 and 名次.",
 )

@@ -25,12 +25,15 @@ def targets(engine) -> dict:
         return {(t.region_code, t.coverage_year, t.kind): t.headcount for t in rows}
 
 
-def progress_targets(engine) -> dict:
+def progress(engine):
     registry = load_registry()
     with Session(engine) as session:
         report = registry.reports.get("collection_progress")
-        result = registry.reports.run(session, Scope(path=None), registry, report, ReportArgs("341702", 2024))
-    return {row[0]: row[2] for row in result.rows}
+        return registry.reports.run(session, Scope(path=None), registry, report, ReportArgs("341702", 2024))
+
+
+def progress_targets(engine) -> dict:
+    return {row[0]: row[2] for row in progress(engine).rows}
 
 
 def test_a_loaded_target_replaces_the_notices_figure_for_that_town_only(engine):
@@ -39,7 +42,10 @@ def test_a_loaded_target_replaces_the_notices_figure_for_that_town_only(engine):
     load_targets(engine, GUICHI, [TargetRow(WUSHA, 37100, "targets.0")], 2024, "TARGET", "再次调整")
     assert targets(engine) == {(WUSHA, 2024, "TARGET"): 37100}
     figures = progress_targets(engine)
-    assert figures[WUSHA] == 37100 and figures[CHIYANG] == 12100 and figures["341702"] == 510000
+    assert figures[WUSHA] == 37100 and figures[CHIYANG] == 12100
+    # The total's target sums the towns; 附件2's printed 510,000 stays beside it with the difference.
+    total = progress(engine).dicts()[-1]
+    assert (total["target"], total["stated_target"], total["target_difference"]) == (510300, 510000, -300)
 
 
 @pytest.mark.parametrize(

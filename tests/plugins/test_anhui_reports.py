@@ -118,38 +118,42 @@ def dongzhi(engine):
 
 
 def expected_four(terminated=(), due_fen=None) -> list[tuple]:
-    """Per township from DONGZHI_FIXTURE: (code, name, funds, headcount, roster, receipts, due, consistent).
+    """Per township from DONGZHI_FIXTURE: (code, name, funds, headcount, roster, receipts, due,
+    disagreeing, consistent).
 
-    A terminated entry leaves the roster but its standing payment is still a receipt and money held.
+    Each person agrees when on the roster with one receipt and their amount due collected, or off
+    it (terminated) with neither. A terminated entry leaves the roster but its standing payment is
+    still a receipt and money held.
     """
-    sums = {code: [0, 0, 0, 0, 0] for code in TOWNSHIPS}
+    sums = {code: [0, 0, 0, 0, 0, 0] for code in TOWNSHIPS}
     for i, (township, _, category, events) in enumerate(DONGZHI_FIXTURE):
         standing = events.count("pay") - events.count("reverse")
+        funds, due = standing * DUE_FEN[category], (due_fen or {}).get(i, DUE_FEN[category])
         row = sums[township]
-        row[0] += standing * DUE_FEN[category]  # funds
+        row[0] += funds
         row[3] += standing  # receipts
         if i in terminated:
+            row[5] += standing != 0 or funds != 0
             continue
         row[2] += 1  # roster
         if standing:
             row[1] += 1  # headcount
-            row[4] += (due_fen or {}).get(i, DUE_FEN[category])
-    rows = []
-    for code, (funds, headcount, roster, receipts, due) in sums.items():
-        consistent = headcount == receipts == roster and funds == due
-        rows.append(
-            (
-                code,
-                TOWNSHIPS[code],
-                fen_to_yuan(funds),
-                headcount,
-                roster,
-                receipts,
-                fen_to_yuan(due),
-                consistent,
-            )
+            row[4] += due
+        row[5] += not (standing == 1 and funds == due)
+    return [
+        (
+            code,
+            TOWNSHIPS[code],
+            fen_to_yuan(funds),
+            headcount,
+            roster,
+            receipts,
+            fen_to_yuan(due),
+            disagreeing,
+            disagreeing == 0,
         )
-    return rows
+        for code, (funds, headcount, roster, receipts, due, disagreeing) in sums.items()
+    ]
 
 
 def run(engine, name: str, region: str, year: int, as_of: date | None = None):
@@ -179,6 +183,7 @@ def test_four_consistent_per_township_agrees_only_where_everyone_on_the_roster_p
         "参保花名册人数",
         "开具收据（张）",
         "花名册应缴金额（元）",
+        "不一致人数",
         "是否“四个一致”",
     ]
 
@@ -231,7 +236,7 @@ def test_four_consistent_exports_to_xlsx_under_the_notices_headings(dongzhi, eng
     assert table[0] == result.headings
     assert [row[:2] for row in table[1:]] == [[code, name] for code, name in TOWNSHIPS.items()]
     assert [row[2] for row in table[1:]] == [float(row[2]) for row in expected_four()]
-    assert [row[7] for row in table[1:]] == [row[7] for row in expected_four()]
+    assert [row[7:] for row in table[1:]] == [list(row[7:]) for row in expected_four()]
 
 
 def test_four_consistent_through_graphql(dongzhi, client):
@@ -239,7 +244,8 @@ def test_four_consistent_through_graphql(dongzhi, client):
         client,
         """query($region: String!) { reports { anhuiFourConsistent(regionCode: $region, coverageYear: 2022) {
              title citation columns { key heading }
-             rows { unitCode unitName funds headcount roster receipts amountDue consistent } } } }""",
+             rows { unitCode unitName funds headcount roster receipts amountDue
+                    disagreeing consistent } } } }""",
         region="341721",
     )["reports"]["anhuiFourConsistent"]
     assert data["citation"] == "东政办〔2021〕6号 五（二）"
@@ -252,10 +258,11 @@ def test_four_consistent_through_graphql(dongzhi, client):
             r["roster"],
             r["receipts"],
             r["amountDue"],
+            r["disagreeing"],
             r["consistent"],
         )
         for r in data["rows"]
-    ] == [(r[0], str(r[2]), r[3], r[4], r[5], str(r[6]), r[7]) for r in expected_four()]
+    ] == [(r[0], str(r[2]), r[3], r[4], r[5], str(r[6]), r[7], r[8]) for r in expected_four()]
 
 
 # --- 征收基数 ---

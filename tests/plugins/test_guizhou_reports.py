@@ -36,15 +36,17 @@ GUIZHOU, GUIYANG, GUIAN = "520000", "520100", "520190"
 NANMING, HUCHAO = "520102", "520190002"  # 南明区 (贵阳市), 湖潮乡 (贵安新区)
 ADMIN = Actor("admin-52", "COUNTY_ADMIN", GUIZHOU)
 ENROLLED_ON, PAID_ON = date(2021, 10, 10), date(2021, 10, 20)  # in the window 2021-09-30 … 2022-03-31 (三)
+REFUSED_ON = date(2021, 9, 1)  # before the window: no route admits it
 # A reversal is dated the day it is made (today): reports run as of today unless they say otherwise.
 BEFORE_REVERSAL = date(2021, 12, 31)
 FULL, FIXED = "全额资助", "定额资助"
 
-# (region, identities, paid: None not enrolled / False enrolled only / True paid / "reversed",
+# (region, identities, paid: None not enrolled / False enrolled only / True paid / "reversed" /
+#  "refused" registered on a day no route admits,
 #  then the roster by 二: highest identity, 资助方式, 资助金额, 个人应缴, 参保状态)
 FIXTURE = [
-    (NANMING, ["MINIMUM_LIVING"], True, "MINIMUM_LIVING", FIXED, "320.00", "0.00", "已缴费"),
-    (NANMING, ["OUT_OF_POVERTY"], True, "OUT_OF_POVERTY", FIXED, "140.00", "180.00", "已缴费"),
+    (NANMING, ["MINIMUM_LIVING"], True, "MINIMUM_LIVING", FIXED, "320.00", "0.00", "已参保"),
+    (NANMING, ["OUT_OF_POVERTY"], True, "OUT_OF_POVERTY", FIXED, "140.00", "180.00", "已参保"),
     # 就高不就低: the full subsidy of 二（二）2 beats the 320 of 二（一）2 (R10).
     (
         NANMING,
@@ -54,12 +56,14 @@ FIXTURE = [
         FULL,
         "320.00",
         "0.00",
-        "已缴费",
+        "已参保",
     ),
-    (NANMING, ["OUT_OF_POVERTY"], "reversed", "OUT_OF_POVERTY", FIXED, "140.00", "180.00", "已参保"),
+    (NANMING, ["OUT_OF_POVERTY"], "reversed", "OUT_OF_POVERTY", FIXED, "140.00", "180.00", "登记未缴"),
+    # Registered before the window opened (三): the quote is refused, the roster pre-sets 二's figures.
+    (NANMING, ["MINIMUM_LIVING"], "refused", "MINIMUM_LIVING", FIXED, "320.00", "0.00", "登记未缴"),
     (NANMING, ["OUT_OF_POVERTY"], None, "OUT_OF_POVERTY", FIXED, "140.00", "180.00", "未参保"),
     (NANMING, [], True, None, None, None, None, None),  # an ordinary payer: on no roster
-    (HUCHAO, ["MINIMUM_LIVING"], True, "MINIMUM_LIVING", FIXED, "320.00", "0.00", "已缴费"),
+    (HUCHAO, ["MINIMUM_LIVING"], True, "MINIMUM_LIVING", FIXED, "320.00", "0.00", "已参保"),
     (
         HUCHAO,
         ["FAMILY_PLANNING_HARDSHIP"],
@@ -68,7 +72,7 @@ FIXTURE = [
         FULL,
         "320.00",
         "0.00",
-        "已缴费",
+        "已参保",
     ),
     (
         HUCHAO,
@@ -78,7 +82,7 @@ FIXTURE = [
         FIXED,
         "60.00",
         "260.00",
-        "已参保",
+        "登记未缴",
     ),
     (HUCHAO, ["LOW_INCOME_MONITORED"], None, None, None, None, None, None),  # 二 does not subsidise it
 ]
@@ -111,9 +115,10 @@ def guiyang(engine):
         persons.append(person)
         if paid is None:
             continue
-        data = EnrolmentInput(person.id, 2022, POLICY, f"e-{person.id}", region_code=region, on=ENROLLED_ON)
+        on = REFUSED_ON if paid == "refused" else ENROLLED_ON
+        data = EnrolmentInput(person.id, 2022, POLICY, f"e-{person.id}", region_code=region, on=on)
         enrolment = enrol(engine, ADMIN, data, rules)
-        if paid is False:
+        if paid is False or paid == "refused":
             continue
         due = Decimal(enrolment.amount_due_fen) / 100
         payment = record_payment(
@@ -221,7 +226,9 @@ def test_the_pre_collection_roster_lists_every_subsidised_identity_holder(engine
         "参保状态",
     ]
     assert len(table) == 1 + len(got)
-    assert table[1][4:] == ["MINIMUM_LIVING", "低保对象", FIXED, 320, 0, "已缴费"]
+    assert table[1][4:] == ["MINIMUM_LIVING", "低保对象", FIXED, 320, 0, "已参保"]
+    # 参保状态 as every report counts (core/reports/counting.py): reversed and refused are 登记未缴.
+    assert [r[9] for r in result.rows].count("登记未缴") == 3
 
 
 ROSTER = """

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from core import exports
 from core.audit import Actor
 from core.db import transaction
-from core.models import Payment, Person, Target
+from core.models import Enrolment, Payment, Person, Target
 from core.plugins import load_registry
 from core.reports import ReportArgs
 from core.scope import Scope
@@ -29,6 +29,7 @@ from core.services.payments import PaymentInput, ReversalInput, record_payment, 
 from core.services.persons import PersonInput
 from core.services.refund_payouts import RefundPayout, pay_refunds
 from core.services.regions import RegionInput, add_region
+from core.services.termination import TerminationInput, terminate_enrolment
 from core.testing.scenarios import registry
 from tests.core import test_refund_batches as refund_fixture
 from tests.factories import id_number
@@ -90,9 +91,9 @@ def seed_campaign(engine) -> dict[str, str]:
         )
         with Session(engine) as session:
             person_id = session.exec(select(Person.id).where(Person.id_number == number)).one()
-        enrolment = enrol(
-            engine, COUNTY, EnrolmentInput(person_id, 2022, HENAN, f"e-{n}", region_code=row.region), RULES
-        )
+        # Registered the day the money is collected (四（三） "收到缴款后在缴费清册上…做好缴费人信息登记").
+        intent = EnrolmentInput(person_id, 2022, HENAN, f"e-{n}", region_code=row.region, on=row.paid_on)
+        enrolment = enrol(engine, COUNTY, intent, RULES)
         payment = record_payment(
             engine,
             COUNTY,
@@ -120,7 +121,7 @@ def run(engine, name: str, as_of: date | None = AS_OF, region: str = "411322", s
 
 
 def paid_by(day: date) -> Counter:
-    """缴费人数 per township on `day`: payments made by then (the reversal is dated today)."""
+    """参保人数 per township on `day`: registered and paid by then (the reversal is dated today)."""
     return Counter(township_of(row.region) for row in SEED if row.paid_on <= day)
 
 
@@ -201,6 +202,37 @@ def test_the_bulletin_counts_a_payment_14_days_back_in_the_earlier_figure(engine
     # 释之: 10-08, 10-31 (15 days back) and 11-01 (14 days back) before; 11-02 (13) and 11-10 new.
     assert (rows[SHIZHI]["paid_before"], rows[SHIZHI]["paid_this_fortnight"]) == (3, 2)
     assert [rows[code]["rank"] for code in TOWNSHIPS] == [1, 2, 2, 4]
+
+
+def test_unpaid_refused_or_ended_registrations_count_in_neither_ranking_nor_bulletin(engine, campaign):
+    before = {row["township_code"]: row["paid"] for row in run(engine, "henan_township_ranking").dicts()}
+    # 张三 (东村, paid 10-08) died on 11-12: off the roster, no longer 参保, though the money stays.
+    with Session(engine) as session:
+        zhang = session.exec(
+            select(Enrolment.id).join(Person, Person.id == Enrolment.person_id).where(Person.name == "张三")
+        ).one()
+    terminate_enrolment(engine, COUNTY, RULES, TerminationInput(zhang, "死亡", date(2021, 11, 12)))
+    # 二（三）: the window opens 2021-10-01 — a registration on 09-20 is refused; one on 10-20 is unpaid.
+    for n, (region, on) in enumerate(((EAST, date(2021, 9, 20)), (WEST, date(2021, 10, 20)))):
+        number = id_number("411322", seq=100 + n)
+        person = PersonInput(name=f"未缴{n}", hukou_region_code=region, id_number=number)
+        register_household(
+            engine,
+            COUNTY,
+            HouseholdInput(region, [MemberInput(person=person, is_head=True, relation="户主")]),
+        )
+        with Session(engine) as session:
+            person_id = session.exec(select(Person.id).where(Person.id_number == number)).one()
+        enrolment = enrol(engine, COUNTY, EnrolmentInput(person_id, 2022, HENAN, f"u-{n}", on=on), RULES)
+        assert (enrolment.amount_due_fen is None) == (on.month == 9)
+    after = {row["township_code"]: row["paid"] for row in run(engine, "henan_township_ranking").dicts()}
+    assert after == {**before, SHIZHI: before[SHIZHI] - 1}
+    bulletin = {row["township_code"]: row for row in run(engine, "henan_fortnightly_bulletin").dicts()}
+    now, earlier = paid_by(AS_OF), paid_by(AS_OF - timedelta(days=14))
+    # Before 11-12 张三 was still 参保: the earlier figure keeps him, the fortnight loses him.
+    shizhi = bulletin[SHIZHI]
+    assert (shizhi["paid"], shizhi["paid_before"]) == (now[SHIZHI] - 1, earlier[SHIZHI])
+    assert shizhi["paid_this_fortnight"] == now[SHIZHI] - 1 - earlier[SHIZHI]
 
 
 def test_a_payment_on_the_as_of_day_is_new_and_one_after_it_is_not_counted(engine, campaign):
@@ -372,8 +404,8 @@ def test_the_bulletin_exports_to_xlsx_under_its_headings(engine, campaign):
         "代码",
         "乡镇（街道）",
         "任务数",
-        "截至本期缴费人数",
-        "截至上期缴费人数",
+        "截至本期参保人数",
+        "截至上期参保人数",
         "半月新增",
         "完成率",
     )

@@ -1,0 +1,130 @@
+"""Households paid in part: the households some of whose members are 参保 and others not.
+
+东政办〔2021〕6号 五（二） asks for enrolment "原则上以家庭为单位参保" (a household is preferred, so its
+members may pay one by one); 贵医保组〔2023〕1号 三8 requires it ("须以户为单位缴费参保，不得选择性参保").
+Either way the office wants the households left half paid. Per household registered in the asked
+region (its address), as of the as-of date, each member is:
+
+- 参保 (core/reports/counting.py): an enrolment of the year in the region on the roster, accepted,
+  payment standing;
+- 登记未缴: such an enrolment on the roster, not 参保 (never paid, reversed, or refused);
+- 未登记: no enrolment of the year in the region. An enrolment elsewhere is outside what the report
+  reads (core/scope.py), so the answer never depends on another region's data;
+- left aside: departed by the as-of date (death, moving out, employee insurance, core/models/
+  departure.py), or enrolled and since terminated — neither is expected to pay.
+
+A household is listed when at least one member is 参保 and at least one is 登记未缴 or 未登记; the
+row names the unpaid members (names only: the ID number shown is the head's, masked for roles
+that do not see identities). Rows are per village (the household's address), then household.
+"""
+
+from itertools import groupby
+
+from sqlalchemy import case, exists, func
+from sqlmodel import col, select
+
+from ..models import Departure, Household, HouseholdMember, Person, Region
+from ..rules.cite import Cite
+from . import counting
+from .source import ReportSource
+from .spec import Column, Kind, Report
+
+PAID, REGISTERED, NOT_REGISTERED, ASIDE = "参保", "登记未缴", "未登记", "不计"
+
+COLUMNS = (
+    Column("village_code", "村（社区）代码"),
+    Column("village", "村（社区）"),
+    Column("household_id", "户编号", Kind.INT),
+    Column("head_name", "户主"),
+    Column("head_id_number", "户主身份证号码", Kind.ID_NUMBER),
+    Column("paid_members", "已参保成员数", Kind.INT),
+    Column("unpaid_members", "未参保成员数", Kind.INT),
+    Column("unpaid_names", "未参保成员"),
+)
+
+
+def member_status(source: ReportSource):
+    """One row per member of the households addressed in the region: household_id, person_id,
+    is_head, address region_code and status (PAID, REGISTERED, NOT_REGISTERED or ASIDE)."""
+    e = source.enrolments()
+    roster = counting.roster_status(source)
+    departed = exists().where(
+        Departure.person_id == HouseholdMember.person_id, Departure.departed_on <= source.as_of
+    )
+    status = case(
+        (departed, ASIDE),
+        (roster.c.insured == 1, PAID),
+        (roster.c.id.is_not(None), REGISTERED),
+        (e.c.id.is_not(None), ASIDE),  # enrolled, since terminated: off the roster
+        else_=NOT_REGISTERED,
+    )
+    return (
+        select(
+            HouseholdMember.household_id,
+            HouseholdMember.person_id,
+            HouseholdMember.is_head,
+            Household.address_region_code.label("region_code"),
+            status.label("status"),
+        )
+        .join(Household, Household.id == HouseholdMember.household_id)
+        .outerjoin(e, e.c.person_id == HouseholdMember.person_id)
+        .outerjoin(roster, roster.c.id == e.c.id)
+        .where(col(Household.address_region_code).in_(source.region_codes()))
+        .subquery("member_status")
+    )
+
+
+def build(source: ReportSource):
+    members = member_status(source)
+    unpaid = members.c.status.in_((REGISTERED, NOT_REGISTERED))
+    partial = (
+        select(members.c.household_id)
+        .group_by(members.c.household_id)
+        .having(
+            func.sum(case((members.c.status == PAID, 1), else_=0)) > 0,
+            func.sum(case((unpaid, 1), else_=0)) > 0,
+        )
+        .subquery("partial")
+    )
+    # Only the members of the households listed come back, to be gathered into one row each.
+    statement = (
+        select(
+            members.c.region_code,
+            Region.name,
+            members.c.household_id,
+            members.c.is_head,
+            Person.name,
+            Person.id_number,
+            members.c.status,
+        )
+        .join(partial, partial.c.household_id == members.c.household_id)
+        .join(Person, Person.id == members.c.person_id)
+        .join(Region, Region.code == members.c.region_code)
+        .order_by(members.c.region_code, members.c.household_id, members.c.person_id)
+    )
+    for (code, village, household), rows in groupby(source.fetch(statement), key=lambda r: r[:3]):
+        rows = list(rows)
+        head = next((r for r in rows if r[3]), None)
+        unpaid_rows = [r for r in rows if r[6] in (REGISTERED, NOT_REGISTERED)]
+        yield (
+            code,
+            village,
+            household,
+            head[4] if head else None,
+            head[5] if head else None,
+            sum(r[6] == PAID for r in rows),
+            len(unpaid_rows),
+            "、".join(f"{r[4]}（{r[6]}）" for r in unpaid_rows),
+        )
+
+
+REPORT = Report(
+    name="partially_paid_households",
+    title="家庭成员未全部参保户清单",
+    cite=Cite("东政办〔2021〕6号 五（二）；贵医保组〔2023〕1号", "三8"),
+    columns=COLUMNS,
+    build=build,
+    description="Per village, as of a date: households some of whose members are insured (on the roster, "
+    "accepted, paid) while others, not departed, are registered unpaid or not registered in the "
+    "region; the unpaid members by name.",
+)
