@@ -8,7 +8,7 @@ from sqlmodel import JSON, CheckConstraint, Column, Field, Index, SQLModel, Uniq
 from .base import utcnow
 
 STATUSES = ("ENROLLED", "PAID", "TERMINATED")
-REPORT_COLUMNS = ["id", "person_id", "status", "enrolled_on", "terminated_on"]
+REPORT_COLUMNS = ["id", "person_id", "status", "enrolled_on", "terminated_on", "amount_due_fen"]
 
 
 class Enrolment(SQLModel, table=True):

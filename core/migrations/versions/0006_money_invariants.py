@@ -131,6 +131,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('reference', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
         batch_op.drop_constraint(batch_op.f('uq_refund_batch_idempotency_key'), type_='unique')
         batch_op.create_unique_constraint('uq_refund_batch_region_key', ['region_code', 'idempotency_key'])
+    # Reports count only enrolments whose quote was accepted (amount_due_fen set): PostgreSQL reads
+    # that column from the report index too (core/models/enrolment.py REPORT_COLUMNS).
+    _report_index(REPORT_COLUMNS + ["amount_due_fen"])
 
 
 def _number_slots() -> None:
@@ -202,8 +205,21 @@ def _forbid_payment_edits() -> None:
         )
 
 
+REPORT_COLUMNS = ["id", "person_id", "status", "enrolled_on", "terminated_on"]
+
+
+def _report_index(included: list[str]) -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.drop_index("ix_enrolment_year_region", table_name="enrolment")
+    op.create_index(
+        "ix_enrolment_year_region", "enrolment", ["coverage_year", "region_code"], postgresql_include=included
+    )
+
+
 def downgrade() -> None:
     sqlite = op.get_bind().dialect.name == "sqlite"
+    _report_index(REPORT_COLUMNS)
     with op.batch_alter_table('refund_batch', schema=None) as batch_op:
         batch_op.drop_constraint('uq_refund_batch_region_key', type_='unique')
         batch_op.create_unique_constraint(batch_op.f('uq_refund_batch_idempotency_key'), ['idempotency_key'])
