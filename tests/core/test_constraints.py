@@ -9,7 +9,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session
 
 from core.db_errors import field_error
-from core.models import Enrolment, Household, HouseholdMember, Payment, Person
+from core.models import Enrolment, Household, HouseholdMember, Payment, Person, Refund, Settlement
 from tests.factories import id_number
 
 
@@ -215,3 +215,87 @@ def test_a_reversal_must_reverse_a_payment_of_its_own_enrolment(engine):
         _added(session, reversal)
 
     assert "payment slot" in str(_refused(engine, write))
+
+
+# --- Refunds paid once, recovered once; one termination refund; one settlement per re-adjustment ---
+
+
+def _refund(enrolment_id: int, payment_id: int | None, kind: str, **values) -> Refund:
+    return Refund(enrolment_id=enrolment_id, payment_id=payment_id, kind=kind, amount_fen=20000, **values)
+
+
+def test_a_payment_owes_one_collect_then_refund_refund(engine):
+    def write(session):
+        enrolment = _enrolment(session, _person(session, 1))
+        paid = _added(session, _payment(enrolment))
+        session.add(_refund(enrolment.id, paid.id, "COLLECT_THEN_REFUND"))
+        session.flush()
+        session.add(_refund(enrolment.id, paid.id, "COLLECT_THEN_REFUND"))
+
+    assert field_error(_refused(engine, write)).field == "paymentId"
+
+
+def test_an_enrolment_owes_one_termination_refund(engine):
+    def write(session):
+        enrolment = _enrolment(session, _person(session, 1))
+        session.add(_refund(enrolment.id, None, "TERMINATION"))
+        session.flush()
+        session.add(_refund(enrolment.id, None, "TERMINATION"))
+
+    assert field_error(_refused(engine, write)).field == "enrolmentId"
+
+
+def test_a_paid_refund_is_recovered_once(engine):
+    def write(session):
+        enrolment = _enrolment(session, _person(session, 1))
+        paid = _added(session, _payment(enrolment))
+        refund = _refund(
+            enrolment.id, paid.id, "COLLECT_THEN_REFUND", status="PAID", paid_on=date(2022, 1, 20)
+        )
+        session.add(refund)
+        session.flush()
+        for _ in range(2):
+            session.add(_refund(enrolment.id, paid.id, "RECOVERY", recovers_refund_id=refund.id))
+            session.flush()
+
+    assert field_error(_refused(engine, write)).code == "CONFLICT"
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"status": "PENDING"},  # pending without the parameters it waits for
+        {"status": "OWED", "amount_fen": None},  # owed without an amount
+        {"status": "PAID"},  # paid without a day
+        {"kind": "RECOVERY"},  # a recovery of nothing
+    ],
+)
+def test_a_refund_row_that_contradicts_itself_is_refused(engine, values):
+    def write(session):
+        enrolment = _enrolment(session, _person(session, 1))
+        refund = _refund(enrolment.id, None, "TERMINATION")
+        for name, value in values.items():
+            setattr(refund, name, value)
+        session.add(refund)
+
+    assert "ck_refund" in str(_refused(engine, write))
+
+
+def test_one_settlement_item_per_enrolment_and_roster(engine):
+    def write(session):
+        enrolment = _enrolment(session, _person(session, 1))
+        for _ in range(2):
+            session.add(
+                Settlement(
+                    enrolment_id=enrolment.id,
+                    as_of=date(2021, 12, 31),
+                    paid_fen=3000,
+                    due_before_fen=3000,
+                    due_after_fen=32000,
+                    difference_fen=29000,
+                    citation="东政办〔2021〕6号 四（四）",
+                )
+            )
+            session.flush()
+
+    assert field_error(_refused(engine, write)).field == "asOf"
