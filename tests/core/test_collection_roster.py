@@ -305,9 +305,11 @@ def test_collect_then_refund_collects_the_full_share_and_names_the_subsidy(engin
         "COLLECT_THEN_REFUND",
     )
     assert rows["刘一"].amount_due == Decimal("320.00") and rows["刘一"].subsidy == Decimal("0.00")
-    # Unconfigured, the refund figure is not invented: the row says which parameter is missing.
+    # Unconfigured, the refund figure is not invented: 320 is collected all the same (二（一）),
+    # and the row says which parameter the refund waits for.
     unset = {r.name: r for r in roster(engine, "411322001")}
-    assert unset["刘二"].amount_due is None and "refund.MINIMUM_LIVING" in unset["刘二"].note
+    assert (unset["刘二"].amount_due, unset["刘二"].subsidy) == (Decimal("320.00"), None)
+    assert "refund.MINIMUM_LIVING" in unset["刘二"].note
     assert unset["刘一"].amount_due == Decimal("320.00")
 
 
