@@ -15,18 +15,14 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlmodel import Session, select
 
 from core.audit import SYSTEM
 from core.auth import Principal, Role, issue
 from core.db import make_engine
 from core.migrate import upgrade
-from core.models import HouseholdMember
 from core.services.enrolments import EnrolmentInput, enrol
-from core.services.households import HouseholdInput, MemberInput, register_household
-from core.services.persons import PersonInput
 from core.testing.scenarios import registry
-from tests.factories import id_number
+from tests.core.concurrency import registered_people
 from tests.serving import serving
 
 KEY = "race-test-signing-key-0123456789abcdef-0123"
@@ -38,19 +34,8 @@ PAY = """mutation($input: RecordPaymentInput!) { recordPayment(input: $input) {
 def _enrolments(url: str) -> list[int]:
     engine = make_engine(url)
     upgrade(engine)
-    members = [
-        MemberInput(
-            person=PersonInput(name=f"居民{i}", hukou_region_code="341721", id_number=id_number(seq=i)),
-            is_head=i == 0,
-        )
-        for i in range(ENROLMENTS)
-    ]
-    household = register_household(engine, SYSTEM, HouseholdInput("341721", members))
-    with Session(engine) as session:
-        people = session.exec(
-            select(HouseholdMember.person_id).where(HouseholdMember.household_id == household.id)
-        ).all()
     rules = registry()
+    people = registered_people(engine, ENROLMENTS)
     ids = [
         enrol(engine, SYSTEM, EnrolmentInput(p, 2022, "anhui/341721/2022", f"e{p}"), rules).id for p in people
     ]

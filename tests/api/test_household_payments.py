@@ -12,7 +12,7 @@ from itertools import count
 from sqlmodel import Session, select
 
 from core.models import Entitlement, Payment
-from tests.api.test_household_flow import PAY, enrol_input, register
+from tests.api.test_household_flow import ENROL_HOUSEHOLD, PAY, enrol_input, register
 from tests.api.test_household_rules import ENROL
 from tests.core.concurrency import at_once
 from tests.db_state import stored
@@ -32,36 +32,31 @@ mutation($input: PayHouseholdInput!) {
   }
 }"""
 
-ENROL_HOUSEHOLD = """
-mutation($input: EnrolHouseholdInput!) {
-  enrolHousehold(input: $input) {
-    __typename
-    ... on HouseholdEnrolments { enrolments { id amountDue person { name } } }
-    ... on InputErrors { errors { field code message } }
-  }
-}"""
-
 MEMBERS = (("钱一", 1975, True), ("钱二", 1978, False), ("钱老", 1940, True))
 
 
-def guichi_household(client, start: int) -> dict:
-    """Registered and enrolled whole for 2024; the enrolments by name, and the household id."""
-    household = register(
+def registered(client, members) -> dict:
+    """A 乌沙镇 household of (name, ID number) members, the first its head."""
+    return register(
         client,
         {
             "addressRegionCode": VILLAGE,
             "members": [
-                {
-                    "isHead": i == 0,
-                    "person": {
-                        "name": name,
-                        "idNumber": id_number("341702", born=date(year, 3, 1), seq=start + i, male=male),
-                        "hukouRegionCode": VILLAGE,
-                    },
-                }
-                for i, (name, year, male) in enumerate(MEMBERS)
+                {"isHead": i == 0, "person": {"name": name, "idNumber": number, "hukouRegionCode": VILLAGE}}
+                for i, (name, number) in enumerate(members)
             ],
         },
+    )
+
+
+def guichi_household(client, start: int) -> dict:
+    """Registered and enrolled whole for 2024; the enrolments by name, and the household id."""
+    household = registered(
+        client,
+        [
+            (name, id_number("341702", born=date(year, 3, 1), seq=start + i, male=male))
+            for i, (name, year, male) in enumerate(MEMBERS)
+        ],
     )
     enrolled = gql(
         client,
@@ -151,23 +146,8 @@ def test_a_total_other_than_the_sum_due_is_refused_itemised_and_stores_nothing(c
 
 
 def test_a_member_not_yet_enrolled_is_named_and_nothing_is_paid(client, engine):
-    household = register(
-        client,
-        {
-            "addressRegionCode": VILLAGE,
-            "members": [
-                {
-                    "isHead": i == 0,
-                    "person": {
-                        "name": name,
-                        "idNumber": id_number("341702", seq=40 + i),
-                        "hukouRegionCode": VILLAGE,
-                    },
-                }
-                for i, name in enumerate(("孙一", "孙二"))
-            ],
-        },
-    )
+    members = [(name, id_number("341702", seq=40 + i)) for i, name in enumerate(("孙一", "孙二"))]
+    household = registered(client, members)
     before = stored(engine)
     refused = gql(client, PAY_HOUSEHOLD, input=pay_input(household["id"], "760.00"))["payHousehold"]
     [error] = refused["errors"]
