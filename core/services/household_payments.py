@@ -25,15 +25,15 @@ from .enrolments import channel_errors
 from .household_rule import departed
 from .payments import (
     PaymentInput,
-    _amount_fen,
-    _once,
-    _require,
     admitted_quote,
+    amount_in_fen,
+    in_one_unit,
     key_conflict,
     keyed,
     lock_enrolment,
     pay,
     payable,
+    require_text,
 )
 from .refunds import PayeeAccount
 
@@ -54,8 +54,8 @@ def pay_household(
     engine: Engine, actor: Actor, data: HouseholdPaymentInput, rules: Registry
 ) -> list[Payment]:
     """Records the payment of every member who owes the year; returns them in member order."""
-    total_fen = _amount_fen(data.amount)
-    _require(key=data.idempotency_key, channel=data.channel, collector=data.collector)
+    total_fen = amount_in_fen(data.amount)
+    require_text(key=data.idempotency_key, channel=data.channel, collector=data.collector)
 
     def write(session: Session) -> list[Payment]:
         household = get_visible(session, Household, data.household_id)
@@ -113,7 +113,7 @@ def pay_household(
             payments.append(pay(session, actor, enrolment, quote, member, fen, data.refund_account))
         return payments
 
-    return _once(engine, actor, write)
+    return in_one_unit(engine, actor, write)
 
 
 def _members(session: Session, household_id: int) -> list[Person]:

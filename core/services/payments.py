@@ -62,8 +62,8 @@ def record_payment(engine: Engine, actor: Actor, data: PaymentInput, rules: Regi
     The quote that decided it is kept in the enrolment's snapshot, and the coverage it gives
     becomes the enrolment's entitlement. The same idempotency key returns the first payment.
     """
-    amount_fen = _amount_fen(data.amount)
-    _require(key=data.idempotency_key, channel=data.channel, collector=data.collector)
+    amount_fen = amount_in_fen(data.amount)
+    require_text(key=data.idempotency_key, channel=data.channel, collector=data.collector)
     if data.refund_account is not None and (errors := account_errors(data.refund_account, "refundAccount")):
         raise InputError(errors)
 
@@ -93,12 +93,12 @@ def record_payment(engine: Engine, actor: Actor, data: PaymentInput, rules: Regi
             )
         return pay(session, actor, enrolment, quote, data, amount_fen, data.refund_account)
 
-    return _once(engine, actor, write)
+    return in_one_unit(engine, actor, write)
 
 
 def reverse_payment(engine: Engine, actor: Actor, data: ReversalInput) -> Payment:
     """Cancels a payment with an equal negative entry; the original row stays as it was."""
-    _require(key=data.idempotency_key, reason=data.reason)
+    require_text(key=data.idempotency_key, reason=data.reason)
 
     def write(session: Session) -> Payment:
         original = scope_of(session).get(session, Payment, data.payment_id)
@@ -136,7 +136,7 @@ def reverse_payment(engine: Engine, actor: Actor, data: ReversalInput) -> Paymen
         settle_refunds_of_reversed(session, actor, original)
         return reversal
 
-    return _once(engine, actor, write)
+    return in_one_unit(engine, actor, write)
 
 
 # --- what a payment and a household payment share (core/services/household_payments.py) ---
@@ -238,7 +238,7 @@ def ledger_entry(session: Session, enrolment: Enrolment, **values) -> Payment:
     return payment
 
 
-def _once(engine: Engine, actor: Actor, write):
+def in_one_unit(engine: Engine, actor: Actor, write):
     """Runs `write` in one unit of work; a simultaneous copy that lost the key is answered again."""
     for attempt in range(2):
         try:
@@ -297,7 +297,7 @@ def _settle_status(session: Session, actor: Actor, enrolment: Enrolment) -> None
         audit.record(session, actor, "settle_status", enrolment, before)
 
 
-def _amount_fen(amount: Decimal, field: str = "amount") -> int:
+def amount_in_fen(amount: Decimal, field: str = "amount") -> int:
     try:
         fen = yuan_to_fen(amount)
     except ValueError as exc:
@@ -310,7 +310,7 @@ def _amount_fen(amount: Decimal, field: str = "amount") -> int:
 LIMITS = {"idempotencyKey": 100, "channel": 32, "collector": 64, "reason": 200}  # the columns' lengths
 
 
-def _require(**values: str | None) -> None:
+def require_text(**values: str | None) -> None:
     names = {"key": "idempotencyKey", "channel": "channel", "reason": "reason", "collector": "collector"}
     errors = [
         FieldError(names[name], ErrorCode.REQUIRED, "必填（required）")
