@@ -24,7 +24,7 @@ from starlette.routing import Route
 from core import exports
 from core.auth import Principal, Role
 from core.errors import ErrorCode, FieldError, InputError
-from core.idcard import mask_id_number
+from core.idcard import coarsen_birth_date, mask_id_number
 from core.reports import ReportArgs
 from core.rules.registry import Registry
 from core.scope import Scope
@@ -82,8 +82,9 @@ def _cells(principal: Principal, table: str, rows: list, categories: dict[str, s
     cells = []
     for row in rows:
         line = module.as_cells(row, categories)
-        if masked:
+        if masked:  # as GraphQL shows them: ID numbers masked, the birth date kept to its year
             line = (*line[:at], mask_id_number(line[at]), *line[at + 1 :])
+            line = tuple(coarsen_birth_date(cell, getattr(row, "birth_date", None)) for cell in line)
         cells.append(line)
     return cells
 

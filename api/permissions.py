@@ -1,8 +1,8 @@
 """Which role may call which root field. A root field missing from the table is refused.
 
 Nested fields need no entry: they are reached through a root field and read through the
-caller's region scope (core/scope.py), and ID and phone numbers are masked for roles that
-do not need them (`sees_identity`).
+caller's region scope (core/scope.py), and ID and phone numbers are masked, birth dates kept
+to the year, for roles that do not need them (`sees_identity`, api/masking.py).
 """
 
 from graphql import GraphQLError
@@ -14,6 +14,8 @@ R = Role
 STAFF = {R.VILLAGE_CLERK, R.TOWNSHIP_OFFICER, R.COUNTY_ADMIN}
 READERS = STAFF | {R.TAX_INTEGRATOR, R.AUDITOR}
 EVERYONE = set(Role)
+# Roles whose work needs whole ID and phone numbers (registering, collecting, matching tax records).
+IDENTITY_ROLES = STAFF | {R.TAX_INTEGRATOR}
 
 OPERATIONS: dict[str, set[Role]] = {
     # public rules: no token needed
@@ -31,7 +33,8 @@ OPERATIONS: dict[str, set[Role]] = {
     "enrolments": READERS,
     "payments": READERS,
     "entitlements": READERS,
-    "coverage": READERS,
+    # by whole ID number: a lookup that would confirm a guess at a masked one (api/masking.py)
+    "coverage": IDENTITY_ROLES,
     "auditEvents": {R.AUDITOR, R.COUNTY_ADMIN},
     # changes
     "registerHousehold": STAFF,
@@ -71,9 +74,6 @@ OPERATIONS: dict[str, set[Role]] = {
     "importTaxConfirmations": {R.TAX_INTEGRATOR, R.COUNTY_ADMIN},
     "loadTargets": {R.TOWNSHIP_OFFICER, R.COUNTY_ADMIN},
 }
-
-# Roles whose work needs whole ID and phone numbers (registering, collecting, matching tax records).
-IDENTITY_ROLES = STAFF | {R.TAX_INTEGRATOR}
 
 
 def sees_identity(role: Role) -> bool:

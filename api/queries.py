@@ -113,7 +113,8 @@ class Query(RulesQuery):
         return _page(info, models.Enrolment.id, scope, Enrolment.of, first, after)
 
     @strawberry.field(
-        description="Is the person with this ID number covered on `on`, and why (for hospitals)."
+        description="Is the person with this ID number covered on `on`, and why (for hospitals). Only "
+        "for roles that see whole ID numbers: for the others an answer would confirm a guess."
     )
     def coverage(self, info: strawberry.Info, id_number: str, on: date) -> CoverageAnswer | None:
         answer = coverage_on(info.context.session, info.context.scope, id_number, on)
