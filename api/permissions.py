@@ -1,8 +1,10 @@
 """Which role may call which root field. A root field missing from the table is refused.
 
-Nested fields need no entry: they are reached through a root field and read through the
-caller's region scope (core/scope.py), and ID and phone numbers are masked, birth dates kept
-to the year, for roles that do not need them (`sees_identity`, api/masking.py).
+What a role may read below a root field — of a query's, a mutation's or a federation entity's
+result — is the table of api/reads.py, checked for the whole document before anything runs.
+Every row is read through the caller's region scope (core/scope.py), and ID and phone numbers are
+masked, birth dates kept to the year, for roles that do not need them (`sees_identity`,
+api/masking.py).
 """
 
 from graphql import GraphQLError
@@ -85,7 +87,22 @@ def forbidden(message: str) -> GraphQLError:
 
 
 class Authorize(SchemaExtension):
-    """Checks every root field against OPERATIONS before it runs (introspection aside)."""
+    """Checks every root field against OPERATIONS before it runs (introspection aside), and every
+    field below them against the read table of api/reads.py before the operation runs at all."""
+
+    def on_execute(self):
+        from .reads import refused_fields  # api/reads.py builds on this module's tables
+
+        execution = self.execution_context
+        principal = execution.context.principal
+        refused = refused_fields(
+            execution.schema._schema, execution.graphql_document, execution.operation_name, principal.role
+        )
+        if refused:
+            raise forbidden(
+                f"无权读取 {'、'.join(refused)}（role {principal.role} may not read these fields）"
+            )
+        yield
 
     def resolve(self, _next, root, info, *args, **kwargs):
         if info.path.prev is None and not info.field_name.startswith("__"):

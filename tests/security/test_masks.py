@@ -2,14 +2,14 @@
 
 The mask keeps 3417**********0231: province and city (digits 1–4), the sequence with its gender
 digit (15–17) and the check digit (18). Hidden are the county (5–6) and the birth date (7–14).
-The attacker here holds an AUDITOR token of 贵池区, reads every root field, nested field, report
-and export its role allows, then enumerates, for every masked number, the ID numbers consistent
-with all it saw: the county of the person's hukou (the strongest guess), the birth date or year
-where shown, a newborn's 90-day window from its quote, and the GB 11643 check digit. It then tries
-to confirm candidates through the lookups by ID number (`coverage`, `_entities`). A number counts
-as rebuilt if exactly one candidate remains and it is right, or a lookup tells the right one from
-a wrong one. No number may be rebuilt, and neither a whole ID number nor a birth date may appear
-anywhere in what the role read.
+The attacker here holds an AUDITOR token of 贵池区 — or a ROSTER_UPLOADER token of its township —
+reads every root field, nested field, report and export its role allows, then enumerates, for
+every masked number, the ID numbers consistent with all it saw: the county of the person's hukou
+(the strongest guess), the birth date or year where shown, a newborn's 90-day window from its
+quote, and the GB 11643 check digit. It then tries to confirm candidates through the lookups by ID
+number (`coverage`, `_entities`). A number counts as rebuilt if exactly one candidate remains and
+it is right, or a lookup tells the right one from a wrong one. No number may be rebuilt, and
+neither a whole ID number nor a birth date may appear anywhere in what the role read.
 """
 
 import re
@@ -139,6 +139,34 @@ def read_as_auditor(client, township) -> Reader:
     return reader
 
 
+def read_as_uploader(client, township) -> Reader:
+    """The uploader may call recordCategory and importJob: it asks each field of what comes back on
+    its own, and keeps every field it is not refused."""
+    reader = Reader(client)
+    schema = client_schema(client)
+    person = schema.type_map["Person"]
+    kept = []
+    for n, (name, field) in enumerate(person.fields.items()):
+        sub = selection(schema, field.type, 2)
+        probe = (
+            "mutation($input: RecordCategoryInput!) { recordCategory(input: $input) "
+            f"{{ __typename ... on Person {{ id idNumber {name} {sub} }} }} }}"
+        )
+        recording = {"personId": "1", "code": "MINIMUM_LIVING", "since": f"2023-01-{n + 1:02d}"}
+        body = post(client, probe, input=recording)
+        if not body.get("errors"):
+            kept.append(f"{name} {sub}")
+    for person_id in township.person_ids.values():
+        reader.ask(
+            "mutation($input: RecordCategoryInput!) { recordCategory(input: $input) "
+            f"{{ __typename ... on Person {{ {' '.join(kept)} }} }} }}",
+            input={"personId": person_id, "code": "MINIMUM_LIVING", "since": "2023-03-01"},
+        )
+    job = selection(schema, schema.query_type.fields["importJob"].type, 3)
+    reader.ask(f"query($id: ID!) {{ importJob(id: $id) {job} }}", id=township.import_job)
+    return reader
+
+
 def candidates(facts: dict, limit: int = 1000) -> list[str]:
     """ID numbers consistent with what was seen of one person, up to `limit`."""
     masked = facts["idNumber"]
@@ -195,6 +223,16 @@ def test_an_auditor_rebuilds_no_masked_id_number(client_as):
     assert set(remaining) == {r.name for r in EVERYONE}, "the auditor reads every resident"
     assert all(count > 1 for count in remaining.values()), remaining
     assert min(remaining.values()) >= 5, remaining  # even the newborn's 90-day window leaves several
+    assert_nothing_leaked(reader)
+
+
+def test_a_roster_uploader_rebuilds_no_masked_id_number(client_as):
+    township = populate(client_as)
+    reader = read_as_uploader(client_as("ROSTER_UPLOADER", TOWNSHIP, department="CIVIL_AFFAIRS"), township)
+
+    remaining = rebuilt(reader)
+    assert set(remaining) == {r.name for r in EVERYONE}
+    assert all(count > 1 for count in remaining.values()), remaining
     assert_nothing_leaked(reader)
 
 
