@@ -120,7 +120,10 @@ class Query(RulesQuery):
         answer = coverage_on(info.context.session, info.context.scope, id_number, on)
         return CoverageAnswer.of(answer) if answer else None
 
-    @strawberry.field(description="Changes made by callers in `regionCode` (any level), oldest first.")
+    @strawberry.field(
+        description="Changes made, and personal data read or exported (action `read`, `export`), by "
+        "callers in `regionCode` (any level), oldest first."
+    )
     def audit_events(
         self,
         info: strawberry.Info,
@@ -128,10 +131,13 @@ class Query(RulesQuery):
         entity: str | None = None,
         first: int = DEFAULT_PAGE,
         after: str | None = None,
+        action: str | None = None,
     ) -> Connection[AuditEvent]:
         statement = _in_region(info, select(models.AuditEvent), models.AuditEvent.region_code, region_code)
         if entity is not None:
             statement = statement.where(models.AuditEvent.entity == entity)
+        if action is not None:
+            statement = statement.where(models.AuditEvent.action == action)
         return paginate(info.context.session, statement, models.AuditEvent.id, first, after, AuditEvent.of)
 
     @strawberry.field

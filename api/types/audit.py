@@ -1,4 +1,4 @@
-"""The audit trail as the auditor reads it: who, in which role and region, changed what."""
+"""The audit trail as the auditor reads it: who, in which role and region, changed or read what."""
 
 from __future__ import annotations
 
@@ -41,7 +41,9 @@ class AuditEvent(Entity):
     def region_code(self) -> str | None:
         return self.row.region_code
 
-    @strawberry.field
+    @strawberry.field(
+        description="What was done, e.g. register_person; `read` and `export` in the access log."
+    )
     def action(self) -> str:
         return self.row.action
 
@@ -60,7 +62,7 @@ class AuditEvent(Entity):
     async def before(self, info: strawberry.Info) -> JSON | None:
         return await self._shown(info, self.row.before)
 
-    @strawberry.field(description="State after the change, shown as `before`.")
+    @strawberry.field(description="State after the change, shown as `before`; for a read, the persons read.")
     async def after(self, info: strawberry.Info) -> JSON | None:
         return await self._shown(info, self.row.after)
 

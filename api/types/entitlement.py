@@ -56,9 +56,13 @@ class CoverageAnswer:
     covered: bool
     reason: str
     entitlement: Entitlement | None
+    person_id: strawberry.Private[int | None] = None  # for the access log (api/access_log.py)
 
     @classmethod
     def of(cls, answer) -> CoverageAnswer:
         return cls(
-            covered=answer.covered, reason=answer.reason, entitlement=Entitlement.of(answer.entitlement)
+            covered=answer.covered,
+            reason=answer.reason,
+            entitlement=Entitlement.of(answer.entitlement),
+            person_id=answer.person_id,
         )
