@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from core import models
+from core.auth import Role
+from core.departments import DEPARTMENT_CATEGORIES
 from core.idcard import mask_id_number, mask_phone
 
 from ..federation import resolve_person
@@ -107,9 +109,16 @@ class Person(Entity):
         rows = await info.context.loaders.enrolments_of_person.load(self.row.id)
         return [Enrolment.of(row) for row in rows]
 
-    @strawberry.field(description="Hardship identities, with codes from the canonical vocabulary.")
+    @strawberry.field(
+        description="Hardship identities, with codes from the canonical vocabulary; for a department's "
+        "roster uploader, only the identities its department may record."
+    )
     async def categories(self, info: strawberry.Info) -> list[CategoryFact]:
         rows = await info.context.loaders.categories_of_person.load(self.row.id)
+        principal = info.context.principal
+        if principal.role is Role.ROSTER_UPLOADER:  # another department's identity is not its business
+            own = DEPARTMENT_CATEGORIES.get(principal.department or "", set())
+            rows = [r for r in rows if r.code in own]
         return [
             CategoryFact(code=r.code, since=r.since, until=r.until, source=r.source, grade=r.grade)
             for r in rows

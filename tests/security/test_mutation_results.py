@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import Session, select
 
 from core.models import CategoryFact
+from tests.api.test_imports import IMPORT_ROSTER, Upload, post_multipart
 from tests.db_state import stored
 from tests.graphql_client import gql
 from tests.security.residents import FAMILY, TOWNSHIP, populate
@@ -111,3 +112,30 @@ def test_only_the_uploader_is_narrowed(client_as, township):
     for role in ("VILLAGE_CLERK", "TOWNSHIP_OFFICER", "COUNTY_ADMIN", "TAX_INTEGRATOR", "AUDITOR"):
         nodes = gql(client_as(role, TOWNSHIP), f"{{ persons(first: 10) {{ nodes {{ {whole} }} }} }}")
         assert len(nodes["persons"]["nodes"]) == 5, role
+
+
+def test_an_uploader_reads_its_own_departments_identities_and_jobs_only(client_as, engine, township):
+    """A disability identity, and the disabled persons' federation's roster, are not civil affairs'
+    business: its uploader gets the person without them, and the other job reads as absent."""
+    admin = client_as("COUNTY_ADMIN", TOWNSHIP)
+    disability = recording(township, "2023-05-01")
+    disability["input"] |= {"code": "SEVERE_DISABILITY", "grade": 1}
+    gql(admin, RECORD % "id", **disability)
+    head = FAMILY[0]
+    roster = f"姓名,身份证号码,类别,残疾等级\n{head.name},{head.id_number},重度残疾人,1\n"
+    variables = {"file": Upload("残疾人花名册.csv", roster.encode()), "asOf": "2023-08-31"}
+    federation = client_as("ROSTER_UPLOADER", TOWNSHIP, department="DISABLED_PERSONS_FEDERATION")
+    variables |= {"source": "DISABLED_PERSONS_FEDERATION", "region": TOWNSHIP}
+    body = post_multipart(federation, IMPORT_ROSTER, variables)
+    other_job = body.json()["data"]["importRoster"]["id"]
+
+    mine = gql(uploader(client_as), RECORD % "categories { code }", **recording(township))["recordCategory"]
+    asked = "query($id: ID!) { person(id: $id) { categories { code } } }"
+    whole = gql(admin, asked, id=township.person_ids[head.name])
+    job = "query($id: ID!) { importJob(id: $id) { id source } }"
+
+    assert {c["code"] for c in mine["categories"]} == {"MINIMUM_LIVING"}
+    assert {c["code"] for c in whole["person"]["categories"]} == {"MINIMUM_LIVING", "SEVERE_DISABILITY"}
+    assert gql(uploader(client_as), job, id=other_job)["importJob"] is None
+    assert gql(uploader(client_as), job, id=township.import_job)["importJob"]["source"] == "CIVIL_AFFAIRS"
+    assert gql(federation, job, id=other_job)["importJob"]["id"] == other_job
