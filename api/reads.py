@@ -33,7 +33,7 @@ from core.auth import Role
 from .permissions import EVERYONE, OPERATIONS, READERS
 
 R = Role
-UPLOADS = READERS | {R.ROSTER_UPLOADER}  # what a roster uploader reads besides the registry's readers
+UPLOADS = READERS | {R.ROSTER_UPLOADER}  # the registry's readers and a department's roster uploader
 
 # Who may read each type's fields; a type missing here is registry data (READERS).
 TYPES: dict[str, set[Role]] = {
