@@ -22,14 +22,16 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from core import exports
+from core.access_log import ID_NUMBER, PERSON, Subjects
 from core.auth import Principal, Role
 from core.errors import ErrorCode, FieldError, InputError
-from core.idcard import mask_id_number
+from core.idcard import coarsen_birth_date, mask_id_number
 from core.reports import ReportArgs
 from core.rules.registry import Registry
 from core.scope import Scope
 from core.services import change_table, collection_roster
 
+from .access_log import record_export
 from .permissions import OPERATIONS, sees_identity
 
 # path → (root field whose roles apply, file name stem, Chinese title)
@@ -82,14 +84,15 @@ def _cells(principal: Principal, table: str, rows: list, categories: dict[str, s
     cells = []
     for row in rows:
         line = module.as_cells(row, categories)
-        if masked:
+        if masked:  # as GraphQL shows them: ID numbers masked, the birth date kept to its year
             line = (*line[:at], mask_id_number(line[at]), *line[at + 1 :])
+            line = tuple(coarsen_birth_date(cell, getattr(row, "birth_date", None)) for cell in line)
         cells.append(line)
     return cells
 
 
 def export_routes(engine: Engine, registry: Registry, key: str) -> list[Route]:
-    def build(principal: Principal, table: str, region_code: str, year: int, on: date | None) -> list | None:
+    def build(principal: Principal, table: str, fmt: str, region_code: str, year: int, on: date | None):
         with Session(engine) as session:
             scope = Scope.of(session, principal.region_code)
             if not scope.covers(session, region_code):
@@ -98,6 +101,10 @@ def export_routes(engine: Engine, registry: Registry, key: str) -> list[Route]:
                 rows = collection_roster.collection_roster(session, scope, registry, region_code, year, on)
             else:
                 rows = change_table.change_table(session, scope, registry, region_code, year)
+        subjects = Subjects()
+        for row in rows:
+            subjects.note(PERSON, row.person_id)
+        record_export(engine, principal, f"{table}.{fmt} {region_code} {year}", subjects)
         return _cells(principal, table, rows, registry.categories)
 
     async def download(request: Request) -> Response:
@@ -110,7 +117,7 @@ def export_routes(engine: Engine, registry: Registry, key: str) -> list[Route]:
             return principal
         try:
             region_code, year, on = _parameters(request)
-            cells = await run_in_threadpool(build, principal, table, region_code, year, on)
+            cells = await run_in_threadpool(build, principal, table, fmt, region_code, year, on)
         except InputError as exc:
             errors = [{"field": e.field, "code": str(e.code), "message": e.message} for e in exc.errors]
             return JSONResponse({"errors": errors}, status_code=400)
@@ -130,7 +137,7 @@ def export_routes(engine: Engine, registry: Registry, key: str) -> list[Route]:
         try:
             region_code, year, as_of = _parameters(request, "asOf")
             result = await run_in_threadpool(
-                _run_report, engine, registry, principal, report, region_code, year, as_of
+                _run_report, engine, registry, principal, report, region_code, year, as_of, fmt
             )
         except InputError as exc:
             errors = [{"field": e.field, "code": str(e.code), "message": e.message} for e in exc.errors]
@@ -146,11 +153,19 @@ def export_routes(engine: Engine, registry: Registry, key: str) -> list[Route]:
     ]
 
 
-def _run_report(engine: Engine, registry: Registry, principal: Principal, report, region_code, year, as_of):
+def _run_report(
+    engine: Engine, registry: Registry, principal: Principal, report, region_code, year, as_of, fmt
+):
     with Session(engine) as session:
         scope = Scope.of(session, principal.region_code)
         args = ReportArgs(region_code, year, as_of)
-        return registry.reports.run(session, scope, registry, report, args, sees_identity(principal.role))
+        result = registry.reports.run(session, scope, registry, report, args, sees_identity(principal.role))
+    if result is not None:
+        subjects = Subjects()
+        for number in result.id_numbers:
+            subjects.note(ID_NUMBER, number)
+        record_export(engine, principal, f"{report.name}.{fmt} {region_code} {year}", subjects)
+    return result
 
 
 def _authorized(request: Request, key: str, operation: str, title: str) -> Principal | Response:

@@ -12,8 +12,10 @@ A tax system holds what is printed on its records, not our row ids, so the keys 
 `_entities` calls `resolve_reference` once per representation; each call only queues its key in
 a DataLoader kept for the request, so a batch costs one SQL statement per entity type whatever its
 size. Every statement goes through the caller's scope (`Scope.visible`): a row outside the caller's
-region resolves to null exactly like a missing one, and the ID number of a resolved person stays
-masked for roles that do not see identities (the Person type's own field does that).
+region resolves to null exactly like a missing one. Person and Enrolment keys hold a whole ID
+number, so only roles that see whole ID numbers may resolve them: for the others each such
+representation is refused (FORBIDDEN), whatever the number, since an answer would confirm a guess
+at a masked number (api/masking.py). Payments resolve by receipt number for every reader.
 """
 
 from collections.abc import Hashable
@@ -26,6 +28,8 @@ from strawberry.dataloader import DataLoader
 
 from core.models import Enrolment, Payment, Person
 from core.scope import Scope
+
+from .masking import refuse_lookup_by_id_number
 
 # Where the loaders live on the request's context: one set per request, like `Context.loaders`.
 _ATTRIBUTE = "federation_loaders"
@@ -112,6 +116,7 @@ async def _load(loader: DataLoader, key: Hashable | None):
 async def resolve_person(info: strawberry.Info, key: dict[str, Any]):
     from .types.person import Person as PersonType
 
+    refuse_lookup_by_id_number(info)
     row = await _load(loaders_of(info).person, _text(key.get("idNumber")))
     return PersonType.of(row)
 
@@ -119,6 +124,7 @@ async def resolve_person(info: strawberry.Info, key: dict[str, Any]):
 async def resolve_enrolment(info: strawberry.Info, key: dict[str, Any]):
     from .types.enrolment import Enrolment as EnrolmentType
 
+    refuse_lookup_by_id_number(info)  # the key holds the person's ID number
     number = _text(_nested(key.get("person"), "idNumber"))
     year = _year(key.get("coverageYear"))
     region = _text(_nested(key.get("region"), "code"))

@@ -73,14 +73,21 @@ def _save(upload) -> tuple[Path, str]:
 
 @strawberry.type
 class ImportsQuery:
-    @strawberry.field(description="An import job with its progress and per-row results, within your region.")
+    @strawberry.field(
+        description="An import job with its progress and per-row results, within your region; a "
+        "department's roster uploader sees its own department's jobs only."
+    )
     def import_job(self, info: strawberry.Info, id: strawberry.ID) -> ImportJob | None:
         ctx = info.context
         try:
             job_id = parse_id(id, "id")
         except InputError:
             return None
-        return ImportJob.of(ctx.scope.get(ctx.session, models.ImportJob, job_id))
+        job = ctx.scope.get(ctx.session, models.ImportJob, job_id)
+        principal = ctx.principal
+        if job is not None and principal.role is Role.ROSTER_UPLOADER and job.source != principal.department:
+            return None  # who is on another department's roster is not its business: absent, not refused
+        return ImportJob.of(job)
 
 
 @strawberry.type

@@ -64,6 +64,7 @@ class Loaders:
     entitlements_of_enrolment: DataLoader = field(init=False)
     categories_of_person: DataLoader = field(init=False)
     refunds_of_enrolment: DataLoader = field(init=False)
+    birth_date: DataLoader = field(init=False)
 
     def __post_init__(self) -> None:
         s, scope = self.session, self.scope
@@ -87,3 +88,11 @@ class Loaders:
         self.categories_of_person = DataLoader(
             _many_by(s, CategoryFact, CategoryFact.person_id, CategoryFact.id, scope)
         )
+        # Unscoped, and never answered to the caller: a person's birth date is what masking
+        # withholds from the dates and texts shown about them (api/masking.py).
+        self.birth_date = DataLoader(self._birth_dates)
+
+    async def _birth_dates(self, person_ids: list[int]) -> list:
+        statement = select(Person.id, Person.birth_date).where(col(Person.id).in_(person_ids))
+        found = dict(self.session.exec(statement).all())
+        return [found.get(person_id) for person_id in person_ids]

@@ -1,8 +1,10 @@
 """Which role may call which root field. A root field missing from the table is refused.
 
-Nested fields need no entry: they are reached through a root field and read through the
-caller's region scope (core/scope.py), and ID and phone numbers are masked for roles that
-do not need them (`sees_identity`).
+What a role may read below a root field — of a query's, a mutation's or a federation entity's
+result — is the table of api/reads.py, checked for the whole document before anything runs.
+Every row is read through the caller's region scope (core/scope.py), and ID and phone numbers are
+masked, birth dates kept to the year, for roles that do not need them (`sees_identity`,
+api/masking.py).
 """
 
 from graphql import GraphQLError
@@ -14,6 +16,8 @@ R = Role
 STAFF = {R.VILLAGE_CLERK, R.TOWNSHIP_OFFICER, R.COUNTY_ADMIN}
 READERS = STAFF | {R.TAX_INTEGRATOR, R.AUDITOR}
 EVERYONE = set(Role)
+# Roles whose work needs whole ID and phone numbers (registering, collecting, matching tax records).
+IDENTITY_ROLES = STAFF | {R.TAX_INTEGRATOR}
 
 OPERATIONS: dict[str, set[Role]] = {
     # public rules: no token needed
@@ -31,7 +35,8 @@ OPERATIONS: dict[str, set[Role]] = {
     "enrolments": READERS,
     "payments": READERS,
     "entitlements": READERS,
-    "coverage": READERS,
+    # by whole ID number: a lookup that would confirm a guess at a masked one (api/masking.py)
+    "coverage": IDENTITY_ROLES,
     "auditEvents": {R.AUDITOR, R.COUNTY_ADMIN},
     # changes
     "registerHousehold": STAFF,
@@ -75,9 +80,6 @@ OPERATIONS: dict[str, set[Role]] = {
     "loadTargets": {R.TOWNSHIP_OFFICER, R.COUNTY_ADMIN},
 }
 
-# Roles whose work needs whole ID and phone numbers (registering, collecting, matching tax records).
-IDENTITY_ROLES = STAFF | {R.TAX_INTEGRATOR}
-
 
 def sees_identity(role: Role) -> bool:
     return role in IDENTITY_ROLES
@@ -88,7 +90,22 @@ def forbidden(message: str) -> GraphQLError:
 
 
 class Authorize(SchemaExtension):
-    """Checks every root field against OPERATIONS before it runs (introspection aside)."""
+    """Checks every root field against OPERATIONS before it runs (introspection aside), and every
+    field below them against the read table of api/reads.py before the operation runs at all."""
+
+    def on_execute(self):
+        from .reads import refused_fields  # api/reads.py builds on this module's tables
+
+        execution = self.execution_context
+        principal = execution.context.principal
+        refused = refused_fields(
+            execution.schema._schema, execution.graphql_document, execution.operation_name, principal.role
+        )
+        if refused:
+            raise forbidden(
+                f"无权读取 {'、'.join(refused)}（role {principal.role} may not read these fields）"
+            )
+        yield
 
     def resolve(self, _next, root, info, *args, **kwargs):
         if info.path.prev is None and not info.field_name.startswith("__"):

@@ -113,13 +113,17 @@ class Query(RulesQuery):
         return _page(info, models.Enrolment.id, scope, Enrolment.of, first, after)
 
     @strawberry.field(
-        description="Is the person with this ID number covered on `on`, and why (for hospitals)."
+        description="Is the person with this ID number covered on `on`, and why (for hospitals). Only "
+        "for roles that see whole ID numbers: for the others an answer would confirm a guess."
     )
     def coverage(self, info: strawberry.Info, id_number: str, on: date) -> CoverageAnswer | None:
         answer = coverage_on(info.context.session, info.context.scope, id_number, on)
         return CoverageAnswer.of(answer) if answer else None
 
-    @strawberry.field(description="Changes made by callers in `regionCode` (any level), oldest first.")
+    @strawberry.field(
+        description="Changes made, and personal data read or exported (action `read`, `export`), by "
+        "callers in `regionCode` (any level), oldest first."
+    )
     def audit_events(
         self,
         info: strawberry.Info,
@@ -127,10 +131,13 @@ class Query(RulesQuery):
         entity: str | None = None,
         first: int = DEFAULT_PAGE,
         after: str | None = None,
+        action: str | None = None,
     ) -> Connection[AuditEvent]:
         statement = _in_region(info, select(models.AuditEvent), models.AuditEvent.region_code, region_code)
         if entity is not None:
             statement = statement.where(models.AuditEvent.entity == entity)
+        if action is not None:
+            statement = statement.where(models.AuditEvent.action == action)
         return paginate(info.context.session, statement, models.AuditEvent.id, first, after, AuditEvent.of)
 
     @strawberry.field

@@ -77,6 +77,7 @@ def _result_type(report: Report, row: type) -> type:
             "region_name": str,
             "columns": list[ReportColumn],
             "rows": list[row],
+            "id_numbers": strawberry.Private[frozenset[str]],  # the access log's (api/access_log.py)
         }
     }
     return strawberry.type(
@@ -107,6 +108,7 @@ def _field(report: Report):
                 ReportColumn(key=camel(k), heading=h) for k, h in zip(keys, result.headings, strict=True)
             ],
             rows=[row_type(**row) for row in result.dicts()],
+            id_numbers=result.id_numbers,
         )
 
     resolve.__name__ = report.name  # the Python name strawberry keys the field by

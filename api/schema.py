@@ -26,6 +26,7 @@ from core.plugins import load_registry
 from core.rules.registry import Registry
 
 from .collection import CollectionMutation, CollectionQuery
+from .access_log import AccessLog
 from .context import CloseSession
 from .deposits import DepositsMutation
 from .imports import ImportsMutation, ImportsQuery
@@ -113,6 +114,7 @@ def make_schema(registry: Registry | None = None, introspection: bool = True) ->
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
         lambda: MaskErrors(should_mask_error=unexpected, error_message="服务器内部错误（unexpected error）"),
+        AccessLog,
         CloseSession,
     ]
     if not introspection:

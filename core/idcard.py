@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
@@ -81,3 +82,26 @@ def mask_name(name: str | None) -> str | None:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def coarsen_birth_date(value: Any, born: date | None) -> Any:
+    """`value` with the birth date `born` withheld: a date equal to it becomes None, and its ISO
+    text inside a string, list or dict keeps the year only (1975-**-**).
+
+    The mask keeps digits 1–4 and 15–18 of an ID number; digits 7–14 are the birth date and
+    5–6 the county, which the caller's own region usually gives away. A birth date shown
+    anywhere — a coverage starting at birth, a quote kept in a snapshot, a row in the audit
+    trail — would leave about one candidate for the hidden digits once the check digit is
+    applied; the year alone leaves some thirty.
+    """
+    if born is None or value is None:
+        return value
+    if isinstance(value, date):
+        return None if value == born else value
+    if isinstance(value, str):
+        return value.replace(born.isoformat(), f"{born.year}-**-**")
+    if isinstance(value, dict):
+        return {key: coarsen_birth_date(item, born) for key, item in value.items()}
+    if isinstance(value, list):
+        return [coarsen_birth_date(item, born) for item in value]
+    return value

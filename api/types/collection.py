@@ -5,15 +5,15 @@ from decimal import Decimal
 
 import strawberry
 
-from core.idcard import mask_id_number
+from core.idcard import coarsen_birth_date, mask_id_number
 from core.services.change_table import ChangeRow as CoreChangeRow
 from core.services.collection_roster import RosterRow
 
-from ..permissions import sees_identity
+from ..masking import whole
 
 
 def _id_number(info: strawberry.Info, number: str | None) -> str | None:
-    return number if sees_identity(info.context.principal.role) else mask_id_number(number)
+    return number if whole(info) else mask_id_number(number)
 
 
 @strawberry.type(
@@ -90,9 +90,12 @@ class CollectionRosterRow:
     def last_year_paid(self) -> Decimal | None:
         return self.row.last_year_paid
 
-    @strawberry.field(description="Why there is no amount, when this year's rules refuse the quote.")
-    def note(self) -> str | None:
-        return self.row.note
+    @strawberry.field(
+        description="Why there is no amount, when this year's rules refuse the quote; for roles that see "
+        "ID numbers masked, a birth date in it reads 1975-**-**."
+    )
+    def note(self, info: strawberry.Info) -> str | None:
+        return self.row.note if whole(info) else coarsen_birth_date(self.row.note, self.row.birth_date)
 
 
 @strawberry.type(description="One line of the change table (变动表) against last year's enrolments.")

@@ -11,6 +11,7 @@ from core import models
 from core.money import fen_to_yuan
 
 from ..federation import resolve_enrolment
+from ..masking import without_birth_date
 from .base import Entity
 from .entitlement import Entitlement
 from .payment import Payment
@@ -51,9 +52,13 @@ class Enrolment(Entity):
     def status(self) -> str:
         return self.row.status
 
-    @strawberry.field(description="What was decided at enrolment, frozen against later rule edits.")
-    def snapshot(self) -> JSON:
-        return self.row.snapshot
+    @strawberry.field(
+        description="What was decided at enrolment, frozen against later rule edits. For roles that "
+        "see ID numbers masked, the person's birth date in it (a newborn's coverage start) reads "
+        "1975-**-**."
+    )
+    async def snapshot(self, info: strawberry.Info) -> JSON:
+        return await without_birth_date(info, self.row.person_id, self.row.snapshot)
 
     @strawberry.field(description="The channel the person means to pay through (a CHANNELS code).")
     def channel(self) -> str | None:

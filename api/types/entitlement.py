@@ -7,6 +7,7 @@ import strawberry
 
 from core import models
 
+from ..masking import without_birth_date
 from .base import Entity
 from .person import Person
 
@@ -18,9 +19,12 @@ if TYPE_CHECKING:
 class Entitlement(Entity):
     row: strawberry.Private[models.Entitlement]
 
-    @strawberry.field
-    def start_date(self) -> date:
-        return self.row.start_date
+    @strawberry.field(
+        description="Null for roles that see ID numbers masked when coverage starts on the day of "
+        "birth (a newborn's), which would give away the birth date."
+    )
+    async def start_date(self, info: strawberry.Info) -> date | None:
+        return await without_birth_date(info, self.row.person_id, self.row.start_date)
 
     @strawberry.field
     def end_date(self) -> date:
@@ -52,9 +56,13 @@ class CoverageAnswer:
     covered: bool
     reason: str
     entitlement: Entitlement | None
+    person_id: strawberry.Private[int | None] = None  # for the access log (api/access_log.py)
 
     @classmethod
     def of(cls, answer) -> CoverageAnswer:
         return cls(
-            covered=answer.covered, reason=answer.reason, entitlement=Entitlement.of(answer.entitlement)
+            covered=answer.covered,
+            reason=answer.reason,
+            entitlement=Entitlement.of(answer.entitlement),
+            person_id=answer.person_id,
         )

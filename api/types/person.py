@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from core import models
+from core.auth import Role
+from core.departments import DEPARTMENT_CATEGORIES
 from core.idcard import mask_id_number, mask_phone
 
 from ..federation import resolve_person
-from ..permissions import sees_identity
+from ..masking import whole
 from .base import Entity
 from .region import Region
 
@@ -31,7 +33,8 @@ class CategoryFact:
 @strawberry.federation.type(
     keys=["idNumber"],
     description="A resident; a federation entity keyed by the ID number a tax system holds "
-    "(api/federation.py). Persons without an ID number cannot be referenced.",
+    "(api/federation.py), resolved only for roles that see whole ID numbers. Persons without an ID "
+    "number cannot be referenced.",
 )
 class Person(Entity):
     row: strawberry.Private[models.Person]
@@ -45,7 +48,7 @@ class Person(Entity):
     )
     def id_number(self, info: strawberry.Info) -> str | None:
         number = self.row.id_number
-        return number if sees_identity(info.context.principal.role) else mask_id_number(number)
+        return number if whole(info) else mask_id_number(number)
 
     @strawberry.field(description="Why there is no ID number: NEWBORN, FOREIGNER or NO_HUKOU.")
     def no_id_reason(self) -> str | None:
@@ -55,17 +58,27 @@ class Person(Entity):
     def name(self) -> str:
         return self.row.name
 
-    @strawberry.field
-    def birth_date(self) -> date:
-        return self.row.birth_date
+    @strawberry.field(
+        description="Null for roles that see ID numbers masked: digits 7–14 of the ID number are the "
+        "birth date, and with it the mask could be undone; they read `birthYear`."
+    )
+    def birth_date(self, info: strawberry.Info) -> date | None:
+        return self.row.birth_date if whole(info) else None
 
-    @strawberry.field(description="M or F.")
+    @strawberry.field(description="The year of birth, for every role that may read the person.")
+    def birth_year(self) -> int:
+        return self.row.birth_date.year
+
+    @strawberry.field(
+        description="M or F. Shown to roles that see ID numbers masked too: the mask keeps digit 17, "
+        "whose parity is the gender."
+    )
     def gender(self) -> str:
         return self.row.gender
 
     @strawberry.field(description="Masked (138****5678) for roles that do not need it.")
     def phone(self, info: strawberry.Info) -> str | None:
-        return self.row.phone if sees_identity(info.context.principal.role) else mask_phone(self.row.phone)
+        return self.row.phone if whole(info) else mask_phone(self.row.phone)
 
     @strawberry.field
     async def hukou_region(self, info: strawberry.Info) -> Region:
@@ -96,9 +109,16 @@ class Person(Entity):
         rows = await info.context.loaders.enrolments_of_person.load(self.row.id)
         return [Enrolment.of(row) for row in rows]
 
-    @strawberry.field(description="Hardship identities, with codes from the canonical vocabulary.")
+    @strawberry.field(
+        description="Hardship identities, with codes from the canonical vocabulary; for a department's "
+        "roster uploader, only the identities its department may record."
+    )
     async def categories(self, info: strawberry.Info) -> list[CategoryFact]:
         rows = await info.context.loaders.categories_of_person.load(self.row.id)
+        principal = info.context.principal
+        if principal.role is Role.ROSTER_UPLOADER:  # another department's identity is not its business
+            own = DEPARTMENT_CATEGORIES.get(principal.department or "", set())
+            rows = [r for r in rows if r.code in own]
         return [
             CategoryFact(code=r.code, since=r.since, until=r.until, source=r.source, grade=r.grade)
             for r in rows

@@ -29,6 +29,8 @@ class ReportResult:
     region_name: str
     rows: list[tuple]  # MONEY as Decimal yuan; ID numbers masked unless the caller may see them
     renamed: dict[str, str]  # column key → the heading this region's notice uses
+    # The whole ID numbers the rows were built from, for the access log only (core/access_log.py).
+    id_numbers: frozenset[str] = frozenset()
 
     @property
     def headings(self) -> list[str]:
@@ -87,8 +89,11 @@ class Catalog:
         except InputError:
             policy = None
         source = ReportSource(session, args, region, self.targets, policy, registry.categories)
-        rows = [_present(report, row, sees_identity) for row in report.build(source)]
-        return ReportResult(report, args, region.name, rows, source.headings)
+        built = list(report.build(source))
+        at = [i for i, column in enumerate(report.columns) if column.kind is Kind.ID_NUMBER]
+        numbers = frozenset(row[i] for row in built for i in at if row[i])
+        rows = [_present(report, row, sees_identity) for row in built]
+        return ReportResult(report, args, region.name, rows, source.headings, numbers)
 
 
 def _overlaps(session: Session, region: Region, codes: Sequence[str]) -> bool:
@@ -105,7 +110,7 @@ def _present(report: Report, row: Sequence, sees_identity: bool) -> tuple:
             value = int(value)
         elif value is not None and column.kind is Kind.RATE:
             value = Percent(value)
-        elif column.kind is Kind.ID_NUMBER and not sees_identity:
+        elif column.kind is Kind.ID_NUMBER and (column.masked_for_all or not sees_identity):
             value = mask_id_number(value)
         values.append(value)
     return tuple(values)

@@ -33,6 +33,9 @@ class Column:
     key: str  # snake_case; the GraphQL field is its camelCase
     heading: str  # the notice's wording, used in exports
     kind: Kind = Kind.TEXT
+    # ID_NUMBER only: masked for every reader, as a list posted in public is (张榜公示). Built whole
+    # all the same, so the access log learns whose rows were read (core/access_log.py).
+    masked_for_all: bool = False
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,8 @@ class RosterRow:
     last_year_status: str | None  # ENROLLED, PAID, TERMINATED; None: not enrolled last year
     last_year_paid: Decimal | None
     note: str | None = None
+    # Not a column: what masking withholds from the note (a newborn is quoted on the day of birth).
+    birth_date: date | None = None
 
 
 HEADINGS = [
@@ -240,6 +242,7 @@ def collection_roster(
                 last_year_status=previous.status if previous else None,
                 last_year_paid=fen_to_yuan(paid_fen) if previous else None,
                 note=note,
+                birth_date=person.birth_date,
             )
         )
     rows.sort(key=lambda r: (r.village_code, r.household_id, not r.is_head, r.person_id))

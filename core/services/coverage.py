@@ -89,6 +89,7 @@ class CoverageAnswer:
     covered: bool
     reason: str
     entitlement: Entitlement | None
+    person_id: int | None = None  # whose coverage it is: what the access log records as read
 
 
 def coverage_on(session: Session, scope: Scope, id_number: str, on: date) -> CoverageAnswer | None:
@@ -107,8 +108,10 @@ def coverage_on(session: Session, scope: Scope, id_number: str, on: date) -> Cov
         if row.start_date <= on <= row.end_date:
             if row.waiting_until and on <= row.waiting_until:
                 return CoverageAnswer(
-                    False, f"等待期内（至 {row.waiting_until}），不予报销（{row.reason}）", row
+                    False, f"等待期内（至 {row.waiting_until}），不予报销（{row.reason}）", row, person.id
                 )
-            return CoverageAnswer(True, f"{row.start_date} 至 {row.end_date} 享受待遇（{row.reason}）", row)
+            return CoverageAnswer(
+                True, f"{row.start_date} 至 {row.end_date} 享受待遇（{row.reason}）", row, person.id
+            )
     periods = "、".join(f"{r.start_date} 至 {r.end_date}" for r in rows) or "无"
-    return CoverageAnswer(False, f"{on} 无参保待遇（已有待遇期：{periods}）", None)
+    return CoverageAnswer(False, f"{on} 无参保待遇（已有待遇期：{periods}）", None, person.id)

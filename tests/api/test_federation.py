@@ -147,14 +147,25 @@ def test_a_larger_batch_costs_no_more_statements(engine, client_as, residents):
     assert len(many) == len(few), many
 
 
-def test_roles_that_do_not_see_identities_get_masked_numbers(engine, client_as, residents):
+def test_roles_that_do_not_see_identities_may_not_look_up_by_id_number(engine, client_as, residents):
+    """A Person or Enrolment key is a whole ID number: resolving it would confirm a guess at a masked
+    one (issue 13). The auditor is refused those, and resolves a payment by its receipt with the
+    person's number masked."""
     here, _ = residents
-    person = representations(engine, here[0])[0]
-    query = "query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { idNumber } } }"
+    person, enrolment, payment = representations(engine, here[0])
+    auditor = client_as("AUDITOR", SHIZHI)
 
-    audited = gql(client_as("AUDITOR", SHIZHI), query, r=[person])["_entities"][0]["idNumber"]
+    for key in (person, enrolment):
+        body = auditor.post("/graphql", json={"query": ENTITIES, "variables": {"representations": [key]}})
+        assert body.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        assert body.json()["data"]["_entities"] == [None]
+    query = (
+        "query($r: [_Any!]!) { _entities(representations: $r) "
+        "{ ... on Payment { enrolment { person { idNumber } } } } }"
+    )
+    audited = gql(auditor, query, r=[payment])["_entities"][0]["enrolment"]["person"]["idNumber"]
 
     number = person["idNumber"]
     assert audited == number[:4] + "*" * 10 + number[-4:]
-    refused = client_as("PUBLIC").post("/graphql", json={"query": query, "variables": {"r": [person]}})
+    refused = client_as("PUBLIC").post("/graphql", json={"query": query, "variables": {"r": [payment]}})
     assert refused.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"

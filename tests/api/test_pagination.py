@@ -81,7 +81,9 @@ def test_a_page_of_households_costs_the_same_queries_whatever_its_size(client, e
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert small == large
-    assert large <= 8  # page, regions ×2, members, persons, enrolments: batched, not per row
+    # page, regions ×2, members, persons, enrolments: batched, not per row; and the access log's
+    # lookup of the households' members and its one insert (core/access_log.py)
+    assert large <= 10
 
 
 @pytest.mark.parametrize(("first", "after"), [(0, None), (101, None), (5, "not-a-cursor")])

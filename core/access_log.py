@@ -1,0 +1,94 @@
+"""The access log: who read or exported which persons' records, and when (PIPL 第五十五条 style).
+
+One audit event per request — a GraphQL operation, an export download — that returned personal
+data, never one per row: action `read` or `export`, entity `person`, `entity_id` naming what
+was asked (the root fields, or the export), and `after = {"personIds": [...]}`, every person
+whose record the answer held, sorted. Changes keep their own events (core/audit.py); the two
+share the `audit_event` table, so `auditEvents(action: "read")` lists reads the way the trail
+lists changes, by the region of the caller.
+
+What was read is noted as the answer is built — a person, an enrolment, a household, an ID
+number on an import row or a report — and resolved to person ids here, in a few queries.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from .audit import Actor
+from .db import transaction
+from .models import AuditEvent, Enrolment, HouseholdMember, Person
+
+READ, EXPORT = "read", "export"
+ACTIONS = (READ, EXPORT)
+PERSON, ENROLMENT, HOUSEHOLD, ID_NUMBER = "person", "enrolment", "household", "id_number"
+KINDS = (PERSON, ENROLMENT, HOUSEHOLD, ID_NUMBER)
+CHUNK = 1000  # keys per IN list: well inside SQLite's and PostgreSQL's parameter limits
+
+
+@dataclass
+class Subjects:
+    """What one request's answer held, by the key each record names its person with."""
+
+    keys: dict[str, set] = field(default_factory=lambda: {k: set() for k in KINDS})
+
+    def note(self, kind: str, key) -> None:
+        if key is not None:
+            self.keys[kind].add(key)
+
+    def __bool__(self) -> bool:
+        return any(self.keys.values())
+
+
+def _chunks(values: Iterable) -> Iterable[list]:
+    values = sorted(values)
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+def person_ids(session: Session, subjects: Subjects) -> list[int]:
+    """The persons behind the noted records: an enrolment's person, a household's members, the
+    registered holder of an ID number (an import row's number may belong to nobody)."""
+    found = set(subjects.keys[PERSON])
+    lookups = (
+        (ENROLMENT, Enrolment.person_id, Enrolment.id),
+        (HOUSEHOLD, HouseholdMember.person_id, HouseholdMember.household_id),
+        (ID_NUMBER, Person.id, Person.id_number),
+    )
+    for kind, person_column, key_column in lookups:
+        for chunk in _chunks(subjects.keys[kind]):
+            found.update(session.exec(select(person_column).where(col(key_column).in_(chunk))).all())
+    return sorted(found)
+
+
+class AccessLogError(RuntimeError):
+    """The event could not be written, so the answer must not be sent (the log fails closed)."""
+
+
+def record_access(engine: Engine, actor: Actor, action: str, request: str, subjects: Subjects) -> None:
+    """Writes the request's one event, in its own transaction; nothing when no person was read."""
+    if not subjects:
+        return
+    try:
+        with transaction(engine) as session:
+            ids = person_ids(session, subjects)
+            if not ids:
+                return
+            session.add(
+                AuditEvent(
+                    actor=actor.name,
+                    role=actor.role,
+                    region_code=actor.region_code,
+                    action=action,
+                    entity="person",
+                    entity_id=request[:40],
+                    after={"personIds": ids},
+                )
+            )
+    except Exception as exc:
+        # The driver's message would carry the statement's parameters — whole ID numbers among
+        # them — into whatever logs the error: only the kind of failure goes on.
+        why = f"访问记录未能写入（the access log could not be written: {type(exc).__name__}）"
+        raise AccessLogError(why) from None

@@ -1,0 +1,185 @@
+"""Reads of personal data leave a trace: who read or exported which persons' records, and when.
+
+PIPL 第五十五条 style: a clerk browsing a township, an auditor downloading its roster, a tax
+subgraph resolving entities — each request that answered with persons' records writes one access
+event (action `read` or `export`) naming the caller, role, region and every person id the answer
+held; never one per row, and none for a request that held no personal data.
+"""
+
+from sqlalchemy import event
+from sqlmodel import Session, col, select
+
+from core.access_log import ACTIONS
+from core.models import AuditEvent, Person
+from tests.graphql_client import gql
+from tests.plugins.test_henan_reports import seed_campaign
+from tests.security.residents import COUNTY, ELDER, FAMILY, NEWBORN, TOWNSHIP, populate
+
+
+def accesses(engine) -> list[AuditEvent]:
+    with Session(engine) as session:
+        reads = select(AuditEvent).where(col(AuditEvent.action).in_(ACTIONS)).order_by(AuditEvent.id)
+        return list(session.exec(reads))
+
+
+def ids(township, *residents) -> list[int]:
+    return sorted(int(township.person_ids[r.name]) for r in residents)
+
+
+def test_a_query_writes_one_event_listing_every_person_it_answered_with(engine, client_as):
+    township = populate(client_as)
+    clerk = client_as("VILLAGE_CLERK", TOWNSHIP, name="clerk-041")
+    before = len(accesses(engine))
+
+    gql(clerk, "{ policies { id } regions { code } }")  # the rules: nobody's data
+    assert len(accesses(engine)) == before
+    gql(clerk, "{ persons(first: 10) { nodes { name household { members { relation } } } } }")
+
+    [event] = accesses(engine)[before:]
+    assert (event.actor, event.role, event.region_code) == ("clerk-041", "VILLAGE_CLERK", TOWNSHIP)
+    assert (event.action, event.entity, event.entity_id) == ("read", "person", "query persons")
+    assert event.after == {"personIds": ids(township, *FAMILY, ELDER, NEWBORN)}
+    assert event.at is not None
+
+
+def test_records_that_hang_off_a_person_name_that_person(engine, client_as):
+    """A payment names its enrolment's person, a household its members, an import row the holder
+    of its ID number, a change in the trail the person it changed."""
+    township = populate(client_as)
+    auditor = client_as("AUDITOR", COUNTY)
+    head = FAMILY[0]
+    asked = {
+        "{ payments(first: 10) { nodes { amount } } }": ids(township, *FAMILY, ELDER, NEWBORN),
+        f"{{ household(id: {township.households[0]}) {{ address }} }}": ids(township, *FAMILY),
+        f"{{ importJob(id: {township.import_job}) {{ rows {{ nodes {{ outcome }} }} }} }}": ids(
+            township, head, ELDER
+        ),
+        # the uploader's recordCategory; a roster's rows are the import job's record, not the trail's
+        '{ auditEvents(first: 100, entity: "category_fact") { nodes { action } } }': ids(township, ELDER),
+        '{ _entities(representations: [{__typename: "Payment", receiptNumber: "%s"}]) '
+        "{ ... on Payment { amount } } }" % township.receipts[0]: ids(township, head),
+    }
+    for query, persons in asked.items():
+        before = len(accesses(engine))
+        gql(auditor, query)
+        events = accesses(engine)[before:]
+        assert [event.after for event in events] == [{"personIds": persons}], query
+
+
+def test_a_mutation_result_is_a_read_too(engine, client_as):
+    """The uploader reads whom it recorded an identity for; its change is in the trail as well."""
+    township = populate(client_as)
+    uploader = client_as("ROSTER_UPLOADER", TOWNSHIP, name="mz-01", department="CIVIL_AFFAIRS")
+    before = len(accesses(engine))
+    gql(
+        uploader,
+        "mutation($input: RecordCategoryInput!) { recordCategory(input: $input) { ... on Person { name } } }",
+        input={"personId": township.person_ids[NEWBORN.name], "code": "MINIMUM_LIVING"},
+    )
+    [event] = accesses(engine)[before:]
+    assert (event.actor, event.entity_id) == ("mz-01", "mutation recordCategory")
+    assert event.after == {"personIds": ids(township, NEWBORN)}
+
+
+def test_a_batch_writes_one_event_per_operation(engine, client_as):
+    township = populate(client_as)
+    clerk = client_as("VILLAGE_CLERK", TOWNSHIP)
+    before = len(accesses(engine))
+    batch = [
+        {"query": f"{{ person(id: {township.person_ids[ELDER.name]}) {{ name }} }}"},
+        {"query": f"{{ household(id: {township.households[0]}) {{ members {{ person {{ name }} }} }} }}"},
+        {"query": "{ policies { id } }"},
+    ]
+    response = clerk.post("/graphql", json=batch)
+    assert response.status_code == 200 and not any(r.get("errors") for r in response.json())
+
+    events = accesses(engine)[before:]
+    assert sorted(tuple(e.after["personIds"]) for e in events) == sorted(
+        [tuple(ids(township, ELDER)), tuple(ids(township, *FAMILY))]
+    )
+
+
+def test_an_export_writes_one_event_for_the_whole_file(engine, client_as):
+    township = populate(client_as)
+    auditor = client_as("AUDITOR", COUNTY, name="audit-7")
+    before = len(accesses(engine))
+
+    response = auditor.get(f"/exports/collection-roster.csv?regionCode={TOWNSHIP}&coverageYear=2024")
+    assert response.status_code == 200 and response.text.count("\n") >= 6  # heading + five persons
+
+    [event] = accesses(engine)[before:]
+    assert (event.actor, event.role, event.region_code) == ("audit-7", "AUDITOR", COUNTY)
+    assert event.action == "export"
+    assert event.entity_id == f"collection-roster.csv {TOWNSHIP} 2024"
+    assert event.after == {"personIds": ids(township, *FAMILY, ELDER, NEWBORN)}
+
+    refused = client_as("ROSTER_UPLOADER", TOWNSHIP, department="CIVIL_AFFAIRS")
+    download = refused.get(f"/exports/change-table.csv?regionCode={TOWNSHIP}&coverageYear=2024")
+    assert download.status_code == 403
+    assert len(accesses(engine)) == before + 1, "a refused download read nobody"
+
+
+def test_a_report_listing_persons_is_logged_over_graphql_and_as_a_download(engine, client_as):
+    """方城县's 张榜公示 list masks names and numbers for everyone, and still records whose rows they were."""
+    numbers = seed_campaign(engine)
+    county = client_as("COUNTY_ADMIN", "411322")
+    with Session(engine) as session:
+        listed = {
+            number: pid for pid, number in session.exec(select(Person.id, Person.id_number)).all()
+        }
+    before = len(accesses(engine))
+
+    rows = gql(
+        county,
+        '{ reports { henanPublicNotice(regionCode: "411322", coverageYear: 2022) { rows { name } } } }',
+    )["reports"]["henanPublicNotice"]["rows"]
+    county.get("/exports/reports/henan_public_notice.xlsx?regionCode=411322&coverageYear=2022")
+    gql(county, '{ reports { collectionProgress(regionCode: "411322", coverageYear: 2022) { rows { paid } } } }')
+
+    read, exported = accesses(engine)[before:]  # the progress report counts; it lists nobody
+    on_notice = {"张三", "李小四", "欧阳小华", "王五", "钱七", "孙八"}
+    assert len(rows) == len(on_notice)
+    expected = sorted(listed[numbers[name]] for name in on_notice)
+    assert (read.action, read.after) == ("read", {"personIds": expected})
+    assert (exported.action, exported.after) == ("export", {"personIds": expected})
+
+
+def test_the_auditor_reads_the_access_log(engine, client_as):
+    township = populate(client_as)
+    gql(client_as("VILLAGE_CLERK", TOWNSHIP, name="clerk-9"), "{ persons(first: 10) { nodes { name } } }")
+
+    trail = gql(
+        client_as("AUDITOR", COUNTY),
+        '{ auditEvents(action: "read", first: 100) { nodes { actor action entityId after } } }',
+    )["auditEvents"]["nodes"]
+    mine = [event for event in trail if event["actor"] == "clerk-9"]
+    assert mine == [
+        {
+            "actor": "clerk-9",
+            "action": "read",
+            "entityId": "query persons",
+            "after": {"personIds": ids(township, *FAMILY, ELDER, NEWBORN)},
+        }
+    ]
+    assert all(event["action"] == "read" for event in trail)
+
+
+def test_an_answer_whose_reading_cannot_be_logged_is_not_sent(engine, client_as):
+    """Fails closed: when the event cannot be written the caller gets an error instead of the data,
+    and the error names no one (a driver's message would carry the statement's ID numbers)."""
+    populate(client_as)
+
+    def refuse_audit_inserts(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("INSERT INTO AUDIT_EVENT"):
+            raise RuntimeError(f"disk full while writing {FAMILY[0].id_number}")
+
+    event.listen(engine, "before_cursor_execute", refuse_audit_inserts)
+    try:
+        clerk = client_as("VILLAGE_CLERK", TOWNSHIP)
+        body = clerk.post("/graphql", json={"query": "{ persons(first: 10) { nodes { name } } }"}).json()
+    finally:
+        event.remove(engine, "before_cursor_execute", refuse_audit_inserts)
+
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == "UNAVAILABLE"
+    assert FAMILY[0].name not in str(body) and FAMILY[0].id_number not in str(body)
