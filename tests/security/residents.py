@@ -14,6 +14,7 @@ from datetime import date
 
 from api.imports import wait_for_imports
 from tests.api.test_household_flow import ENROL, ENROL_HOUSEHOLD, PAY, REGISTER
+from tests.api.test_household_payments import PAY_HOUSEHOLD
 from tests.api.test_imports import IMPORT_ROSTER, Upload, post_multipart
 from tests.factories import id_number
 from tests.graphql_client import gql
@@ -117,8 +118,21 @@ def populate(client_as) -> Township:
         ENROL_HOUSEHOLD,
         input={"householdId": family, "coverageYear": 2024, "policyId": POLICY, "idempotencyKey": "fam"},
     )["enrolHousehold"]
-    for enrolment in enrolled["enrolments"]:
-        _pay(clerk, enrolment["id"], "380.00", "2023-10-08", township)
+    # The family pays as one (贵医保组〔2023〕1号 三8): 380.00 each.
+    paid = gql(
+        clerk,
+        PAY_HOUSEHOLD,
+        input={
+            "householdId": family,
+            "coverageYear": 2024,
+            "amount": f"{380 * len(enrolled['enrolments'])}.00",
+            "paidOn": "2023-10-08",
+            "channel": "COLLECTION_POINT",
+            "idempotencyKey": "pay-family",
+        },
+    )["payHousehold"]
+    assert paid["__typename"] == "HouseholdPayments", paid
+    township.receipts += [p["receiptNumber"] for p in paid["payments"]]
     for resident, on, amount in ((ELDER, "2023-10-09", "38.00"), (NEWBORN, "2024-04-02", "380.00")):
         enrolment = gql(
             clerk,
