@@ -1,0 +1,12 @@
+"""Every command's help is pinned: tests/snapshots/cli.txt is what `yibao … --help` promises."""
+
+from pathlib import Path
+
+from api.cli import parser
+from tests.support.cli_help import argparse_listing
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "cli.txt"
+
+
+def test_every_command_matches_the_help_snapshot():
+    assert argparse_listing(parser()) == SNAPSHOT.read_text(encoding="utf-8")
