@@ -14,7 +14,7 @@ from typing import Any
 from graphql import FieldNode, GraphQLError, get_named_type, get_operation_ast, is_abstract_type
 from strawberry.extensions import SchemaExtension
 
-from core.access_log import (
+from yibao.core.access_log import (
     ENROLMENT,
     EXPORT,
     HOUSEHOLD,
@@ -25,8 +25,8 @@ from core.access_log import (
     Subjects,
     record_access,
 )
-from core.audit import Actor
-from core.auth import Principal
+from yibao.core.audit import Actor
+from yibao.core.auth import Principal
 
 Keys = Iterable[tuple[str, Any]]
 

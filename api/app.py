@@ -11,9 +11,9 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
-from core.auth import PUBLIC, AuthError, Principal, signing_key, verify
-from core.plugins import load_registry
-from core.rules.registry import Registry
+from yibao.core.auth import PUBLIC, AuthError, Principal, signing_key, verify
+from yibao.core.plugins import load_registry
+from yibao.core.rules.registry import Registry
 
 from .context import Context
 from .exports import export_routes
@@ -77,7 +77,7 @@ def principal_of(key: str, headers) -> tuple[Principal, str | None]:
 
 def from_environment() -> Starlette:
     """The app for a `yibao serve --workers N` process: database and key from the environment."""
-    from core.db import make_engine
+    from yibao.core.db import make_engine
 
     engine = make_engine()
     return create_app(engine, key=signing_key(engine.url))

@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from core.db import database_url, make_engine
+from yibao.core.db import database_url, make_engine
 
 from . import cli_regions
 
@@ -11,8 +11,8 @@ from . import cli_regions
 def serve(args: argparse.Namespace) -> None:
     import uvicorn
 
-    from core.auth import AuthError, signing_key
-    from core.migrate import upgrade
+    from yibao.core.auth import AuthError, signing_key
+    from yibao.core.migrate import upgrade
 
     from .app import create_app
 
@@ -27,7 +27,7 @@ def serve(args: argparse.Namespace) -> None:
     if args.workers > 1:  # each worker process builds its own app, engine and pool
         engine.dispose()
         uvicorn.run(
-            "api.app:from_environment", factory=True, workers=args.workers, host=args.host, port=args.port
+            "yibao.api.app:from_environment", factory=True, workers=args.workers, host=args.host, port=args.port
         )
     else:
         uvicorn.run(create_app(engine, key=key), host=args.host, port=args.port, log_level="info")
@@ -36,8 +36,8 @@ def serve(args: argparse.Namespace) -> None:
 def _decide_pending(engine) -> None:
     """Parameters are read at start-up: what waited for them (pending refunds, unsettled
     re-adjustment items) is decided now, once, before the workers start."""
-    from core.plugins import load_registry
-    from core.services.pending import resolve_pending
+    from yibao.core.plugins import load_registry
+    from yibao.core.services.pending import resolve_pending
 
     if decided := resolve_pending(engine, load_registry()):
         print(
@@ -52,9 +52,9 @@ def token_issue(args: argparse.Namespace) -> None:
     from sqlalchemy.exc import SQLAlchemyError
     from sqlmodel import Session
 
-    from core.auth import AuthError, Principal, Role, issue, signing_key
-    from core.departments import DEPARTMENT_CATEGORIES
-    from core.models import Region
+    from yibao.core.auth import AuthError, Principal, Role, issue, signing_key
+    from yibao.core.departments import DEPARTMENT_CATEGORIES
+    from yibao.core.models import Region
 
     role = Role(args.role)
     if role is Role.PUBLIC:
@@ -78,21 +78,21 @@ def token_issue(args: argparse.Namespace) -> None:
 
 
 def db_upgrade(_: argparse.Namespace) -> None:
-    from core.migrate import upgrade
+    from yibao.core.migrate import upgrade
 
     upgrade(make_engine())
     print(f"yibao: {database_url()} is at the newest schema")
 
 
 def plugins(_: argparse.Namespace) -> None:
-    from core.plugins import plugin_manager
+    from yibao.core.plugins import plugin_manager
 
     names = [name for name, _ in plugin_manager().list_name_plugin()]
     print("\n".join(sorted(names)) if names else "no plugins loaded")
 
 
 def policy_list(_: argparse.Namespace) -> None:
-    from core.plugins import load_registry
+    from yibao.core.plugins import load_registry
 
     for policy in load_registry().policies():
         documents = "、".join(d.number for d in policy.documents)
@@ -100,9 +100,9 @@ def policy_list(_: argparse.Namespace) -> None:
 
 
 def policy_diff(args: argparse.Namespace) -> None:
-    from core.errors import InputError
-    from core.plugins import load_registry
-    from core.rules.diff import diff
+    from yibao.core.errors import InputError
+    from yibao.core.plugins import load_registry
+    from yibao.core.rules.diff import diff
 
     registry = load_registry()
     try:
@@ -117,7 +117,7 @@ def policy_diff(args: argparse.Namespace) -> None:
 
 
 def schema_export(args: argparse.Namespace) -> None:
-    from api.schema import sdl
+    from yibao.api.schema import sdl
 
     text = sdl()
     if args.output == "-":
@@ -128,7 +128,7 @@ def schema_export(args: argparse.Namespace) -> None:
 
 
 def _roles() -> list[str]:
-    from core.auth import Role
+    from yibao.core.auth import Role
 
     return [str(role) for role in Role]
 
@@ -216,7 +216,7 @@ CAMPAIGN_COMMANDS.append(cli_reports.add_commands)
 
 
 def main(argv: list[str] | None = None) -> None:
-    from core.plugins import PluginError
+    from yibao.core.plugins import PluginError
 
     args = parser().parse_args(argv)
     try:

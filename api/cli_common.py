@@ -7,14 +7,14 @@ from pathlib import Path
 
 def operator(region: str | None):
     """The CLI runs as a county administrator of `region` (None: the whole database)."""
-    from core.audit import Actor
+    from yibao.core.audit import Actor
 
     return Actor(name=f"cli:{getpass.getuser()}", role="COUNTY_ADMIN", region_code=region)
 
 
 def write_export(output: str | None, fmt: str | None, headings, rows: list, title: str) -> None:
     """To a file (XLSX or CSV by --format or its suffix), or as CSV to stdout without -o."""
-    from core import exports
+    from yibao.core import exports
 
     if output is None:
         exports.write(sys.stdout.buffer, "csv", headings, rows)

@@ -42,8 +42,8 @@ class ProgressBar:
 
 
 def roster_import(args: argparse.Namespace) -> None:
-    from core.plugins import load_registry
-    from core.services.rosters import import_roster
+    from yibao.core.plugins import load_registry
+    from yibao.core.services.rosters import import_roster
 
     run_import_command(
         args,
@@ -64,8 +64,8 @@ def roster_import(args: argparse.Namespace) -> None:
 def run_import_command(args: argparse.Namespace, run) -> None:
     """Runs `run(engine, actor, path, progress)` with a progress bar, then prints the summary,
     the first refused rows and, with `--report`, every row's outcome as CSV."""
-    from core.db import make_engine
-    from core.errors import InputError
+    from yibao.core.db import make_engine
+    from yibao.core.errors import InputError
 
     path = Path(args.file)
     if not path.is_file():
@@ -103,7 +103,7 @@ def _rows(engine, job_id: int, refused_only: bool = False, limit: int | None = N
     """The job's per-row results in file order, streamed (a report may hold 200,000 rows)."""
     from sqlmodel import Session, col, select
 
-    from core.models import ImportRow
+    from yibao.core.models import ImportRow
 
     query = select(ImportRow).where(ImportRow.job_id == job_id).order_by(col(ImportRow.row_number))
     if refused_only:
@@ -122,7 +122,7 @@ def _positive(text: str) -> int:
 
 
 def add_commands(_commands, roster_commands) -> None:
-    from core.departments import DEPARTMENT_CATEGORIES
+    from yibao.core.departments import DEPARTMENT_CATEGORIES
 
     importer = roster_commands.add_parser(
         "import", help="import a department's roster (CSV or XLSX) as hardship identities"

@@ -9,8 +9,8 @@ from .cli_imports import _positive, run_import_command
 
 
 def payments_import(args: argparse.Namespace) -> None:
-    from core.plugins import load_registry
-    from core.services.payment_import import import_payments
+    from yibao.core.plugins import load_registry
+    from yibao.core.services.payment_import import import_payments
 
     run_import_command(
         args,
@@ -30,7 +30,7 @@ def payments_import(args: argparse.Namespace) -> None:
 
 
 def add_commands(commands, _roster_commands) -> None:
-    from core.rules.vocabulary import CHANNELS
+    from yibao.core.rules.vocabulary import CHANNELS
 
     payments = commands.add_parser("payments", help="batch payments").add_subparsers(
         dest="payments", required=True

@@ -8,10 +8,10 @@ from .cli_common import operator
 
 
 def roster_readjust(args: argparse.Namespace) -> None:
-    from core.db import make_engine
-    from core.errors import InputError
-    from core.plugins import load_registry
-    from core.services.readjust import readjust_subsidies
+    from yibao.core.db import make_engine
+    from yibao.core.errors import InputError
+    from yibao.core.plugins import load_registry
+    from yibao.core.services.readjust import readjust_subsidies
 
     actor = operator(args.region)
     try:

@@ -42,13 +42,13 @@ def _readable(call):
 
 
 def refunds_pay(args: argparse.Namespace) -> None:
-    from core.db import make_engine
-    from core.errors import InputError
-    from core.money import fen_to_yuan
-    from core.services.refund_payouts import RefundPayout, pay_refunds
+    from yibao.core.db import make_engine
+    from yibao.core.errors import InputError
+    from yibao.core.money import fen_to_yuan
+    from yibao.core.services.refund_payouts import RefundPayout, pay_refunds
 
     key = args.key or f"cli:{args.department}:{args.region}:{args.on.isoformat()}"
-    from core.plugins import load_registry
+    from yibao.core.plugins import load_registry
 
     payout = RefundPayout(args.department, args.region, args.on, key, args.reference)
     try:
@@ -64,10 +64,10 @@ def refunds_pay(args: argparse.Namespace) -> None:
 def refunds_ledger(args: argparse.Namespace) -> None:
     from sqlmodel import Session
 
-    from core.db import make_engine
-    from core.money import fen_to_yuan
-    from core.scope import Scope
-    from core.services.refund_ledger import refund_ledger
+    from yibao.core.db import make_engine
+    from yibao.core.money import fen_to_yuan
+    from yibao.core.scope import Scope
+    from yibao.core.services.refund_ledger import refund_ledger
 
     def read():
         with Session(make_engine()) as session:
@@ -96,9 +96,9 @@ def refunds_ledger(args: argparse.Namespace) -> None:
 def roster_zero_declarations(args: argparse.Namespace) -> None:
     from sqlmodel import Session
 
-    from core.db import make_engine
-    from core.scope import Scope
-    from core.services.zero_declaration import zero_declarations
+    from yibao.core.db import make_engine
+    from yibao.core.scope import Scope
+    from yibao.core.services.zero_declaration import zero_declarations
 
     def read():
         with Session(make_engine()) as session:

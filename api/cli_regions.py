@@ -7,9 +7,9 @@ from .cli_common import operator
 
 
 def region_add(args: argparse.Namespace) -> None:
-    from core.db import make_engine
-    from core.errors import InputError
-    from core.services.regions import RegionInput, add_region
+    from yibao.core.db import make_engine
+    from yibao.core.errors import InputError
+    from yibao.core.services.regions import RegionInput, add_region
 
     actor = operator(None)
     try:

@@ -16,7 +16,7 @@ NOT_READY = "yibao: the database is not ready; run `yibao db upgrade` first"
 
 
 def report_list(_: argparse.Namespace) -> None:
-    from core.plugins import load_registry
+    from yibao.core.plugins import load_registry
 
     for report in load_registry().reports:
         where = "、".join(report.regions) or "全部地区"
@@ -27,11 +27,11 @@ def report_run(args: argparse.Namespace) -> None:
     from sqlalchemy.exc import SQLAlchemyError
     from sqlmodel import Session
 
-    from core.db import make_engine
-    from core.errors import InputError
-    from core.plugins import load_registry
-    from core.reports import ReportArgs
-    from core.scope import Scope
+    from yibao.core.db import make_engine
+    from yibao.core.errors import InputError
+    from yibao.core.plugins import load_registry
+    from yibao.core.reports import ReportArgs
+    from yibao.core.scope import Scope
 
     registry = load_registry()
     try:
@@ -57,9 +57,9 @@ def report_run(args: argparse.Namespace) -> None:
 def targets_load(args: argparse.Namespace) -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
-    from core.db import make_engine
-    from core.errors import InputError
-    from core.services.targets import load_targets, read_file
+    from yibao.core.db import make_engine
+    from yibao.core.errors import InputError
+    from yibao.core.services.targets import load_targets, read_file
 
     try:
         rows = read_file(args.file)

@@ -11,11 +11,11 @@ def _export(args: argparse.Namespace, table: str) -> None:
     from sqlalchemy.exc import SQLAlchemyError
     from sqlmodel import Session
 
-    from core.db import make_engine
-    from core.errors import InputError
-    from core.plugins import load_registry
-    from core.scope import Scope
-    from core.services import change_table, collection_roster
+    from yibao.core.db import make_engine
+    from yibao.core.errors import InputError
+    from yibao.core.plugins import load_registry
+    from yibao.core.scope import Scope
+    from yibao.core.services import change_table, collection_roster
 
     registry = load_registry()
     module = collection_roster if table == "collection" else change_table
@@ -46,10 +46,10 @@ def roster_changes(args: argparse.Namespace) -> None:
 def person_depart(args: argparse.Namespace) -> None:
     from sqlmodel import Session, select
 
-    from core.db import make_engine
-    from core.errors import InputError
-    from core.models import Person
-    from core.services.departures import DepartureInput, record_departure
+    from yibao.core.db import make_engine
+    from yibao.core.errors import InputError
+    from yibao.core.models import Person
+    from yibao.core.services.departures import DepartureInput, record_departure
 
     engine = make_engine()
     with Session(engine) as session:

@@ -12,10 +12,10 @@ from datetime import date
 
 import strawberry
 
-from core.errors import InputError
-from core.services import departures
-from core.services.change_table import change_table
-from core.services.collection_roster import collection_roster
+from yibao.core.errors import InputError
+from yibao.core.services import departures
+from yibao.core.services.change_table import change_table
+from yibao.core.services.collection_roster import collection_roster
 
 from .ids import parse_id
 from .mutations import PersonResult, _attempt

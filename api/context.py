@@ -7,10 +7,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from strawberry.extensions import SchemaExtension
 
-from core.audit import Actor
-from core.auth import PUBLIC, Principal
-from core.rules.registry import Registry
-from core.scope import Scope
+from yibao.core.audit import Actor
+from yibao.core.auth import PUBLIC, Principal
+from yibao.core.rules.registry import Registry
+from yibao.core.scope import Scope
 
 from .loaders import Loaders
 

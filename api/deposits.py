@@ -12,8 +12,8 @@ from typing import Annotated
 
 import strawberry
 
-from core.money import fen_to_yuan
-from core.services import deposit_slips
+from yibao.core.money import fen_to_yuan
+from yibao.core.services import deposit_slips
 
 from .mutations import _attempt
 from .types.errors import InputErrors

@@ -21,15 +21,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from core import exports
-from core.access_log import ID_NUMBER, PERSON, Subjects
-from core.auth import Principal, Role
-from core.errors import ErrorCode, FieldError, InputError
-from core.idcard import coarsen_birth_date, mask_id_number
-from core.reports import ReportArgs
-from core.rules.registry import Registry
-from core.scope import Scope
-from core.services import change_table, collection_roster
+from yibao.core import exports
+from yibao.core.access_log import ID_NUMBER, PERSON, Subjects
+from yibao.core.auth import Principal, Role
+from yibao.core.errors import ErrorCode, FieldError, InputError
+from yibao.core.idcard import coarsen_birth_date, mask_id_number
+from yibao.core.reports import ReportArgs
+from yibao.core.rules.registry import Registry
+from yibao.core.scope import Scope
+from yibao.core.services import change_table, collection_roster
 
 from .access_log import record_export
 from .permissions import OPERATIONS, sees_identity

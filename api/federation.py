@@ -26,8 +26,8 @@ import strawberry
 from sqlmodel import Session, col, select
 from strawberry.dataloader import DataLoader
 
-from core.models import Enrolment, Payment, Person
-from core.scope import Scope
+from yibao.core.models import Enrolment, Payment, Person
+from yibao.core.scope import Scope
 
 from .masking import refuse_lookup_by_id_number
 

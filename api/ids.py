@@ -1,4 +1,4 @@
-from core.errors import ErrorCode, InputError
+from yibao.core.errors import ErrorCode, InputError
 
 
 def parse_id(value: object, field: str) -> int:

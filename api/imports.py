@@ -14,11 +14,11 @@ from typing import Annotated
 import strawberry
 from strawberry.file_uploads import Upload
 
-from core import models
-from core.auth import Role
-from core.errors import ErrorCode, InputError
-from core.imports.jobs import resume_import
-from core.services.rosters import start_roster_import
+from yibao.core import models
+from yibao.core.auth import Role
+from yibao.core.errors import ErrorCode, InputError
+from yibao.core.imports.jobs import resume_import
+from yibao.core.services.rosters import start_roster_import
 
 from .ids import parse_id
 from .mutations import _attempt

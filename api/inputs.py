@@ -8,15 +8,15 @@ from enum import StrEnum
 
 import strawberry
 
-from core.models.refund import ACCOUNT_KINDS
-from core.services.categories import CategoryInput
-from core.services.enrolments import EnrolmentInput, HouseholdEnrolmentInput
-from core.services.facts import stated_facts
-from core.services.household_payments import HouseholdPaymentInput
-from core.services.households import HouseholdInput, MemberInput
-from core.services.payments import PaymentInput, ReversalInput
-from core.services.persons import PersonInput
-from core.services.refunds import PayeeAccount
+from yibao.core.models.refund import ACCOUNT_KINDS
+from yibao.core.services.categories import CategoryInput
+from yibao.core.services.enrolments import EnrolmentInput, HouseholdEnrolmentInput
+from yibao.core.services.facts import stated_facts
+from yibao.core.services.household_payments import HouseholdPaymentInput
+from yibao.core.services.households import HouseholdInput, MemberInput
+from yibao.core.services.payments import PaymentInput, ReversalInput
+from yibao.core.services.persons import PersonInput
+from yibao.core.services.refunds import PayeeAccount
 
 from .ids import parse_id
 from .types.quote import LifeEventInput

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, SQLModel, col, select
 from strawberry.dataloader import DataLoader
 
-from core.models import (
+from yibao.core.models import (
     CategoryFact,
     Enrolment,
     Entitlement,
@@ -18,7 +18,7 @@ from core.models import (
     Refund,
     Region,
 )
-from core.scope import Scope
+from yibao.core.scope import Scope
 
 
 def _one_by(

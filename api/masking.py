@@ -15,7 +15,7 @@ from typing import Any
 
 import strawberry
 
-from core.idcard import coarsen_birth_date
+from yibao.core.idcard import coarsen_birth_date
 
 from .permissions import forbidden, sees_identity
 

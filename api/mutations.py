@@ -6,9 +6,9 @@ from typing import Annotated
 
 import strawberry
 
-from core.auth import Role
-from core.errors import InputError
-from core.services import categories, enrolments, household_payments, households, payments
+from yibao.core.auth import Role
+from yibao.core.errors import InputError
+from yibao.core.services import categories, enrolments, household_payments, households, payments
 
 from .ids import parse_id
 from .inputs import (

@@ -9,7 +9,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.file_uploads import Upload
 
-from core.services.payment_import import start_payment_import
+from yibao.core.services.payment_import import start_payment_import
 
 from .imports import ImportJobResult, start_upload
 from .mutations import _attempt

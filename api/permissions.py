@@ -10,7 +10,7 @@ api/masking.py).
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from core.auth import Role
+from yibao.core.auth import Role
 
 R = Role
 STAFF = {R.VILLAGE_CLERK, R.TOWNSHIP_OFFICER, R.COUNTY_ADMIN}

@@ -7,9 +7,9 @@ from datetime import date
 import strawberry
 from sqlmodel import col, select
 
-from core import models
-from core.regions import codes_under, region_path
-from core.services.coverage import coverage_on
+from yibao.core import models
+from yibao.core.regions import codes_under, region_path
+from yibao.core.services.coverage import coverage_on
 
 from .rules import RulesQuery
 from .types.audit import AuditEvent

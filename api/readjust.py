@@ -8,7 +8,7 @@ from typing import Annotated
 
 import strawberry
 
-from core.services import readjust
+from yibao.core.services import readjust
 
 from .mutations import _attempt
 from .types.errors import InputErrors

@@ -28,7 +28,7 @@ from graphql import (
 )
 from graphql.language.visitor import SKIP
 
-from core.auth import Role
+from yibao.core.auth import Role
 
 from .permissions import EVERYONE, OPERATIONS, READERS
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from core.services import refund_ledger, refund_payouts, termination, zero_declaration
+from yibao.core.services import refund_ledger, refund_payouts, termination, zero_declaration
 
 from .ids import parse_id
 from .inputs import PayeeAccountInput

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from core.services.regions import RegionInput, add_region
+from yibao.core.services.regions import RegionInput, add_region
 
 from .mutations import _attempt
 from .types.errors import InputErrors

@@ -17,8 +17,8 @@ from typing import Optional
 import strawberry
 from strawberry.tools import create_type
 
-from core.errors import InputError
-from core.reports import Kind, Report, ReportArgs, ReportResult
+from yibao.core.errors import InputError
+from yibao.core.reports import Kind, Report, ReportArgs, ReportResult
 
 from .permissions import sees_identity
 from .rules import refused

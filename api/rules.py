@@ -10,8 +10,8 @@ from typing import Annotated
 import strawberry
 from graphql import GraphQLError
 
-from core.errors import InputError
-from core.rules.diff import diff
+from yibao.core.errors import InputError
+from yibao.core.rules.diff import diff
 
 from .types.policy import Policy, PolicyChange, PolicyDiff
 from .types.quote import Quote, QuoteInput

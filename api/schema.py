@@ -22,11 +22,11 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import Info
 
-from core.plugins import load_registry
-from core.rules.registry import Registry
+from yibao.core.plugins import load_registry
+from yibao.core.rules.registry import Registry
 
-from .collection import CollectionMutation, CollectionQuery
 from .access_log import AccessLog
+from .collection import CollectionMutation, CollectionQuery
 from .context import CloseSession
 from .deposits import DepositsMutation
 from .imports import ImportsMutation, ImportsQuery

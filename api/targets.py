@@ -5,7 +5,7 @@ from typing import Annotated
 
 import strawberry
 
-from core.services import targets
+from yibao.core.services import targets
 
 from .mutations import _attempt
 from .types.errors import InputErrors

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import strawberry
 
-from core.services import tax_confirmations as service
+from yibao.core.services import tax_confirmations as service
 
 from .mutations import _attempt
 from .types.errors import FieldError, InputErrors

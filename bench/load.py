@@ -30,16 +30,16 @@ except ImportError:  # the project depends on httpx2, the maintained fork with t
     import httpx2 as httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # run as a script: make `core` and `tests` importable
+if str(ROOT) not in sys.path:  # run as a script: make `tests` importable
     sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from core.auth import Principal, Role, issue  # noqa: E402
-from core.db import make_engine  # noqa: E402
 from tests.factories import id_number  # noqa: E402
 from tests.postgres_server import PostgresServer  # noqa: E402
+from yibao.core.auth import Principal, Role, issue  # noqa: E402
+from yibao.core.db import make_engine  # noqa: E402
 
 COUNTY = "341721"  # 东至县
 POLICY = "anhui/341721/2022"
@@ -140,11 +140,11 @@ def create_database(admin_url: str, name: str) -> str:
 
 
 def start_server(url: str, key: str, port: int, workdir: Path, workers: int = 1) -> subprocess.Popen:
-    env = {**os.environ, "YIBAO_DATABASE_URL": url, "YIBAO_JWT_KEY": key, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "YIBAO_DATABASE_URL": url, "YIBAO_JWT_KEY": key}
     # Its own session: a Ctrl-C reaches only the benchmark, which then stops the server in order.
     with (workdir / "server.log").open("wb") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(workers)],
+            [sys.executable, "-m", "yibao.api.cli", "serve", "--port", str(port), "--workers", str(workers)],
             cwd=workdir,
             env=env,
             stdout=log,

@@ -35,15 +35,15 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # run as a script: make `core`, `plugins`, `tests` and `bench` importable
+if str(ROOT) not in sys.path:  # run as a script: make `tests` and `bench` importable
     sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import event, text  # noqa: E402
 
 from bench.roster_import import GIVEN, SURNAMES, Store, _terminate  # noqa: E402
-from core.db import make_engine, transaction  # noqa: E402
-from core.models import Region  # noqa: E402
 from tests.factories import with_check_digit  # noqa: E402
+from yibao.core.db import make_engine, transaction  # noqa: E402
+from yibao.core.models import Region  # noqa: E402
 
 YEAR = 2022
 POLICY_ID = "guizhou/520100/2022"  # plugins/guizhou/guiyang_2022.py
@@ -311,7 +311,7 @@ COPIES = {
 
 def add_villages(engine) -> list[Village]:
     """10 villages under every leaf of 贵阳贵安, weighted by the leaf's target (筑医保通〔2021〕34号 附件)."""
-    from plugins.guizhou.guiyang_2022_targets import DISTRICTS
+    from yibao.plugins.guizhou.guiyang_2022_targets import DISTRICTS
 
     with transaction(engine) as session:
         regions = session.execute(
@@ -519,8 +519,8 @@ def best_of(function, repeat: int = 3):
 
 
 def run_report(engine, registry, name: str, code: str, as_of: date):
-    from core.reports import ReportArgs
-    from core.scope import Scope
+    from yibao.core.reports import ReportArgs
+    from yibao.core.scope import Scope
 
     with transaction(engine) as session:
         return registry.reports.run(
@@ -784,7 +784,7 @@ def main(argv=None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="yibao-bench-report-"))
     store = engine = None
     try:
-        from core.plugins import load_registry
+        from yibao.core.plugins import load_registry
 
         store = Store(workdir, postgres=True)
         store.migrate()

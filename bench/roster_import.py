@@ -28,14 +28,14 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # run as a script: make `core` and `tests` importable
+if str(ROOT) not in sys.path:  # run as a script: make `tests` importable
     sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from core.db import make_engine  # noqa: E402
 from tests.factories import with_check_digit  # noqa: E402
+from yibao.core.db import make_engine  # noqa: E402
 
 COUNTY = "341721"  # 东至县: the roster's region and the persons' hukou
 SOURCE = "CIVIL_AFFAIRS"  # 民政局 asserts 低保 (东政办〔2021〕6号 五（三）)
@@ -72,7 +72,7 @@ def since(index: int) -> date:
 
 def seed_persons(url: str, count: int) -> float:
     """Bulk-inserts `count` persons (COPY on PostgreSQL, executemany on SQLite); seconds taken."""
-    from core.models import Person
+    from yibao.core.models import Person
 
     started = time.perf_counter()
     now = datetime.now(UTC)
@@ -174,7 +174,7 @@ class Store:
         return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
 
     def migrate(self) -> None:
-        from core.migrate import upgrade
+        from yibao.core.migrate import upgrade
 
         engine = make_engine(self.seed_url)
         try:
@@ -269,7 +269,7 @@ def measure(command: list[str], env: dict, workdir: Path, log_name: str) -> tupl
 
 
 def child_env(url: str) -> dict:
-    return {**os.environ, "YIBAO_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    return {**os.environ, "YIBAO_DATABASE_URL": url}
 
 
 def tail(path: Path, lines: int = 15) -> str:
@@ -280,7 +280,7 @@ def import_run(store: Store, workdir: Path, path: Path, rows: int, batch_size: i
     url = store.fresh_copy()
     log = f"import-{path.stem}-{path.suffix[1:]}"
     command = [
-        sys.executable, "-m", "api.cli", "roster", "import", str(path),
+        sys.executable, "-m", "yibao.api.cli", "roster", "import", str(path),
         "--source", SOURCE, "--as-of", AS_OF, "--region", COUNTY, "--batch-size", str(batch_size),
     ]  # fmt: skip
     seconds, code, rss = measure(command, child_env(url), workdir, log)
@@ -301,7 +301,7 @@ def import_run(store: Store, workdir: Path, path: Path, rows: int, batch_size: i
 
 def verify(url: str, rows: int) -> tuple[str, float | None]:
     """The job is DONE with every row imported, and the facts are in the table; the job's seconds."""
-    from core.models import ImportJob
+    from yibao.core.models import ImportJob
 
     engine = make_engine(url)
     try:
@@ -343,7 +343,7 @@ def baseline_run(store: Store, workdir: Path, path: Path, rows: int) -> Run:
 
 def floor_run(store: Store, workdir: Path) -> Run:
     """The interpreter with the import's modules loaded and nothing read: the RSS floor."""
-    code = "import api.cli, core.imports.jobs, core.services.rosters, openpyxl, core.plugins"
+    code = "import yibao.api.cli, yibao.core.imports.jobs, yibao.core.services.rosters, openpyxl, yibao.core.plugins"
     seconds, status, rss = measure([sys.executable, "-c", code], child_env(store.seed_url), workdir, "floor")
     return Run("modules loaded, no rows", 0, seconds, rss, check="ok" if status == 0 else f"exit {status}")
 
@@ -355,7 +355,7 @@ def baseline_worker(path: Path, chunk: int = 5000) -> None:
     """Streams the CSV and inserts its facts with one IN lookup and one executemany/COPY per chunk."""
     from sqlalchemy import bindparam
 
-    from core.models import CategoryFact
+    from yibao.core.models import CategoryFact
 
     engine = make_engine()
     postgres = engine.dialect.name == "postgresql"

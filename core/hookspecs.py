@@ -4,7 +4,7 @@ Hooks are synchronous and pure: they return data, never touch a database session
 A plugin is a module registered under the `yibao` entry-point group, e.g.
 
     [project.entry-points.yibao]
-    anhui = "plugins.anhui"
+    anhui = "yibao.plugins.anhui"
 
 Contract version: 2 (2 added `yibao_reports` and `yibao_targets`).
 """

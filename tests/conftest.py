@@ -14,10 +14,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 from starlette.testclient import TestClient
 
-from api.app import create_app
-from core.db import make_engine
-from core.migrate import upgrade
-from core.testing.scenarios import registry as rules
+from yibao.api.app import create_app
+from yibao.core.db import make_engine
+from yibao.core.migrate import upgrade
+from yibao.core.testing.scenarios import registry as rules
 
 from .postgres_server import PostgresServer
 from .tokens import TEST_KEY, bearer

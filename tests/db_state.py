@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel, col
 
-import core.models  # noqa: F401
-from core.access_log import ACTIONS
-from core.models import AuditEvent
+import yibao.core.models  # noqa: F401
+from yibao.core.access_log import ACTIONS
+from yibao.core.models import AuditEvent
 
 
 def stored(engine: Engine) -> dict[str, list[tuple]]:

@@ -9,8 +9,6 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).parents[1]
-
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -21,9 +19,9 @@ def free_port() -> int:
 def start(cwd: Path, env: dict, *extra: str, port: int | None = None) -> tuple[subprocess.Popen, str]:
     port = port or free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), *extra],
+        [sys.executable, "-m", "yibao.api.cli", "serve", "--port", str(port), *extra],
         cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+        env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

@@ -17,13 +17,13 @@ import pytest
 from sqlalchemy import text
 from starlette.testclient import TestClient
 
-from api.app import create_app
-from api.cli import main as yibao
-from core.plugins import load_registry
 from tests.api.test_household_flow import ENROL, ENROL_HOUSEHOLD, PAY, REGISTER
 from tests.factories import id_number, wrong_check_digit
 from tests.graphql_client import gql
 from tests.tokens import TEST_KEY, bearer
+from yibao.api.app import create_app
+from yibao.api.cli import main as yibao
+from yibao.core.plugins import load_registry
 
 DONGZHI, HENAN = "anhui/341721/2022", "henan/411322/2022"
 DZ_VILLAGE, HN_VILLAGE = "341721001001", "411322001001"

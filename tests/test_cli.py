@@ -17,9 +17,9 @@ README = Path(__file__).parents[1] / "README.md"
 
 def yibao(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
+        [sys.executable, "-m", "yibao.api.cli", *args],
         cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(README.parent), **(env or {})},
+        env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,
         timeout=120,

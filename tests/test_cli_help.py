@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from api.cli import parser
 from tests.support.cli_help import argparse_listing
+from yibao.api.cli import parser
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "cli.txt"
 

@@ -16,11 +16,11 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from core.auth import Principal, Role, issue
-from core.db import make_engine
 from tests.api.test_household_flow import ENROL, PAY, REGISTER
 from tests.factories import id_number
 from tests.serving import free_port, start
+from yibao.core.auth import Principal, Role, issue
+from yibao.core.db import make_engine
 
 KEY = "crash-test-signing-key-0123456789abcdef"
 PAYMENTS = 60

@@ -16,14 +16,14 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from core.audit import SYSTEM
-from core.auth import Principal, Role, issue
-from core.db import make_engine
-from core.migrate import upgrade
-from core.services.enrolments import EnrolmentInput, enrol
-from core.testing.scenarios import registry
 from tests.core.concurrency import registered_people
 from tests.serving import serving
+from yibao.core.audit import SYSTEM
+from yibao.core.auth import Principal, Role, issue
+from yibao.core.db import make_engine
+from yibao.core.migrate import upgrade
+from yibao.core.services.enrolments import EnrolmentInput, enrol
+from yibao.core.testing.scenarios import registry
 
 KEY = "race-test-signing-key-0123456789abcdef-0123"
 ENROLMENTS, CLICKS = 60, 4

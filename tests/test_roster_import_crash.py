@@ -17,11 +17,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from core.db import make_engine
-from core.migrate import upgrade
-from core.models import Person
 from tests.factories import id_number
 from tests.serving import ROOT
+from yibao.core.db import make_engine
+from yibao.core.migrate import upgrade
+from yibao.core.models import Person
 
 PEOPLE = 3000
 BATCH = 20
@@ -71,10 +71,10 @@ def roster(tmp_path) -> str:
 
 def command(path: str, url: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "roster", "import", path, "--source", "CIVIL_AFFAIRS"]
+        [sys.executable, "-m", "yibao.api.cli", "roster", "import", path, "--source", "CIVIL_AFFAIRS"]
         + ["--as-of", "2021-09-30", "--region", "341721", "--batch-size", str(BATCH)],
         cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "YIBAO_DATABASE_URL": url},
+        env={**os.environ, "YIBAO_DATABASE_URL": url},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )

@@ -1,6 +1,6 @@
 """Signed tokens for tests, made with a fixed test key the test apps are built with."""
 
-from core.auth import Principal, Role, issue
+from yibao.core.auth import Principal, Role, issue
 
 TEST_KEY = "yibao-test-signing-key-not-for-production"
 

@@ -7,8 +7,8 @@ from datetime import date, datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from core import models
-from core.idcard import coarsen_birth_date, mask_id_number, mask_phone
+from yibao.core import models
+from yibao.core.idcard import coarsen_birth_date, mask_id_number, mask_phone
 
 from ..masking import whole
 from .base import Entity

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import strawberry
 
-from core.idcard import coarsen_birth_date, mask_id_number
-from core.services.change_table import ChangeRow as CoreChangeRow
-from core.services.collection_roster import RosterRow
+from yibao.core.idcard import coarsen_birth_date, mask_id_number
+from yibao.core.services.change_table import ChangeRow as CoreChangeRow
+from yibao.core.services.collection_roster import RosterRow
 
 from ..masking import whole
 

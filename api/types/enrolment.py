@@ -7,8 +7,8 @@ from decimal import Decimal
 import strawberry
 from strawberry.scalars import JSON
 
-from core import models
-from core.money import fen_to_yuan
+from yibao.core import models
+from yibao.core.money import fen_to_yuan
 
 from ..federation import resolve_enrolment
 from ..masking import without_birth_date

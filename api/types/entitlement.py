@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from core import models
+from yibao.core import models
 
 from ..masking import without_birth_date
 from .base import Entity

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
-from core import errors
+from yibao.core import errors
 
 ErrorCode = strawberry.enum(errors.ErrorCode, description="What is wrong with a field.")
 

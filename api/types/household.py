@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
-from core import models
+from yibao.core import models
 
 from .base import Entity
 from .person import Person

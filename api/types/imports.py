@@ -6,8 +6,8 @@ from enum import Enum
 import strawberry
 from sqlmodel import select
 
-from core import models
-from core.idcard import mask_id_number
+from yibao.core import models
+from yibao.core.idcard import mask_id_number
 
 from ..permissions import sees_identity
 from .base import Entity

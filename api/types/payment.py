@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from core import models
-from core.money import fen_to_yuan
+from yibao.core import models
+from yibao.core.money import fen_to_yuan
 
 from ..federation import resolve_payment
 from .base import Entity

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from core import models
-from core.auth import Role
-from core.departments import DEPARTMENT_CATEGORIES
-from core.idcard import mask_id_number, mask_phone
+from yibao.core import models
+from yibao.core.auth import Role
+from yibao.core.departments import DEPARTMENT_CATEGORIES
+from yibao.core.idcard import mask_id_number, mask_phone
 
 from ..federation import resolve_person
 from ..masking import whole

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import strawberry
 
-from core.rules import policy as rules
-from core.rules.diff import Change, Difference, Fact
-from core.rules.vocabulary import CHANNELS
+from yibao.core.rules import policy as rules
+from yibao.core.rules.diff import Change, Difference, Fact
+from yibao.core.rules.vocabulary import CHANNELS
 
 CENT = Decimal("0.01")
 

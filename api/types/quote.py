@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import strawberry
 
-from core.rules import policy as rules
-from core.rules.facts import CategoryFact, LifeEvent, PersonFacts, QuoteRequest
-from core.rules.result import Quote as Result
+from yibao.core.rules import policy as rules
+from yibao.core.rules.facts import CategoryFact, LifeEvent, PersonFacts, QuoteRequest
+from yibao.core.rules.result import Quote as Result
 
 SubsidyMethod = strawberry.enum(rules.Method, name="SubsidyMethod")
 

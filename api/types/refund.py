@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import strawberry
 
-from core import models
-from core.idcard import mask_account, mask_id_number
-from core.money import fen_to_yuan
-from core.services import refund_ledger, zero_declaration
+from yibao.core import models
+from yibao.core.idcard import mask_account, mask_id_number
+from yibao.core.money import fen_to_yuan
+from yibao.core.services import refund_ledger, zero_declaration
 
 from ..permissions import sees_identity
 from .base import Entity

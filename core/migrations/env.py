@@ -3,8 +3,8 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import core.models  # noqa: F401  (registers the tables)
-from core.db import make_engine
+import yibao.core.models  # noqa: F401  (registers the tables)
+from yibao.core.db import make_engine
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from core.rules.facts import CategoryFact, LifeEvent, PersonFacts, QuoteRequest
+from yibao.core.rules.facts import CategoryFact, LifeEvent, PersonFacts, QuoteRequest
 
 MONEY = {"personalContribution", "fiscalSubsidy", "subsidy", "amountDue", "refundDue"}
 
@@ -131,7 +131,7 @@ def _iso(value: date | None) -> str | None:
 
 @cache
 def registry():
-    from core.plugins import load_registry
+    from yibao.core.plugins import load_registry
 
     return load_registry()
 

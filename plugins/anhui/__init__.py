@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from core.hookspecs import hookimpl
-from core.rules.vocabulary import Category
+from yibao.core.hookspecs import hookimpl
+from yibao.core.rules.vocabulary import Category
 
 from . import dongzhi_2022, guichi_2024, guichi_2024_targets, reports
 

@@ -14,9 +14,9 @@ so quotes carry no funding shares.
 from datetime import date
 from decimal import Decimal
 
-from core.rules.cite import Cite
-from core.rules.dates import Period
-from core.rules.policy import (
+from yibao.core.rules.cite import Cite
+from yibao.core.rules.dates import Period
+from yibao.core.rules.policy import (
     SETTLEMENT_PARTIES,
     Document,
     Event,

@@ -28,9 +28,9 @@ registration, so every person is taken to hold Guichi 户籍.
 from datetime import date
 from decimal import Decimal
 
-from core.rules.cite import Cite
-from core.rules.dates import Period
-from core.rules.policy import (
+from yibao.core.rules.cite import Cite
+from yibao.core.rules.dates import Period
+from yibao.core.rules.policy import (
     Document,
     Event,
     Fixed,

@@ -6,8 +6,8 @@ Codes are yibao's township codes (core/data/regions.csv, in the table's order th
 collection unit of its own (341702022). The towns sum to the printed district total, 510,000.
 """
 
-from core.reports import Target, TargetTable
-from core.rules.cite import Cite
+from yibao.core.reports import Target, TargetTable
+from yibao.core.rules.cite import Cite
 
 from .guichi_2024 import DOC
 

@@ -16,9 +16,9 @@ from sqlalchemy import func, literal
 from sqlalchemy.orm import aliased
 from sqlmodel import select
 
-from core.models import Region
-from core.reports import Column, Kind, Report, ReportSource, counting
-from core.rules.cite import Cite
+from yibao.core.models import Region
+from yibao.core.reports import Column, Kind, Report, ReportSource, counting
+from yibao.core.rules.cite import Cite
 
 from .guichi_2024 import DOC
 

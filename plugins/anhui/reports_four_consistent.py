@@ -23,8 +23,8 @@ lists them.
 from sqlalchemy import and_, case, func, not_
 from sqlmodel import select
 
-from core.reports import Column, Kind, Report, ReportSource, counting
-from core.rules.cite import Cite
+from yibao.core.reports import Column, Kind, Report, ReportSource, counting
+from yibao.core.rules.cite import Cite
 
 from .dongzhi_2022 import DOC
 

@@ -10,9 +10,9 @@ where another person's opposite change leaves the township's sums equal.
 
 from sqlmodel import select
 
-from core.models import Person, Region
-from core.money import fen_to_yuan
-from core.reports import Column, Kind, Report, ReportSource
+from yibao.core.models import Person, Region
+from yibao.core.money import fen_to_yuan
+from yibao.core.reports import Column, Kind, Report, ReportSource
 
 from .reports_four_consistent import CITE, DISAGREEMENTS, per_person
 

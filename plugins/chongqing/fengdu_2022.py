@@ -26,9 +26,9 @@ Gaps: the open list of "等特殊群体" and the student collection window canno
 from datetime import date
 from decimal import Decimal
 
-from core.rules.cite import Cite
-from core.rules.dates import Period
-from core.rules.policy import (
+from yibao.core.rules.cite import Cite
+from yibao.core.rules.dates import Period
+from yibao.core.rules.policy import (
     Document,
     Event,
     Fixed,

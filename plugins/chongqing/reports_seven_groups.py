@@ -8,11 +8,11 @@ as-of date; 参保率 = 参保人数 / 应参保人数. Every group has a row ev
 holds it; 是否达到100% is blank then, as there is no one to cover.
 """
 
-from core.errors import ErrorCode, InputError
-from core.reports import Column, Kind, Report, ReportSource
-from core.reports.hardship import COLUMNS as HARDSHIP_COLUMNS
-from core.reports.hardship import coverage, rows
-from core.rules.cite import Cite
+from yibao.core.errors import ErrorCode, InputError
+from yibao.core.reports import Column, Kind, Report, ReportSource
+from yibao.core.reports.hardship import COLUMNS as HARDSHIP_COLUMNS
+from yibao.core.reports.hardship import coverage, rows
+from yibao.core.rules.cite import Cite
 
 from .fengdu_2022 import DOC
 

@@ -9,9 +9,9 @@ payment standing); 参保率 = 参保人数 / 户籍人数基数, the "应保尽
 roster, not 参保) is shown beside it and never counts towards the rate.
 """
 
-from core.reports import Column, Kind, Report, ReportSource, counting, rate
-from core.reports.progress import per_unit
-from core.rules.cite import Cite
+from yibao.core.reports import Column, Kind, Report, ReportSource, counting, rate
+from yibao.core.reports.progress import per_unit
+from yibao.core.rules.cite import Cite
 
 from .fengdu_2022 import DOC
 

@@ -18,11 +18,11 @@ from decimal import Decimal
 from sqlalchemy import case, func
 from sqlmodel import select
 
-from core.money import yuan_to_fen
-from core.reports import Column, Kind, Report, ReportSource, counting
-from core.rules.cite import Cite
-from core.rules.subsidies import split
-from core.rules.vocabulary import FUNDING_SOURCES
+from yibao.core.money import yuan_to_fen
+from yibao.core.reports import Column, Kind, Report, ReportSource, counting
+from yibao.core.rules.cite import Cite
+from yibao.core.rules.subsidies import split
+from yibao.core.rules.vocabulary import FUNDING_SOURCES
 
 from .guiyang_2022 import DOC, GUIAN
 

@@ -22,11 +22,11 @@ from decimal import Decimal
 from sqlalchemy import case, func, literal
 from sqlmodel import select
 
-from core.models import Region
-from core.reports import Column, Kind, Report, ReportSource, counting
-from core.rules.cite import Cite
-from core.rules.policy import FullShare, Grant, Policy
-from core.rules.subsidies import ParameterUnset, resolve
+from yibao.core.models import Region
+from yibao.core.reports import Column, Kind, Report, ReportSource, counting
+from yibao.core.rules.cite import Cite
+from yibao.core.rules.policy import FullShare, Grant, Policy
+from yibao.core.rules.subsidies import ParameterUnset, resolve
 
 from .guiyang_2022 import DOC, GUIAN
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from core.hookspecs import hookimpl
+from yibao.core.hookspecs import hookimpl
 
 from . import fangcheng_2022
 

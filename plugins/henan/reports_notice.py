@@ -12,10 +12,10 @@ Who is on it: persons with a live payment collected by the village (VILLAGE_CASH
 from sqlalchemy import case, func
 from sqlmodel import select
 
-from core.idcard import mask_name
-from core.models import Person
-from core.reports import Column, Kind, Report, ReportSource
-from core.rules.cite import Cite
+from yibao.core.idcard import mask_name
+from yibao.core.models import Person
+from yibao.core.reports import Column, Kind, Report, ReportSource
+from yibao.core.rules.cite import Cite
 
 from .fangcheng_2022 import DOC
 from .reports_reconcile import COLLECTED_BY_VILLAGE, VILLAGE

@@ -25,8 +25,8 @@ from fractions import Fraction
 from sqlalchemy import func
 from sqlmodel import select
 
-from core.reports import Column, Kind, Report, ReportSource, counting, rate
-from core.rules.cite import Cite
+from yibao.core.reports import Column, Kind, Report, ReportSource, counting, rate
+from yibao.core.rules.cite import Cite
 
 from .fangcheng_2022 import DOC
 

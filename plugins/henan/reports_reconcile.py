@@ -15,9 +15,9 @@ up to the as-of date: payments paid and slips deposited on or before it.
 from sqlalchemy import case, func
 from sqlmodel import col, select
 
-from core.models import DepositSlip
-from core.reports import Column, Kind, Report, ReportSource
-from core.rules.cite import Cite
+from yibao.core.models import DepositSlip
+from yibao.core.reports import Column, Kind, Report, ReportSource
+from yibao.core.rules.cite import Cite
 
 from .fangcheng_2022 import DOC
 

@@ -7,9 +7,9 @@ back: "县民政局…负责将城乡最低生活保障对象补贴资金返还�
 and township. It shows the refunds' present state; the as-of date does not apply.
 """
 
-from core.reports import Column, Kind, Report, ReportSource
-from core.rules.cite import Cite
-from core.services.refund_ledger import ledger_rows, ledger_statement
+from yibao.core.reports import Column, Kind, Report, ReportSource
+from yibao.core.rules.cite import Cite
+from yibao.core.services.refund_ledger import ledger_rows, ledger_statement
 
 from .fangcheng_2022 import DOC
 

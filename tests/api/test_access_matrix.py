@@ -611,7 +611,7 @@ def test_a_forged_or_expired_token_is_refused_with_the_reason(world, client_as):
 
 
 def test_the_matrix_covers_every_root_field_of_the_schema():
-    from api.schema import schema
+    from yibao.api.schema import schema
 
     roots = {*schema._schema.query_type.fields, *schema._schema.mutation_type.fields}
     public_reference_data = {"policyDiff", "region", "regions"}  # rules and region names, no personal data

@@ -2,10 +2,10 @@
 
 from sqlmodel import Session, col, select
 
-from core.access_log import ACTIONS
-from core.models import AuditEvent
 from tests.api.test_household_changes import CHANGE_HEAD, MOVE, second_household
 from tests.api.test_household_flow import REGISTER, enrol, register, three_member_household
+from yibao.core.access_log import ACTIONS
+from yibao.core.models import AuditEvent
 
 
 def events(engine) -> list[AuditEvent]:

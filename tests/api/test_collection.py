@@ -255,7 +255,7 @@ def test_downloads_are_refused_like_graphql(campaign, client_as):
 def test_the_cli_writes_the_roster_and_the_change_table_and_records_a_departure(
     campaign, engine, tmp_path, monkeypatch, capsys
 ):
-    from api.cli import main
+    from yibao.api.cli import main
 
     monkeypatch.setenv("YIBAO_DATABASE_URL", engine.url.render_as_string(hide_password=False))
     target = tmp_path / "清册.xlsx"

@@ -4,11 +4,11 @@ import asyncio
 
 import httpx2
 
-from api.app import connection_budget, create_app
-from core.db import make_engine
-from core.testing.scenarios import registry
 from tests.api.test_household_flow import register
 from tests.tokens import TEST_KEY, bearer
+from yibao.api.app import connection_budget, create_app
+from yibao.core.db import make_engine
+from yibao.core.testing.scenarios import registry
 
 PAGE = "{ households(first: 20) { nodes { id members { person { name enrolments { id } } } } } }"
 

@@ -4,13 +4,13 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from core.audit import SYSTEM
-from core.models import HouseholdMember
-from core.services.households import HouseholdInput, MemberInput, register_household
-from core.services.persons import PersonInput
 from tests.api.test_household_flow import PAY, enrol_input, payment_input, register
 from tests.factories import id_number
 from tests.graphql_client import gql
+from yibao.core.audit import SYSTEM
+from yibao.core.models import HouseholdMember
+from yibao.core.services.households import HouseholdInput, MemberInput, register_household
+from yibao.core.services.persons import PersonInput
 
 DONGZHI = "anhui/341721/2022"
 

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import Session, select
 
-from core.models import Enrolment, Payment, Person
 from tests.core.test_tax_confirmations import FENGRUI, SHIZHI, paid_resident
 from tests.graphql_client import gql
+from yibao.core.models import Enrolment, Payment, Person
 
 KEYS = (
     '@key(fields: "idNumber")',
@@ -99,7 +99,7 @@ def test_the_sdl_carries_the_keys_of_federation_2(client_as):
 
 
 def test_more_representations_than_the_limit_are_refused(client_as):
-    from api.schema import MAX_ENTITIES
+    from yibao.api.schema import MAX_ENTITIES
 
     tax = client_as("TAX_INTEGRATOR", SHIZHI)
     representations = [{"__typename": "Person", "idNumber": str(n)} for n in range(MAX_ENTITIES + 1)]

@@ -18,13 +18,13 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 from stdnum.cn import ric
 
-from api.context import Context
-from api.schema import MAX_ALIASES, schema
-from core.testing.scenarios import registry
 from tests.api.test_household_flow import PAY, REGISTER, REVERSE, enrol, payment_input, register
 from tests.db_state import stored
 from tests.factories import id_number, with_check_digit, wrong_check_digit
 from tests.tokens import bearer
+from yibao.api.context import Context
+from yibao.api.schema import MAX_ALIASES, schema
+from yibao.core.testing.scenarios import registry
 
 MASKED = "服务器内部错误（unexpected error）"
 ERROR_CODES = {"REQUIRED", "INVALID", "NOT_FOUND", "DUPLICATE", "MISMATCH", "CONFLICT", "FORBIDDEN"}

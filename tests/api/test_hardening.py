@@ -6,10 +6,10 @@ import pytest
 from graphql import GraphQLError
 from starlette.testclient import TestClient
 
-from api.app import create_app
-from api.schema import MAX_ALIASES, MAX_BATCH, MAX_DEPTH, schema
-from core.testing.scenarios import registry
 from tests.tokens import TEST_KEY
+from yibao.api.app import create_app
+from yibao.api.schema import MAX_ALIASES, MAX_BATCH, MAX_DEPTH, schema
+from yibao.core.testing.scenarios import registry
 
 
 def errors_of(client, query: str) -> list[str]:
@@ -78,7 +78,7 @@ def test_a_crash_in_a_resolver_reaches_the_caller_masked(client, monkeypatch):
     def crash(self, request):
         raise RuntimeError("database said no about 341721197503090230")
 
-    monkeypatch.setattr("core.rules.registry.Registry.quote", crash)
+    monkeypatch.setattr("yibao.core.rules.registry.Registry.quote", crash)
     query = '{ quote(input: {policyId: "anhui/341721/2022", paidOn: "2021-10-01", '
     query += 'person: {birthDate: "1980-01-01"}}) { amountDue } }'
     response = client.post("/graphql", json={"query": query})
@@ -90,7 +90,7 @@ def test_a_crash_in_a_resolver_reaches_the_caller_masked(client, monkeypatch):
 def test_a_repeated_document_is_validated_once(client):
     from strawberry.extensions.validation_cache import _get_validate_cache
 
-    from api.schema import CACHE_SIZE
+    from yibao.api.schema import CACHE_SIZE
 
     cache = _get_validate_cache(CACHE_SIZE)
     query = "{ policies { id tiers { code } } }"

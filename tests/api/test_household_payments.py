@@ -11,13 +11,13 @@ from itertools import count
 
 from sqlmodel import Session, select
 
-from core.models import Entitlement, Payment
 from tests.api.test_household_flow import ENROL_HOUSEHOLD, PAY, enrol_input, register
 from tests.api.test_household_rules import ENROL
 from tests.core.concurrency import at_once
 from tests.db_state import stored
 from tests.factories import id_number
 from tests.graphql_client import gql
+from yibao.core.models import Entitlement, Payment
 
 GUICHI = "anhui/341702/2024"
 VILLAGE = "341702001"  # 乌沙镇

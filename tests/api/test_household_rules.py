@@ -4,11 +4,11 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from core.models import Departure, Enrolment
 from tests.api.test_household_flow import ENROL_HOUSEHOLD, enrol_input, register
 from tests.db_state import stored
 from tests.factories import id_number
 from tests.graphql_client import gql
+from yibao.core.models import Departure, Enrolment
 
 GUICHI, DONGZHI = "anhui/341702/2024", "anhui/341721/2022"
 VILLAGE = "341702001"  # 乌沙镇

@@ -8,19 +8,16 @@ from pathlib import Path
 
 from tests.core.test_payment_import import CHILD, FATHER, POLICY, VILLAGE, ledger, register, write
 
-ROOT = Path(__file__).parents[2]
-
 
 def yibao(engine, *args: str, cwd: Path) -> subprocess.CompletedProcess:
     parameters = cwd / "parameters.toml"  # the deployment's figures 35号 leaves to other rules
     parameters.write_text(f'["{POLICY}"]\n"refund.MINIMUM_LIVING" = "200.00"\n', encoding="utf-8")
     env = {
         **os.environ,
-        "PYTHONPATH": str(ROOT),
         "YIBAO_DATABASE_URL": engine.url.render_as_string(hide_password=False),
         "YIBAO_PARAMETERS": str(parameters),
     }
-    command = [sys.executable, "-m", "api.cli", *args]
+    command = [sys.executable, "-m", "yibao.api.cli", *args]
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
 
 
@@ -79,9 +76,9 @@ PAYMENTS = "{ payments(coverageYear: 2022) { nodes { amount channel receiptNumbe
 def henan_client(engine, role: str, region: str):
     from starlette.testclient import TestClient
 
-    from api.app import create_app
     from tests.core.test_payment_import import rules
     from tests.tokens import TEST_KEY, bearer
+    from yibao.api.app import create_app
 
     return TestClient(create_app(engine, rules(), key=TEST_KEY), headers=bearer(role, region))
 

@@ -120,10 +120,10 @@ query($id: ID!) { enrolment(id: $id) { status refunds { kind amount department s
 def test_collect_then_refund_owes_the_subsidy_back_through_the_named_department(engine):
     from starlette.testclient import TestClient
 
-    from api.app import create_app
-    from core.testing.scenarios import registry
     from tests.api.test_household_flow import RECORD_CATEGORY, three_member_household
     from tests.tokens import TEST_KEY, bearer
+    from yibao.api.app import create_app
+    from yibao.core.testing.scenarios import registry
 
     rules = registry().with_parameters("henan/411322/2022", {"refund.MINIMUM_LIVING": "200.00"})
     with TestClient(

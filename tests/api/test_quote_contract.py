@@ -13,7 +13,7 @@ from graphql import (
     print_ast,
 )
 
-from api.schema import schema
+from yibao.api.schema import schema
 
 CONTRACT_FILE = Path(__file__).parents[2] / "docs" / "contract" / "quote.graphql"
 CONTRACT = build_schema("scalar Decimal\nscalar Date\n" + CONTRACT_FILE.read_text(encoding="utf-8"))

@@ -7,13 +7,13 @@ import pytest
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
-from api.app import create_app
-from core.models import Person, Refund
 from tests.core.test_refund_batches import FENGRUI, RULES, SHIZHI, expected_ledger, henan_campaign
 from tests.core.test_termination import paid_guiyang
 from tests.db_state import stored
 from tests.graphql_client import gql, gql_errors
 from tests.tokens import TEST_KEY, bearer
+from yibao.api.app import create_app
+from yibao.core.models import Person, Refund
 
 PAY_REFUNDS = """
 mutation($input: PayRefundsInput!) {
@@ -287,7 +287,7 @@ def engine_of(client: TestClient):
 @pytest.fixture
 def cli(engine, monkeypatch, capsys):
     """Runs `yibao …` in-process against the test database; returns what it printed."""
-    from api.cli import main
+    from yibao.api.cli import main
 
     monkeypatch.setenv("YIBAO_DATABASE_URL", engine.url.render_as_string(hide_password=False))
 

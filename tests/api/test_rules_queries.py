@@ -2,11 +2,11 @@
 
 import pytest
 
-from api.context import Context
-from api.schema import schema
-from core.plugins import plugin_manager
-from core.testing import scenarios
-from core.testing.scenarios import registry
+from yibao.api.context import Context
+from yibao.api.schema import schema
+from yibao.core.plugins import plugin_manager
+from yibao.core.testing import scenarios
+from yibao.core.testing.scenarios import registry
 
 QUOTE = """
 query Quote($input: QuoteInput!) {
@@ -191,7 +191,7 @@ def test_policy_diff_shows_the_raised_share_and_the_new_age_subsidies_with_claus
 
 
 def test_configured_parameters_show_in_policies(tmp_path, monkeypatch):
-    from core.plugins import load_registry
+    from yibao.core.plugins import load_registry
 
     path = tmp_path / "parameters.toml"
     path.write_text('["henan/411322/2022"]\n"refund.MINIMUM_LIVING" = "150.00"\n', encoding="utf-8")

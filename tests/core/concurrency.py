@@ -6,11 +6,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlmodel import Session, select
 
-from core.audit import SYSTEM
-from core.models import HouseholdMember
-from core.services.households import HouseholdInput, MemberInput, register_household
-from core.services.persons import PersonInput
 from tests.factories import id_number
+from yibao.core.audit import SYSTEM
+from yibao.core.models import HouseholdMember
+from yibao.core.services.households import HouseholdInput, MemberInput, register_household
+from yibao.core.services.persons import PersonInput
 
 
 def registered_people(engine, count: int) -> list[int]:

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.engine import make_url
 
-from core.auth import AuthError, Principal, Role, issue, signing_key, verify
+from yibao.core.auth import AuthError, Principal, Role, issue, signing_key, verify
 
 KEY = "k" * 40
 CLERK = Principal("clerk-041", Role.VILLAGE_CLERK, "341721")

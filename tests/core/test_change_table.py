@@ -6,10 +6,6 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session
 
-from core.errors import InputError
-from core.scope import Scope
-from core.services.change_table import change_table
-from core.testing.scenarios import registry
 from tests.core.test_collection_roster import (
     TOWNSHIP,
     VILLAGE_A,
@@ -18,6 +14,10 @@ from tests.core.test_collection_roster import (
     enrolled_2021,
     identity,
 )
+from yibao.core.errors import InputError
+from yibao.core.scope import Scope
+from yibao.core.services.change_table import change_table
+from yibao.core.testing.scenarios import registry
 
 
 def changes(engine, region: str = TOWNSHIP, year: int = 2022, scope_region: str | None = None, rules=None):
@@ -62,8 +62,8 @@ def test_each_row_carries_its_before_and_after(engine):
 
 
 def test_a_newborn_is_added_as_a_newborn(engine):
-    from core.services.persons import PersonInput
     from tests.core.test_collection_roster import household
+    from yibao.core.services.persons import PersonInput
 
     dongzhi_2021(engine)
     baby = PersonInput(

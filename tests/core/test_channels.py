@@ -8,14 +8,14 @@ from decimal import Decimal
 
 import pytest
 
-from core.audit import SYSTEM
-from core.errors import InputError
-from core.rules.vocabulary import CHANNELS
-from core.services.enrolments import EnrolmentInput, enrol
-from core.services.payments import PaymentInput, ReversalInput, record_payment, reverse_payment
-from core.testing.scenarios import registry
 from tests.core.concurrency import registered_people
 from tests.db_state import stored
+from yibao.core.audit import SYSTEM
+from yibao.core.errors import InputError
+from yibao.core.rules.vocabulary import CHANNELS
+from yibao.core.services.enrolments import EnrolmentInput, enrol
+from yibao.core.services.payments import PaymentInput, ReversalInput, record_payment, reverse_payment
+from yibao.core.testing.scenarios import registry
 
 DONGZHI = "anhui/341721/2022"
 

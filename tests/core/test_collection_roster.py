@@ -13,16 +13,16 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import Session, select
 
-from core.audit import Actor
-from core.errors import InputError
-from core.models import CategoryFact, Departure, Enrolment, HouseholdMember, Payment, Region
-from core.regions import region_path
-from core.scope import Scope
-from core.services.collection_roster import collection_roster, window_opens
-from core.services.households import HouseholdInput, MemberInput, register_household
-from core.services.persons import PersonInput
-from core.testing.scenarios import registry
 from tests.factories import id_number
+from yibao.core.audit import Actor
+from yibao.core.errors import InputError
+from yibao.core.models import CategoryFact, Departure, Enrolment, HouseholdMember, Payment, Region
+from yibao.core.regions import region_path
+from yibao.core.scope import Scope
+from yibao.core.services.collection_roster import collection_roster, window_opens
+from yibao.core.services.households import HouseholdInput, MemberInput, register_household
+from yibao.core.services.persons import PersonInput
+from yibao.core.testing.scenarios import registry
 
 ADMIN = Actor(name="admin", role="COUNTY_ADMIN", region_code=None)
 TOWNSHIP, VILLAGE_A, VILLAGE_B = "341721100", "341721100001", "341721100002"

@@ -5,17 +5,17 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlmodel import Session, func, select
 
-from core.audit import SYSTEM, Actor
-from core.errors import ErrorCode, InputError
-from core.models import AuditEvent, Enrolment, HouseholdMember
-from core.services import enrolments
-from core.services.enrolments import EnrolmentInput, enrol
-from core.services.households import HouseholdInput, MemberInput, register_household
-from core.services.persons import PersonInput
-from core.testing.scenarios import registry
 from tests.core.concurrency import at_once, registered_people
 from tests.db_state import stored
 from tests.factories import id_number
+from yibao.core.audit import SYSTEM, Actor
+from yibao.core.errors import ErrorCode, InputError
+from yibao.core.models import AuditEvent, Enrolment, HouseholdMember
+from yibao.core.services import enrolments
+from yibao.core.services.enrolments import EnrolmentInput, enrol
+from yibao.core.services.households import HouseholdInput, MemberInput, register_household
+from yibao.core.services.persons import PersonInput
+from yibao.core.testing.scenarios import registry
 
 POLICY = "anhui/341721/2022"
 CLERK = Actor(name="东至县经办", role="COUNTY_ADMIN", region_code="341721")

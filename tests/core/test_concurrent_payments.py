@@ -6,12 +6,12 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from core.audit import SYSTEM
-from core.models import Payment, ReceiptSequence
-from core.services.enrolments import EnrolmentInput, enrol
-from core.services.payments import PaymentInput, record_payment
-from core.testing.scenarios import registry
 from tests.core.concurrency import at_once, registered_people
+from yibao.core.audit import SYSTEM
+from yibao.core.models import Payment, ReceiptSequence
+from yibao.core.services.enrolments import EnrolmentInput, enrol
+from yibao.core.services.payments import PaymentInput, record_payment
+from yibao.core.testing.scenarios import registry
 
 
 def _enrolment_ids(engine, count: int) -> list[int]:

@@ -8,9 +8,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session
 
-from core.db_errors import field_error
-from core.models import Enrolment, Household, HouseholdMember, Payment, Person, Refund, Settlement
 from tests.factories import id_number
+from yibao.core.db_errors import field_error
+from yibao.core.models import Enrolment, Household, HouseholdMember, Payment, Person, Refund, Settlement
 
 
 def _person(session: Session, seq: int) -> Person:

@@ -10,14 +10,14 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session, select
 
-from core.audit import Actor
-from core.errors import InputError
-from core.models import AuditEvent, DepositSlip
-from core.services.deposit_slips import SlipBatch, SlipInput, record_deposit_slips
-from core.services.regions import RegionInput, add_region
 from tests.core.concurrency import at_once
 from tests.db_state import stored
 from tests.graphql_client import gql
+from yibao.core.audit import Actor
+from yibao.core.errors import InputError
+from yibao.core.models import AuditEvent, DepositSlip
+from yibao.core.services.deposit_slips import SlipBatch, SlipInput, record_deposit_slips
+from yibao.core.services.regions import RegionInput, add_region
 
 SHIZHI, FENGRUI = "411322001", "411322002"  # 释之街道, 凤瑞街道 of 方城县
 EAST, WEST, OTHER = "411322001001", "411322001002", "411322002001"  # two villages of 释之, one of 凤瑞

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from core import exports
+from yibao.core import exports
 
 HEADINGS = ["姓名", "身份证号码", "应缴金额（元）", "缴费日期", "户编号", "备注"]
 ROWS = [

@@ -3,7 +3,7 @@
 import inspect
 from pathlib import Path
 
-from core import hookspecs
+from yibao.core import hookspecs
 
 DOCS = (Path(__file__).parents[2] / "docs" / "plugins.md").read_text(encoding="utf-8")
 

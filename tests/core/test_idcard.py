@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from core.idcard import InvalidIdNumber, mask_id_number, parse_id_number
 from tests.factories import id_number, with_check_digit, wrong_check_digit
+from yibao.core.idcard import InvalidIdNumber, mask_id_number, parse_id_number
 
 
 def test_birth_date_gender_and_region_come_from_the_number():

@@ -7,8 +7,8 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import SQLModel
 
-from core.migrate import downgrade, upgrade
 from tests.factories import id_number
+from yibao.core.migrate import downgrade, upgrade
 
 
 def test_migrated_schema_matches_the_models(engine):

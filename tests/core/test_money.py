@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.money import fen_to_yuan, yuan_to_fen
+from yibao.core.money import fen_to_yuan, yuan_to_fen
 
 
 @pytest.mark.parametrize(

@@ -10,17 +10,17 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from core.audit import Actor
-from core.errors import InputError
-from core.models import Enrolment, ImportJob, ImportRow, Payment, Refund
-from core.services.categories import CategoryInput, record_category
-from core.services.enrolments import EnrolmentInput, enrol
-from core.services.households import HouseholdInput, MemberInput, register_household
-from core.services.payment_import import import_payments
-from core.services.persons import PersonInput
-from core.testing.scenarios import registry
 from tests.db_state import stored
 from tests.factories import id_number, wrong_check_digit
+from yibao.core.audit import Actor
+from yibao.core.errors import InputError
+from yibao.core.models import Enrolment, ImportJob, ImportRow, Payment, Refund
+from yibao.core.services.categories import CategoryInput, record_category
+from yibao.core.services.enrolments import EnrolmentInput, enrol
+from yibao.core.services.households import HouseholdInput, MemberInput, register_household
+from yibao.core.services.payment_import import import_payments
+from yibao.core.services.persons import PersonInput
+from yibao.core.testing.scenarios import registry
 
 POLICY = "henan/411322/2022"
 VILLAGE = "411322001"  # 释之街道
@@ -69,7 +69,7 @@ def register(engine) -> dict[str, int]:
         ),
     )
     with Session(engine) as session:
-        from core.models import HouseholdMember, Person
+        from yibao.core.models import HouseholdMember, Person
 
         rows = session.exec(
             select(Person).join(HouseholdMember).where(HouseholdMember.household_id == household.id)
@@ -136,7 +136,7 @@ def results(engine, job: ImportJob) -> dict[int, tuple]:
 
 def ledger(engine) -> list[tuple]:
     with Session(engine) as session:
-        from core.models import Person
+        from yibao.core.models import Person
 
         rows = session.exec(
             select(
@@ -230,7 +230,7 @@ def test_importing_the_same_rows_again_records_nothing_twice(engine, tmp_path):
 def test_a_batch_repeated_after_a_crash_finds_its_payments(engine, tmp_path):
     """The runner calls the handler before the batch's transaction; a crash between the two
     repeats the batch, which must then record nothing new."""
-    from core.services.payment_import import PaymentImport
+    from yibao.core.services.payment_import import PaymentImport
 
     register(engine)
     job = run(engine, write(tmp_path / "清册.csv"))

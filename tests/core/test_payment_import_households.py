@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from core.audit import Actor
-from core.models import Entitlement, ImportRow, Payment
-from core.services.households import HouseholdInput, MemberInput, register_household
-from core.services.payment_import import import_payments
-from core.services.persons import PersonInput
-from core.testing.scenarios import registry
 from tests.factories import id_number
+from yibao.core.audit import Actor
+from yibao.core.models import Entitlement, ImportRow, Payment
+from yibao.core.services.households import HouseholdInput, MemberInput, register_household
+from yibao.core.services.payment_import import import_payments
+from yibao.core.services.persons import PersonInput
+from yibao.core.testing.scenarios import registry
 
 POLICY = "anhui/341702/2024"
 VILLAGE = "341702001"  # 乌沙镇

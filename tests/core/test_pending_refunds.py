@@ -10,15 +10,15 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from core.audit import Actor
-from core.models import Enrolment, Refund
-from core.scope import Scope
-from core.services.pending import resolve_pending
-from core.services.refund_ledger import refund_ledger
-from core.services.refund_payouts import RefundPayout, pay_refunds
-from core.testing.scenarios import registry
 from tests.core.concurrency import at_once
 from tests.core.test_refund_batches import enrolled_and_paid, resident
+from yibao.core.audit import Actor
+from yibao.core.models import Enrolment, Refund
+from yibao.core.scope import Scope
+from yibao.core.services.pending import resolve_pending
+from yibao.core.services.refund_ledger import refund_ledger
+from yibao.core.services.refund_payouts import RefundPayout, pay_refunds
+from yibao.core.testing.scenarios import registry
 
 HENAN = "henan/411322/2022"
 SHIZHI = "411322001"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from core import plugins
-from core.plugins import PluginError, load_registry, plugin_manager
+from yibao.core import plugins
+from yibao.core.plugins import PluginError, load_registry, plugin_manager
 
 PACKAGES = Path(__file__).parents[1] / "plugin_packages"
 PROVINCES = {"anhui", "henan", "chongqing", "guizhou"}
@@ -36,7 +36,7 @@ def test_an_environment_variable_blocks_a_plugin(monkeypatch):
 
 
 def test_a_plugin_that_fails_to_import_stops_start_up(monkeypatch):
-    use_entry_points(monkeypatch, anhui="plugins.anhui", flaky="tests.plugin_modules.fails_to_import")
+    use_entry_points(monkeypatch, anhui="yibao.plugins.anhui", flaky="tests.plugin_modules.fails_to_import")
     with pytest.raises(PluginError, match=r"插件 flaky.*yibao_dependency_that_is_not_installed"):
         plugin_manager()
 
@@ -88,9 +88,9 @@ def install(package: str, tmp_path: Path) -> dict[str, str]:
 
 
 POLICIES_QUERY = """
-from api.context import Context
-from api.schema import schema
-from core.plugins import load_registry
+from yibao.api.context import Context
+from yibao.api.schema import schema
+from yibao.core.plugins import load_registry
 
 result = schema.execute_sync(
     '{ policies(regionCode: "110000") { id province documents { number } tiers { personalContribution } } }',

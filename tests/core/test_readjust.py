@@ -11,21 +11,21 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session, select
 
-from api.cli import main
-from core.audit import SYSTEM, Actor
-from core.errors import InputError
-from core.models import AuditEvent, Enrolment, Person, Settlement
-from core.rules.registry import parse_parameters
-from core.scope import Scope
-from core.services.categories import CategoryInput, record_category
-from core.services.change_table import HEADINGS, as_cells, change_table
-from core.services.enrolments import EnrolmentInput, enrol
-from core.services.payments import PaymentInput, record_payment
-from core.services.pending import resolve_pending
-from core.services.readjust import Decision, readjust_subsidies
-from core.testing.scenarios import registry
 from tests.core.concurrency import registered_people
 from tests.db_state import stored
+from yibao.api.cli import main
+from yibao.core.audit import SYSTEM, Actor
+from yibao.core.errors import InputError
+from yibao.core.models import AuditEvent, Enrolment, Person, Settlement
+from yibao.core.rules.registry import parse_parameters
+from yibao.core.scope import Scope
+from yibao.core.services.categories import CategoryInput, record_category
+from yibao.core.services.change_table import HEADINGS, as_cells, change_table
+from yibao.core.services.enrolments import EnrolmentInput, enrol
+from yibao.core.services.payments import PaymentInput, record_payment
+from yibao.core.services.pending import resolve_pending
+from yibao.core.services.readjust import Decision, readjust_subsidies
+from yibao.core.testing.scenarios import registry
 
 DONGZHI = "anhui/341721/2022"
 SEPTEMBER_ROSTER_PAYDAY = date(2021, 10, 8)

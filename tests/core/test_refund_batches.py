@@ -13,22 +13,22 @@ from itertools import count
 import pytest
 from sqlmodel import Session, func, select
 
-from core.audit import Actor
-from core.errors import InputError
-from core.models import AuditEvent, Enrolment, Payment, Person, Refund, RefundBatch, Region
-from core.scope import Scope
-from core.services.categories import CategoryInput, record_category
-from core.services.enrolments import EnrolmentInput, enrol
-from core.services.households import HouseholdInput, MemberInput, register_household
-from core.services.payments import PaymentInput, ReversalInput, record_payment, reverse_payment
-from core.services.persons import PersonInput
-from core.services.refund_ledger import refund_ledger
-from core.services.refund_payouts import RefundPayout, pay_refunds, record_recovery, set_refund_payee
-from core.services.refunds import PayeeAccount
-from core.testing.scenarios import registry
 from tests.core.concurrency import at_once
 from tests.db_state import stored
 from tests.factories import id_number
+from yibao.core.audit import Actor
+from yibao.core.errors import InputError
+from yibao.core.models import AuditEvent, Enrolment, Payment, Person, Refund, RefundBatch, Region
+from yibao.core.scope import Scope
+from yibao.core.services.categories import CategoryInput, record_category
+from yibao.core.services.enrolments import EnrolmentInput, enrol
+from yibao.core.services.households import HouseholdInput, MemberInput, register_household
+from yibao.core.services.payments import PaymentInput, ReversalInput, record_payment, reverse_payment
+from yibao.core.services.persons import PersonInput
+from yibao.core.services.refund_ledger import refund_ledger
+from yibao.core.services.refund_payouts import RefundPayout, pay_refunds, record_recovery, set_refund_payee
+from yibao.core.services.refunds import PayeeAccount
+from yibao.core.testing.scenarios import registry
 
 HENAN = "henan/411322/2022"
 SHIZHI, FENGRUI = "411322001", "411322002"  # 释之街道, 凤瑞街道

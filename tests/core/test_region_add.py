@@ -3,11 +3,11 @@
 import pytest
 from sqlmodel import Session
 
-from core.audit import Actor
-from core.errors import InputError
-from core.models import Region
-from core.services.regions import RegionInput, add_region
 from tests.db_state import stored
+from yibao.core.audit import Actor
+from yibao.core.errors import InputError
+from yibao.core.models import Region
+from yibao.core.services.regions import RegionInput, add_region
 
 DONGZHI = Actor("admin-dongzhi", "COUNTY_ADMIN", "341721")
 

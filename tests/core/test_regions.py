@@ -1,7 +1,7 @@
 from sqlmodel import Session, select
 
-from core.models import Region
-from core.regions import county_of, read_seed
+from yibao.core.models import Region
+from yibao.core.regions import county_of, read_seed
 
 
 def test_every_seeded_parent_exists_and_paths_nest():

@@ -5,15 +5,15 @@ from datetime import date
 import pytest
 from sqlmodel import Session, col, select
 
-from core.audit import Actor
-from core.errors import InputError
-from core.imports.jobs import resume_import
-from core.models import AuditEvent, CategoryFact, Enrolment, ImportJob, ImportRow, Person
-from core.services.coverage import quote_for
-from core.services.rosters import import_roster, start_roster_import
-from core.testing.scenarios import registry
 from tests.db_state import stored
 from tests.factories import id_number, wrong_check_digit
+from yibao.core.audit import Actor
+from yibao.core.errors import InputError
+from yibao.core.imports.jobs import resume_import
+from yibao.core.models import AuditEvent, CategoryFact, Enrolment, ImportJob, ImportRow, Person
+from yibao.core.services.coverage import quote_for
+from yibao.core.services.rosters import import_roster, start_roster_import
+from yibao.core.testing.scenarios import registry
 
 ADMIN = Actor(name="test-admin", role="COUNTY_ADMIN", region_code="340000")
 AS_OF = date(2021, 9, 30)

@@ -4,16 +4,16 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlmodel import Session, select
 
-from core.audit import Actor
-from core.errors import InputError
-from core.models import Target
-from core.plugins import load_registry
-from core.reports import ReportArgs
-from core.scope import Scope
-from core.services.targets import TargetRow, load_targets, read_file
 from tests.db_state import stored
 from tests.graphql_client import gql
 from tests.test_cli import yibao
+from yibao.core.audit import Actor
+from yibao.core.errors import InputError
+from yibao.core.models import Target
+from yibao.core.plugins import load_registry
+from yibao.core.reports import ReportArgs
+from yibao.core.scope import Scope
+from yibao.core.services.targets import TargetRow, load_targets, read_file
 
 GUICHI = Actor("admin-341702", "COUNTY_ADMIN", "341702")
 WUSHA, CHIYANG = "341702001", "341702002"  # 乌沙镇 (附件2: 36800), 池阳街道 (12100)

@@ -11,18 +11,18 @@ from itertools import count
 import pytest
 from sqlmodel import Session, select
 
-from core.audit import Actor
-from core.errors import InputError
-from core.models import AuditEvent, Payment, Person, TaxConfirmation
-from core.services.enrolments import EnrolmentInput, enrol
-from core.services.households import HouseholdInput, MemberInput, register_household
-from core.services.payments import PaymentInput, record_payment
-from core.services.persons import PersonInput
-from core.services.tax_confirmations import ConfirmationInput, Outcome, import_confirmations
-from core.testing.scenarios import registry
 from tests.db_state import stored
 from tests.factories import id_number
 from tests.graphql_client import gql
+from yibao.core.audit import Actor
+from yibao.core.errors import InputError
+from yibao.core.models import AuditEvent, Payment, Person, TaxConfirmation
+from yibao.core.services.enrolments import EnrolmentInput, enrol
+from yibao.core.services.households import HouseholdInput, MemberInput, register_household
+from yibao.core.services.payments import PaymentInput, record_payment
+from yibao.core.services.persons import PersonInput
+from yibao.core.services.tax_confirmations import ConfirmationInput, Outcome, import_confirmations
+from yibao.core.testing.scenarios import registry
 
 POLICY = "henan/411322/2022"  # 方城县, 320 yuan (方政办明电〔2021〕35号 二)
 COUNTY, SHIZHI, FENGRUI = "411322", "411322001", "411322002"  # 方城县, 释之街道, 凤瑞街道

@@ -10,18 +10,18 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session, select
 
-from core.audit import Actor
-from core.errors import InputError
-from core.models import AuditEvent, Enrolment, Entitlement, Payment, Person, Refund
-from core.scope import Scope
-from core.services.coverage import coverage_on
-from core.services.payments import PaymentInput, ReversalInput, record_payment, reverse_payment
-from core.services.refund_payouts import RefundPayout, pay_refunds
-from core.services.refunds import PayeeAccount
-from core.services.termination import TerminationInput, terminate_enrolment
 from tests.core.concurrency import at_once
 from tests.core.test_refund_batches import RULES, enrolled_and_paid, resident
 from tests.db_state import stored
+from yibao.core.audit import Actor
+from yibao.core.errors import InputError
+from yibao.core.models import AuditEvent, Enrolment, Entitlement, Payment, Person, Refund
+from yibao.core.scope import Scope
+from yibao.core.services.coverage import coverage_on
+from yibao.core.services.payments import PaymentInput, ReversalInput, record_payment, reverse_payment
+from yibao.core.services.refund_payouts import RefundPayout, pay_refunds
+from yibao.core.services.refunds import PayeeAccount
+from yibao.core.services.termination import TerminationInput, terminate_enrolment
 
 GUIYANG = "guizhou/520100/2022"
 HUAXI = "520111001"  # 花溪片区

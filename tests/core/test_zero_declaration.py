@@ -5,13 +5,13 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from core.audit import Actor
-from core.models import Enrolment, Person
-from core.scope import Scope
-from core.services.termination import TerminationInput, terminate_enrolment
-from core.services.zero_declaration import FundingShare, zero_declarations
 from tests.core.test_refund_batches import RULES, enrolled_and_paid, resident
 from tests.core.test_termination import ADMIN, HUAXI, paid_guiyang
+from yibao.core.audit import Actor
+from yibao.core.models import Enrolment, Person
+from yibao.core.scope import Scope
+from yibao.core.services.termination import TerminationInput, terminate_enrolment
+from yibao.core.services.zero_declaration import FundingShare, zero_declarations
 
 EVERYTHING = Scope(path=None)
 

@@ -3,8 +3,8 @@
 from datetime import date
 from decimal import Decimal
 
-from core.rules.cite import Cite
-from core.rules.policy import Document, Fixed, Policy, Route, Tier
+from yibao.core.rules.cite import Cite
+from yibao.core.rules.policy import Document, Fixed, Policy, Route, Tier
 
 DOC = "测试〔2029〕1号"
 

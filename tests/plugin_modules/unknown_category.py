@@ -2,9 +2,9 @@
 
 from decimal import Decimal
 
-from core.hookspecs import hookimpl
-from core.rules.cite import Cite
-from core.rules.policy import Fixed, Grant
+from yibao.core.hookspecs import hookimpl
+from yibao.core.rules.cite import Cite
+from yibao.core.rules.policy import Fixed, Grant
 
 from . import DOC, small_policy
 

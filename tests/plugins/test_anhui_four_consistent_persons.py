@@ -10,11 +10,6 @@ read back from the reports.
 from datetime import date
 from decimal import Decimal
 
-from core.services.categories import CategoryInput, record_category
-from core.services.enrolments import EnrolmentInput, enrol
-from core.services.payments import PaymentInput, record_payment
-from core.services.readjust import readjust_subsidies
-from core.services.termination import TerminationInput, terminate_enrolment
 from tests.core.reports.test_counting import refused
 from tests.graphql_client import gql
 from tests.plugins.test_anhui_reports import (  # noqa: F401 (fixtures)
@@ -35,6 +30,11 @@ from tests.plugins.test_anhui_reports import (  # noqa: F401 (fixtures)
     resident,
     run,
 )
+from yibao.core.services.categories import CategoryInput, record_category
+from yibao.core.services.enrolments import EnrolmentInput, enrol
+from yibao.core.services.payments import PaymentInput, record_payment
+from yibao.core.services.readjust import readjust_subsidies
+from yibao.core.services.termination import TerminationInput, terminate_enrolment
 
 PAID_ON = date(2021, 10, 8)
 

@@ -16,25 +16,25 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from core import exports
-from core.audit import Actor
-from core.db import transaction
-from core.errors import InputError
-from core.models import Enrolment, Person, Target
-from core.money import fen_to_yuan
-from core.reports import ReportArgs
-from core.scope import Scope
-from core.services.categories import CategoryInput, record_category
-from core.services.enrolments import EnrolmentInput, enrol
-from core.services.households import HouseholdInput, MemberInput, register_household
-from core.services.payments import PaymentInput, ReversalInput, record_payment, reverse_payment
-from core.services.persons import PersonInput
-from core.services.readjust import readjust_subsidies
-from core.services.regions import RegionInput, add_region
-from core.services.termination import TerminationInput, terminate_enrolment
-from core.testing.scenarios import registry
 from tests.factories import id_number
 from tests.graphql_client import gql
+from yibao.core import exports
+from yibao.core.audit import Actor
+from yibao.core.db import transaction
+from yibao.core.errors import InputError
+from yibao.core.models import Enrolment, Person, Target
+from yibao.core.money import fen_to_yuan
+from yibao.core.reports import ReportArgs
+from yibao.core.scope import Scope
+from yibao.core.services.categories import CategoryInput, record_category
+from yibao.core.services.enrolments import EnrolmentInput, enrol
+from yibao.core.services.households import HouseholdInput, MemberInput, register_household
+from yibao.core.services.payments import PaymentInput, ReversalInput, record_payment, reverse_payment
+from yibao.core.services.persons import PersonInput
+from yibao.core.services.readjust import readjust_subsidies
+from yibao.core.services.regions import RegionInput, add_region
+from yibao.core.services.termination import TerminationInput, terminate_enrolment
+from yibao.core.testing.scenarios import registry
 
 RULES = registry()
 _seq = count(1)

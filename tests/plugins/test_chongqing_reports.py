@@ -16,23 +16,23 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from core import exports
-from core.audit import Actor
-from core.db import transaction
-from core.errors import InputError
-from core.models import Person
-from core.plugins import load_registry
-from core.reports import ReportArgs, rate
-from core.scope import Scope
-from core.services.categories import CategoryInput, record_category
-from core.services.enrolments import EnrolmentInput, enrol
-from core.services.households import HouseholdInput, MemberInput, register_household
-from core.services.payments import PaymentInput, record_payment
-from core.services.persons import PersonInput
-from core.services.regions import RegionInput, add_region
-from core.services.targets import TargetRow, load_targets
 from tests.factories import id_number
 from tests.graphql_client import gql
+from yibao.core import exports
+from yibao.core.audit import Actor
+from yibao.core.db import transaction
+from yibao.core.errors import InputError
+from yibao.core.models import Person
+from yibao.core.plugins import load_registry
+from yibao.core.reports import ReportArgs, rate
+from yibao.core.scope import Scope
+from yibao.core.services.categories import CategoryInput, record_category
+from yibao.core.services.enrolments import EnrolmentInput, enrol
+from yibao.core.services.households import HouseholdInput, MemberInput, register_household
+from yibao.core.services.payments import PaymentInput, record_payment
+from yibao.core.services.persons import PersonInput
+from yibao.core.services.regions import RegionInput, add_region
+from yibao.core.services.targets import TargetRow, load_targets
 
 POLICY = "chongqing/500230/2022"
 FENGDU, XINGYI = "500230", "500230001"  # 丰都县, 兴义镇

@@ -15,21 +15,21 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from core import exports
-from core.audit import Actor
-from core.db import transaction
-from core.idcard import mask_id_number
-from core.models import Enrolment, Payment, Person
-from core.plugins import load_registry
-from core.reports import ReportArgs
-from core.scope import Scope
-from core.services.categories import CategoryInput, record_category
-from core.services.enrolments import EnrolmentInput, enrol
-from core.services.households import HouseholdInput, MemberInput, register_household
-from core.services.payments import PaymentInput, ReversalInput, record_payment, reverse_payment
-from core.services.persons import PersonInput
 from tests.factories import id_number
 from tests.graphql_client import gql
+from yibao.core import exports
+from yibao.core.audit import Actor
+from yibao.core.db import transaction
+from yibao.core.idcard import mask_id_number
+from yibao.core.models import Enrolment, Payment, Person
+from yibao.core.plugins import load_registry
+from yibao.core.reports import ReportArgs
+from yibao.core.scope import Scope
+from yibao.core.services.categories import CategoryInput, record_category
+from yibao.core.services.enrolments import EnrolmentInput, enrol
+from yibao.core.services.households import HouseholdInput, MemberInput, register_household
+from yibao.core.services.payments import PaymentInput, ReversalInput, record_payment, reverse_payment
+from yibao.core.services.persons import PersonInput
 
 POLICY = "guizhou/520100/2022"
 GUIZHOU, GUIYANG, GUIAN = "520000", "520100", "520190"

@@ -15,25 +15,25 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from core import exports
-from core.audit import Actor
-from core.db import transaction
-from core.models import Enrolment, Payment, Person, Target
-from core.plugins import load_registry
-from core.reports import ReportArgs
-from core.scope import Scope
-from core.services.deposit_slips import SlipBatch, SlipInput, record_deposit_slips
-from core.services.enrolments import EnrolmentInput, enrol
-from core.services.households import HouseholdInput, MemberInput, register_household
-from core.services.payments import PaymentInput, ReversalInput, record_payment, reverse_payment
-from core.services.persons import PersonInput
-from core.services.refund_payouts import RefundPayout, pay_refunds
-from core.services.regions import RegionInput, add_region
-from core.services.termination import TerminationInput, terminate_enrolment
-from core.testing.scenarios import registry
 from tests.core import test_refund_batches as refund_fixture
 from tests.factories import id_number
 from tests.graphql_client import gql
+from yibao.core import exports
+from yibao.core.audit import Actor
+from yibao.core.db import transaction
+from yibao.core.models import Enrolment, Payment, Person, Target
+from yibao.core.plugins import load_registry
+from yibao.core.reports import ReportArgs
+from yibao.core.scope import Scope
+from yibao.core.services.deposit_slips import SlipBatch, SlipInput, record_deposit_slips
+from yibao.core.services.enrolments import EnrolmentInput, enrol
+from yibao.core.services.households import HouseholdInput, MemberInput, register_household
+from yibao.core.services.payments import PaymentInput, ReversalInput, record_payment, reverse_payment
+from yibao.core.services.persons import PersonInput
+from yibao.core.services.refund_payouts import RefundPayout, pay_refunds
+from yibao.core.services.regions import RegionInput, add_region
+from yibao.core.services.termination import TerminationInput, terminate_enrolment
+from yibao.core.testing.scenarios import registry
 
 HENAN = "henan/411322/2022"
 COUNTY = Actor("admin-411322", "COUNTY_ADMIN", "411322")
@@ -385,7 +385,7 @@ def test_the_ranking_over_graphql(engine, campaign, client_as):
 
 
 def test_a_henan_report_is_refused_for_another_province(engine):
-    from core.errors import InputError
+    from yibao.core.errors import InputError
 
     with pytest.raises(InputError) as refused:
         run(engine, "henan_three_party", region="341702")

@@ -12,12 +12,12 @@ lies in the township too.
 from dataclasses import dataclass, field
 from datetime import date
 
-from api.imports import wait_for_imports
 from tests.api.test_household_flow import ENROL, ENROL_HOUSEHOLD, PAY, REGISTER
 from tests.api.test_household_payments import PAY_HOUSEHOLD
 from tests.api.test_imports import IMPORT_ROSTER, Upload, post_multipart
 from tests.factories import id_number
 from tests.graphql_client import gql
+from yibao.api.imports import wait_for_imports
 
 TOWNSHIP, COUNTY, POLICY = "341702001", "341702", "anhui/341702/2024"
 

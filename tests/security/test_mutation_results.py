@@ -10,11 +10,11 @@ nothing, however the field is reached: directly, aliased, in a named fragment, u
 import pytest
 from sqlmodel import Session, select
 
-from core.models import CategoryFact
 from tests.api.test_imports import IMPORT_ROSTER, Upload, post_multipart
 from tests.db_state import stored
 from tests.graphql_client import gql
 from tests.security.residents import FAMILY, TOWNSHIP, populate
+from yibao.core.models import CategoryFact
 
 RECORD = """
 mutation($input: RecordCategoryInput!) {

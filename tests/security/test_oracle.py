@@ -10,11 +10,11 @@ import json
 
 from sqlmodel import Session, select
 
-from core.models import AuditEvent
 from tests.api.test_household_flow import ENROL, PAY, REGISTER, enrol_input
 from tests.db_state import stored
 from tests.factories import id_number
 from tests.graphql_client import gql
+from yibao.core.models import AuditEvent
 
 NUMBER = id_number(region="341721", seq=31)
 

@@ -7,7 +7,7 @@ Revises: 0001
 import sqlalchemy as sa
 from alembic import op
 
-from core.regions import read_seed
+from yibao.core.regions import read_seed
 
 revision = "0002"
 down_revision = "0001"

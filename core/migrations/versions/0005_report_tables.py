@@ -13,7 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 import sqlmodel
 
-from core.regions import read_seed
+from yibao.core.regions import read_seed
 
 
 revision = '0005'

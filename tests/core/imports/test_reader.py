@@ -5,9 +5,9 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from core.errors import InputError
-from core.imports.headers import map_headers, parse_date, parse_id_text, parse_int
-from core.imports.reader import detect_encoding, open_table
+from yibao.core.errors import InputError
+from yibao.core.imports.headers import map_headers, parse_date, parse_id_text, parse_int
+from yibao.core.imports.reader import detect_encoding, open_table
 
 FIELDS = {
     "idNumber": ("身份证号码", "身份证号", "公民身份号码"),

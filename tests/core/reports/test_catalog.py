@@ -5,11 +5,11 @@ from datetime import date
 import pytest
 from sqlmodel import Session
 
-from core.errors import InputError
-from core.plugins import load_registry
-from core.reports import Catalog, CatalogError, Column, Kind, Report, ReportArgs
-from core.rules.cite import Cite
-from core.scope import Scope
+from yibao.core.errors import InputError
+from yibao.core.plugins import load_registry
+from yibao.core.reports import Catalog, CatalogError, Column, Kind, Report, ReportArgs
+from yibao.core.rules.cite import Cite
+from yibao.core.scope import Scope
 
 CITE = Cite("测试〔2026〕1号", "一")
 CODE = (Column("code", "代码"),)

@@ -15,17 +15,17 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from core.audit import Actor
-from core.db import transaction
-from core.models import Enrolment, Target
-from core.money import fen_to_yuan
-from core.plugins import load_registry
-from core.reports import ReportArgs
-from core.scope import Scope
-from core.services.enrolments import EnrolmentInput, enrol
-from core.services.payments import PaymentInput, ReversalInput, record_payment, reverse_payment
 from tests.core.test_refund_batches import channel, resident
 from tests.core.test_termination import ADMIN, GUIYANG, HUAXI, terminate
+from yibao.core.audit import Actor
+from yibao.core.db import transaction
+from yibao.core.models import Enrolment, Target
+from yibao.core.money import fen_to_yuan
+from yibao.core.plugins import load_registry
+from yibao.core.reports import ReportArgs
+from yibao.core.scope import Scope
+from yibao.core.services.enrolments import EnrolmentInput, enrol
+from yibao.core.services.payments import PaymentInput, ReversalInput, record_payment, reverse_payment
 
 REGISTRY = load_registry()
 

@@ -15,22 +15,22 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from api.cli import main as yibao
-from core.audit import Actor
-from core.idcard import mask_id_number
-from core.models import Person
-from core.plugins import load_registry
-from core.reports import ReportArgs
-from core.scope import Scope
-from core.services.departures import DepartureInput, record_departure
-from core.services.enrolments import EnrolmentInput, enrol
-from core.services.households import HouseholdInput, MemberInput, register_household
-from core.services.payments import PaymentInput, ReversalInput, record_payment, reverse_payment
-from core.services.persons import PersonInput
-from core.services.regions import RegionInput, add_region
-from core.services.termination import TerminationInput, terminate_enrolment
 from tests.factories import id_number
 from tests.graphql_client import gql
+from yibao.api.cli import main as yibao
+from yibao.core.audit import Actor
+from yibao.core.idcard import mask_id_number
+from yibao.core.models import Person
+from yibao.core.plugins import load_registry
+from yibao.core.reports import ReportArgs
+from yibao.core.scope import Scope
+from yibao.core.services.departures import DepartureInput, record_departure
+from yibao.core.services.enrolments import EnrolmentInput, enrol
+from yibao.core.services.households import HouseholdInput, MemberInput, register_household
+from yibao.core.services.payments import PaymentInput, ReversalInput, record_payment, reverse_payment
+from yibao.core.services.persons import PersonInput
+from yibao.core.services.regions import RegionInput, add_region
+from yibao.core.services.termination import TerminationInput, terminate_enrolment
 
 RULES = load_registry()
 POLICY = "anhui/341721/2022"

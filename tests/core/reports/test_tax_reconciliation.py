@@ -10,14 +10,14 @@ from decimal import Decimal
 
 import pytest
 
-from core.db import transaction
-from core.plugins import load_registry
-from core.reports import ReportArgs
-from core.scope import Scope
-from core.services.payments import ReversalInput, reverse_payment
-from core.services.tax_confirmations import Outcome, import_confirmations
 from tests.core.test_tax_confirmations import ADMIN, COUNTY, FENGRUI, SHIZHI, paid_resident, row
 from tests.graphql_client import gql
+from yibao.core.db import transaction
+from yibao.core.plugins import load_registry
+from yibao.core.reports import ReportArgs
+from yibao.core.scope import Scope
+from yibao.core.services.payments import ReversalInput, reverse_payment
+from yibao.core.services.tax_confirmations import Outcome, import_confirmations
 
 TREASURY = date(2021, 10, 15)
 LATE = date(2021, 10, 25)  # treasured after the early as-of date below

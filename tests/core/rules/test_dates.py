@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from core.rules.dates import Period, add_months
+from yibao.core.rules.dates import Period, add_months
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,10 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from core.rules.facts import CategoryFact, PersonFacts, QuoteRequest
-from core.rules.policy import FromParameter, Grant, Method, Parameter
-from core.rules.registry import Registry
-from core.testing.scenarios import registry
+from yibao.core.rules.facts import CategoryFact, PersonFacts, QuoteRequest
+from yibao.core.rules.policy import FromParameter, Grant, Method, Parameter
+from yibao.core.rules.registry import Registry
+from yibao.core.testing.scenarios import registry
 
 HENAN = "henan/411322/2022"
 PAID_ON = date(2021, 10, 8)

@@ -10,12 +10,12 @@ from decimal import Decimal
 
 import pytest
 
-from core.rules.cite import Cite
-from core.rules.dates import Period
-from core.rules.engine import quote
-from core.rules.facts import LifeEvent, PersonFacts, QuoteRequest
-from core.rules.policy import Event, Fixed, Newborn, Policy, Route, Tier
-from core.rules.routes import would_apply
+from yibao.core.rules.cite import Cite
+from yibao.core.rules.dates import Period
+from yibao.core.rules.engine import quote
+from yibao.core.rules.facts import LifeEvent, PersonFacts, QuoteRequest
+from yibao.core.rules.policy import Event, Fixed, Newborn, Policy, Route, Tier
+from yibao.core.rules.routes import would_apply
 
 DOC = "测试〔2030〕1号"
 

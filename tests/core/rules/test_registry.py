@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from core.errors import InputError
-from core.rules.facts import CategoryFact, PersonFacts, QuoteRequest
-from core.rules.registry import parse_parameters
-from core.testing.scenarios import registry
+from yibao.core.errors import InputError
+from yibao.core.rules.facts import CategoryFact, PersonFacts, QuoteRequest
+from yibao.core.rules.registry import parse_parameters
+from yibao.core.testing.scenarios import registry
 
 
 def test_for_region_finds_the_policy_of_that_year():
@@ -56,8 +56,8 @@ def test_policy_versions_differ_between_policies_and_survive_a_restart():
 
 
 def test_a_registry_with_parameters_keeps_the_plugin_declared_categories():
-    from core.rules.registry import Registry
-    from core.rules.vocabulary import Category
+    from yibao.core.rules.registry import Registry
+    from yibao.core.rules.vocabulary import Category
 
     base = Registry(registry().policies(), [Category("LOCAL_HERO", "见义勇为人员")])
     configured = base.with_parameters("henan/411322/2022", {"refund.MINIMUM_LIVING": "180"})

@@ -5,16 +5,16 @@ from decimal import Decimal
 
 import pytest
 
-from core.rules.policy import Fixed, Policy
-from core.testing import scenarios
-from core.testing.scenarios import registry
+from yibao.core.rules.policy import Fixed, Policy
+from yibao.core.testing import scenarios
+from yibao.core.testing.scenarios import registry
 
 MINIMUM_SCENARIOS = 20
 
 
 def _scenarios_by_policy() -> dict[str, list[scenarios.Scenario]]:
     found: dict[str, list] = {}
-    from core.plugins import plugin_manager
+    from yibao.core.plugins import plugin_manager
 
     for paths in plugin_manager().hook.yibao_scenario_paths():
         for path in scenarios.files(paths):

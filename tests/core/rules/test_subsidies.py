@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from core.rules.cite import Cite
-from core.rules.policy import Fixed, Funding, FundingPart, Grant
-from core.rules.subsidies import Candidate, highest, split
+from yibao.core.rules.cite import Cite
+from yibao.core.rules.policy import Fixed, Funding, FundingPart, Grant
+from yibao.core.rules.subsidies import Candidate, highest, split
 
 CITE = Cite("测试〔2030〕1号", "一")
 

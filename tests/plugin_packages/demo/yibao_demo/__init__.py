@@ -3,9 +3,9 @@
 from datetime import date
 from decimal import Decimal
 
-from core.hookspecs import hookimpl
-from core.rules.cite import Cite
-from core.rules.policy import Document, Fixed, Grant, Policy, Route, Tier
+from yibao.core.hookspecs import hookimpl
+from yibao.core.rules.cite import Cite
+from yibao.core.rules.policy import Document, Fixed, Grant, Policy, Route, Tier
 
 DOC = "示例〔2029〕1号"
 
