@@ -12,17 +12,18 @@ import subprocess
 import sys
 import time
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from tests.factories import id_number
-from tests.serving import ROOT
 from yibao.core.db import make_engine
 from yibao.core.migrate import upgrade
 from yibao.core.models import Person
 
+ROOT = Path(__file__).parents[1]
 PEOPLE = 3000
 BATCH = 20
 MISNAMED = len(range(0, PEOPLE, 101))  # every 101st row names someone else
