@@ -27,7 +27,11 @@ def serve(args: argparse.Namespace) -> None:
     if args.workers > 1:  # each worker process builds its own app, engine and pool
         engine.dispose()
         uvicorn.run(
-            "yibao.api.app:from_environment", factory=True, workers=args.workers, host=args.host, port=args.port
+            "yibao.api.app:from_environment",
+            factory=True,
+            workers=args.workers,
+            host=args.host,
+            port=args.port,
         )
     else:
         uvicorn.run(create_app(engine, key=key), host=args.host, port=args.port, log_level="info")
@@ -117,7 +121,7 @@ def policy_diff(args: argparse.Namespace) -> None:
 
 
 def schema_export(args: argparse.Namespace) -> None:
-    from yibao.api.schema import sdl
+    from yibao.api.graphql.schema import sdl
 
     text = sdl()
     if args.output == "-":

@@ -3,7 +3,7 @@
 Core provides collection progress, hardship coverage, payments by channel, tax reconciliation
 and partially paid households; a plugin adds its province's reports through the `yibao_reports`
 hook and its task tables through `yibao_targets` (core/hookspecs.py). The API turns each report
-into a typed GraphQL field (api/reports.py).
+into a typed GraphQL field (api/graphql/reports.py).
 """
 
 from .catalog import Catalog, CatalogError, ReportResult

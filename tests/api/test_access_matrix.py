@@ -2,7 +2,7 @@
 
 All tokens are scoped to 乌沙镇 (341702001); the other township is 池阳街道 (341702002) of the same
 district. The expected table below is the specification, written independently of
-api/permissions.py. Besides the verdicts, no response to any caller may contain anything that
+api/graphql/permissions.py. Besides the verdicts, no response to any caller may contain anything that
 identifies the other township's residents — through lists, lookups, nested fields or errors.
 """
 
@@ -72,7 +72,7 @@ ALLOWED = {
     "importPayments": STAFF,  # its clerks follow the job through importJob
     "recordDepositSlips": STAFF,
     "reports": READERS,
-    "_entities": READERS,  # federation: the tax subgraph resolves our entities (api/federation.py)
+    "_entities": READERS,  # federation: the tax subgraph resolves our entities (api/graphql/federation.py)
     "_service": READERS,  # the subgraph's SDL, for gateways with a token even when introspection is off
     "importTaxConfirmations": {"TAX_INTEGRATOR", "COUNTY_ADMIN"},
     "loadTargets": {"TOWNSHIP_OFFICER", "COUNTY_ADMIN"},
@@ -611,8 +611,8 @@ def test_a_forged_or_expired_token_is_refused_with_the_reason(world, client_as):
 
 
 def test_the_matrix_covers_every_root_field_of_the_schema():
-    from yibao.api.schema import schema
+    from yibao.api.graphql.schema import default_schema
 
-    roots = {*schema._schema.query_type.fields, *schema._schema.mutation_type.fields}
+    roots = {*default_schema()._schema.query_type.fields, *default_schema()._schema.mutation_type.fields}
     public_reference_data = {"policyDiff", "region", "regions"}  # rules and region names, no personal data
     assert roots == set(ALLOWED) | public_reference_data

@@ -6,7 +6,8 @@ import httpx2
 
 from tests.api.test_household_flow import register
 from tests.tokens import TEST_KEY, bearer
-from yibao.api.app import connection_budget, create_app
+from yibao.api.app import create_app
+from yibao.api.graphql.view import connection_budget
 from yibao.core.db import make_engine
 from yibao.core.testing.scenarios import registry
 

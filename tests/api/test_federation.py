@@ -99,7 +99,7 @@ def test_the_sdl_carries_the_keys_of_federation_2(client_as):
 
 
 def test_more_representations_than_the_limit_are_refused(client_as):
-    from yibao.api.schema import MAX_ENTITIES
+    from yibao.api.graphql.limits import MAX_ENTITIES
 
     tax = client_as("TAX_INTEGRATOR", SHIZHI)
     representations = [{"__typename": "Person", "idNumber": str(n)} for n in range(MAX_ENTITIES + 1)]

@@ -22,8 +22,9 @@ from tests.api.test_household_flow import PAY, REGISTER, REVERSE, enrol, payment
 from tests.db_state import stored
 from tests.factories import id_number, with_check_digit, wrong_check_digit
 from tests.tokens import bearer
-from yibao.api.context import Context
-from yibao.api.schema import MAX_ALIASES, schema
+from yibao.api.graphql.context import Context
+from yibao.api.graphql.limits import MAX_ALIASES
+from yibao.api.graphql.schema import default_schema
 from yibao.core.testing.scenarios import registry
 
 MASKED = "服务器内部错误（unexpected error）"
@@ -404,7 +405,7 @@ def as_variables(value):
 @given(request=quote_inputs)
 def test_any_well_typed_quote_request_gets_a_quote_or_a_typed_refusal(request):
     context = Context(engine=None, registry=RULES)
-    result = schema.execute_sync(
+    result = default_schema().execute_sync(
         QUOTE, variable_values={"input": as_variables(request)}, context_value=context
     )
     if result.errors:

@@ -8,7 +8,8 @@ from starlette.testclient import TestClient
 
 from tests.tokens import TEST_KEY
 from yibao.api.app import create_app
-from yibao.api.schema import MAX_ALIASES, MAX_BATCH, MAX_DEPTH, schema
+from yibao.api.graphql.limits import MAX_ALIASES, MAX_BATCH, MAX_DEPTH
+from yibao.api.graphql.schema import default_schema
 from yibao.core.testing.scenarios import registry
 
 
@@ -69,7 +70,7 @@ def test_unexpected_errors_are_masked_and_logged_without_id_numbers(caplog):
     boom = GraphQLError("boom", original_error=RuntimeError("lookup failed for 341721197503090230"))
     expected = GraphQLError("refused on purpose")
     with caplog.at_level(logging.ERROR, logger="yibao.graphql"):
-        schema.process_errors([boom, expected])
+        default_schema().process_errors([boom, expected])
     assert "341721197503090230" not in caplog.text and "<number>" in caplog.text
     assert "refused on purpose" not in caplog.text  # deliberate errors are not server problems
 
@@ -90,7 +91,7 @@ def test_a_crash_in_a_resolver_reaches_the_caller_masked(client, monkeypatch):
 def test_a_repeated_document_is_validated_once(client):
     from strawberry.extensions.validation_cache import _get_validate_cache
 
-    from yibao.api.schema import CACHE_SIZE
+    from yibao.api.graphql.limits import CACHE_SIZE
 
     cache = _get_validate_cache(CACHE_SIZE)
     query = "{ policies { id tiers { code } } }"

@@ -12,7 +12,7 @@ from tests.api.test_household_flow import register
 from tests.db_state import stored
 from tests.factories import id_number
 from tests.graphql_client import gql
-from yibao.api.imports import wait_for_imports
+from yibao.core.imports.background import wait_for_imports
 
 IMPORT_ROSTER = """
 mutation($file: Upload!, $source: String!, $asOf: Date!, $region: String) {

@@ -13,11 +13,11 @@ from graphql import (
     print_ast,
 )
 
-from yibao.api.schema import schema
+from yibao.api.graphql.schema import default_schema
 
 CONTRACT_FILE = Path(__file__).parents[2] / "docs" / "contract" / "quote.graphql"
 CONTRACT = build_schema("scalar Decimal\nscalar Date\n" + CONTRACT_FILE.read_text(encoding="utf-8"))
-OURS = schema._schema
+OURS = default_schema()._schema
 
 TYPES = [
     t for name, t in CONTRACT.type_map.items() if not name.startswith("__") and not hasattr(t, "serialize")

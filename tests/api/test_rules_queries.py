@@ -2,8 +2,8 @@
 
 import pytest
 
-from yibao.api.context import Context
-from yibao.api.schema import schema
+from yibao.api.graphql.context import Context
+from yibao.api.graphql.schema import default_schema
 from yibao.core.plugins import plugin_manager
 from yibao.core.testing import scenarios
 from yibao.core.testing.scenarios import registry
@@ -22,7 +22,7 @@ query Quote($input: QuoteInput!) {
 
 
 def run(query: str, rules=None, **variables):
-    result = schema.execute_sync(
+    result = default_schema().execute_sync(
         query, variable_values=variables, context_value=Context(None, rules or registry())
     )
     return result

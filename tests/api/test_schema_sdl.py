@@ -1,6 +1,6 @@
 """The committed SDL is what front-ends and integrators read; it must match the code."""
 
-from yibao.api.schema import SDL_FILE, sdl
+from yibao.api.graphql.schema import SDL_FILE, sdl
 
 
 def test_committed_sdl_matches_the_schema():

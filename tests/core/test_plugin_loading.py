@@ -88,11 +88,11 @@ def install(package: str, tmp_path: Path) -> dict[str, str]:
 
 
 POLICIES_QUERY = """
-from yibao.api.context import Context
-from yibao.api.schema import schema
+from yibao.api.graphql.context import Context
+from yibao.api.graphql.schema import default_schema
 from yibao.core.plugins import load_registry
 
-result = schema.execute_sync(
+result = default_schema().execute_sync(
     '{ policies(regionCode: "110000") { id province documents { number } tiers { personalContribution } } }',
     context_value=Context(engine=None, registry=load_registry()),
 )

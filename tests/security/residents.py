@@ -17,7 +17,7 @@ from tests.api.test_household_payments import PAY_HOUSEHOLD
 from tests.api.test_imports import IMPORT_ROSTER, Upload, post_multipart
 from tests.factories import id_number
 from tests.graphql_client import gql
-from yibao.api.imports import wait_for_imports
+from yibao.core.imports.background import wait_for_imports
 
 TOWNSHIP, COUNTY, POLICY = "341702001", "341702", "anhui/341702/2024"
 

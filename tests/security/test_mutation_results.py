@@ -2,7 +2,7 @@
 
 A department's roster uploader may record a hardship identity (`recordCategory`) and gets back
 the person — and before issue 13 everything hanging off it: household, members, enrolments,
-payments, phone, birth date. The read rule (api/reads.py) is one table checked for the whole
+payments, phone, birth date. The read rule (api/graphql/reads.py) is one table checked for the whole
 document before anything runs, so asking for such a field refuses the operation and records
 nothing, however the field is reached: directly, aliased, in a named fragment, under @skip.
 """

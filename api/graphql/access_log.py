@@ -1,0 +1,131 @@
+"""Noting, as an operation's answer is built, whose personal data it holds (core/access_log.py).
+
+Every field whose value is an object of a type in `SUBJECTS` notes the person (or the enrolment,
+household or ID number that names one) behind each object it returns — in a query, a mutation's
+result or a federation entity alike, and whatever fields of it were asked. The reports are the
+fields of `Reports`: theirs are the ID numbers of their rows. When the operation ends, one `read`
+event lists the persons; an operation that returned none writes nothing.
+"""
+
+from collections.abc import Callable, Iterable
+from inspect import isawaitable
+from typing import Any
+
+from graphql import FieldNode, GraphQLError, get_named_type, get_operation_ast, is_abstract_type
+from strawberry.extensions import SchemaExtension
+
+from yibao.core.access_log import (
+    ENROLMENT,
+    HOUSEHOLD,
+    ID_NUMBER,
+    PERSON,
+    READ,
+    AccessLogError,
+    Subjects,
+    record_access,
+)
+
+Keys = Iterable[tuple[str, Any]]
+
+
+def _audit_event(event) -> Keys:
+    """A change's event is about the person, enrolment or household it names; a read names none
+    (reading the access log is not reading the records it lists)."""
+    row = event.row
+    if row.action in ("read", "export"):
+        return []
+    found = []
+    if row.entity in (PERSON, ENROLMENT, HOUSEHOLD) and row.entity_id.isdigit():
+        found.append((row.entity, int(row.entity_id)))
+    for state in (row.before or {}, row.after or {}):
+        for key, kind in (("person_id", PERSON), ("enrolment_id", ENROLMENT)):
+            if isinstance(state.get(key), int):
+                found.append((kind, state[key]))
+    return found
+
+
+# GraphQL type → the keys naming the persons behind one of its objects.
+SUBJECTS: dict[str, Callable[[Any], Keys]] = {
+    "Person": lambda o: [(PERSON, o.row.id)],
+    "Household": lambda o: [(HOUSEHOLD, o.row.id)],
+    "HouseholdMember": lambda o: [(PERSON, o.row.person_id)],
+    "Enrolment": lambda o: [(PERSON, o.row.person_id)],
+    "Entitlement": lambda o: [(PERSON, o.row.person_id)],
+    "Payment": lambda o: [(ENROLMENT, o.row.enrolment_id)],
+    "Refund": lambda o: [(ENROLMENT, o.row.enrolment_id)],
+    "CoverageAnswer": lambda o: [(PERSON, o.person_id)],
+    "CollectionRosterRow": lambda o: [(PERSON, o.row.person_id)],
+    "ChangeRow": lambda o: [(PERSON, o.row.person_id)],
+    "ZeroDeclaration": lambda o: [(PERSON, o.row.person.id)],
+    "SubsidyChange": lambda o: [(PERSON, int(o.person_id))],
+    "ImportRow": lambda o: [(ID_NUMBER, o.row.id_number)],
+    "AuditEvent": _audit_event,
+}
+REPORTS = "Reports"  # the type whose fields are the reports (api/graphql/reports.py)
+
+
+def _report(result) -> Keys:
+    return [(ID_NUMBER, number) for number in result.id_numbers]
+
+
+def _keys(item) -> Keys:
+    """By the object's own type, so a union's member (a mutation's result, a federation entity)
+    counts as the type it is."""
+    definition = getattr(item, "__strawberry_definition__", None)
+    extract = SUBJECTS.get(definition.name) if definition else None
+    return extract(item) if extract else ()
+
+
+class AccessLog(SchemaExtension):
+    """Collects one operation's subjects and writes its `read` event when the operation ends."""
+
+    def __init__(self, *, execution_context=None):
+        super().__init__(execution_context=execution_context)
+        self.subjects = Subjects()
+
+    def resolve(self, _next, root, info, *args, **kwargs):
+        result = _next(root, info, *args, **kwargs)
+        if info.parent_type.name == REPORTS:
+            extract = _report
+        else:
+            named = get_named_type(info.return_type)
+            if named.name not in SUBJECTS and not is_abstract_type(named):
+                return result
+            extract = _keys
+        return self._noted(result, extract)
+
+    def _noted(self, value, extract):
+        """The value as resolved, its subjects noted — now, or once it (or a list item) is awaited:
+        `_entities` answers a list of awaitables, one per representation."""
+        if isinstance(value, list | tuple):
+            return [self._noted(item, extract) for item in value]
+        if isawaitable(value):
+            return self._noted_later(value, extract)
+        if value is not None and not isinstance(value, Exception):  # e.g. a refused representation
+            for kind, key in extract(value):
+                self.subjects.note(kind, key)
+        return value
+
+    async def _noted_later(self, awaitable, extract):
+        return self._noted(await awaitable, extract)
+
+    def on_operation(self):
+        yield
+        context = self.execution_context.context
+        if not self.subjects or getattr(context, "engine", None) is None:
+            return
+        request = _request(self.execution_context)
+        try:
+            record_access(context.engine, context.actor, READ, request, self.subjects)
+        except AccessLogError as error:  # an answer whose reading was not logged is not sent
+            raise GraphQLError(str(error), extensions={"code": "UNAVAILABLE"}) from None
+
+
+def _request(execution) -> str:
+    """What was asked, e.g. `query persons` or `mutation recordCategory`: the event's entity_id."""
+    document = execution.graphql_document
+    node = get_operation_ast(document, execution.operation_name) if document else None
+    if node is None:
+        return "operation"
+    fields = [s.name.value for s in node.selection_set.selections if isinstance(s, FieldNode)]
+    return f"{node.operation.value} {','.join(fields)}"

@@ -1,0 +1,56 @@
+"""What every resolver gets: the engine, the rules, the caller and their scope, one session, loaders."""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from strawberry.extensions import SchemaExtension
+
+from yibao.core.auth import PUBLIC, Principal
+from yibao.core.rules.registry import Registry
+from yibao.core.scope import Scope
+
+from ..auth import actor_of
+from .loaders import Loaders
+
+
+@dataclass
+class Context:
+    engine: Engine | None
+    registry: Registry
+    principal: Principal = PUBLIC
+    auth_error: str | None = None  # why a token that was sent was not accepted
+
+    @property
+    def actor(self):
+        """Who the audit trail records for this caller."""
+        return actor_of(self.principal)
+
+    @cached_property
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    @cached_property
+    def scope(self) -> Scope:
+        """Only a region's data; the public has no region and sees no registry data."""
+        code = self.principal.region_code
+        return Scope.of(self.session, code) if code else Scope.nothing()
+
+    @cached_property
+    def loaders(self) -> Loaders:
+        return Loaders(self.session, self.scope)
+
+    def close(self) -> None:
+        if "session" in self.__dict__:
+            self.session.close()
+
+
+class CloseSession(SchemaExtension):
+    """Returns the operation's connection to the pool when the operation ends."""
+
+    def on_operation(self):
+        yield
+        context = self.execution_context.context
+        if isinstance(context, Context):
+            context.close()

@@ -1,0 +1,165 @@
+"""Enrolments: a person, or a household's members together, enrolled for a coverage year.
+
+The client states intent (person, year, tier, channel, date, what the clerk knows beyond the
+register); the server quotes it and keeps the deciding quote on the enrolment.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import strawberry
+
+from yibao.core import models, queries
+from yibao.core.services import enrolments
+from yibao.core.services.enrolments import EnrolmentInput, HouseholdEnrolmentInput
+from yibao.core.services.facts import stated_facts
+
+from .errors import InputErrors, attempt
+from .ids import parse_id
+from .types.enrolment import Enrolment
+from .types.pagination import DEFAULT_PAGE, Connection, paginate
+from .types.quote import LifeEventInput
+
+EnrolmentResult = Annotated[Enrolment | InputErrors, strawberry.union("EnrolmentResult")]
+
+
+@strawberry.input(description="What the clerk states about the person beyond the register, for the quote.")
+class CircumstancesInput:
+    events: list[LifeEventInput] = strawberry.field(default_factory=list)
+    college_student: bool = False
+    migrant_worker: bool = False
+    guardian_enrolled: bool = False
+
+    def to_core(self) -> dict:
+        return stated_facts(
+            [e.to_core() for e in self.events],
+            self.college_student,
+            self.migrant_worker,
+            self.guardian_enrolled,
+        )
+
+
+@strawberry.input
+class EnrolInput:
+    person_id: strawberry.ID
+    coverage_year: int
+    policy_id: str
+    idempotency_key: str = strawberry.field(
+        description="Chosen by the client per enrolment (at most 64 characters); a retry with the same "
+        "key returns the first enrolment, and the key reused for another enrolment is refused."
+    )
+    tier: str = "1"
+    region_code: str | None = strawberry.field(
+        default=None, description="Where the person is insured; defaults to the hukou region."
+    )
+    circumstances: CircumstancesInput | None = strawberry.field(
+        default=None, description="Life events and the like; birth date and hardship come from the register."
+    )
+    channel: str | None = strawberry.field(
+        default=None, description="How the person means to pay: a channel code the policy names (`policies`)."
+    )
+    on: date | None = strawberry.field(
+        default=None, description="The enrolment date the amount due is quoted for; default today."
+    )
+
+    def to_core(self) -> EnrolmentInput:
+        return EnrolmentInput(
+            person_id=parse_id(self.person_id, "personId"),
+            coverage_year=self.coverage_year,
+            policy_id=self.policy_id,
+            idempotency_key=self.idempotency_key,
+            tier=self.tier,
+            region_code=self.region_code,
+            facts=self.circumstances.to_core() if self.circumstances else None,
+            channel=self.channel,
+            on=self.on,
+        )
+
+
+@strawberry.input(description="Enrols members of one household together: all of them or none.")
+class EnrolHouseholdInput:
+    household_id: strawberry.ID
+    coverage_year: int
+    policy_id: str
+    idempotency_key: str = strawberry.field(
+        description="Chosen by the client (at most 50 characters); each member's key is `<key>:<personId>`."
+    )
+    tier: str = "1"
+    channel: str | None = None
+    on: date | None = strawberry.field(default=None, description="The enrolment date; default today.")
+    person_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Default: every member who has not left (death, moved, employee insurance)."
+    )
+
+    def to_core(self) -> HouseholdEnrolmentInput:
+        return HouseholdEnrolmentInput(
+            household_id=parse_id(self.household_id, "householdId"),
+            coverage_year=self.coverage_year,
+            policy_id=self.policy_id,
+            idempotency_key=self.idempotency_key,
+            tier=self.tier,
+            channel=self.channel,
+            on=self.on,
+            person_ids=None
+            if self.person_ids is None
+            else [parse_id(p, f"personIds.{i}") for i, p in enumerate(self.person_ids)],
+        )
+
+
+@strawberry.type(description="The enrolments of one household, made together.")
+class HouseholdEnrolments:
+    enrolments: list[Enrolment]
+
+    @classmethod
+    def of(cls, rows) -> HouseholdEnrolments:
+        return cls(enrolments=[Enrolment.of(row) for row in rows])
+
+
+HouseholdEnrolmentResult = Annotated[
+    HouseholdEnrolments | InputErrors, strawberry.union("HouseholdEnrolmentResult")
+]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def enrolment(self, info: strawberry.Info, id: strawberry.ID) -> Enrolment | None:
+        ctx = info.context
+        return Enrolment.of(queries.by_id(ctx.session, ctx.scope, models.Enrolment, id))
+
+    @strawberry.field
+    def enrolments(
+        self,
+        info: strawberry.Info,
+        coverage_year: int | None = None,
+        region_code: str | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[Enrolment]:
+        ctx = info.context
+        ids = queries.enrolments_in(ctx.session, ctx.scope, region_code, coverage_year)
+        statement = queries.of_enrolments(models.Enrolment.id, ids)
+        return paginate(ctx.session, statement, models.Enrolment.id, first, after, Enrolment.of)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Enrols a person for a year, once; a retried key records nothing.")
+    def enrol(self, info: strawberry.Info, input: EnrolInput) -> EnrolmentResult:
+        ctx = info.context
+        return attempt(
+            Enrolment.of, lambda: enrolments.enrol(ctx.engine, ctx.actor, input.to_core(), ctx.registry)
+        )
+
+    @strawberry.mutation(
+        description="Enrols members of a household in one transaction, all or none; the policy decides "
+        "whether the whole household must enrol (e.g. 贵医保组〔2023〕1号 三8)."
+    )
+    def enrol_household(self, info: strawberry.Info, input: EnrolHouseholdInput) -> HouseholdEnrolmentResult:
+        ctx = info.context
+        return attempt(
+            HouseholdEnrolments.of,
+            lambda: enrolments.enrol_household(ctx.engine, ctx.actor, input.to_core(), ctx.registry),
+        )

@@ -1,0 +1,104 @@
+"""Persons: looking them up, their hardship identities (困难身份) and their leaving the scheme."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import strawberry
+
+from yibao.core import models, queries
+from yibao.core.auth import Role
+from yibao.core.services import categories, departures
+from yibao.core.services.categories import CategoryInput
+
+from .errors import InputErrors, attempt
+from .ids import parse_id
+from .types.pagination import DEFAULT_PAGE, Connection, paginate
+from .types.person import Person
+
+PersonResult = Annotated[Person | InputErrors, strawberry.union("PersonResult")]
+
+
+@strawberry.input(description="A hardship identity from a department's roster.")
+class RecordCategoryInput:
+    person_id: strawberry.ID
+    code: str = strawberry.field(
+        description="A code from the canonical vocabulary (docs/contract/categories.md)."
+    )
+    since: date | None = strawberry.field(default=None, description="Date recognised (认定日期).")
+    until: date | None = None
+    grade: int | None = strawberry.field(default=None, description="For SEVERE_DISABILITY: 1–4.")
+
+    def to_core(self) -> CategoryInput:
+        return CategoryInput(
+            person_id=parse_id(self.person_id, "personId"),
+            code=self.code,
+            since=self.since,
+            until=self.until,
+            grade=self.grade,
+        )
+
+
+@strawberry.input
+class RecordDepartureInput:
+    person_id: strawberry.ID
+    reason: str = strawberry.field(description="DEATH, MOVED_OUT or EMPLOYEE_INSURANCE.")
+    departed_on: date
+    note: str | None = None
+
+    def to_core(self) -> departures.DepartureInput:
+        return departures.DepartureInput(
+            person_id=parse_id(self.person_id, "personId"),
+            reason=self.reason,
+            departed_on=self.departed_on,
+            note=self.note,
+        )
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def person(self, info: strawberry.Info, id: strawberry.ID) -> Person | None:
+        ctx = info.context
+        return Person.of(queries.by_id(ctx.session, ctx.scope, models.Person, id))
+
+    @strawberry.field(description="Persons whose hukou lies in `regionCode` (any level).")
+    def persons(
+        self,
+        info: strawberry.Info,
+        region_code: str | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[Person]:
+        ctx = info.context
+        statement = queries.persons_in(ctx.session, ctx.scope, region_code)
+        return paginate(ctx.session, statement, models.Person.id, first, after, Person.of)
+
+
+@strawberry.type
+class CategoryMutation:
+    @strawberry.mutation(
+        description="Records a hardship identity; a department may record only its own categories."
+    )
+    def record_category(self, info: strawberry.Info, input: RecordCategoryInput) -> PersonResult:
+        ctx = info.context
+        principal = ctx.principal
+        department = principal.department if principal.role is Role.ROSTER_UPLOADER else None
+        return attempt(
+            Person.of,
+            lambda: categories.record_category(
+                ctx.engine, ctx.actor, input.to_core(), ctx.registry.categories, department
+            ),
+        )
+
+
+@strawberry.type
+class DepartureMutation:
+    @strawberry.mutation(
+        description="Records that a person left resident insurance (death, moving away, employee "
+        "insurance): off the next collection roster, listed as removed in the change table. Once per person."
+    )
+    def record_departure(self, info: strawberry.Info, input: RecordDepartureInput) -> PersonResult:
+        ctx = info.context
+        return attempt(Person.of, lambda: departures.record_departure(ctx.engine, ctx.actor, input.to_core()))

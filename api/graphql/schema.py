@@ -1,0 +1,126 @@
+"""The schema, assembled once from one module per concept; `api/schema.graphql` is its committed SDL.
+
+Each concept module (households, enrolments, payments, refunds, …) contributes a `Query` and/or a
+`Mutation` type. The root types merge them in the order below, which is the order of the fields
+in the committed SDL: a new concept goes at the end. The `reports` field is composed per schema
+from the installed plugins' reports (api/graphql/reports.py).
+"""
+
+import logging
+from functools import cache
+from pathlib import Path
+
+import strawberry
+from strawberry.extensions import DisableIntrospection, MaskErrors
+from strawberry.federation.schema import FederationAny
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+from strawberry.types import Info
+
+from yibao.core.plugins import load_registry
+from yibao.core.rules.registry import Registry
+
+from . import (
+    audit,
+    collection,
+    coverage,
+    deposits,
+    enrolments,
+    entitlements,
+    households,
+    imports,
+    payments,
+    persons,
+    readjust,
+    refunds,
+    regions,
+    rules,
+    targets,
+    tax,
+)
+from .access_log import AccessLog
+from .authorize import Authorize
+from .context import CloseSession
+from .errors import MASKED_MESSAGE, loggable, unexpected
+from .limits import MAX_BATCH, check_entities, limit_extensions
+from .reports import reports_query
+
+QUERIES = (
+    rules.Query,
+    regions.Query,
+    persons.Query,
+    households.Query,
+    enrolments.Query,
+    coverage.Query,
+    audit.Query,
+    payments.Query,
+    entitlements.Query,
+    collection.Query,
+    refunds.Query,
+    imports.Query,
+)
+Mutation = merge_types(
+    "Mutation",
+    (
+        households.Mutation,
+        enrolments.Mutation,
+        persons.CategoryMutation,
+        payments.Mutation,
+        refunds.Mutation,
+        persons.DepartureMutation,
+        regions.Mutation,
+        readjust.Mutation,
+        imports.Mutation,
+        tax.Mutation,
+        deposits.Mutation,
+        targets.Mutation,
+    ),
+)
+
+SDL_FILE = Path(__file__).parents[1] / "schema.graphql"
+
+log = logging.getLogger("yibao.graphql")
+
+
+# A federation v2 subgraph (federation_version defaults to the newest 2.x): `_service` and
+# `_entities` let a tax subgraph reference our entities (api/graphql/federation.py).
+class YibaoSchema(strawberry.federation.Schema):
+    def entities_resolver(self, info: Info, representations: list[FederationAny]) -> list[FederationAny]:
+        check_entities(representations)
+        return super().entities_resolver(info, representations)
+
+    def process_errors(self, errors, execution_context=None) -> None:
+        # Only unexpected errors are logged, and never with a whole ID or phone number in them.
+        for error in errors:
+            if unexpected(error):
+                log.error("unexpected error: %s", loggable(error))
+
+
+def make_schema(registry: Registry | None = None, introspection: bool = True) -> strawberry.Schema:
+    extensions = [
+        Authorize,
+        *limit_extensions(),
+        lambda: MaskErrors(should_mask_error=unexpected, error_message=MASKED_MESSAGE),
+        AccessLog,
+        CloseSession,
+    ]
+    if not introspection:
+        extensions.append(DisableIntrospection)
+    catalog = (registry or load_registry()).reports
+    return YibaoSchema(
+        query=merge_types("Query", (*QUERIES, reports_query(catalog))),
+        mutation=Mutation,
+        extensions=extensions,
+        config=StrawberryConfig(batching_config={"max_operations": MAX_BATCH}),
+    )
+
+
+@cache
+def default_schema() -> strawberry.Schema:
+    """The schema of the installed plugins, built on first use: the server builds its own
+    (api/app.py), so importing this module must not build and load everything a second time."""
+    return make_schema()
+
+
+def sdl() -> str:
+    return default_schema().as_str() + "\n"
