@@ -82,6 +82,15 @@ def import_rows(scope: Scope, job_id: int, outcome: str | None):
     return statement if outcome is None else statement.where(models.ImportRow.outcome == outcome)
 
 
+def job_rows(session: Session, job_id: int, outcome: str | None = None, limit: int | None = None):
+    """An import job's per-row results in file order, streamed (a report may hold 200,000 rows)."""
+    statement = select(models.ImportRow).where(models.ImportRow.job_id == job_id)
+    if outcome is not None:
+        statement = statement.where(models.ImportRow.outcome == outcome)
+    statement = statement.order_by(col(models.ImportRow.row_number)).limit(limit)
+    yield from session.exec(statement.execution_options(yield_per=1000))
+
+
 def region(session: Session, code: str) -> models.Region | None:
     """Regions are public: anyone may look one up."""
     return session.get(models.Region, code)

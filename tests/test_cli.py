@@ -94,6 +94,41 @@ def test_schema_export_writes_the_committed_sdl(tmp_path):
     assert (tmp_path / "out.graphql").read_text(encoding="utf-8") == committed
 
 
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path):
+    reader, writer = os.pipe()
+    os.close(reader)  # nobody will read: the first write fails with EPIPE
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "yibao.api.cli", "schema", "export"],
+            cwd=tmp_path,
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(writer)
+    assert result.returncode == 1 and result.stderr == ""  # no traceback, no `Exception ignored`
+
+
+def test_an_import_that_refuses_every_row_exits_non_zero(tmp_path):
+    env = {"YIBAO_DATABASE_URL": ""}
+    assert yibao("db", "upgrade", cwd=tmp_path, env=env).returncode == 0
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "姓名,身份证号码,类别,认定日期\n无名,341721000000000000,低保,2021-06-01\n", encoding="utf-8"
+    )
+    args = ("--source", "CIVIL_AFFAIRS", "--as-of", "2021-09-30", "--region", "341721")
+    result = yibao("roster", "import", str(roster), *args, cwd=tmp_path, env=env)
+    assert result.returncode == 1
+    assert "refused 1" in result.stdout and "yibao: every row of roster.csv was refused" in result.stderr
+
+
+def test_a_misused_command_line_shows_the_usage_and_exits_2(tmp_path):
+    result = yibao("roster", "import", "x.csv", cwd=tmp_path)
+    assert result.returncode == 2 and "Usage: yibao roster import" in result.stderr
+
+
 def _readme_examples() -> list[str]:
     examples = re.findall(r"```graphql\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
     assert len(examples) == 3, "README.md should show the household, the quote and the report examples"

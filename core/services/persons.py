@@ -131,3 +131,8 @@ def get_person(session: Session, person_id: int, field: str = "personId") -> Per
     if person is None:
         raise InputError.one(field, ErrorCode.NOT_FOUND, f"居民 {person_id} 不存在（no such person）")
     return person
+
+
+def person_id_of(session: Session, id_number: str) -> int | None:
+    """The registered person with this ID number (spaces and a lower-case x forgiven), if any."""
+    return session.exec(select(Person.id).where(Person.id_number == id_number.strip().upper())).first()

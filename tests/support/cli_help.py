@@ -1,24 +1,13 @@
-"""A normalised, parser-independent listing of every `yibao` command and its help.
+"""A normalised listing of every `yibao` command and its help.
 
 Each command is one block: its path, its help, then its arguments and options with type,
-choices, default, required flag and help text. The committed snapshot
-(tests/snapshots/cli.txt) pins what users see, whichever library parses the command line.
+choices, default, required flag and help text. The committed snapshot (tests/snapshots/cli.txt)
+was first taken from the argparse tree the click commands replaced, and pins what users see.
 """
 
-import argparse
-from datetime import date
+import click
 
-
-def _type_name(kind) -> str:
-    if kind is None:
-        return "TEXT"
-    if kind is int:
-        return "INTEGER"
-    if kind == date.fromisoformat:
-        return "DATE"
-    if getattr(kind, "__name__", "") == "_positive":
-        return "INTEGER>=1"
-    return getattr(kind, "__name__", str(kind)).upper()
+UNSET = getattr(click.core, "UNSET", None)  # what click 8.3+ gives an option without a default
 
 
 def _line(kind: str, name: str, type_name: str, **facts) -> str:
@@ -34,50 +23,55 @@ def _line(kind: str, name: str, type_name: str, **facts) -> str:
     return f"{text}: {facts['help']}" if facts.get("help") else text
 
 
-def argparse_listing(parser: argparse.ArgumentParser) -> str:
+def _click_type(param: click.Parameter) -> str:
+    kind = param.type
+    if isinstance(kind, click.Choice):
+        return "TEXT"
+    if isinstance(kind, click.IntRange):
+        return f"INTEGER>={kind.min}" if kind.min is not None else "INTEGER"
+    return {"integer": "INTEGER", "text": "TEXT", "date": "DATE"}.get(kind.name, kind.name.upper())
+
+
+def click_listing(root: click.Command, name: str = "yibao") -> str:
     blocks: list[str] = []
 
-    def walk(path: str, node: argparse.ArgumentParser, help_text: str | None) -> None:
-        lines = [path, f"  help: {help_text or node.description or ''}".rstrip()]
-        arguments, options, children = [], [], []
-        for action in node._actions:
-            if isinstance(action, argparse._HelpAction):
-                continue
-            if isinstance(action, argparse._SubParsersAction):
-                helps = {choice.dest: choice.help for choice in action._choices_actions}
-                children = [(name, sub, helps.get(name)) for name, sub in action.choices.items()]
-                continue
-            if action.option_strings:
-                flags = ", ".join(sorted(action.option_strings, key=len))
+    def walk(path: str, command: click.Command) -> None:
+        lines = [path, f"  help: {command.help or ''}".rstrip()]
+        arguments, options = [], []
+        for param in command.params:
+            choices = tuple(param.type.choices) if isinstance(param.type, click.Choice) else ()
+            default = None if param.default in (None, False, UNSET) else param.default
+            if isinstance(param, click.Argument):
+                optional = not param.required
+                arguments.append(
+                    _line(
+                        "argument",
+                        param.metavar or param.name.upper(),
+                        _click_type(param),
+                        required=param.required,
+                        choices=choices,
+                        default=default if optional else None,
+                        help=getattr(param, "help", None),
+                    )
+                )
+            else:
+                flags = ", ".join(sorted(param.opts, key=len))
                 options.append(
                     _line(
                         "option",
                         flags,
-                        _type_name(action.type),
-                        metavar=action.metavar,
-                        required=action.required,
-                        choices=tuple(action.choices or ()),
-                        default=action.default,
-                        help=action.help,
-                    )
-                )
-            else:
-                name = action.metavar or action.dest.upper()
-                optional = action.nargs == "?"
-                arguments.append(
-                    _line(
-                        "argument",
-                        name,
-                        _type_name(action.type),
-                        required=not optional,
-                        choices=tuple(action.choices or ()),
-                        default=action.default if optional else None,
-                        help=action.help,
+                        _click_type(param),
+                        metavar=param.metavar,
+                        required=param.required,
+                        choices=choices,
+                        default=default,
+                        help=param.help,
                     )
                 )
         blocks.append("\n".join(lines + arguments + sorted(options)))
-        for name, sub, sub_help in sorted(children, key=lambda c: c[0]):
-            walk(f"{path} {name}", sub, sub_help)
+        if isinstance(command, click.Group):
+            for child_name, child in sorted(command.commands.items()):
+                walk(f"{path} {child_name}", child)
 
-    walk(parser.prog, parser, None)
+    walk(name, root)
     return "\n\n".join(blocks) + "\n"

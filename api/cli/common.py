@@ -1,8 +1,35 @@
-"""What the campaign commands share: who the operator is, and writing an export."""
+"""What the commands share: the parameter types, who the operator is, writing an export, refusing."""
 
 import getpass
 import sys
+from datetime import date
 from pathlib import Path
+
+import click
+
+FORMATS = ("xlsx", "csv")
+
+
+class Refusal(click.ClickException):
+    """The command cannot do what was asked; `main` prints `yibao: <message>` and exits 1."""
+
+
+class IsoDate(click.ParamType):
+    """A calendar date as YYYY-MM-DD; the notices' windows are inclusive calendar dates."""
+
+    name = "date"
+
+    def convert(self, value, param, ctx) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a date (YYYY-MM-DD)", param, ctx)
+
+
+DATE = IsoDate()
+POSITIVE = click.IntRange(min=1)
 
 
 def operator(region: str | None):
@@ -23,4 +50,4 @@ def write_export(output: str | None, fmt: str | None, headings, rows: list, titl
     fmt = fmt or ("csv" if Path(output).suffix.lower() == ".csv" else "xlsx")
     with open(output, "wb") as target:
         exports.write(target, fmt, headings, rows, title=title)
-    print(f"yibao: {len(rows)} 行 → {output}", file=sys.stderr)
+    click.echo(f"yibao: {len(rows)} 行 → {output}", err=True)

@@ -1,0 +1,41 @@
+"""`yibao serve`: migrate the database, decide what waited for parameters, then serve GraphQL."""
+
+import click
+
+
+@click.command(help="serve GraphQL at http://HOST:PORT/graphql")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", type=int, default=8000)
+@click.option("--workers", type=int, default=1, help="processes; resolvers are synchronous, so one per core")
+def serve(host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    from yibao.core.auth import signing_key
+    from yibao.core.db import make_engine
+    from yibao.core.migrate import upgrade
+
+    from ..app import create_app
+
+    engine = make_engine()
+    key = signing_key(engine.url)  # PostgreSQL refuses to start without a configured key
+    upgrade(engine)  # the embedded store creates and migrates itself on first start
+    _decide_pending(engine)
+    click.echo(f"yibao: database {engine.url.render_as_string(hide_password=True)}", err=True)
+    if workers > 1:  # each worker process builds its own app, engine and pool
+        engine.dispose()
+        uvicorn.run("yibao.api.app:from_environment", factory=True, workers=workers, host=host, port=port)
+    else:
+        uvicorn.run(create_app(engine, key=key), host=host, port=port, log_level="info")
+
+
+def _decide_pending(engine) -> None:
+    """Parameters are read at start-up: what waited for them (pending refunds, unsettled
+    re-adjustment items) is decided now, once, before the workers start."""
+    from yibao.core.plugins import load_registry
+    from yibao.core.services.pending import resolve_pending
+
+    if decided := resolve_pending(engine, load_registry()):
+        click.echo(
+            f"yibao: {decided} pending refunds and settlements decided with the configured parameters",
+            err=True,
+        )

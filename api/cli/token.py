@@ -1,0 +1,46 @@
+"""`yibao token issue`: a signed bearer token for a role scoped to a region."""
+
+import click
+
+from .common import Refusal
+
+
+def _roles() -> list[str]:
+    from yibao.core.auth import Role
+
+    return [str(role) for role in Role if role is not Role.PUBLIC]
+
+
+@click.group(help="bearer tokens")
+def token() -> None:
+    pass
+
+
+@token.command(help="print a signed token for a role scoped to a region")
+@click.option("--role", required=True, type=click.Choice(_roles()))
+@click.option("--region", required=True, help="region code the holder may see and change")
+@click.option("--name", help="who holds it, as the audit trail records (default role@region)")
+@click.option("--department", help="for ROSTER_UPLOADER: CIVIL_AFFAIRS, HEALTH, …")
+@click.option("--days", type=int, default=30, help="validity (default 30)")
+def issue(role: str, region: str, name: str | None, department: str | None, days: int) -> None:
+    from datetime import timedelta
+
+    from sqlmodel import Session
+
+    from yibao.core.auth import Principal, Role, issue, signing_key
+    from yibao.core.db import make_engine
+    from yibao.core.departments import DEPARTMENT_CATEGORIES
+    from yibao.core.models import Region
+
+    holder = Role(role)
+    if (holder is Role.ROSTER_UPLOADER) != bool(department):
+        raise Refusal("--department is required for ROSTER_UPLOADER, and only for it")
+    if department and department not in DEPARTMENT_CATEGORIES:
+        raise Refusal(f"unknown department {department} ({', '.join(DEPARTMENT_CATEGORIES)})")
+    engine = make_engine()
+    with Session(engine) as session:
+        if session.get(Region, region) is None:
+            raise Refusal(f"行政区划代码 {region} 不存在（unknown region）")
+    key = signing_key(engine.url)
+    principal = Principal(name or f"{holder.lower()}@{region}", holder, region, department)
+    click.echo(issue(key, principal, timedelta(days=days)))
