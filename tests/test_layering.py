@@ -5,9 +5,13 @@ translates between GraphQL, HTTP or the command line and core; plugins give poli
 Within api, the command line and the HTTP downloads sit beside GraphQL, not inside it.
 """
 
-from tests.support.imports import cycles, graph
+import ast
+from pathlib import Path
+
+from tests.support.imports import ROOT, cycles, graph
 
 GRAPH = graph()
+SURFACE = "yibao.plugins"  # the public plugin surface: plugins/__init__.py
 
 
 def offending(source: str, forbidden: tuple[str, ...]) -> list[str]:
@@ -30,6 +34,43 @@ def test_core_never_imports_api_or_plugins():
 
 def test_api_never_imports_plugins():
     assert not offending("yibao.api", ("yibao.plugins",))
+
+
+def test_the_provinces_import_only_the_public_plugin_surface():
+    found = [
+        f"{i.module}:{i.line} imports {i.target}"
+        for module, imports in GRAPH.items()
+        if module.startswith(f"{SURFACE}.")
+        for i in imports
+        if i.target != SURFACE and not i.target.startswith(".".join(module.split(".")[:3]))
+    ]
+    assert not found, f"a plugin imports only from {SURFACE}:\n" + "\n".join(found)
+
+
+def yibao_imports(path: Path) -> list[str]:
+    """The yibao modules a file outside the tree imports (an out-of-tree plugin's module)."""
+    names = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.append(node.module)
+    return [name for name in names if name == "yibao" or name.startswith("yibao.")]
+
+
+def test_the_test_plugins_import_only_the_public_plugin_surface():
+    files = [
+        *(ROOT / "tests" / "plugin_packages").rglob("*.py"),
+        *(ROOT / "tests" / "plugin_modules").rglob("*.py"),
+    ]
+    assert files
+    found = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in files
+        for name in yibao_imports(path)
+        if name != SURFACE
+    ]
+    assert not found, "\n".join(found)
 
 
 def test_graphql_and_http_do_not_import_the_command_line():

@@ -8,6 +8,7 @@ these selectables with SQLAlchemy and aggregate in SQL; `fetch` runs a SELECT an
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NoReturn
 
 from sqlalchemy import Select, literal, or_, union_all
 from sqlalchemy.orm import aliased
@@ -15,9 +16,10 @@ from sqlalchemy.sql.expression import Executable
 from sqlmodel import Session, col, select
 
 from ..errors import ErrorCode, InputError
-from ..models import CategoryFact, Enrolment, Payment, Person, Region, Target
+from ..models import CategoryFact, DepositSlip, Enrolment, Payment, Person, Region, Target
 from ..regions import under
 from ..rules.policy import Policy
+from ..services.refund_ledger import LedgerRow, ledger_rows, ledger_statement
 from .spec import ReportArgs, TargetTable
 
 _RATE = Decimal("0.0001")
@@ -58,6 +60,11 @@ class ReportSource:
             )
         return self.policy
 
+    def refuse(self, field: str, message: str) -> NoReturn:
+        """Stops a report that cannot be built for what was asked (e.g. the year's policy lacks the
+        rule it reports on): the caller gets NOT_FOUND on `field` with the message."""
+        raise InputError.one(field, ErrorCode.NOT_FOUND, message)
+
     def rename(self, key: str, heading: str) -> None:
         """Uses the notice's own heading for a column, e.g. 约束目标（人） (筑医保通〔2021〕34号 附件)."""
         self.headings[key] = heading
@@ -71,6 +78,12 @@ class ReportSource:
         return self.args.coverage_year
 
     # --- places ---
+
+    def regions(self, name: str = "regions"):
+        """The whole region tree (code, name, parent_code, level, path), public as names are: a
+        subquery to join for names, e.g. a village's township. Call it again, with another
+        `name`, to join it twice."""
+        return select(Region.code, Region.name, Region.parent_code, Region.level, Region.path).subquery(name)
 
     def region_codes(self) -> Select:
         """Codes of the asked region and every region below it."""
@@ -155,6 +168,30 @@ class ReportSource:
             )
             .subquery("persons")
         )
+
+    def enrolled_persons(self):
+        """The persons of the year's enrolments in or below the region, every person column: what
+        a row about an enrolment joins for the person's name and ID number."""
+        enrolled = select(Enrolment.person_id).where(
+            Enrolment.coverage_year == self.coverage_year, col(Enrolment.region_code).in_(self.region_codes())
+        )
+        return select(Person).where(col(Person.id).in_(enrolled)).subquery("enrolled_persons")
+
+    def deposit_slips(self):
+        """Deposit slips (缴款单) of the year for villages in or below the region, every column."""
+        return (
+            select(DepositSlip)
+            .where(
+                DepositSlip.coverage_year == self.coverage_year,
+                col(DepositSlip.region_code).in_(self.region_codes()),
+            )
+            .subquery("deposit_slips")
+        )
+
+    def refund_ledger(self) -> list[LedgerRow]:
+        """The refunds of the year's enrolments in or below the region, per department and township:
+        owed, paid, outstanding, pending and to recover (core/services/refund_ledger.py)."""
+        return ledger_rows(self.fetch(ledger_statement(self.region.path, self.coverage_year)))
 
     def identities(self, on: date | None = None):
         """Hardship identities held on `on` (default as-of) by persons of the region.

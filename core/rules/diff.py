@@ -50,7 +50,7 @@ def diff(before: Policy, after: Policy) -> list[Difference]:
 
 def facts(policy: Policy) -> Iterator[Fact]:
     for document in policy.documents:
-        yield Fact(f"document.{document.number}", "文件 document", document.title, Cite(document.number, ""))
+        yield Fact(f"document.{document.label}", "文件 document", document.title, Cite(document.label, ""))
     yield Fact(
         "coverage",
         "保障期 coverage period",
@@ -65,7 +65,8 @@ def facts(policy: Policy) -> Iterator[Fact]:
         )
         for key, label, amount, cite in figures:
             if amount is not None:
-                yield Fact(f"tier.{tier.code}.{key}", f"{tier.name} {label}", f"{amount:.2f}", cite)
+                shown = _amount(policy, amount) if isinstance(amount, FromParameter) else f"{amount:.2f}"
+                yield Fact(f"tier.{tier.code}.{key}", f"{tier.name} {label}", shown, cite)
     yield Fact(
         "fiscal_subsidy",
         "人均财政补助 fiscal subsidy",
@@ -101,7 +102,10 @@ def _amount(policy: Policy, amount: Amount) -> str:
         case FullShare():
             return "全额（个人缴费标准）"
         case PercentOf(percent, tier):
-            return f"{tier}档标准的{percent}%（{policy.tier(tier).personal * percent / 100:.2f}）"
+            personal = policy.tier(tier).personal
+            if isinstance(personal, FromParameter):
+                return f"{tier}档标准的{percent}%"
+            return f"{tier}档标准的{percent}%（{personal * percent / 100:.2f}）"
         case FromParameter(name):
             parameter = policy.parameter(name)
             default = parameter.default if parameter and parameter.default is not None else "未配置"

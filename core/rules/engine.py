@@ -10,7 +10,17 @@ from .facts import QuoteRequest
 from .policy import FromParameter, Method, Policy, Route
 from .result import ZERO, Quote
 from .routes import admits, coverage, waiver_for, would_apply
-from .subsidies import CENT, Candidate, ParameterUnset, held_grounds, highest, parameter_value, resolve, split
+from .subsidies import (
+    CENT,
+    Candidate,
+    ParameterUnset,
+    held_grounds,
+    highest,
+    parameter_value,
+    resolve,
+    split,
+    tier_share,
+)
 
 
 def quote(policy: Policy, request: QuoteRequest) -> Quote:
@@ -19,7 +29,10 @@ def quote(policy: Policy, request: QuoteRequest) -> Quote:
     result = Quote(policy.id, tier.code, subsidy_method=policy.default_method)
 
     student = facts.college_student and tier.student_personal is not None
-    share = (tier.student_personal if student else tier.personal).quantize(CENT)
+    try:
+        share = tier_share(policy, tier.code, values, student)
+    except ParameterUnset as unset:  # the share itself is open: nothing can be quoted yet
+        return result.reject(str(unset), _parameter_cite(policy, unset.name) or tier.cite)
     result.personal_contribution = share
     label = "大学生" if student else "个人缴费"
     result.explain(

@@ -7,7 +7,7 @@ here knows a regional figure.
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -22,43 +22,12 @@ class Method(StrEnum):
     COLLECT_THEN_REFUND = "COLLECT_THEN_REFUND"  # 先征后返: full share collected, subsidy paid back
 
 
-@dataclass(frozen=True)
-class Document:
-    number: str  # 文号 exactly as printed
-    title: str
+# A field added after enrolments began recording policy versions: left out of the digest while it
+# holds its default, so a policy that does not use it keeps the version it had.
+LATER = {"digest": "when set"}
 
 
-@dataclass(frozen=True)
-class Tier:
-    code: str
-    name: str
-    personal: Decimal
-    cite: Cite
-    # A separate college-student rate where the notice prints one (e.g. Chongqing 280/655).
-    student_personal: Decimal | None = None
-    student_cite: Cite | None = None
-    outpatient_limit: Decimal | None = None  # 门诊统筹 annual payment limit, where stated
-    outpatient_cite: Cite | None = None
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """A figure the notice leaves to another rule: documented, never silently invented.
-
-    `default` is used only when a deployment supplies no value, and `basis` says where
-    it comes from; with no default the quote is refused until the value is configured.
-    """
-
-    name: str
-    description: str
-    cite: Cite  # the clause that leaves the figure open
-    default: Decimal | None = None
-    basis: str = ""
-    # A choice instead of an amount: the value must be one of these (e.g. who settles a difference).
-    choices: tuple[str, ...] = ()
-
-
-# How much a subsidy or fiscal figure is.
+# How much a share, a subsidy or a fiscal figure is.
 @dataclass(frozen=True)
 class Fixed:
     value: Decimal
@@ -83,6 +52,58 @@ class FromParameter:
 
 
 Amount = Fixed | FullShare | PercentOf | FromParameter
+
+
+@dataclass(frozen=True)
+class Document:
+    """A notice the policy implements, cited by its 文号 exactly as printed.
+
+    Some notices carry no 文号 (a bureau's letter, a published plan): give `issuer` and `issued_on`
+    instead, and cite them by `label` (e.g. `Cite(doc.label, "三")`).
+    """
+
+    number: str  # 文号 exactly as printed; "" when the notice has none
+    title: str
+    issuer: str = field(default="", metadata=LATER)  # 发文机关, for a notice without a 文号
+    issued_on: date | None = field(default=None, metadata=LATER)  # 成文日期, likewise
+
+    @property
+    def label(self) -> str:
+        """How citations name it: the 文号, else issuer and date (贵阳市医疗保障局 2021-10-15)."""
+        if self.number:
+            return self.number
+        return " ".join(part for part in (self.issuer, self.issued_on and self.issued_on.isoformat()) if part)
+
+
+@dataclass(frozen=True)
+class Tier:
+    code: str
+    name: str
+    # The share a person of this tier pays; a parameter where the notice leaves it to another rule.
+    personal: Decimal | FromParameter
+    cite: Cite
+    # A separate college-student rate where the notice prints one (e.g. Chongqing 280/655).
+    student_personal: Decimal | None = None
+    student_cite: Cite | None = None
+    outpatient_limit: Decimal | None = None  # 门诊统筹 annual payment limit, where stated
+    outpatient_cite: Cite | None = None
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A figure the notice leaves to another rule: documented, never silently invented.
+
+    `default` is used only when a deployment supplies no value, and `basis` says where
+    it comes from; with no default the quote is refused until the value is configured.
+    """
+
+    name: str
+    description: str
+    cite: Cite  # the clause that leaves the figure open
+    default: Decimal | None = None
+    basis: str = ""
+    # A choice instead of an amount: the value must be one of these (e.g. who settles a difference).
+    choices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -291,7 +312,11 @@ def _canonical(value):
     if is_dataclass(value):
         return {
             "@": type(value).__name__,
-            **{f.name: _canonical(getattr(value, f.name)) for f in fields(value)},
+            **{
+                f.name: _canonical(getattr(value, f.name))
+                for f in fields(value)
+                if not _unset_later(value, f)
+            },
         }
     if isinstance(value, Mapping):
         return {str(k): _canonical(v) for k, v in value.items()}
@@ -300,3 +325,9 @@ def _canonical(value):
     if isinstance(value, tuple | list):
         return [_canonical(v) for v in value]
     return value if value is None or isinstance(value, bool | int | str) else str(value)
+
+
+def _unset_later(value, found) -> bool:
+    """A field added LATER that still holds its default."""
+    later = found.metadata.get("digest") == LATER["digest"]
+    return later and found.default is not MISSING and getattr(value, found.name) == found.default

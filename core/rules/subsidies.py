@@ -30,6 +30,17 @@ def parameter_value(policy: Policy, name: str, values: dict) -> Decimal:
     return parameter.default.quantize(CENT)
 
 
+def tier_share(policy: Policy, tier: str, values: dict, student: bool = False) -> Decimal:
+    """What a person of the tier pays before any subsidy: the college-student rate where there is
+    one and it applies, else the tier's share, which may be a parameter (ParameterUnset if unset)."""
+    found = policy.tier(tier)
+    if student and found.student_personal is not None:
+        return found.student_personal.quantize(CENT)
+    if isinstance(found.personal, FromParameter):
+        return parameter_value(policy, found.personal.name, values)
+    return found.personal.quantize(CENT)
+
+
 def resolve(policy: Policy, amount: Amount, share: Decimal, values: dict) -> Decimal:
     match amount:
         case Fixed(value):
@@ -37,10 +48,22 @@ def resolve(policy: Policy, amount: Amount, share: Decimal, values: dict) -> Dec
         case FullShare():
             return share
         case PercentOf(percent, tier):
-            return (policy.tier(tier).personal * percent / 100).quantize(CENT)
+            return (tier_share(policy, tier, values) * percent / 100).quantize(CENT)
         case FromParameter(name):
             return parameter_value(policy, name, values)
     raise TypeError(amount)
+
+
+def stated_amount(policy: Policy, grant: Grant, tier: str, values: dict | None = None) -> Decimal | None:
+    """What a ground gives a person of the tier, capped at the tier's share, as the policy states it
+    (values: the parameters configured); None while a parameter it needs is unset."""
+    values = values or {}
+    try:
+        share = tier_share(policy, tier, values)
+        amount = grant.amount_for(tier)
+        return None if amount is None else min(resolve(policy, amount, share, values), share)
+    except ParameterUnset:
+        return None
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,7 @@
 
 from pathlib import Path
 
-from yibao.core.hookspecs import hookimpl
-from yibao.core.rules.vocabulary import Category
+from yibao.plugins import Category, hookimpl
 
 from . import dongzhi_2022, guichi_2024, guichi_2024_targets, reports
 

@@ -14,10 +14,9 @@ so quotes carry no funding shares.
 from datetime import date
 from decimal import Decimal
 
-from yibao.core.rules.cite import Cite
-from yibao.core.rules.dates import Period
-from yibao.core.rules.policy import (
+from yibao.plugins import (
     SETTLEMENT_PARTIES,
+    Cite,
     Document,
     Event,
     Fixed,
@@ -28,6 +27,7 @@ from yibao.core.rules.policy import (
     Method,
     Newborn,
     Parameter,
+    Period,
     Policy,
     Readjustment,
     Route,

@@ -28,9 +28,8 @@ registration, so every person is taken to hold Guichi 户籍.
 from datetime import date
 from decimal import Decimal
 
-from yibao.core.rules.cite import Cite
-from yibao.core.rules.dates import Period
-from yibao.core.rules.policy import (
+from yibao.plugins import (
+    Cite,
     Document,
     Event,
     Fixed,
@@ -42,6 +41,7 @@ from yibao.core.rules.policy import (
     HouseholdRule,
     Method,
     Newborn,
+    Period,
     Policy,
     Route,
     Start,

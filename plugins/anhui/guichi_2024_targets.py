@@ -6,8 +6,7 @@ Codes are yibao's township codes (core/data/regions.csv, in the table's order th
 collection unit of its own (341702022). The towns sum to the printed district total, 510,000.
 """
 
-from yibao.core.reports import Target, TargetTable
-from yibao.core.rules.cite import Cite
+from yibao.plugins import Cite, Target, TargetTable
 
 from .guichi_2024 import DOC
 

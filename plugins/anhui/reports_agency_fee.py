@@ -13,12 +13,9 @@ village earns no village a fee and is in no row; the total sums the village rows
 """
 
 from sqlalchemy import func, literal
-from sqlalchemy.orm import aliased
 from sqlmodel import select
 
-from yibao.core.models import Region
-from yibao.core.reports import Column, Kind, Report, ReportSource, counting
-from yibao.core.rules.cite import Cite
+from yibao.plugins import Cite, Column, Kind, Report, ReportSource, counting
 
 from .guichi_2024 import DOC
 
@@ -38,18 +35,18 @@ COLUMNS = (
 def build(source: ReportSource):
     per_village = source.roll_up(counting.paid(source), func.count().label("financed"), level="village")
     villages = source.unit_list("village").subquery("villages")
-    township = aliased(Region)
+    village, township = source.regions("village"), source.regions("township")
     financed = func.coalesce(per_village.c.financed, 0)
     rows = source.fetch(
         select(
-            township.name,
+            township.c.name,
             villages.c.unit_code,
             villages.c.unit_name,
             financed,
             financed * literal(FEE_PER_PERSON_FEN),
         )
-        .join(Region, Region.code == villages.c.unit_code)
-        .join(township, township.code == Region.parent_code)
+        .join(village, village.c.code == villages.c.unit_code)
+        .join(township, township.c.code == village.c.parent_code)
         .outerjoin(per_village, per_village.c.unit_code == villages.c.unit_code)
         .order_by(villages.c.unit_code)
     )

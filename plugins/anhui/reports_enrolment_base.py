@@ -16,8 +16,7 @@ the asked region (the county's townships), as of the as-of date:
 from sqlalchemy import case, func
 from sqlmodel import select
 
-from yibao.core.reports import Column, Kind, Report, ReportSource, counting
-from yibao.core.rules.cite import Cite
+from yibao.plugins import Cite, Column, Kind, Report, ReportSource, counting
 
 from .dongzhi_2022 import DOC
 

@@ -23,8 +23,7 @@ lists them.
 from sqlalchemy import and_, case, func, not_
 from sqlmodel import select
 
-from yibao.core.reports import Column, Kind, Report, ReportSource, counting
-from yibao.core.rules.cite import Cite
+from yibao.plugins import Cite, Column, Kind, Report, ReportSource, counting
 
 from .dongzhi_2022 import DOC
 

@@ -10,9 +10,7 @@ where another person's opposite change leaves the township's sums equal.
 
 from sqlmodel import select
 
-from yibao.core.models import Person, Region
-from yibao.core.money import fen_to_yuan
-from yibao.core.reports import Column, Kind, Report, ReportSource
+from yibao.plugins import Column, Kind, Report, ReportSource, fen_to_yuan
 
 from .reports_four_consistent import CITE, DISAGREEMENTS, per_person
 
@@ -64,20 +62,21 @@ def reason(codes: list[str], funds: int, due: int | None, receipts: int) -> str:
 
 def build(source: ReportSource):
     persons = per_person(source)
+    people, regions = source.enrolled_persons(), source.regions()
     statement = (
         select(
             persons.c.region_code,
-            Region.name,
-            Person.name,
-            Person.id_number,
+            regions.c.name,
+            people.c.name,
+            people.c.id_number,
             persons.c.on_roster,
             persons.c.insured,
             persons.c.receipts,
             persons.c.funds,
             persons.c.amount_due,
         )
-        .join(Person, Person.id == persons.c.person_id)
-        .join(Region, Region.code == persons.c.region_code)
+        .join(people, people.c.id == persons.c.person_id)
+        .join(regions, regions.c.code == persons.c.region_code)
         .where(persons.c.agrees == 0)
         .order_by(persons.c.region_code, persons.c.enrolment_id)
     )

@@ -26,9 +26,8 @@ Gaps: the open list of "等特殊群体" and the student collection window canno
 from datetime import date
 from decimal import Decimal
 
-from yibao.core.rules.cite import Cite
-from yibao.core.rules.dates import Period
-from yibao.core.rules.policy import (
+from yibao.plugins import (
+    Cite,
     Document,
     Event,
     Fixed,
@@ -39,6 +38,7 @@ from yibao.core.rules.policy import (
     Newborn,
     Parameter,
     PercentOf,
+    Period,
     Policy,
     Route,
     Start,

@@ -8,15 +8,11 @@ as-of date; 参保率 = 参保人数 / 应参保人数. Every group has a row ev
 holds it; 是否达到100% is blank then, as there is no one to cover.
 """
 
-from yibao.core.errors import ErrorCode, InputError
-from yibao.core.reports import Column, Kind, Report, ReportSource
-from yibao.core.reports.hardship import COLUMNS as HARDSHIP_COLUMNS
-from yibao.core.reports.hardship import coverage, rows
-from yibao.core.rules.cite import Cite
+from yibao.plugins import Cite, Column, Kind, Report, ReportSource, hardship
 
 from .fengdu_2022 import DOC
 
-# 一, in the notice's order and wording (codes: shared/contract/categories.md).
+# 一, in the notice's order and wording (codes: docs/contract/categories.md).
 WORDING = {
     "EXTREME_POVERTY": "特困人员",
     "MINIMUM_LIVING": "低保对象",
@@ -30,10 +26,10 @@ SEVEN_GROUPS = tuple(WORDING)
 CENTRALIZED = "centralized"  # the route of 三（一） 集中参保缴费时间
 
 COLUMNS = (
-    *HARDSHIP_COLUMNS[:3],
+    *hardship.COLUMNS[:3],
     Column("paid", "集中参保期内参保人数", Kind.INT),
     Column("unpaid", "集中参保期内未参保人数", Kind.INT),
-    HARDSHIP_COLUMNS[5],  # 其中：登记未缴人数
+    hardship.COLUMNS[5],  # 其中：登记未缴人数
     Column("rate", "集中参保期内参保率", Kind.RATE),
     Column("reached", "是否达到100%", Kind.BOOL),
 )
@@ -43,9 +39,8 @@ def centralized_close(source: ReportSource):
     """The last day of the 集中参保缴费时间 in the policy governing the region and year (三（一）)."""
     route = next((r for r in source.policy.routes if r.key == CENTRALIZED), None) if source.policy else None
     if route is None or route.closes is None:
-        raise InputError.one(
+        source.refuse(
             "coverageYear",
-            ErrorCode.NOT_FOUND,
             f"{source.coverage_year}年度没有规定集中参保缴费时间的政策（no centralized period for the year）",
         )
     return route.closes
@@ -53,8 +48,8 @@ def centralized_close(source: ReportSource):
 
 def build(source: ReportSource):
     paid_by = min(centralized_close(source), source.as_of)
-    found = coverage(source, SEVEN_GROUPS, paid_by=paid_by)
-    for code, _name, holders, paid, unpaid, registered, share in rows(source, found, SEVEN_GROUPS):
+    found = hardship.coverage(source, SEVEN_GROUPS, paid_by=paid_by)
+    for code, _name, holders, paid, unpaid, registered, share in hardship.rows(source, found, SEVEN_GROUPS):
         reached = (paid == holders) if holders else None
         yield code, WORDING[code], holders, paid, unpaid, registered, share, reached
 

@@ -9,9 +9,7 @@ payment standing); 参保率 = 参保人数 / 户籍人数基数, the "应保尽
 roster, not 参保) is shown beside it and never counts towards the rate.
 """
 
-from yibao.core.reports import Column, Kind, Report, ReportSource, counting, rate
-from yibao.core.reports.progress import per_unit
-from yibao.core.rules.cite import Cite
+from yibao.plugins import Cite, Column, Kind, Report, ReportSource, counting, progress, rate
 
 from .fengdu_2022 import DOC
 
@@ -34,7 +32,7 @@ def build(source: ReportSource):
     its base is given only when every village has one, so the total rate never divides a
     partial base.
     """
-    rows = per_unit(source, "village")
+    rows = progress.per_unit(source, "village")
     for code, name, base, paid, unpaid, _amount in rows:
         yield code, name, base, paid, unpaid, rate(paid, base)
     bases = [row[2] for row in rows]

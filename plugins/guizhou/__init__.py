@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from yibao.core.hookspecs import hookimpl
+from yibao.plugins import hookimpl
 
 from . import guiyang_2022, guiyang_2022_targets, reports_funding, reports_roster
 

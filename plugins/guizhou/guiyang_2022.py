@@ -31,8 +31,8 @@ figure, not the notice's flat 900 (the engine's Forfeit has no fixed late-paymen
 from datetime import date
 from decimal import Decimal
 
-from yibao.core.rules.cite import Cite
-from yibao.core.rules.policy import (
+from yibao.plugins import (
+    Cite,
     Document,
     Fixed,
     Forfeit,

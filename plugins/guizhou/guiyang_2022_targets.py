@@ -8,8 +8,7 @@ and 贵安新区小计 (520190), whose 特殊单位 is a collection unit (520190
 stated (`stated_total`) and the difference is reported, not corrected.
 """
 
-from yibao.core.reports import Target, TargetTable
-from yibao.core.rules.cite import Cite
+from yibao.plugins import Cite, Target, TargetTable
 
 from .guiyang_2022 import DOC
 

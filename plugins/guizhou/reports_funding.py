@@ -6,7 +6,7 @@ as-of date (a 0.00 payment of a fully subsidised person counts) and is not termi
 subsidy is spent when the contribution is collected, and an enrolment merely registered may lapse.
 
 The database counts the paid enrolments per (subsidy category, subsidy amount, 贵安新区 or not);
-each of those few groups is split with the grant's funding for its area (`split`, as the quote
+each of those few groups is split with the grant's funding for its area (`split_funding`, as the quote
 splits it, exact to the fen) and multiplied by its count, so the totals equal the sum of the
 `fundingShares` each enrolment's deciding quote kept. The area is the enrolment's region, as
 the quote takes it (a code starting 520190 is 贵安新区).
@@ -18,11 +18,17 @@ from decimal import Decimal
 from sqlalchemy import case, func
 from sqlmodel import select
 
-from yibao.core.money import yuan_to_fen
-from yibao.core.reports import Column, Kind, Report, ReportSource, counting
-from yibao.core.rules.cite import Cite
-from yibao.core.rules.subsidies import split
-from yibao.core.rules.vocabulary import FUNDING_SOURCES
+from yibao.plugins import (
+    FUNDING_SOURCES,
+    Cite,
+    Column,
+    Kind,
+    Report,
+    ReportSource,
+    counting,
+    split_funding,
+    yuan_to_fen,
+)
 
 from .guiyang_2022 import DOC, GUIAN
 
@@ -61,7 +67,7 @@ def funded(source: ReportSource, groups) -> dict[tuple[str, str], list[int]]:
         grant = grants.get(category)
         funding = grant.funding_for(GUIAN if in_guian else policy.region_code) if grant else None
         subsidy = Decimal(subsidy_fen) / 100
-        shares = split(funding, subsidy) if funding else [(UNSTATED, subsidy)]
+        shares = split_funding(funding, subsidy) if funding else [(UNSTATED, subsidy)]
         for funder, amount in shares:
             entry = totals[(funder, category)]
             entry[0] += persons

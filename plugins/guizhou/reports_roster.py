@@ -22,11 +22,18 @@ from decimal import Decimal
 from sqlalchemy import case, func, literal
 from sqlmodel import select
 
-from yibao.core.models import Region
-from yibao.core.reports import Column, Kind, Report, ReportSource, counting
-from yibao.core.rules.cite import Cite
-from yibao.core.rules.policy import FullShare, Grant, Policy
-from yibao.core.rules.subsidies import ParameterUnset, resolve
+from yibao.plugins import (
+    Cite,
+    Column,
+    FullShare,
+    Grant,
+    Kind,
+    Policy,
+    Report,
+    ReportSource,
+    counting,
+    stated_amount,
+)
 
 from .guiyang_2022 import DOC, GUIAN
 
@@ -51,16 +58,13 @@ def method_of(grant: Grant, tier: str) -> str:
     return FULL if isinstance(grant.amount_for(tier), FullShare) else FIXED
 
 
-def ranked(policy: Policy, share: Decimal) -> list[tuple[Grant, Decimal | None]]:
+def ranked(policy: Policy) -> list[tuple[Grant, Decimal | None]]:
     """The identity grants, highest first (capped at the share), ties in the policy's order."""
     found = []
     for index, grant in enumerate(policy.grants):
         if grant.born_on_or_before is not None:
             continue
-        try:
-            amount = min(resolve(policy, grant.amount_for(policy.tiers[0].code), share, {}), share)
-        except ParameterUnset:
-            amount = None
+        amount = stated_amount(policy, grant, policy.tiers[0].code)  # None while a parameter is unset
         found.append((-(amount or 0), index, grant, amount))
     return [(grant, amount) for *_, grant, amount in sorted(found, key=lambda f: f[:2])]
 
@@ -76,6 +80,7 @@ def roster_rows(source: ReportSource, grants: list[Grant]):
         .subquery("best")
     )
     persons = source.persons()
+    regions = source.regions()
     e = source.enrolments()
     roster = counting.roster_status(source)
     status = case(
@@ -86,7 +91,7 @@ def roster_rows(source: ReportSource, grants: list[Grant]):
     statement = (
         select(
             persons.c.hukou_region_code,
-            Region.name,
+            regions.c.name,
             persons.c.name,
             persons.c.id_number,
             best.c.rank,
@@ -97,7 +102,7 @@ def roster_rows(source: ReportSource, grants: list[Grant]):
         )
         .select_from(best)
         .join(persons, persons.c.id == best.c.person_id)
-        .join(Region, Region.code == persons.c.hukou_region_code)
+        .join(regions, regions.c.code == persons.c.hukou_region_code)
         .outerjoin(e, e.c.person_id == persons.c.id)
         .outerjoin(roster, roster.c.id == e.c.id)
         .order_by(persons.c.hukou_region_code, persons.c.id_number, persons.c.id)
@@ -108,7 +113,7 @@ def roster_rows(source: ReportSource, grants: list[Grant]):
 def build(source: ReportSource):
     policy = source.required_policy()
     tier, share = policy.tiers[0].code, policy.tiers[0].personal
-    order = ranked(policy, share)
+    order = ranked(policy)
     grants = {grant.code: grant for grant, _ in order}
     for (
         region_code,

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from yibao.core.hookspecs import hookimpl
+from yibao.plugins import hookimpl
 
 from . import fangcheng_2022
 

@@ -30,8 +30,8 @@ several categories combine is not stated in the notice (the highest applies).
 from datetime import date
 from decimal import Decimal
 
-from yibao.core.rules.cite import Cite
-from yibao.core.rules.policy import (
+from yibao.plugins import (
+    Cite,
     Document,
     FromParameter,
     FullShare,

@@ -12,10 +12,7 @@ Who is on it: persons with a live payment collected by the village (VILLAGE_CASH
 from sqlalchemy import case, func
 from sqlmodel import select
 
-from yibao.core.idcard import mask_name
-from yibao.core.models import Person
-from yibao.core.reports import Column, Kind, Report, ReportSource
-from yibao.core.rules.cite import Cite
+from yibao.plugins import Cite, Column, Kind, Report, ReportSource, mask_name
 
 from .fangcheng_2022 import DOC
 from .reports_reconcile import COLLECTED_BY_VILLAGE, VILLAGE
@@ -24,6 +21,7 @@ from .reports_reconcile import COLLECTED_BY_VILLAGE, VILLAGE
 def build(source: ReportSource):
     p = source.payments(on=source.as_of)
     e = source.enrolments()
+    people = source.enrolled_persons()
     units = source.units(VILLAGE)
     listed = source.unit_list(VILLAGE).subquery("listed")
     collected = (
@@ -41,14 +39,14 @@ def build(source: ReportSource):
         select(
             listed.c.unit_code,
             listed.c.unit_name,
-            Person.name,
-            Person.id_number,
+            people.c.name,
+            people.c.id_number,
             e.c.tier,
             collected.c.amount,
             collected.c.paid_on,
         )
         .join(collected, collected.c.enrolment_id == e.c.id)
-        .join(Person, Person.id == e.c.person_id)
+        .join(people, people.c.id == e.c.person_id)
         .join(units, units.c.region_code == e.c.region_code)
         .join(listed, listed.c.unit_code == units.c.unit_code)
         .where(collected.c.live > 0)

@@ -25,8 +25,7 @@ from fractions import Fraction
 from sqlalchemy import func
 from sqlmodel import select
 
-from yibao.core.reports import Column, Kind, Report, ReportSource, counting, rate
-from yibao.core.rules.cite import Cite
+from yibao.plugins import Cite, Column, Kind, Report, ReportSource, counting, rate
 
 from .fangcheng_2022 import DOC
 

@@ -13,11 +13,9 @@ up to the as-of date: payments paid and slips deposited on or before it.
 """
 
 from sqlalchemy import case, func
-from sqlmodel import col, select
+from sqlmodel import select
 
-from yibao.core.models import DepositSlip
-from yibao.core.reports import Column, Kind, Report, ReportSource
-from yibao.core.rules.cite import Cite
+from yibao.plugins import Cite, Column, Kind, Report, ReportSource
 
 from .fangcheng_2022 import DOC
 
@@ -39,14 +37,11 @@ def roster_per_village(source: ReportSource):
 
 def slips_per_village(source: ReportSource):
     """Subquery (region_code, amount) of the year's deposit slips deposited by the as-of date."""
+    slips = source.deposit_slips()
     return (
-        select(DepositSlip.region_code, func.sum(DepositSlip.amount_fen).label("amount"))
-        .where(
-            DepositSlip.coverage_year == source.coverage_year,
-            DepositSlip.deposited_on <= source.as_of,
-            col(DepositSlip.region_code).in_(source.region_codes()),
-        )
-        .group_by(DepositSlip.region_code)
+        select(slips.c.region_code, func.sum(slips.c.amount_fen).label("amount"))
+        .where(slips.c.deposited_on <= source.as_of)
+        .group_by(slips.c.region_code)
         .subquery("slips")
     )
 

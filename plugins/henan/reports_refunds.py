@@ -3,13 +3,11 @@
 二（一） collects the full 320 from other 困难群众 and refunds them afterwards; 五（二） names who pays
 back: "县民政局…负责将城乡最低生活保障对象补贴资金返还给个人" and the 县财政局
 "组织各财政所将建档立卡贫困人员的补贴资金返还给个人". This wraps core's ledger
-(core/services/refund_ledger.py, summed in SQL): owed, paid and outstanding per department
+(`ReportSource.refund_ledger`, summed in SQL): owed, paid and outstanding per department
 and township. It shows the refunds' present state; the as-of date does not apply.
 """
 
-from yibao.core.reports import Column, Kind, Report, ReportSource
-from yibao.core.rules.cite import Cite
-from yibao.core.services.refund_ledger import ledger_rows, ledger_statement
+from yibao.plugins import Cite, Column, Kind, Report, ReportSource
 
 from .fangcheng_2022 import DOC
 
@@ -22,8 +20,7 @@ UNNAMED = "相关单位（未指定）"  # 二（一） "由相关单位…返�
 
 
 def build(source: ReportSource):
-    statement = ledger_statement(source.region.path, source.coverage_year)
-    for row in ledger_rows(source.fetch(statement)):
+    for row in source.refund_ledger():
         yield (
             DEPARTMENTS.get(row.department, row.department) if row.department else UNNAMED,
             row.township_code,

@@ -3,8 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from yibao.core.rules.cite import Cite
-from yibao.core.rules.policy import Document, Fixed, Policy, Route, Tier
+from yibao.plugins import Cite, Document, Fixed, Policy, Route, Tier
 
 DOC = "测试〔2029〕1号"
 

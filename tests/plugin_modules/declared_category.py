@@ -2,10 +2,7 @@
 
 from decimal import Decimal
 
-from yibao.core.hookspecs import hookimpl
-from yibao.core.rules.cite import Cite
-from yibao.core.rules.policy import Fixed, Grant
-from yibao.core.rules.vocabulary import Category
+from yibao.plugins import Category, Cite, Fixed, Grant, hookimpl
 
 from . import DOC, small_policy
 

@@ -2,9 +2,7 @@
 
 from decimal import Decimal
 
-from yibao.core.hookspecs import hookimpl
-from yibao.core.rules.cite import Cite
-from yibao.core.rules.policy import Fixed, Grant
+from yibao.plugins import Cite, Fixed, Grant, hookimpl
 
 from . import DOC, small_policy
 

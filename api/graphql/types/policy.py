@@ -1,4 +1,4 @@
-"""A policy as the quote contract shows it (shared/contract/quote.graphql), plus its open parameters."""
+"""A policy as the quote contract shows it (docs/contract/quote.graphql), plus its open parameters."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import strawberry
 
 from yibao.core.rules import policy as rules
 from yibao.core.rules.diff import Change, Difference, Fact
+from yibao.core.rules.result import ZERO
+from yibao.core.rules.subsidies import ParameterUnset, tier_share
 from yibao.core.rules.vocabulary import CHANNELS
 
 CENT = Decimal("0.01")
@@ -36,11 +38,15 @@ class Tier:
     )
 
     @classmethod
-    def of(cls, tier: rules.Tier) -> Tier:
+    def of(cls, policy: rules.Policy, tier: rules.Tier, configured: dict[str, str]) -> Tier:
+        try:
+            personal = tier_share(policy, tier.code, configured)
+        except ParameterUnset:  # a share the notice leaves open reads 0.00 until it is configured
+            personal = ZERO
         return cls(
             code=tier.code,
             name=tier.name,
-            personal_contribution=yuan(tier.personal),
+            personal_contribution=personal,
             student_contribution=yuan(tier.student_personal),
             outpatient_limit=yuan(tier.outpatient_limit),
         )
@@ -94,8 +100,8 @@ class Policy:
             region_code=policy.region_code,
             region_name=policy.region_name,
             coverage_year=policy.coverage_year,
-            documents=[PolicyDocument(number=d.number, title=d.title) for d in policy.documents],
-            tiers=[Tier.of(t) for t in policy.tiers],
+            documents=[PolicyDocument(number=d.label, title=d.title) for d in policy.documents],
+            tiers=[Tier.of(policy, t, configured) for t in policy.tiers],
             parameters=[
                 PolicyParameter(
                     name=p.name,

@@ -1,6 +1,6 @@
 """Implements a hook the contract does not define (a typo of yibao_policies)."""
 
-from yibao.core.hookspecs import hookimpl
+from yibao.plugins import hookimpl
 
 
 @hookimpl

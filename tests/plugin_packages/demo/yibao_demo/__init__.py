@@ -3,9 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from yibao.core.hookspecs import hookimpl
-from yibao.core.rules.cite import Cite
-from yibao.core.rules.policy import Document, Fixed, Grant, Policy, Route, Tier
+from yibao.plugins import Cite, Document, Fixed, Grant, Policy, Route, Tier, hookimpl
 
 DOC = "示例〔2029〕1号"
 
