@@ -1,8 +1,6 @@
 """The ASGI application: GraphQL (with GraphiQL in a browser) at /graphql, downloads under
 /exports, health at /healthz."""
 
-import os
-
 from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
 from starlette.routing import Route
@@ -10,12 +8,11 @@ from starlette.routing import Route
 from yibao.core.auth import signing_key
 from yibao.core.plugins import load_registry
 from yibao.core.rules.registry import Registry
+from yibao.core.settings import settings
 
 from .graphql.view import YibaoGraphQL
 from .http.exports import export_routes
 from .http.health import health
-
-INTROSPECTION_VARIABLE = "YIBAO_INTROSPECTION"
 
 
 def from_environment() -> Starlette:
@@ -37,7 +34,7 @@ def create_app(
     Introspection and GraphiQL follow `YIBAO_INTROSPECTION` (on unless set to 0).
     """
     if introspection is None:
-        introspection = os.environ.get(INTROSPECTION_VARIABLE, "1") != "0"
+        introspection = settings().introspection
     graphql = YibaoGraphQL(engine, registry or load_registry(), key or signing_key(engine.url), introspection)
     return Starlette(
         routes=[

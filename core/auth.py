@@ -6,7 +6,6 @@ a random key is then kept in `yibao.key` next to the database file. A PostgreSQL
 deployment must configure its key.
 """
 
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,6 +14,8 @@ from pathlib import Path
 
 import jwt
 from sqlalchemy.engine import URL
+
+from .settings import settings
 
 KEY_VARIABLE = "YIBAO_JWT_KEY"
 KEY_FILE_VARIABLE = "YIBAO_JWT_KEY_FILE"
@@ -76,10 +77,11 @@ def verify(key: str, token: str) -> Principal:
 
 
 def configured_key() -> str | None:
-    if key := os.environ.get(KEY_VARIABLE):
-        return key
-    if path := os.environ.get(KEY_FILE_VARIABLE):
-        return Path(path).read_text(encoding="utf-8").strip()
+    configured = settings()
+    if configured.jwt_key:
+        return configured.jwt_key
+    if configured.jwt_key_file:
+        return Path(configured.jwt_key_file).read_text(encoding="utf-8").strip()
     return None
 
 

@@ -1,6 +1,5 @@
 """Engines and sessions for the embedded (SQLite) and production (PostgreSQL) stores."""
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,13 +8,14 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
+from .settings import settings
+
 DEFAULT_SQLITE_FILE = "yibao.db"
 
 
 def database_url() -> str:
     """`YIBAO_DATABASE_URL`, or a SQLite file in the working directory."""
-    url = os.environ.get("YIBAO_DATABASE_URL")
-    if url:
+    if url := settings().database_url:
         return url
     return f"sqlite:///{Path.cwd() / DEFAULT_SQLITE_FILE}"
 

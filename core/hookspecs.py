@@ -6,6 +6,9 @@ A plugin is a module registered under the `yibao` entry-point group, e.g.
     [project.entry-points.yibao]
     anhui = "yibao.plugins.anhui"
 
+and marks its hooks with `hookimpl`, which it imports, like everything else it uses, from the
+public plugin surface `yibao.plugins`.
+
 Contract version: 2 (2 added `yibao_reports` and `yibao_targets`).
 """
 

@@ -1,46 +1,62 @@
 """Loading the regional plugins strictly, and the rules registry built from them.
 
-Plugins are discovered through the `yibao` entry-point group, the in-repo provinces
-exactly like an external package. Any problem stops start-up with a message that names
-the plugin: it does not import, it implements a hook the contract lacks, it uses a
-category code nobody declared, or it returns a policy whose province is not its name.
+Plugins are discovered through the `yibao` entry-point group, the in-repo provinces exactly
+like an external package. Any problem stops start-up with a message that names the plugin and
+says how to fix it (core/kit/checks.py): it does not import, it names a hook the contract lacks,
+a policy has an uncited value, an unknown code or a route that can never decide, and so on.
 `YIBAO_DISABLE_PLUGINS` (comma-separated names) blocks plugins.
 """
 
-import os
 import tomllib
-from importlib.metadata import entry_points
+from collections.abc import Iterable
+from importlib.metadata import EntryPoint, entry_points
 
 import pluggy
 
 from . import hookspecs
+from .kit.checks import Problem, check_hooks, check_parameter_file, check_policy
 from .reports.catalog import Catalog, CatalogError
 from .rules.registry import Registry, parse_parameters
-from .rules.vocabulary import CATEGORIES, EVENTS, FUNDING_SOURCES
+from .rules.vocabulary import CATEGORIES
+from .settings import settings
 
-DISABLE_VARIABLE = "YIBAO_DISABLE_PLUGINS"
-PARAMETERS_VARIABLE = "YIBAO_PARAMETERS"
+HOOKS = tuple(name for name in vars(hookspecs) if name.startswith(f"{hookspecs.PROJECT}_"))
 
 
 class PluginError(Exception):
     """Start-up must stop: a plugin is broken."""
 
 
+def refuse(plugin: str, problems: Iterable[Problem]) -> None:
+    """Raises PluginError listing every problem of the plugin, one per line, if there is one."""
+    lines = [f"插件 {plugin}：{problem}" for problem in problems]
+    if lines:
+        raise PluginError("\n".join(lines))
+
+
 def blocked() -> set[str]:
-    return {name.strip() for name in os.environ.get(DISABLE_VARIABLE, "").split(",") if name.strip()}
+    return set(settings().disabled_plugins)
 
 
-def plugin_manager() -> pluggy.PluginManager:
+def installed() -> list[EntryPoint]:
+    """The `yibao` entry points, one per plugin name, less the blocked ones."""
+    skip, found = blocked(), {}
+    for entry in entry_points(group=hookspecs.PROJECT):
+        if entry.name not in skip:
+            found.setdefault(entry.name, entry)
+    return list(found.values())
+
+
+def plugin_manager(entries: Iterable[EntryPoint] | None = None) -> pluggy.PluginManager:
+    """The plugins of `entries` (default: every installed one) loaded and checked against the contract."""
     manager = pluggy.PluginManager(hookspecs.PROJECT)
     manager.add_hookspecs(hookspecs)
-    skip = blocked()
-    for entry in entry_points(group=hookspecs.PROJECT):
-        if entry.name in skip or manager.has_plugin(entry.name):
-            continue
+    for entry in installed() if entries is None else entries:
         try:
             module = entry.load()
         except Exception as error:
             raise PluginError(f"插件 {entry.name}（{entry.value}）无法导入：{error!r}") from error
+        refuse(entry.name, check_hooks(module, HOOKS, hookspecs.PROJECT))
         try:
             manager.register(module, name=entry.name)
         except pluggy.PluginValidationError as error:
@@ -54,43 +70,50 @@ def plugin_manager() -> pluggy.PluginManager:
 
 
 def load_registry(manager: pluggy.PluginManager | None = None) -> Registry:
+    """Every installed plugin's policies, categories, reports and targets, and the deployment's
+    parameter values, each checked; the first plugin with problems stops start-up."""
     manager = manager or plugin_manager()
     categories = {}
     for plugin in manager.get_plugins():
         name = manager.get_name(plugin)
-        for category in _call(manager, plugin, "yibao_categories"):
+        for category in call(manager, plugin, "yibao_categories"):
             if category.code in CATEGORIES:
-                raise PluginError(f"插件 {name} 重复声明了核心类别 {category.code}")
+                raise PluginError(
+                    f"插件 {name} 重复声明了核心类别 {category.code}（改用核心类别，不要重复声明）"
+                )
             categories[category.code] = category
     policies = {}
     for plugin in manager.get_plugins():
         name = manager.get_name(plugin)
-        for policy in _call(manager, plugin, "yibao_policies"):
-            _check_policy(name, policy, categories)
+        for policy in call(manager, plugin, "yibao_policies"):
+            refuse(name, check_policy(name, policy, categories))
             policies[policy.id] = policy  # ids start with the plugin's unique name
-    try:
-        parameters = parse_parameters(_parameter_file(), policies)
-    except ValueError as error:
-        raise PluginError(f"{PARAMETERS_VARIABLE}: {error}") from error
-    return Registry(policies.values(), categories.values(), parameters, _catalog(manager))
+    raw = parameter_file()
+    problems = check_parameter_file(raw, policies)
+    if problems:
+        where = settings().parameters
+        raise PluginError("\n".join(f"YIBAO_PARAMETERS（{where}）：{problem}" for problem in problems))
+    return Registry(
+        policies.values(), categories.values(), parse_parameters(raw, policies), _catalog(manager)
+    )
 
 
 def _catalog(manager: pluggy.PluginManager) -> Catalog:
     reports, targets = [], []
     for plugin in manager.get_plugins():
         name = manager.get_name(plugin)
-        for report in _call(manager, plugin, "yibao_reports"):
+        for report in call(manager, plugin, "yibao_reports"):
             if not report.name.startswith(f"{name}_"):
-                raise PluginError(f"插件 {name} 的报表 {report.name} 须以 {name}_ 开头")
+                raise PluginError(f"插件 {name} 的报表 {report.name} 须以 {name}_ 开头（改名为 {name}_…）")
             reports.append(report)
-        targets += _call(manager, plugin, "yibao_targets")
+        targets += call(manager, plugin, "yibao_targets")
     try:
         return Catalog(reports, targets)
     except CatalogError as error:
         raise PluginError(str(error)) from error
 
 
-def _call(manager: pluggy.PluginManager, plugin, hook_name: str) -> list:
+def call(manager: pluggy.PluginManager, plugin, hook_name: str) -> list:
     """One plugin's answers to a hook, so a bad answer is blamed on the right plugin."""
     found = []
     for impl in getattr(manager.hook, hook_name).get_hookimpls():
@@ -103,34 +126,34 @@ def _call(manager: pluggy.PluginManager, plugin, hook_name: str) -> list:
     return found
 
 
-def _check_policy(plugin: str, policy, categories) -> None:
-    problems = []
-    if policy.province != plugin:
-        problems.append(f"province 为 {policy.province!r}，应与插件名 {plugin!r} 一致")
-    for grant in policy.grants:
-        if grant.code not in CATEGORIES and grant.code not in categories:
-            problems.append(f"未知的类别代码 {grant.code}（请在 yibao_categories 中声明）")
-        for funding in grant.funding:
-            problems += [
-                f"未知的资金来源 {p.source}" for p in funding.parts if p.source not in FUNDING_SOURCES
-            ]
-    for route in policy.routes:
-        kinds = set(route.event.kinds) if route.event else set()
-        for waiver in route.waivers:
-            kinds |= set(waiver.event.kinds) if waiver.event else set()
-            problems += [
-                f"未知的类别代码 {c}" for c in waiver.categories if c not in CATEGORIES | categories.keys()
-            ]
-        problems += [f"未知的事件 {k}" for k in kinds if k not in EVENTS]
-    if not policy.tiers or not policy.routes or not policy.documents:
-        problems.append("至少需要一个档次、一个缴费途径和一份文件")
-    if problems:
-        raise PluginError(f"插件 {plugin} 的政策 {policy.id}：" + "；".join(problems))
-
-
-def _parameter_file() -> dict:
-    path = os.environ.get(PARAMETERS_VARIABLE)
+def parameter_file() -> dict:
+    """The deployment's parameter values (YIBAO_PARAMETERS), {} when none is set."""
+    path = settings().parameters
     if not path:
         return {}
-    with open(path, "rb") as handle:
-        return tomllib.load(handle)
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise PluginError(f"YIBAO_PARAMETERS（{path}）无法读取：{error}") from error
+
+
+def check_plugin(name: str) -> list[str]:
+    """`yibao plugin check NAME`: the named plugin loaded alone and strictly, every problem listed
+    (an empty list: none). NAME is the plugin's (the entry point's) name or its distribution's."""
+    entries = [e for e in entry_points(group=hookspecs.PROJECT) if name in (e.name, _distribution(e))]
+    if not entries:
+        names = sorted({e.name for e in entry_points(group=hookspecs.PROJECT)})
+        raise PluginError(f"没有名为 {name} 的插件（installed: {'、'.join(names) or 'none'}）")
+    found = []
+    for entry in entries:
+        try:
+            manager = plugin_manager([entry])
+            load_registry(manager)
+        except PluginError as error:
+            found += str(error).splitlines()
+    return found
+
+
+def _distribution(entry: EntryPoint) -> str | None:
+    return entry.dist.name if entry.dist else None

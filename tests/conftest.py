@@ -22,6 +22,9 @@ from yibao.core.testing.scenarios import registry as rules
 from .postgres_server import PostgresServer
 from .tokens import TEST_KEY, bearer
 
+# Packages the tests build and install elsewhere: their scenarios name policies only they provide.
+collect_ignore = ["plugin_packages"]
+
 BACKENDS = ("sqlite", "postgresql")
 _counter = itertools.count()
 

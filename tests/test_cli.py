@@ -11,8 +11,16 @@ from pathlib import Path
 import pytest
 
 from tests.serving import serving
+from tests.support.registry import others
 
 README = Path(__file__).parents[1] / "README.md"
+OWN_POLICIES = {
+    "anhui/341721/2022",
+    "anhui/341702/2024",
+    "henan/411322/2022",
+    "chongqing/500230/2022",
+    "guizhou/520100/2022",
+}
 
 
 def yibao(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -42,7 +50,7 @@ def test_db_upgrade_honours_the_database_url(tmp_path):
 def test_plugins_lists_what_is_loaded(tmp_path):
     result = yibao("plugins", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["anhui", "chongqing", "guizhou", "henan"]
+    assert set(result.stdout.split()) >= {"anhui", "chongqing", "guizhou", "henan"}
 
 
 def test_serve_refuses_postgresql_without_a_signing_key(tmp_path):
@@ -69,7 +77,7 @@ def test_policy_list_names_each_policy_with_its_documents(tmp_path):
     result = yibao("policy", "list", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "chongqing/500230/2022\t丰都县\t2022\t兴义府发〔2022〕3号、渝医保发〔2021〕70号" in result.stdout
-    assert len(result.stdout.splitlines()) == 5
+    assert len({line.split("\t")[0] for line in result.stdout.splitlines()} & OWN_POLICIES) == 5
 
 
 def test_policy_diff_shows_dongzhi_to_guichi_with_clauses_on_both_sides(tmp_path):
@@ -88,7 +96,8 @@ def test_policy_diff_of_an_unknown_policy_says_which(tmp_path):
 
 
 def test_schema_export_writes_the_committed_sdl(tmp_path):
-    result = yibao("schema", "export", str(tmp_path / "out.graphql"), cwd=tmp_path)
+    env = {"YIBAO_DISABLE_PLUGINS": ",".join(others())}  # the SDL is yibao's own plugins' schema
+    result = yibao("schema", "export", str(tmp_path / "out.graphql"), cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
     committed = (README.parent / "api" / "schema.graphql").read_text(encoding="utf-8")
     assert (tmp_path / "out.graphql").read_text(encoding="utf-8") == committed

@@ -41,6 +41,7 @@ for command in (
     serve.serve,
     db.db,
     plugins.plugins,
+    plugins.plugin,
     token.token,
     policy.policy,
     schema.schema,

@@ -1,14 +1,21 @@
-"""YAML scenarios: regional teams state quote cases without writing Python.
+"""YAML scenarios, and the pytest plugin that runs them and checks what they cover.
 
-A pytest plugin (entry point `pytest11`): every `*.yaml` file in a folder named
-`scenarios` is a list of cases, each run through the rules registry of the installed
-plugins. A case:
+Regional teams state quote cases without writing Python; the format, field by field, is in
+docs/plugins.md ("Scenarios"). This module is core's pytest plugin (entry point `pytest11`), so
+`python -m pytest` in any folder runs, with every installed plugin loaded:
+
+- each case of every `*.yaml` file in a folder named `scenarios`, through the rules registry;
+- for each plugin whose package lies in the folder pytest runs in (its `__init__.py` is
+  collected), the coverage checks of core/testing/coverage.py on each of its policies, over the
+  scenario files its `yibao_scenario_paths` hook names.
+
+A case:
 
     - name: 低保对象 pays 30 on the first day of the window
       policy: anhui/341721/2022
       tier: "1"                 # optional, the first tier by default
       paidOn: 2021-09-20
-      person:                   # PersonFactsInput of shared/contract/quote.graphql
+      person:                   # PersonFactsInput of docs/contract/quote.graphql
         birthDate: 1960-05-01
         categories: [{code: MINIMUM_LIVING, since: 2021-06-01}]
       parameters: {}            # optional values for the policy's open parameters
@@ -19,121 +26,62 @@ plugins. A case:
       cites: 东政办〔2021〕6号 四（三）1
 """
 
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 import pytest
-import yaml
 
-from yibao.core.rules.facts import CategoryFact, LifeEvent, PersonFacts, QuoteRequest
+from . import coverage
+from .cases import Scenario, files, load, mismatches, person_facts
 
-MONEY = {"personalContribution", "fiscalSubsidy", "subsidy", "amountDue", "refundDue"}
-
-
-@dataclass(frozen=True)
-class Scenario:
-    name: str
-    policy: str
-    paid_on: date
-    person: dict
-    expect: dict
-    tier: str | None = None
-    parameters: dict | None = None
-    cites: str = ""
-    source: Path | None = None
-
-    def request(self) -> QuoteRequest:
-        return QuoteRequest(
-            self.policy, self.paid_on, person_facts(self.person), self.tier, self.parameters or {}
-        )
-
-
-def load(path: Path) -> list[Scenario]:
-    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    return [
-        Scenario(
-            name=entry["name"],
-            policy=entry["policy"],
-            paid_on=_date(entry["paidOn"]),
-            person=entry.get("person") or {},
-            expect=entry.get("expect") or {},
-            tier=None if entry.get("tier") is None else str(entry["tier"]),
-            parameters={k: str(v) for k, v in (entry.get("parameters") or {}).items()},
-            cites=str(entry.get("cites", "")),
-            source=path,
-        )
-        for entry in entries
-    ]
-
-
-def files(paths) -> list[Path]:
-    found = []
-    for path in map(Path, paths):
-        found += sorted(path.glob("*.yaml")) if path.is_dir() else [path] if path.exists() else []
-    return found
-
-
-def person_facts(data: dict) -> PersonFacts:
-    return PersonFacts(
-        birth_date=_date(data["birthDate"]),
-        categories=tuple(
-            CategoryFact(c["code"], _date(c.get("since")), c.get("grade")) for c in data.get("categories", [])
-        ),
-        events=tuple(
-            # YAML 1.1 reads a bare `on:` key as the boolean true.
-            LifeEvent(e["kind"], _date(e.get("on", e.get(True))), e.get("priorContinuousMonths"))
-            for e in data.get("events", [])
-        ),
-        college_student=bool(data.get("collegeStudent", False)),
-        migrant_worker=bool(data.get("migrantWorker", False)),
-        guardian_enrolled=bool(data.get("guardianEnrolled", False)),
-        area_code=None if data.get("areaCode") is None else str(data["areaCode"]),
-    )
-
-
-def mismatches(expect: dict, actual: dict) -> list[str]:
-    problems = []
-    for key, wanted in expect.items():
-        if key not in actual:
-            problems.append(f"{key}: not a quote field")
-        elif not _same(key, wanted, actual[key]):
-            problems.append(f"{key}: expected {wanted!r}, got {actual[key]!r}")
-    return problems
-
-
-def _same(key: str, wanted, got) -> bool:
-    if wanted is None or got is None:
-        return wanted is got
-    if key in MONEY:
-        return Decimal(str(wanted)) == Decimal(got)
-    if key == "fundingShares":
-        normal = lambda shares: sorted((s["source"], Decimal(str(s["amount"]))) for s in shares)  # noqa: E731
-        return normal(wanted) == normal(got)
-    if key == "rejectionReason":
-        return str(wanted) in got  # a phrase the reason must contain
-    if isinstance(wanted, date):
-        return wanted.isoformat() == got
-    return str(wanted) == str(got) if not isinstance(wanted, bool) else wanted is got
-
-
-def _date(value) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
-
-
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
+__all__ = ["Scenario", "files", "load", "mismatches", "person_facts", "plugin_scenarios", "registry"]
 
 
 @cache
 def registry():
-    from yibao.core.plugins import load_registry
+    from ..plugins import load_registry
 
     return load_registry()
+
+
+@cache
+def _manager():
+    from ..plugins import plugin_manager
+
+    return plugin_manager()
+
+
+def plugin_scenarios(name: str) -> dict[str, list[Scenario]]:
+    """The scenarios of one plugin's `yibao_scenario_paths`, by policy id."""
+    from ..plugins import call
+
+    manager = _manager()
+    found: dict[str, list[Scenario]] = {}
+    for paths in call(manager, manager.get_plugin(name), "yibao_scenario_paths"):
+        for path in files([paths] if isinstance(paths, str | Path) else paths):
+            for scenario in load(path):
+                found.setdefault(scenario.policy, []).append(scenario)
+    return found
+
+
+def _plugin_of(file_path: Path, rootdir: Path) -> str | None:
+    """The plugin whose package `file_path` (an `__init__.py`) is: the very file it was loaded
+    from, or, when it was installed from this folder, the folder its dotted name ends with."""
+    if file_path.name != "__init__.py":
+        return None
+    try:
+        folders = file_path.parent.resolve().relative_to(rootdir.resolve()).parts
+    except ValueError:
+        return None
+    for name, module in _manager().list_name_plugin():
+        loaded = Path(getattr(module, "__file__", "") or "")
+        if loaded.name == "__init__.py" and loaded.resolve() == file_path.resolve():
+            return name
+        dotted = tuple(module.__name__.split("."))
+        common = min(len(dotted), len(folders))
+        if common and dotted[-common:] == folders[-common:]:
+            return name
+    return None
 
 
 # pytest wiring
@@ -142,6 +90,8 @@ def registry():
 def pytest_collect_file(file_path: Path, parent):
     if file_path.suffix == ".yaml" and file_path.parent.name == "scenarios":
         return ScenarioFile.from_parent(parent, path=file_path)
+    if file_path.name == "__init__.py" and (name := _plugin_of(file_path, parent.config.rootpath)):
+        return PluginCoverage.from_parent(parent, path=file_path, plugin=name)
     return None
 
 
@@ -176,3 +126,50 @@ class ScenarioItem(pytest.Item):
 
     def reportinfo(self):
         return self.path, 0, f"scenario: {self.name}"
+
+
+class PluginCoverage(pytest.File):
+    """The coverage checks (core/testing/coverage.py) of one plugin's policies."""
+
+    def __init__(self, *, plugin: str, **kwargs):
+        super().__init__(**kwargs)
+        self.plugin = plugin
+
+    def collect(self):
+        by_policy = plugin_scenarios(self.plugin)
+        for policy in registry().policies():
+            if policy.province != self.plugin:
+                continue
+            mine = by_policy.get(policy.id, [])
+            checks = {
+                f"at least {coverage.MINIMUM_SCENARIOS} scenarios": lambda p=policy, s=mine: coverage.too_few(
+                    p, s
+                ),
+                "every stated amount": lambda p=policy, s=mine: coverage.missing_amounts(p, s),
+                "both sides of every date": lambda p=policy, s=mine: coverage.missing_dates(p, s),
+                "every accepted step cited": lambda s=mine: coverage.uncited_steps(registry(), s),
+            }
+            for what, check in checks.items():
+                yield CoverageItem.from_parent(self, name=f"{policy.id}: {what}", check=check)
+
+
+class CoverageMissing(AssertionError):
+    pass
+
+
+class CoverageItem(pytest.Item):
+    def __init__(self, *, check, **kwargs):
+        super().__init__(**kwargs)
+        self.check = check
+
+    def runtest(self):
+        if missing := self.check():
+            raise CoverageMissing("\n".join(missing))
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, CoverageMissing):
+            return f"{self.name}:\n{excinfo.value}"
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, 0, f"coverage: {self.name}"

@@ -40,7 +40,9 @@ def test_a_parameter_value_must_be_an_amount():
 
 
 def test_policy_versions_differ_between_policies_and_survive_a_restart(tmp_path):
-    script = "from yibao.core.testing.scenarios import registry; print([p.version for p in registry().policies()])"
+    script = (
+        "from yibao.core.testing.scenarios import registry\nprint([p.version for p in registry().policies()])"
+    )
     runs = {
         subprocess.run(
             [sys.executable, "-c", script],

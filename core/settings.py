@@ -1,0 +1,43 @@
+"""Every `YIBAO_*` setting, read in one place, from the environment, when asked.
+
+Read on each call rather than once at import, so a process started with other settings (a test,
+a worker) sees its own. tests/test_settings.py checks that the README documents each variable
+here and that no other module reads one.
+"""
+
+import os
+from dataclasses import dataclass
+
+# Each variable with what it sets, as the README documents it.
+VARIABLES = {
+    "YIBAO_DATABASE_URL": "the database (default: ./yibao.db, an embedded SQLite file)",
+    "YIBAO_JWT_KEY": "the key tokens are signed with; required on PostgreSQL",
+    "YIBAO_JWT_KEY_FILE": "a file holding that key, instead of the variable",
+    "YIBAO_INTROSPECTION": "0 turns off introspection and GraphiQL",
+    "YIBAO_PARAMETERS": "a TOML file with the figures the notices leave open",
+    "YIBAO_DISABLE_PLUGINS": "plugins not to load, comma-separated",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None
+    jwt_key: str | None
+    jwt_key_file: str | None
+    introspection: bool
+    parameters: str | None
+    disabled_plugins: tuple[str, ...]
+
+
+def settings() -> Settings:
+    env = os.environ
+    return Settings(
+        database_url=env.get("YIBAO_DATABASE_URL") or None,
+        jwt_key=env.get("YIBAO_JWT_KEY") or None,
+        jwt_key_file=env.get("YIBAO_JWT_KEY_FILE") or None,
+        introspection=env.get("YIBAO_INTROSPECTION", "1") != "0",
+        parameters=env.get("YIBAO_PARAMETERS") or None,
+        disabled_plugins=tuple(
+            name.strip() for name in env.get("YIBAO_DISABLE_PLUGINS", "").split(",") if name.strip()
+        ),
+    )
