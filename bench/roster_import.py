@@ -343,7 +343,14 @@ def baseline_run(store: Store, workdir: Path, path: Path, rows: int) -> Run:
 
 def floor_run(store: Store, workdir: Path) -> Run:
     """The interpreter with the import's modules loaded and nothing read: the RSS floor."""
-    code = "import yibao.api.cli, yibao.core.imports.jobs, yibao.core.services.rosters, openpyxl, yibao.core.plugins"
+    modules = (
+        "yibao.api.cli",
+        "yibao.core.imports.jobs",
+        "yibao.core.services.rosters",
+        "openpyxl",
+        "yibao.core.plugins",
+    )
+    code = f"import {', '.join(modules)}"
     seconds, status, rss = measure([sys.executable, "-c", code], child_env(store.seed_url), workdir, "floor")
     return Run("modules loaded, no rows", 0, seconds, rss, check="ok" if status == 0 else f"exit {status}")
 

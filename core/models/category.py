@@ -1,4 +1,4 @@
-"""Hardship identities (shared/contract/categories.md codes) held by a person over time."""
+"""Hardship identities (docs/contract/categories.md codes) held by a person over time."""
 
 from datetime import date, datetime
 

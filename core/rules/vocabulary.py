@@ -1,4 +1,4 @@
-"""The canonical codes of shared/contract/categories.md: core owns them, plugins may add."""
+"""The canonical codes of docs/contract/categories.md: core owns them, plugins may add."""
 
 from dataclasses import dataclass
 

@@ -1,4 +1,4 @@
-"""The schema honours docs/contract/quote.graphql (a copy of shared/contract): same names, same types."""
+"""The schema honours docs/contract/quote.graphql, the quote contract: same names, same types."""
 
 from pathlib import Path
 

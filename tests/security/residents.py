@@ -150,7 +150,10 @@ def populate(client_as) -> Township:
 
     # Civil affairs' roster: the family's head recognised, and a row whose name does not match.
     head = FAMILY[0]
-    roster = f"姓名,身份证号码,类别,认定日期\n{head.name},{head.id_number},低保,2023-07-01\n别名,{ELDER.id_number},低保,\n"
+    roster = (
+        f"姓名,身份证号码,类别,认定日期\n{head.name},{head.id_number},低保,2023-07-01\n"
+        f"别名,{ELDER.id_number},低保,\n"
+    )
     variables = {"file": Upload("低保花名册.csv", roster.encode()), "source": "CIVIL_AFFAIRS"}
     variables |= {"asOf": "2023-08-31", "region": TOWNSHIP}
     response = post_multipart(uploader, IMPORT_ROSTER, variables)

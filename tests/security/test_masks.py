@@ -246,7 +246,7 @@ def test_lookups_by_id_number_tell_a_masked_role_nothing(client_as):
         'query($n: String!) { coverage(idNumber: $n, on: "2024-06-01") { covered reason } }',
         'query($n: String!) { _entities(representations: [{__typename: "Person", idNumber: $n}]) '
         "{ ... on Person { id name } } }",
-        "query($n: String!) { _entities(representations: [{__typename: \"Enrolment\", "
+        'query($n: String!) { _entities(representations: [{__typename: "Enrolment", '
         'person: {idNumber: $n}, coverageYear: 2024, region: {code: "341702001"}}]) '
         "{ ... on Enrolment { id } } }",
     )

@@ -21,9 +21,9 @@ NUMBER = id_number(region="341721", seq=31)
 
 def one_person_household(client, region: str, name: str, number: str) -> dict:
     person = {"name": name, "idNumber": number, "hukouRegionCode": region}
-    return gql(client, REGISTER, input={"addressRegionCode": region, "members": [{"isHead": True, "person": person}]})[
-        "registerHousehold"
-    ]
+    return gql(
+        client, REGISTER, input={"addressRegionCode": region, "members": [{"isHead": True, "person": person}]}
+    )["registerHousehold"]
 
 
 def test_registering_an_id_number_held_elsewhere_reveals_nothing_and_is_audited(client_as, engine):
@@ -59,9 +59,13 @@ def test_the_same_key_in_another_region_neither_collides_nor_confirms(client_as,
     henan = client_as("COUNTY_ADMIN", "411322")
     ours = one_person_household(dongzhi, "341721", "东至人", id_number(region="341721", seq=41))
     theirs = one_person_household(henan, "411322", "方城人", id_number(region="411322", seq=42))
-    ours_enrolled = gql(dongzhi, ENROL, input=enrol_input(ours["members"][0]["person"]["id"], idempotencyKey="k-1"))
+    ours_enrolled = gql(
+        dongzhi, ENROL, input=enrol_input(ours["members"][0]["person"]["id"], idempotencyKey="k-1")
+    )
     theirs_enrolled = gql(
-        henan, ENROL, input=enrol_input(theirs["members"][0]["person"]["id"], "henan/411322/2022", idempotencyKey="k-1")
+        henan,
+        ENROL,
+        input=enrol_input(theirs["members"][0]["person"]["id"], "henan/411322/2022", idempotencyKey="k-1"),
     )
     assert ours_enrolled["enrol"]["__typename"] == theirs_enrolled["enrol"]["__typename"] == "Enrolment"
 
@@ -76,6 +80,8 @@ def test_the_same_key_in_another_region_neither_collides_nor_confirms(client_as,
     assert first["id"] != second["id"] and first["receiptNumber"] not in json.dumps(second)
     # Within a region a key names one request: reused for another enrolment there, it is refused.
     again = one_person_household(dongzhi, "341721", "东至人二", id_number(region="341721", seq=43))
-    enrolled = gql(dongzhi, ENROL, input=enrol_input(again["members"][0]["person"]["id"], idempotencyKey="k-2"))
+    enrolled = gql(
+        dongzhi, ENROL, input=enrol_input(again["members"][0]["person"]["id"], idempotencyKey="k-2")
+    )
     refused = pay(dongzhi, enrolled["enrol"])
     assert [(e["field"], e["code"]) for e in refused["errors"]] == [("idempotencyKey", "CONFLICT")]

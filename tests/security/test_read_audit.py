@@ -56,8 +56,9 @@ def test_records_that_hang_off_a_person_name_that_person(engine, client_as):
         ),
         # the uploader's recordCategory; a roster's rows are the import job's record, not the trail's
         '{ auditEvents(first: 100, entity: "category_fact") { nodes { action } } }': ids(township, ELDER),
-        '{ _entities(representations: [{__typename: "Payment", receiptNumber: "%s"}]) '
-        "{ ... on Payment { amount } } }" % township.receipts[0]: ids(township, head),
+        '{ _entities(representations: [{__typename: "Payment", receiptNumber: "'
+        + township.receipts[0]
+        + '"}]) { ... on Payment { amount } } }': ids(township, head),
     }
     for query, persons in asked.items():
         before = len(accesses(engine))
@@ -124,9 +125,7 @@ def test_a_report_listing_persons_is_logged_over_graphql_and_as_a_download(engin
     numbers = seed_campaign(engine)
     county = client_as("COUNTY_ADMIN", "411322")
     with Session(engine) as session:
-        listed = {
-            number: pid for pid, number in session.exec(select(Person.id, Person.id_number)).all()
-        }
+        listed = {number: pid for pid, number in session.exec(select(Person.id, Person.id_number)).all()}
     before = len(accesses(engine))
 
     rows = gql(
@@ -134,7 +133,10 @@ def test_a_report_listing_persons_is_logged_over_graphql_and_as_a_download(engin
         '{ reports { henanPublicNotice(regionCode: "411322", coverageYear: 2022) { rows { name } } } }',
     )["reports"]["henanPublicNotice"]["rows"]
     county.get("/exports/reports/henan_public_notice.xlsx?regionCode=411322&coverageYear=2022")
-    gql(county, '{ reports { collectionProgress(regionCode: "411322", coverageYear: 2022) { rows { paid } } } }')
+    gql(
+        county,
+        '{ reports { collectionProgress(regionCode: "411322", coverageYear: 2022) { rows { paid } } } }',
+    )
 
     read, exported = accesses(engine)[before:]  # the progress report counts; it lists nobody
     on_notice = {"张三", "李小四", "欧阳小华", "王五", "钱七", "孙八"}

@@ -1,4 +1,9 @@
-"""The quote exactly as shared/contract/quote.graphql names it, with a few additive fields."""
+"""The quote exactly as docs/contract/quote.graphql names it, with a few additive fields.
+
+The description of CategoryFactInput.code still names the contract's former home, outside this
+repository: it is part of the committed SDL, which stays byte-identical until the next schema
+change (GraphQL enums) corrects it to docs/contract/categories.md.
+"""
 
 from __future__ import annotations
 
