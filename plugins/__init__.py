@@ -56,6 +56,7 @@ from yibao.core.rules.policy import (
 from yibao.core.rules.subsidies import split as split_funding
 from yibao.core.rules.subsidies import stated_amount
 from yibao.core.rules.vocabulary import CATEGORIES, CHANNELS, EVENTS, FUNDING_SOURCES, Category
+from yibao.core.statuses import EnrolmentStatus, PaymentKind
 
 __all__ = [
     # the hook contract (core/hookspecs.py)
@@ -105,6 +106,8 @@ __all__ = [
     "TargetTable",
     "rate",
     "counting",
+    "EnrolmentStatus",
+    "PaymentKind",
     "hardship",
     "progress",
     # money and names as reports show them

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from yibao.core.statuses import ImportOutcome, ImportStatus
+
 from .common import Refusal, operator
 
 REPORT_COLUMNS = ("row", "outcome", "field", "code", "reason", "idNumber")
@@ -63,7 +65,7 @@ def run_import(file: str, region: str | None, report: str | None, run) -> None:
         f"job {job.id} {job.status}: {job.rows_done}/{job.rows_total} rows, "
         f"imported {job.imported}, unchanged {job.unchanged}, refused {job.refused}"
     )
-    if job.status != "DONE":
+    if job.status != ImportStatus.DONE:
         click.echo("another run is importing this file; its job will finish it", err=True)
     refused = list(_rows(engine, job.id, refused_only=True, limit=SHOWN_REFUSALS))
     if refused:
@@ -91,4 +93,4 @@ def _rows(engine, job_id: int, refused_only: bool = False, limit: int | None = N
     from yibao.core.queries import job_rows
 
     with Session(engine) as session:
-        yield from job_rows(session, job_id, "REFUSED" if refused_only else None, limit)
+        yield from job_rows(session, job_id, ImportOutcome.REFUSED if refused_only else None, limit)

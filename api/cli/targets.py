@@ -3,6 +3,8 @@ with columns 地区代码 and 任务数."""
 
 import click
 
+from yibao.core.statuses import TargetKind
+
 from .common import operator
 
 
@@ -14,7 +16,7 @@ def targets() -> None:
 @targets.command(help="headcounts per region from a CSV or XLSX file")
 @click.argument("file", help="columns 地区代码 and 任务数 (or 基数, 户籍人数)")
 @click.option("--year", required=True, type=int, help="coverage year")
-@click.option("--kind", type=click.Choice(["TARGET", "BASE"]), default="TARGET")
+@click.option("--kind", type=click.Choice(list(TargetKind)), default=TargetKind.TARGET)
 @click.option("--source", help="where the figures come from (default: the file name)")
 def load(file: str, year: int, kind: str, source: str | None) -> None:
     from yibao.core.db import make_engine

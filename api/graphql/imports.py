@@ -15,7 +15,7 @@ from typing import Annotated
 import strawberry
 from strawberry.file_uploads import Upload
 
-from yibao.core import models, queries
+from yibao.core import models, queries, statuses
 from yibao.core.auth import Role
 from yibao.core.errors import ErrorCode, InputError
 from yibao.core.idcard import mask_id_number
@@ -29,12 +29,11 @@ from .permissions import sees_identity
 from .types.base import Entity
 from .types.pagination import DEFAULT_PAGE, Connection, paginate
 
-
-@strawberry.enum(description="What became of one row of an imported file.")
-class ImportOutcome(Enum):
-    IMPORTED = "IMPORTED"
-    UNCHANGED = "UNCHANGED"
-    REFUSED = "REFUSED"
+# A copy of core's, so the schema names it without touching core's class.
+ImportOutcome = strawberry.enum(
+    Enum("ImportOutcome", {outcome.name: outcome.value for outcome in statuses.ImportOutcome}),
+    description="What became of one row of an imported file.",
+)
 
 
 @strawberry.type(

@@ -9,9 +9,8 @@ from typing import Annotated
 
 import strawberry
 
-from yibao.core import models
+from yibao.core import models, statuses
 from yibao.core.idcard import mask_id_number
-from yibao.core.models.refund import ACCOUNT_KINDS
 from yibao.core.money import fen_to_yuan
 from yibao.core.services import refund_ledger, refund_payouts, termination, zero_declaration
 from yibao.core.services.refunds import PayeeAccount
@@ -26,7 +25,7 @@ from .types.quote import FundingShare
 from .types.refund import Refund
 
 PayeeAccountKind = strawberry.enum(
-    StrEnum("PayeeAccountKind", {kind: kind for kind in ACCOUNT_KINDS}),
+    StrEnum("PayeeAccountKind", {kind.name: kind.value for kind in statuses.PayeeAccountKind}),
     description="ONE_CARD: the 一卡通 of 惠民惠农财政补贴资金; BANK_CARD: a bank card.",
 )
 

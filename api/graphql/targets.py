@@ -5,17 +5,16 @@ from typing import Annotated
 
 import strawberry
 
+from yibao.core import statuses
 from yibao.core.services import targets
 
 from .errors import InputErrors, attempt
 
-
-@strawberry.enum(
-    description="TARGET: 任务数/约束目标 (collection_progress); BASE: 征收基数 (last year's base)."
+# The GraphQL enum is a copy of core's, so the schema names it without touching core's class.
+TargetKind = strawberry.enum(
+    Enum("TargetKind", {kind.name: kind.value for kind in statuses.TargetKind}),
+    description="TARGET: 任务数/约束目标 (collection_progress); BASE: 征收基数 (last year's base).",
 )
-class TargetKind(Enum):
-    TARGET = "TARGET"
-    BASE = "BASE"
 
 
 @strawberry.input

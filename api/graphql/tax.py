@@ -8,15 +8,21 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated
 
 import strawberry
 
 from yibao.core.services import tax_confirmations as service
+from yibao.core.statuses import ImportOutcome
 
 from .errors import FieldError, InputErrors, attempt
 
-TaxOutcome = strawberry.enum(service.Outcome, description="What happened to one confirmation.")
+# A copy of core's ImportOutcome, named as the committed schema names it.
+TaxOutcome = strawberry.enum(
+    StrEnum("Outcome", {outcome.name: outcome.value for outcome in ImportOutcome}),
+    description="What happened to one confirmation.",
+)
 
 
 @strawberry.input(description="One confirmation (完税凭证) as the tax system reports it.")
@@ -60,7 +66,7 @@ class TaxConfirmationImport:
             TaxConfirmationRow(
                 index=row.index,
                 ticket_number=row.ticket_number,
-                outcome=row.outcome,
+                outcome=TaxOutcome(row.outcome),
                 errors=[FieldError(field=e.field, code=e.code, message=e.message) for e in row.errors],
             )
             for row in result.rows

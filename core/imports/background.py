@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from ..audit import Actor
 from ..models import ImportJob
+from ..statuses import ImportStatus
 from .jobs import Handler, resume_import
 
 log = logging.getLogger("yibao.imports")
@@ -36,7 +37,7 @@ def start_upload(engine: Engine, actor: Actor, upload, begin: Begin) -> ImportJo
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    if job.status == "DONE":
+    if job.status == ImportStatus.DONE:
         path.unlink(missing_ok=True)
     else:
         _in_background(str(job.id), lambda: resume_import(engine, actor, job, path, handler), path)

@@ -31,9 +31,10 @@ from ..models import ImportJob, ImportRow, Region
 from ..models.base import utcnow
 from ..scope import Scope
 from ..services.unit import unit_of_work
+from ..statuses import ImportOutcome, ImportStatus
 from .reader import Table, open_table
 
-IMPORTED, UNCHANGED, REFUSED = "IMPORTED", "UNCHANGED", "REFUSED"
+IMPORTED, UNCHANGED, REFUSED = ImportOutcome  # what the handlers answer for each row
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class RowOutcome:
     """What became of one row; a refusal names the column (`field`), a code and the reason."""
 
     row_number: int
-    outcome: str  # IMPORTED | UNCHANGED | REFUSED
+    outcome: ImportOutcome
     field: str | None = None
     code: str | None = None
     reason: str = ""
@@ -173,7 +174,7 @@ def resume_import(
     progress: Progress | None = None,
 ) -> ImportJob:
     """Runs the job's remaining batches and finishes it; returns the job as stored."""
-    if job.status == "DONE":
+    if job.status == ImportStatus.DONE:
         return job
     if batch_size < 1:
         raise InputError.one(
@@ -237,7 +238,11 @@ def _run_batch(
         # finds nothing when another runner has moved the checkpoint on.
         claim = session.execute(
             update(ImportJob)
-            .where(ImportJob.id == job_id, ImportJob.rows_done == start, ImportJob.status == "RUNNING")
+            .where(
+                ImportJob.id == job_id,
+                ImportJob.rows_done == start,
+                ImportJob.status == ImportStatus.RUNNING,
+            )
             .values(rows_done=start)
         )
         if claim.rowcount != 1:
@@ -277,9 +282,9 @@ def _run_batch(
 def _finish(engine: Engine, actor: Actor, job: ImportJob) -> ImportJob:
     with unit_of_work(engine, actor) as session:
         stored = session.exec(select(ImportJob).where(ImportJob.id == job.id).with_for_update()).one()
-        if stored.status == "DONE":
+        if stored.status == ImportStatus.DONE:
             return stored
-        stored.status = "DONE"
+        stored.status = ImportStatus.DONE
         stored.rows_total = stored.rows_done
         stored.finished_at = utcnow()
         session.add(stored)

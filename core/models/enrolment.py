@@ -5,9 +5,9 @@ from typing import Any
 
 from sqlmodel import JSON, CheckConstraint, Column, Field, Index, SQLModel, UniqueConstraint
 
+from ..statuses import EnrolmentStatus, sql_in
 from .base import utcnow
 
-STATUSES = ("ENROLLED", "PAID", "TERMINATED")
 REPORT_COLUMNS = ["id", "person_id", "status", "enrolled_on", "terminated_on", "amount_due_fen"]
 
 
@@ -16,7 +16,7 @@ class Enrolment(SQLModel, table=True):
         UniqueConstraint("person_id", "coverage_year", name="uq_enrolment_person_year"),
         # Keys are scoped to the enrolment's region: another region's keys neither collide nor confirm.
         UniqueConstraint("region_code", "idempotency_key", name="uq_enrolment_region_key"),
-        CheckConstraint(f"status IN {STATUSES}", name="status"),
+        CheckConstraint(f"status IN {sql_in(EnrolmentStatus)}", name="status"),
         # Reports select a year's enrolments in a region; on PostgreSQL the columns they count on
         # come from the index alone, not the wide rows with their snapshots (bench/README.md).
         Index(
@@ -34,7 +34,7 @@ class Enrolment(SQLModel, table=True):
     region_code: str = Field(foreign_key="region.code", index=True, max_length=12)
     policy_id: str = Field(max_length=64)
     tier: str = Field(max_length=16)
-    status: str = Field(default="ENROLLED", max_length=16)
+    status: str = Field(default=EnrolmentStatus.ENROLLED, max_length=16)
     # Rules version, category, amounts and method as decided at enrolment, frozen so that
     # later edits to rules or to the registry never rewrite a past decision.
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -9,18 +9,15 @@ from typing import Any
 
 from sqlmodel import JSON, CheckConstraint, Column, Field, Index, SQLModel, UniqueConstraint
 
+from ..statuses import ImportKind, ImportOutcome, ImportStatus, sql_in
 from .base import utcnow
-
-KINDS = ("ROSTER", "PAYMENTS")
-STATUSES = ("RUNNING", "DONE")
-OUTCOMES = ("IMPORTED", "UNCHANGED", "REFUSED")
 
 
 class ImportJob(SQLModel, table=True):
     __tablename__ = "import_job"
     __table_args__ = (
-        CheckConstraint(f"kind IN {KINDS}", name="kind"),
-        CheckConstraint(f"status IN {STATUSES}", name="status"),
+        CheckConstraint(f"kind IN {sql_in(ImportKind)}", name="kind"),
+        CheckConstraint(f"status IN {sql_in(ImportStatus)}", name="status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -35,7 +32,7 @@ class ImportJob(SQLModel, table=True):
     options: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     region_code: str = Field(foreign_key="region.code", index=True, max_length=12)
     actor: str = Field(max_length=64)
-    status: str = Field(default="RUNNING", max_length=8)
+    status: str = Field(default=ImportStatus.RUNNING, max_length=8)
     rows_total: int | None = None
     rows_done: int = 0
     imported: int = 0
@@ -49,7 +46,7 @@ class ImportRow(SQLModel, table=True):
     __tablename__ = "import_row"
     __table_args__ = (
         UniqueConstraint("job_id", "row_number", name="uq_import_row_job_row"),
-        CheckConstraint(f"outcome IN {OUTCOMES}", name="outcome"),
+        CheckConstraint(f"outcome IN {sql_in(ImportOutcome)}", name="outcome"),
         Index("ix_import_row_job_key", "job_id", "row_key"),
     )
 

@@ -14,9 +14,8 @@ from datetime import date, datetime
 
 from sqlmodel import CheckConstraint, Field, Index, SQLModel, UniqueConstraint, text
 
+from ..statuses import PaymentKind, sql_in
 from .base import utcnow
-
-KINDS = ("PAYMENT", "REVERSAL")
 
 
 class Payment(SQLModel, table=True):
@@ -25,10 +24,10 @@ class Payment(SQLModel, table=True):
         # A key names one request within the caller's region (core/services/payments.py `keyed`);
         # unique per enrolment, so another region's use of the same key neither collides nor shows.
         UniqueConstraint("enrolment_id", "idempotency_key", name="uq_payment_enrolment_key"),
-        CheckConstraint(f"kind IN {KINDS}", name="kind"),
+        CheckConstraint(f"kind IN {sql_in(PaymentKind)}", name="kind"),
         CheckConstraint(
-            "(kind = 'PAYMENT' AND amount_fen >= 0 AND reverses_payment_id IS NULL)"
-            " OR (kind = 'REVERSAL' AND amount_fen <= 0 AND reverses_payment_id IS NOT NULL"
+            f"(kind = '{PaymentKind.PAYMENT}' AND amount_fen >= 0 AND reverses_payment_id IS NULL)"
+            f" OR (kind = '{PaymentKind.REVERSAL}' AND amount_fen <= 0 AND reverses_payment_id IS NOT NULL"
             " AND replaces_reversal_id IS NULL)",
             name="sign",
         ),
@@ -36,14 +35,14 @@ class Payment(SQLModel, table=True):
             "uq_payment_first_slot",
             "enrolment_id",
             unique=True,
-            sqlite_where=text("kind = 'PAYMENT' AND replaces_reversal_id IS NULL"),
-            postgresql_where=text("kind = 'PAYMENT' AND replaces_reversal_id IS NULL"),
+            sqlite_where=text(f"kind = '{PaymentKind.PAYMENT}' AND replaces_reversal_id IS NULL"),
+            postgresql_where=text(f"kind = '{PaymentKind.PAYMENT}' AND replaces_reversal_id IS NULL"),
         ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     enrolment_id: int = Field(foreign_key="enrolment.id", index=True)
-    kind: str = Field(default="PAYMENT", max_length=10)
+    kind: str = Field(default=PaymentKind.PAYMENT, max_length=10)
     amount_fen: int
     paid_on: date
     channel: str = Field(max_length=32)

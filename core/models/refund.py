@@ -17,26 +17,24 @@ from datetime import date, datetime
 
 from sqlmodel import CheckConstraint, Field, Index, SQLModel, UniqueConstraint, text
 
+from ..statuses import PayeeAccountKind, RefundKind, RefundStatus, sql_in
 from .base import utcnow
-
-KINDS = ("COLLECT_THEN_REFUND", "TERMINATION", "RECOVERY")
-STATUSES = ("PENDING", "OWED", "PAID", "CANCELLED")
-# Where a refund is paid: 一卡通 (the subsidy card of 惠民惠农财政补贴资金) or a bank card.
-ACCOUNT_KINDS = ("ONE_CARD", "BANK_CARD")
 
 
 class Refund(SQLModel, table=True):
     __table_args__ = (
-        CheckConstraint(f"kind IN {KINDS}", name="kind"),
-        CheckConstraint(f"status IN {STATUSES}", name="status"),
+        CheckConstraint(f"kind IN {sql_in(RefundKind)}", name="kind"),
+        CheckConstraint(f"status IN {sql_in(RefundStatus)}", name="status"),
         CheckConstraint("amount_fen IS NULL OR amount_fen >= 0", name="amount"),
         # Only a pending obligation may lack its amount, and only it names what it waits for.
-        CheckConstraint("(status = 'PENDING') = (amount_fen IS NULL)", name="pending_amount"),
-        CheckConstraint("(status = 'PENDING') = (pending_on IS NOT NULL)", name="pending_on"),
-        CheckConstraint("(status = 'PAID') = (paid_on IS NOT NULL)", name="paid_on"),
-        CheckConstraint("(kind = 'RECOVERY') = (recovers_refund_id IS NOT NULL)", name="recovery"),
+        CheckConstraint(f"(status = '{RefundStatus.PENDING}') = (amount_fen IS NULL)", name="pending_amount"),
+        CheckConstraint(f"(status = '{RefundStatus.PENDING}') = (pending_on IS NOT NULL)", name="pending_on"),
+        CheckConstraint(f"(status = '{RefundStatus.PAID}') = (paid_on IS NOT NULL)", name="paid_on"),
         CheckConstraint(
-            f"payee_account_kind IS NULL OR payee_account_kind IN {ACCOUNT_KINDS}", name="account"
+            f"(kind = '{RefundKind.RECOVERY}') = (recovers_refund_id IS NOT NULL)", name="recovery"
+        ),
+        CheckConstraint(
+            f"payee_account_kind IS NULL OR payee_account_kind IN {sql_in(PayeeAccountKind)}", name="account"
         ),
         # A payment owes at most one collect-then-refund refund; an enrolment one termination
         # refund; a paid refund at most one recovery (refunds paid once, recovered once).
@@ -44,15 +42,15 @@ class Refund(SQLModel, table=True):
             "uq_refund_one_per_payment",
             "payment_id",
             unique=True,
-            sqlite_where=text("kind = 'COLLECT_THEN_REFUND'"),
-            postgresql_where=text("kind = 'COLLECT_THEN_REFUND'"),
+            sqlite_where=text(f"kind = '{RefundKind.COLLECT_THEN_REFUND}'"),
+            postgresql_where=text(f"kind = '{RefundKind.COLLECT_THEN_REFUND}'"),
         ),
         Index(
             "uq_refund_one_termination",
             "enrolment_id",
             unique=True,
-            sqlite_where=text("kind = 'TERMINATION'"),
-            postgresql_where=text("kind = 'TERMINATION'"),
+            sqlite_where=text(f"kind = '{RefundKind.TERMINATION}'"),
+            postgresql_where=text(f"kind = '{RefundKind.TERMINATION}'"),
         ),
     )
 
@@ -63,7 +61,7 @@ class Refund(SQLModel, table=True):
     amount_fen: int | None = None
     # The department that pays it back (or, for a RECOVERY, is owed it), e.g. civil affairs for 低保.
     department: str | None = Field(default=None, max_length=64)
-    status: str = Field(default="OWED", max_length=10)
+    status: str = Field(default=RefundStatus.OWED, max_length=10)
     # PENDING only: the parameters whose values decide the amount, comma-separated.
     pending_on: str | None = Field(default=None, max_length=200)
     reason: str | None = Field(default=None, max_length=200)

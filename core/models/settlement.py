@@ -13,19 +13,20 @@ from datetime import date, datetime
 from sqlmodel import CheckConstraint, Field, SQLModel, UniqueConstraint
 
 from ..rules.policy import SETTLEMENT_PARTIES as PARTIES
+from ..statuses import SettlementStatus, sql_in
 from .base import utcnow
-
-STATUSES = ("UNSETTLED", "OWED", "SETTLED")
 
 
 class Settlement(SQLModel, table=True):
     __table_args__ = (
         # One item per enrolment and re-adjustment (the later roster's date).
         UniqueConstraint("enrolment_id", "as_of", name="uq_settlement_enrolment_as_of"),
-        CheckConstraint(f"status IN {STATUSES}", name="status"),
+        CheckConstraint(f"status IN {sql_in(SettlementStatus)}", name="status"),
         CheckConstraint(f"party IS NULL OR party IN {PARTIES}", name="party"),
-        CheckConstraint("(status = 'UNSETTLED') = (party IS NULL)", name="unsettled"),
-        CheckConstraint("(status = 'SETTLED') = (settled_on IS NOT NULL)", name="settled_on"),
+        CheckConstraint(f"(status = '{SettlementStatus.UNSETTLED}') = (party IS NULL)", name="unsettled"),
+        CheckConstraint(
+            f"(status = '{SettlementStatus.SETTLED}') = (settled_on IS NOT NULL)", name="settled_on"
+        ),
         CheckConstraint("difference_fen <> 0", name="difference"),
     )
 
@@ -39,7 +40,7 @@ class Settlement(SQLModel, table=True):
     subsidy_before: str | None = Field(default=None, max_length=40)
     subsidy_after: str | None = Field(default=None, max_length=40)
     party: str | None = Field(default=None, max_length=20)
-    status: str = Field(default="UNSETTLED", max_length=10)
+    status: str = Field(default=SettlementStatus.UNSETTLED, max_length=10)
     citation: str = Field(max_length=200)
     settled_on: date | None = None
     created_at: datetime = Field(default_factory=utcnow)

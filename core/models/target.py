@@ -8,22 +8,21 @@ from datetime import datetime
 
 from sqlmodel import CheckConstraint, Field, SQLModel, UniqueConstraint
 
+from ..statuses import TargetKind, sql_in
 from .base import utcnow
-
-KINDS = ("TARGET", "BASE")
 
 
 class Target(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("region_code", "coverage_year", "kind", name="uq_target_region_year_kind"),
-        CheckConstraint(f"kind IN {KINDS}", name="kind"),
+        CheckConstraint(f"kind IN {sql_in(TargetKind)}", name="kind"),
         CheckConstraint("headcount >= 0", name="headcount"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     region_code: str = Field(foreign_key="region.code", index=True, max_length=12)
     coverage_year: int
-    kind: str = Field(default="TARGET", max_length=8)
+    kind: str = Field(default=TargetKind.TARGET, max_length=8)
     headcount: int
     # Where the figure comes from, e.g. the file it was loaded from or a document and clause.
     source: str = Field(max_length=200)

@@ -5,6 +5,7 @@ from sqlmodel import select
 
 from ..rules.cite import Cite
 from ..rules.vocabulary import CHANNELS
+from ..statuses import PaymentKind
 from .source import ReportSource
 from .spec import Column, Kind, Report
 
@@ -22,8 +23,8 @@ def build(source: ReportSource):
     statement = (
         select(
             p.c.channel,
-            func.sum(case((p.c.kind == "PAYMENT", 1), else_=0)),
-            func.sum(case((p.c.kind == "REVERSAL", 1), else_=0)),
+            func.sum(case((p.c.kind == PaymentKind.PAYMENT, 1), else_=0)),
+            func.sum(case((p.c.kind == PaymentKind.REVERSAL, 1), else_=0)),
             func.sum(p.c.amount_fen),
         )
         .group_by(p.c.channel)

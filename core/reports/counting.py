@@ -29,6 +29,7 @@ from sqlalchemy import and_, case, func, or_
 from sqlmodel import select
 
 from ..models import Payment
+from ..statuses import EnrolmentStatus, PaymentKind
 from .source import ReportSource
 from .spec import Column, Kind
 
@@ -47,7 +48,10 @@ def on_roster_condition(e, day: date):
     """SQL: the enrolment row `e` (a subquery of enrolments) is on the roster on `day`."""
     return and_(
         or_(e.c.enrolled_on.is_(None), e.c.enrolled_on <= day),
-        or_(e.c.status != "TERMINATED", and_(e.c.terminated_on.is_not(None), e.c.terminated_on > day)),
+        or_(
+            e.c.status != EnrolmentStatus.TERMINATED,
+            and_(e.c.terminated_on.is_not(None), e.c.terminated_on > day),
+        ),
     )
 
 
@@ -69,7 +73,7 @@ def ledger(source: ReportSource, on: date | None = None):
     return (
         select(
             p.c.enrolment_id,
-            func.sum(case((p.c.kind == "PAYMENT", 1), else_=-1)).label("receipts"),
+            func.sum(case((p.c.kind == PaymentKind.PAYMENT, 1), else_=-1)).label("receipts"),
             func.sum(p.c.amount_fen).label("funds"),
         )
         .group_by(p.c.enrolment_id)
@@ -112,7 +116,7 @@ def money_held(source: ReportSource, on: date | None = None):
     return (
         select(
             p.c.region_code,
-            func.sum(case((p.c.kind == "PAYMENT", 1), else_=-1)).label("receipts"),
+            func.sum(case((p.c.kind == PaymentKind.PAYMENT, 1), else_=-1)).label("receipts"),
             func.sum(p.c.amount_fen).label("funds"),
         )
         .group_by(p.c.region_code)
@@ -130,7 +134,7 @@ def per_region(source: ReportSource, on: date | None = None):
     ledger = (
         select(
             Payment.enrolment_id,
-            func.sum(case((Payment.kind == "PAYMENT", 1), else_=-1)).label("standing"),
+            func.sum(case((Payment.kind == PaymentKind.PAYMENT, 1), else_=-1)).label("standing"),
             func.sum(Payment.amount_fen).label("funds"),
         )
         .where(Payment.coverage_year == source.coverage_year, Payment.paid_on <= day)

@@ -20,6 +20,7 @@ from ..models import CategoryFact, DepositSlip, Enrolment, Payment, Person, Regi
 from ..regions import under
 from ..rules.policy import Policy
 from ..services.refund_ledger import LedgerRow, ledger_rows, ledger_statement
+from ..statuses import TargetKind
 from .spec import ReportArgs, TargetTable
 
 _RATE = Decimal("0.0001")
@@ -214,7 +215,7 @@ class ReportSource:
             .subquery("identities")
         )
 
-    def targets(self, kind: str = "TARGET"):
+    def targets(self, kind: str = TargetKind.TARGET):
         """Headcounts per region for the year (region_code, headcount): loaded rows win over the notice's."""
         loaded = select(Target.region_code, Target.headcount).where(
             Target.coverage_year == self.coverage_year,

@@ -23,6 +23,7 @@ from sqlmodel import col, select
 
 from ..models import Payment, Region, TaxConfirmation
 from ..rules.cite import Cite
+from ..statuses import PaymentKind
 from .source import ReportSource
 from .spec import Column, Kind, Report
 
@@ -56,13 +57,13 @@ def _live_payments(source: ReportSource, anywhere: bool):
     reversal = aliased(Payment)
     if anywhere:
         return select(Payment.receipt_number).where(
-            Payment.kind == "PAYMENT",
+            Payment.kind == PaymentKind.PAYMENT,
             Payment.paid_on <= day,
             ~exists().where(reversal.reverses_payment_id == Payment.id, reversal.paid_on <= day),
         )
     p = source.payments(on=day)
     return select(p.c.receipt_number, p.c.amount_fen, p.c.paid_on).where(
-        p.c.kind == "PAYMENT",
+        p.c.kind == PaymentKind.PAYMENT,
         ~exists().where(reversal.reverses_payment_id == p.c.id, reversal.paid_on <= day),
     )
 

@@ -25,6 +25,7 @@ from ..money import fen_to_yuan
 from ..regions import codes_under
 from ..rules.registry import Registry
 from ..scope import Scope
+from ..statuses import EnrolmentStatus, SettlementStatus
 from .collection_roster import RosterRow, collection_roster, members_in, roster_region
 
 
@@ -74,9 +75,9 @@ CHANGE_NAMES = {"ADDED": "增加", "REMOVED": "减少", "CHANGED": "变更", "RE
 SETTLEMENT_NAMES = {
     "PERSON": "参保人",
     "FUNDING_DEPARTMENT": "资助资金承担部门",
-    "UNSETTLED": "未定结算方式",
-    "OWED": "待结算",
-    "SETTLED": "已结算",
+    SettlementStatus.UNSETTLED: "未定结算方式",
+    SettlementStatus.OWED: "待结算",
+    SettlementStatus.SETTLED: "已结算",
 }
 REASON_NAMES = {
     "NEWBORN": "新生儿",
@@ -148,7 +149,7 @@ def change_table(
         .where(
             Enrolment.coverage_year == coverage_year - 1,
             col(Enrolment.region_code).in_(codes_under(path)),
-            Enrolment.status != "TERMINATED",
+            Enrolment.status != EnrolmentStatus.TERMINATED,
             scope.visible(Enrolment),
         )
     ).all()
@@ -169,7 +170,7 @@ def change_table(
                 Enrolment.coverage_year == coverage_year - 1,
                 col(Enrolment.person_id).in_(on_roster),
                 col(Enrolment.region_code).not_in(codes_under(path)),
-                Enrolment.status != "TERMINATED",
+                Enrolment.status != EnrolmentStatus.TERMINATED,
             )
         ).all()
     )

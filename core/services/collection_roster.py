@@ -25,6 +25,7 @@ from ..rules.facts import QuoteRequest
 from ..rules.policy import Policy, Route
 from ..rules.registry import Registry
 from ..scope import Scope
+from ..statuses import EnrolmentStatus
 from .facts import roster_facts
 
 
@@ -72,7 +73,11 @@ HEADINGS = [
     "备注",
 ]
 METHOD_NAMES = {"UPFRONT": "直接减免", "COLLECT_THEN_REFUND": "先征后返"}
-STATUS_NAMES = {"ENROLLED": "已登记未缴费", "PAID": "已缴费", "TERMINATED": "已终止"}
+STATUS_NAMES = {
+    EnrolmentStatus.ENROLLED: "已登记未缴费",
+    EnrolmentStatus.PAID: "已缴费",
+    EnrolmentStatus.TERMINATED: "已终止",
+}
 
 
 def as_cells(row: RosterRow, categories: dict[str, str]) -> tuple:

@@ -21,6 +21,7 @@ from ..models import Enrolment, Household, HouseholdMember, Payment, Person
 from ..money import fen_to_yuan, yuan_to_fen
 from ..rules.registry import Registry
 from ..scope import get_visible, scope_of
+from ..statuses import EnrolmentStatus, PaymentKind
 from .enrolments import channel_errors
 from .household_rule import departed
 from .payments import (
@@ -67,7 +68,7 @@ def pay_household(
         enrolments, elsewhere = _enrolments(session, members, data.coverage_year)
         if done := keyed(session, data.idempotency_key):
             mine = {e.id for e in enrolments.values()}
-            if any(p.enrolment_id not in mine or p.kind != "PAYMENT" for p in done) or (
+            if any(p.enrolment_id not in mine or p.kind != PaymentKind.PAYMENT for p in done) or (
                 sum(p.amount_fen for p in done) != total_fen
             ):
                 raise key_conflict()
@@ -81,7 +82,7 @@ def pay_household(
                 f"须以户为单位参保缴费，{names} 尚未参加 {data.coverage_year} 年度医保，"
                 "请先以户参保（enrolHousehold）",
             )
-        owing = [e for e in enrolments.values() if e.status == "ENROLLED"]
+        owing = [e for e in enrolments.values() if e.status == EnrolmentStatus.ENROLLED]
         if not owing:
             raise InputError.one("householdId", ErrorCode.CONFLICT, "该户本年度已缴费（nothing is owed）")
         names = {p.id: p.name for p in members}

@@ -11,6 +11,7 @@ from ..errors import ErrorCode, InputError
 from ..models import Departure, Enrolment, Household, HouseholdMember, Person
 from ..rules.policy import HouseholdMode, Policy
 from ..rules.registry import governs
+from ..statuses import EnrolmentStatus
 
 
 def departed(session: Session, person_ids: list[int]) -> set[int]:
@@ -68,7 +69,7 @@ def unpaid_members(session: Session, policy: Policy, paying: list[int], coverage
     """The household's other members who still owe the year: not enrolled, or enrolled unpaid."""
     mates = _household_mates(session, policy, paying)
     status = _statuses(session, mates, coverage_year)
-    return [p for p in mates if status.get(p.id) not in ("PAID", "TERMINATED")]
+    return [p for p in mates if status.get(p.id) not in (EnrolmentStatus.PAID, EnrolmentStatus.TERMINATED)]
 
 
 def whole(policy: Policy) -> bool:

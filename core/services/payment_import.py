@@ -38,6 +38,7 @@ from ..money import yuan_to_fen
 from ..rules.registry import Registry, governs
 from ..rules.vocabulary import CHANNELS
 from ..scope import Scope
+from ..statuses import ImportKind
 from .coverage import quote_for
 from .enrolments import EnrolmentInput, channel_errors, enrol
 from .payment_import_households import MOST_MEMBERS, MemberRow, households_paying_whole, record_household
@@ -45,7 +46,7 @@ from .payments import PaymentInput, record_payment
 from .refunds import PayeeAccount, account_errors
 from .unit import unit_of_work
 
-KIND = "PAYMENTS"
+KIND = ImportKind.PAYMENTS
 # 方政办明电〔2021〕35号 三（一）、四（三）: the village's 社保协办员 collects on the 缴费清册.
 DEFAULT_CHANNEL = "VILLAGE_CASH"
 

@@ -25,6 +25,7 @@ from ..regions import county_of
 from ..rules.registry import Registry
 from ..rules.result import Quote
 from ..scope import scope_of
+from ..statuses import EnrolmentStatus, PaymentKind
 from ..text import text_errors
 from .coverage import decide_coverage, quote_for
 from .enrolments import channel_errors
@@ -71,7 +72,7 @@ def record_payment(engine: Engine, actor: Actor, data: PaymentInput, rules: Regi
         enrolment = lock_enrolment(session, data.enrolment_id)
         if first := keyed(session, data.idempotency_key):
             if [(p.enrolment_id, p.kind, p.amount_fen) for p in first] != [
-                (enrolment.id, "PAYMENT", amount_fen)
+                (enrolment.id, PaymentKind.PAYMENT, amount_fen)
             ]:
                 raise key_conflict()
             return first[0]
@@ -102,7 +103,7 @@ def reverse_payment(engine: Engine, actor: Actor, data: ReversalInput) -> Paymen
 
     def write(session: Session) -> Payment:
         original = scope_of(session).get(session, Payment, data.payment_id)
-        if original is None or original.kind != "PAYMENT":
+        if original is None or original.kind != PaymentKind.PAYMENT:
             raise InputError.one("paymentId", ErrorCode.NOT_FOUND, "原缴费记录不存在（no such payment）")
         enrolment = lock_enrolment(session, original.enrolment_id, "paymentId")
         if first := keyed(session, data.idempotency_key):
@@ -113,14 +114,14 @@ def reverse_payment(engine: Engine, actor: Actor, data: ReversalInput) -> Paymen
             raise InputError.one(
                 "paymentId", ErrorCode.CONFLICT, "该笔缴费已冲正（payment already reversed）"
             )
-        if enrolment.status == "TERMINATED":  # its money was settled (or refunded) on termination
+        if enrolment.status == EnrolmentStatus.TERMINATED:  # its money was settled (or refunded) then
             raise InputError.one(
                 "paymentId", ErrorCode.CONFLICT, "参保登记已终止，不能冲正（enrolment terminated）"
             )
         reversal = ledger_entry(
             session,
             enrolment,
-            kind="REVERSAL",
+            kind=PaymentKind.REVERSAL,
             amount_fen=-original.amount_fen,
             paid_on=date.today(),
             channel=original.channel,
@@ -131,7 +132,7 @@ def reverse_payment(engine: Engine, actor: Actor, data: ReversalInput) -> Paymen
         )
         audit.record(session, actor, "reverse_payment", reversal)
         _settle_status(session, actor, enrolment)
-        if enrolment.status == "ENROLLED":  # nothing stands paid: no benefits
+        if enrolment.status == EnrolmentStatus.ENROLLED:  # nothing stands paid: no benefits
             decide_coverage(session, actor, enrolment, None)
         settle_refunds_of_reversed(session, actor, original)
         return reversal
@@ -176,9 +177,9 @@ def key_conflict() -> InputError:
 
 def payable(session: Session, enrolment: Enrolment, field: str = "enrolmentId") -> None:
     """Refuses a terminated enrolment, or one whose payment already stands."""
-    if enrolment.status == "TERMINATED":
+    if enrolment.status == EnrolmentStatus.TERMINATED:
         raise InputError.one(field, ErrorCode.CONFLICT, "参保登记已终止（enrolment terminated）")
-    if enrolment.status == "PAID":
+    if enrolment.status == EnrolmentStatus.PAID:
         # One contribution per enrolment and year: a second one is refused, not collected twice.
         receipt = _standing_receipt(session, enrolment)
         raise InputError.one(
@@ -208,7 +209,7 @@ def pay(
     payment = ledger_entry(
         session,
         enrolment,
-        kind="PAYMENT",
+        kind=PaymentKind.PAYMENT,
         amount_fen=amount_fen,
         paid_on=data.paid_on,
         channel=data.channel,
@@ -259,7 +260,7 @@ def _free_slot(session: Session, enrolment_id: int) -> int | None:
         select(Payment.id)
         .where(
             Payment.enrolment_id == enrolment_id,
-            Payment.kind == "REVERSAL",
+            Payment.kind == PaymentKind.REVERSAL,
             col(Payment.id).not_in(replaced),
         )
         .order_by(Payment.id)
@@ -269,13 +270,13 @@ def _free_slot(session: Session, enrolment_id: int) -> int | None:
 def _standing_receipt(session: Session, enrolment: Enrolment) -> str | None:
     """The receipt of the payment that stands unreversed."""
     reversed_ids = select(Payment.reverses_payment_id).where(
-        Payment.enrolment_id == enrolment.id, Payment.kind == "REVERSAL"
+        Payment.enrolment_id == enrolment.id, Payment.kind == PaymentKind.REVERSAL
     )
     return session.exec(
         select(Payment.receipt_number)
         .where(
             Payment.enrolment_id == enrolment.id,
-            Payment.kind == "PAYMENT",
+            Payment.kind == PaymentKind.PAYMENT,
             col(Payment.id).not_in(reversed_ids),
         )
         .order_by(Payment.id.desc())
@@ -286,11 +287,11 @@ def _settle_status(session: Session, actor: Actor, enrolment: Enrolment) -> None
     """PAID while some payment for the enrolment stands unreversed, ENROLLED otherwise."""
     session.flush()
     standing = session.exec(
-        select(func.sum(case((Payment.kind == "PAYMENT", 1), else_=-1))).where(
+        select(func.sum(case((Payment.kind == PaymentKind.PAYMENT, 1), else_=-1))).where(
             Payment.enrolment_id == enrolment.id
         )
     ).one()
-    status = "PAID" if (standing or 0) > 0 else "ENROLLED"
+    status = EnrolmentStatus.PAID if (standing or 0) > 0 else EnrolmentStatus.ENROLLED
     if status != enrolment.status:
         before = audit.snapshot_of(enrolment)
         enrolment.status = status

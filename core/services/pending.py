@@ -20,6 +20,7 @@ from ..audit import SYSTEM
 from ..models import Enrolment, Payment, Refund
 from ..money import yuan_to_fen
 from ..rules.registry import Registry
+from ..statuses import RefundStatus
 from .coverage import keep_quote, quote_for
 from .settlements import resolve_unsettled
 from .unit import unit_of_work
@@ -31,7 +32,7 @@ def resolve_pending(engine: Engine, rules: Registry) -> int:
         waiting = session.exec(
             select(Refund, Payment.paid_on)
             .join(Payment, Payment.id == Refund.payment_id)
-            .where(Refund.status == "PENDING")
+            .where(Refund.status == RefundStatus.PENDING)
             .order_by(Refund.id)
         ).all()
         decided = sum(_decide(session, rules, refund, paid_on) for refund, paid_on in waiting)
@@ -52,9 +53,9 @@ def _decide(session: Session, rules: Registry, refund: Refund, paid_on) -> bool:
     before = audit.snapshot_of(refund)
     claimed = session.execute(
         update(Refund)
-        .where(col(Refund.id) == refund.id, Refund.status == "PENDING")
+        .where(col(Refund.id) == refund.id, Refund.status == RefundStatus.PENDING)
         .values(
-            status="OWED" if amount else "CANCELLED",
+            status=RefundStatus.OWED if amount else RefundStatus.CANCELLED,
             amount_fen=amount,
             pending_on=None,
             department=quote.refunded_by,

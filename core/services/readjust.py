@@ -24,6 +24,7 @@ from ..money import fen_to_yuan, yuan_to_fen
 from ..regions import codes_under, region_path
 from ..rules.registry import Registry
 from ..scope import scope_of
+from ..statuses import EnrolmentStatus, PaymentKind
 from .coverage import decided, quote_for
 from .persons import region_errors
 from .settlements import record_settlement
@@ -71,7 +72,7 @@ def readjust_subsidies(
             raise InputError(errors)
         query = select(Enrolment).where(
             Enrolment.policy_id == policy_id,
-            Enrolment.status == "PAID",
+            Enrolment.status == EnrolmentStatus.PAID,
             scope_of(session).visible(Enrolment),
         )
         if region_code is not None:
@@ -130,12 +131,12 @@ def _standing_payments(session: Session, enrolment_ids: list[int]) -> dict[int, 
     """Each enrolment's standing (unreversed) payment: its date and amount (fen), in one query."""
     if not enrolment_ids:
         return {}
-    reversed_ids = select(Payment.reverses_payment_id).where(Payment.kind == "REVERSAL")
+    reversed_ids = select(Payment.reverses_payment_id).where(Payment.kind == PaymentKind.REVERSAL)
     rows = session.exec(
         select(Payment.enrolment_id, Payment.paid_on, Payment.amount_fen)
         .where(
             col(Payment.enrolment_id).in_(enrolment_ids),
-            Payment.kind == "PAYMENT",
+            Payment.kind == PaymentKind.PAYMENT,
             col(Payment.id).not_in(reversed_ids),
         )
         .order_by(Payment.id)

@@ -17,6 +17,7 @@ from sqlmodel import Session, case, func, select
 from ..models import Enrolment, Refund, Region
 from ..regions import region_path, under
 from ..scope import Scope
+from ..statuses import RefundKind, RefundStatus
 
 
 @dataclass(frozen=True)
@@ -66,11 +67,11 @@ def ledger_statement(path: str, coverage_year: int | None):
     township = aliased(Region)
     township_code = func.coalesce(township.code, place.code)
     township_name = func.coalesce(township.name, place.name)
-    refund = Refund.kind != "RECOVERY"
-    recovery = Refund.kind == "RECOVERY"
-    known = and_(refund, Refund.status.in_(("OWED", "PAID")))
-    paid = and_(refund, Refund.status == "PAID")
-    outstanding = and_(refund, Refund.status == "OWED")
+    refund = Refund.kind != RefundKind.RECOVERY
+    recovery = Refund.kind == RefundKind.RECOVERY
+    known = and_(refund, Refund.status.in_((RefundStatus.OWED, RefundStatus.PAID)))
+    paid = and_(refund, Refund.status == RefundStatus.PAID)
+    outstanding = and_(refund, Refund.status == RefundStatus.OWED)
     statement = (
         select(
             Refund.department,
@@ -80,11 +81,11 @@ def ledger_statement(path: str, coverage_year: int | None):
             _sum(paid),
             _sum(outstanding),
             _sum(recovery),
-            _sum(and_(recovery, Refund.status == "PAID")),
+            _sum(and_(recovery, Refund.status == RefundStatus.PAID)),
             _sum(known, 1) - _sum(recovery, 1),
             _sum(paid, 1),
             _sum(outstanding, 1),
-            _sum(and_(refund, Refund.status == "PENDING"), 1),
+            _sum(and_(refund, Refund.status == RefundStatus.PENDING), 1),
             _sum(recovery, 1),
         )
         .join(Enrolment, Enrolment.id == Refund.enrolment_id)
@@ -93,7 +94,7 @@ def ledger_statement(path: str, coverage_year: int | None):
             township,
             and_(township.level == "township", place.path.startswith(township.path)),
         )
-        .where(under(path, place.path), Refund.status != "CANCELLED")
+        .where(under(path, place.path), Refund.status != RefundStatus.CANCELLED)
         .group_by(Refund.department, township_code, township_name)
     )
     if coverage_year is not None:

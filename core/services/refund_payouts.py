@@ -20,6 +20,7 @@ from ..models import Enrolment, Refund, RefundBatch
 from ..regions import codes_under, region_path
 from ..rules.registry import Registry
 from ..scope import get_visible, scope_of
+from ..statuses import RefundKind, RefundStatus
 from ..text import text_errors
 from .pending import resolve_pending
 from .persons import region_errors
@@ -137,29 +138,31 @@ def _write_batch(session: Session, actor: Actor, data: RefundPayout, department:
             select(Enrolment.id).where(col(Enrolment.region_code).in_(codes_under(path)))
         ),
         scope_of(session).visible(Refund),
-        Refund.kind != "RECOVERY",
+        Refund.kind != RefundKind.RECOVERY,
     )
     # One UPDATE claims what is still owed: a simultaneous batch cannot pay the same refund again
     # (PostgreSQL re-checks `status` once the other batch's row locks are released; on SQLite the
     # unit of work holds the write lock from its start).
     claimed = session.execute(
         update(Refund)
-        .where(Refund.status == "OWED", col(Refund.payee_account).is_not(None), *owed_here)
-        .values(status="PAID", paid_on=data.paid_on, batch_id=batch.id, payment_reference=reference)
+        .where(Refund.status == RefundStatus.OWED, col(Refund.payee_account).is_not(None), *owed_here)
+        .values(
+            status=RefundStatus.PAID, paid_on=data.paid_on, batch_id=batch.id, payment_reference=reference
+        )
         .execution_options(synchronize_session=False)
     )
     if not claimed.rowcount:
         waiting = session.exec(
             select(Refund.status, func.count())
-            .where(col(Refund.status).in_(("OWED", "PENDING")), *owed_here)
+            .where(col(Refund.status).in_((RefundStatus.OWED, RefundStatus.PENDING)), *owed_here)
             .group_by(Refund.status)
         ).all()
         counts = dict(waiting)
         why = []
-        if counts.get("OWED"):
-            why.append(f"{counts['OWED']} 笔缺少收款账户，请先登记（setRefundPayee）")
-        if counts.get("PENDING"):
-            why.append(f"{counts['PENDING']} 笔退费金额待参数配置")
+        if counts.get(RefundStatus.OWED):
+            why.append(f"{counts[RefundStatus.OWED]} 笔缺少收款账户，请先登记（setRefundPayee）")
+        if counts.get(RefundStatus.PENDING):
+            why.append(f"{counts[RefundStatus.PENDING]} 笔退费金额待参数配置")
         detail = "；".join(why) or "没有待退费用"
         raise InputError.one(
             "department",
@@ -176,7 +179,7 @@ def _write_batch(session: Session, actor: Actor, data: RefundPayout, department:
     audit.record(session, actor, "pay_refunds", batch)
     for refund in paid:
         before = audit.snapshot_of(refund) | {
-            "status": "OWED",
+            "status": RefundStatus.OWED,
             "paid_on": None,
             "batch_id": None,
             "payment_reference": None,
@@ -194,13 +197,13 @@ def set_refund_payee(engine: Engine, actor: Actor, refund_id: int, account: Paye
         raise InputError(errors)
     with unit_of_work(engine, actor) as session:
         refund = get_visible(session, Refund, refund_id)
-        if refund is None or refund.kind == "RECOVERY":
+        if refund is None or refund.kind == RefundKind.RECOVERY:
             raise InputError.one("refundId", ErrorCode.NOT_FOUND, "退费记录不存在（no such refund）")
-        if refund.status not in ("OWED", "PENDING"):
+        if refund.status not in (RefundStatus.OWED, RefundStatus.PENDING):
             raise InputError.one(
                 "refundId",
                 ErrorCode.CONFLICT,
-                f"该退费已{'支付' if refund.status == 'PAID' else '取消'}，不能修改收款账户",
+                f"该退费已{'支付' if refund.status == RefundStatus.PAID else '取消'}，不能修改收款账户",
             )
         before = audit.snapshot_of(refund)
         refund.payee_account_kind, refund.payee_account = account.kind, account.normalised
@@ -219,13 +222,13 @@ def record_recovery(engine: Engine, actor: Actor, recovery_id: int, on: date, re
         raise InputError(errors)
     with unit_of_work(engine, actor) as session:
         recovery = get_visible(session, Refund, recovery_id)
-        if recovery is None or recovery.kind != "RECOVERY":
+        if recovery is None or recovery.kind != RefundKind.RECOVERY:
             raise InputError.one("recoveryId", ErrorCode.NOT_FOUND, "应追回记录不存在（no such recovery）")
         before = audit.snapshot_of(recovery)
         claimed = session.execute(
             update(Refund)
-            .where(Refund.id == recovery.id, Refund.status == "OWED")
-            .values(status="PAID", paid_on=on, payment_reference=reference.strip())
+            .where(Refund.id == recovery.id, Refund.status == RefundStatus.OWED)
+            .values(status=RefundStatus.PAID, paid_on=on, payment_reference=reference.strip())
             .execution_options(synchronize_session=False)
         ).rowcount
         if not claimed:

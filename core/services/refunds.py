@@ -20,9 +20,9 @@ from .. import audit
 from ..audit import Actor
 from ..errors import ErrorCode, FieldError
 from ..models import Enrolment, Payment, Refund
-from ..models.refund import ACCOUNT_KINDS
 from ..money import fen_to_yuan, yuan_to_fen
 from ..rules.result import Quote
+from ..statuses import PayeeAccountKind, RefundKind, RefundStatus
 
 # A bank card (16–19 digits) or the account of an 一卡通 (惠民惠农财政补贴资金) card or passbook.
 ACCOUNT_NUMBER = re.compile(r"\d{10,30}")
@@ -42,9 +42,9 @@ class PayeeAccount:
 
 def account_errors(account: PayeeAccount, field: str) -> list[FieldError]:
     errors = []
-    if account.kind not in ACCOUNT_KINDS:
+    if account.kind not in tuple(PayeeAccountKind):
         errors.append(
-            FieldError(f"{field}.kind", ErrorCode.INVALID, f"收款账户类型应为 {'、'.join(ACCOUNT_KINDS)}")
+            FieldError(f"{field}.kind", ErrorCode.INVALID, f"收款账户类型应为 {'、'.join(PayeeAccountKind)}")
         )
     if not ACCOUNT_NUMBER.fullmatch(account.normalised):
         errors.append(
@@ -74,9 +74,9 @@ def owe_refund(
     refund = Refund(
         enrolment_id=enrolment.id,
         payment_id=payment.id,
-        kind="COLLECT_THEN_REFUND",
+        kind=RefundKind.COLLECT_THEN_REFUND,
         amount_fen=None if refund_parameters else yuan_to_fen(quote.refund_due),
-        status="PENDING" if refund_parameters else "OWED",
+        status=RefundStatus.PENDING if refund_parameters else RefundStatus.OWED,
         pending_on=",".join(refund_parameters)[:200] or None,
         department=quote.refunded_by,
         reason=f"{quote.subsidy_category or ''} {grant.citation if grant else ''}".strip()[:200],
@@ -91,19 +91,19 @@ def owe_refund(
 def settle_refunds_of_reversed(session: Session, actor: Actor, payment: Payment) -> None:
     """A reversed payment owes nothing back: what is unpaid is cancelled, what was paid is recovered."""
     refunds = session.exec(
-        select(Refund).where(Refund.payment_id == payment.id, Refund.kind == "COLLECT_THEN_REFUND")
+        select(Refund).where(Refund.payment_id == payment.id, Refund.kind == RefundKind.COLLECT_THEN_REFUND)
     ).all()
     for refund in refunds:
-        if refund.status in ("OWED", "PENDING"):
+        if refund.status in (RefundStatus.OWED, RefundStatus.PENDING):
             before = audit.snapshot_of(refund)
-            refund.status, refund.pending_on = "CANCELLED", None
+            refund.status, refund.pending_on = RefundStatus.CANCELLED, None
             refund.amount_fen = refund.amount_fen or 0
             audit.record(session, actor, "cancel_refund", refund, before)
-        elif refund.status == "PAID":
+        elif refund.status == RefundStatus.PAID:
             recovery = Refund(
                 enrolment_id=refund.enrolment_id,
                 payment_id=payment.id,
-                kind="RECOVERY",
+                kind=RefundKind.RECOVERY,
                 amount_fen=refund.amount_fen,
                 department=refund.department,
                 recovers_refund_id=refund.id,

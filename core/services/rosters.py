@@ -41,6 +41,7 @@ from ..imports.jobs import IMPORTED, REFUSED, UNCHANGED, RowOutcome, Rows, resum
 from ..models import CategoryFact, ImportJob, ImportRow, Person
 from ..rules.vocabulary import CATEGORIES
 from ..scope import Scope
+from ..statuses import ImportKind
 
 ROSTER_FIELDS: Mapping[str, tuple[str, ...]] = {
     "idNumber": (
@@ -150,7 +151,7 @@ class CategoryVocabulary:
 class RosterHandler:
     """The ROSTER kind of `core.imports.jobs`: one department's roster as of a date."""
 
-    kind = "ROSTER"
+    kind = ImportKind.ROSTER
     fields = ROSTER_FIELDS
     required = ROSTER_REQUIRED
 

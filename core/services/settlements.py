@@ -19,6 +19,7 @@ from ..audit import SYSTEM, Actor
 from ..models import Enrolment, Settlement
 from ..rules.policy import Policy
 from ..rules.registry import Registry
+from ..statuses import SettlementStatus
 
 
 def settlement_party(rules: Registry, policy: Policy) -> str | None:
@@ -55,7 +56,7 @@ def record_settlement(
         subsidy_before=before[0],
         subsidy_after=after[0],
         party=party,
-        status="OWED" if party else "UNSETTLED",
+        status=SettlementStatus.OWED if party else SettlementStatus.UNSETTLED,
         citation=str(policy.readjustment.cite)[:200],
     )
     session.add(item)
@@ -70,7 +71,7 @@ def resolve_unsettled(session: Session, rules: Registry) -> int:
     waiting = session.exec(
         select(Settlement, Enrolment.policy_id)
         .join(Enrolment, Enrolment.id == Settlement.enrolment_id)
-        .where(Settlement.status == "UNSETTLED")
+        .where(Settlement.status == SettlementStatus.UNSETTLED)
     ).all()
     for item, policy_id in waiting:
         policy = policies.get(policy_id)
@@ -80,8 +81,8 @@ def resolve_unsettled(session: Session, rules: Registry) -> int:
         before = audit.snapshot_of(item)
         claimed = session.execute(
             update(Settlement)
-            .where(col(Settlement.id) == item.id, Settlement.status == "UNSETTLED")
-            .values(status="OWED", party=party)
+            .where(col(Settlement.id) == item.id, Settlement.status == SettlementStatus.UNSETTLED)
+            .values(status=SettlementStatus.OWED, party=party)
             .execution_options(synchronize_session=False)
         ).rowcount
         if claimed:

@@ -19,7 +19,7 @@ from ..errors import ErrorCode, FieldError, InputError
 from ..imports.headers import parse_int
 from ..imports.reader import open_table
 from ..models import Target
-from ..models.target import KINDS
+from ..statuses import TargetKind
 from .persons import region_errors
 from .unit import unit_of_work
 
@@ -81,8 +81,8 @@ def load_targets(
 
 def _check(session: Session, rows: list[TargetRow], coverage_year: int, kind: str) -> None:
     errors = []
-    if kind not in KINDS:
-        errors.append(FieldError("kind", ErrorCode.INVALID, f"类型应为 {'、'.join(KINDS)}（kind）"))
+    if kind not in tuple(TargetKind):
+        errors.append(FieldError("kind", ErrorCode.INVALID, f"类型应为 {'、'.join(TargetKind)}（kind）"))
     if not 2000 <= coverage_year <= 2100:
         errors.append(FieldError("coverageYear", ErrorCode.INVALID, "参保年度无效（coverageYear）"))
     if not rows:

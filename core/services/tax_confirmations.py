@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +26,7 @@ from ..audit import Actor
 from ..errors import ErrorCode, FieldError, InputError
 from ..models import TaxConfirmation
 from ..money import yuan_to_fen
+from ..statuses import ImportOutcome
 from .persons import region_errors
 from .unit import unit_of_work
 
@@ -38,10 +38,7 @@ NUMBER = re.compile(r"^[0-9A-Za-z-]{1,40}$")
 MAX_ROWS = 5000
 
 
-class Outcome(StrEnum):
-    IMPORTED = "IMPORTED"
-    UNCHANGED = "UNCHANGED"
-    REFUSED = "REFUSED"
+Outcome = ImportOutcome  # a confirmation row's outcome is an imported row's
 
 
 @dataclass(frozen=True)

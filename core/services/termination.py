@@ -28,6 +28,7 @@ from ..models import Enrolment, Entitlement, Payment, Refund
 from ..money import fen_to_yuan
 from ..rules.registry import Registry
 from ..scope import get_visible
+from ..statuses import EnrolmentStatus, RefundKind, RefundStatus
 from ..text import text_errors
 from .refunds import PayeeAccount, account_errors
 from .unit import unit_of_work
@@ -73,8 +74,8 @@ def terminate_enrolment(engine: Engine, actor: Actor, rules: Registry, data: Ter
         # has one writer at a time, and every read below sees what that writer committed.
         claimed = session.execute(
             update(Enrolment)
-            .where(col(Enrolment.id) == enrolment.id, Enrolment.status != "TERMINATED")
-            .values(status="TERMINATED")
+            .where(col(Enrolment.id) == enrolment.id, Enrolment.status != EnrolmentStatus.TERMINATED)
+            .values(status=EnrolmentStatus.TERMINATED)
             .execution_options(synchronize_session=False)
         ).rowcount
         if not claimed:
@@ -94,7 +95,7 @@ def terminate_enrolment(engine: Engine, actor: Actor, rules: Registry, data: Ter
         ).all()
         refund = _refund(session, rules, enrolment, data, reason) if data.refund else None
         _end_entitlements(session, actor, entitlements, data.requested_on)
-        enrolment.status = "TERMINATED"
+        enrolment.status = EnrolmentStatus.TERMINATED
         enrolment.terminated_on = data.requested_on
         enrolment.termination_reason = reason
         enrolment.snapshot = {
@@ -129,10 +130,10 @@ def _refund(
     ).one()
     owed_back = session.exec(
         select(Refund.kind, Refund.status, Refund.amount_fen).where(
-            col(Refund.enrolment_id) == enrolment.id, Refund.status != "CANCELLED"
+            col(Refund.enrolment_id) == enrolment.id, Refund.status != RefundStatus.CANCELLED
         )
     ).all()
-    if any(status == "PENDING" for _, status, _ in owed_back):
+    if any(status == RefundStatus.PENDING for _, status, _ in owed_back):
         raise InputError.one(
             "refund",
             ErrorCode.CONFLICT,
@@ -140,14 +141,14 @@ def _refund(
         )
     # What departments already owe or paid back for this enrolment is not refunded twice; what
     # is to be recovered from the person (a refund of a reversed payment) was not theirs to keep.
-    returned = sum(-fen if kind == "RECOVERY" else fen for kind, _, fen in owed_back)
+    returned = sum(-fen if kind == RefundKind.RECOVERY else fen for kind, _, fen in owed_back)
     amount = int(paid or 0) - returned
     if amount <= 0:
         raise InputError.one("refund", ErrorCode.INVALID, "未缴纳费用，无可退费用（nothing was paid）")
     account = data.payee_account
     return Refund(
         enrolment_id=enrolment.id,
-        kind="TERMINATION",
+        kind=RefundKind.TERMINATION,
         amount_fen=amount,
         department=REFUNDED_BY,
         reason=f"{reason}；依申请退费 {fen_to_yuan(amount)} 元，由税务部门办理（{cite}；黔税发〔2020〕6号）"[

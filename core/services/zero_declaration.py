@@ -16,6 +16,7 @@ from ..models import Enrolment, Person
 from ..money import fen_to_yuan, yuan_to_fen
 from ..regions import codes_under, region_path
 from ..scope import Scope
+from ..statuses import EnrolmentStatus
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def zero_declarations(
         .join(Person, Person.id == Enrolment.person_id)
         .where(
             Enrolment.coverage_year == coverage_year,
-            Enrolment.status != "TERMINATED",
+            Enrolment.status != EnrolmentStatus.TERMINATED,
             col(Enrolment.region_code).in_(codes_under(path)),
             scope.visible(Enrolment),
             or_(decided, col(Enrolment.amount_due_fen).is_(None)),

@@ -16,7 +16,7 @@ the asked region (the county's townships), as of the as-of date:
 from sqlalchemy import case, func
 from sqlmodel import select
 
-from yibao.plugins import Cite, Column, Kind, Report, ReportSource, counting
+from yibao.plugins import Cite, Column, EnrolmentStatus, Kind, Report, ReportSource, counting
 
 from .dongzhi_2022 import DOC
 
@@ -38,7 +38,7 @@ def per_unit(source: ReportSource):
     last = source.enrolments(source.coverage_year - 1)
     last_u = source.roll_up(
         last,
-        func.sum(case((last.c.status == "PAID", 1), else_=0)).label("paid"),
+        func.sum(case((last.c.status == EnrolmentStatus.PAID, 1), else_=0)).label("paid"),
         func.count().label("registered"),
     )
     paid_u = source.roll_up(counting.paid(source), func.count().label("paid"))

@@ -12,7 +12,7 @@ Who is on it: persons with a live payment collected by the village (VILLAGE_CASH
 from sqlalchemy import case, func
 from sqlmodel import select
 
-from yibao.plugins import Cite, Column, Kind, Report, ReportSource, mask_name
+from yibao.plugins import Cite, Column, Kind, PaymentKind, Report, ReportSource, mask_name
 
 from .fangcheng_2022 import DOC
 from .reports_reconcile import COLLECTED_BY_VILLAGE, VILLAGE
@@ -27,9 +27,9 @@ def build(source: ReportSource):
     collected = (
         select(
             p.c.enrolment_id,
-            func.sum(case((p.c.kind == "PAYMENT", 1), else_=-1)).label("live"),
+            func.sum(case((p.c.kind == PaymentKind.PAYMENT, 1), else_=-1)).label("live"),
             func.sum(p.c.amount_fen).label("amount"),
-            func.max(case((p.c.kind == "PAYMENT", p.c.paid_on))).label("paid_on"),
+            func.max(case((p.c.kind == PaymentKind.PAYMENT, p.c.paid_on))).label("paid_on"),
         )
         .where(p.c.channel == COLLECTED_BY_VILLAGE)
         .group_by(p.c.enrolment_id)

@@ -15,7 +15,7 @@ up to the as-of date: payments paid and slips deposited on or before it.
 from sqlalchemy import case, func
 from sqlmodel import select
 
-from yibao.plugins import Cite, Column, Kind, Report, ReportSource
+from yibao.plugins import Cite, Column, Kind, PaymentKind, Report, ReportSource
 
 from .fangcheng_2022 import DOC
 
@@ -29,7 +29,7 @@ def roster_per_village(source: ReportSource):
     collected = select(p).where(p.c.channel == COLLECTED_BY_VILLAGE).subquery("collected")
     return source.roll_up(
         collected,
-        func.sum(case((collected.c.kind == "PAYMENT", 1), else_=-1)).label("persons"),
+        func.sum(case((collected.c.kind == PaymentKind.PAYMENT, 1), else_=-1)).label("persons"),
         func.sum(collected.c.amount_fen).label("amount"),
         level=VILLAGE,
     )
