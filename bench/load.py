@@ -36,8 +36,8 @@ if str(ROOT) not in sys.path:  # run as a script: make `tests` importable
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from tests.factories import id_number  # noqa: E402
-from tests.postgres_server import PostgresServer  # noqa: E402
+from tests.support.factories import id_number  # noqa: E402
+from tests.support.postgres_server import PostgresServer  # noqa: E402
 from yibao.core.auth import Principal, Role, issue  # noqa: E402
 from yibao.core.db import make_engine  # noqa: E402
 

@@ -41,7 +41,7 @@ if str(ROOT) not in sys.path:  # run as a script: make `tests` and `bench` impor
 from sqlalchemy import event, text  # noqa: E402
 
 from bench.roster_import import GIVEN, SURNAMES, Store, _terminate  # noqa: E402
-from tests.factories import with_check_digit  # noqa: E402
+from tests.support.factories import with_check_digit  # noqa: E402
 from yibao.core.db import make_engine, transaction  # noqa: E402
 from yibao.core.models import Region  # noqa: E402
 

@@ -34,7 +34,7 @@ if str(ROOT) not in sys.path:  # run as a script: make `tests` importable
 from sqlalchemy import select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from tests.factories import with_check_digit  # noqa: E402
+from tests.support.factories import with_check_digit  # noqa: E402
 from yibao.core.db import make_engine  # noqa: E402
 
 COUNTY = "341721"  # 东至县: the roster's region and the persons' hukou
@@ -149,7 +149,7 @@ class Store:
         self.server = None
         self.copies = 0
         if postgres:
-            from tests.postgres_server import PostgresServer
+            from tests.support.postgres_server import PostgresServer
 
             self.server = PostgresServer()
             self.admin_url = self.server.start()

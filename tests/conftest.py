@@ -14,13 +14,12 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 from starlette.testclient import TestClient
 
+from tests.support.postgres_server import PostgresServer
+from tests.support.tokens import TEST_KEY, bearer
 from yibao.api.app import create_app
 from yibao.core.db import make_engine
 from yibao.core.migrate import upgrade
 from yibao.core.testing.scenarios import registry as rules
-
-from .postgres_server import PostgresServer
-from .tokens import TEST_KEY, bearer
 
 # Packages the tests build and install elsewhere: their scenarios name policies only they provide.
 collect_ignore = ["plugin_packages"]

@@ -17,10 +17,10 @@ import pytest
 from sqlalchemy import text
 from starlette.testclient import TestClient
 
-from tests.api.test_household_flow import ENROL, ENROL_HOUSEHOLD, PAY, REGISTER
-from tests.factories import id_number, wrong_check_digit
-from tests.graphql_client import gql
-from tests.tokens import TEST_KEY, bearer
+from tests.support.factories import id_number, wrong_check_digit
+from tests.support.graphql_client import gql
+from tests.support.households import ENROL, ENROL_HOUSEHOLD, PAY, REGISTER
+from tests.support.tokens import TEST_KEY, bearer
 from yibao.api.app import create_app
 from yibao.api.cli import main as yibao
 from yibao.core.plugins import load_registry

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.serving import serving
+from tests.support.cli import yibao
 from tests.support.registry import others
+from tests.support.serving import serving
 
 README = Path(__file__).parents[1] / "README.md"
 OWN_POLICIES = {
@@ -21,17 +22,6 @@ OWN_POLICIES = {
     "chongqing/500230/2022",
     "guizhou/520100/2022",
 }
-
-
-def yibao(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "yibao.api.cli", *args],
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_db_upgrade_creates_the_sqlite_file_in_the_working_directory(tmp_path):

@@ -16,9 +16,9 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from tests.api.test_household_flow import ENROL, PAY, REGISTER
-from tests.factories import id_number
-from tests.serving import free_port, start
+from tests.support.factories import id_number
+from tests.support.households import ENROL, PAY, REGISTER
+from tests.support.serving import free_port, start
 from yibao.core.auth import Principal, Role, issue
 from yibao.core.db import make_engine
 

@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from tests.core.concurrency import registered_people
-from tests.serving import serving
+from tests.support.concurrency import registered_people
+from tests.support.serving import serving
 from yibao.core.audit import SYSTEM
 from yibao.core.auth import Principal, Role, issue
 from yibao.core.db import make_engine

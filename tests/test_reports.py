@@ -18,8 +18,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session
 
-from tests.core.test_refund_batches import channel, resident
-from tests.graphql_client import gql
+from tests.support.graphql_client import gql
+from tests.support.henan import channel, resident
 from yibao.core.audit import Actor
 from yibao.core.money import fen_to_yuan
 from yibao.core.plugins import load_registry

@@ -18,7 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from tests.factories import id_number
+from tests.support.factories import id_number
 from yibao.core.db import make_engine
 from yibao.core.migrate import upgrade
 from yibao.core.models import Person

@@ -12,12 +12,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.api.test_household_changes import CHANGE_HEAD, MOVE
-from tests.api.test_household_flow import ENROL, ENROL_HOUSEHOLD, PAY, REGISTER, REVERSE
-from tests.api.test_imports import IMPORT_ROSTER, Upload, post_multipart
-from tests.db_state import stored
-from tests.factories import id_number
-from tests.graphql_client import gql
+from tests.support.db_state import stored
+from tests.support.factories import id_number
+from tests.support.graphql_client import gql
+from tests.support.households import CHANGE_HEAD, ENROL, ENROL_HOUSEHOLD, MOVE, PAY, REGISTER, REVERSE
+from tests.support.uploads import IMPORT_ROSTER, Upload, post_multipart
 
 HERE, THERE = "341702001", "341702002"
 POLICY = "anhui/341702/2024"
@@ -325,7 +324,7 @@ def mutation(name: str, target: Township, admin) -> tuple[str, dict]:
         )
         return PAY_HOUSEHOLD, {"input": household_payment(fresh["id"], f"ph-{next(_seq)}")}
     if name in ("setRefundPayee", "recordRecovery"):  # Guichi owes none: rows written for the target
-        from tests.api.test_refunds import engine_of, owe_for_test
+        from tests.support.refunds import engine_of, owe_for_test
 
         refund = owe_for_test(engine_of(admin), int(target.enrolment), recovered=name == "recordRecovery")
         if name == "setRefundPayee":
@@ -336,14 +335,14 @@ def mutation(name: str, target: Township, admin) -> tuple[str, dict]:
     if name == "recordCategory":
         return RECORD_CATEGORY, {"input": {"personId": head, "code": "MINIMUM_LIVING", "since": "2023-06-01"}}
     if name == "payRefunds":  # Guichi owes no refunds: one is written for the target's enrolment
-        from tests.api.test_refunds import PAY_REFUNDS, engine_of, owe_for_test
+        from tests.support.refunds import PAY_REFUNDS, engine_of, owe_for_test
 
         owe_for_test(engine_of(admin), int(target.enrolment))
         payout = {"department": "CIVIL_AFFAIRS", "regionCode": target.region, "paidOn": "2024-01-15"}
         payout |= {"reference": f"代发-{next(_seq)}"}
         return PAY_REFUNDS, {"input": payout | {"idempotencyKey": f"pr-{next(_seq)}"}}
     if name == "terminateEnrolment":  # a fresh enrolment, ended without a refund (e.g. death)
-        from tests.api.test_refunds import TERMINATE
+        from tests.support.refunds import TERMINATE
 
         person = single_household(admin, target.region)
         enrolling = {
@@ -360,7 +359,7 @@ def mutation(name: str, target: Township, admin) -> tuple[str, dict]:
         roster = f"姓名,身份证号码,类别,认定日期\n{person['name']},{person['idNumber']},低保,2023-06-01\n"
         return IMPORT_ROSTER, roster_upload(roster, target.region)
     if name == "importPayments":  # a fresh one-person household's payment on the village's roster
-        from tests.api.test_payment_import import IMPORT_PAYMENTS
+        from tests.support.uploads import IMPORT_PAYMENTS
 
         person = gql(admin, PERSON_ID_NUMBER, id=single_household(admin, target.region))["person"]
         roster = f"姓名,身份证号码,缴费金额,缴费日期\n{person['name']},{person['idNumber']},380,2023-10-01\n"

@@ -2,8 +2,15 @@
 
 from sqlmodel import Session, col, select
 
-from tests.api.test_household_changes import CHANGE_HEAD, MOVE, second_household
-from tests.api.test_household_flow import REGISTER, enrol, register, three_member_household
+from tests.support.households import (
+    CHANGE_HEAD,
+    MOVE,
+    REGISTER,
+    enrol,
+    register,
+    second_household,
+    three_member_household,
+)
 from yibao.core.access_log import ACTIONS
 from yibao.core.models import AuditEvent
 

@@ -8,10 +8,10 @@ from urllib.parse import quote
 import pytest
 from openpyxl import load_workbook
 
-from tests.core.test_collection_roster import TOWNSHIP, VILLAGE_A, VILLAGE_B, dongzhi_2021
-from tests.db_state import stored
-from tests.factories import id_number
-from tests.graphql_client import gql, gql_errors
+from tests.support.db_state import stored
+from tests.support.factories import id_number
+from tests.support.graphql_client import gql, gql_errors
+from tests.support.villages import TOWNSHIP, VILLAGE_A, VILLAGE_B, dongzhi_2021
 
 ROSTER = """
 query($region: String!, $year: Int!, $on: Date) {

@@ -4,8 +4,8 @@ import asyncio
 
 import httpx2
 
-from tests.api.test_household_flow import register
-from tests.tokens import TEST_KEY, bearer
+from tests.support.households import register
+from tests.support.tokens import TEST_KEY, bearer
 from yibao.api.app import create_app
 from yibao.api.graphql.view import connection_budget
 from yibao.core.db import make_engine

@@ -4,9 +4,9 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from tests.api.test_household_flow import PAY, enrol_input, payment_input, register
-from tests.factories import id_number
-from tests.graphql_client import gql
+from tests.support.factories import id_number
+from tests.support.graphql_client import gql
+from tests.support.households import PAY, enrol_input, payment_input, register
 from yibao.core.audit import SYSTEM
 from yibao.core.models import HouseholdMember
 from yibao.core.services.households import HouseholdInput, MemberInput, register_household

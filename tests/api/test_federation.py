@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import Session, select
 
-from tests.core.test_tax_confirmations import FENGRUI, SHIZHI, paid_resident
-from tests.graphql_client import gql
+from tests.support.graphql_client import gql
+from tests.support.tax import FENGRUI, SHIZHI, paid_resident
 from yibao.core.models import Enrolment, Payment, Person
 
 KEYS = (

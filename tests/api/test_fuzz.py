@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 from stdnum.cn import ric
 
-from tests.api.test_household_flow import PAY, REGISTER, REVERSE, enrol, payment_input, register
-from tests.db_state import stored
-from tests.factories import id_number, with_check_digit, wrong_check_digit
-from tests.tokens import bearer
+from tests.support.db_state import stored
+from tests.support.factories import id_number, with_check_digit, wrong_check_digit
+from tests.support.households import PAY, REGISTER, REVERSE, enrol, payment_input, register
+from tests.support.tokens import bearer
 from yibao.api.graphql.context import Context
 from yibao.api.graphql.limits import MAX_ALIASES
 from yibao.api.graphql.schema import default_schema

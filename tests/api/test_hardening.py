@@ -6,7 +6,7 @@ import pytest
 from graphql import GraphQLError
 from starlette.testclient import TestClient
 
-from tests.tokens import TEST_KEY
+from tests.support.tokens import TEST_KEY
 from yibao.api.app import create_app
 from yibao.api.graphql.limits import MAX_ALIASES, MAX_BATCH, MAX_DEPTH
 from yibao.api.graphql.schema import default_schema

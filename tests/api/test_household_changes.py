@@ -1,38 +1,7 @@
 """Changing the head and moving people keep exactly one head per household."""
 
-from tests.api.test_household_flow import register, three_member_household
-from tests.factories import id_number
-from tests.graphql_client import gql
-
-CHANGE_HEAD = """
-mutation($h: ID!, $p: ID!) {
-  changeHead(householdId: $h, personId: $p) {
-    __typename
-    ... on Household { head { name } members { isHead person { name } } }
-    ... on InputErrors { errors { field code } }
-  }
-}"""
-
-MOVE = """
-mutation($p: ID!, $h: ID!) {
-  movePerson(personId: $p, householdId: $h, relation: "子女") {
-    __typename
-    ... on Person { name residenceRegion { code } household { id head { name } } }
-    ... on InputErrors { errors { field code } }
-  }
-}"""
-
-
-def second_household(client, village="341702001"):
-    household = three_member_household(village)
-    household["members"] = [
-        {
-            "isHead": True,
-            "relation": "户主",
-            "person": {"name": "陈一", "idNumber": id_number(seq=90), "hukouRegionCode": village},
-        }
-    ]
-    return register(client, household)
+from tests.support.graphql_client import gql
+from tests.support.households import CHANGE_HEAD, MOVE, register, second_household
 
 
 def test_change_head_moves_the_flag_and_keeps_one_head(client):

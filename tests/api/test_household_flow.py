@@ -1,123 +1,9 @@
 """The foundation's acceptance path: register, enrol, pay, replay — through GraphQL."""
 
-from datetime import date
-
-from tests.factories import id_number
-from tests.graphql_client import gql
-
-REGISTER = """
-mutation($input: RegisterHouseholdInput!) {
-  registerHousehold(input: $input) {
-    __typename
-    ... on Household {
-      id head { name }
-      members { isHead relation person { id name idNumber birthDate gender } }
-    }
-    ... on InputErrors { errors { field code message } }
-  }
-}"""
-
-ENROL = """
-mutation($input: EnrolInput!) {
-  enrol(input: $input) {
-    __typename
-    ... on Enrolment { id status coverageYear tier policyId region { code } person { name } snapshot }
-    ... on InputErrors { errors { field code message } }
-  }
-}"""
-
-ENROL_HOUSEHOLD = """
-mutation($input: EnrolHouseholdInput!) {
-  enrolHousehold(input: $input) {
-    __typename
-    ... on HouseholdEnrolments {
-      enrolments { id status person { id name } amountDue subsidy subsidyCategory partialHousehold }
-    }
-    ... on InputErrors { errors { field code message } }
-  }
-}"""
-
-PAY = """
-mutation($input: RecordPaymentInput!) {
-  recordPayment(input: $input) {
-    __typename
-    ... on Payment { id kind amount receiptNumber paidOn channel enrolment { id status } }
-    ... on InputErrors { errors { field code message } }
-  }
-}"""
-
-REVERSE = """
-mutation($input: ReversePaymentInput!) {
-  reversePayment(input: $input) {
-    __typename
-    ... on Payment { id kind amount receiptNumber reverses { id } enrolment { status } }
-    ... on InputErrors { errors { field code message } }
-  }
-}"""
+from tests.support.graphql_client import gql
+from tests.support.households import CHILD, PAY, RECORD_CATEGORY, REVERSE, enrol, payment_input, register
 
 PAYMENTS = "query($year: Int) { payments(coverageYear: $year) { nodes { id amount kind } } }"
-
-FATHER = id_number(born=date(1975, 3, 9), seq=11, male=True)
-MOTHER = id_number(born=date(1978, 7, 21), seq=12, male=False)
-CHILD = id_number(born=date(2010, 1, 2), seq=13, male=True)
-
-
-def three_member_household(village: str = "341721") -> dict:
-    def member(name, number, relation, head=False):
-        return {
-            "isHead": head,
-            "relation": relation,
-            "person": {"name": name, "idNumber": number, "hukouRegionCode": village},
-        }
-
-    return {
-        "addressRegionCode": village,
-        "address": "东至县某村3组",
-        "members": [
-            member("王大山", FATHER, "户主", head=True),
-            member("李秀英", MOTHER, "配偶"),
-            member("王小明", CHILD, "子女"),
-        ],
-    }
-
-
-def register(client, household=None) -> dict:
-    result = gql(client, REGISTER, input=household or three_member_household())["registerHousehold"]
-    assert result["__typename"] == "Household", result
-    return result
-
-
-def enrol_input(person_id: str, policy: str = "anhui/341721/2022", **more) -> dict:
-    """An EnrolInput for the policy's own coverage year; `more` adds or overrides fields."""
-    year = int(policy.rsplit("/", 1)[1])
-    key = f"enrol-{person_id}-{policy}"
-    return {"personId": person_id, "coverageYear": year, "policyId": policy, "idempotencyKey": key, **more}
-
-
-def enrol(client, person_id: str, policy: str = "anhui/341721/2022", **more) -> dict:
-    result = gql(client, ENROL, input=enrol_input(person_id, policy, **more))["enrol"]
-    assert result["__typename"] == "Enrolment", result
-    return result
-
-
-def enrol_household(client, household_id: str, policy: str = "anhui/341702/2024", **more) -> list[dict]:
-    """Enrols a household's members together (Guichi requires it: 贵医保组〔2023〕1号 三8)."""
-    year = int(policy.rsplit("/", 1)[1])
-    data = {"householdId": household_id, "coverageYear": year, "policyId": policy}
-    data |= {"idempotencyKey": f"household-{household_id}-{policy}", **more}
-    result = gql(client, ENROL_HOUSEHOLD, input=data)["enrolHousehold"]
-    assert result["__typename"] == "HouseholdEnrolments", result
-    return result["enrolments"]
-
-
-def payment_input(enrolment_id: str, key: str = "pay-1", amount: str = "320.00") -> dict:
-    return {
-        "enrolmentId": enrolment_id,
-        "amount": amount,
-        "paidOn": "2021-10-08",
-        "channel": "WECHAT_OFFICIAL_ACCOUNT",
-        "idempotencyKey": key,
-    }
 
 
 def test_register_household_derives_birth_date_and_gender_from_ids(client):
@@ -193,12 +79,6 @@ def test_reversal_is_a_new_negative_entry_and_the_original_stays(client):
     assert replay == reversal
     ledger = gql(client, PAYMENTS, year=2022)["payments"]["nodes"]
     assert [(p["amount"], p["kind"]) for p in ledger] == [("320.00", "PAYMENT"), ("-320.00", "REVERSAL")]
-
-
-RECORD_CATEGORY = """
-mutation($input: RecordCategoryInput!) {
-  recordCategory(input: $input) { __typename ... on Person { categories { code } } }
-}"""
 
 
 def test_zero_is_a_real_amount(client):

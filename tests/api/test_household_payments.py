@@ -11,26 +11,24 @@ from itertools import count
 
 from sqlmodel import Session, select
 
-from tests.api.test_household_flow import ENROL_HOUSEHOLD, PAY, enrol_input, register
-from tests.api.test_household_rules import ENROL
-from tests.core.concurrency import at_once
-from tests.db_state import stored
-from tests.factories import id_number
-from tests.graphql_client import gql
+from tests.support.concurrency import at_once
+from tests.support.db_state import stored
+from tests.support.factories import id_number
+from tests.support.graphql_client import gql
+from tests.support.households import (
+    ENROL_HOUSEHOLD,
+    ENROL_NOTING_HOUSEHOLD,
+    PAY,
+    PAY_HOUSEHOLD,
+    enrol_input,
+    register,
+)
 from yibao.core.models import Entitlement, Payment
 
 GUICHI = "anhui/341702/2024"
 VILLAGE = "341702001"  # 乌沙镇
 PAID_ON = "2023-10-08"
 
-PAY_HOUSEHOLD = """
-mutation($input: PayHouseholdInput!) {
-  payHousehold(input: $input) {
-    __typename
-    ... on HouseholdPayments { payments { id amount receiptNumber enrolment { id status person { name } } } }
-    ... on InputErrors { errors { field code message } }
-  }
-}"""
 
 MEMBERS = (("钱一", 1975, True), ("钱二", 1978, False), ("钱老", 1940, True))
 
@@ -181,7 +179,7 @@ def test_dongzhi_prefers_households_so_a_member_pays_alone(client, engine):
     """东政办〔2021〕6号 五（二） "原则上以家庭为单位参保": preferred, not required."""
     household = register(client)  # a Dongzhi household of three
     first = household["members"][0]["person"]["id"]
-    enrolment = gql(client, ENROL, input=enrol_input(first, on="2021-10-08"))["enrol"]
+    enrolment = gql(client, ENROL_NOTING_HOUSEHOLD, input=enrol_input(first, on="2021-10-08"))["enrol"]
     paid = gql(
         client,
         PAY,

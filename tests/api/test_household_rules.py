@@ -4,23 +4,14 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from tests.api.test_household_flow import ENROL_HOUSEHOLD, enrol_input, register
-from tests.db_state import stored
-from tests.factories import id_number
-from tests.graphql_client import gql
+from tests.support.db_state import stored
+from tests.support.factories import id_number
+from tests.support.graphql_client import gql
+from tests.support.households import ENROL_HOUSEHOLD, ENROL_NOTING_HOUSEHOLD, enrol_input, register
 from yibao.core.models import Departure, Enrolment
 
 GUICHI, DONGZHI = "anhui/341702/2024", "anhui/341721/2022"
 VILLAGE = "341702001"  # 乌沙镇
-
-ENROL = """
-mutation($input: EnrolInput!) {
-  enrol(input: $input) {
-    __typename
-    ... on Enrolment { id person { name } partialHousehold amountDue }
-    ... on InputErrors { errors { field code message } }
-  }
-}"""
 
 
 def guichi_household(client, start: int) -> dict[str, str]:
@@ -58,7 +49,9 @@ def test_guichi_refuses_a_partial_household_naming_the_missing_members(client, e
     before = stored(engine)
 
     partial = enrol_household(client, people["household"], personIds=[people["钱一"]], on="2023-10-01")
-    single = gql(client, ENROL, input=enrol_input(people["钱二"], GUICHI, on="2023-10-01"))["enrol"]
+    single = gql(client, ENROL_NOTING_HOUSEHOLD, input=enrol_input(people["钱二"], GUICHI, on="2023-10-01"))[
+        "enrol"
+    ]
 
     # 贵医保组〔2023〕1号 三8 "城乡居民须以户为单位缴费参保，不得选择性参保".
     assert partial["errors"] == [
@@ -118,14 +111,16 @@ def test_departed_and_already_enrolled_members_are_not_missing(client, engine):
         h=people["household"],
     )["movePerson"]
     assert moved["__typename"] == "Person", moved
-    alone = gql(client, ENROL, input=enrol_input(other["钱二"], GUICHI, on="2023-10-01"))["enrol"]
+    alone = gql(client, ENROL_NOTING_HOUSEHOLD, input=enrol_input(other["钱二"], GUICHI, on="2023-10-01"))[
+        "enrol"
+    ]
     assert alone["__typename"] == "Enrolment", alone
 
 
 def test_a_household_enrolment_is_all_or_none(client, engine):
     household = register(client)  # 东至: 王大山, 李秀英, 王小明
     ids = {m["person"]["name"]: m["person"]["id"] for m in household["members"]}
-    first = gql(client, ENROL, input=enrol_input(ids["王大山"], on="2021-10-08"))["enrol"]
+    first = gql(client, ENROL_NOTING_HOUSEHOLD, input=enrol_input(ids["王大山"], on="2021-10-08"))["enrol"]
     assert first["__typename"] == "Enrolment"
     before = stored(engine)
 
@@ -142,7 +137,7 @@ def test_dongzhi_prefers_households_and_notes_a_partial_one(client):
     ids = {m["person"]["name"]: m["person"]["id"] for m in household["members"]}
 
     # 东政办〔2021〕6号 五（二） "原则上以家庭为单位参保": accepted, the missing members noted.
-    alone = gql(client, ENROL, input=enrol_input(ids["王大山"], on="2021-10-08"))["enrol"]
+    alone = gql(client, ENROL_NOTING_HOUSEHOLD, input=enrol_input(ids["王大山"], on="2021-10-08"))["enrol"]
     rest = enrol_household(client, household["id"], DONGZHI, personIds=[ids["李秀英"], ids["王小明"]])
 
     assert alone["partialHousehold"] == ["李秀英", "王小明"]

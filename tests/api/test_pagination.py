@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import event
 
-from tests.api.test_household_flow import enrol_household, register
-from tests.factories import id_number
-from tests.graphql_client import gql, gql_errors
+from tests.support.factories import id_number
+from tests.support.graphql_client import gql, gql_errors
+from tests.support.households import enrol_household, register
 
 HOUSEHOLDS = """
 query($region: String, $first: Int!, $after: String) {

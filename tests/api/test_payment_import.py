@@ -6,7 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.core.test_payment_import import CHILD, FATHER, POLICY, VILLAGE, ledger, register, write
+from tests.support.payment_rosters import CHILD, FATHER, POLICY, VILLAGE, ledger, register, write
+from tests.support.uploads import IMPORT_PAYMENTS
 
 
 def yibao(engine, *args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -61,30 +62,21 @@ def test_the_command_refuses_a_channel_the_notice_does_not_name(engine, tmp_path
     assert "channel: 缴费渠道 WANSHITONG 不适用于政策 henan/411322/2022" in result.stderr
 
 
-IMPORT_PAYMENTS = """
-mutation($file: Upload!, $policyId: String!, $regionCode: String!, $channel: String) {
-  importPayments(file: $file, policyId: $policyId, regionCode: $regionCode, channel: $channel) {
-    __typename
-    ... on ImportJob { id kind status filename regionCode rowsTotal }
-    ... on InputErrors { errors { field code message } }
-  }
-}"""
-
 PAYMENTS = "{ payments(coverageYear: 2022) { nodes { amount channel receiptNumber enrolment { status } } } }"
 
 
 def henan_client(engine, role: str, region: str):
     from starlette.testclient import TestClient
 
-    from tests.core.test_payment_import import rules
-    from tests.tokens import TEST_KEY, bearer
+    from tests.support.payment_rosters import rules
+    from tests.support.tokens import TEST_KEY, bearer
     from yibao.api.app import create_app
 
     return TestClient(create_app(engine, rules(), key=TEST_KEY), headers=bearer(role, region))
 
 
 def upload(client, content: bytes, **variables) -> dict:
-    from tests.api.test_imports import Upload, post_multipart
+    from tests.support.uploads import Upload, post_multipart
 
     defaults = {"file": Upload("释之街道缴费清册.csv", content), "policyId": POLICY, "regionCode": VILLAGE}
     response = post_multipart(client, IMPORT_PAYMENTS, defaults | variables)
@@ -95,8 +87,8 @@ def upload(client, content: bytes, **variables) -> dict:
 
 
 def test_a_village_clerk_uploads_the_roster_and_follows_the_job(engine, tmp_path):
-    from tests.api.test_imports import IMPORT_JOB, until_done
-    from tests.graphql_client import gql
+    from tests.support.graphql_client import gql
+    from tests.support.uploads import IMPORT_JOB, until_done
 
     register(engine)
     content = write(tmp_path / "清册.csv").read_bytes()
@@ -139,7 +131,7 @@ def test_a_village_clerk_uploads_the_roster_and_follows_the_job(engine, tmp_path
 
 
 def test_an_upload_for_another_township_or_policy_is_refused_storing_nothing(engine, tmp_path):
-    from tests.db_state import stored
+    from tests.support.db_state import stored
 
     register(engine)
     content = write(tmp_path / "清册.csv").read_bytes()

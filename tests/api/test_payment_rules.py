@@ -1,8 +1,8 @@
 """The quote engine decides every payment: the amount due, the dates allowed, the coverage given."""
 
-from tests.api.test_household_flow import PAY, REVERSE, enrol, payment_input, register
-from tests.factories import id_number
-from tests.graphql_client import gql
+from tests.support.factories import id_number
+from tests.support.graphql_client import gql
+from tests.support.households import PAY, REVERSE, enrol, payment_input, register
 
 COVERAGE = """
 query($id: ID!) {
@@ -120,8 +120,8 @@ query($id: ID!) { enrolment(id: $id) { status refunds { kind amount department s
 def test_collect_then_refund_owes_the_subsidy_back_through_the_named_department(engine):
     from starlette.testclient import TestClient
 
-    from tests.api.test_household_flow import RECORD_CATEGORY, three_member_household
-    from tests.tokens import TEST_KEY, bearer
+    from tests.support.households import RECORD_CATEGORY, three_member_household
+    from tests.support.tokens import TEST_KEY, bearer
     from yibao.api.app import create_app
     from yibao.core.testing.scenarios import registry
 

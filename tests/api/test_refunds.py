@@ -1,40 +1,19 @@
 """Refunds over GraphQL: batches and the ledger (方城), termination with a refund and 零申报 (贵阳)."""
 
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
-from tests.core.test_refund_batches import FENGRUI, RULES, SHIZHI, expected_ledger, henan_campaign
-from tests.core.test_termination import paid_guiyang
-from tests.db_state import stored
-from tests.graphql_client import gql, gql_errors
-from tests.tokens import TEST_KEY, bearer
+from tests.support.db_state import stored
+from tests.support.graphql_client import gql, gql_errors
+from tests.support.guiyang import paid_guiyang
+from tests.support.henan import FENGRUI, RULES, SHIZHI, expected_ledger, henan_campaign
+from tests.support.refunds import PAY_REFUNDS, TERMINATE
+from tests.support.tokens import TEST_KEY, bearer
 from yibao.api.app import create_app
-from yibao.core.models import Person, Refund
-
-PAY_REFUNDS = """
-mutation($input: PayRefundsInput!) {
-  payRefunds(input: $input) {
-    __typename
-    ... on RefundBatch { id department regionCode paidOn count amount actor }
-    ... on InputErrors { errors { field code message } }
-  }
-}"""
-
-TERMINATE = """
-mutation($input: TerminateEnrolmentInput!) {
-  terminateEnrolment(input: $input) {
-    __typename
-    ... on Enrolment {
-      id status terminatedOn terminationReason entitlements { startDate }
-      refunds { kind amount department status reason payeeAccount }
-    }
-    ... on InputErrors { errors { field code message } }
-  }
-}"""
+from yibao.core.models import Person
 
 LEDGER = """
 query($region: String!, $year: Int) {
@@ -236,52 +215,6 @@ def test_the_zero_declaration_list_masks_id_numbers_for_the_auditor(engine, as_r
     assert gql(other_district, ZERO, region="520102", year=2022)["zeroDeclarations"] == []
     errors = gql_errors(as_role("VILLAGE_CLERK", "520111001"), ZERO, region="520100", year=2022)
     assert errors[0]["extensions"]["code"] == "FORBIDDEN"
-
-
-def owe_for_test(
-    engine,
-    enrolment_id: int,
-    department: str = "CIVIL_AFFAIRS",
-    amount_fen: int = 5000,
-    recovered: bool = False,
-) -> int:
-    """An owed refund written straight to the store, for policies that owe none (the access matrix);
-    with `recovered`, a paid one whose payment was reversed and the recovery it is owed. The id of
-    the refund, or of the recovery."""
-    with Session(engine) as session, session.begin():
-        refund = Refund(
-            enrolment_id=enrolment_id,
-            kind="COLLECT_THEN_REFUND",
-            amount_fen=amount_fen,
-            department=department,
-            reason="test",
-            payee_account_kind="ONE_CARD",
-            payee_account="6217000012345678",
-        )
-        if recovered:
-            refund.status, refund.paid_on = "PAID", date(2024, 1, 10)
-        session.add(refund)
-        session.flush()
-        if not recovered:
-            return refund.id
-        recovery = Refund(
-            enrolment_id=enrolment_id,
-            kind="RECOVERY",
-            amount_fen=amount_fen,
-            department=department,
-            recovers_refund_id=refund.id,
-            reason="test",
-        )
-        session.add(recovery)
-        session.flush()
-        return recovery.id
-
-
-def engine_of(client: TestClient):
-    """The engine behind a test client's app (its /graphql endpoint keeps it)."""
-    return next(
-        route.endpoint.engine for route in client.app.routes if getattr(route, "path", "") == "/graphql"
-    )
 
 
 @pytest.fixture

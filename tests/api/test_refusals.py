@@ -4,7 +4,10 @@ from datetime import date
 
 import pytest
 
-from tests.api.test_household_flow import (
+from tests.support.db_state import stored
+from tests.support.factories import id_number, wrong_check_digit
+from tests.support.graphql_client import gql
+from tests.support.households import (
     ENROL,
     PAY,
     REGISTER,
@@ -14,9 +17,6 @@ from tests.api.test_household_flow import (
     register,
     three_member_household,
 )
-from tests.db_state import stored
-from tests.factories import id_number, wrong_check_digit
-from tests.graphql_client import gql
 
 
 def refused(client, engine, query, result_field, **variables) -> list[dict]:

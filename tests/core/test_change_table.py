@@ -6,14 +6,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session
 
-from tests.core.test_collection_roster import (
-    TOWNSHIP,
-    VILLAGE_A,
-    VILLAGE_B,
-    dongzhi_2021,
-    enrolled_2021,
-    identity,
-)
+from tests.support.villages import TOWNSHIP, VILLAGE_A, VILLAGE_B, dongzhi_2021, enrolled_2021, identity
 from yibao.core.errors import InputError
 from yibao.core.scope import Scope
 from yibao.core.services.change_table import change_table
@@ -62,7 +55,7 @@ def test_each_row_carries_its_before_and_after(engine):
 
 
 def test_a_newborn_is_added_as_a_newborn(engine):
-    from tests.core.test_collection_roster import household
+    from tests.support.villages import household
     from yibao.core.services.persons import PersonInput
 
     dongzhi_2021(engine)
@@ -85,7 +78,7 @@ def test_a_newborn_is_added_as_a_newborn(engine):
 def test_an_amount_change_alone_is_listed(engine):
     """Last year's enrolment recorded 280 (the columns, no payment yet): this year's 320 differs."""
     dongzhi_2021(engine)
-    from tests.core.test_collection_roster import household, person
+    from tests.support.villages import household, person
 
     (new,) = household(engine, VILLAGE_A, (person("吴九", date(1988, 9, 9), 71), "户主"))
     enrolled_2021(engine, new, VILLAGE_A, status="ENROLLED", amount="280.00", in_columns=True)
@@ -101,7 +94,7 @@ def test_an_amount_change_alone_is_listed(engine):
 
 def test_a_lost_identity_is_a_change_of_category(engine):
     dongzhi_2021(engine)
-    from tests.core.test_collection_roster import household, person
+    from tests.support.villages import household, person
 
     (poor,) = household(engine, VILLAGE_B, (person("郑十", date(1950, 10, 10), 81), "户主"))
     enrolled_2021(engine, poor, VILLAGE_B, amount="30.00", category="MINIMUM_LIVING", paid=[3000])

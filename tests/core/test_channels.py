@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from tests.core.concurrency import registered_people
-from tests.db_state import stored
+from tests.support.concurrency import registered_people
+from tests.support.db_state import stored
 from yibao.core.audit import SYSTEM
 from yibao.core.errors import InputError
 from yibao.core.rules.vocabulary import CHANNELS

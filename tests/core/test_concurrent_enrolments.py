@@ -5,9 +5,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlmodel import Session, func, select
 
-from tests.core.concurrency import at_once, registered_people
-from tests.db_state import stored
-from tests.factories import id_number
+from tests.support.concurrency import at_once, registered_people
+from tests.support.db_state import stored
+from tests.support.factories import id_number
 from yibao.core.audit import SYSTEM, Actor
 from yibao.core.errors import ErrorCode, InputError
 from yibao.core.models import AuditEvent, Enrolment, HouseholdMember

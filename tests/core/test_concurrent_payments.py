@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from tests.core.concurrency import at_once, registered_people
+from tests.support.concurrency import at_once, registered_people
 from yibao.core.audit import SYSTEM
 from yibao.core.models import Payment, ReceiptSequence
 from yibao.core.services.enrolments import EnrolmentInput, enrol

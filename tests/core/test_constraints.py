@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session
 
-from tests.factories import id_number
+from tests.support.factories import id_number
 from yibao.core.db_errors import field_error
 from yibao.core.models import Enrolment, Household, HouseholdMember, Payment, Person, Refund, Settlement
 

@@ -10,9 +10,9 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session, select
 
-from tests.core.concurrency import at_once
-from tests.db_state import stored
-from tests.graphql_client import gql
+from tests.support.concurrency import at_once
+from tests.support.db_state import stored
+from tests.support.graphql_client import gql
 from yibao.core.audit import Actor
 from yibao.core.errors import InputError
 from yibao.core.models import AuditEvent, DepositSlip

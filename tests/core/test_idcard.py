@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from tests.factories import id_number, with_check_digit, wrong_check_digit
+from tests.support.factories import id_number, with_check_digit, wrong_check_digit
 from yibao.core.idcard import InvalidIdNumber, mask_id_number, parse_id_number
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import SQLModel
 
-from tests.factories import id_number
+from tests.support.factories import id_number
 from yibao.core.migrate import downgrade, upgrade
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from tests.factories import id_number
+from tests.support.factories import id_number
 from yibao.core.audit import Actor
 from yibao.core.models import Entitlement, ImportRow, Payment
 from yibao.core.services.households import HouseholdInput, MemberInput, register_household

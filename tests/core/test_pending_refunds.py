@@ -10,8 +10,8 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from tests.core.concurrency import at_once
-from tests.core.test_refund_batches import enrolled_and_paid, resident
+from tests.support.concurrency import at_once
+from tests.support.henan import enrolled_and_paid, resident
 from yibao.core.audit import Actor
 from yibao.core.models import Enrolment, Refund
 from yibao.core.scope import Scope

@@ -11,8 +11,8 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session, select
 
-from tests.core.concurrency import registered_people
-from tests.db_state import stored
+from tests.support.concurrency import registered_people
+from tests.support.db_state import stored
 from yibao.api.cli import main
 from yibao.core.audit import SYSTEM, Actor
 from yibao.core.errors import InputError

@@ -3,7 +3,7 @@
 import pytest
 from sqlmodel import Session
 
-from tests.db_state import stored
+from tests.support.db_state import stored
 from yibao.core.audit import Actor
 from yibao.core.errors import InputError
 from yibao.core.models import Region

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from sqlmodel import Session, col, select
 
-from tests.db_state import stored
-from tests.factories import id_number, wrong_check_digit
+from tests.support.db_state import stored
+from tests.support.factories import id_number, wrong_check_digit
 from yibao.core.audit import Actor
 from yibao.core.errors import InputError
 from yibao.core.imports.jobs import resume_import

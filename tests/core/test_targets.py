@@ -4,9 +4,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlmodel import Session, select
 
-from tests.db_state import stored
-from tests.graphql_client import gql
-from tests.test_cli import yibao
+from tests.support.cli import yibao
+from tests.support.db_state import stored
+from tests.support.graphql_client import gql
 from yibao.core.audit import Actor
 from yibao.core.errors import InputError
 from yibao.core.models import Target

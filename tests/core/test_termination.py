@@ -10,9 +10,10 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session, select
 
-from tests.core.concurrency import at_once
-from tests.core.test_refund_batches import RULES, enrolled_and_paid, resident
-from tests.db_state import stored
+from tests.support.concurrency import at_once
+from tests.support.db_state import stored
+from tests.support.guiyang import ADMIN, PAID_ON, paid_guiyang, terminate
+from tests.support.henan import RULES, enrolled_and_paid, resident
 from yibao.core.audit import Actor
 from yibao.core.errors import InputError
 from yibao.core.models import AuditEvent, Enrolment, Entitlement, Payment, Person, Refund
@@ -20,29 +21,9 @@ from yibao.core.scope import Scope
 from yibao.core.services.coverage import coverage_on
 from yibao.core.services.payments import PaymentInput, ReversalInput, record_payment, reverse_payment
 from yibao.core.services.refund_payouts import RefundPayout, pay_refunds
-from yibao.core.services.refunds import PayeeAccount
 from yibao.core.services.termination import TerminationInput, terminate_enrolment
 
-GUIYANG = "guizhou/520100/2022"
-HUAXI = "520111001"  # 花溪片区
-ADMIN = Actor("admin-520100", "COUNTY_ADMIN", "520100")
-PAID_ON = date(2021, 10, 8)
 EVERYTHING = Scope(path=None)
-
-
-def paid_guiyang(engine, category: str | None = None, amount: str = "320.00") -> Enrolment:
-    person = resident(engine, ADMIN, HUAXI, category, since=date(2021, 1, 1))
-    return enrolled_and_paid(engine, ADMIN, person, GUIYANG, amount, PAID_ON)
-
-
-BANK_CARD = PayeeAccount("BANK_CARD", "6222021001012345")
-
-
-def terminate(engine, enrolment: Enrolment, on: date, refund: bool, key: str | None = None, actor=ADMIN):
-    request = TerminationInput(
-        enrolment.id, "迁出本市，申请退费", on, refund=refund, idempotency_key=key, payee_account=BANK_CARD
-    )
-    return terminate_enrolment(engine, actor, RULES, request)
 
 
 def rows(engine, model, enrolment: Enrolment) -> list:

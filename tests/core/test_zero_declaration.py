@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from tests.core.test_refund_batches import RULES, enrolled_and_paid, resident
-from tests.core.test_termination import ADMIN, HUAXI, paid_guiyang
+from tests.support.guiyang import ADMIN, HUAXI, paid_guiyang
+from tests.support.henan import RULES, enrolled_and_paid, resident
 from yibao.core.audit import Actor
 from yibao.core.models import Enrolment, Person
 from yibao.core.scope import Scope

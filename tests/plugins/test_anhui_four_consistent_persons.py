@@ -10,9 +10,7 @@ read back from the reports.
 from datetime import date
 from decimal import Decimal
 
-from tests.core.reports.test_counting import refused
-from tests.graphql_client import gql
-from tests.plugins.test_anhui_reports import (  # noqa: F401 (fixtures)
+from tests.support.anhui import (
     DADUKOU,
     DONGLIU,
     DONGZHI,
@@ -23,13 +21,13 @@ from tests.plugins.test_anhui_reports import (  # noqa: F401 (fixtures)
     WUSHA_A,
     YAODU,
     YAODU_VILLAGE,
-    dongzhi,
     expected_four,
-    guichi,
     paid_now,
     resident,
     run,
 )
+from tests.support.counting import refused
+from tests.support.graphql_client import gql
 from yibao.core.services.categories import CategoryInput, record_category
 from yibao.core.services.enrolments import EnrolmentInput, enrol
 from yibao.core.services.payments import PaymentInput, record_payment

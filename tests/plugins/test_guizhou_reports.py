@@ -15,8 +15,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from tests.factories import id_number
-from tests.graphql_client import gql
+from tests.support.factories import id_number
+from tests.support.graphql_client import gql
 from yibao.core import exports
 from yibao.core.audit import Actor
 from yibao.core.db import transaction

@@ -26,8 +26,8 @@ from graphql import (
 )
 from stdnum.cn import ric
 
-from tests.graphql_client import gql
-from tests.security.residents import COUNTY, EVERYONE, NEWBORN, TOWNSHIP, populate
+from tests.support.graphql_client import gql
+from tests.support.residents import COUNTY, EVERYONE, NEWBORN, TOWNSHIP, populate
 
 PAGE = 10  # small pages: the seed has five persons, and cost limits count page sizes
 ROOT_LISTS = ("persons", "households", "enrolments", "payments", "entitlements", "auditEvents")

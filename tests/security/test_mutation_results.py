@@ -10,10 +10,10 @@ nothing, however the field is reached: directly, aliased, in a named fragment, u
 import pytest
 from sqlmodel import Session, select
 
-from tests.api.test_imports import IMPORT_ROSTER, Upload, post_multipart
-from tests.db_state import stored
-from tests.graphql_client import gql
-from tests.security.residents import FAMILY, TOWNSHIP, populate
+from tests.support.db_state import stored
+from tests.support.graphql_client import gql
+from tests.support.residents import FAMILY, TOWNSHIP, populate
+from tests.support.uploads import IMPORT_ROSTER, Upload, post_multipart
 from yibao.core.models import CategoryFact
 
 RECORD = """

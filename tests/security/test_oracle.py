@@ -10,10 +10,10 @@ import json
 
 from sqlmodel import Session, select
 
-from tests.api.test_household_flow import ENROL, PAY, REGISTER, enrol_input
-from tests.db_state import stored
-from tests.factories import id_number
-from tests.graphql_client import gql
+from tests.support.db_state import stored
+from tests.support.factories import id_number
+from tests.support.graphql_client import gql
+from tests.support.households import ENROL, PAY, REGISTER, enrol_input
 from yibao.core.models import AuditEvent
 
 NUMBER = id_number(region="341721", seq=31)

@@ -9,9 +9,9 @@ held; never one per row, and none for a request that held no personal data.
 from sqlalchemy import event
 from sqlmodel import Session, col, select
 
-from tests.graphql_client import gql
-from tests.plugins.test_henan_reports import seed_campaign
-from tests.security.residents import COUNTY, ELDER, FAMILY, NEWBORN, TOWNSHIP, populate
+from tests.support.graphql_client import gql
+from tests.support.henan_reports import seed_campaign
+from tests.support.residents import COUNTY, ELDER, FAMILY, NEWBORN, TOWNSHIP, populate
 from yibao.core.access_log import ACTIONS
 from yibao.core.models import AuditEvent, Person
 

@@ -15,33 +15,16 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from tests.core.test_refund_batches import channel, resident
-from tests.core.test_termination import ADMIN, GUIYANG, HUAXI, terminate
-from yibao.core.audit import Actor
+from tests.support.counting import REGISTRY, refused, registered
+from tests.support.guiyang import ADMIN, GUIYANG, HUAXI, terminate
+from tests.support.henan import channel, resident
 from yibao.core.db import transaction
 from yibao.core.models import Enrolment, Target
 from yibao.core.money import fen_to_yuan
-from yibao.core.plugins import load_registry
 from yibao.core.reports import ReportArgs
 from yibao.core.scope import Scope
 from yibao.core.services.enrolments import EnrolmentInput, enrol
 from yibao.core.services.payments import PaymentInput, ReversalInput, record_payment, reverse_payment
-
-REGISTRY = load_registry()
-
-
-def registered(engine, actor: Actor, person_id: int, policy: str, on: date, region: str | None = None):
-    """An enrolment registered on `on` and never paid."""
-    year = int(policy.rsplit("/", 1)[1])
-    data = EnrolmentInput(person_id, year, policy, f"e-{person_id}", region_code=region, on=on)
-    return enrol(engine, actor, data, REGISTRY)
-
-
-def refused(engine, actor: Actor, person_id: int, policy: str, on: date, region: str | None = None):
-    """An enrolment registered on a day no route admits: its quote is refused and kept so."""
-    enrolment = registered(engine, actor, person_id, policy, on, region)
-    assert enrolment.snapshot["quote"]["accepted"] is False and enrolment.amount_due_fen is None
-    return enrolment
 
 
 def huaxi_area(engine, as_of: date) -> tuple:

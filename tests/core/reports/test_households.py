@@ -15,8 +15,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from tests.factories import id_number
-from tests.graphql_client import gql
+from tests.support.factories import id_number
+from tests.support.graphql_client import gql
 from yibao.api.cli import main as yibao
 from yibao.core.audit import Actor
 from yibao.core.idcard import mask_id_number

@@ -10,8 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from tests.core.test_tax_confirmations import ADMIN, COUNTY, FENGRUI, SHIZHI, paid_resident, row
-from tests.graphql_client import gql
+from tests.support.graphql_client import gql
+from tests.support.tax import ADMIN, COUNTY, FENGRUI, SHIZHI, paid_resident, row
 from yibao.core.db import transaction
 from yibao.core.plugins import load_registry
 from yibao.core.reports import ReportArgs

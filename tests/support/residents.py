@@ -12,11 +12,10 @@ lies in the township too.
 from dataclasses import dataclass, field
 from datetime import date
 
-from tests.api.test_household_flow import ENROL, ENROL_HOUSEHOLD, PAY, REGISTER
-from tests.api.test_household_payments import PAY_HOUSEHOLD
-from tests.api.test_imports import IMPORT_ROSTER, Upload, post_multipart
-from tests.factories import id_number
-from tests.graphql_client import gql
+from tests.support.factories import id_number
+from tests.support.graphql_client import gql
+from tests.support.households import ENROL, ENROL_HOUSEHOLD, PAY, PAY_HOUSEHOLD, REGISTER
+from tests.support.uploads import IMPORT_ROSTER, Upload, post_multipart
 from yibao.core.imports.background import wait_for_imports
 
 TOWNSHIP, COUNTY, POLICY = "341702001", "341702", "anhui/341702/2024"

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlmodel import Session, select
 
-from tests.factories import id_number
+from tests.support.factories import id_number
 from yibao.core.audit import SYSTEM
 from yibao.core.models import HouseholdMember
 from yibao.core.services.households import HouseholdInput, MemberInput, register_household
