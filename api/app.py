@@ -6,17 +6,19 @@ import os
 from cross_web import HTTPException
 from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
-from core.auth import PUBLIC, AuthError, Principal, signing_key, verify
+from core.auth import PUBLIC, AuthError, Principal, checked_key, signing_key, verify
 from core.plugins import load_registry
 from core.rules.registry import Registry
 
 from .context import Context
 from .exports import export_routes
+from .headers import SecurityHeaders, graphiql_policy
 from .schema import make_schema
 
 INTROSPECTION_VARIABLE = "YIBAO_INTROSPECTION"
@@ -48,12 +50,24 @@ class YibaoGraphQL(GraphQL):
         async with self.gate:
             await super().__call__(scope, receive, send)
 
+    def decode_json(self, data):
+        # json.loads recurses once per nesting level: `[[[…]]]` 100,000 deep in the variables
+        # (or a multipart request's operations) would otherwise end in a RecursionError and a 500.
+        try:
+            return super().decode_json(data)
+        except RecursionError:
+            raise HTTPException(400, "请求体嵌套过深（the JSON body is nested too deeply）") from None
+
     async def parse_http_body(self, request):
         # Strawberry assumes a JSON object (or list); `null` or `5` would crash it into a 500.
         try:
             return await super().parse_http_body(request)
         except (AttributeError, TypeError):
             raise HTTPException(400, "请求体应为 JSON 对象（the body must be a JSON object）") from None
+
+    async def render_graphql_ide(self, request) -> HTMLResponse:
+        html = self.graphql_ide_html
+        return HTMLResponse(html, headers={"Content-Security-Policy": graphiql_policy(html)})
 
     async def get_context(self, request, response) -> Context:
         context = Context(engine=self.engine, registry=self.registry)
@@ -99,11 +113,13 @@ def create_app(
 
     if introspection is None:
         introspection = os.environ.get(INTROSPECTION_VARIABLE, "1") != "0"
-    graphql = YibaoGraphQL(engine, registry or load_registry(), key or signing_key(engine.url), introspection)
+    key = checked_key(key) if key is not None else signing_key(engine.url)
+    graphql = YibaoGraphQL(engine, registry or load_registry(), key, introspection)
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", health),
             *export_routes(engine, graphql.registry, graphql.key),
-        ]
+        ],
+        middleware=[Middleware(SecurityHeaders)],
     )
