@@ -16,6 +16,7 @@ from core.auth import PUBLIC, AuthError, Principal, checked_key, signing_key, ve
 from core.plugins import load_registry
 from core.rules.registry import Registry
 
+from .body_limit import BodyLimit
 from .context import Context
 from .exports import export_routes
 from .headers import SecurityHeaders, graphiql_policy
@@ -121,5 +122,6 @@ def create_app(
             Route("/healthz", health),
             *export_routes(engine, graphql.registry, graphql.key),
         ],
-        middleware=[Middleware(SecurityHeaders)],
+        # Outermost first: a 413 carries the security headers too.
+        middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit)],
     )

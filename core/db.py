@@ -29,6 +29,8 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(url: str | None = None, **kwargs) -> Engine:
+    # An error's message never carries the statement's parameters (names, ID numbers) into a log.
+    kwargs = {"hide_parameters": True, **kwargs}
     url = normalise_url(url or database_url())
     if url.startswith("sqlite"):
         _create_private(make_url(url).database)
