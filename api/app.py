@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
 
 from core.auth import PUBLIC, AuthError, Principal, checked_key, signing_key, verify
 from core.plugins import load_registry
@@ -20,6 +21,7 @@ from .body_limit import BodyLimit
 from .context import Context
 from .exports import export_routes
 from .headers import SecurityHeaders, graphiql_policy
+from .offload import in_worker_thread
 from .schema import make_schema
 
 INTROSPECTION_VARIABLE = "YIBAO_INTROSPECTION"
@@ -28,9 +30,10 @@ INTROSPECTION_VARIABLE = "YIBAO_INTROSPECTION"
 def connection_budget(engine: Engine) -> int:
     """Operations allowed at once: each holds at most two pooled connections (a read, a write).
 
-    Resolvers use the synchronous session on the event loop. Were more operations in flight than
-    the pool can serve, one would block the loop waiting for a connection that only the loop can
-    free, and the server would stall; waiting at this gate is asynchronous instead.
+    Operations run in worker threads (api/offload.py) with a synchronous session. Were more in
+    flight than the pool can serve, the extra threads would sit waiting for a connection (and
+    time out after the pool's 30 s); waiting at this gate, on the event loop, costs no thread and
+    keeps the number of threads competing for the GIL with the loop small.
     """
     pool = engine.pool
     size = getattr(pool, "size", lambda: 5)() + max(getattr(pool, "_max_overflow", 0), 0)
@@ -47,9 +50,21 @@ class YibaoGraphQL(GraphQL):
         self.engine, self.registry, self.key = engine, registry, key
         self.gate = asyncio.Semaphore(connection_budget(engine))
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def execute_operation(
+        self, request, request_adapter, request_data, context, root_value, sub_response
+    ):
+        """Runs the operation (or the batch) in a worker thread, after the body has been read and
+        decoded here: a slow upload holds no place at the gate, a heavy operation no event loop."""
+        if isinstance(request_data, GraphQLRequestData) and self._get_stream_transport(request_data.protocol):
+            # Streams (SSE, multipart subscriptions) serve subscriptions, and the schema has none;
+            # a query sent as a stream would run on the event loop.
+            raise HTTPException(400, "不支持流式传输（no streaming: the schema has no subscriptions）")
+        run = super().execute_operation
+
         async with self.gate:
-            await super().__call__(scope, receive, send)
+            return await in_worker_thread(
+                lambda: run(request, request_adapter, request_data, context, root_value, sub_response)
+            )
 
     def decode_json(self, data):
         # json.loads recurses once per nesting level: `[[[…]]]` 100,000 deep in the variables

@@ -5,6 +5,7 @@ file, before anything is parsed or stored, and never echoed raw into the log."""
 import io
 import json
 import logging
+import threading
 import zipfile
 
 import openpyxl
@@ -211,3 +212,29 @@ def test_an_unexpected_decode_error_is_logged_without_its_bytes(client, monkeypa
     assert "UnicodeDecodeError" in caplog.text  # the operator learns what happened …
     assert "\\xc0\\xee" not in caplog.text and "李四" not in caplog.text  # … but not what was in it
     assert "341721198005170021" not in caplog.text
+
+
+# --- off the event loop ------------------------------------------------------------------------
+
+
+def test_an_upload_is_saved_and_counted_off_the_event_loop(client, monkeypatch):
+    from api import app as app_module
+    from core.imports import jobs
+
+    threads: dict[str, int] = {}
+    principal_of, open_table = app_module.principal_of, jobs.open_table
+
+    def on_loop(*args):
+        threads["loop"] = threading.get_ident()  # get_context runs on the server's event loop
+        return principal_of(*args)
+
+    def counted(*args, **kwargs):
+        threads.setdefault("parse", threading.get_ident())  # the request's pass, not the job's
+        return open_table(*args, **kwargs)
+
+    monkeypatch.setattr(app_module, "principal_of", on_loop)
+    monkeypatch.setattr(jobs, "open_table", counted)
+    register(client)
+    started = upload(client, "姓名,身份证号码,类别\n张三,341721198005170013,低保\n".encode(), region="341721")
+    assert started["__typename"] == "ImportJob", started
+    assert threads["parse"] != threads["loop"]
