@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
 
 from core.auth import PUBLIC, AuthError, Principal, checked_key, signing_key, verify
 from core.plugins import load_registry
@@ -21,8 +22,9 @@ from .body_limit import BodyLimit
 from .context import Context
 from .exports import export_routes
 from .headers import SecurityHeaders, graphiql_policy
+from .limits import batch_refusal
 from .offload import in_worker_thread
-from .schema import make_schema
+from .schema import MAX_TOKENS, make_schema
 
 INTROSPECTION_VARIABLE = "YIBAO_INTROSPECTION"
 
@@ -61,10 +63,17 @@ class YibaoGraphQL(GraphQL):
             raise HTTPException(400, "不支持流式传输（no streaming: the schema has no subscriptions）")
         run = super().execute_operation
 
+        async def checked():
+            # A batch shares one budget, checked before any of its operations runs; each operation
+            # is checked alone after its validation too (api/limits.py).
+            if isinstance(request_data, list):
+                refusal = batch_refusal(self.schema._schema, request_data, MAX_TOKENS)
+                if refusal is not None:
+                    return [ExecutionResult(data=None, errors=[refusal]) for _ in request_data]
+            return await run(request, request_adapter, request_data, context, root_value, sub_response)
+
         async with self.gate:
-            return await in_worker_thread(
-                lambda: run(request, request_adapter, request_data, context, root_value, sub_response)
-            )
+            return await in_worker_thread(checked)
 
     def decode_json(self, data):
         # json.loads recurses once per nesting level: `[[[…]]]` 100,000 deep in the variables
