@@ -23,7 +23,7 @@ from .context import Context
 from .exports import export_routes
 from .headers import SecurityHeaders, graphiql_policy
 from .limits import batch_refusal
-from .offload import in_worker_thread
+from .offload import in_worker_thread, settle
 from .schema import MAX_TOKENS, make_schema
 
 INTROSPECTION_VARIABLE = "YIBAO_INTROSPECTION"
@@ -119,7 +119,9 @@ def from_environment() -> Starlette:
     from core.db import make_engine
 
     engine = make_engine()
-    return create_app(engine, key=signing_key(engine.url))
+    app = create_app(engine, key=signing_key(engine.url))
+    settle()
+    return app
 
 
 def create_app(

@@ -15,6 +15,7 @@ def serve(args: argparse.Namespace) -> None:
     from core.migrate import upgrade
 
     from .app import create_app
+    from .offload import settle
 
     engine = make_engine()
     try:
@@ -29,7 +30,9 @@ def serve(args: argparse.Namespace) -> None:
             "api.app:from_environment", factory=True, workers=args.workers, host=args.host, port=args.port
         )
     else:
-        uvicorn.run(create_app(engine, key=key), host=args.host, port=args.port, log_level="info")
+        app = create_app(engine, key=key)
+        settle()
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
 
 
 def token_issue(args: argparse.Namespace) -> None:
