@@ -63,4 +63,3 @@ def _run(make: Callable[[], Awaitable[T]]) -> T:
 async def in_worker_thread(make: Callable[[], Awaitable[T]]) -> T:
     """Runs the coroutine `make()` creates on a worker thread's event loop and awaits its result."""
     return await to_thread.run_sync(_run, make)
-
