@@ -7,9 +7,9 @@
   machine an answer costs about 45 µs a value to resolve, so the costliest allowed query takes
   about a second of one core. The costliest queries the tests and README send cost up to 22,905
   (households with members and enrolments, 100 a page), a page of households as the busiest
-  clerk's screen shows them 3,242, GraphiQL's introspection about 11,800; the fan-out `persons →
-  household → members → person → household → members …` costs 176,202 at 100 a page and 35,241
-  at 20 (docs/security.md lists them).
+  clerk's screen shows them 3,242, GraphiQL's introspection 11,617; the fan-out `households →
+  members → person → household → members → person` costs 176,202 at 100 a page and 35,242 at 20
+  (docs/security.md lists them).
 - Representations: 500 for all `_entities` fields of the request.
 
 One request has one budget: the operations of a batch share the cost and the representations,
@@ -18,7 +18,7 @@ error with a code (QUERY_TOO_DEEP, TOO_MANY_ALIASES, QUERY_TOO_COSTLY, LIMIT) an
 in its message; nothing has run.
 
 Depth and aliases were strawberry's QueryDepthLimiter and MaxAliasesLimiter, which expand every
-fragment spread: a document of 40 fragments that double each other kept a worker busy for ever.
+fragment spread: a document of 40 fragments that double each other kept the server busy for ever.
 The walk here visits each fragment once.
 """
 
