@@ -15,6 +15,7 @@ def serve(args: argparse.Namespace) -> None:
     from core.migrate import upgrade
 
     from .app import create_app
+    from .offload import settle
 
     engine = make_engine()
     try:
@@ -30,7 +31,9 @@ def serve(args: argparse.Namespace) -> None:
             "api.app:from_environment", factory=True, workers=args.workers, host=args.host, port=args.port
         )
     else:
-        uvicorn.run(create_app(engine, key=key), host=args.host, port=args.port, log_level="info")
+        app = create_app(engine, key=key)
+        settle()
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
 
 
 def _decide_pending(engine) -> None:
@@ -75,6 +78,16 @@ def token_issue(args: argparse.Namespace) -> None:
         sys.exit(f"yibao: {error}")
     principal = Principal(args.name or f"{role.lower()}@{args.region}", role, args.region, args.department)
     print(issue(key, principal, timedelta(days=args.days)))
+
+
+def _days(text: str) -> int:
+    """A token's validity in days: positive and within core.auth.MAX_TOKEN_LIFETIME."""
+    from core.auth import MAX_TOKEN_LIFETIME
+
+    most = MAX_TOKEN_LIFETIME.days
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= most):
+        raise argparse.ArgumentTypeError(f"有效期为 1–{most} 天（1 to {most} days），不是 {text!r}")
+    return int(text)
 
 
 def db_upgrade(_: argparse.Namespace) -> None:
@@ -158,7 +171,7 @@ def parser() -> argparse.ArgumentParser:
     grant.add_argument("--region", required=True, help="region code the holder may see and change")
     grant.add_argument("--name", help="who holds it, as the audit trail records (default role@region)")
     grant.add_argument("--department", help="for ROSTER_UPLOADER: CIVIL_AFFAIRS, HEALTH, …")
-    grant.add_argument("--days", type=int, default=30, help="validity (default 30)")
+    grant.add_argument("--days", type=_days, default=30, help="validity: 1–90 days (default 30)")
     grant.set_defaults(handler=token_issue)
 
     policy = commands.add_parser("policy", help="the policies of the loaded plugins").add_subparsers(

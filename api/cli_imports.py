@@ -1,7 +1,6 @@
 """`yibao roster import`: a department's roster (花名册) into hardship identities, with progress."""
 
 import argparse
-import csv
 import sys
 import time
 from datetime import date
@@ -64,6 +63,7 @@ def roster_import(args: argparse.Namespace) -> None:
 def run_import_command(args: argparse.Namespace, run) -> None:
     """Runs `run(engine, actor, path, progress)` with a progress bar, then prints the summary,
     the first refused rows and, with `--report`, every row's outcome as CSV."""
+    from core import exports
     from core.db import make_engine
     from core.errors import InputError
 
@@ -91,11 +91,14 @@ def run_import_command(args: argparse.Namespace, run) -> None:
         for row in refused:
             print(f"  row {row.row_number}\t{row.field}\t{row.code}\t{row.reason}\t{row.id_number or ''}")
     if args.report:
-        with open(args.report, "w", encoding="utf-8-sig", newline="") as handle:  # Excel reads the BOM
-            writer = csv.writer(handle)
-            writer.writerow(REPORT_COLUMNS)
-            for row in _rows(engine, job.id):
-                writer.writerow((row.row_number, row.outcome, row.field, row.code, row.reason, row.id_number))
+        # Through the export writer: a refused row's ID number is whatever the file held, and
+        # `=HYPERLINK(…)` there must not become a live formula in the report (core/exports.py).
+        rows = (
+            (row.row_number, row.outcome, row.field, row.code, row.reason, row.id_number)
+            for row in _rows(engine, job.id)
+        )
+        with open(args.report, "wb") as handle:
+            exports.write_csv(handle, REPORT_COLUMNS, rows)
         print(f"report: {args.report}")
 
 

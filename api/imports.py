@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import os
-import shutil
 import tempfile
 import threading
 from datetime import date
@@ -20,6 +20,7 @@ from core.errors import ErrorCode, InputError
 from core.imports.jobs import resume_import
 from core.services.rosters import start_roster_import
 
+from .body_limit import MAX_UPLOAD_BYTES, MiB
 from .ids import parse_id
 from .mutations import _attempt
 from .types.errors import InputErrors
@@ -58,16 +59,29 @@ def _in_background(name: str, work, path: Path) -> None:
 
 
 def _save(upload) -> tuple[Path, str]:
-    """The upload in a temporary file (streamed, never whole in memory), and its name."""
+    """The upload in a temporary file (streamed, never whole in memory), and its name; a file over
+    MAX_UPLOAD_BYTES is refused naming the file (the body limit lets a little more through for
+    the rest of the multipart request)."""
     filename = Path(getattr(upload, "filename", None) or "upload").name
     handle, name = tempfile.mkstemp(prefix="yibao-import-", suffix=Path(filename).suffix[:10])
     source = getattr(upload, "file", upload)
-    with os.fdopen(handle, "wb") as target:
-        if isinstance(source, (bytes, bytearray)):
-            target.write(source)
-        else:
+    try:
+        with os.fdopen(handle, "wb") as target:
+            if isinstance(source, (bytes, bytearray)):
+                source = io.BytesIO(source)
             source.seek(0)
-            shutil.copyfileobj(source, target, 1 << 20)
+            size = 0
+            while chunk := source.read(1 << 20):
+                size += len(chunk)
+                if size > MAX_UPLOAD_BYTES:
+                    limit = f"{MAX_UPLOAD_BYTES // MiB} MiB"
+                    raise InputError.one(
+                        "file", ErrorCode.INVALID, f"文件超过 {limit}（the file exceeds {limit}）"
+                    )
+                target.write(chunk)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
     return Path(name), filename
 
 

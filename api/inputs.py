@@ -8,6 +8,7 @@ from enum import StrEnum
 
 import strawberry
 
+from core.errors import ErrorCode, InputError
 from core.models.refund import ACCOUNT_KINDS
 from core.services.categories import CategoryInput
 from core.services.enrolments import EnrolmentInput, HouseholdEnrolmentInput
@@ -20,6 +21,21 @@ from core.services.refunds import PayeeAccount
 
 from .ids import parse_id
 from .types.quote import LifeEventInput
+
+# A household (户) registers at most this many members: an extended rural family stays well
+# within it, and list costs count on it (api/cost.py). Checked here, where the input becomes
+# the service's, so the refusal names the field and nothing is stored.
+MAX_HOUSEHOLD_MEMBERS = 20
+
+
+def _at_most_members(field: str, count: int) -> None:
+    if count > MAX_HOUSEHOLD_MEMBERS:
+        raise InputError.one(
+            field,
+            ErrorCode.INVALID,
+            f"一户最多 {MAX_HOUSEHOLD_MEMBERS} 人，本次 {count} 人"
+            f"（at most {MAX_HOUSEHOLD_MEMBERS} members）",
+        )
 
 
 @strawberry.input
@@ -66,6 +82,7 @@ class RegisterHouseholdInput:
     address: str | None = None
 
     def to_core(self) -> HouseholdInput:
+        _at_most_members("members", len(self.members))
         return HouseholdInput(
             address_region_code=self.address_region_code,
             address=self.address,
@@ -142,6 +159,8 @@ class EnrolHouseholdInput:
     )
 
     def to_core(self) -> HouseholdEnrolmentInput:
+        if self.person_ids is not None:
+            _at_most_members("personIds", len(self.person_ids))
         return HouseholdEnrolmentInput(
             household_id=parse_id(self.household_id, "householdId"),
             coverage_year=self.coverage_year,

@@ -11,6 +11,7 @@ from core import models
 from core.regions import codes_under, region_path
 from core.services.coverage import coverage_on
 
+from .ids import row_id
 from .rules import RulesQuery
 from .types.audit import AuditEvent
 from .types.enrolment import Enrolment
@@ -49,8 +50,8 @@ def _page(info: strawberry.Info, enrolment_column, enrolment_ids, wrap, first: i
 
 def _get(info: strawberry.Info, model, value: strawberry.ID):
     """By id, within the caller's scope: another region's row and no row look the same."""
-    row_id = int(value) if str(value).isdigit() else -1
-    return info.context.scope.get(info.context.session, model, row_id)
+    found = row_id(value)
+    return None if found is None else info.context.scope.get(info.context.session, model, found)
 
 
 @strawberry.type

@@ -8,13 +8,10 @@ from pathlib import Path
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
-    AddValidationRules,
     DisableIntrospection,
     MaskErrors,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
 from strawberry.federation.schema import FederationAny
@@ -30,6 +27,9 @@ from .access_log import AccessLog
 from .context import CloseSession
 from .deposits import DepositsMutation
 from .imports import ImportsMutation, ImportsQuery
+from .limits import MAX_ALIASES as MAX_ALIASES  # re-exported: the limits are read from here too
+from .limits import MAX_DEPTH as MAX_DEPTH
+from .limits import MAX_ENTITIES, Limits
 from .mutations import Mutation as CoreMutation
 from .payment_import import PaymentImportMutation
 from .permissions import Authorize
@@ -62,11 +62,9 @@ Mutation = merge_types(
 
 SDL_FILE = Path(__file__).parent / "schema.graphql"
 
-MAX_DEPTH = 12  # the deepest real query (household → member → person → enrolment → payment …) is 8
-MAX_ALIASES = 30
+# Depth, aliases, cost and `_entities` representations are api/limits.py's (imported above).
 MAX_TOKENS = 5000
 MAX_BATCH = 10  # operations in one batched HTTP request
-MAX_ENTITIES = 500  # representations in one `_entities` call
 CACHE_SIZE = 256  # parsed and validated documents kept
 
 LONG_DIGITS = re.compile(r"\d{6,}[\dXx]*")
@@ -82,37 +80,50 @@ def unexpected(error: GraphQLError) -> bool:
 # `_entities` let a tax subgraph reference our entities (api/federation.py).
 class YibaoSchema(strawberry.federation.Schema):
     def entities_resolver(self, info: Info, representations: list[FederationAny]) -> list[FederationAny]:
-        # Representations arrive as variables, which the token limit does not see.
-        if len(representations) > MAX_ENTITIES:
+        # Representations arrive as variables, which the token limit does not see. The cost check
+        # (api/cost.py) counts them for the whole request before it runs; this count, kept on the
+        # request's context (one for all operations of a batch), holds whatever way they came.
+        context = info.context
+        context.representations += len(representations)
+        if context.representations > MAX_ENTITIES:
             raise GraphQLError(
-                f"一次最多解析 {MAX_ENTITIES} 个实体（at most {MAX_ENTITIES} representations）",
-                extensions={"code": "LIMIT"},
+                f"一次请求最多解析 {MAX_ENTITIES} 个实体"
+                f"（at most {MAX_ENTITIES} representations per request）",
+                extensions={"code": "LIMIT", "limit": MAX_ENTITIES},
             )
+        entities = {type_.name for type_ in self._schema.get_type("_Entity").types}
+        for index, representation in enumerate(representations):
+            if not (isinstance(representation, dict) and representation.get("__typename") in entities):
+                raise GraphQLError(
+                    f"第 {index + 1} 个实体引用无效：应为带 __typename 的对象，"
+                    f"类型为 {'、'.join(sorted(entities))}"
+                    f"（representation {index}: an object whose __typename is an entity type）",
+                    extensions={"code": "INVALID", "field": f"representations.{index}"},
+                )
         return super().entities_resolver(info, representations)
 
     def process_errors(self, errors, execution_context=None) -> None:
         # Only unexpected errors are logged, and never with a whole ID or phone number in them.
         for error in errors:
             if unexpected(error):
-                log.error("unexpected error: %s", LONG_DIGITS.sub("<number>", repr(error.original_error)))
+                text = LONG_DIGITS.sub("<number>", described(error.original_error))
+                log.error("unexpected error: %s", text)
 
 
-# The limit rules are built once: the validation cache keys on the rule classes, and a limiter
-# made per request would make new classes and miss the cache every time.
-LIMIT_RULES = [
-    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
-    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
-]
+def described(error: BaseException) -> str:
+    """What the log may say about an exception. Its repr would carry a decode error's whole input
+    (an upload's bytes: names and ID numbers); its message names one byte and a position."""
+    return f"{type(error).__name__}({str(error)!r})"
 
 
 def make_schema(registry: Registry | None = None, introspection: bool = True) -> strawberry.Schema:
     # Factories: a fresh extension per request (the parse and validation caches are shared by size).
     extensions = [
         Authorize,
-        lambda: AddValidationRules(LIMIT_RULES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
+        Limits,  # after ValidationCache: depth, aliases, cost and representations of a valid document
         lambda: MaskErrors(should_mask_error=unexpected, error_message="服务器内部错误（unexpected error）"),
         AccessLog,
         CloseSession,

@@ -10,6 +10,8 @@ import strawberry
 from graphql import GraphQLError
 from sqlmodel import Session, col
 
+from ..ids import row_id
+
 T = TypeVar("T")
 
 DEFAULT_PAGE = 20
@@ -45,8 +47,8 @@ def encode_cursor(row_id: int) -> str:
 def decode_cursor(cursor: str) -> int:
     try:
         kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if kind == "id":
-            return int(value)
+        if kind == "id" and (found := row_id(value)) is not None:
+            return found
     except (ValueError, UnicodeDecodeError):
         pass
     raise _refused("after", "分页游标无效（invalid cursor）")

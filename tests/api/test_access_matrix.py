@@ -99,7 +99,9 @@ QUERIES = {
         "household",
     ),
     "households": (
-        f"{{ households(first: 100) {{ nodes {{ id members {{ person {{ {PERSON_FIELDS} }} }} }} }} }}",
+        # 10 a page: the fan-out household → members → person → household costs 1,762 a household
+        # against the query cost limit (api/cost.py); a township here has one.
+        f"{{ households(first: 10) {{ nodes {{ id members {{ person {{ {PERSON_FIELDS} }} }} }} }} }}",
         None,
     ),
     "enrolment": (
