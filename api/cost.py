@@ -53,7 +53,8 @@ from graphql import (
 )
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
 
-from .inputs import MAX_HOUSEHOLD_MEMBERS
+from core.models.household import MAX_HOUSEHOLD_MEMBERS
+
 from .types.pagination import DEFAULT_PAGE, MAX_PAGE
 
 DEFAULT_LIST_SIZE = 20

@@ -9,6 +9,7 @@ from enum import StrEnum
 import strawberry
 
 from core.errors import ErrorCode, InputError
+from core.models.household import MAX_HOUSEHOLD_MEMBERS
 from core.models.refund import ACCOUNT_KINDS
 from core.services.categories import CategoryInput
 from core.services.enrolments import EnrolmentInput, HouseholdEnrolmentInput
@@ -22,10 +23,7 @@ from core.services.refunds import PayeeAccount
 from .ids import parse_id
 from .types.quote import LifeEventInput
 
-# A household (户) registers at most this many members: an extended rural family stays well
-# within it, and list costs count on it (api/cost.py). Checked here, where the input becomes
-# the service's, so the refusal names the field and nothing is stored.
-MAX_HOUSEHOLD_MEMBERS = 20
+# Checked here too, where the input becomes the service's, before a large list is even converted.
 
 
 def _at_most_members(field: str, count: int) -> None:
