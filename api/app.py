@@ -1,16 +1,20 @@
 """The ASGI application: GraphQL (with GraphiQL in a browser) at /graphql, downloads under
-/exports, health at /healthz."""
+/exports, health at /healthz; every response passes the security headers and the body limit."""
 
 from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Route
 
-from yibao.core.auth import signing_key
+from yibao.core.auth import checked_key, signing_key
 from yibao.core.plugins import load_registry
 from yibao.core.rules.registry import Registry
 from yibao.core.settings import settings
 
+from .body_limit import BodyLimit
+from .graphql.offload import settle
 from .graphql.view import YibaoGraphQL
+from .headers import SecurityHeaders
 from .http.exports import export_routes
 from .http.health import health
 
@@ -20,7 +24,9 @@ def from_environment() -> Starlette:
     from yibao.core.db import make_engine
 
     engine = make_engine()
-    return create_app(engine, key=signing_key(engine.url))
+    app = create_app(engine, key=signing_key(engine.url))
+    settle()
+    return app
 
 
 def create_app(
@@ -35,11 +41,14 @@ def create_app(
     """
     if introspection is None:
         introspection = settings().introspection
-    graphql = YibaoGraphQL(engine, registry or load_registry(), key or signing_key(engine.url), introspection)
+    key = checked_key(key) if key is not None else signing_key(engine.url)
+    graphql = YibaoGraphQL(engine, registry or load_registry(), key, introspection)
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", health),
             *export_routes(engine, graphql.registry, graphql.key),
-        ]
+        ],
+        # Outermost first: a 413 carries the security headers too.
+        middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit)],
     )

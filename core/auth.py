@@ -4,6 +4,11 @@ Tokens are HS256 JWTs signed with a key from configuration: `YIBAO_JWT_KEY`, or 
 named by `YIBAO_JWT_KEY_FILE`. The embedded SQLite store may run without configuration:
 a random key is then kept in `yibao.key` next to the database file. A PostgreSQL
 deployment must configure its key.
+
+A key shorter than 32 bytes is refused wherever one is used: HS256 is an HMAC over SHA-256,
+and a shorter key is weaker than the hash (RFC 7518 3.2 asks for at least 256 bits). A token
+lives at most 90 days, and a token claiming longer (or not saying when it was issued) is
+refused even with a valid signature, so a leaked token stops working within a quarter.
 """
 
 import secrets
@@ -21,6 +26,8 @@ KEY_VARIABLE = "YIBAO_JWT_KEY"
 KEY_FILE_VARIABLE = "YIBAO_JWT_KEY_FILE"
 ALGORITHM = "HS256"
 ISSUER = "yibao"
+MIN_KEY_BYTES = 32
+MAX_TOKEN_LIFETIME = timedelta(days=90)
 
 
 class Role(StrEnum):
@@ -48,7 +55,23 @@ class Principal:
 PUBLIC = Principal(name="public", role=Role.PUBLIC)
 
 
+def checked_key(key: str) -> str:
+    """The key, if it is long enough to sign with."""
+    if len(key.encode("utf-8")) < MIN_KEY_BYTES:
+        raise AuthError(
+            f"签名密钥太短：至少 {MIN_KEY_BYTES} 字节"
+            f"（the signing key must be at least {MIN_KEY_BYTES} bytes）"
+        )
+    return key
+
+
 def issue(key: str, principal: Principal, valid_for: timedelta = timedelta(days=30)) -> str:
+    if valid_for > MAX_TOKEN_LIFETIME:
+        raise AuthError(
+            f"令牌有效期不能超过 {MAX_TOKEN_LIFETIME.days} 天"
+            f"（a token lives at most {MAX_TOKEN_LIFETIME.days} days）"
+        )
+    checked_key(key)
     now = datetime.now(UTC)
     claims = {
         "iss": ISSUER,
@@ -64,24 +87,39 @@ def issue(key: str, principal: Principal, valid_for: timedelta = timedelta(days=
 
 
 def verify(key: str, token: str) -> Principal:
+    checked_key(key)
     try:
         claims = jwt.decode(
-            token, key, algorithms=[ALGORITHM], issuer=ISSUER, options={"require": ["exp", "sub"]}
+            token, key, algorithms=[ALGORITHM], issuer=ISSUER, options={"require": ["exp", "iat", "sub"]}
         )
-        role = Role(claims["role"])
+        role = Role(_text(claims, "role"))
+        region, department = _text(claims, "region"), _text(claims, "dept", required=False)
     except (jwt.PyJWTError, KeyError, ValueError) as error:
         raise AuthError(f"令牌无效（invalid token: {error}）") from None
-    if role is Role.PUBLIC or not claims.get("region"):
+    if claims["exp"] - claims["iat"] > MAX_TOKEN_LIFETIME.total_seconds():
+        raise AuthError(f"令牌无效：有效期超过 {MAX_TOKEN_LIFETIME.days} 天（invalid token: lives too long）")
+    if role is Role.PUBLIC or not region:
         raise AuthError("令牌缺少角色或地区（token without role or region）")
-    return Principal(claims["sub"][:64], role, claims["region"], claims.get("dept"))
+    return Principal(claims["sub"][:64], role, region, department)
+
+
+def _text(claims: dict, name: str, required: bool = True) -> str | None:
+    """A claim that must be text: a list or an object where a region code belongs is a forgery or
+    a bug, and must not reach a query as one."""
+    value = claims.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"claim {name!r} must be a string")
+    return value
 
 
 def configured_key() -> str | None:
     configured = settings()
     if configured.jwt_key:
-        return configured.jwt_key
+        return checked_key(configured.jwt_key)
     if configured.jwt_key_file:
-        return Path(configured.jwt_key_file).read_text(encoding="utf-8").strip()
+        return checked_key(Path(configured.jwt_key_file).read_text(encoding="utf-8").strip())
     return None
 
 
@@ -95,4 +133,4 @@ def signing_key(url: URL) -> str:
     if not path.exists():
         path.touch(mode=0o600)
         path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
-    return path.read_text(encoding="utf-8").strip()
+    return checked_key(path.read_text(encoding="utf-8").strip())

@@ -1,7 +1,8 @@
 """Engines and sessions for the embedded (SQLite) and production (PostgreSQL) stores."""
 
+import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from sqlalchemy import event
@@ -33,14 +34,28 @@ WRITE = "yibao_write"
 
 
 def make_engine(url: str | None = None, **kwargs) -> Engine:
+    # An error's message never carries the statement's parameters (names, ID numbers) into a log.
+    kwargs = {"hide_parameters": True, **kwargs}
     url = normalise_url(url or database_url())
     if url.startswith("sqlite"):
+        _create_private(make_url(url).database)
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     kwargs = {"pool_size": 10, "max_overflow": 10, **kwargs}  # see api.app.connection_budget
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _create_private(database: str | None) -> None:
+    """Creates the embedded database file readable by its owner only, before SQLite would create
+    it with the umask's mode (often world-readable). SQLite gives the -wal and -shm files it makes
+    beside it the database file's permissions, so they are private too. An existing file is left
+    as it is: its mode is the operator's choice."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    with suppress(FileExistsError):
+        os.close(os.open(database, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

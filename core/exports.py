@@ -4,6 +4,14 @@ CSV is UTF-8 with a byte-order mark, so Excel opens Chinese text correctly; amou
 decimal places and dates are ISO. XLSX is written by openpyxl in write-only mode (rows go
 straight to the file, memory stays flat); amounts are numbers shown with two decimals and
 dates are dates. Reports reuse this for any table.
+
+Every table an office downloads goes through here (the HTTP exports, the CLI's `-o` files and
+import reports), so one rule keeps formulas out of them (OWASP "CSV injection"): text that
+starts with `=`, `+`, `-`, `@`, a tab or a carriage return would be read by Excel as a formula
+(`=HYPERLINK(…)` in a name sends a row to a stranger's server). In CSV such text is prefixed
+with a single quote; in XLSX it is written as a text cell with Excel's quote prefix, so it
+shows as typed and stays text when edited. Only text is touched: amounts, counts and dates
+stay numbers and dates, and an ID number is text that never starts with one of these.
 """
 
 import csv
@@ -20,6 +28,12 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 _CENT = Decimal("0.01")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet would read this text as a formula."""
+    return text.startswith(FORMULA_STARTS)
 
 
 class Percent(Decimal):
@@ -37,7 +51,10 @@ def _text(value) -> str:
         return "是" if value else "否"
     if isinstance(value, (date, datetime)):
         return value.isoformat()
-    return str(value)
+    if isinstance(value, (int, float)):  # a number, even a negative one, is no formula
+        return str(value)
+    text = str(value)
+    return "'" + text if formula_like(text) else text
 
 
 def csv_chunks(headings: Sequence[str], rows: Iterable[Sequence]) -> Iterator[bytes]:
@@ -45,7 +62,7 @@ def csv_chunks(headings: Sequence[str], rows: Iterable[Sequence]) -> Iterator[by
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")
-    writer.writerow(headings)
+    writer.writerow([_text(heading) for heading in headings])
     for count, row in enumerate(rows, 1):
         writer.writerow([_text(value) for value in row])
         if count % 500 == 0:
@@ -64,7 +81,6 @@ def write_xlsx(
     target: BinaryIO | str, headings: Sequence[str], rows: Iterable[Sequence], title: str = "Sheet1"
 ) -> None:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
@@ -72,7 +88,7 @@ def write_xlsx(
     bold = Font(bold=True)
     header = []
     for heading in headings:
-        cell = WriteOnlyCell(sheet, value=heading)
+        cell = _text_cell(sheet, str(heading))
         cell.font = bold
         header.append(cell)
     sheet.append(header)
@@ -100,7 +116,20 @@ def _cell(sheet, value):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = "yyyy-mm-dd"
         return cell
-    return value
+    if isinstance(value, (int, float)) or value is None:
+        return value
+    text = str(value)
+    return _text_cell(sheet, text) if formula_like(text) else text  # a plain value is cheaper
+
+
+def _text_cell(sheet, text: str):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=text)
+    if formula_like(text):
+        cell.data_type = "s"  # openpyxl would store text starting with "=" as a formula
+        cell.quotePrefix = True  # and Excel keeps it text when the clerk edits the cell
+    return cell
 
 
 def write(

@@ -12,6 +12,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from . import models
 from .errors import ErrorCode, InputError
+from .ids import row_id
 from .regions import codes_under, region_path
 from .scope import Scope
 
@@ -20,9 +21,9 @@ MAX_PAGE = 100
 
 
 def by_id(session: Session, scope: Scope, model: type[SQLModel], value: object) -> Any | None:
-    """The row with this id, if the caller may see it; an id that is not a number finds nothing."""
-    row_id = int(value) if str(value).isdigit() else -1
-    return scope.get(session, model, row_id)
+    """The row with this id, if the caller may see it; what spells no id finds nothing."""
+    found = row_id(value)
+    return None if found is None else scope.get(session, model, found)
 
 
 def in_region(session: Session, scope: Scope, statement, column, region_code: str | None):
@@ -131,8 +132,8 @@ def encode_cursor(row_id: int) -> str:
 def decode_cursor(cursor: str) -> int:
     try:
         kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if kind == "id":
-            return int(value)
+        if kind == "id" and (found := row_id(value)) is not None:
+            return found
     except (ValueError, UnicodeDecodeError):
         pass
     raise InputError.one("after", ErrorCode.INVALID, "分页游标无效（invalid cursor）")

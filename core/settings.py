@@ -11,7 +11,7 @@ from dataclasses import dataclass
 # Each variable with what it sets, as the README documents it.
 VARIABLES = {
     "YIBAO_DATABASE_URL": "the database (default: ./yibao.db, an embedded SQLite file)",
-    "YIBAO_JWT_KEY": "the key tokens are signed with; required on PostgreSQL",
+    "YIBAO_JWT_KEY": "the key tokens are signed with, at least 32 bytes; required on PostgreSQL",
     "YIBAO_JWT_KEY_FILE": "a file holding that key, instead of the variable",
     "YIBAO_INTROSPECTION": "0 turns off introspection and GraphiQL",
     "YIBAO_PARAMETERS": "a TOML file with the figures the notices leave open",

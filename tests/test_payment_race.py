@@ -35,7 +35,8 @@ def _enrolments(url: str) -> list[int]:
     engine = make_engine(url)
     upgrade(engine)
     rules = registry()
-    people = registered_people(engine, ENROLMENTS)
+    # Households of 15 (a household has at most 20 members).
+    people = [p for start in range(0, ENROLMENTS, 15) for p in registered_people(engine, 15, start)]
     ids = [
         enrol(engine, SYSTEM, EnrolmentInput(p, 2022, "anhui/341721/2022", f"e{p}"), rules).id for p in people
     ]

@@ -4,7 +4,6 @@ Shared by `yibao roster import` and `yibao payments import`. An import that refu
 exits 1, so a script notices a file that imported nothing.
 """
 
-import csv
 import sys
 import time
 from pathlib import Path
@@ -50,6 +49,7 @@ class ProgressBar:
 def run_import(file: str, region: str | None, report: str | None, run) -> None:
     """Runs `run(engine, actor, path, progress)` with a progress bar, then prints the summary,
     the first refused rows and, with `report`, every row's outcome as CSV."""
+    from yibao.core import exports
     from yibao.core.db import make_engine
 
     path = Path(file)
@@ -77,11 +77,14 @@ def run_import(file: str, region: str | None, report: str | None, run) -> None:
                 f"  row {row.row_number}\t{row.field}\t{row.code}\t{row.reason}\t{row.id_number or ''}"
             )
     if report:
-        with open(report, "w", encoding="utf-8-sig", newline="") as handle:  # Excel reads the BOM
-            writer = csv.writer(handle)
-            writer.writerow(REPORT_COLUMNS)
-            for row in _rows(engine, job.id):
-                writer.writerow((row.row_number, row.outcome, row.field, row.code, row.reason, row.id_number))
+        # Through the export writer: a refused row's ID number is whatever the file held, and
+        # `=HYPERLINK(…)` there must not become a live formula in the report (core/exports.py).
+        rows = (
+            (row.row_number, row.outcome, row.field, row.code, row.reason, row.id_number)
+            for row in _rows(engine, job.id)
+        )
+        with open(report, "wb") as handle:
+            exports.write_csv(handle, REPORT_COLUMNS, rows)
         click.echo(f"report: {report}")
     if job.rows_total and job.refused == job.rows_total:
         raise Refusal(f"every row of {path.name} was refused; nothing was imported")

@@ -15,6 +15,7 @@ def serve(host: str, port: int, workers: int) -> None:
     from yibao.core.migrate import upgrade
 
     from ..app import create_app
+    from ..graphql.offload import settle
 
     engine = make_engine()
     key = signing_key(engine.url)  # PostgreSQL refuses to start without a configured key
@@ -25,7 +26,9 @@ def serve(host: str, port: int, workers: int) -> None:
         engine.dispose()
         uvicorn.run("yibao.api.app:from_environment", factory=True, workers=workers, host=host, port=port)
     else:
-        uvicorn.run(create_app(engine, key=key), host=host, port=port, log_level="info")
+        app = create_app(engine, key=key)
+        settle()
+        uvicorn.run(app, host=host, port=port, log_level="info")
 
 
 def _decide_pending(engine) -> None:

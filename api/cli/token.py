@@ -2,6 +2,8 @@
 
 import click
 
+from yibao.core.auth import MAX_TOKEN_LIFETIME
+
 from .common import Refusal
 
 
@@ -21,7 +23,12 @@ def token() -> None:
 @click.option("--region", required=True, help="region code the holder may see and change")
 @click.option("--name", help="who holds it, as the audit trail records (default role@region)")
 @click.option("--department", help="for ROSTER_UPLOADER: CIVIL_AFFAIRS, HEALTH, …")
-@click.option("--days", type=int, default=30, help="validity (default 30)")
+@click.option(
+    "--days",
+    type=click.IntRange(1, MAX_TOKEN_LIFETIME.days),
+    default=30,
+    help="validity: 1–90 days (default 30)",
+)
 def issue(role: str, region: str, name: str | None, department: str | None, days: int) -> None:
     from datetime import timedelta
 

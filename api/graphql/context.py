@@ -21,6 +21,8 @@ class Context:
     registry: Registry
     principal: Principal = PUBLIC
     auth_error: str | None = None  # why a token that was sent was not accepted
+    representations: int = 0  # `_entities` representations resolved so far (api/graphql/schema.py)
+    representations: int = 0  # `_entities` representations resolved so far (api/schema.py)
 
     @property
     def actor(self):

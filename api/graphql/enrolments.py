@@ -12,12 +12,13 @@ from typing import Annotated
 import strawberry
 
 from yibao.core import models, queries
+from yibao.core.ids import parse_id
 from yibao.core.services import enrolments
 from yibao.core.services.enrolments import EnrolmentInput, HouseholdEnrolmentInput
 from yibao.core.services.facts import stated_facts
+from yibao.core.services.households import refuse_oversized
 
 from .errors import InputErrors, attempt
-from .ids import parse_id
 from .types.enrolment import Enrolment
 from .types.pagination import DEFAULT_PAGE, Connection, paginate
 from .types.quote import LifeEventInput
@@ -94,6 +95,8 @@ class EnrolHouseholdInput:
     )
 
     def to_core(self) -> HouseholdEnrolmentInput:
+        if self.person_ids is not None:
+            refuse_oversized("personIds", len(self.person_ids))
         return HouseholdEnrolmentInput(
             household_id=parse_id(self.household_id, "householdId"),
             coverage_year=self.coverage_year,

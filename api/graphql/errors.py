@@ -67,4 +67,10 @@ def unexpected(error: GraphQLError) -> bool:
 
 def loggable(error: GraphQLError) -> str:
     """An unexpected error as the log may hold it: never with a whole ID or phone number."""
-    return LONG_DIGITS.sub("<number>", repr(error.original_error))
+    return LONG_DIGITS.sub("<number>", described(error.original_error))
+
+
+def described(error: BaseException) -> str:
+    """What the log may say about an exception. Its repr would carry a decode error's whole input
+    (an upload's bytes: names and ID numbers); its message names one byte and a position."""
+    return f"{type(error).__name__}({str(error)!r})"

@@ -76,11 +76,12 @@ def _text(value: Any) -> str | None:
 
 
 def _year(value: Any) -> int | None:
+    # A coverage year has four digits; a 20-digit one once reached SQLite as an OverflowError.
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value
-    return int(value) if isinstance(value, str) and value.isdigit() else None
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 4:
+        value = int(value)
+    return value if isinstance(value, int) and 0 < value < 10_000 else None
 
 
 def _nested(value: Any, name: str) -> Any:

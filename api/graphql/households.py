@@ -8,12 +8,12 @@ from typing import Annotated
 import strawberry
 
 from yibao.core import models, queries
+from yibao.core.ids import parse_id
 from yibao.core.services import households
-from yibao.core.services.households import HouseholdInput, MemberInput
+from yibao.core.services.households import HouseholdInput, MemberInput, refuse_oversized
 from yibao.core.services.persons import PersonInput
 
 from .errors import InputErrors, attempt
-from .ids import parse_id
 from .persons import PersonResult
 from .types.household import Household
 from .types.pagination import DEFAULT_PAGE, Connection, paginate
@@ -66,6 +66,7 @@ class RegisterHouseholdInput:
     address: str | None = None
 
     def to_core(self) -> HouseholdInput:
+        refuse_oversized("members", len(self.members))
         return HouseholdInput(
             address_region_code=self.address_region_code,
             address=self.address,

@@ -19,12 +19,12 @@ from yibao.core import models, queries, statuses
 from yibao.core.auth import Role
 from yibao.core.errors import ErrorCode, InputError
 from yibao.core.idcard import mask_id_number
+from yibao.core.ids import parse_id
 from yibao.core.imports.background import start_upload
 from yibao.core.services.payment_import import start_payment_import
 from yibao.core.services.rosters import start_roster_import
 
 from .errors import InputErrors, attempt
-from .ids import parse_id
 from .permissions import sees_identity
 from .types.base import Entity
 from .types.pagination import DEFAULT_PAGE, Connection, paginate

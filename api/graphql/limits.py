@@ -1,62 +1,147 @@
-"""How big a request may be: depth, aliases, tokens, batch size, entities; page size is core's.
+"""What one HTTP request may ask for, checked before any of it runs.
 
-The limits are checked before anything runs, so the biggest document they allow is still cheap.
+- Depth: 12 fields deep (the deepest real query, household → member → person → enrolment →
+  payment …, is 8). Introspection is exempt, as GraphiQL's own query nests `ofType` eight deep.
+- Aliases: 30 in an operation, each fragment counted at every spread.
+- Cost: 25,000 field values (api/graphql/cost.py says how a document's cost is worked out). On this
+  machine an answer costs about 45 µs a value to resolve, so the costliest allowed query takes
+  about a second of one core. The costliest queries the tests and README send cost up to 22,905
+  (households with members and enrolments, 100 a page), a page of households as the busiest
+  clerk's screen shows them 3,242, GraphiQL's introspection 11,617; the fan-out `households →
+  members → person → household → members → person` costs 176,202 at 100 a page and 35,242 at 20
+  (docs/security.md lists them).
+- Representations: 500 for all `_entities` fields of the request.
+- Tokens: 5,000 in a document; batches: 10 operations; pages: 100 rows (core/queries.py).
+
+One request has one budget: the operations of a batch share the cost and the representations,
+so neither aliases nor batching multiply what a request may ask for. A refusal is a GraphQL
+error with a code (QUERY_TOO_DEEP, TOO_MANY_ALIASES, QUERY_TOO_COSTLY, LIMIT) and the figures
+in its message; nothing has run.
+
+Depth and aliases were strawberry's QueryDepthLimiter and MaxAliasesLimiter, which expand every
+fragment spread: a document of 40 fragments that double each other kept the server busy for ever.
+The walk here visits each fragment once.
 """
 
-from graphql import GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse
+from strawberry.extensions import MaxTokensLimiter, ParserCache, SchemaExtension, ValidationCache
+from strawberry.schema.schema import validate_document
 
 from yibao.core.queries import MAX_PAGE
+
+from .cost import NOTHING, Shape, operation_shape
 
 __all__ = [
     "CACHE_SIZE",
     "MAX_ALIASES",
     "MAX_BATCH",
+    "MAX_COST",
     "MAX_DEPTH",
     "MAX_ENTITIES",
     "MAX_PAGE",
     "MAX_TOKENS",
-    "check_entities",
+    "Limits",
+    "batch_refusal",
     "limit_extensions",
+    "refusal",
 ]
 
-MAX_DEPTH = 12  # the deepest real query (household → member → person → enrolment → payment …) is 8
+MAX_DEPTH = 12
 MAX_ALIASES = 30
+MAX_COST = 25_000
+MAX_ENTITIES = 500
 MAX_TOKENS = 5000
 MAX_BATCH = 10  # operations in one batched HTTP request
-MAX_ENTITIES = 500  # representations in one `_entities` call
 CACHE_SIZE = 256  # parsed and validated documents kept
 
-# The limit rules are built once: the validation cache keys on the rule classes, and a limiter
-# made per request would make new classes and miss the cache every time.
-LIMIT_RULES = [
-    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
-    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
-]
+
+def refusal(shape: Shape) -> GraphQLError | None:
+    """Why an operation (or a batch, added up) of this shape is refused, or None."""
+    if shape.depth > MAX_DEPTH:
+        return GraphQLError(
+            f"查询嵌套超过 {MAX_DEPTH} 层"
+            f"（'{shape.deepest}' exceeds maximum operation depth of {MAX_DEPTH}）",
+            extensions={"code": "QUERY_TOO_DEEP", "limit": MAX_DEPTH},
+        )
+    if shape.aliases > MAX_ALIASES:
+        return GraphQLError(
+            f"别名 {shape.aliases} 个，超过上限 {MAX_ALIASES} 个"
+            f"（{shape.aliases} aliases found. Allowed: {MAX_ALIASES}）",
+            extensions={"code": "TOO_MANY_ALIASES", "limit": MAX_ALIASES},
+        )
+    if shape.values > MAX_COST:
+        cost = math.ceil(shape.values)
+        return GraphQLError(
+            f"查询开销 {cost:,} 超过上限 {MAX_COST:,}，请减少分页大小、别名或嵌套"
+            f"（query cost {cost:,} exceeds {MAX_COST:,}）",
+            extensions={"code": "QUERY_TOO_COSTLY", "cost": cost, "limit": MAX_COST},
+        )
+    if shape.representations > MAX_ENTITIES:
+        return GraphQLError(
+            f"一次请求最多解析 {MAX_ENTITIES} 个实体，本次 {shape.representations} 个"
+            f"（at most {MAX_ENTITIES} representations per request）",
+            extensions={"code": "LIMIT", "limit": MAX_ENTITIES},
+        )
+    return None
+
+
+def batch_refusal(schema: GraphQLSchema, requests, max_tokens: int) -> GraphQLError | None:
+    """Why the operations of one batched request, together, are refused, or None. Each is also
+    checked alone (Limits); here their costs and representations add up. A document that does
+    not parse adds nothing: its own execution refuses it."""
+    total = NOTHING
+    for request in requests:
+        document = _parsed(request.query, max_tokens) if isinstance(request.query, str) else None
+        if document is not None:
+            name = request.operation_name if isinstance(request.operation_name, str) else None
+            shape = operation_shape(schema, document, name, request.variables)
+            if (alone := refusal(shape)) is not None:
+                return alone
+            total += Shape(shape.values, shape.representations)
+    return refusal(total)
+
+
+@lru_cache(maxsize=256)
+def _parsed(query: str, max_tokens: int) -> DocumentNode | None:
+    try:
+        return parse(query, max_tokens=max_tokens)
+    except GraphQLError:
+        return None
+
+
+class Limits(SchemaExtension):
+    """Refuses an operation over the limits once it has been validated, before it runs.
+
+    Strawberry reads validation's errors before the code after a hook's `yield` runs, so the check
+    comes before it, listed after ValidationCache, which has validated by then."""
+
+    def on_validate(self):
+        context = self.execution_context
+        document = context.graphql_document
+        if context.pre_execution_errors is None and document is not None:
+            rules = context.validation_rules
+            context.pre_execution_errors = validate_document(context.schema._schema, document, rules)
+        if not context.pre_execution_errors and document is not None:
+            shape = operation_shape(
+                context.schema._schema, document, context.operation_name, context.variables
+            )
+            if (error := refusal(shape)) is not None:
+                context.pre_execution_errors = [error]
+        yield
 
 
 def limit_extensions() -> list:
-    """Extension factories: a fresh extension per request (the parse and validation caches are
-    shared by size)."""
+    """The schema extensions that apply the limits, in order: tokens while parsing, then the
+    caches, then Limits once a document is valid. Factories: a fresh extension per request (the
+    parse and validation caches are shared by size)."""
     return [
-        lambda: AddValidationRules(LIMIT_RULES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
+        Limits,  # after ValidationCache: depth, aliases, cost and representations of a valid document
     ]
-
-
-def check_entities(representations: list) -> None:
-    """Representations arrive as variables, which the token limit does not see."""
-    if len(representations) > MAX_ENTITIES:
-        raise GraphQLError(
-            f"一次最多解析 {MAX_ENTITIES} 个实体（at most {MAX_ENTITIES} representations）",
-            extensions={"code": "LIMIT"},
-        )

@@ -9,12 +9,12 @@ from typing import Annotated
 import strawberry
 
 from yibao.core import models, queries
+from yibao.core.ids import parse_id
 from yibao.core.services import household_payments, payments
 from yibao.core.services.household_payments import HouseholdPaymentInput
 from yibao.core.services.payments import PaymentInput, ReversalInput
 
 from .errors import InputErrors, attempt
-from .ids import parse_id
 from .refunds import PayeeAccountInput
 from .types.pagination import DEFAULT_PAGE, Connection, paginate
 from .types.payment import Payment

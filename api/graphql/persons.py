@@ -9,11 +9,11 @@ import strawberry
 
 from yibao.core import models, queries
 from yibao.core.auth import Role
+from yibao.core.ids import parse_id
 from yibao.core.services import categories, departures
 from yibao.core.services.categories import CategoryInput
 
 from .errors import InputErrors, attempt
-from .ids import parse_id
 from .types.pagination import DEFAULT_PAGE, Connection, paginate
 from .types.person import Person
 

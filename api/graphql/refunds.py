@@ -11,13 +11,13 @@ import strawberry
 
 from yibao.core import models, statuses
 from yibao.core.idcard import mask_id_number
+from yibao.core.ids import parse_id
 from yibao.core.money import fen_to_yuan
 from yibao.core.services import refund_ledger, refund_payouts, termination, zero_declaration
 from yibao.core.services.refunds import PayeeAccount
 
 from .enrolments import EnrolmentResult
 from .errors import InputErrors, attempt
-from .ids import parse_id
 from .permissions import sees_identity
 from .types.base import Entity
 from .types.enrolment import Enrolment

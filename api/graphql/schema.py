@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import DisableIntrospection, MaskErrors
 from strawberry.federation.schema import FederationAny
 from strawberry.schema.config import StrawberryConfig
@@ -42,7 +43,7 @@ from .access_log import AccessLog
 from .authorize import Authorize
 from .context import CloseSession
 from .errors import MASKED_MESSAGE, loggable, unexpected
-from .limits import MAX_BATCH, check_entities, limit_extensions
+from .limits import MAX_BATCH, MAX_ENTITIES, limit_extensions
 from .reports import reports_query
 
 QUERIES = (
@@ -86,7 +87,26 @@ log = logging.getLogger("yibao.graphql")
 # `_entities` let a tax subgraph reference our entities (api/graphql/federation.py).
 class YibaoSchema(strawberry.federation.Schema):
     def entities_resolver(self, info: Info, representations: list[FederationAny]) -> list[FederationAny]:
-        check_entities(representations)
+        # Representations arrive as variables, which the token limit does not see. The cost check
+        # (api/graphql/cost.py) counts them for the whole request before it runs; this count, kept
+        # on the request's context (one for all operations of a batch), holds whatever way they came.
+        context = info.context
+        context.representations += len(representations)
+        if context.representations > MAX_ENTITIES:
+            raise GraphQLError(
+                f"一次请求最多解析 {MAX_ENTITIES} 个实体"
+                f"（at most {MAX_ENTITIES} representations per request）",
+                extensions={"code": "LIMIT", "limit": MAX_ENTITIES},
+            )
+        entities = {type_.name for type_ in self._schema.get_type("_Entity").types}
+        for index, representation in enumerate(representations):
+            if not (isinstance(representation, dict) and representation.get("__typename") in entities):
+                raise GraphQLError(
+                    f"第 {index + 1} 个实体引用无效：应为带 __typename 的对象，"
+                    f"类型为 {'、'.join(sorted(entities))}"
+                    f"（representation {index}: an object whose __typename is an entity type）",
+                    extensions={"code": "INVALID", "field": f"representations.{index}"},
+                )
         return super().entities_resolver(info, representations)
 
     def process_errors(self, errors, execution_context=None) -> None:

@@ -1,25 +1,32 @@
-"""The GraphQL endpoint: strawberry's ASGI view, with a gate on concurrent operations and the
-caller's context built per request."""
+"""The GraphQL endpoint: strawberry's ASGI view, with a gate on concurrent operations, operations
+run in worker threads, the batch's shared budget, and the caller's context built per request."""
 
 import asyncio
 
 from cross_web import HTTPException
 from sqlalchemy.engine import Engine
+from starlette.responses import HTMLResponse
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
 
 from yibao.core.rules.registry import Registry
 
 from ..auth import principal_of
+from ..headers import graphiql_policy
 from .context import Context
+from .limits import MAX_TOKENS, batch_refusal
+from .offload import in_worker_thread
 from .schema import make_schema
 
 
 def connection_budget(engine: Engine) -> int:
     """Operations allowed at once: each holds at most two pooled connections (a read, a write).
 
-    Resolvers use the synchronous session on the event loop. Were more operations in flight than
-    the pool can serve, one would block the loop waiting for a connection that only the loop can
-    free, and the server would stall; waiting at this gate is asynchronous instead.
+    Operations run in worker threads (api/graphql/offload.py) with a synchronous session. Were more
+    in flight than the pool can serve, the extra threads would sit waiting for a connection (and
+    time out after the pool's 30 s); waiting at this gate, on the event loop, costs no thread and
+    keeps the number of threads competing for the GIL with the loop small.
     """
     pool = engine.pool
     size = getattr(pool, "size", lambda: 5)() + max(getattr(pool, "_max_overflow", 0), 0)
@@ -36,9 +43,36 @@ class YibaoGraphQL(GraphQL):
         self.engine, self.registry, self.key = engine, registry, key
         self.gate = asyncio.Semaphore(connection_budget(engine))
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def execute_operation(
+        self, request, request_adapter, request_data, context, root_value, sub_response
+    ):
+        """Runs the operation (or the batch) in a worker thread, after the body has been read and
+        decoded here: a slow upload holds no place at the gate, a heavy operation no event loop."""
+        if isinstance(request_data, GraphQLRequestData) and self._get_stream_transport(request_data.protocol):
+            # Streams (SSE, multipart subscriptions) serve subscriptions, and the schema has none;
+            # a query sent as a stream would run on the event loop.
+            raise HTTPException(400, "不支持流式传输（no streaming: the schema has no subscriptions）")
+        run = super().execute_operation
+
+        async def checked():
+            # A batch shares one budget, checked before any of its operations runs; each operation
+            # is checked alone after its validation too (api/graphql/limits.py).
+            if isinstance(request_data, list):
+                refusal = batch_refusal(self.schema._schema, request_data, MAX_TOKENS)
+                if refusal is not None:
+                    return [ExecutionResult(data=None, errors=[refusal]) for _ in request_data]
+            return await run(request, request_adapter, request_data, context, root_value, sub_response)
+
         async with self.gate:
-            await super().__call__(scope, receive, send)
+            return await in_worker_thread(checked)
+
+    def decode_json(self, data):
+        # json.loads recurses once per nesting level: `[[[…]]]` 100,000 deep in the variables
+        # (or a multipart request's operations) would otherwise end in a RecursionError and a 500.
+        try:
+            return super().decode_json(data)
+        except RecursionError:
+            raise HTTPException(400, "请求体嵌套过深（the JSON body is nested too deeply）") from None
 
     async def parse_http_body(self, request):
         # Strawberry assumes a JSON object (or list); `null` or `5` would crash it into a 500.
@@ -46,6 +80,10 @@ class YibaoGraphQL(GraphQL):
             return await super().parse_http_body(request)
         except (AttributeError, TypeError):
             raise HTTPException(400, "请求体应为 JSON 对象（the body must be a JSON object）") from None
+
+    async def render_graphql_ide(self, request) -> HTMLResponse:
+        html = self.graphql_ide_html
+        return HTMLResponse(html, headers={"Content-Security-Policy": graphiql_policy(html)})
 
     async def get_context(self, request, response) -> Context:
         context = Context(engine=self.engine, registry=self.registry)

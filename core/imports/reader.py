@@ -6,6 +6,11 @@ superset of the GBK that Chinese Excel saves "CSV" in. The header is the first r
 the first ten non-blank ones, that holds every required column: rosters often carry a title
 line (东至县2021年城乡低保对象花名册) above it. Blank rows are skipped; row numbers are the
 ones the spreadsheet shows.
+
+What a reader refuses is refused as an InputError naming the file and, where there is one, the
+row, never quoting the file's bytes (they hold names and ID numbers): an XLSX beyond the limits
+of xlsx_guard.py, bytes that are neither UTF-8 nor GB18030, and what the csv module cannot read
+(a field over its 128 KiB limit, which no roster column comes near).
 """
 
 import codecs
@@ -17,6 +22,7 @@ from pathlib import Path
 
 from ..errors import ErrorCode, InputError
 from .headers import clean, map_headers
+from .xlsx_guard import check_xlsx
 
 HEADER_SEARCH_ROWS = 10
 _CHUNK = 1 << 20
@@ -38,16 +44,36 @@ def detect_format(path: Path) -> str:
 
 
 def detect_encoding(path: Path) -> str:
-    """utf-8-sig when the whole file decodes as UTF-8, else gb18030; read in chunks."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    """utf-8-sig when the whole file decodes as UTF-8, else gb18030 when it decodes as that;
+    read in chunks. A file that is neither is refused with the offset of its first bad byte."""
+    bad = 0
+    for encoding in ("utf-8", "gb18030"):
+        if (failed_at := _first_undecodable(path, encoding)) is None:
+            return "utf-8-sig" if encoding == "utf-8" else encoding
+        bad = max(bad, failed_at)
+    raise InputError.one(
+        "file",
+        ErrorCode.INVALID,
+        f"文件既不是 UTF-8 也不是 GBK/GB18030 编码，第 {bad + 1} 个字节起无法解码，"
+        f"请另存为 UTF-8 的 CSV 或 XLSX（undecodable from byte {bad + 1}）",
+    )
+
+
+def _first_undecodable(path: Path, encoding: str) -> int | None:
+    """The offset of the first byte `encoding` cannot decode, or None."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset = 0  # bytes handed to the decoder before this chunk
     with open(path, "rb") as file:
         try:
             while chunk := file.read(_CHUNK):
+                pending = len(decoder.getstate()[0])  # bytes held over from the last chunk
                 decoder.decode(chunk)
+                offset += len(chunk)
+            pending = len(decoder.getstate()[0])
             decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "gb18030"
-    return "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            return offset - pending + exc.start
+    return None
 
 
 @contextmanager
@@ -56,6 +82,7 @@ def _raw_rows(path: Path) -> Iterator[Iterator[tuple[int, Sequence]]]:
     if detect_format(path) == "xlsx":
         import openpyxl  # imported here: only imports need it
 
+        check_xlsx(path)  # a zip bomb or a million shared strings: refused before openpyxl reads it
         try:
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # a zip that is no workbook: openpyxl raises several kinds
@@ -66,13 +93,42 @@ def _raw_rows(path: Path) -> Iterator[Iterator[tuple[int, Sequence]]]:
             yield enumerate(sheet.iter_rows(values_only=True), start=1)
         finally:
             workbook.close()
+            # The workbook and its sheets refer to each other, so only a full garbage collection
+            # frees them, and with them every shared string (100 MiB for 400,000); an import opens
+            # the file four times. Emptied here, the strings go at once.
+            for each in workbook.worksheets:
+                strings = getattr(each, "_shared_strings", None)
+                if isinstance(strings, list):
+                    strings.clear()
         return
     encoding = detect_encoding(path)
     with open(path, encoding=encoding, newline="") as file:
         first = file.readline()
         delimiter = "\t" if "\t" in first and "," not in first else ","
         file.seek(0)
-        yield enumerate(csv.reader(file, delimiter=delimiter), start=1)
+        yield _csv_rows(csv.reader(file, delimiter=delimiter))
+
+
+def _csv_rows(reader) -> Iterator[tuple[int, Sequence]]:
+    """The rows, numbered; what the csv module cannot read is refused naming the row, in words
+    of our own: its message would do, but a decoder's error carries the file's bytes."""
+    number = 0
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            reason = "字段过长" if "field larger" in str(exc) else "格式无法识别"
+            raise InputError.one(
+                "file", ErrorCode.INVALID, f"第 {number + 1} 行无法读取：{reason}（row {number + 1}: {exc}）"
+            ) from None
+        except UnicodeDecodeError:
+            raise InputError.one(
+                "file", ErrorCode.INVALID, f"第 {number + 1} 行含有无法解码的字节（row {number + 1}）"
+            ) from None
+        number += 1
+        yield number, values
 
 
 def _blank(values: Sequence) -> bool:

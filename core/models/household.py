@@ -6,6 +6,10 @@ from sqlmodel import Field, Index, SQLModel, text
 
 from .base import utcnow
 
+# A household (户) has at most this many members: an extended rural family stays well within it,
+# and the API's list costs count on it (api/cost.py).
+MAX_HOUSEHOLD_MEMBERS = 20
+
 
 class Household(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)

@@ -9,6 +9,7 @@ from .. import audit
 from ..audit import Actor
 from ..errors import ErrorCode, FieldError, InputError
 from ..models import Household, HouseholdMember, Person
+from ..models.household import MAX_HOUSEHOLD_MEMBERS
 from ..scope import get_visible
 from ..text import text_errors
 from .persons import PersonInput, check_person, get_person, region_errors
@@ -36,6 +37,7 @@ def register_household(engine: Engine, actor: Actor, data: HouseholdInput) -> Ho
     with unit_of_work(engine, actor) as session:
         errors = region_errors(session, "addressRegionCode", data.address_region_code)
         errors += _head_errors(data.members) + text_errors("address", data.address, 200)
+        errors += _size_errors("members", len(data.members))
         for i, member in enumerate(data.members):
             errors += text_errors(f"members.{i}.relation", member.relation, 20)
         people, member_errors = _resolve_members(session, data.members)
@@ -158,7 +160,7 @@ def move_person(
     """Moves a person into another household, and their residence to its address."""
     with unit_of_work(engine, actor) as session:
         person = get_person(session, person_id)
-        target = _get_household(session, household_id)
+        target = _get_household(session, household_id, lock=True)  # two moves in cannot both fit
         membership = household_of(session, person_id)
         if membership is not None and membership.household_id == household_id:
             raise InputError.one(
@@ -175,6 +177,11 @@ def move_person(
                 raise InputError.one(
                     "personId", ErrorCode.CONFLICT, "户主迁出前请先变更户主（change the head first）"
                 )
+        size = len(
+            session.exec(select(HouseholdMember.id).where(HouseholdMember.household_id == target.id)).all()
+        )
+        if errors := _size_errors("householdId", size + 1):
+            raise InputError(errors)
         if membership is not None:
             session.delete(membership)
             audit.record(session, actor, "remove_member", membership, removed=True)
@@ -192,8 +199,30 @@ def move_person(
         return person
 
 
-def _get_household(session: Session, household_id: int) -> Household:
+def refuse_oversized(field: str, count: int) -> None:
+    """Refuses `count` members at once for one household; the API checks a request with it before
+    converting a large list."""
+    if errors := _size_errors(field, count):
+        raise InputError(errors)
+
+
+def _size_errors(field: str, count: int) -> list[FieldError]:
+    if count <= MAX_HOUSEHOLD_MEMBERS:
+        return []
+    return [
+        FieldError(
+            field,
+            ErrorCode.INVALID,
+            f"一户最多 {MAX_HOUSEHOLD_MEMBERS} 人，本次 {count} 人"
+            f"（at most {MAX_HOUSEHOLD_MEMBERS} members）",
+        )
+    ]
+
+
+def _get_household(session: Session, household_id: int, lock: bool = False) -> Household:
     household = get_visible(session, Household, household_id)
+    if household is not None and lock:
+        session.exec(select(Household.id).where(Household.id == household.id).with_for_update()).one()
     if household is None:
         raise InputError.one(
             "householdId", ErrorCode.NOT_FOUND, f"户 {household_id} 不存在（no such household）"

@@ -5,13 +5,12 @@ import asyncio
 import httpx2
 
 from tests.support.households import register
+from tests.support.reads import PAGE
 from tests.support.tokens import TEST_KEY, bearer
 from yibao.api.app import create_app
 from yibao.api.graphql.view import connection_budget
 from yibao.core.db import make_engine
 from yibao.core.testing.scenarios import registry
-
-PAGE = "{ households(first: 20) { nodes { id members { person { name enrolments { id } } } } } }"
 
 
 def test_forty_simultaneous_operations_on_a_two_connection_pool(engine, client):

@@ -9,18 +9,9 @@ from tests.support.db_state import stored
 from tests.support.factories import id_number
 from tests.support.graphql_client import gql
 from tests.support.households import register
-from tests.support.uploads import IMPORT_JOB, IMPORT_ROSTER, Upload, post_multipart, until_done
+from tests.support.uploads import IMPORT_JOB, until_done, upload
 
 PERSON = "query($id: ID!) { person(id: $id) { name categories { code since source } } }"
-
-
-def upload(client, content: bytes, filename="低保花名册.csv", source="CIVIL_AFFAIRS", **more) -> dict:
-    variables = {"file": Upload(filename, content), "source": source, "asOf": "2021-09-30"} | more
-    response = post_multipart(client, IMPORT_ROSTER, variables)
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert not body.get("errors"), body
-    return body["data"]["importRoster"]
 
 
 def roster_csv(household: dict) -> bytes:

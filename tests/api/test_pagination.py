@@ -6,15 +6,7 @@ from sqlalchemy import event
 from tests.support.factories import id_number
 from tests.support.graphql_client import gql, gql_errors
 from tests.support.households import enrol_household, register
-
-HOUSEHOLDS = """
-query($region: String, $first: Int!, $after: String) {
-  households(regionCode: $region, first: $first, after: $after) {
-    pageInfo { hasNextPage endCursor }
-    nodes { id addressRegion { code name parent { code } } head { name }
-            members { isHead person { name hukouRegion { code } enrolments { coverageYear } } } }
-  }
-}"""
+from tests.support.reads import HOUSEHOLDS
 
 
 def seed(client, count: int, village: str, start: int = 0) -> None:

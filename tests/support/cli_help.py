@@ -28,6 +28,8 @@ def _click_type(param: click.Parameter) -> str:
     if isinstance(kind, click.Choice):
         return "TEXT"
     if isinstance(kind, click.IntRange):
+        if kind.max is not None:
+            return f"INTEGER[{kind.min}..{kind.max}]"
         return f"INTEGER>={kind.min}" if kind.min is not None else "INTEGER"
     return {"integer": "INTEGER", "text": "TEXT", "date": "DATE"}.get(kind.name, kind.name.upper())
 

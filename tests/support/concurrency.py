@@ -13,14 +13,14 @@ from yibao.core.services.households import HouseholdInput, MemberInput, register
 from yibao.core.services.persons import PersonInput
 
 
-def registered_people(engine, count: int) -> list[int]:
+def registered_people(engine, count: int, start: int = 0) -> list[int]:
     """Person ids of one new 东至县 household of `count` members, in the order registered."""
     members = [
         MemberInput(
             person=PersonInput(name=f"居民{i}", hukou_region_code="341721", id_number=id_number(seq=i)),
-            is_head=i == 0,
+            is_head=i == start,
         )
-        for i in range(count)
+        for i in range(start, start + count)
     ]
     household = register_household(engine, SYSTEM, HouseholdInput("341721", members))
     with Session(engine) as session:

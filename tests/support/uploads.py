@@ -72,3 +72,12 @@ mutation($file: Upload!, $policyId: String!, $regionCode: String!, $channel: Str
     ... on InputErrors { errors { field code message } }
   }
 }"""
+
+
+def upload(client, content: bytes, filename="低保花名册.csv", source="CIVIL_AFFAIRS", **more) -> dict:
+    variables = {"file": Upload(filename, content), "source": source, "asOf": "2021-09-30"} | more
+    response = post_multipart(client, IMPORT_ROSTER, variables)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert not body.get("errors"), body
+    return body["data"]["importRoster"]
