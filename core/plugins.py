@@ -122,6 +122,18 @@ def _check_policy(plugin: str, policy, categories) -> None:
                 f"未知的类别代码 {c}" for c in waiver.categories if c not in CATEGORIES | categories.keys()
             ]
         problems += [f"未知的事件 {k}" for k in kinds if k not in EVENTS]
+    waiting = policy.continuity.waiting if policy.continuity else None
+    if waiting is not None:
+        problems += [
+            f"未知的类别代码 {c}"
+            for c in waiting.exempt_categories
+            if c not in CATEGORIES | categories.keys()
+        ]
+        routes = {route.key for route in policy.routes}
+        problems += [
+            f"等待期规则中的缴费途径 {k} 不存在"
+            for k in sorted((waiting.centralized_routes | waiting.exempt_routes) - routes)
+        ]
     if not policy.tiers or not policy.routes or not policy.documents:
         problems.append("至少需要一个档次、一个缴费途径和一份文件")
     if problems:
