@@ -100,7 +100,9 @@ class EnrolInput:
     )
     tier: str = "1"
     region_code: str | None = strawberry.field(
-        default=None, description="Where the person is insured; defaults to the hukou region."
+        default=None,
+        description="Where the person is insured; defaults to where they live: the residence region, "
+        "else the hukou region.",
     )
     circumstances: CircumstancesInput | None = strawberry.field(
         default=None, description="Life events and the like; birth date and hardship come from the register."

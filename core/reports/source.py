@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import Select, literal, or_, union_all
+from sqlalchemy import Select, func, literal, or_, union_all
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import Executable
 from sqlmodel import Session, col, select
@@ -18,6 +18,7 @@ from ..errors import ErrorCode, InputError
 from ..models import CategoryFact, Enrolment, Payment, Person, Region, Target
 from ..regions import under
 from ..rules.policy import Policy
+from ..scope import lives_in
 from .spec import ReportArgs, TargetTable
 
 _RATE = Decimal("0.0001")
@@ -146,28 +147,25 @@ class ReportSource:
         return statement.subquery("payments")
 
     def persons(self):
-        """Persons whose hukou or residence lies in or below the region."""
-        codes = self.region_codes()
+        """Persons who live in or below the region (core/scope.py `lives_in`: their residence, else
+        their hukou region), every column plus `home_region_code`, the region they live in."""
+        home = func.coalesce(Person.residence_region_code, Person.hukou_region_code)
         return (
-            select(Person)
-            .where(
-                or_(col(Person.hukou_region_code).in_(codes), col(Person.residence_region_code).in_(codes))
-            )
+            select(Person, home.label("home_region_code"))
+            .where(lives_in(self.region_codes()))
             .subquery("persons")
         )
 
     def identities(self, on: date | None = None):
         """Hardship identities held on `on` (default as-of) by persons of the region.
 
-        Columns person_id, code, region_code (the person's hukou region); one row per
+        Columns person_id, code, region_code (the region the person lives in); one row per
         person and code even when several rosters assert it.
         """
         day = on or self.as_of
         persons = self.persons()
         return (
-            select(
-                CategoryFact.person_id, CategoryFact.code, persons.c.hukou_region_code.label("region_code")
-            )
+            select(CategoryFact.person_id, CategoryFact.code, persons.c.home_region_code.label("region_code"))
             .join(persons, persons.c.id == CategoryFact.person_id)
             .where(
                 or_(col(CategoryFact.since).is_(None), CategoryFact.since <= day),

@@ -13,7 +13,7 @@ from ..models import Enrolment, Household, HouseholdMember, Person
 from ..rules.policy import Policy
 from ..rules.registry import Registry, governs
 from ..rules.vocabulary import CHANNELS
-from ..scope import get_visible, scope_of
+from ..scope import get_visible, home_region, scope_of
 from ..text import text_errors
 from .coverage import keep_quote, quote_for
 from .elsewhere import ELSEWHERE_ENROLLED, note_elsewhere
@@ -37,7 +37,7 @@ class EnrolmentInput:
     policy_id: str
     idempotency_key: str
     tier: str = "1"
-    region_code: str | None = None  # defaults to the person's hukou region
+    region_code: str | None = None  # defaults to where the person lives (residence, else hukou)
     facts: dict | None = None  # what the clerk states (core.services.facts.stated_facts)
     channel: str | None = None  # how the person means to pay (core/rules/vocabulary.py CHANNELS)
     on: date | None = None  # the enrolment date, which the quote is for; default today
@@ -70,7 +70,7 @@ def enrol(engine: Engine, actor: Actor, data: EnrolmentInput, rules: Registry) -
             raise
         with unit_of_work(engine, actor) as session:
             person = get_person(session, data.person_id)
-            first = _first_with_key(session, data.region_code or person.hukou_region_code, data)
+            first = _first_with_key(session, data.region_code or home_region(person), data)
         if first is None:
             raise
         return first
@@ -80,10 +80,10 @@ def _write(engine: Engine, actor: Actor, data: EnrolmentInput, rules: Registry) 
     with unit_of_work(engine, actor) as session:
         person = get_person(session, data.person_id)
         if (
-            first := _first_with_key(session, data.region_code or person.hukou_region_code, data)
+            first := _first_with_key(session, data.region_code or home_region(person), data)
         ) is not None:
             return first
-        errors = _request_errors(session, rules, data, person.hukou_region_code)
+        errors = _request_errors(session, rules, data, home_region(person))
         errors += _duplicate_errors(session, actor, data.person_id, data.coverage_year, "coverageYear")
         if errors:
             raise InputError(errors)
@@ -174,12 +174,12 @@ def _write_household(
         # A retry: the members this key already enrolled are answered, not enrolled twice.
         done: dict[int, Enrolment] = {}
         for item in inputs:
-            region_code = item.region_code or people[item.person_id].hukou_region_code
+            region_code = item.region_code or home_region(people[item.person_id])
             if (first := _first_with_key(session, region_code, item)) is not None:
                 done[item.person_id] = first
         if len(done) == len(inputs):
             return [done[item.person_id] for item in inputs]
-        errors = _request_errors(session, rules, inputs[0], people[person_ids[0]].hukou_region_code)
+        errors = _request_errors(session, rules, inputs[0], home_region(people[person_ids[0]]))
         for index, item in enumerate(inputs):
             if item.person_id not in done:
                 errors += _duplicate_errors(
@@ -205,9 +205,9 @@ def member_key(key: str, person_id: int) -> str:
     return f"{key}:{person_id}"
 
 
-def _request_errors(session: Session, rules: Registry, data: EnrolmentInput, hukou: str) -> list[FieldError]:
+def _request_errors(session: Session, rules: Registry, data: EnrolmentInput, home: str) -> list[FieldError]:
     """What is wrong with the request itself (region, year, policy, tier, channel)."""
-    region_code = data.region_code or hukou
+    region_code = data.region_code or home
     errors = region_errors(session, "regionCode", region_code)
     if data.coverage_year not in COVERAGE_YEARS:
         errors.append(
@@ -248,7 +248,7 @@ def _new_enrolment(
     data: EnrolmentInput,
     missing: list[Person],
 ) -> Enrolment:
-    region_code = data.region_code or person.hukou_region_code
+    region_code = data.region_code or home_region(person)
     on = data.on or date.today()
     snapshot = {
         "policyId": data.policy_id,
