@@ -10,8 +10,8 @@ import strawberry
 
 from core.models.refund import ACCOUNT_KINDS
 from core.services.categories import CategoryInput
+from core.services.circumstances import Circumstances, Guardian
 from core.services.enrolments import EnrolmentInput, HouseholdEnrolmentInput
-from core.services.facts import stated_facts
 from core.services.household_payments import HouseholdPaymentInput
 from core.services.households import HouseholdInput, MemberInput
 from core.services.payments import PaymentInput, ReversalInput
@@ -19,7 +19,7 @@ from core.services.persons import PersonInput
 from core.services.refunds import PayeeAccount
 
 from .ids import parse_id
-from .types.quote import LifeEventInput
+from .types.circumstances import EvidenceInput, GuardianInput, StatedEventInput
 
 
 @strawberry.input
@@ -73,19 +73,52 @@ class RegisterHouseholdInput:
         )
 
 
-@strawberry.input(description="What the clerk states about the person beyond the register, for the quote.")
+@strawberry.input(
+    description="What the clerk states about the person beyond the register, each with its evidence "
+    "(kept and listed by the statedCircumstances report), whom a newborn follows, and the lapsed years "
+    "repaired now. Birth date, hardship identities and the enrolment history come from the register."
+)
 class CircumstancesInput:
-    events: list[LifeEventInput] = strawberry.field(default_factory=list)
+    events: list[StatedEventInput] = strawberry.field(default_factory=list)
     college_student: bool = False
+    college_student_evidence: EvidenceInput | None = strawberry.field(
+        default=None, description="Required with collegeStudent, e.g. the 学生证."
+    )
     migrant_worker: bool = False
-    guardian_enrolled: bool = False
+    migrant_worker_evidence: EvidenceInput | None = strawberry.field(
+        default=None, description="Required with migrantWorker, e.g. the 居住证 or a work certificate."
+    )
+    guardian: GuardianInput | None = strawberry.field(
+        default=None, description="A newborn following a guardian (随法定监护人参保)."
+    )
+    guardian_enrolled: bool = strawberry.field(
+        default=False,
+        description="Deprecated: the same as `guardian: {}` — a member of the newborn's household who has "
+        "paid for the year, as the register shows; the clerk's word is not taken.",
+    )
+    repair_years: int = strawberry.field(
+        default=0,
+        description="Lapsed years paid for now (缴费修复, 国办发〔2024〕38号): each is charged at the year's "
+        "personal share and shortens the variable waiting period; at most the years the register shows "
+        "lapsed.",
+    )
 
-    def to_core(self) -> dict:
-        return stated_facts(
-            [e.to_core() for e in self.events],
-            self.college_student,
-            self.migrant_worker,
-            self.guardian_enrolled,
+    def to_core(self) -> Circumstances:
+        guardian = self.guardian.to_core("circumstances.guardian") if self.guardian else None
+        if guardian is None and self.guardian_enrolled:
+            guardian = Guardian()
+        return Circumstances(
+            events=tuple(e.to_core() for e in self.events),
+            college_student=self.college_student,
+            college_student_evidence=self.college_student_evidence.to_core()
+            if self.college_student_evidence
+            else None,
+            migrant_worker=self.migrant_worker,
+            migrant_worker_evidence=self.migrant_worker_evidence.to_core()
+            if self.migrant_worker_evidence
+            else None,
+            guardian=guardian,
+            repair_years=self.repair_years,
         )
 
 
@@ -101,8 +134,8 @@ class EnrolInput:
     tier: str = "1"
     region_code: str | None = strawberry.field(
         default=None,
-        description="Where the person is insured; defaults to where they live: the residence region, "
-        "else the hukou region.",
+        description="Where the person is insured; defaults to where they live (the residence region), "
+        "or the hukou region when only that lies in your region.",
     )
     circumstances: CircumstancesInput | None = strawberry.field(
         default=None, description="Life events and the like; birth date and hardship come from the register."
@@ -122,7 +155,7 @@ class EnrolInput:
             idempotency_key=self.idempotency_key,
             tier=self.tier,
             region_code=self.region_code,
-            facts=self.circumstances.to_core() if self.circumstances else None,
+            circumstances=self.circumstances.to_core() if self.circumstances else None,
             channel=self.channel,
             on=self.on,
         )

@@ -106,8 +106,19 @@ def lives_in(codes):
 
 
 def home_region(person: Person) -> str:
-    """Where a person lives, and so where they enrol unless told otherwise."""
+    """Where a person lives: their residence, else their hukou region."""
     return person.residence_region_code or person.hukou_region_code
+
+
+def enrolment_region(session: Session, person: Person) -> str:
+    """Where a person enrols unless told otherwise: where they live, or their hukou region when only
+    that lies in the caller's region — a resident may enrol at either (贵医保组〔2023〕1号 二
+    "户籍所在地…或常住地村（社区）"; 东政办〔2021〕6号 四（二）)."""
+    scope = scope_of(session)
+    for code in (person.residence_region_code, person.hukou_region_code):
+        if code and scope.covers(session, code):
+            return code
+    return home_region(person)
 
 
 def scope_of(session: Session) -> Scope:
