@@ -25,10 +25,11 @@ from strawberry.types import Info
 from core.plugins import load_registry
 from core.rules.registry import Registry
 
-from .collection import CollectionMutation, CollectionQuery
 from .access_log import AccessLog
+from .collection import CollectionMutation, CollectionQuery
 from .context import CloseSession
 from .deposits import DepositsMutation
+from .history import HistoryMutation, HistoryQuery
 from .imports import ImportsMutation, ImportsQuery
 from .mutations import Mutation as CoreMutation
 from .payment_import import PaymentImportMutation
@@ -43,7 +44,7 @@ from .tax import TaxMutation
 
 # Root types are merged from one type per concept; a new module adds its type here. The
 # `reports` field is composed per schema from the installed plugins' reports (api/reports.py).
-QUERIES = (CoreQuery, CollectionQuery, RefundsQuery, ImportsQuery)
+QUERIES = (CoreQuery, CollectionQuery, RefundsQuery, ImportsQuery, HistoryQuery)
 Mutation = merge_types(
     "Mutation",
     (
@@ -57,6 +58,7 @@ Mutation = merge_types(
         TaxMutation,
         DepositsMutation,
         TargetsMutation,
+        HistoryMutation,
     ),
 )
 

@@ -61,7 +61,7 @@ class ImportRow(Entity):
 class ImportJob(Entity):
     row: strawberry.Private[models.ImportJob]
 
-    @strawberry.field(description="ROSTER or PAYMENTS.")
+    @strawberry.field(description="ROSTER, PAYMENTS, HISTORY (参保底表) or LIST (another department's list).")
     def kind(self) -> str:
         return self.row.kind
 
@@ -73,7 +73,7 @@ class ImportJob(Entity):
     def filename(self) -> str:
         return self.row.filename
 
-    @strawberry.field(description="The department whose roster it is, e.g. CIVIL_AFFAIRS.")
+    @strawberry.field(description="The department whose roster or list it is, e.g. CIVIL_AFFAIRS, EDUCATION.")
     def source(self) -> str | None:
         return self.row.source
 

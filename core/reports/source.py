@@ -15,7 +15,7 @@ from sqlalchemy.sql.expression import Executable
 from sqlmodel import Session, col, select
 
 from ..errors import ErrorCode, InputError
-from ..models import CategoryFact, Enrolment, Payment, Person, Region, Target
+from ..models import CategoryFact, Enrolment, EnrolmentHistory, Payment, Person, Region, Target
 from ..regions import under
 from ..rules.policy import Policy
 from ..scope import lives_in
@@ -127,6 +127,19 @@ class ReportSource:
             select(Enrolment)
             .where(Enrolment.coverage_year == year, col(Enrolment.region_code).in_(self.region_codes()))
             .subquery("enrolments")
+        )
+
+    def history(self, coverage_year: int | None = None):
+        """The imported 参保底表 rows (core/models/history.py) in or below the region for the year
+        (default the asked one), every column: PAID, UNPAID or STOPPED, for years without a policy."""
+        year = coverage_year or self.coverage_year
+        return (
+            select(EnrolmentHistory)
+            .where(
+                EnrolmentHistory.coverage_year == year,
+                col(EnrolmentHistory.region_code).in_(self.region_codes()),
+            )
+            .subquery("history")
         )
 
     def payments(self, on: date | None = None):

@@ -24,12 +24,12 @@ from sqlmodel import Session, col, select
 from ..models import Enrolment, EnrolmentHistory, ListEntry, Payment, Person
 from ..regions import codes_under
 from ..rules.facts import Continuity
-from ..scope import scope_of
+from ..scope import Scope, scope_of
 from .lists_in_force import governing_codes
 
 
-def years_enrolled(session: Session, person_id: int, before: int) -> set[int]:
-    scope = scope_of(session)
+def years_enrolled(session: Session, person_id: int, before: int, scope: Scope | None = None) -> set[int]:
+    scope = scope or scope_of(session)
     standing = func.sum(case((Payment.kind == "PAYMENT", 1), else_=-1))
     register = session.exec(
         select(Enrolment.coverage_year)
@@ -55,9 +55,16 @@ def years_enrolled(session: Session, person_id: int, before: int) -> set[int]:
 
 
 def continuity_of(
-    session: Session, person: Person, coverage_year: int, region_code: str, repair_years: int = 0
+    session: Session,
+    person: Person,
+    coverage_year: int,
+    region_code: str,
+    repair_years: int = 0,
+    scope: Scope | None = None,
 ) -> Continuity:
-    years = years_enrolled(session, person.id, coverage_year)
+    """The history before `coverage_year` of a person enrolling in `region_code`, as `scope` (default:
+    the unit of work's) sees it."""
+    years = years_enrolled(session, person.id, coverage_year, scope)
     if not years:
         return Continuity(repair_years=repair_years)
     last = max(years)
