@@ -405,7 +405,8 @@ def mutation(name: str, target: Township, admin) -> tuple[str, dict]:
         return IMPORT_TAX, {"input": {"regionCode": target.region, "confirmations": [ticket]}}
     if name == "importHistory":  # the fresh head's 2023 on the township's 参保底表
         person = fresh["members"][0]["person"]
-        table = f"公民身份号码,姓名,参保年度,参保状态,个人缴费金额\n{person['idNumber']},{person['name']},2023,参保缴费,350\n"
+        table = "公民身份号码,姓名,参保年度,参保状态,个人缴费金额\n"
+        table += f"{person['idNumber']},{person['name']},2023,参保缴费,350\n"
         return IMPORT_HISTORY, {"file": Upload("参保底表.csv", table.encode()), "region": target.region}
     if name == "importDepartmentList":  # the fresh head on the education bureau's roll
         person = fresh["members"][0]["person"]
