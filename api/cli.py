@@ -214,6 +214,10 @@ from . import cli_reports  # noqa: E402
 
 CAMPAIGN_COMMANDS.append(cli_reports.add_commands)
 
+from . import cli_history  # noqa: E402
+
+CAMPAIGN_COMMANDS.append(cli_history.add_commands)
+
 
 def main(argv: list[str] | None = None) -> None:
     from core.plugins import PluginError
