@@ -94,6 +94,7 @@ class HistoryQuery:
             lapsed_years=history.lapsed_years,
             zero_claim_years=history.zero_claim_years,
             years_enrolled=sorted(years),
+            person_id=person.id,
         )
 
 

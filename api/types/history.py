@@ -61,3 +61,4 @@ class ContinuityFacts:
         description="Years of the current run on a zero-claim list (基金零报销) governing the region."
     )
     years_enrolled: list[int] = strawberry.field(description="Every earlier year on record as enrolled.")
+    person_id: strawberry.Private[int] = 0  # whose history it is: what the access log records as read

@@ -221,3 +221,20 @@ def test_without_the_incentive_parameters_coverage_says_what_it_waits_for(engine
         answer = gql(client, COVERAGE, n=n, on="2025-02-01")["coverage"]
     assert answer["covered"] is True and answer["incentive"] == "0.00"
     assert set(answer["pendingParameters"]) == {"incentive.continuous_per_year", "critical_illness.cap"}
+
+
+def test_reading_a_persons_history_is_logged_as_a_read_of_that_person(engine, county):
+    from sqlmodel import Session, select
+
+    from core.models import AuditEvent
+
+    person, _ = lapsed_since_2022(engine, "被读")
+    gql(
+        county,
+        "query($id: ID!) { continuity(personId: $id, coverageYear: 2025) { lapsedYears } "
+        "enrolmentHistory(personId: $id) { coverageYear } }",
+        id=str(person),
+    )
+    with Session(engine) as session:
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "read")).all()[-1]
+    assert event.after == {"personIds": [person]}
