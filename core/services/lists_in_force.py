@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from ..errors import ErrorCode, FieldError
 from ..models import ImportJob, ListEntry
 from ..regions import region_path
+from ..scope import scope_of
 
 
 def governing_codes(session: Session, region_code: str) -> list[str]:
@@ -61,8 +62,8 @@ def employee_insured_errors(
     """Refuses a NEW resident enrolment of a person on the employee-insurance list in force, naming
     the list: 已参加职工医保的不得重复参保 (东政办〔2021〕6号 三; 贵医保组〔2023〕1号 二1 "不属于城镇职工基本
     医疗保险参保范围"). Enrolments made before the list came are listed by a report instead."""
-    if not person_id_number:
-        return []
+    if not person_id_number or not scope_of(session).covers(session, region_code):
+        return []  # a region outside the caller's is refused as such; its lists say nothing here
     entry = in_force(session, "HR_EMPLOYEE_INSURANCE", person_id_number, region_code, on)
     if entry is None:
         return []

@@ -217,3 +217,33 @@ def test_a_zero_claim_list_needs_its_year(engine, tmp_path):
         (3, "REFUSED", "year", "INVALID"),
         (4, "REFUSED", "idNumber", "DUPLICATE"),
     ]
+
+
+def test_another_regions_list_says_nothing_about_an_enrolment_outside_the_callers_region(engine, tmp_path):
+    from core.audit import Actor
+
+    villages(engine)
+    guichi = Actor("admin-341702", "COUNTY_ADMIN", "341702")
+    n = number(region="341702")
+    person = household(engine, "341702001", ("贵池人", n), actor=guichi)["贵池人"]
+    dongzhi_list = write(tmp_path, "东至职工医保.csv", f"身份证号码,单位名称\n{n},东至某厂\n")
+    import_list(
+        engine,
+        COUNTY,
+        dongzhi_list,
+        source="HR_EMPLOYEE_INSURANCE",
+        as_of=date(2021, 9, 1),
+        region_code="341721",
+    )
+    with pytest.raises(InputError) as refused:
+        # 贵池's county names 东至 as the region: refused for that, and nothing of 东至's list is told.
+        from core.services.enrolments import EnrolmentInput, enrol
+
+        enrol(
+            engine,
+            guichi,
+            EnrolmentInput(person, 2022, POLICY, "k", region_code="341721", on=date(2021, 10, 8)),
+            RULES,
+        )
+    assert {(e.field, e.code) for e in refused.value.errors} == {("regionCode", "FORBIDDEN")}
+    assert "东至某厂" not in str(refused.value)
