@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import strawberry
+from sqlalchemy import or_
 from sqlmodel import col, select
 
 from core import models
@@ -68,7 +69,10 @@ class Query(RulesQuery):
     def person(self, info: strawberry.Info, id: strawberry.ID) -> Person | None:
         return Person.of(_get(info, models.Person, id))
 
-    @strawberry.field(description="Persons whose hukou lies in `regionCode` (any level).")
+    @strawberry.field(
+        description="Persons whose hukou or residence lies in `regionCode` (any level), among those you "
+        "may see: a resident registered where they live is listed there, not in their hukou region."
+    )
     def persons(
         self,
         info: strawberry.Info,
@@ -76,7 +80,16 @@ class Query(RulesQuery):
         first: int = DEFAULT_PAGE,
         after: str | None = None,
     ) -> Connection[Person]:
-        statement = _in_region(info, select(models.Person), models.Person.hukou_region_code, region_code)
+        statement = select(models.Person).where(info.context.scope.visible(models.Person))
+        if region_code is not None:
+            path = region_path(info.context.session, region_code)
+            codes = codes_under(path) if path else select(models.Region.code).where(False)
+            statement = statement.where(
+                or_(
+                    col(models.Person.hukou_region_code).in_(codes),
+                    col(models.Person.residence_region_code).in_(codes),
+                )
+            )
         return paginate(info.context.session, statement, models.Person.id, first, after, Person.of)
 
     @strawberry.field

@@ -51,6 +51,8 @@ def test_a_henan_worker_is_registered_enrolled_and_paid_in_guichi_and_invisible_
         "enrolments { region { code } status } } }",
         id=person_id,
     )["person"]
+    listed = gql(guichi, 'query { persons(regionCode: "341702001") { nodes { id } } }')["persons"]["nodes"]
+    assert listed == [{"id": person_id}]  # found where they live
     assert seen == {
         "hukouRegion": {"code": "411322"},
         "residenceRegion": {"code": VILLAGE},
