@@ -27,6 +27,8 @@ from yibao.core.reports import (
     rate,
 )
 from yibao.core.rules.cite import Cite
+from yibao.core.rules.continuity import NATIONAL as NATIONAL_CONTINUITY
+from yibao.core.rules.continuity import ContinuityRule, IncentiveRule, WaitingRule, incentive_parameters
 from yibao.core.rules.dates import Period
 from yibao.core.rules.policy import (
     SETTLEMENT_PARTIES,
@@ -88,6 +90,12 @@ __all__ = [
     "SETTLEMENT_PARTIES",
     "HouseholdRule",
     "HouseholdMode",
+    # the 2025 rules of 国办发〔2024〕38号: waiting periods after a lapse, incentives for continuity
+    "ContinuityRule",
+    "WaitingRule",
+    "IncentiveRule",
+    "incentive_parameters",
+    "NATIONAL_CONTINUITY",
     # the shared vocabularies, and a code only a plugin's region knows
     "CATEGORIES",
     "EVENTS",

@@ -12,6 +12,8 @@ import click
 
 from . import (
     db,
+    history,
+    lists,
     payments,
     person,
     plugins,
@@ -52,6 +54,8 @@ for command in (
     person.person,
     report.report,
     targets.targets,
+    history.history,
+    lists.lists,
 ):
     yibao.add_command(command)
 

@@ -63,7 +63,10 @@ class Query:
         ctx = info.context
         return Person.of(queries.by_id(ctx.session, ctx.scope, models.Person, id))
 
-    @strawberry.field(description="Persons whose hukou lies in `regionCode` (any level).")
+    @strawberry.field(
+        description="Persons whose hukou or residence lies in `regionCode` (any level), among those you "
+        "may see: a resident registered where they live is listed there, not in their hukou region."
+    )
     def persons(
         self,
         info: strawberry.Info,

@@ -28,6 +28,7 @@ from . import (
     deposits,
     enrolments,
     entitlements,
+    history,
     households,
     imports,
     payments,
@@ -59,6 +60,7 @@ QUERIES = (
     collection.Query,
     refunds.Query,
     imports.Query,
+    history.Query,
 )
 Mutation = merge_types(
     "Mutation",
@@ -75,6 +77,7 @@ Mutation = merge_types(
         tax.Mutation,
         deposits.Mutation,
         targets.Mutation,
+        history.Mutation,
     ),
 )
 

@@ -178,6 +178,23 @@ def _codes(policy: Policy, categories: set[str]) -> Iterator[tuple[str, str, str
     for code, _ in policy.channels:
         if code not in CHANNELS:
             yield "缴费渠道", unknown("缴费渠道", code, CHANNELS), "改用已有的渠道代码"
+    yield from _waiting(policy, categories, declare)
+
+
+def _waiting(policy: Policy, categories: set[str], declare: str) -> Iterator[tuple[str, str, str]]:
+    """The 2025 waiting-period rule (core/rules/continuity.py) names categories and routes by code."""
+    waiting = policy.continuity.waiting if policy.continuity else None
+    if waiting is None:
+        return
+    for code in sorted(waiting.exempt_categories - categories):
+        yield "等待期规则的免等待期人员", unknown("类别代码", code, categories), declare
+    routes = {route.key for route in policy.routes}
+    for key in sorted((waiting.centralized_routes | waiting.exempt_routes) - routes):
+        yield (
+            "等待期规则",
+            f"等待期规则中的缴费途径 {key} 不存在{nearest(key, routes)}",
+            f"改用该政策的缴费途径：{'、'.join(sorted(routes))}",
+        )
 
 
 def _amounts(policy: Policy) -> Iterator[tuple[str, object]]:
@@ -301,6 +318,14 @@ def check_parameter_file(
                 )
             elif not parameter.choices and not _decimal(value):
                 problems.append(Problem(where, f"值 {value!r} 不是金额", '写成带引号的金额，如 "200.00"'))
+            elif parameter.minimum is not None and Decimal(str(value)) < parameter.minimum:
+                problems.append(
+                    Problem(
+                        where,
+                        f"值 {value} 低于 {parameter.minimum}（{parameter.basis}）",
+                        f"写不低于 {parameter.minimum} 的金额",
+                    )
+                )
     return problems
 
 

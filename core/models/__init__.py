@@ -2,10 +2,13 @@
 
 from .audit import AuditEvent
 from .category import CategoryFact
+from .circumstance import StatedCircumstance
+from .department_list import ListEntry
 from .departure import Departure
 from .deposit import DepositSlip
 from .enrolment import Enrolment
 from .entitlement import Entitlement
+from .history import EnrolmentHistory
 from .household import Household, HouseholdMember
 from .imports import ImportJob, ImportRow
 from .payment import Payment, ReceiptSequence
@@ -22,11 +25,13 @@ __all__ = [
     "Departure",
     "DepositSlip",
     "Enrolment",
+    "EnrolmentHistory",
     "Entitlement",
     "Household",
     "HouseholdMember",
     "ImportJob",
     "ImportRow",
+    "ListEntry",
     "Payment",
     "Person",
     "ReceiptSequence",
@@ -34,6 +39,7 @@ __all__ = [
     "RefundBatch",
     "Region",
     "Settlement",
+    "StatedCircumstance",
     "Target",
     "TaxConfirmation",
 ]

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from ..errors import ErrorCode, InputError
 from ..exports import Percent
-from ..idcard import mask_id_number
+from ..idcard import mask_id_number, mask_phone
 from ..models import Region
 from ..money import fen_to_yuan
 from ..scope import Scope
@@ -112,6 +112,8 @@ def _present(report: Report, row: Sequence, sees_identity: bool) -> tuple:
             value = Percent(value)
         elif column.kind is Kind.ID_NUMBER and (column.masked_for_all or not sees_identity):
             value = mask_id_number(value)
+        elif column.kind is Kind.PHONE and (column.masked_for_all or not sees_identity):
+            value = mask_phone(value)
         values.append(value)
     return tuple(values)
 

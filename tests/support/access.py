@@ -77,4 +77,12 @@ QUERIES = {
         "head_id_number",
     ),
     "_service": ("{ _service { sdl } }", None),
+    "enrolmentHistory": (
+        "query($id: ID!) { enrolmentHistory(personId: $id) { coverageYear status } }",
+        "head",
+    ),
+    "continuity": (
+        "query($id: ID!) { continuity(personId: $id, coverageYear: 2025) { continuousYears yearsEnrolled } }",
+        "head",
+    ),
 }
