@@ -12,6 +12,7 @@ from difflib import get_close_matches
 from types import ModuleType
 
 from ..rules.cite import Cite
+from ..rules.continuity import NATIONAL_CITE
 from ..rules.policy import FromParameter, Policy, Route
 from ..rules.vocabulary import CATEGORIES, CHANNELS, EVENTS, FUNDING_SOURCES
 
@@ -129,6 +130,10 @@ CITED_BY = {
 
 def _citations(policy: Policy) -> Iterator[tuple[str, str]]:
     for path, cite in _cites(policy, ""):
+        if cite == NATIONAL_CITE:
+            # Core's defaults of the 2025 rules cite 国办发〔2024〕38号 without a clause, because its
+            # clause numbers could not be verified (core/rules/continuity.py); a plugin's own may not.
+            continue
         if not cite.document.strip() or not cite.clause.strip():
             empty = "文件" if not cite.document.strip() else "条款"
             yield (
