@@ -58,7 +58,7 @@ from yibao.core.rules.policy import (
 from yibao.core.rules.subsidies import split as split_funding
 from yibao.core.rules.subsidies import stated_amount
 from yibao.core.rules.vocabulary import CATEGORIES, CHANNELS, EVENTS, FUNDING_SOURCES, Category
-from yibao.core.statuses import EnrolmentStatus, PaymentKind
+from yibao.core.statuses import EnrolmentStatus, HistoryStatus, PaymentKind
 
 __all__ = [
     # the hook contract (core/hookspecs.py)
@@ -116,6 +116,7 @@ __all__ = [
     "counting",
     "EnrolmentStatus",
     "PaymentKind",
+    "HistoryStatus",
     "hardship",
     "progress",
     # money and names as reports show them

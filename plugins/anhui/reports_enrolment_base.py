@@ -17,7 +17,7 @@ the asked region (the county's townships), as of the as-of date:
 from sqlalchemy import case, func, union_all
 from sqlmodel import select
 
-from yibao.plugins import Cite, Column, EnrolmentStatus, Kind, Report, ReportSource, counting
+from yibao.plugins import Cite, Column, EnrolmentStatus, HistoryStatus, Kind, Report, ReportSource, counting
 
 from .dongzhi_2022 import DOC
 
@@ -46,9 +46,10 @@ def per_unit(source: ReportSource):
             history.c.person_id.not_in(select(register.c.person_id))
         ),
     ).subquery("last_year")
+    paid_last = last.c.status.in_((EnrolmentStatus.PAID, HistoryStatus.PAID))
     last_u = source.roll_up(
         last,
-        func.sum(case((last.c.status == EnrolmentStatus.PAID, 1), else_=0)).label("paid"),
+        func.sum(case((paid_last, 1), else_=0)).label("paid"),
         func.count().label("registered"),
     )
     paid_u = source.roll_up(counting.paid(source), func.count().label("paid"))
