@@ -26,6 +26,7 @@ OPERATIONS: dict[str, set[Role]] = {
     "policyDiff": EVERYONE,
     "region": EVERYONE,
     "regions": EVERYONE,
+    "viewer": EVERYONE,  # who the token names; null without one (api/viewer.py)
     # registry reads
     "person": READERS,
     "persons": READERS,
@@ -71,6 +72,7 @@ OPERATIONS: dict[str, set[Role]] = {
     "recordDepositSlips": STAFF,
     # reports of core and the plugins (api/reports.py), each scoped by the caller's region
     "reports": READERS,
+    "reportCatalog": READERS,  # the reports' fields and columns, for clients (api/report_catalog.py)
     # Apollo Federation (api/federation.py): entities resolved through the caller's scope, and
     # the subgraph's SDL, which holds no data
     "_entities": READERS,

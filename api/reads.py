@@ -56,6 +56,8 @@ TYPES: dict[str, set[Role]] = {
         ),
         EVERYONE,
     ),
+    # who the caller's own token names (api/viewer.py): a roster uploader may see itself too
+    "Viewer": EVERYONE,
     # refusals and pages carry no personal data of their own
     "InputErrors": EVERYONE,
     "FieldError": EVERYONE,

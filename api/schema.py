@@ -25,8 +25,8 @@ from strawberry.types import Info
 from core.plugins import load_registry
 from core.rules.registry import Registry
 
-from .collection import CollectionMutation, CollectionQuery
 from .access_log import AccessLog
+from .collection import CollectionMutation, CollectionQuery
 from .context import CloseSession
 from .deposits import DepositsMutation
 from .imports import ImportsMutation, ImportsQuery
@@ -37,13 +37,15 @@ from .queries import Query as CoreQuery
 from .readjust import ReadjustMutation
 from .refunds import RefundsMutation, RefundsQuery
 from .regions import RegionMutation
+from .report_catalog import ReportCatalogQuery
 from .reports import reports_query
 from .targets import TargetsMutation
 from .tax import TaxMutation
+from .viewer import ViewerQuery
 
 # Root types are merged from one type per concept; a new module adds its type here. The
 # `reports` field is composed per schema from the installed plugins' reports (api/reports.py).
-QUERIES = (CoreQuery, CollectionQuery, RefundsQuery, ImportsQuery)
+QUERIES = (CoreQuery, CollectionQuery, RefundsQuery, ImportsQuery, ViewerQuery, ReportCatalogQuery)
 Mutation = merge_types(
     "Mutation",
     (

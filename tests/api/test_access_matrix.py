@@ -72,6 +72,8 @@ ALLOWED = {
     "importPayments": STAFF,  # its clerks follow the job through importJob
     "recordDepositSlips": STAFF,
     "reports": READERS,
+    "reportCatalog": READERS,  # the reports' fields and columns (issue 18's dashboard builds on it)
+    "viewer": set(ROLES),  # who the caller's own token names; null for the public
     "_entities": READERS,  # federation: the tax subgraph resolves our entities (api/federation.py)
     "_service": READERS,  # the subgraph's SDL, for gateways with a token even when introspection is off
     "importTaxConfirmations": {"TAX_INTEGRATOR", "COUNTY_ADMIN"},
@@ -138,9 +140,17 @@ QUERIES = {
         "query($id: String!) { reports { "
         "collectionProgress(regionCode: $id, coverageYear: 2024) { regionCode rows { unitName paid } } "
         "hardshipCoverage(regionCode: $id, coverageYear: 2024) { rows { category holders paid } } "
-        "paymentsByChannel(regionCode: $id, coverageYear: 2024) { rows { channel amount } } } }",
+        "paymentsByChannel(regionCode: $id, coverageYear: 2024) { rows { channel amount } } "
+        "unpaidHouseholds(regionCode: $id, coverageYear: 2024) { rows { headName unpaidNames } } "
+        "hardshipUnpaidPersons(regionCode: $id, coverageYear: 2024) { rows { name idNumber } } "
+        "collectionDaily(regionCode: $id, coverageYear: 2024) { rows { day amount } } } }",
         "region",
     ),
+    "reportCatalog": (
+        "query($id: String!) { reportCatalog(regionCode: $id) { field applies columns { key kind } } }",
+        "region",
+    ),
+    "viewer": ("{ viewer { name role region { code name } } }", None),
     "importJob": (
         "query($id: ID!) { importJob(id: $id) { id status refused rows { nodes { idNumber reason } } } }",
         "import_job",
