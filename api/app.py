@@ -16,6 +16,7 @@ from core.plugins import load_registry
 from core.rules.registry import Registry
 
 from .context import Context
+from .dashboard import dashboard_routes
 from .exports import export_routes
 from .schema import make_schema
 
@@ -105,5 +106,6 @@ def create_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", health),
             *export_routes(engine, graphql.registry, graphql.key),
+            *dashboard_routes(engine, graphql.key),  # /dashboard (api/dashboard/)
         ]
     )

@@ -74,6 +74,16 @@ def token_issue(args: argparse.Namespace) -> None:
     except AuthError as error:
         sys.exit(f"yibao: {error}")
     principal = Principal(args.name or f"{role.lower()}@{args.region}", role, args.region, args.department)
+    if args.login_url:  # a one-time link for the dashboard instead of the token (core/login_links.py)
+        from core.login_links import SESSION, VALID_FOR, create
+
+        code = create(engine, principal, VALID_FOR)
+        print(f"{args.base_url.rstrip('/')}/dashboard#login={code}")
+        minutes, hours = VALID_FOR.seconds // 60, SESSION.seconds // 3600
+        print(
+            f"yibao: sign in once within {minutes} minutes; the session lasts {hours} hours", file=sys.stderr
+        )
+        return
     print(issue(key, principal, timedelta(days=args.days)))
 
 
@@ -159,6 +169,10 @@ def parser() -> argparse.ArgumentParser:
     grant.add_argument("--name", help="who holds it, as the audit trail records (default role@region)")
     grant.add_argument("--department", help="for ROSTER_UPLOADER: CIVIL_AFFAIRS, HEALTH, …")
     grant.add_argument("--days", type=int, default=30, help="validity (default 30)")
+    grant.add_argument(
+        "--login-url", action="store_true", help="print a one-time dashboard sign-in link instead (15 min)"
+    )
+    grant.add_argument("--base-url", default="http://127.0.0.1:8000", help="the server the link points at")
     grant.set_defaults(handler=token_issue)
 
     policy = commands.add_parser("policy", help="the policies of the loaded plugins").add_subparsers(
@@ -213,6 +227,10 @@ CAMPAIGN_COMMANDS.append(cli_refunds.add_commands)
 from . import cli_reports  # noqa: E402
 
 CAMPAIGN_COMMANDS.append(cli_reports.add_commands)
+
+from . import cli_demo  # noqa: E402
+
+CAMPAIGN_COMMANDS.append(cli_demo.add_commands)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -43,6 +43,7 @@ TYPES: dict[str, set[Role]] = {
             "Policy",
             "PolicyDocument",
             "PolicyChannel",
+            "PolicyWindow",
             "PolicyParameter",
             "PolicyFact",
             "PolicyChange",
