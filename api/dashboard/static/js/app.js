@@ -506,11 +506,11 @@ async function showReport(report, body) {
 
 // ------------------------------------------------------------------ printing
 
-// The bulletin prints on A4: charts are redrawn at the printed size, then back.
-const PRINT_SIZE = { width: 680, height: 300 };
-window.addEventListener("beforeprint", () => charts.resizeAll(PRINT_SIZE));
+// The bulletin prints on A4: print.css sizes the charts' boxes, and the charts redraw to fit them
+// when the page turns to print media, and back after.
+window.addEventListener("beforeprint", () => charts.resizeAll());
 window.addEventListener("afterprint", () => charts.resizeAll());
-window.matchMedia("print").addEventListener("change", (e) => charts.resizeAll(e.matches ? PRINT_SIZE : undefined));
+window.matchMedia("print").addEventListener("change", () => charts.resizeAll());
 window.addEventListener("resize", () => charts.resizeAll());
 
 start();
