@@ -61,7 +61,7 @@ class Browser:
     def __init__(self, binary: str, width: int = 1400, height: int = 1000):
         self.profile = tempfile.mkdtemp(prefix="yibao-chromium-")
         self.process = subprocess.Popen(
-            [binary, *FLAGS, f"--user-data-dir={self.profile}", f"--window-size={width},{height}", "about:blank"],
+            [binary, *FLAGS, f"--user-data-dir={self.profile}", f"--window-size={width},{height}", "about:blank"],  # noqa: E501 (a browser expression reads best whole)
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
@@ -76,7 +76,7 @@ class Browser:
         for domain in ("Page.enable", "Runtime.enable"):
             self.call(domain)
         self.call("Page.addScriptToEvaluateOnNewDocument", source=WATCH)
-        self.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
+        self.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)  # noqa: E501 (a browser expression reads best whole)
 
     def _devtools_url(self) -> str:
         deadline = time.monotonic() + 30
@@ -118,7 +118,7 @@ class Browser:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             # while a page loads its body may not exist yet: not yet, rather than an error
-            if self.evaluate(f"(() => {{ try {{ return Boolean({expression}); }} catch (e) {{ return false; }} }})()"):
+            if self.evaluate(f"(() => {{ try {{ return Boolean({expression}); }} catch (e) {{ return false; }} }})()"):  # noqa: E501 (a browser expression reads best whole)
                 return
             time.sleep(0.1)
         state = self.evaluate("document.body ? document.body.dataset.ready : 'no body'")
@@ -126,7 +126,7 @@ class Browser:
         raise BrowserError(f"timed out waiting for {expression} (ready={state}, status={status})")
 
     def wait_ready(self, timeout: float = 60) -> None:
-        self.wait_for("document.body && ['yes', 'sign-in', 'error'].includes(document.body.dataset.ready)", timeout)
+        self.wait_for("document.body && ['yes', 'sign-in', 'error'].includes(document.body.dataset.ready)", timeout)  # noqa: E501 (a browser expression reads best whole)
 
     def click(self, selector: str) -> None:
         """A mouse click at the element's centre, after scrolling it into view."""
@@ -148,7 +148,7 @@ class Browser:
     def screenshot(self, path: Path, full_page: bool = True) -> bytes:
         params = {"format": "png", "captureBeyondViewport": full_page}
         if full_page:
-            width, height = self.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+            width, height = self.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")  # noqa: E501 (a browser expression reads best whole)
             params["clip"] = {"x": 0, "y": 0, "width": width, "height": min(height, 6000), "scale": 1}
         data = base64.b64decode(self.call("Page.captureScreenshot", **params)["data"])
         path.parent.mkdir(parents=True, exist_ok=True)

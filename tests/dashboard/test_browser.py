@@ -150,7 +150,7 @@ def test_a_county_admin_signs_in_reads_progress_drills_down_and_prints(server, b
         "document.getElementById('kpis').textContent"
     )
     # Ranked by 完成率, as the weekly ranking is.
-    rates = [float(r["rate"].rstrip("%")) for r in shown_table(page, "progress-table")[:-1] if r["rate"] != "—"]
+    rates = [float(r["rate"].rstrip("%")) for r in shown_table(page, "progress-table")[:-1] if r["rate"] != "—"]  # noqa: E501 (a browser expression reads best whole)
     assert rates == sorted(rates, reverse=True)
     # Every chart is drawn (SVG) beside its table.
     for chart in ("progress-chart", "daily-chart", "hardship-chart", "unpaid-chart"):
@@ -166,7 +166,7 @@ def test_a_county_admin_signs_in_reads_progress_drills_down_and_prints(server, b
     township = next(r for r in rows if r["unitName"] == first)["unitCode"]
     villages = graphql(url, admin, PROGRESS, r=township)["reports"]["collectionProgress"]["rows"]
     shown = {row["unitName"]: row for row in shown_table(page, "progress-table")}
-    assert {name for name in shown if name != "合计"} == {r["unitName"] for r in villages if r["unitCode"] != township}
+    assert {name for name in shown if name != "合计"} == {r["unitName"] for r in villages if r["unitCode"] != township}  # noqa: E501 (a browser expression reads best whole)
     for row in villages:
         on_screen = shown["合计" if row["unitCode"] == township else row["unitName"]]
         assert on_screen["paid"] == as_shown(row["paid"], "INT")
@@ -176,16 +176,16 @@ def test_a_county_admin_signs_in_reads_progress_drills_down_and_prints(server, b
 
     # Down to a village: its households still to pay, by name.
     page.click('[data-testid="progress-table"] tbody tr:first-child a')
-    page.wait_for("document.body.dataset.ready === 'yes' && document.getElementById('crumbs').children.length === 3")
+    page.wait_for("document.body.dataset.ready === 'yes' && document.getElementById('crumbs').children.length === 3")  # noqa: E501 (a browser expression reads best whole)
     assert page.evaluate("document.querySelector('#unpaid-list table, #unpaid-list p') !== null")
     saved(page, "3-village")
 
     # The bulletin on A4.
     page.go(f"{url}/dashboard#region=341702&year=2024")
-    page.wait_for("document.body.dataset.ready === 'yes' && document.getElementById('crumbs').children.length === 1")
+    page.wait_for("document.body.dataset.ready === 'yes' && document.getElementById('crumbs').children.length === 1")  # noqa: E501 (a browser expression reads best whole)
     pdf = page.pdf(ARTIFACTS / "bulletin.pdf")
     assert pdf.startswith(b"%PDF")
-    boxes = {tuple(round(float(n)) for n in m.split()) for m in re.findall(rb"/MediaBox \[0 0 ([\d.]+ [\d.]+)\]", pdf)}
+    boxes = {tuple(round(float(n)) for n in m.split()) for m in re.findall(rb"/MediaBox \[0 0 ([\d.]+ [\d.]+)\]", pdf)}  # noqa: E501 (a browser expression reads best whole)
     assert boxes == {(595, 842)}  # every page A4 portrait (210 × 297 mm in points)
 
 
@@ -222,7 +222,7 @@ def test_an_auditor_sees_the_lists_with_masked_id_numbers(server, browser):
     shown = [row["headIdNumber"] for row in shown_table(browser, "unpaidHouseholds")]
     full = graphql(
         url, token("COUNTY_ADMIN", village),
-        'query($r: String!) { reports { unpaidHouseholds(regionCode: $r, coverageYear: 2024) { rows { headIdNumber } } } }',
+        'query($r: String!) { reports { unpaidHouseholds(regionCode: $r, coverageYear: 2024) { rows { headIdNumber } } } }',  # noqa: E501 (a browser expression reads best whole)
         r=village,
     )["reports"]["unpaidHouseholds"]["rows"]  # fmt: skip
     assert shown == [mask_id_number(row["headIdNumber"]) for row in full]
