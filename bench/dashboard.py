@@ -166,7 +166,7 @@ def by_hand(engine, as_of: date) -> dict:
 
 
 def check(shown: dict, hand: dict) -> list[str]:
-    """The two agree on the region's 参保人数, the money by day, each hardship code and the unpaid households."""
+    """Both agree on the region's 参保人数, the days' counts, each hardship code, the unpaid households."""
     problems = []
     reports = shown["reports"]
     total = next(r for r in reports["collectionProgress"]["rows"] if r["unitCode"] == TOP)
