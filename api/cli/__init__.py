@@ -12,6 +12,7 @@ import click
 
 from . import (
     db,
+    demo,
     payments,
     person,
     plugins,
@@ -52,6 +53,7 @@ for command in (
     person.person,
     report.report,
     targets.targets,
+    demo.demo,
 ):
     yibao.add_command(command)
 

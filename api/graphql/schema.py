@@ -35,9 +35,11 @@ from . import (
     readjust,
     refunds,
     regions,
+    report_catalog,
     rules,
     targets,
     tax,
+    viewer,
 )
 from .access_log import AccessLog
 from .authorize import Authorize
@@ -59,6 +61,8 @@ QUERIES = (
     collection.Query,
     refunds.Query,
     imports.Query,
+    viewer.Query,
+    report_catalog.Query,
 )
 Mutation = merge_types(
     "Mutation",

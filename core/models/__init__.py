@@ -8,6 +8,7 @@ from .enrolment import Enrolment
 from .entitlement import Entitlement
 from .household import Household, HouseholdMember
 from .imports import ImportJob, ImportRow
+from .login_link import LoginLink
 from .payment import Payment, ReceiptSequence
 from .person import Person
 from .refund import Refund, RefundBatch
@@ -27,6 +28,7 @@ __all__ = [
     "HouseholdMember",
     "ImportJob",
     "ImportRow",
+    "LoginLink",
     "Payment",
     "Person",
     "ReceiptSequence",
