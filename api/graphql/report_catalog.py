@@ -12,7 +12,7 @@ from __future__ import annotations
 import strawberry
 
 from yibao.core.models import Region
-from yibao.core.reports.catalog import _overlaps
+from yibao.core.reports.catalog import overlaps
 
 from .reports import camel
 
@@ -56,7 +56,7 @@ class Query:
                 title=report.title,
                 citation=str(report.cite),
                 description=report.description,
-                applies=not report.regions or _overlaps(ctx.session, region, report.regions),
+                applies=not report.regions or overlaps(ctx.session, region, report.regions),
                 columns=[
                     CatalogColumn(key=camel(c.key), heading=c.heading, kind=str(c.kind))
                     for c in report.columns
