@@ -12,6 +12,7 @@ import click
 
 from . import (
     db,
+    demo,
     history,
     lists,
     payments,
@@ -56,6 +57,7 @@ for command in (
     targets.targets,
     history.history,
     lists.lists,
+    demo.demo,
 ):
     yibao.add_command(command)
 

@@ -25,6 +25,7 @@ OPERATIONS: dict[str, set[Role]] = {
     "policyDiff": EVERYONE,
     "region": EVERYONE,
     "regions": EVERYONE,
+    "viewer": EVERYONE,  # who the token names; null without one (api/graphql/viewer.py)
     # registry reads
     "person": READERS,
     "persons": READERS,
@@ -70,6 +71,7 @@ OPERATIONS: dict[str, set[Role]] = {
     "recordDepositSlips": STAFF,
     # reports of core and the plugins (api/graphql/reports.py), each scoped by the caller's region
     "reports": READERS,
+    "reportCatalog": READERS,  # the reports' fields and columns, for clients (api/graphql/report_catalog.py)
     # Apollo Federation (api/graphql/federation.py): entities resolved through the caller's scope, and
     # the subgraph's SDL, which holds no data
     "_entities": READERS,

@@ -36,9 +36,11 @@ from . import (
     readjust,
     refunds,
     regions,
+    report_catalog,
     rules,
     targets,
     tax,
+    viewer,
 )
 from .access_log import AccessLog
 from .authorize import Authorize
@@ -61,6 +63,8 @@ QUERIES = (
     refunds.Query,
     imports.Query,
     history.Query,
+    viewer.Query,
+    report_catalog.Query,
 )
 Mutation = merge_types(
     "Mutation",

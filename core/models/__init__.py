@@ -11,6 +11,7 @@ from .entitlement import Entitlement
 from .history import EnrolmentHistory
 from .household import Household, HouseholdMember
 from .imports import ImportJob, ImportRow
+from .login_link import LoginLink
 from .payment import Payment, ReceiptSequence
 from .person import Person
 from .refund import Refund, RefundBatch
@@ -32,6 +33,7 @@ __all__ = [
     "ImportJob",
     "ImportRow",
     "ListEntry",
+    "LoginLink",
     "Payment",
     "Person",
     "ReceiptSequence",

@@ -2,12 +2,15 @@
 
 from . import (
     channels,
+    daily,
     department_lists,
     hardship,
+    hardship_persons,
     households,
     progress,
     stated_facts,
     tax,
+    unpaid,
     unpaid_reminders,
 )
 
@@ -19,3 +22,6 @@ CORE_REPORTS += department_lists.REPORTS  # other departments' lists against the
 CORE_REPORTS += (
     unpaid_reminders.REPORT,
 )  # insured last year, not paid this year (东政办〔2021〕6号 四（六）3)
+# what the dashboard shows beside progress (api/http/dashboard/): collection over time, the households
+# still to pay, and the hardship-group members not yet insured
+CORE_REPORTS += (daily.REPORT, unpaid.LIST, unpaid.COUNTS, hardship_persons.REPORT)

@@ -78,7 +78,7 @@ class Catalog:
         region = session.get(Region, args.region_code)
         if region is None or not scope.covers(session, args.region_code):
             return None
-        if report.regions and not _overlaps(session, region, report.regions):
+        if report.regions and not overlaps(session, region, report.regions):
             raise InputError.one(
                 "regionCode",
                 ErrorCode.INVALID,
@@ -96,7 +96,8 @@ class Catalog:
         return ReportResult(report, args, region.name, rows, source.headings, numbers)
 
 
-def _overlaps(session: Session, region: Region, codes: Sequence[str]) -> bool:
+def overlaps(session: Session, region: Region, codes: Sequence[str]) -> bool:
+    """Whether a report made for `codes` applies to `region`: one of them is at, above or below it."""
     paths = session.exec(select(Region.path).where(col(Region.code).in_(codes))).all()
     return any(region.path.startswith(p) or p.startswith(region.path) for p in paths)
 

@@ -72,6 +72,8 @@ ALLOWED = {
     "importPayments": STAFF,  # its clerks follow the job through importJob
     "recordDepositSlips": STAFF,
     "reports": READERS,
+    "reportCatalog": READERS,  # the reports' fields and columns (issue 18's dashboard builds on it)
+    "viewer": set(ROLES),  # who the caller's own token names; null for the public
     "_entities": READERS,  # federation: the tax subgraph resolves our entities (api/graphql/federation.py)
     "_service": READERS,  # the subgraph's SDL, for gateways with a token even when introspection is off
     "importTaxConfirmations": {"TAX_INTEGRATOR", "COUNTY_ADMIN"},

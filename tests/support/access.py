@@ -64,9 +64,17 @@ QUERIES = {
         "query($id: String!) { reports { "
         "collectionProgress(regionCode: $id, coverageYear: 2024) { regionCode rows { unitName paid } } "
         "hardshipCoverage(regionCode: $id, coverageYear: 2024) { rows { category holders paid } } "
-        "paymentsByChannel(regionCode: $id, coverageYear: 2024) { rows { channel amount } } } }",
+        "paymentsByChannel(regionCode: $id, coverageYear: 2024) { rows { channel amount } } "
+        "unpaidHouseholds(regionCode: $id, coverageYear: 2024) { rows { headName unpaidNames } } "
+        "hardshipUnpaidPersons(regionCode: $id, coverageYear: 2024) { rows { name idNumber } } "
+        "collectionDaily(regionCode: $id, coverageYear: 2024) { rows { day amount } } } }",
         "region",
     ),
+    "reportCatalog": (
+        "query($id: String!) { reportCatalog(regionCode: $id) { field applies columns { key kind } } }",
+        "region",
+    ),
+    "viewer": ("{ viewer { name role region { code name } } }", None),
     "importJob": (
         "query($id: ID!) { importJob(id: $id) { id status refused rows { nodes { idNumber reason } } } }",
         "import_job",
