@@ -16,6 +16,7 @@ from .graphql.offload import settle
 from .graphql.view import YibaoGraphQL
 from .headers import SecurityHeaders
 from .http.exports import export_routes
+from .http.graphiql import graphiql_routes
 from .http.health import health
 
 
@@ -48,6 +49,7 @@ def create_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", health),
             *export_routes(engine, graphql.registry, graphql.key),
+            *(graphiql_routes() if introspection else []),
         ],
         # Outermost first: a 413 carries the security headers too.
         middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit)],

@@ -16,7 +16,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).parents[1]
 TOP_LEVEL = {"api", "core", "plugins"}
-SHIPPED = {".py", ".yaml", ".csv", ".graphql", ".mako", ".tmpl"}  # what the wheel must hold of the tree
+# What the wheel must hold of the tree: code, data, and GraphiQL's page with its vendored scripts,
+# styles and their licences (api/http/ide/).
+SHIPPED = {".py", ".yaml", ".csv", ".graphql", ".mako", ".tmpl", ".html", ".js", ".css", ".md"}
+SHIPPED_NAMES = {"LICENSE"}
 SKIP = {".venv", ".git", "build", "__pycache__", ".pytest_cache", ".hypothesis"}
 
 
@@ -102,7 +105,7 @@ def test_the_wheel_holds_only_yibao_and_every_package_of_the_tree(tmp_path):
         f"yibao/{path.relative_to(ROOT).as_posix()}"
         for folder in TOP_LEVEL
         for path in (ROOT / folder).rglob("*")
-        if path.suffix in SHIPPED and not SKIP & set(path.parts)
+        if (path.suffix in SHIPPED or path.name in SHIPPED_NAMES) and not SKIP & set(path.parts)
     }
     missing = sorted(tree - set(names))
     assert not missing, f"list these packages or their data in pyproject.toml: {missing}"

@@ -13,7 +13,8 @@ from strawberry.types import ExecutionResult
 from yibao.core.rules.registry import Registry
 
 from ..auth import principal_of
-from ..headers import graphiql_policy
+from ..headers import GRAPHIQL_POLICY
+from ..http.graphiql import graphiql_page
 from .context import Context
 from .limits import MAX_TOKENS, batch_refusal
 from .offload import in_worker_thread
@@ -82,8 +83,8 @@ class YibaoGraphQL(GraphQL):
             raise HTTPException(400, "请求体应为 JSON 对象（the body must be a JSON object）") from None
 
     async def render_graphql_ide(self, request) -> HTMLResponse:
-        html = self.graphql_ide_html
-        return HTMLResponse(html, headers={"Content-Security-Policy": graphiql_policy(html)})
+        # Our page, not strawberry's, which loads its scripts from unpkg.com (api/http/graphiql.py).
+        return HTMLResponse(graphiql_page(), headers={"Content-Security-Policy": GRAPHIQL_POLICY})
 
     async def get_context(self, request, response) -> Context:
         context = Context(engine=self.engine, registry=self.registry)
