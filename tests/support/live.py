@@ -3,8 +3,11 @@ nothing but this machine — what a browser test needs. Skips where Chromium is 
 installs Debian's `chromium`)."""
 
 import json
+import threading
 import urllib.request
 from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -84,3 +87,21 @@ def requested_urls(browser: cdp.Browser, since: int = 0) -> list[str]:
         for event in browser.events[since:]
         if event.get("method") == "Network.requestWillBeSent"
     ]
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@contextmanager
+def static_site(directory: Path):
+    """A plain web server for `directory` on a free loopback port: a front end's own origin."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
