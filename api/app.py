@@ -17,7 +17,7 @@ from .graphql.offload import settle
 from .graphql.view import YibaoGraphQL
 from .headers import SecurityHeaders
 from .http.exports import export_routes
-from .http.graphiql import graphiql_routes
+from .http.graphiql import graphiql_page, graphiql_routes
 from .http.health import health
 
 
@@ -48,7 +48,7 @@ def create_app(
     if cors_origins is None:
         cors_origins = settings().cors_origins
     key = checked_key(key) if key is not None else signing_key(engine.url)
-    graphql = YibaoGraphQL(engine, registry or load_registry(), key, introspection)
+    graphql = YibaoGraphQL(engine, registry or load_registry(), key, introspection, graphiql_page())
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),

@@ -9,7 +9,9 @@ api/graphql/masking.py).
 
 from graphql import GraphQLError
 
-from yibao.core.auth import Role
+from yibao.core.auth import AuthError, Role
+
+from ..auth import UNAUTHENTICATED
 
 R = Role
 STAFF = {R.VILLAGE_CLERK, R.TOWNSHIP_OFFICER, R.COUNTY_ADMIN}
@@ -86,3 +88,8 @@ def sees_identity(role: Role) -> bool:
 
 def forbidden(message: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": "FORBIDDEN"})
+
+
+def unauthenticated(error: AuthError) -> GraphQLError:
+    """A token was sent and not accepted: sign in again (`reason`: EXPIRED, INVALID, …)."""
+    return GraphQLError(str(error), extensions={"code": UNAUTHENTICATED, "reason": error.reason})

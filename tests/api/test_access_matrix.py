@@ -531,12 +531,15 @@ def test_identity_numbers_are_masked_for_roles_that_do_not_need_them(world):
     assert seen["VILLAGE_CLERK"]["idNumber"] not in text
 
 
-def test_a_forged_or_expired_token_is_refused_with_the_reason(world, client_as):
+def test_a_forged_token_is_unauthenticated_with_the_reason(world, client_as):
     here, _, callers = world
     forged = callers["COUNTY_ADMIN"]
     forged.headers["Authorization"] = forged.headers["Authorization"][:-4] + "AAAA"
     body, _ = post(forged, QUERIES["person"][0], {"id": here.head})
-    assert refused_for_role(body) and "令牌无效" in body["errors"][0]["message"]
+    assert not refused_for_role(body)  # not FORBIDDEN: the caller must sign in again
+    [error] = body["errors"]
+    assert error["extensions"] == {"code": "UNAUTHENTICATED", "reason": "INVALID"}
+    assert "令牌无效" in error["message"]
 
 
 def test_the_matrix_covers_every_root_field_of_the_schema():

@@ -145,7 +145,7 @@ def test_claims_that_are_not_text_make_the_token_invalid(claims, app):
         verify(TEST_KEY, token)
     with TestClient(app, headers={"Authorization": f"Bearer {token}"}) as client:
         body = client.post("/graphql", json={"query": "{ persons { nodes { id } } }"}).json()
-    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN", body
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", body
     assert "令牌无效" in body["errors"][0]["message"]
 
 
