@@ -37,6 +37,7 @@ class Role(StrEnum):
     ROSTER_UPLOADER = "ROSTER_UPLOADER"  # a department's roster clerk: its own categories only
     TAX_INTEGRATOR = "TAX_INTEGRATOR"  # the tax system: entity reads and payment confirmations
     AUDITOR = "AUDITOR"  # read-only, including the audit trail
+    GATEWAY = "GATEWAY"  # a federation gateway's own credential: the subgraph's SDL (`_service`), no data
     PUBLIC = "PUBLIC"  # no token: policies and quotes only
 
 

@@ -21,6 +21,7 @@ class Context:
     registry: Registry
     principal: Principal = PUBLIC
     auth_error: AuthError | None = None  # why a token that was sent was not accepted
+    key: str | None = None  # the server's signing key: federation keys are MACs under it
     representations: int = 0  # `_entities` representations resolved so far (api/graphql/schema.py)
 
     @property

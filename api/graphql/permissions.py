@@ -72,10 +72,11 @@ OPERATIONS: dict[str, set[Role]] = {
     "recordDepositSlips": STAFF,
     # reports of core and the plugins (api/graphql/reports.py), each scoped by the caller's region
     "reports": READERS,
-    # Apollo Federation (api/graphql/federation.py): entities resolved through the caller's scope, and
-    # the subgraph's SDL, which holds no data
+    # Apollo Federation (api/graphql/federation.py): entities resolved through the caller's scope (a
+    # gateway forwards its user's token), and the subgraph's SDL, which holds no data: readable with a
+    # gateway's own GATEWAY token when it composes (docs/federation.md)
     "_entities": READERS,
-    "_service": READERS,
+    "_service": READERS | {R.GATEWAY},
     # the tax office's payment confirmations (方政办明电〔2021〕35号 四（五）, 五（二）)
     "importTaxConfirmations": {R.TAX_INTEGRATOR, R.COUNTY_ADMIN},
     "loadTargets": {R.TOWNSHIP_OFFICER, R.COUNTY_ADMIN},

@@ -56,6 +56,8 @@ TYPES: dict[str, set[Role]] = {
         ),
         EVERYONE,
     ),
+    # the subgraph's SDL, for the gateway that composes it (permissions.py: `_service`)
+    "_Service": READERS | {R.GATEWAY},
     # refusals and pages carry no personal data of their own
     "InputErrors": EVERYONE,
     "FieldError": EVERYONE,

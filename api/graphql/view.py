@@ -87,6 +87,6 @@ class YibaoGraphQL(GraphQL):
         return HTMLResponse(self.ide_page, headers={"Content-Security-Policy": GRAPHIQL_POLICY})
 
     async def get_context(self, request, response) -> Context:
-        context = Context(engine=self.engine, registry=self.registry)
+        context = Context(engine=self.engine, registry=self.registry, key=self.key)
         context.principal, context.auth_error = principal_of(self.key, request.headers)
         return context

@@ -29,6 +29,7 @@ ROLES = [
     "ROSTER_UPLOADER",
     "TAX_INTEGRATOR",
     "AUDITOR",
+    "GATEWAY",
 ]
 STAFF = {"VILLAGE_CLERK", "TOWNSHIP_OFFICER", "COUNTY_ADMIN"}
 READERS = STAFF | {"TAX_INTEGRATOR", "AUDITOR"}
@@ -73,7 +74,9 @@ ALLOWED = {
     "recordDepositSlips": STAFF,
     "reports": READERS,
     "_entities": READERS,  # federation: the tax subgraph resolves our entities (api/graphql/federation.py)
-    "_service": READERS,  # the subgraph's SDL, for gateways with a token even when introspection is off
+    # the subgraph's SDL, for gateways with a token even when introspection is off; a gateway's own
+    # GATEWAY token reads it and nothing else (docs/federation.md)
+    "_service": READERS | {"GATEWAY"},
     "importTaxConfirmations": {"TAX_INTEGRATOR", "COUNTY_ADMIN"},
     "loadTargets": {"TOWNSHIP_OFFICER", "COUNTY_ADMIN"},
 }

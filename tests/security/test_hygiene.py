@@ -320,14 +320,15 @@ def test_a_huge_enrolment_id_is_an_input_error(client):
         assert result["errors"][0]["field"] == "enrolmentId", result
 
 
-def test_a_federation_key_beyond_64_bits_resolves_to_nothing(client_as):
+def test_a_federation_key_beyond_64_bits_is_an_invalid_reference(client_as):
     tax = client_as("TAX_INTEGRATOR", "341721")
     query = "query($r: [_Any!]!) { _entities(representations: $r) { __typename } }"
     for year in (int(HUGE), HUGE):
-        key = {"__typename": "Enrolment", "person": {"idNumber": "341721197503090230"}}
-        key |= {"coverageYear": year, "region": {"code": "341721"}}
+        key = {"__typename": "Enrolment", "person": {"idNumber": "341721197503090230"}, "coverageYear": year}
         body = tax.post("/graphql", json={"query": query, "variables": {"r": [key]}}).json()
-        assert body == {"data": {"_entities": [None]}}, body
+        assert body["data"] == {"_entities": [None]}, body
+        [error] = body["errors"]
+        assert error["extensions"] == {"code": "INVALID"} and error["path"] == ["_entities", 0], body
 
 
 @pytest.mark.parametrize(
