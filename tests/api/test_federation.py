@@ -88,8 +88,7 @@ def test_the_sdl_declares_federation_2_0_its_keys_and_shareable_value_types(clie
 
     # The lowest version covering @key and @shareable: every composer from 2.0 on accepts it.
     assert (
-        'schema @link(url: "https://specs.apollo.dev/federation/v2.0", import: ["@key", "@shareable"])'
-        in sdl
+        'schema @link(url: "https://specs.apollo.dev/federation/v2.0", import: ["@key", "@shareable"])' in sdl
     )
     for key in KEYS:
         assert key in sdl
