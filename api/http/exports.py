@@ -176,9 +176,7 @@ def _authorized(request: Request, key: str, operation: str, title: str) -> Princ
     if principal.role is Role.PUBLIC:
         return _refusal(401, "authorization", ErrorCode.FORBIDDEN, NO_TOKEN)
     if principal.role not in OPERATIONS.get(operation, set()):
-        return _refusal(
-            403, "authorization", ErrorCode.FORBIDDEN, f"无权导出{title}（role {principal.role} may not）"
-        )
+        return _refusal(403, "authorization", ErrorCode.FORBIDDEN, f"角色 {principal.role} 无权导出{title}")
     return principal
 
 
