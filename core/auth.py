@@ -37,11 +37,17 @@ class Role(StrEnum):
     ROSTER_UPLOADER = "ROSTER_UPLOADER"  # a department's roster clerk: its own categories only
     TAX_INTEGRATOR = "TAX_INTEGRATOR"  # the tax system: entity reads and payment confirmations
     AUDITOR = "AUDITOR"  # read-only, including the audit trail
+    GATEWAY = "GATEWAY"  # a federation gateway's own credential: the subgraph's SDL (`_service`), no data
     PUBLIC = "PUBLIC"  # no token: policies and quotes only
 
 
 class AuthError(Exception):
-    """The token is missing a part, expired, forged or names an unknown role."""
+    """The token is missing a part, expired, forged or names an unknown role; or a key is too
+    short. The message is for people (Chinese); `reason` is a stable code for programs."""
+
+    def __init__(self, message: str, reason: str = "INVALID"):
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -58,19 +64,13 @@ PUBLIC = Principal(name="public", role=Role.PUBLIC)
 def checked_key(key: str) -> str:
     """The key, if it is long enough to sign with."""
     if len(key.encode("utf-8")) < MIN_KEY_BYTES:
-        raise AuthError(
-            f"签名密钥太短：至少 {MIN_KEY_BYTES} 字节"
-            f"（the signing key must be at least {MIN_KEY_BYTES} bytes）"
-        )
+        raise AuthError(f"签名密钥太短：至少 {MIN_KEY_BYTES} 字节", reason="KEY_TOO_SHORT")
     return key
 
 
 def issue(key: str, principal: Principal, valid_for: timedelta = timedelta(days=30)) -> str:
     if valid_for > MAX_TOKEN_LIFETIME:
-        raise AuthError(
-            f"令牌有效期不能超过 {MAX_TOKEN_LIFETIME.days} 天"
-            f"（a token lives at most {MAX_TOKEN_LIFETIME.days} days）"
-        )
+        raise AuthError(f"令牌有效期不能超过 {MAX_TOKEN_LIFETIME.days} 天", reason="TOO_LONG_LIVED")
     checked_key(key)
     now = datetime.now(UTC)
     claims = {
@@ -94,12 +94,16 @@ def verify(key: str, token: str) -> Principal:
         )
         role = Role(_text(claims, "role"))
         region, department = _text(claims, "region"), _text(claims, "dept", required=False)
-    except (jwt.PyJWTError, KeyError, ValueError) as error:
-        raise AuthError(f"令牌无效（invalid token: {error}）") from None
+    except jwt.ExpiredSignatureError:
+        raise AuthError("令牌已过期，请重新签发", reason="EXPIRED") from None
+    except (jwt.PyJWTError, KeyError, ValueError):
+        # Forged, signed with another key, cut short, or with claims `issue` never writes; which
+        # one is the sender's problem to find, and naming it would help a forger more than a clerk.
+        raise AuthError("令牌无效，请使用签发的令牌", reason="INVALID") from None
     if claims["exp"] - claims["iat"] > MAX_TOKEN_LIFETIME.total_seconds():
-        raise AuthError(f"令牌无效：有效期超过 {MAX_TOKEN_LIFETIME.days} 天（invalid token: lives too long）")
+        raise AuthError(f"令牌无效：有效期超过 {MAX_TOKEN_LIFETIME.days} 天", reason="TOO_LONG_LIVED")
     if role is Role.PUBLIC or not region:
-        raise AuthError("令牌缺少角色或地区（token without role or region）")
+        raise AuthError("令牌无效：缺少角色或地区", reason="INVALID")
     return Principal(claims["sub"][:64], role, region, department)
 
 

@@ -13,7 +13,7 @@ from sqlmodel import Session, SQLModel, col, select
 from .models import Enrolment, Payment, Person
 from .scope import Scope
 
-EnrolmentKey = tuple[str, int, str]  # (ID number, coverage year, region code)
+EnrolmentKey = tuple[str, int]  # (ID number, coverage year): unique, one enrolment a person a year
 
 
 def one_by(session: Session, scope: Scope, model: type[SQLModel], column, keys: Sequence[Hashable]) -> list:
@@ -47,21 +47,34 @@ def persons_by_id_number(session: Session, scope: Scope, numbers: Sequence[str])
 
 
 def enrolments_by_key(session: Session, scope: Scope, keys: Sequence[EnrolmentKey]) -> list[Enrolment | None]:
-    """By (ID number, coverage year, region code): the key a tax system holds."""
+    """By (ID number, coverage year): the key a tax system holds."""
     # A superset by each part of the key, matched exactly below: portable to SQLite and
     # PostgreSQL alike, and still one statement for the whole batch.
-    numbers, years, regions = (sorted({key[i] for key in keys}) for i in range(3))
+    numbers, years = (sorted({key[i] for key in keys}) for i in range(2))
     statement = (
         select(Enrolment, Person.id_number)
         .join(Person, col(Person.id) == Enrolment.person_id)
         .where(
             col(Person.id_number).in_(numbers),
             col(Enrolment.coverage_year).in_(years),
-            col(Enrolment.region_code).in_(regions),
             scope.visible(Enrolment),
         )
     )
-    found = {(number, row.coverage_year, row.region_code): row for row, number in session.exec(statement)}
+    found = {(number, row.coverage_year): row for row, number in session.exec(statement)}
+    return [found.get(key) for key in keys]
+
+
+def enrolments_by_person_year(
+    session: Session, scope: Scope, keys: Sequence[tuple[int, int]]
+) -> list[Enrolment | None]:
+    """By (person row id, coverage year): a person named by its federation key (api/graphql)."""
+    persons, years = (sorted({key[i] for key in keys}) for i in range(2))
+    statement = select(Enrolment).where(
+        col(Enrolment.person_id).in_(persons),
+        col(Enrolment.coverage_year).in_(years),
+        scope.visible(Enrolment),
+    )
+    found = {(row.person_id, row.coverage_year): row for row in session.exec(statement)}
     return [found.get(key) for key in keys]
 
 

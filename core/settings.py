@@ -16,6 +16,7 @@ VARIABLES = {
     "YIBAO_INTROSPECTION": "0 turns off introspection and GraphiQL",
     "YIBAO_PARAMETERS": "a TOML file with the figures the notices leave open",
     "YIBAO_DISABLE_PLUGINS": "plugins not to load, comma-separated",
+    "YIBAO_CORS_ORIGINS": "origins of browser apps that may call the API, comma-separated (none by default)",
 }
 
 
@@ -27,6 +28,7 @@ class Settings:
     introspection: bool
     parameters: str | None
     disabled_plugins: tuple[str, ...]
+    cors_origins: tuple[str, ...]
 
 
 def settings() -> Settings:
@@ -37,7 +39,11 @@ def settings() -> Settings:
         jwt_key_file=env.get("YIBAO_JWT_KEY_FILE") or None,
         introspection=env.get("YIBAO_INTROSPECTION", "1") != "0",
         parameters=env.get("YIBAO_PARAMETERS") or None,
-        disabled_plugins=tuple(
-            name.strip() for name in env.get("YIBAO_DISABLE_PLUGINS", "").split(",") if name.strip()
-        ),
+        disabled_plugins=_list(env.get("YIBAO_DISABLE_PLUGINS", "")),
+        cors_origins=_list(env.get("YIBAO_CORS_ORIGINS", "")),
     )
+
+
+def _list(value: str) -> tuple[str, ...]:
+    """A comma-separated setting's items, without blanks."""
+    return tuple(item.strip() for item in value.split(",") if item.strip())

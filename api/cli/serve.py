@@ -13,10 +13,17 @@ def serve(host: str, port: int, workers: int) -> None:
     from yibao.core.auth import signing_key
     from yibao.core.db import make_engine
     from yibao.core.migrate import upgrade
+    from yibao.core.settings import settings
 
     from ..app import create_app
+    from ..cors import CorsSettingError, checked_origins
     from ..graphql.offload import settle
+    from .common import Refusal
 
+    try:
+        checked_origins(settings().cors_origins)  # before anything starts, not in each worker
+    except CorsSettingError as error:
+        raise Refusal(str(error)) from None
     engine = make_engine()
     key = signing_key(engine.url)  # PostgreSQL refuses to start without a configured key
     upgrade(engine)  # the embedded store creates and migrates itself on first start

@@ -7,7 +7,7 @@ so a mutation asking for a field its caller may not read is refused without bein
 
 from strawberry.extensions import SchemaExtension
 
-from .permissions import OPERATIONS, forbidden
+from .permissions import OPERATIONS, forbidden, unauthenticated
 from .reads import refused_fields
 
 
@@ -22,9 +22,7 @@ class Authorize(SchemaExtension):
             execution.schema._schema, execution.graphql_document, execution.operation_name, principal.role
         )
         if refused:
-            raise forbidden(
-                f"无权读取 {'、'.join(refused)}（role {principal.role} may not read these fields）"
-            )
+            raise forbidden(f"角色 {principal.role} 无权读取 {'、'.join(refused)}")
         yield
 
     def resolve(self, _next, root, info, *args, **kwargs):
@@ -32,6 +30,7 @@ class Authorize(SchemaExtension):
             context = info.context
             allowed = OPERATIONS.get(info.field_name, set())
             if context.principal.role not in allowed:
-                why = f"；{context.auth_error}" if context.auth_error else ""
-                raise forbidden(f"无权执行 {info.field_name}（role {context.principal.role} may not）{why}")
+                if context.auth_error is not None:  # a token was sent, and it was not accepted
+                    raise unauthenticated(context.auth_error)
+                raise forbidden(f"角色 {context.principal.role} 无权执行 {info.field_name}")
         return _next(root, info, *args, **kwargs)

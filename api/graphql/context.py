@@ -7,7 +7,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from strawberry.extensions import SchemaExtension
 
-from yibao.core.auth import PUBLIC, Principal
+from yibao.core.auth import PUBLIC, AuthError, Principal
 from yibao.core.rules.registry import Registry
 from yibao.core.scope import Scope
 
@@ -20,9 +20,9 @@ class Context:
     engine: Engine | None
     registry: Registry
     principal: Principal = PUBLIC
-    auth_error: str | None = None  # why a token that was sent was not accepted
+    auth_error: AuthError | None = None  # why a token that was sent was not accepted
+    key: str | None = None  # the server's signing key: federation keys are MACs under it
     representations: int = 0  # `_entities` representations resolved so far (api/graphql/schema.py)
-    representations: int = 0  # `_entities` representations resolved so far (api/schema.py)
 
     @property
     def actor(self):

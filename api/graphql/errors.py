@@ -21,14 +21,17 @@ ErrorCode = strawberry.enum(errors.ErrorCode, description="What is wrong with a 
 T = TypeVar("T")
 
 
-@strawberry.type(description="One refused field: its input path, what is wrong, and a message for people.")
+# Value types other subgraphs may define too: @shareable, so a supergraph composes (docs/federation.md).
+@strawberry.federation.type(
+    shareable=True, description="One refused field: its input path, what is wrong, and a message for people."
+)
 class FieldError:
     field: str
     code: ErrorCode
     message: str
 
 
-@strawberry.type(description="The request was refused and nothing was stored.")
+@strawberry.federation.type(shareable=True, description="The request was refused and nothing was stored.")
 class InputErrors:
     errors: list[FieldError]
 

@@ -10,7 +10,11 @@
   clerk's screen shows them 3,242, GraphiQL's introspection 11,617; the fan-out `households →
   members → person → household → members → person` costs 176,202 at 100 a page and 35,242 at 20
   (docs/security.md lists them).
-- Representations: 500 for all `_entities` fields of the request.
+- Representations: 5,000 for all `_entities` fields of the request. A gateway sends every
+  reference of one step of its plan in one fetch and does not split it, so the limit is far above
+  a page of anything (100 rows) and a report's rows; each representation also costs its fields,
+  so 5,000 persons with three fields each (about 20,000 values) fit the cost limit too
+  (docs/federation.md).
 - Tokens: 5,000 in a document; batches: 10 operations; pages: 100 rows (core/queries.py).
 
 One request has one budget: the operations of a batch share the cost and the representations,
@@ -54,7 +58,7 @@ __all__ = [
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_COST = 25_000
-MAX_ENTITIES = 500
+MAX_ENTITIES = 5000
 MAX_TOKENS = 5000
 MAX_BATCH = 10  # operations in one batched HTTP request
 CACHE_SIZE = 256  # parsed and validated documents kept
@@ -83,8 +87,7 @@ def refusal(shape: Shape) -> GraphQLError | None:
         )
     if shape.representations > MAX_ENTITIES:
         return GraphQLError(
-            f"一次请求最多解析 {MAX_ENTITIES} 个实体，本次 {shape.representations} 个"
-            f"（at most {MAX_ENTITIES} representations per request）",
+            f"一次请求最多解析 {MAX_ENTITIES} 个实体引用，本次 {shape.representations} 个",
             extensions={"code": "LIMIT", "limit": MAX_ENTITIES},
         )
     return None

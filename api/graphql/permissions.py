@@ -9,7 +9,9 @@ api/graphql/masking.py).
 
 from graphql import GraphQLError
 
-from yibao.core.auth import Role
+from yibao.core.auth import AuthError, Role
+
+from ..auth import UNAUTHENTICATED
 
 R = Role
 STAFF = {R.VILLAGE_CLERK, R.TOWNSHIP_OFFICER, R.COUNTY_ADMIN}
@@ -72,10 +74,11 @@ OPERATIONS: dict[str, set[Role]] = {
     # reports of core and the plugins (api/graphql/reports.py), each scoped by the caller's region
     "reports": READERS,
     "reportCatalog": READERS,  # the reports' fields and columns, for clients (api/graphql/report_catalog.py)
-    # Apollo Federation (api/graphql/federation.py): entities resolved through the caller's scope, and
-    # the subgraph's SDL, which holds no data
+    # Apollo Federation (api/graphql/federation.py): entities resolved through the caller's scope (a
+    # gateway forwards its user's token), and the subgraph's SDL, which holds no data: readable with a
+    # gateway's own GATEWAY token when it composes (docs/federation.md)
     "_entities": READERS,
-    "_service": READERS,
+    "_service": READERS | {R.GATEWAY},
     # the tax office's payment confirmations (方政办明电〔2021〕35号 四（五）, 五（二）)
     "importTaxConfirmations": {R.TAX_INTEGRATOR, R.COUNTY_ADMIN},
     "loadTargets": {R.TOWNSHIP_OFFICER, R.COUNTY_ADMIN},
@@ -95,3 +98,8 @@ def sees_identity(role: Role) -> bool:
 
 def forbidden(message: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": "FORBIDDEN"})
+
+
+def unauthenticated(error: AuthError) -> GraphQLError:
+    """A token was sent and not accepted: sign in again (`reason`: EXPIRED, INVALID, …)."""
+    return GraphQLError(str(error), extensions={"code": UNAUTHENTICATED, "reason": error.reason})

@@ -59,6 +59,8 @@ TYPES: dict[str, set[Role]] = {
     ),
     # who the caller's own token names (api/graphql/viewer.py): a roster uploader may see itself too
     "Viewer": EVERYONE,
+    # the subgraph's SDL, for the gateway that composes it (permissions.py: `_service`)
+    "_Service": READERS | {R.GATEWAY},
     # refusals and pages carry no personal data of their own
     "InputErrors": EVERYONE,
     "FieldError": EVERYONE,

@@ -90,8 +90,12 @@ SDL_FILE = Path(__file__).parents[1] / "schema.graphql"
 log = logging.getLogger("yibao.graphql")
 
 
-# A federation v2 subgraph (federation_version defaults to the newest 2.x): `_service` and
-# `_entities` let a tax subgraph reference our entities (api/graphql/federation.py).
+# A federation 2 subgraph: `_service` and `_entities` let a tax subgraph reference our entities
+# (api/graphql/federation.py). It declares the lowest version covering what it uses — @key and
+# @shareable are federation 2.0 — so every composer from 2.0 on accepts it (docs/federation.md).
+FEDERATION_VERSION = "2.0"
+
+
 class YibaoSchema(strawberry.federation.Schema):
     def entities_resolver(self, info: Info, representations: list[FederationAny]) -> list[FederationAny]:
         # Representations arrive as variables, which the token limit does not see. The cost check
@@ -101,20 +105,30 @@ class YibaoSchema(strawberry.federation.Schema):
         context.representations += len(representations)
         if context.representations > MAX_ENTITIES:
             raise GraphQLError(
-                f"一次请求最多解析 {MAX_ENTITIES} 个实体"
-                f"（at most {MAX_ENTITIES} representations per request）",
+                f"一次请求最多解析 {MAX_ENTITIES} 个实体引用",
                 extensions={"code": "LIMIT", "limit": MAX_ENTITIES},
             )
+        # A representation that is not one is an error at its own index; the others resolve, so one
+        # bad reference does not empty a gateway's whole fetch.
         entities = {type_.name for type_ in self._schema.get_type("_Entity").types}
-        for index, representation in enumerate(representations):
-            if not (isinstance(representation, dict) and representation.get("__typename") in entities):
-                raise GraphQLError(
-                    f"第 {index + 1} 个实体引用无效：应为带 __typename 的对象，"
-                    f"类型为 {'、'.join(sorted(entities))}"
-                    f"（representation {index}: an object whose __typename is an entity type）",
-                    extensions={"code": "INVALID", "field": f"representations.{index}"},
-                )
-        return super().entities_resolver(info, representations)
+        good = [
+            index
+            for index, representation in enumerate(representations)
+            if isinstance(representation, dict) and representation.get("__typename") in entities
+        ]
+        resolved = dict(
+            zip(good, super().entities_resolver(info, [representations[i] for i in good]), strict=True)
+        )
+        wanted = "、".join(sorted(entities))
+        return [
+            resolved[index]
+            if index in resolved
+            else GraphQLError(
+                f"第 {index + 1} 个实体引用无效：应为带 __typename 的对象，类型为 {wanted}",
+                extensions={"code": "INVALID", "field": f"representations.{index}"},
+            )
+            for index in range(len(representations))
+        ]
 
     def process_errors(self, errors, execution_context=None) -> None:
         # Only unexpected errors are logged, and never with a whole ID or phone number in them.
@@ -135,6 +149,7 @@ def make_schema(registry: Registry | None = None, introspection: bool = True) ->
         extensions.append(DisableIntrospection)
     catalog = (registry or load_registry()).reports
     return YibaoSchema(
+        federation_version=FEDERATION_VERSION,
         query=merge_types("Query", (*QUERIES, reports_query(catalog))),
         mutation=Mutation,
         extensions=extensions,

@@ -13,7 +13,7 @@ from strawberry.types import ExecutionResult
 from yibao.core.rules.registry import Registry
 
 from ..auth import principal_of
-from ..headers import graphiql_policy
+from ..headers import GRAPHIQL_POLICY
 from .context import Context
 from .limits import MAX_TOKENS, batch_refusal
 from .offload import in_worker_thread
@@ -34,13 +34,14 @@ def connection_budget(engine: Engine) -> int:
 
 
 class YibaoGraphQL(GraphQL):
-    def __init__(self, engine: Engine, registry: Registry, key: str, introspection: bool):
+    def __init__(self, engine: Engine, registry: Registry, key: str, introspection: bool, ide_page: str = ""):
         super().__init__(
             make_schema(registry, introspection),
             graphql_ide="graphiql" if introspection else None,
             multipart_uploads_enabled=True,  # importRoster's file (GraphQL multipart request spec)
         )
         self.engine, self.registry, self.key = engine, registry, key
+        self.ide_page = ide_page  # GraphiQL's page, with its scripts served by the app (api/http/graphiql.py)
         self.gate = asyncio.Semaphore(connection_budget(engine))
 
     async def execute_operation(
@@ -82,10 +83,10 @@ class YibaoGraphQL(GraphQL):
             raise HTTPException(400, "请求体应为 JSON 对象（the body must be a JSON object）") from None
 
     async def render_graphql_ide(self, request) -> HTMLResponse:
-        html = self.graphql_ide_html
-        return HTMLResponse(html, headers={"Content-Security-Policy": graphiql_policy(html)})
+        # Our page, not strawberry's, which loads its scripts from unpkg.com.
+        return HTMLResponse(self.ide_page, headers={"Content-Security-Policy": GRAPHIQL_POLICY})
 
     async def get_context(self, request, response) -> Context:
-        context = Context(engine=self.engine, registry=self.registry)
+        context = Context(engine=self.engine, registry=self.registry, key=self.key)
         context.principal, context.auth_error = principal_of(self.key, request.headers)
         return context

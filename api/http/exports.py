@@ -31,7 +31,7 @@ from yibao.core.rules.registry import Registry
 from yibao.core.scope import Scope
 from yibao.core.services import change_table, collection_roster
 
-from ..auth import actor_of, principal_of
+from ..auth import NO_TOKEN, UNAUTHENTICATED, actor_of, principal_of
 from ..graphql.permissions import OPERATIONS, sees_identity
 
 # path → (root field whose roles apply, file name stem, Chinese title)
@@ -41,7 +41,7 @@ TABLES = {
 }
 
 
-def _refusal(status: int, field: str, code: ErrorCode, message: str) -> JSONResponse:
+def _refusal(status: int, field: str, code: ErrorCode | str, message: str) -> JSONResponse:
     return JSONResponse(
         {"errors": [{"field": field, "code": str(code), "message": message}]}, status_code=status
     )
@@ -171,13 +171,12 @@ def _run_report(
 def _authorized(request: Request, key: str, operation: str, title: str) -> Principal | Response:
     """The caller's principal, or the refusal: 401 without a valid token, 403 for a role that may not."""
     principal, auth_error = principal_of(key, request.headers)
+    if auth_error is not None:  # a token was sent, and it was not accepted
+        return _refusal(401, "authorization", UNAUTHENTICATED, str(auth_error))
     if principal.role is Role.PUBLIC:
-        why = auth_error or "请使用 Bearer 令牌（use: Authorization: Bearer <token>）"
-        return _refusal(401, "authorization", ErrorCode.FORBIDDEN, why)
+        return _refusal(401, "authorization", ErrorCode.FORBIDDEN, NO_TOKEN)
     if principal.role not in OPERATIONS.get(operation, set()):
-        return _refusal(
-            403, "authorization", ErrorCode.FORBIDDEN, f"无权导出{title}（role {principal.role} may not）"
-        )
+        return _refusal(403, "authorization", ErrorCode.FORBIDDEN, f"角色 {principal.role} 无权导出{title}")
     return principal
 
 

@@ -29,6 +29,7 @@ ROLES = [
     "ROSTER_UPLOADER",
     "TAX_INTEGRATOR",
     "AUDITOR",
+    "GATEWAY",
 ]
 STAFF = {"VILLAGE_CLERK", "TOWNSHIP_OFFICER", "COUNTY_ADMIN"}
 READERS = STAFF | {"TAX_INTEGRATOR", "AUDITOR"}
@@ -75,7 +76,9 @@ ALLOWED = {
     "reportCatalog": READERS,  # the reports' fields and columns (issue 18's dashboard builds on it)
     "viewer": set(ROLES),  # who the caller's own token names; null for the public
     "_entities": READERS,  # federation: the tax subgraph resolves our entities (api/graphql/federation.py)
-    "_service": READERS,  # the subgraph's SDL, for gateways with a token even when introspection is off
+    # the subgraph's SDL, for gateways with a token even when introspection is off; a gateway's own
+    # GATEWAY token reads it and nothing else (docs/federation.md)
+    "_service": READERS | {"GATEWAY"},
     "importTaxConfirmations": {"TAX_INTEGRATOR", "COUNTY_ADMIN"},
     "loadTargets": {"TOWNSHIP_OFFICER", "COUNTY_ADMIN"},
     # issue 16: last years' 参保底表, a person's history, other departments' name lists
@@ -577,12 +580,15 @@ def test_identity_numbers_are_masked_for_roles_that_do_not_need_them(world):
     assert seen["VILLAGE_CLERK"]["idNumber"] not in text
 
 
-def test_a_forged_or_expired_token_is_refused_with_the_reason(world, client_as):
+def test_a_forged_token_is_unauthenticated_with_the_reason(world, client_as):
     here, _, callers = world
     forged = callers["COUNTY_ADMIN"]
     forged.headers["Authorization"] = forged.headers["Authorization"][:-4] + "AAAA"
     body, _ = post(forged, QUERIES["person"][0], {"id": here.head})
-    assert refused_for_role(body) and "令牌无效" in body["errors"][0]["message"]
+    assert not refused_for_role(body)  # not FORBIDDEN: the caller must sign in again
+    [error] = body["errors"]
+    assert error["extensions"] == {"code": "UNAUTHENTICATED", "reason": "INVALID"}
+    assert "令牌无效" in error["message"]
 
 
 def test_the_matrix_covers_every_root_field_of_the_schema():

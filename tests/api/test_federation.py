@@ -17,7 +17,9 @@ from yibao.core.models import Enrolment, Payment, Person
 
 KEYS = (
     '@key(fields: "idNumber")',
-    '@key(fields: "person { idNumber } coverageYear region { code }")',
+    '@key(fields: "federationKey")',
+    '@key(fields: "person { idNumber } coverageYear")',
+    '@key(fields: "person { federationKey } coverageYear")',
     '@key(fields: "receiptNumber")',
 )
 ENTITIES = """
@@ -38,12 +40,7 @@ def representations(engine, payment: Payment) -> list[dict]:
         number = session.exec(select(Person.id_number).where(Person.id == enrolment.person_id)).one()
     return [
         {"__typename": "Person", "idNumber": number},
-        {
-            "__typename": "Enrolment",
-            "person": {"idNumber": number},
-            "coverageYear": enrolment.coverage_year,
-            "region": {"code": enrolment.region_code},
-        },
+        {"__typename": "Enrolment", "person": {"idNumber": number}, "coverageYear": enrolment.coverage_year},
         {"__typename": "Payment", "receiptNumber": payment.receipt_number},
     ]
 
@@ -56,7 +53,7 @@ def resolved(representation: dict) -> dict:
     if kind == "Enrolment":
         return {
             "coverageYear": representation["coverageYear"],
-            "region": representation["region"],
+            "region": {"code": SHIZHI},
             "person": representation["person"],
         }
     return {"receiptNumber": representation["receiptNumber"], "amount": "320.00", "kind": "PAYMENT"}
@@ -84,17 +81,33 @@ def residents(engine):
     return here, there
 
 
-def test_the_sdl_carries_the_keys_of_federation_2(client_as):
+def test_the_sdl_declares_federation_2_0_its_keys_and_shareable_value_types(client_as):
     tax = client_as("TAX_INTEGRATOR", SHIZHI)
 
     sdl = gql(tax, "{ _service { sdl } }")["_service"]["sdl"]
 
-    assert '@link(url: "https://specs.apollo.dev/federation/v2' in sdl
+    # The lowest version covering @key and @shareable: every composer from 2.0 on accepts it.
+    assert (
+        'schema @link(url: "https://specs.apollo.dev/federation/v2.0", import: ["@key", "@shareable"])' in sdl
+    )
     for key in KEYS:
         assert key in sdl
-    # A gateway reads it with a token: without one it is refused, even if introspection is on.
-    public = client_as("PUBLIC")
-    refused = public.post("/graphql", json={"query": "{ _service { sdl } }"}).json()
+    for value_type in ("PageInfo", "FieldError", "InputErrors"):
+        assert f"type {value_type} @shareable" in sdl
+
+
+def test_a_gateway_reads_the_sdl_with_its_own_token_and_nothing_else(client_as, residents):
+    here, _ = residents
+    gateway = client_as("GATEWAY", SHIZHI, name="apollo-gateway")
+    assert "type Person" in gql(gateway, "{ _service { sdl } }")["_service"]["sdl"]
+    for query in ("{ persons { nodes { name } } }", '{ payments(regionCode: "341702") { nodes { id } } }'):
+        refused = gateway.post("/graphql", json={"query": query}).json()
+        assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN", query
+    receipt = {"__typename": "Payment", "receiptNumber": here[0].receipt_number}
+    entities = gateway.post("/graphql", json={"query": ENTITIES, "variables": {"representations": [receipt]}})
+    assert entities.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    # Without a token it is refused, even with introspection on.
+    refused = client_as("PUBLIC").post("/graphql", json={"query": "{ _service { sdl } }"}).json()
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
@@ -117,9 +130,7 @@ def test_entities_resolve_in_scope_and_others_are_null(engine, client_as, reside
     unknown = [
         {"__typename": "Person", "idNumber": "411322199001010000"},
         {**mine[1], "coverageYear": 2030},  # a year the person was not enrolled for
-        {**mine[1], "region": {"code": FENGRUI}},  # another region than the enrolment's
         {"__typename": "Payment", "receiptNumber": "411322-2022-99999999"},
-        {"__typename": "Enrolment", "coverageYear": 2022},  # an incomplete key
     ]
 
     answer = gql(tax, ENTITIES, representations=mine + theirs + unknown)["_entities"]
@@ -169,3 +180,82 @@ def test_roles_that_do_not_see_identities_may_not_look_up_by_id_number(engine, c
     assert audited == number[:4] + "*" * 10 + number[-4:]
     refused = client_as("PUBLIC").post("/graphql", json={"query": query, "variables": {"r": [payment]}})
     assert refused.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_malformed_representations_are_errors_at_their_index_and_the_rest_resolve(
+    engine, client_as, residents
+):
+    here, _ = residents
+    tax = client_as("TAX_INTEGRATOR", SHIZHI)
+    person, enrolment, payment = representations(engine, here[0])
+    sent = [
+        person,
+        5,  # not an object
+        {"__typename": "Household", "id": "1"},  # not an entity
+        {"__typename": "Person"},  # no key
+        {"__typename": "Enrolment", "coverageYear": 2022},  # half a key
+        {"__typename": "Enrolment", "person": {"idNumber": person["idNumber"]}, "coverageYear": "二〇二二"},
+        {"__typename": "Person", "federationKey": "not-a-key"},
+        {"__typename": "Payment", "receiptNumber": 17},
+        payment,
+    ]
+    body = tax.post("/graphql", json={"query": ENTITIES, "variables": {"representations": sent}}).json()
+
+    answer = body["data"]["_entities"]
+    assert (
+        answer[0]["idNumber"] == person["idNumber"]
+        and answer[-1]["receiptNumber"] == payment["receiptNumber"]
+    )
+    assert answer[1:-1] == [None] * (len(sent) - 2)
+    errors = {error["path"][1]: error for error in body["errors"]}
+    assert sorted(errors) == list(range(1, len(sent) - 1))
+    assert all(
+        error["extensions"]["code"] == "INVALID" and error["path"][0] == "_entities"
+        for error in errors.values()
+    )
+    assert "Enrolment" in errors[4]["message"] and "coverageYear" in errors[4]["message"]
+
+
+FEDERATION_KEYS = """{ payments(regionCode: "%s") { nodes { receiptNumber
+  enrolment { coverageYear person { federationKey idNumber name } } } } }"""
+
+
+def test_a_federation_key_is_stable_opaque_and_resolves_for_roles_that_see_numbers_masked(
+    engine, client_as, residents
+):
+    here, there = residents
+    seen = {
+        role: gql(client_as(role, SHIZHI), FEDERATION_KEYS % SHIZHI)["payments"]["nodes"]
+        for role in ("TAX_INTEGRATOR", "AUDITOR", "VILLAGE_CLERK")
+    }
+    keys = {role: [n["enrolment"]["person"]["federationKey"] for n in nodes] for role, nodes in seen.items()}
+    assert keys["TAX_INTEGRATOR"] == keys["AUDITOR"] == keys["VILLAGE_CLERK"]  # one key, whoever reads it
+    assert len(set(keys["AUDITOR"])) == len(here)
+    whole = [n["enrolment"]["person"]["idNumber"] for n in seen["TAX_INTEGRATOR"]]
+    assert not any(
+        number[6:14] in key or number in key for key, number in zip(keys["AUDITOR"], whole, strict=True)
+    )
+    again = gql(client_as("AUDITOR", SHIZHI), FEDERATION_KEYS % SHIZHI)["payments"]["nodes"]
+    assert [n["enrolment"]["person"]["federationKey"] for n in again] == keys["AUDITOR"]  # stable
+
+    auditor = client_as("AUDITOR", SHIZHI)
+    key = keys["AUDITOR"][0]
+    tampered = key[:-1] + ("a" if key[-1] != "a" else "b")
+    sent = [
+        {"__typename": "Person", "federationKey": key},
+        {"__typename": "Enrolment", "person": {"federationKey": key}, "coverageYear": 2022},
+        {"__typename": "Person", "federationKey": tampered},  # not ours: nothing, not an error
+        {"__typename": "Enrolment", "person": {"federationKey": key}, "coverageYear": 2030},
+    ]
+    query = """query($r: [_Any!]!) { _entities(representations: $r) { __typename
+      ... on Person { name idNumber federationKey } ... on Enrolment { coverageYear person { name } } } }"""
+    answer = gql(auditor, query, r=sent)["_entities"]
+    name = seen["AUDITOR"][0]["enrolment"]["person"]["name"]
+    assert answer[0]["name"] == name and "*" in answer[0]["idNumber"] and answer[0]["federationKey"] == key
+    assert answer[1] == {"__typename": "Enrolment", "coverageYear": 2022, "person": {"name": name}}
+    assert answer[2:] == [None, None]
+
+    # Another region's person, by its key, resolves to nothing for this caller, like an unknown one.
+    theirs = gql(client_as("AUDITOR", FENGRUI), FEDERATION_KEYS % FENGRUI)["payments"]["nodes"]
+    other = {"__typename": "Person", "federationKey": theirs[0]["enrolment"]["person"]["federationKey"]}
+    assert gql(auditor, query, r=[other])["_entities"] == [None]

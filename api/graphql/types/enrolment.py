@@ -24,9 +24,9 @@ def _yuan(fen: int | None) -> Decimal | None:
 
 
 @strawberry.federation.type(
-    keys=["person { idNumber } coverageYear region { code }"],
-    description="A person's enrolment for one coverage year; a federation entity keyed by ID number, "
-    "coverage year and region code (api/federation.py).",
+    keys=list(federation.KEYS["Enrolment"]),
+    description="A person's enrolment for one coverage year; a federation entity keyed by the "
+    "person (ID number or federation key) and the coverage year (api/graphql/federation.py).",
 )
 class Enrolment(Entity, model=models.Enrolment):
     row: strawberry.Private[models.Enrolment]

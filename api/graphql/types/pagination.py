@@ -17,7 +17,8 @@ __all__ = ["DEFAULT_PAGE", "Connection", "Edge", "PageInfo", "paginate"]
 T = TypeVar("T")
 
 
-@strawberry.type
+# Every subgraph with connections has a PageInfo: @shareable, so a supergraph composes (docs/federation.md).
+@strawberry.federation.type(shareable=True)
 class PageInfo:
     has_next_page: bool
     end_cursor: str | None

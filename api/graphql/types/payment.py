@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 @strawberry.federation.type(
     keys=["receiptNumber"],
     description="One entry of the append-only ledger; reversals carry negative amounts. A federation "
-    "entity keyed by its receipt number (api/federation.py).",
+    "entity keyed by its receipt number (api/graphql/federation.py).",
 )
 class Payment(Entity, model=models.Payment):
     row: strawberry.Private[models.Payment]

@@ -10,7 +10,7 @@ from yibao.core.auth import Role
 from yibao.core.departments import DEPARTMENT_CATEGORIES
 from yibao.core.idcard import mask_id_number, mask_phone
 
-from .. import federation
+from .. import federation, federation_keys
 from ..masking import whole
 from .base import Entity, entity
 from .region import Region
@@ -30,10 +30,10 @@ class CategoryFact:
 
 
 @strawberry.federation.type(
-    keys=["idNumber"],
-    description="A resident; a federation entity keyed by the ID number a tax system holds "
-    "(api/federation.py), resolved only for roles that see whole ID numbers. Persons without an ID "
-    "number cannot be referenced.",
+    keys=list(federation.KEYS["Person"]),
+    description="A resident; a federation entity keyed by the ID number a tax system holds, resolved "
+    "only for roles that see whole ID numbers, or by `federationKey`, for every reader "
+    "(api/graphql/federation.py).",
 )
 class Person(Entity, model=models.Person):
     row: strawberry.Private[models.Person]
@@ -41,6 +41,15 @@ class Person(Entity, model=models.Person):
     @classmethod
     async def resolve_reference(cls, info: strawberry.Info, **key) -> Person | None:
         return cls.of(await federation.person(info, key))
+
+    @strawberry.field(
+        description="A stable, opaque key naming this person, the same for every role: the entity key "
+        "for roles that see ID numbers masked (docs/federation.md). It changes only if the server's "
+        "signing key or the person's ID number does."
+    )
+    def federation_key(self, info: strawberry.Info) -> strawberry.ID:
+        key = federation_keys.person_key(info.context.key, self.row.id, self.row.id_number)
+        return strawberry.ID(key)
 
     @strawberry.field(
         description="18-digit resident ID number; masked (3417**********123X) for roles that do not need it."
