@@ -375,14 +375,20 @@ OPERATIONS = {"healthz": healthz, "quote": quote, "households": households, "rec
 # ---------------------------------------------------------------- seeding through the API
 
 
+BIRTH_SPAN = 10_000  # days: births up to 1967, 1970 and 2002; 166 rounds of 3 sequence numbers fit
+
+
 def household_input(index: int, region: str) -> dict:
-    # Distinct birth dates per household make every ID number unique.
-    father = date(1955, 1, 1) + timedelta(days=index * 53)
-    mother = date(1958, 1, 1) + timedelta(days=index * 53)
-    child = date(1985, 1, 1) + timedelta(days=index * 47)
+    # Every ID number unique, every birth date long past: birth dates walk a span of BIRTH_SPAN days
+    # and the sequence digits tell the rounds apart. (Dates that only grew with the index gave
+    # children birth dates in the future from household 326 on.)
+    day, round_ = index % BIRTH_SPAN, index // BIRTH_SPAN
+    father = date(1940, 1, 1) + timedelta(days=day)
+    mother = date(1943, 1, 1) + timedelta(days=day)
+    child = date(1975, 1, 1) + timedelta(days=day)
 
     def member(name, born, seq, male, relation, head=False):
-        number = id_number(COUNTY, born, seq, male)
+        number = id_number(COUNTY, born, 3 * round_ + seq, male)
         return {
             "isHead": head,
             "relation": relation,
