@@ -93,9 +93,13 @@ def session_script(workdir: Path, port: str) -> str:
         lines.append(f"printf '\\n### {number}\\n'")  # on a line of its own
         if marker == "example: server":
             command = body.strip().replace("yibao serve", f"yibao serve --port {port}")
+            # A later server block (the demo's) takes the port over from the earlier server; it may
+            # seed before it serves, so the wait allows minutes.
             lines += [
-                f"( {command} ) > {workdir / 'serve.log'} 2>&1 &",
-                f"for _ in $(seq 600); do curl -sf {url}/healthz >/dev/null && break; sleep 0.1; done",
+                'if [ -n "${SERVER:-}" ]; then kill "$SERVER"; wait "$SERVER" || true; fi',
+                f"( {command} ) >> {workdir / 'serve.log'} 2>&1 &",
+                "SERVER=$!",
+                f"for _ in $(seq 3000); do curl -sf {url}/healthz >/dev/null && break; sleep 0.1; done",
                 f"curl -sf {url}/healthz",
                 "echo",
             ]
