@@ -12,7 +12,7 @@ def principal_of(key: str, headers) -> tuple[Principal, str | None]:
     scheme, _, token = header.partition(" ")
     try:
         if scheme.lower() != "bearer" or not token:
-            raise AuthError("请使用 Bearer 令牌（use: Authorization: Bearer <token>）")
+            raise AuthError("请使用 Bearer 令牌")
         return verify(key, token.strip()), None
     except AuthError as error:
         return PUBLIC, str(error)

@@ -58,19 +58,13 @@ PUBLIC = Principal(name="public", role=Role.PUBLIC)
 def checked_key(key: str) -> str:
     """The key, if it is long enough to sign with."""
     if len(key.encode("utf-8")) < MIN_KEY_BYTES:
-        raise AuthError(
-            f"签名密钥太短：至少 {MIN_KEY_BYTES} 字节"
-            f"（the signing key must be at least {MIN_KEY_BYTES} bytes）"
-        )
+        raise AuthError(f"签名密钥太短：至少 {MIN_KEY_BYTES} 字节")
     return key
 
 
 def issue(key: str, principal: Principal, valid_for: timedelta = timedelta(days=30)) -> str:
     if valid_for > MAX_TOKEN_LIFETIME:
-        raise AuthError(
-            f"令牌有效期不能超过 {MAX_TOKEN_LIFETIME.days} 天"
-            f"（a token lives at most {MAX_TOKEN_LIFETIME.days} days）"
-        )
+        raise AuthError(f"令牌有效期不能超过 {MAX_TOKEN_LIFETIME.days} 天")
     checked_key(key)
     now = datetime.now(UTC)
     claims = {
@@ -94,12 +88,12 @@ def verify(key: str, token: str) -> Principal:
         )
         role = Role(_text(claims, "role"))
         region, department = _text(claims, "region"), _text(claims, "dept", required=False)
-    except (jwt.PyJWTError, KeyError, ValueError) as error:
-        raise AuthError(f"令牌无效（invalid token: {error}）") from None
+    except (jwt.PyJWTError, KeyError, ValueError):
+        raise AuthError("令牌无效") from None
     if claims["exp"] - claims["iat"] > MAX_TOKEN_LIFETIME.total_seconds():
-        raise AuthError(f"令牌无效：有效期超过 {MAX_TOKEN_LIFETIME.days} 天（invalid token: lives too long）")
+        raise AuthError(f"令牌无效：有效期超过 {MAX_TOKEN_LIFETIME.days} 天")
     if role is Role.PUBLIC or not region:
-        raise AuthError("令牌缺少角色或地区（token without role or region）")
+        raise AuthError("令牌缺少角色或地区")
     return Principal(claims["sub"][:64], role, region, department)
 
 

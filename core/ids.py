@@ -22,5 +22,5 @@ def parse_id(value: object, field: str) -> int:
     """Object ids are decimal integers; anything else is the caller's mistake, named by field."""
     parsed = row_id(value)
     if parsed is None:
-        raise InputError.one(field, ErrorCode.INVALID, f"编号无效：{str(value)!r}（not an id）")
+        raise InputError.one(field, ErrorCode.INVALID, f"编号无效：{str(value)!r}")
     return parsed

@@ -22,9 +22,7 @@ class Authorize(SchemaExtension):
             execution.schema._schema, execution.graphql_document, execution.operation_name, principal.role
         )
         if refused:
-            raise forbidden(
-                f"无权读取 {'、'.join(refused)}（role {principal.role} may not read these fields）"
-            )
+            raise forbidden(f"无权读取 {'、'.join(refused)}")
         yield
 
     def resolve(self, _next, root, info, *args, **kwargs):
@@ -33,5 +31,5 @@ class Authorize(SchemaExtension):
             allowed = OPERATIONS.get(info.field_name, set())
             if context.principal.role not in allowed:
                 why = f"；{context.auth_error}" if context.auth_error else ""
-                raise forbidden(f"无权执行 {info.field_name}（role {context.principal.role} may not）{why}")
+                raise forbidden(f"无权执行 {info.field_name}{why}")
         return _next(root, info, *args, **kwargs)

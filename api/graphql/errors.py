@@ -17,6 +17,7 @@ from typing import TypeVar
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
 
 from yibao.core import errors
 
@@ -72,6 +73,20 @@ def refusing(prefix: str = "") -> Iterator[None]:
 
 
 MASKED_MESSAGE = "服务器内部错误，请稍后重试或联系管理员"
+INTERNAL = "INTERNAL"  # the code of every masked error
+
+
+class MaskUnexpected(MaskErrors):
+    """Masks unexpected errors (`unexpected`) as MASKED_MESSAGE, with the code INTERNAL like every
+    other top-level error has a code."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=unexpected, error_message=MASKED_MESSAGE)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        masked = super().anonymise_error(error)
+        masked.extensions = {"code": INTERNAL}
+        return masked
 LONG_DIGITS = re.compile(r"\d{6,}[\dXx]*")
 
 

@@ -180,7 +180,7 @@ class Mutation:
                 raise InputError.one(
                     "source",
                     ErrorCode.FORBIDDEN,
-                    f"只能导入本部门（{principal.department}）的花名册（only your department's roster）",
+                    f"只能导入本部门（{principal.department}）的花名册",
                 )
             return start_upload(
                 ctx.engine,

@@ -38,4 +38,4 @@ def refuse_lookup_by_id_number(info: strawberry.Info) -> None:
     see whole numbers may make it. The refusal does not depend on the number or on the data."""
     role = info.context.principal.role
     if not sees_identity(role):
-        raise forbidden(f"无权按身份证号码查询（role {role} may not look up persons by ID number）")
+        raise forbidden("无权按身份证号码查询")

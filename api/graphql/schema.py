@@ -12,7 +12,7 @@ from pathlib import Path
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import DisableIntrospection, MaskErrors
+from strawberry.extensions import DisableIntrospection
 from strawberry.federation.schema import FederationAny
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
@@ -42,7 +42,7 @@ from . import (
 from .access_log import AccessLog
 from .authorize import Authorize
 from .context import CloseSession
-from .errors import MASKED_MESSAGE, loggable, unexpected
+from .errors import MaskUnexpected, loggable, unexpected
 from .limits import MAX_BATCH, MAX_ENTITIES, limit_extensions
 from .reports import reports_query
 
@@ -94,8 +94,7 @@ class YibaoSchema(strawberry.federation.Schema):
         context.representations += len(representations)
         if context.representations > MAX_ENTITIES:
             raise GraphQLError(
-                f"一次请求最多解析 {MAX_ENTITIES} 个实体"
-                f"（at most {MAX_ENTITIES} representations per request）",
+                f"一次请求最多解析 {MAX_ENTITIES} 个实体",
                 extensions={"code": "LIMIT", "limit": MAX_ENTITIES},
             )
         entities = {type_.name for type_ in self._schema.get_type("_Entity").types}
@@ -103,8 +102,7 @@ class YibaoSchema(strawberry.federation.Schema):
             if not (isinstance(representation, dict) and representation.get("__typename") in entities):
                 raise GraphQLError(
                     f"第 {index + 1} 个实体引用无效：应为带 __typename 的对象，"
-                    f"类型为 {'、'.join(sorted(entities))}"
-                    f"（representation {index}: an object whose __typename is an entity type）",
+                    f"类型为 {'、'.join(sorted(entities))}",
                     extensions={"code": "INVALID", "field": f"representations.{index}"},
                 )
         return super().entities_resolver(info, representations)
@@ -120,7 +118,7 @@ def make_schema(registry: Registry | None = None, introspection: bool = True) ->
     extensions = [
         Authorize,
         *limit_extensions(),
-        lambda: MaskErrors(should_mask_error=unexpected, error_message=MASKED_MESSAGE),
+        MaskUnexpected,
         AccessLog,
         CloseSession,
     ]

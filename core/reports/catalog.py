@@ -62,7 +62,7 @@ class Catalog:
         report = self.reports.get(name)
         if report is None:
             known = "、".join(self.reports)
-            raise InputError.one("report", ErrorCode.NOT_FOUND, f"没有报表 {name}（available: {known}）")
+            raise InputError.one("report", ErrorCode.NOT_FOUND, f"没有报表 {name}；可选：{known}")
         return report
 
     def run(

@@ -67,7 +67,7 @@ class Registry:
             raise InputError.one(
                 "coverageYear",
                 ErrorCode.NOT_FOUND,
-                f"没有适用于地区 {region_code} {coverage_year} 年度的政策（no policy for them）",
+                f"没有适用于地区 {region_code} {coverage_year} 年度的政策",
             )
         return max(matches, key=lambda p: len(_prefix(p.region_code)))  # the most specific
 

@@ -27,7 +27,7 @@ from yibao.api.graphql.limits import MAX_ALIASES
 from yibao.api.graphql.schema import default_schema
 from yibao.core.testing.scenarios import registry
 
-MASKED = "服务器内部错误（unexpected error）"
+MASKED = "服务器内部错误，请稍后重试或联系管理员"
 ERROR_CODES = {"REQUIRED", "INVALID", "NOT_FOUND", "DUPLICATE", "MISMATCH", "CONFLICT", "FORBIDDEN"}
 LEDGER_MAX = Decimal("21474836.47")  # 2**31 - 1 fen: the most `payment.amount_fen` holds on PostgreSQL
 
