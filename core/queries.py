@@ -22,8 +22,9 @@ from .statuses import EnrolmentStatus
 
 
 def by_id(session: Session, scope: Scope, model: type[SQLModel], value: object) -> Any | None:
-    """The row with this id, if the caller may see it; what spells no id finds nothing."""
-    found = row_id(value)
+    """The row with this id (its global id or row id), if the caller may see it; what spells no id
+    of the model's kind finds nothing."""
+    found = row_id(value, model.__name__)
     return None if found is None else scope.get(session, model, found)
 
 

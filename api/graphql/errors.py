@@ -87,6 +87,8 @@ class MaskUnexpected(MaskErrors):
         masked = super().anonymise_error(error)
         masked.extensions = {"code": INTERNAL}
         return masked
+
+
 LONG_DIGITS = re.compile(r"\d{6,}[\dXx]*")
 
 

@@ -25,6 +25,9 @@ OPERATIONS: dict[str, set[Role]] = {
     "policyDiff": EVERYONE,
     "region": EVERYONE,
     "regions": EVERYONE,
+    # the labels of codes, public like the rules
+    "categories": EVERYONE,
+    "channels": EVERYONE,
     # registry reads
     "person": READERS,
     "persons": READERS,
@@ -77,6 +80,8 @@ OPERATIONS: dict[str, set[Role]] = {
     # the tax office's payment confirmations (方政办明电〔2021〕35号 四（五）, 五（二）)
     "importTaxConfirmations": {R.TAX_INTEGRATOR, R.COUNTY_ADMIN},
     "loadTargets": {R.TOWNSHIP_OFFICER, R.COUNTY_ADMIN},
+    # global object identification: what the lookups by id (person, household, …) give, to whom they give it
+    "node": READERS,
 }
 
 

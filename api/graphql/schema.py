@@ -30,6 +30,7 @@ from . import (
     entitlements,
     households,
     imports,
+    nodes,
     payments,
     persons,
     readjust,
@@ -38,6 +39,7 @@ from . import (
     rules,
     targets,
     tax,
+    vocabulary,
 )
 from .access_log import AccessLog
 from .authorize import Authorize
@@ -59,6 +61,8 @@ QUERIES = (
     collection.Query,
     refunds.Query,
     imports.Query,
+    nodes.Query,
+    vocabulary.Query,
 )
 Mutation = merge_types(
     "Mutation",

@@ -37,6 +37,8 @@ class Registry:
         self._policies = {p.id: p for p in policies}
         self._declared = tuple(categories)
         self.categories = {**CATEGORIES, **{c.code: c.wording for c in self._declared}}
+        # Where a plugin's own code is defined (its notice); core's are in docs/contract/categories.md.
+        self.category_documents = {c.code: c.document for c in self._declared}
         self.parameters = {k: dict(v) for k, v in (parameters or {}).items()}
         self._reports = reports
 

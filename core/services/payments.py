@@ -176,9 +176,7 @@ def payable(session: Session, enrolment: Enrolment, field: str = "enrolmentId") 
     if enrolment.status == EnrolmentStatus.PAID:
         # One contribution per enrolment and year: a second one is refused, not collected twice.
         receipt = _standing_receipt(session, enrolment)
-        raise InputError.one(
-            field, ErrorCode.CONFLICT, f"该参保登记已缴费（收据号 {receipt}），不得重复缴费"
-        )
+        raise InputError.one(field, ErrorCode.CONFLICT, f"该参保登记已缴费（收据号 {receipt}），不得重复缴费")
 
 
 def admitted_quote(

@@ -85,7 +85,10 @@ def test_a_crash_in_a_resolver_reaches_the_caller_masked(client, monkeypatch):
     response = client.post("/graphql", json={"query": query})
     assert response.status_code == 200
     [error] = response.json()["errors"]
-    assert (error["message"], error["extensions"]) == ("服务器内部错误，请稍后重试或联系管理员", {"code": "INTERNAL"})
+    assert (error["message"], error["extensions"]) == (
+        "服务器内部错误，请稍后重试或联系管理员",
+        {"code": "INTERNAL"},
+    )
     assert "341721197503090230" not in response.text
 
 

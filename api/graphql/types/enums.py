@@ -33,6 +33,20 @@ ImportOutcome = copy(
 )
 
 
+RefundKind = copy(
+    statuses.RefundKind,
+    "COLLECT_THEN_REFUND (先征后返), TERMINATION (what an ended enrolment is owed back) or RECOVERY "
+    "(应追回: a paid refund whose payment was reversed).",
+)
+RefundStatus = copy(
+    statuses.RefundStatus,
+    "PENDING (its amount waits for a parameter), OWED, PAID (for a RECOVERY: recovered) or CANCELLED.",
+)
+PayeeAccountKind = copy(
+    statuses.PayeeAccountKind, "ONE_CARD: the 一卡通 of 惠民惠农财政补贴资金; BANK_CARD: a bank card."
+)
+
+
 @strawberry.enum(description="Ascending (the default) or descending.")
 class OrderDirection(Enum):
     ASC = "ASC"
