@@ -222,7 +222,7 @@ def _duplicate_errors(
         FieldError(
             field,
             ErrorCode.DUPLICATE,
-            f"该居民已参加{coverage_year}年度医保，不得重复参保",
+            f"该居民已参加{coverage_year}年度医保（参保登记编号 {existing.id}），不得重复参保",
         )
     ]
 

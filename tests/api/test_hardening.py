@@ -27,7 +27,7 @@ def test_queries_deeper_than_the_limit_are_refused(client):
         + " } } }" * 4
         + " } } }"
     )
-    assert any("exceeds maximum operation depth" in m for m in errors_of(client, deep))
+    assert any("查询嵌套超过" in m for m in errors_of(client, deep))
     shallow = "{ persons(first: 1) { nodes { household { members { person { id } } } } } }"
     assert errors_of(client, shallow) == []
     assert MAX_DEPTH == 12
@@ -35,7 +35,7 @@ def test_queries_deeper_than_the_limit_are_refused(client):
 
 def test_too_many_aliases_are_refused(client):
     many = "{ " + " ".join(f"a{i}: policies {{ id }}" for i in range(MAX_ALIASES + 1)) + " }"
-    assert any("aliases" in m for m in errors_of(client, many))
+    assert any("别名" in m for m in errors_of(client, many))
     allowed = "{ " + " ".join(f"a{i}: policies {{ id }}" for i in range(MAX_ALIASES)) + " }"
     assert errors_of(client, allowed) == []
 

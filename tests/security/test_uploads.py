@@ -162,7 +162,7 @@ def test_an_unexpected_decode_error_is_logged_without_its_bytes(client, monkeypa
     def explode(*_args, **_kwargs):
         raise UnicodeDecodeError("gb18030", secret + b"\xff", len(secret), len(secret) + 1, "illegal")
 
-    monkeypatch.setattr("core.imports.jobs.open_table", explode)
+    monkeypatch.setattr("yibao.core.imports.jobs.open_table", explode)
     with caplog.at_level(logging.DEBUG):
         response = multipart(client, b"x,y\n1,2\n")
     assert response.json()["errors"][0]["message"] == "服务器内部错误，请稍后重试或联系管理员"
