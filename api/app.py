@@ -1,5 +1,6 @@
 """The ASGI application: GraphQL (with GraphiQL in a browser) at /graphql, downloads under
-/exports, health at /healthz; every response passes the security headers and the body limit."""
+/exports, the dashboard under /dashboard, health at /healthz; every response passes the security
+headers and the body limit."""
 
 from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
@@ -15,6 +16,7 @@ from .body_limit import BodyLimit
 from .graphql.offload import settle
 from .graphql.view import YibaoGraphQL
 from .headers import SecurityHeaders
+from .http.dashboard import dashboard_routes
 from .http.exports import export_routes
 from .http.health import health
 
@@ -48,6 +50,7 @@ def create_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", health),
             *export_routes(engine, graphql.registry, graphql.key),
+            *dashboard_routes(engine, graphql.key),  # /dashboard (api/http/dashboard/)
         ],
         # Outermost first: a 413 carries the security headers too.
         middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit)],

@@ -241,7 +241,9 @@ def payment_rows(plan: Plan, now: datetime):
     payment_id = 0
     live = 0  # person i's net payments on the as-of date
 
-    def entry(i: int, kind: str, amount: int, on: date, reverses: int | None = None):
+    def entry(
+        i: int, kind: str, amount: int, on: date, reverses: int | None = None, replaces: int | None = None
+    ):
         nonlocal payment_id, live
         village = plan.villages[plan.village[i]]
         payment_id += 1
@@ -256,7 +258,7 @@ def payment_rows(plan: Plan, now: datetime):
         return (
             payment_id, i + 1, kind, amount, on, channel, "代收员" if channel == "VILLAGE_CASH" else None,
             village.county, YEAR, seq[village.county], f"{village.county}-{YEAR}-{seq[village.county]:08d}",
-            f"bench-payment-{payment_id}", reverses, "退费重缴" if reverses else None, now,
+            f"bench-payment-{payment_id}", reverses, "退费重缴" if reverses else None, now, replaces,
         )  # fmt: skip
 
     for i in range(plan.size):
@@ -271,8 +273,9 @@ def payment_rows(plan: Plan, now: datetime):
             original = payment_id
             reversed_on = min(CLOSES, paid_on + timedelta(days=1 + i % 14))
             yield entry(i, "REVERSAL", -due, reversed_on, reverses=original)
-            if fate == REPAID:
-                yield entry(i, "PAYMENT", due, min(CLOSES, reversed_on + timedelta(days=1 + i % 5)))
+            if fate == REPAID:  # takes the slot the reversal freed (uq_payment_first_slot, issue 12)
+                again = min(CLOSES, reversed_on + timedelta(days=1 + i % 5))
+                yield entry(i, "PAYMENT", due, again, replaces=payment_id)
         if plan.on_roster[i] and live > 0:  # paid: on the roster with a standing payment
             plan.expected["paid"] += 1
             if held := _holds(plan, i):
@@ -301,7 +304,7 @@ COPIES = {
     "payment": (
         "id", "enrolment_id", "kind", "amount_fen", "paid_on", "channel", "collector", "receipt_region_code",
         "coverage_year", "receipt_seq", "receipt_number", "idempotency_key", "reverses_payment_id", "reason",
-        "created_at",
+        "created_at", "replaces_reversal_id",
     ),
     "category_fact": (
         "person_id", "code", "since", "until", "source", "grade", "import_job_id", "created_at",

@@ -1,4 +1,4 @@
-"""Which department's roster may assert which hardship categories.
+"""Which department's roster may assert which hardship categories, and which lists it hands over.
 
 The notices name the department behind each roster, e.g. 东政办〔2021〕6号 五（三）
 (民政局: 特困、低保; 乡村振兴局: 返贫致贫…; 退役军人事务局: 重点优抚; 卫健委: 计划生育;
@@ -30,4 +30,9 @@ DEPARTMENT_CATEGORIES = {
     "HEALTH": {"FAMILY_PLANNING_HARDSHIP", "MENTAL_DISORDER_OFFENDER"},
     "AGRICULTURE": {"RETIRED_FISHER"},
     "DISABLED_PERSONS_FEDERATION": {"SEVERE_DISABILITY"},
+    # Departments that recognise no hardship but hand over name lists (core/services/department_lists.py):
+    # the education bureau's student rolls (贵医保组〔2023〕1号 六11; 筑医保通〔2021〕34号 四（三）) and the
+    # human-resources bureau's pension and employee-insurance lists (贵医保组〔2023〕1号 六12).
+    "EDUCATION": set(),
+    "HUMAN_RESOURCES": set(),
 }

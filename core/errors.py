@@ -13,6 +13,8 @@ class ErrorCode(StrEnum):
     CONFLICT = "CONFLICT"
     FORBIDDEN = "FORBIDDEN"  # outside the caller's role or region
     ELSEWHERE = "ELSEWHERE"  # exists in another region, which is not described (services/elsewhere.py)
+    NOT_ENROLLED = "NOT_ENROLLED"  # a fact the register must hold does not (a guardian has not paid)
+    EMPLOYEE_INSURED = "EMPLOYEE_INSURED"  # on a list of persons insured as employees (职工医保)
 
 
 @dataclass(frozen=True)

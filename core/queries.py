@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy import or_
 from sqlmodel import Session, SQLModel, col, select
 
 from . import models, search
@@ -53,9 +54,29 @@ def of_enrolments(enrolment_column, enrolment_ids):
 
 
 def persons_in(session: Session, scope: Scope, region_code: str | None):
-    """Persons whose hukou lies in the region (any level)."""
-    column = models.Person.hukou_region_code
-    return in_region(session, scope, select(models.Person), column, region_code)
+    """Persons the caller may see whose hukou or residence lies in the region (any level): a
+    resident registered where they live is listed there as well as where their hukou is."""
+    statement = select(models.Person).where(scope.visible(models.Person))
+    if region_code is None:
+        return statement
+    path = region_path(session, region_code)
+    if path is None:
+        return statement.where(False)
+    codes = codes_under(path)
+    return statement.where(
+        or_(
+            col(models.Person.hukou_region_code).in_(codes),
+            col(models.Person.residence_region_code).in_(codes),
+        )
+    )
+
+
+def history_of(scope: Scope, person_id: int):
+    """A person's years of the imported 参保底表 within the caller's region, oldest first."""
+    statement = select(models.EnrolmentHistory).where(models.EnrolmentHistory.person_id == person_id)
+    if scope.path is not None:
+        statement = statement.where(col(models.EnrolmentHistory.region_code).in_(codes_under(scope.path)))
+    return statement.order_by(models.EnrolmentHistory.coverage_year)
 
 
 def households_in(session: Session, scope: Scope, region_code: str | None):

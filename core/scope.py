@@ -1,14 +1,17 @@
 """What a caller may see: everything at or below their region, as SQL conditions.
 
-A person is visible where their hukou or residence lies, where they are enrolled, or where
-their household is; households by address; enrolments by region; payments, entitlements
-and category facts through their enrolment or person. Lists, lookups by id and nested
-fields all go through `visible`, so nothing from another region leaks.
+A person is visible where they live — their residence, or their hukou region when no residence is
+registered — where they are enrolled, or where their household is; households by address;
+enrolments by region; payments, entitlements and category facts through their enrolment or person.
+A resident registered where they live (东政办〔2021〕6号 三（四）、四（二）; 贵医保组〔2023〕1号 二2;
+方政办明电〔2021〕35号 二（二）3) belongs to that region's staff: the staff of the region of their
+hukou do not see them unless they enrol or live there. Lists, lookups by id and nested fields all go
+through `visible`, so nothing from another region leaks.
 """
 
 from dataclasses import dataclass
 
-from sqlalchemy import false, or_, true
+from sqlalchemy import and_, false, or_, true
 from sqlmodel import Session, SQLModel, col, select
 
 from .models import (
@@ -71,8 +74,7 @@ class Scope:
             return col(model.enrolment_id).in_(enrolments)
         if model is Person:
             return or_(
-                col(Person.hukou_region_code).in_(codes),
-                col(Person.residence_region_code).in_(codes),
+                lives_in(codes),
                 col(Person.id).in_(select(Enrolment.person_id).where(col(Enrolment.region_code).in_(codes))),
                 col(Person.id).in_(
                     select(HouseholdMember.person_id).where(col(HouseholdMember.household_id).in_(households))
@@ -93,6 +95,30 @@ class Scope:
     def get(self, session: Session, model: type[SQLModel], row_id) -> SQLModel | None:
         """A row by primary key, or None when it does not exist or lies outside the scope."""
         return session.exec(select(model).where(model.id == row_id, self.visible(model))).first()
+
+
+def lives_in(codes):
+    """SQL: the person lives in one of `codes` — their residence, else their hukou region."""
+    return or_(
+        col(Person.residence_region_code).in_(codes),
+        and_(col(Person.residence_region_code).is_(None), col(Person.hukou_region_code).in_(codes)),
+    )
+
+
+def home_region(person: Person) -> str:
+    """Where a person lives: their residence, else their hukou region."""
+    return person.residence_region_code or person.hukou_region_code
+
+
+def enrolment_region(session: Session, person: Person) -> str:
+    """Where a person enrols unless told otherwise: where they live, or their hukou region when only
+    that lies in the caller's region — a resident may enrol at either (贵医保组〔2023〕1号 二
+    "户籍所在地…或常住地村（社区）"; 东政办〔2021〕6号 四（二）)."""
+    scope = scope_of(session)
+    for code in (person.residence_region_code, person.hukou_region_code):
+        if code and scope.covers(session, code):
+            return code
+    return home_region(person)
 
 
 def scope_of(session: Session) -> Scope:

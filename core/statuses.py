@@ -59,6 +59,25 @@ class TargetKind(StrEnum):
 class ImportKind(StrEnum):
     ROSTER = "ROSTER"  # a department's roster (花名册)
     PAYMENTS = "PAYMENTS"  # a village's collected roster (缴费清册)
+    HISTORY = "HISTORY"  # last years' 参保底表 (core/services/history_import.py)
+    LIST = "LIST"  # another department's name list (core/services/department_lists.py)
+
+
+class HistoryStatus(StrEnum):
+    """A year of the imported 参保底表 (core/models/history.py)."""
+
+    PAID = "PAID"  # 参保缴费
+    UNPAID = "UNPAID"  # 登记未缴: the register's ENROLLED
+    STOPPED = "STOPPED"  # 停保、暂停或终止参保
+
+
+class ListSource(StrEnum):
+    """Whose name list a list entry comes from (core/models/department_list.py)."""
+
+    EDUCATION_STUDENTS = "EDUCATION_STUDENTS"  # 教育局在册学生花名册
+    HR_RESIDENT_PENSION = "HR_RESIDENT_PENSION"  # 人社局城乡居民养老保险花名册
+    HR_EMPLOYEE_INSURANCE = "HR_EMPLOYEE_INSURANCE"  # 人社局职工医保参保名单
+    ZERO_CLAIM = "ZERO_CLAIM"  # 医保局基金零报销名单
 
 
 class ImportStatus(StrEnum):

@@ -28,6 +28,8 @@ from yibao.core.reports import (
     rate,
 )
 from yibao.core.rules.cite import Cite
+from yibao.core.rules.continuity import NATIONAL as NATIONAL_CONTINUITY
+from yibao.core.rules.continuity import ContinuityRule, IncentiveRule, WaitingRule, incentive_parameters
 from yibao.core.rules.dates import Period
 from yibao.core.rules.policy import (
     SETTLEMENT_PARTIES,
@@ -57,7 +59,7 @@ from yibao.core.rules.policy import (
 from yibao.core.rules.subsidies import split as split_funding
 from yibao.core.rules.subsidies import stated_amount
 from yibao.core.rules.vocabulary import CATEGORIES, CHANNELS, EVENTS, FUNDING_SOURCES, Category
-from yibao.core.statuses import EnrolmentStatus, PaymentKind
+from yibao.core.statuses import EnrolmentStatus, HistoryStatus, PaymentKind
 
 __all__ = [
     # the hook contract (core/hookspecs.py)
@@ -89,6 +91,12 @@ __all__ = [
     "SETTLEMENT_PARTIES",
     "HouseholdRule",
     "HouseholdMode",
+    # the 2025 rules of 国办发〔2024〕38号: waiting periods after a lapse, incentives for continuity
+    "ContinuityRule",
+    "WaitingRule",
+    "IncentiveRule",
+    "incentive_parameters",
+    "NATIONAL_CONTINUITY",
     # the shared vocabularies, and a code only a plugin's region knows
     "CATEGORIES",
     "EVENTS",
@@ -110,6 +118,7 @@ __all__ = [
     "counting",
     "EnrolmentStatus",
     "PaymentKind",
+    "HistoryStatus",
     "hardship",
     "progress",
     # money and names as reports show them

@@ -12,6 +12,9 @@ import click
 
 from . import (
     db,
+    demo,
+    history,
+    lists,
     payments,
     person,
     plugins,
@@ -52,6 +55,9 @@ for command in (
     person.person,
     report.report,
     targets.targets,
+    history.history,
+    lists.lists,
+    demo.demo,
 ):
     yibao.add_command(command)
 

@@ -1,7 +1,7 @@
 """Running a file import from the command line: a progress bar, the summary, the refused rows.
 
-Shared by `yibao roster import` and `yibao payments import`. An import that refuses every row
-exits 1, so a script notices a file that imported nothing.
+Shared by `yibao roster import`, `yibao payments import`, `yibao history import` and `yibao lists
+import`. An import that refuses every row exits 1, so a script notices a file that imported nothing.
 """
 
 import sys

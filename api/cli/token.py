@@ -29,7 +29,17 @@ def token() -> None:
     default=30,
     help="validity: 1–90 days (default 30)",
 )
-def issue(role: str, region: str, name: str | None, department: str | None, days: int) -> None:
+@click.option("--login-url", is_flag=True, help="print a one-time dashboard sign-in link instead (15 min)")
+@click.option("--base-url", default="http://127.0.0.1:8000", help="the server the link points at")
+def issue(
+    role: str,
+    region: str,
+    name: str | None,
+    department: str | None,
+    days: int,
+    login_url: bool,
+    base_url: str,
+) -> None:
     from datetime import timedelta
 
     from sqlmodel import Session
@@ -50,4 +60,12 @@ def issue(role: str, region: str, name: str | None, department: str | None, days
             raise Refusal(f"行政区划代码 {region} 不存在")
     key = signing_key(engine.url)
     principal = Principal(name or f"{holder.lower()}@{region}", holder, region, department)
+    if login_url:  # a one-time link for the dashboard instead of the token (core/login_links.py)
+        from yibao.core.login_links import SESSION, VALID_FOR, create
+
+        code = create(engine, principal, VALID_FOR)
+        click.echo(f"{base_url.rstrip('/')}/dashboard#login={code}")
+        minutes, hours = VALID_FOR.seconds // 60, SESSION.seconds // 3600
+        click.echo(f"yibao: sign in once within {minutes} minutes; the session lasts {hours} hours", err=True)
+        return
     click.echo(issue(key, principal, timedelta(days=days)))

@@ -60,6 +60,8 @@ SUBJECTS: dict[str, Callable[[Any], Keys]] = {
     "SubsidyChange": lambda o: [(PERSON, int(o.person_id))],
     "ImportRow": lambda o: [(ID_NUMBER, o.row.id_number)],
     "AuditEvent": _audit_event,
+    "HistoryRecord": lambda o: [(PERSON, o.row.person_id)],
+    "ContinuityFacts": lambda o: [(PERSON, o.person_id)],
 }
 REPORTS = "Reports"  # the type whose fields are the reports (api/graphql/reports.py)
 

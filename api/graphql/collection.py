@@ -93,9 +93,19 @@ class CollectionRosterRow:
     def method(self) -> str | None:
         return self.row.method
 
-    @strawberry.field(description="ENROLLED, PAID or TERMINATED; null when not enrolled last year.")
+    @strawberry.field(
+        description="ENROLLED, PAID, TERMINATED, or STOPPED (停保, from the 参保底表); null when not "
+        "enrolled last year."
+    )
     def last_year_status(self) -> str | None:
         return self.row.last_year_status
+
+    @strawberry.field(
+        description="REGISTER: last year's enrolment in yibao; HISTORY: the imported 参保底表 of a year "
+        "yibao holds no policy for; null when not enrolled last year."
+    )
+    def last_year_source(self) -> str | None:
+        return self.row.last_year_source
 
     @strawberry.field(description="Yuan paid (net of reversals) for last year; null when not enrolled.")
     def last_year_paid(self) -> Decimal | None:
@@ -118,8 +128,20 @@ class ChangeRow:
         return self.row.change
 
     @strawberry.field(
-        description="ADDED: NEWBORN, MOVED_IN, NEW; REMOVED: DEATH, MOVED_OUT, EMPLOYEE_INSURANCE, "
-        "NO_HOUSEHOLD; CHANGED: SUBSIDY_CATEGORY and/or AMOUNT_DUE, comma-joined; READJUSTED: READJUSTMENT."
+        description="上年参保状态: PAID, ENROLLED, TERMINATED or STOPPED (停保); null without a record "
+        "last year."
+    )
+    def last_year_status(self) -> str | None:
+        return self.row.last_year_status
+
+    @strawberry.field(description="REGISTER (yibao's enrolment) or HISTORY (the imported 参保底表).")
+    def last_year_source(self) -> str | None:
+        return self.row.last_year_source
+
+    @strawberry.field(
+        description="ADDED: NEWBORN, MOVED_IN, NEW, RESUMED (停保 last year); REMOVED: DEATH, MOVED_OUT, "
+        "EMPLOYEE_INSURANCE, NO_HOUSEHOLD; CHANGED: SUBSIDY_CATEGORY and/or AMOUNT_DUE, comma-joined; "
+        "READJUSTED: READJUSTMENT."
     )
     def reason(self) -> str:
         return self.row.reason

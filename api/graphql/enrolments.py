@@ -14,34 +14,67 @@ import strawberry
 from yibao.core import models, queries
 from yibao.core.ids import parse_id
 from yibao.core.services import enrolments
+from yibao.core.services.circumstances import Circumstances, Guardian
 from yibao.core.services.enrolments import EnrolmentInput, HouseholdEnrolmentInput
-from yibao.core.services.facts import stated_facts
 from yibao.core.services.households import refuse_oversized
 
 from .errors import InputErrors, attempt, refusing
 from .persons import SEARCH, searched
+from .types.circumstances import EvidenceInput, GuardianInput, StatedEventInput
 from .types.enrolment import Enrolment
 from .types.enums import EnrolmentStatus
 from .types.ordering import EnrolmentOrder, to_core
 from .types.pagination import Connection, paginate
-from .types.quote import LifeEventInput
 
 EnrolmentResult = Annotated[Enrolment | InputErrors, strawberry.union("EnrolmentResult")]
 
 
-@strawberry.input(description="What the clerk states about the person beyond the register, for the quote.")
+@strawberry.input(
+    description="What the clerk states about the person beyond the register, each with its evidence "
+    "(kept and listed by the statedCircumstances report), whom a newborn follows, and the lapsed years "
+    "repaired now. Birth date, hardship identities and the enrolment history come from the register."
+)
 class CircumstancesInput:
-    events: list[LifeEventInput] = strawberry.field(default_factory=list)
+    events: list[StatedEventInput] = strawberry.field(default_factory=list)
     college_student: bool = False
+    college_student_evidence: EvidenceInput | None = strawberry.field(
+        default=None, description="Required with collegeStudent, e.g. the 学生证."
+    )
     migrant_worker: bool = False
-    guardian_enrolled: bool = False
+    migrant_worker_evidence: EvidenceInput | None = strawberry.field(
+        default=None, description="Required with migrantWorker, e.g. the 居住证 or a work certificate."
+    )
+    guardian: GuardianInput | None = strawberry.field(
+        default=None, description="A newborn following a guardian (随法定监护人参保)."
+    )
+    guardian_enrolled: bool = strawberry.field(
+        default=False,
+        description="Deprecated: the same as `guardian: {}` — a member of the newborn's household who has "
+        "paid for the year, as the register shows; the clerk's word is not taken.",
+    )
+    repair_years: int = strawberry.field(
+        default=0,
+        description="Lapsed years paid for now (缴费修复, 国办发〔2024〕38号): each is charged at the year's "
+        "personal share and shortens the variable waiting period; at most the years the register shows "
+        "lapsed.",
+    )
 
-    def to_core(self) -> dict:
-        return stated_facts(
-            [e.to_core() for e in self.events],
-            self.college_student,
-            self.migrant_worker,
-            self.guardian_enrolled,
+    def to_core(self) -> Circumstances:
+        guardian = self.guardian.to_core("circumstances.guardian") if self.guardian else None
+        if guardian is None and self.guardian_enrolled:
+            guardian = Guardian()
+        return Circumstances(
+            events=tuple(e.to_core() for e in self.events),
+            college_student=self.college_student,
+            college_student_evidence=self.college_student_evidence.to_core()
+            if self.college_student_evidence
+            else None,
+            migrant_worker=self.migrant_worker,
+            migrant_worker_evidence=self.migrant_worker_evidence.to_core()
+            if self.migrant_worker_evidence
+            else None,
+            guardian=guardian,
+            repair_years=self.repair_years,
         )
 
 
@@ -56,7 +89,9 @@ class EnrolInput:
     )
     tier: str = "1"
     region_code: str | None = strawberry.field(
-        default=None, description="Where the person is insured; defaults to the hukou region."
+        default=None,
+        description="Where the person is insured; defaults to where they live (the residence region), "
+        "or the hukou region when only that lies in your region.",
     )
     circumstances: CircumstancesInput | None = strawberry.field(
         default=None, description="Life events and the like; birth date and hardship come from the register."
@@ -76,7 +111,7 @@ class EnrolInput:
             idempotency_key=self.idempotency_key,
             tier=self.tier,
             region_code=self.region_code,
-            facts=self.circumstances.to_core() if self.circumstances else None,
+            circumstances=self.circumstances.to_core() if self.circumstances else None,
             channel=self.channel,
             on=self.on,
         )

@@ -70,7 +70,7 @@ class ImportRow(Entity, model=models.ImportRow):
 class ImportJob(Entity, model=models.ImportJob):
     row: strawberry.Private[models.ImportJob]
 
-    @strawberry.field(description="ROSTER or PAYMENTS.")
+    @strawberry.field(description="ROSTER, PAYMENTS, HISTORY (参保底表) or LIST (another department's list).")
     def kind(self) -> str:
         return self.row.kind
 
@@ -82,7 +82,7 @@ class ImportJob(Entity, model=models.ImportJob):
     def filename(self) -> str:
         return self.row.filename
 
-    @strawberry.field(description="The department whose roster it is, e.g. CIVIL_AFFAIRS.")
+    @strawberry.field(description="The department whose roster or list it is, e.g. CIVIL_AFFAIRS, EDUCATION.")
     def source(self) -> str | None:
         return self.row.source
 

@@ -25,6 +25,7 @@ OPERATIONS: dict[str, set[Role]] = {
     "policyDiff": EVERYONE,
     "region": EVERYONE,
     "regions": EVERYONE,
+    "viewer": EVERYONE,  # who the token names; null without one (api/graphql/viewer.py)
     # the labels of codes, public like the rules
     "categories": EVERYONE,
     "channels": EVERYONE,
@@ -73,6 +74,7 @@ OPERATIONS: dict[str, set[Role]] = {
     "recordDepositSlips": STAFF,
     # reports of core and the plugins (api/graphql/reports.py), each scoped by the caller's region
     "reports": READERS,
+    "reportCatalog": READERS,  # the reports' fields and columns, for clients (api/graphql/report_catalog.py)
     # Apollo Federation (api/graphql/federation.py): entities resolved through the caller's scope, and
     # the subgraph's SDL, which holds no data
     "_entities": READERS,
@@ -80,6 +82,13 @@ OPERATIONS: dict[str, set[Role]] = {
     # the tax office's payment confirmations (方政办明电〔2021〕35号 四（五）, 五（二）)
     "importTaxConfirmations": {R.TAX_INTEGRATOR, R.COUNTY_ADMIN},
     "loadTargets": {R.TOWNSHIP_OFFICER, R.COUNTY_ADMIN},
+    # last years' 参保底表 (东政办〔2021〕6号 四（六）1) and a person's history from it and the register
+    "importHistory": {R.TOWNSHIP_OFFICER, R.COUNTY_ADMIN},
+    "enrolmentHistory": READERS,
+    "continuity": READERS,
+    # other departments' name lists (筑医保通〔2021〕34号 四（三）; 贵医保组〔2023〕1号 六11、六12); a roster
+    # uploader only its own department's (api/graphql/history.py)
+    "importDepartmentList": {R.ROSTER_UPLOADER, R.COUNTY_ADMIN},
     # global object identification: what the lookups by id (person, household, …) give, to whom they give it
     "node": READERS,
 }

@@ -67,8 +67,9 @@ class Query:
         return Person.of(queries.by_id(ctx.session, ctx.scope, models.Person, id))
 
     @strawberry.field(
-        description="Persons whose hukou lies in `regionCode` (any level), found by `search` and filtered; "
-        "a page of `first` after `after`, or of `last` before `before`."
+        description="Persons whose hukou or residence lies in `regionCode` (any level), among those you "
+        "may see — a resident registered where they live is listed there — found by `search` and "
+        "filtered; a page of `first` after `after`, or of `last` before `before`."
     )
     def persons(
         self,

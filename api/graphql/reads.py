@@ -43,6 +43,7 @@ TYPES: dict[str, set[Role]] = {
             "Policy",
             "PolicyDocument",
             "PolicyChannel",
+            "PolicyWindow",
             "PolicyParameter",
             "PolicyFact",
             "PolicyChange",
@@ -58,6 +59,8 @@ TYPES: dict[str, set[Role]] = {
         ),
         EVERYONE,
     ),
+    # who the caller's own token names (api/graphql/viewer.py): a roster uploader may see itself too
+    "Viewer": EVERYONE,
     # refusals and pages carry no personal data of their own
     "InputErrors": EVERYONE,
     "FieldError": EVERYONE,

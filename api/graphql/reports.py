@@ -31,6 +31,7 @@ PYTHON_TYPES = {
     Kind.DATE: date,
     Kind.BOOL: bool,
     Kind.ID_NUMBER: str,
+    Kind.PHONE: str,
 }
 
 

@@ -28,6 +28,7 @@ from . import (
     deposits,
     enrolments,
     entitlements,
+    history,
     households,
     imports,
     nodes,
@@ -36,9 +37,11 @@ from . import (
     readjust,
     refunds,
     regions,
+    report_catalog,
     rules,
     targets,
     tax,
+    viewer,
     vocabulary,
 )
 from .access_log import AccessLog
@@ -61,6 +64,9 @@ QUERIES = (
     collection.Query,
     refunds.Query,
     imports.Query,
+    history.Query,
+    viewer.Query,
+    report_catalog.Query,
     nodes.Query,
     vocabulary.Query,
 )
@@ -79,6 +85,7 @@ Mutation = merge_types(
         tax.Mutation,
         deposits.Mutation,
         targets.Mutation,
+        history.Mutation,
     ),
 )
 

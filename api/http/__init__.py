@@ -1,1 +1,1 @@
-"""The endpoints that are not GraphQL: downloads for offices and the health check."""
+"""The endpoints that are not GraphQL: downloads for offices, the dashboard and the health check."""

@@ -12,6 +12,7 @@ from difflib import get_close_matches
 from types import ModuleType
 
 from ..rules.cite import Cite
+from ..rules.continuity import NATIONAL_CITE
 from ..rules.policy import FromParameter, Policy, Route
 from ..rules.vocabulary import CATEGORIES, CHANNELS, EVENTS, FUNDING_SOURCES
 
@@ -129,6 +130,10 @@ CITED_BY = {
 
 def _citations(policy: Policy) -> Iterator[tuple[str, str]]:
     for path, cite in _cites(policy, ""):
+        if cite == NATIONAL_CITE:
+            # Core's defaults of the 2025 rules cite 国办发〔2024〕38号 without a clause, because its
+            # clause numbers could not be verified (core/rules/continuity.py); a plugin's own may not.
+            continue
         if not cite.document.strip() or not cite.clause.strip():
             empty = "文件" if not cite.document.strip() else "条款"
             yield (
@@ -178,6 +183,23 @@ def _codes(policy: Policy, categories: set[str]) -> Iterator[tuple[str, str, str
     for code, _ in policy.channels:
         if code not in CHANNELS:
             yield "缴费渠道", unknown("缴费渠道", code, CHANNELS), "改用已有的渠道代码"
+    yield from _waiting(policy, categories, declare)
+
+
+def _waiting(policy: Policy, categories: set[str], declare: str) -> Iterator[tuple[str, str, str]]:
+    """The 2025 waiting-period rule (core/rules/continuity.py) names categories and routes by code."""
+    waiting = policy.continuity.waiting if policy.continuity else None
+    if waiting is None:
+        return
+    for code in sorted(waiting.exempt_categories - categories):
+        yield "等待期规则的免等待期人员", unknown("类别代码", code, categories), declare
+    routes = {route.key for route in policy.routes}
+    for key in sorted((waiting.centralized_routes | waiting.exempt_routes) - routes):
+        yield (
+            "等待期规则",
+            f"等待期规则中的缴费途径 {key} 不存在{nearest(key, routes)}",
+            f"改用该政策的缴费途径：{'、'.join(sorted(routes))}",
+        )
 
 
 def _amounts(policy: Policy) -> Iterator[tuple[str, object]]:
@@ -298,6 +320,14 @@ def check_parameter_file(
                 )
             elif not parameter.choices and not _decimal(value):
                 problems.append(Problem(where, f"值 {value!r} 不是金额", '写成带引号的金额，如 "200.00"'))
+            elif parameter.minimum is not None and Decimal(str(value)) < parameter.minimum:
+                problems.append(
+                    Problem(
+                        where,
+                        f"值 {value} 低于 {parameter.minimum}（{parameter.basis}）",
+                        f"写不低于 {parameter.minimum} 的金额",
+                    )
+                )
     return problems
 
 

@@ -2,12 +2,16 @@
 
 from .audit import AuditEvent
 from .category import CategoryFact
+from .circumstance import StatedCircumstance
+from .department_list import ListEntry
 from .departure import Departure
 from .deposit import DepositSlip
 from .enrolment import Enrolment
 from .entitlement import Entitlement
+from .history import EnrolmentHistory
 from .household import Household, HouseholdMember
 from .imports import ImportJob, ImportRow
+from .login_link import LoginLink
 from .payment import Payment, ReceiptSequence
 from .person import Person
 from .refund import Refund, RefundBatch
@@ -22,11 +26,14 @@ __all__ = [
     "Departure",
     "DepositSlip",
     "Enrolment",
+    "EnrolmentHistory",
     "Entitlement",
     "Household",
     "HouseholdMember",
     "ImportJob",
     "ImportRow",
+    "ListEntry",
+    "LoginLink",
     "Payment",
     "Person",
     "ReceiptSequence",
@@ -34,6 +41,7 @@ __all__ = [
     "RefundBatch",
     "Region",
     "Settlement",
+    "StatedCircumstance",
     "Target",
     "TaxConfirmation",
 ]

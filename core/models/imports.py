@@ -1,4 +1,5 @@
-"""File imports (department rosters, collected payment rosters): a job and one result per row.
+"""File imports (department rosters, collected payment rosters, last years' 参保底表, other
+departments' name lists): a job and one result per row.
 
 A job commits its rows in batches, each with its checkpoint (`rows_done`) in the same
 transaction, so a killed import leaves whole batches or none and the same file resumes.

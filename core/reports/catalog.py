@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from ..errors import ErrorCode, InputError
 from ..exports import Percent
-from ..idcard import mask_id_number
+from ..idcard import mask_id_number, mask_phone
 from ..models import Region
 from ..money import fen_to_yuan
 from ..scope import Scope
@@ -79,7 +79,7 @@ class Catalog:
         region = session.get(Region, args.region_code)
         if region is None or not scope.covers(session, args.region_code):
             return None
-        if report.regions and not _overlaps(session, region, report.regions):
+        if report.regions and not overlaps(session, region, report.regions):
             raise InputError.one(
                 "regionCode",
                 ErrorCode.INVALID,
@@ -98,7 +98,8 @@ class Catalog:
         return ReportResult(report, args, region.name, rows, source.headings, numbers, totals)
 
 
-def _overlaps(session: Session, region: Region, codes: Sequence[str]) -> bool:
+def overlaps(session: Session, region: Region, codes: Sequence[str]) -> bool:
+    """Whether a report made for `codes` applies to `region`: one of them is at, above or below it."""
     paths = session.exec(select(Region.path).where(col(Region.code).in_(codes))).all()
     return any(region.path.startswith(p) or p.startswith(region.path) for p in paths)
 
@@ -116,6 +117,8 @@ def _present(report: Report, row: Sequence, sees_identity: bool) -> tuple:
             value = Percent(value)
         elif column.kind is Kind.ID_NUMBER and (column.masked_for_all or not sees_identity):
             value = mask_id_number(value)
+        elif column.kind is Kind.PHONE and (column.masked_for_all or not sees_identity):
+            value = mask_phone(value)
         values.append(value)
     return tuple(values)
 

@@ -20,7 +20,7 @@ that do not see identities). Rows are per village (the household's address), the
 
 from itertools import groupby
 
-from sqlalchemy import case, exists, func
+from sqlalchemy import and_, case, exists, func, or_
 from sqlmodel import col, select
 
 from ..models import Departure, Household, HouseholdMember, Person, Region
@@ -55,7 +55,9 @@ def member_status(source: ReportSource):
         (departed, ASIDE),
         (roster.c.insured == 1, PAID),
         (roster.c.id.is_not(None), REGISTERED),
-        (e.c.id.is_not(None), ASIDE),  # enrolled, since terminated: off the roster
+        # enrolled by then and off the roster: terminated. One registered after the as-of date
+        # was not registered yet that day.
+        (and_(e.c.id.is_not(None), or_(e.c.enrolled_on.is_(None), e.c.enrolled_on <= source.as_of)), ASIDE),
         else_=NOT_REGISTERED,
     )
     return (

@@ -10,15 +10,16 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NoReturn
 
-from sqlalchemy import Select, literal, or_, union_all
+from sqlalchemy import Select, func, literal, or_, union_all
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import Executable
 from sqlmodel import Session, col, select
 
 from ..errors import ErrorCode, InputError
-from ..models import CategoryFact, DepositSlip, Enrolment, Payment, Person, Region, Target
+from ..models import CategoryFact, DepositSlip, Enrolment, EnrolmentHistory, Payment, Person, Region, Target
 from ..regions import under
 from ..rules.policy import Policy
+from ..scope import lives_in
 from ..services.refund_ledger import LedgerRow, ledger_rows, ledger_statement
 from ..statuses import TargetKind
 from .spec import ReportArgs, TargetTable
@@ -142,6 +143,19 @@ class ReportSource:
             .subquery("enrolments")
         )
 
+    def history(self, coverage_year: int | None = None):
+        """The imported 参保底表 rows (core/models/history.py) in or below the region for the year
+        (default the asked one), every column: PAID, UNPAID or STOPPED, for years without a policy."""
+        year = coverage_year or self.coverage_year
+        return (
+            select(EnrolmentHistory)
+            .where(
+                EnrolmentHistory.coverage_year == year,
+                col(EnrolmentHistory.region_code).in_(self.region_codes()),
+            )
+            .subquery("history")
+        )
+
     def payments(self, on: date | None = None):
         """Ledger rows (payments and reversals, reversals negative) of those enrolments up to `on`.
 
@@ -160,13 +174,12 @@ class ReportSource:
         return statement.subquery("payments")
 
     def persons(self):
-        """Persons whose hukou or residence lies in or below the region."""
-        codes = self.region_codes()
+        """Persons who live in or below the region (core/scope.py `lives_in`: their residence, else
+        their hukou region), every column plus `home_region_code`, the region they live in."""
+        home = func.coalesce(Person.residence_region_code, Person.hukou_region_code)
         return (
-            select(Person)
-            .where(
-                or_(col(Person.hukou_region_code).in_(codes), col(Person.residence_region_code).in_(codes))
-            )
+            select(Person, home.label("home_region_code"))
+            .where(lives_in(self.region_codes()))
             .subquery("persons")
         )
 
@@ -197,15 +210,13 @@ class ReportSource:
     def identities(self, on: date | None = None):
         """Hardship identities held on `on` (default as-of) by persons of the region.
 
-        Columns person_id, code, region_code (the person's hukou region); one row per
+        Columns person_id, code, region_code (the region the person lives in); one row per
         person and code even when several rosters assert it.
         """
         day = on or self.as_of
         persons = self.persons()
         return (
-            select(
-                CategoryFact.person_id, CategoryFact.code, persons.c.hukou_region_code.label("region_code")
-            )
+            select(CategoryFact.person_id, CategoryFact.code, persons.c.home_region_code.label("region_code"))
             .join(persons, persons.c.id == CategoryFact.person_id)
             .where(
                 or_(col(CategoryFact.since).is_(None), CategoryFact.since <= day),

@@ -28,6 +28,7 @@ class Kind(StrEnum):
     DATE = "DATE"
     BOOL = "BOOL"
     ID_NUMBER = "ID_NUMBER"  # masked for roles that do not need whole ID numbers
+    PHONE = "PHONE"  # a phone number, masked (138****5678) as ID numbers are
 
 
 @dataclass(frozen=True)

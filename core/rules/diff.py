@@ -85,6 +85,7 @@ def facts(policy: Policy) -> Iterator[Fact]:
         yield Fact(f"route.{route.key}", f"缴费途径 {route.name}", _route(route), route.cite)
     for grant in policy.grants:
         yield Fact(f"grant.{grant.code}", f"资助 {grant.code}", _grant(policy, grant), grant.cite)
+    yield from _continuity(policy)
     for parameter in policy.parameters:
         default = parameter.default if parameter.default is not None else "未配置"
         yield Fact(
@@ -93,6 +94,26 @@ def facts(policy: Policy) -> Iterator[Fact]:
             f"{parameter.description}（默认 {default}）",
             parameter.cite,
         )
+
+
+def _continuity(policy: Policy) -> Iterator[Fact]:
+    rule = policy.continuity
+    if rule is None:
+        return
+    if (w := rule.waiting) is not None:
+        spared = "、".join(sorted(w.exempt_routes | w.exempt_categories)) or "无"
+        value = (
+            f"固定{w.fixed_months}个月；断保第{w.lapse_years_in_fixed}年之后每年+{w.variable_months_per_year}个月；"
+            f"修复每年−{w.repair_months_per_year}个月；断缴{w.long_lapse_years}年及以上不少于"
+            f"{w.long_lapse_min_months}个月；集中参保 {'、'.join(sorted(w.centralized_routes))}；免 {spared}"
+        )
+        yield Fact("continuity.waiting", "待遇等待期 waiting periods", value, w.cite)
+    if (i := rule.incentive) is not None:
+        value = (
+            f"满{i.after_years}年后每年 {_amount(policy, i.per_year)}；零报销每年 "
+            f"{_amount(policy, i.zero_claim_per_year)}；累计不超过原封顶线的{i.cap_ratio:.0%}"
+        )
+        yield Fact("continuity.incentive", "参保激励 incentives", value, i.cite)
 
 
 def _amount(policy: Policy, amount: Amount) -> str:
@@ -127,6 +148,8 @@ def _grant(policy: Policy, grant: Grant) -> str:
         parts.append(f"残疾等级 ≤ {grant.max_grade}")
     if grant.refunded_by:
         parts.append(f"返还 {grant.refunded_by}")
+    if grant.hukou_in:
+        parts.append(f"户籍在 {grant.hukou_in}")
     return "；".join(parts)
 
 

@@ -6,10 +6,12 @@ allow is a rejected quote with its reason, not an error.
 
 from decimal import Decimal
 
+from .continuity import IncentiveRule, WaitingRule, exempt, raises, repair_charge, waiting
+from .dates import next_day
 from .facts import QuoteRequest
 from .policy import FromParameter, Method, Policy, Route
 from .result import ZERO, Quote
-from .routes import admits, coverage, waiver_for, would_apply
+from .routes import Coverage, admits, coverage, waiver_for, would_apply
 from .subsidies import (
     CENT,
     Candidate,
@@ -80,9 +82,12 @@ def quote(policy: Policy, request: QuoteRequest) -> Quote:
     if waiver:
         result.explain("免等待期 no waiting period", "属不设等待期的人员", cite=waiver.cite)
     if period.waiting_until:
+        result.waiting_from = next_day(paid_on)
         result.explain(
             "等待期 waiting period", f"{route.waiting}，至 {period.waiting_until}", cite=route.cite
         )
+    if policy.continuity and policy.continuity.waiting:
+        period = _continuity_waiting(result, policy, policy.continuity.waiting, route, facts, paid_on, period)
     if period.start > period.end:
         return result.reject(
             f"等待期满（{period.start}）已超过保障期末 {period.end}，本年度无法享受待遇", route.cite
@@ -99,7 +104,119 @@ def quote(policy: Policy, request: QuoteRequest) -> Quote:
     result.explain(
         "个人应缴 amount due", _due_detail(result), result.amount_due, _method_cite(result, policy)
     )
+    if facts.continuity.repair_years and policy.continuity and policy.continuity.waiting:
+        _repair(result, policy.continuity.waiting, tier, facts.continuity.repair_years)
+    if policy.continuity and policy.continuity.incentive:
+        _incentive(result, policy, policy.continuity.incentive, facts, values)
     return result
+
+
+def _continuity_waiting(
+    result: Quote, policy: Policy, rule: WaitingRule, route: Route, facts, paid_on, period: Coverage
+) -> Coverage:
+    """The 2025 waiting periods (core/rules/continuity.py) on top of the route's own period."""
+    lapsed = facts.continuity.lapsed_years
+    if exempt(rule, route, facts, paid_on):
+        if lapsed or route.key not in rule.centralized_routes:
+            result.explain("免等待期 no waiting period", "属不设待遇等待期的特殊群体", cite=rule.exempt_cite)
+        return period
+    found = waiting(rule, policy, route, facts, paid_on)
+    if found is None:
+        return period
+    if lapsed:
+        why = f"断保 {lapsed} 年后再参保" + (
+            "" if route.key in rule.centralized_routes else "，且未在集中参保期参保"
+        )
+    else:
+        why = "未在集中参保期内参保"
+    result.explain("固定待遇等待期 fixed waiting period", f"{why}：{found.fixed}个月", cite=rule.cite)
+    if found.variable:
+        further = max(0, lapsed - rule.lapse_years_in_fixed)
+        result.explain(
+            "变动待遇等待期 variable waiting period",
+            f"断保第 {rule.lapse_years_in_fixed} 年之后每多断保1年增加{rule.variable_months_per_year}个月："
+            f"{further} 年，{found.variable}个月",
+            cite=rule.cite,
+        )
+    if found.repaired:
+        result.explain(
+            "缴费修复 repair",
+            f"修复 {facts.continuity.repair_years} 年，减少变动待遇等待期{found.repaired}个月",
+            cite=rule.cite,
+        )
+    if found.floored:
+        result.explain(
+            "等待期下限 minimum",
+            f"连续断缴{rule.long_lapse_years}年及以上，修复后等待期合计不少于{rule.long_lapse_min_months}个月",
+            cite=rule.cite,
+        )
+    result.waiting_months = found.months
+    result.explain("等待期 waiting period", f"合计{found.months}个月，至 {found.until}", cite=rule.cite)
+    if period.waiting_until is None or found.until > period.waiting_until:
+        result.waiting_from = max(next_day(paid_on), policy.coverage_start)
+        return Coverage(max(period.start, found.starts), period.end, found.until)
+    return period
+
+
+def _repair(result: Quote, rule: WaitingRule, tier, years: int) -> None:
+    """Reading C3: the repaired years are paid at this year's personal share, on top of the amount due."""
+    charge = repair_charge(tier.personal.quantize(CENT), years)
+    result.repair_amount = charge
+    result.amount_due += charge
+    result.explain(
+        "缴费修复 repair payment",
+        f"修复 {years} 年 × 当年个人缴费标准 {tier.personal.quantize(CENT)}，计入应缴",
+        charge,
+        rule.cite,
+    )
+
+
+def _incentive(result: Quote, policy: Policy, rule: IncentiveRule, facts, values: dict) -> None:
+    """Raises of the critical-illness maximum (大病保险最高支付限额) for continuous and zero-claim years."""
+    history = facts.continuity
+    if history.lapsed_years and (history.continuous_years or history.zero_claim_years):
+        result.explain(
+            "激励清零 incentives cleared", "断保之后再次参保的，连续参保年数重新计算", cite=rule.cite
+        )
+    found = raises(rule, facts)
+    if not (found.continuous or found.zero_claim):
+        return
+    total = ZERO
+    for count, amount, label in (
+        (
+            found.continuous,
+            rule.per_year,
+            f"连续参保第 {history.continuous_years + 1} 年，满{rule.after_years}年后",
+        ),
+        (found.zero_claim, rule.zero_claim_per_year, "基金零报销年度"),
+    ):
+        if not count:
+            continue
+        try:
+            each = resolve(policy, amount, ZERO, values)
+        except ParameterUnset as unset:
+            result.pending.append(unset.name)
+            result.explain(
+                "参保激励 incentive",
+                f"{label} {count} 次：每次提高额待参数 {unset.name} 配置",
+                cite=rule.cite,
+            )
+            continue
+        total += each * count
+        result.explain("参保激励 incentive", f"{label} {count} 次 × {each}", each * count, rule.cite)
+    try:
+        cap = (resolve(policy, rule.cap_base, ZERO, values) * rule.cap_ratio).quantize(CENT)
+    except ParameterUnset as unset:
+        result.pending.append(unset.name)
+        result.explain("激励上限 cap", f"累计提高总额上限待参数 {unset.name} 配置", cite=rule.cite)
+    else:
+        if total > cap:
+            total = cap
+            result.explain(
+                "激励上限 cap", f"累计提高总额不超过原封顶线的{rule.cap_ratio:.0%}", cap, rule.cite
+            )
+    result.incentive = total
+    result.explain("大病保险最高支付限额提高 incentive", f"合计提高 {total}", total, rule.cite)
 
 
 def _fiscal(policy: Policy, values: dict) -> Decimal:
@@ -115,7 +232,7 @@ def _apply_subsidy(result: Quote, policy: Policy, request: QuoteRequest, share: 
         result.explain(
             "资助不适用 subsidy not applicable",
             refusal.reason,
-            cite=refusal.grant.recognised_by_cite or refusal.grant.cite,
+            cite=refusal.cite or refusal.grant.recognised_by_cite or refusal.grant.cite,
         )
     candidates, unset = [], []
     for grant in held:

@@ -12,9 +12,13 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from .cite import Cite
 from .dates import Period
+
+if TYPE_CHECKING:
+    from .continuity import ContinuityRule
 
 
 class Method(StrEnum):
@@ -104,6 +108,8 @@ class Parameter:
     basis: str = ""
     # A choice instead of an amount: the value must be one of these (e.g. who settles a difference).
     choices: tuple[str, ...] = ()
+    # The least value a deployment may set, where a higher text states a floor (e.g. "不低于1000元").
+    minimum: Decimal | None = field(default=None, metadata=LATER)
 
 
 @dataclass(frozen=True)
@@ -139,6 +145,10 @@ class Grant:
     funding: tuple[Funding, ...] = ()
     refunded_by: str | None = None  # department that pays a COLLECT_THEN_REFUND refund
     refunded_by_cite: Cite | None = None
+    # Only for persons whose household registration lies in this region (e.g. "户籍在贵池区");
+    # a quote that does not state the hukou does not get it.
+    hukou_in: str | None = field(default=None, metadata=LATER)
+    hukou_cite: Cite | None = field(default=None, metadata=LATER)
 
     def amount_for(self, tier: str) -> Amount | None:
         if isinstance(self.amount, Mapping):
@@ -284,6 +294,9 @@ class Policy:
     # (e.g. 筑医保通〔2021〕34号 五（三）); None: the notice provides none.
     termination_refund: Cite | None = None
     readjustment: Readjustment | None = None
+    # From 2025 (国办发〔2024〕38号): waiting periods after a lapse and the incentives of continuous
+    # and zero-claim years (core/rules/continuity.py); None for the years before.
+    continuity: "ContinuityRule | None" = field(default=None, metadata=LATER)
 
     @property
     def id(self) -> str:

@@ -4,20 +4,12 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
 from ..errors import ErrorCode, FieldError, InputError
+from .areas import prefix as _prefix
 from .engine import quote as compute
-from .facts import QuoteRequest
+from .facts import Continuity, QuoteRequest
 from .policy import Policy
 from .result import Quote
 from .vocabulary import CATEGORIES, EVENTS, Category
-
-
-def _prefix(code: str) -> str:
-    """A six-digit GB/T 2260 code's meaningful prefix: 340000 → 34, 341700 → 3417."""
-    if len(code) == 6:
-        for zeros in (4, 2):
-            if code.endswith("0" * zeros):
-                return code[: 6 - zeros]
-    return code
 
 
 def governs(policy: Policy, region_code: str) -> bool:
@@ -95,6 +87,7 @@ class Registry:
                 )
         if request.paid_on < request.person.birth_date:
             errors.append(FieldError("paidOn", ErrorCode.INVALID, "缴费日期早于出生日期"))
+        errors += continuity_errors(request.person.continuity, "person.continuity")
         if errors:
             raise InputError(errors)
         values = {**self.parameters.get(policy.id, {}), **request.parameters}
@@ -125,8 +118,52 @@ def parse_parameters(raw: Mapping[str, Mapping[str, object]], policies: Mapping[
                     )
                 continue
             try:
-                Decimal(str(value))
+                amount = Decimal(str(value))
             except InvalidOperation:
                 raise ValueError(f"{policy_id} 参数 {name} 的值 {value!r} 不是金额") from None
+            if parameter.minimum is not None and amount < parameter.minimum:
+                raise ValueError(
+                    f"{policy_id} 参数 {name} 的值 {value} 低于 {parameter.minimum}（{parameter.basis}）"
+                )
         parsed[policy_id] = {name: str(value) for name, value in values.items()}
     return parsed
+
+
+def continuity_errors(history: Continuity, prefix: str) -> list[FieldError]:
+    """A stated history must be possible: counts not negative, no lapse inside a continuous run, no
+    more years repaired than lapsed (国办发〔2024〕38号 缴费修复), zero-claim years within the run."""
+    errors = []
+    counts = {
+        "continuousYears": history.continuous_years,
+        "lapsedYears": history.lapsed_years,
+        "repairYears": history.repair_years,
+        "zeroClaimYears": history.zero_claim_years,
+    }
+    for name, value in counts.items():
+        if value < 0:
+            errors.append(FieldError(f"{prefix}.{name}", ErrorCode.INVALID, "年数不能为负"))
+    if history.continuous_years > 0 and history.lapsed_years > 0:
+        errors.append(
+            FieldError(
+                f"{prefix}.lapsedYears",
+                ErrorCode.INVALID,
+                "上年已参保（连续参保年数 > 0）时断保年数应为 0",
+            )
+        )
+    if history.repair_years > max(history.lapsed_years, 0):
+        errors.append(
+            FieldError(
+                f"{prefix}.repairYears",
+                ErrorCode.INVALID,
+                f"修复年数不能超过断保年数 {history.lapsed_years}",
+            )
+        )
+    if history.zero_claim_years > max(history.continuous_years, 0):
+        errors.append(
+            FieldError(
+                f"{prefix}.zeroClaimYears",
+                ErrorCode.INVALID,
+                "零报销年数不能超过连续参保年数",
+            )
+        )
+    return errors

@@ -42,6 +42,11 @@ class Quote:
     coverage_start: date | None = None
     coverage_end: date | None = None
     waiting_until: date | None = None
+    # The first day of a waiting period (benefits are paid after `waiting_until`), if there is one.
+    waiting_from: date | None = None
+    waiting_months: int | None = None  # a 2025 waiting period (core/rules/continuity.py), in months
+    repair_amount: Decimal = ZERO  # 缴费修复: lapsed years paid now, included in amount_due
+    incentive: Decimal = ZERO  # 大病保险最高支付限额 raised by continuous and zero-claim years
     explanation: list[Step] = field(default_factory=list)
     # Parameters a deployment has not set, on which a figure of this quote waits but not the
     # amount due: while listed, that figure (fiscalSubsidy, refundDue) reads 0.00 and is not final.
@@ -69,6 +74,9 @@ class Quote:
             "coverageStart": iso(self.coverage_start),
             "coverageEnd": iso(self.coverage_end),
             "waitingUntil": iso(self.waiting_until),
+            "waitingMonths": self.waiting_months,
+            "repairAmount": str(self.repair_amount),
+            "incentive": str(self.incentive),
             "route": self.route,
             "pendingParameters": list(self.pending),
         }
@@ -76,7 +84,8 @@ class Quote:
     def reject(self, reason: str, cite: Cite | None = None) -> "Quote":
         self.accepted = False
         self.rejection_reason = reason
-        self.coverage_start = self.coverage_end = self.waiting_until = None
-        self.amount_due = self.refund_due = ZERO
+        self.coverage_start = self.coverage_end = self.waiting_until = self.waiting_from = None
+        self.waiting_months = None
+        self.amount_due = self.refund_due = self.repair_amount = self.incentive = ZERO
         self.explain("拒绝 rejected", reason, cite=cite)
         return self

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
+from .areas import within
+from .cite import Cite
 from .facts import PersonFacts
 from .policy import Amount, Fixed, FromParameter, FullShare, Funding, Grant, PercentOf, Policy
 
@@ -73,6 +75,7 @@ class Candidate:
 class Refusal:
     grant: Grant
     reason: str
+    cite: Cite | None = None  # the clause that refuses it, when not the grant's recognition cut-off
 
 
 def held_grounds(policy: Policy, facts: PersonFacts, tier: str, paid_on: date):
@@ -81,6 +84,13 @@ def held_grounds(policy: Policy, facts: PersonFacts, tier: str, paid_on: date):
     by_code = {c.code: c for c in facts.categories}
     for grant in policy.grants:
         if grant.amount_for(tier) is None:
+            continue
+        if grant.hukou_in is not None and not within(facts.hukou_region_code, grant.hukou_in):
+            by_age = grant.born_on_or_before is not None
+            if (by_age and facts.birth_date <= grant.born_on_or_before) or (
+                not by_age and grant.code in by_code
+            ):
+                refused.append(Refusal(grant, _not_local(grant, facts), grant.hukou_cite or grant.cite))
             continue
         if grant.born_on_or_before is not None:
             if facts.birth_date <= grant.born_on_or_before:
@@ -102,6 +112,12 @@ def held_grounds(policy: Policy, facts: PersonFacts, tier: str, paid_on: date):
         else:
             held.append(grant)
     return held, refused
+
+
+def _not_local(grant: Grant, facts: PersonFacts) -> str:
+    if facts.hukou_region_code is None:
+        return f"{grant.code} 仅限户籍在 {grant.hukou_in} 的人员，未说明户籍地，不予资助"
+    return f"{grant.code} 仅限户籍在 {grant.hukou_in} 的人员，户籍地 {facts.hukou_region_code} 不符，不予资助"
 
 
 def highest(candidates: list[Candidate], cap: Decimal | None = None) -> Candidate | None:

@@ -11,7 +11,12 @@
 - READJUSTED: this year's paid enrolment whose subsidy the 12-31 re-adjustment changed (四（四）),
   with the settlement item the change of its amount due became: the difference, who settles it
   and whether it is still UNSETTLED (core/services/settlements.py).
-An enrolment counts as last year's unless it was terminated.
+An enrolment counts as last year's unless it was terminated. For a year yibao holds no policy for,
+last year's enrolments are the imported 参保底表 (core/services/history_import.py): its PAID and
+UNPAID rows count as enrolled (续保 when on this year's roster), a STOPPED (停保) one does not — such
+a person back on the roster is ADDED with the reason RESUMED. Each row says last year's status
+(上年参保状态) and where it comes from. History has no amount due nor subsidy to compare, so it
+makes no CHANGED row.
 """
 
 from dataclasses import dataclass
@@ -20,13 +25,23 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
-from ..models import Departure, Enrolment, Household, HouseholdMember, Person, Region, Settlement
+from ..models import (
+    Departure,
+    Enrolment,
+    EnrolmentHistory,
+    Household,
+    HouseholdMember,
+    Person,
+    Region,
+    Settlement,
+)
 from ..money import fen_to_yuan
 from ..regions import codes_under
 from ..rules.registry import Registry
 from ..scope import Scope
-from ..statuses import EnrolmentStatus, SettlementStatus
-from .collection_roster import RosterRow, collection_roster, members_in, roster_region
+from ..statuses import EnrolmentStatus, HistoryStatus, SettlementStatus
+from .collection_roster import STATUS_NAMES, RosterRow, collection_roster, members_in, roster_region
+from .last_year import FROM_HISTORY, HISTORY, REGISTER
 
 
 @dataclass(frozen=True)
@@ -49,6 +64,9 @@ class ChangeRow:
     settlement: Decimal | None = None  # READJUSTED: due after − due before; > 0 owed by the person's side
     settlement_party: str | None = None  # PERSON or FUNDING_DEPARTMENT; None while unsettled
     settlement_status: str | None = None  # UNSETTLED, OWED or SETTLED
+    # 上年参保状态: PAID, ENROLLED, TERMINATED or STOPPED (停保); None: no record last year.
+    last_year_status: str | None = None
+    last_year_source: str | None = None  # REGISTER or HISTORY (the 参保底表)
 
 
 HEADINGS = [
@@ -61,6 +79,7 @@ HEADINGS = [
     "姓名",
     "身份证号码",
     "减少日期",
+    "上年参保状态",
     "上年档次",
     "本年档次",
     "上年资助类别",
@@ -83,6 +102,7 @@ REASON_NAMES = {
     "NEWBORN": "新生儿",
     "MOVED_IN": "迁入",
     "NEW": "新参保",
+    "RESUMED": "上年停保后续保",
     "DEATH": "死亡",
     "MOVED_OUT": "迁出",
     "EMPLOYEE_INSURANCE": "参加职工医保",
@@ -109,6 +129,7 @@ def as_cells(row: ChangeRow, categories: dict[str, str]) -> tuple:
         row.name,
         row.id_number,
         row.departed_on,
+        _last_year(row),
         row.tier_before,
         row.tier_after,
         category(row.category_before),
@@ -119,6 +140,11 @@ def as_cells(row: ChangeRow, categories: dict[str, str]) -> tuple:
         SETTLEMENT_NAMES.get(row.settlement_party) if row.settlement_party else None,
         SETTLEMENT_NAMES.get(row.settlement_status) if row.settlement_status else None,
     )
+
+
+def _last_year(row: ChangeRow) -> str:
+    status = STATUS_NAMES.get(row.last_year_status, "未参保") if row.last_year_status else "未参保"
+    return f"{status}（参保底表）" if row.last_year_source == HISTORY else status
 
 
 _UNKNOWN = object()
@@ -154,14 +180,36 @@ def change_table(
         )
     ).all()
     before = {person.id: (enrolment, person) for enrolment, person in previous}
+    # The 参保底表 for people yibao has no enrolment of last year for (the register wins).
+    history = {
+        h.person_id: h
+        for h in session.exec(
+            select(EnrolmentHistory).where(
+                EnrolmentHistory.coverage_year == coverage_year - 1,
+                col(EnrolmentHistory.region_code).in_(codes_under(path)),
+                col(EnrolmentHistory.person_id).not_in(list(before)),
+            )
+        ).all()
+    }
+    enrolled_history = {pid: h for pid, h in history.items() if h.status != HistoryStatus.STOPPED}
     names = dict(
         session.exec(
-            select(Region.code, Region.name).where(col(Region.code).in_({e.region_code for e, _ in previous}))
+            select(Region.code, Region.name).where(
+                col(Region.code).in_(
+                    {e.region_code for e, _ in previous} | {h.region_code for h in history.values()}
+                )
+            )
         ).all()
     )
+    last = {pid: (e.status, REGISTER) for pid, (e, _) in before.items()}
+    last |= {pid: (FROM_HISTORY[h.status], HISTORY) for pid, h in history.items()}
 
     rows: list[ChangeRow] = []
-    added = [row for person_id, row in roster.items() if person_id not in before]
+    added = [
+        row
+        for person_id, row in roster.items()
+        if person_id not in before and person_id not in enrolled_history
+    ]
     on_roster = members_in(path, scope)
     # Whether an added person was enrolled last year elsewhere: only the reason is shown.
     elsewhere = set(
@@ -180,11 +228,14 @@ def change_table(
     for row in added:
         if births[row.person_id] >= date(coverage_year - 1, 1, 1):
             reason = "NEWBORN"
+        elif row.person_id in history:  # 停保 last year, on the roster again
+            reason = "RESUMED"
         else:
             reason = "MOVED_IN" if row.person_id in elsewhere else "NEW"
-        rows.append(_row("ADDED", reason, row, after=row))
+        status, source = last.get(row.person_id, (None, None))
+        rows.append(_row("ADDED", reason, row, after=row, last_year_status=status, last_year_source=source))
 
-    removed = [person_id for person_id in before if person_id not in roster]
+    removed = [person_id for person_id in [*before, *enrolled_history] if person_id not in roster]
     if removed:
         departures = {
             d.person_id: d
@@ -197,8 +248,17 @@ def change_table(
                 .where(col(HouseholdMember.person_id).in_(removed))
             ).all()
         )
+        persons = {
+            p.id: p
+            for p in session.exec(select(Person).where(col(Person.id).in_(list(enrolled_history)))).all()
+        }
         for person_id in removed:
-            enrolment, person = before[person_id]
+            if person_id in before:
+                enrolment, person = before[person_id]
+                region, tier, (category, amount) = enrolment.region_code, enrolment.tier, decided(enrolment)
+            else:
+                enrolment, person = None, persons[person_id]
+                region, tier, category, amount = enrolled_history[person_id].region_code, None, None, None
             departure = departures.get(person_id)
             if departure is not None:
                 reason = departure.reason
@@ -206,21 +266,23 @@ def change_table(
                 reason = "MOVED_OUT"  # a household outside the region (a departed one is above)
             else:
                 reason = "NO_HOUSEHOLD"
-            category, amount = decided(enrolment)
+            status, source = last[person_id]
             rows.append(
                 ChangeRow(
                     change="REMOVED",
                     reason=reason,
-                    village_code=enrolment.region_code,
-                    village_name=names.get(enrolment.region_code, ""),
+                    village_code=region,
+                    village_name=names.get(region, ""),
                     household_id=None,
                     person_id=person_id,
                     name=person.name,
                     id_number=person.id_number,
                     departed_on=departure.departed_on if departure else None,
-                    tier_before=enrolment.tier,
+                    tier_before=tier,
                     category_before=None if category is _UNKNOWN else category,
                     amount_before=None if amount is _UNKNOWN else amount,
+                    last_year_status=status,
+                    last_year_source=source,
                 )
             )
 
@@ -244,6 +306,8 @@ def change_table(
                     tier_before=enrolment.tier,
                     category_before=category,
                     amount_before=amount,
+                    last_year_status=enrolment.status,
+                    last_year_source=REGISTER,
                 )
             )
     rows += _readjusted(session, scope, path, coverage_year, roster)

@@ -1,7 +1,8 @@
 """This year's collection roster (缴费清册) of a village or township, from last year's enrolments.
 
 东政办〔2021〕6号 五（三）: the county gives each village last year's enrolment table as this year's
-collection roster, on which the village notes collection and changes; 方政办明电〔2021〕35号 三（二）:
+collection roster, on which the village notes collection and changes (last year: yibao's enrolment,
+else the imported 参保底表, core/services/last_year.py); 方政办明电〔2021〕35号 三（二）:
 the roster (缴费清册) is made from last year's and sent to every village. One row per member of
 every household whose address lies in or below the region, departed persons left out, each
 quoted under THIS year's policy for the region (never last year's: no carry-forward).
@@ -15,18 +16,19 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from ..errors import ErrorCode, InputError
-from ..models import CategoryFact, Departure, Enrolment, Household, HouseholdMember, Payment, Person, Region
+from ..models import CategoryFact, Departure, Household, HouseholdMember, Person, Region
 from ..money import fen_to_yuan
 from ..regions import codes_under, region_path
 from ..rules.facts import QuoteRequest
 from ..rules.policy import Policy, Route
 from ..rules.registry import Registry
 from ..scope import Scope
-from ..statuses import EnrolmentStatus
+from ..statuses import EnrolmentStatus, HistoryStatus
 from .facts import roster_facts
+from .last_year import HISTORY, REGISTER, last_year
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ class RosterRow:
     note: str | None = None
     # Not a column: what masking withholds from the note (a newborn is quoted on the day of birth).
     birth_date: date | None = None
+    # Where last year's status comes from: REGISTER (yibao's enrolment) or HISTORY (the 参保底表).
+    last_year_source: str | None = None
 
 
 HEADINGS = [
@@ -71,13 +75,16 @@ HEADINGS = [
     "上年参保状态",
     "上年缴费金额（元）",
     "备注",
+    "上年数据来源",
 ]
 METHOD_NAMES = {"UPFRONT": "直接减免", "COLLECT_THEN_REFUND": "先征后返"}
 STATUS_NAMES = {
     EnrolmentStatus.ENROLLED: "已登记未缴费",
     EnrolmentStatus.PAID: "已缴费",
     EnrolmentStatus.TERMINATED: "已终止",
+    HistoryStatus.STOPPED: "停保",  # from the 参保底表 (core/services/last_year.py)
 }
+SOURCE_NAMES = {REGISTER: "本系统", HISTORY: "参保底表"}
 
 
 def as_cells(row: RosterRow, categories: dict[str, str]) -> tuple:
@@ -100,6 +107,7 @@ def as_cells(row: RosterRow, categories: dict[str, str]) -> tuple:
         STATUS_NAMES.get(row.last_year_status, "未参保") if row.last_year_status else "未参保",
         row.last_year_paid,
         row.note,
+        SOURCE_NAMES.get(row.last_year_source) if row.last_year_source else None,
     )
 
 
@@ -137,29 +145,6 @@ def members_in(path: str, scope: Scope):
         .join(Household, col(Household.id) == col(HouseholdMember.household_id))
         .where(col(Household.address_region_code).in_(codes_under(path)), scope.visible(Household))
     )
-
-
-def last_year(
-    session: Session, scope: Scope, person_ids, coverage_year: int
-) -> dict[int, tuple[Enrolment, int]]:
-    """Each person's visible enrolment of the year before, with the net amount paid on it (fen)."""
-    conditions = (
-        Enrolment.coverage_year == coverage_year - 1,
-        col(Enrolment.person_id).in_(person_ids),
-        scope.visible(Enrolment),
-    )
-    enrolments = session.exec(select(Enrolment).where(*conditions)).all()
-    if not enrolments:
-        return {}
-    paid = dict(
-        session.exec(
-            select(Payment.enrolment_id, func.sum(Payment.amount_fen))
-            .join(Enrolment, col(Enrolment.id) == col(Payment.enrolment_id))
-            .where(*conditions)
-            .group_by(Payment.enrolment_id)
-        ).all()
-    )
-    return {e.person_id: (e, int(paid.get(e.id) or 0)) for e in enrolments}
 
 
 def collection_roster(
@@ -211,17 +196,18 @@ def collection_roster(
     categories: dict[int, list[CategoryFact]] = defaultdict(list)
     for fact in session.exec(select(CategoryFact).where(col(CategoryFact.person_id).in_(person_ids))).all():
         categories[fact.person_id].append(fact)
-    before = last_year(session, scope, person_ids, coverage_year)
+    before = last_year(session, scope, person_ids, coverage_year)  # the register, else the 参保底表
 
     rows = []
     for member, household, person in members:
-        previous, paid_fen = before.get(person.id, (None, 0))
+        previous = before.get(person.id)
+        last_tier = previous.tier if previous else None
         policy = policy_of(household.address_region_code)
         amount_due = subsidy = category = method = note = None
         if isinstance(policy, InputError):
-            tier, note = previous.tier if previous else "1", "；".join(e.message for e in policy.errors)
+            tier, note = last_tier or "1", "；".join(e.message for e in policy.errors)
         else:
-            tier = previous.tier if previous and policy.tier(previous.tier) else policy.tiers[0].code
+            tier = last_tier if last_tier and policy.tier(last_tier) else policy.tiers[0].code
             paid_on = max(on or window_opens(policy), person.birth_date)
             facts = roster_facts(person, categories[person.id], paid_on, household.address_region_code)
             amount_due, subsidy, category, method, note = _quoted(rules, policy, paid_on, facts, tier)
@@ -243,8 +229,11 @@ def collection_roster(
                 subsidy_category=category,
                 method=method,
                 last_year_status=previous.status if previous else None,
-                last_year_paid=fen_to_yuan(paid_fen) if previous else None,
+                last_year_paid=fen_to_yuan(previous.paid_fen)
+                if previous and previous.paid_fen is not None
+                else None,
                 note=note,
+                last_year_source=previous.source if previous else None,
                 birth_date=person.birth_date,
             )
         )

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from sqlmodel import Session, select
 
@@ -26,9 +27,19 @@ def quote_for(
     return rules.quote(QuoteRequest(enrolment.policy_id, paid_on, facts, enrolment.tier))
 
 
+WAITING_STEP = "等待期 waiting period"
+INCENTIVE_STEP = "大病保险最高支付限额提高 incentive"
+
+
 def decided(quote: Quote, on: date) -> dict:
-    """The quote as an enrolment's snapshot keeps it (JSON)."""
-    return quote.as_contract() | {"on": on.isoformat(), "citations": [s.citation for s in quote.explanation]}
+    """The quote as an enrolment's snapshot keeps it (JSON), with the clauses of its waiting period
+    and incentive, which `coverage_on` answers hospitals with."""
+    steps = {step.rule: step for step in quote.explanation}
+    kept = quote.as_contract() | {"on": on.isoformat(), "citations": [s.citation for s in quote.explanation]}
+    for key, rule in (("waiting", WAITING_STEP), ("incentiveStep", INCENTIVE_STEP)):
+        if rule in steps:
+            kept[key] = {"detail": steps[rule].detail, "citation": steps[rule].citation}
+    return kept
 
 
 def keep_quote(enrolment: Enrolment, quote: Quote | None, on: date | None) -> None:
@@ -75,7 +86,7 @@ def decide_coverage(
     entitlement = Entitlement(
         enrolment_id=enrolment.id,
         person_id=enrolment.person_id,
-        start_date=next_day(paid_on) if waiting else quote.coverage_start,
+        start_date=(quote.waiting_from or next_day(paid_on)) if waiting else quote.coverage_start,
         end_date=quote.coverage_end,
         waiting_until=waiting,
         reason=f"{quote.route} {quote.route_cite}"[:200],
@@ -90,6 +101,32 @@ class CoverageAnswer:
     reason: str
     entitlement: Entitlement | None
     person_id: int | None = None  # whose coverage it is: what the access log records as read
+    # From the deciding quote of the entitlement's enrolment (国办发〔2024〕38号 rules, where they apply):
+    waiting_months: int | None = None
+    waiting_citation: str | None = None
+    incentive: Decimal | None = None  # the raise of the critical-illness maximum this year
+    incentive_detail: str | None = None
+    incentive_citation: str | None = None
+    pending: tuple[str, ...] = ()
+
+
+def _answer(session: Session, covered: bool, reason: str, row: Entitlement, person_id: int) -> CoverageAnswer:
+    enrolment = session.get(Enrolment, row.enrolment_id)
+    quote = (enrolment.snapshot or {}).get("quote") or {}
+    waiting, step = quote.get("waiting") or {}, quote.get("incentiveStep") or {}
+    incentive = quote.get("incentive")
+    return CoverageAnswer(
+        covered,
+        reason,
+        row,
+        person_id,
+        waiting_months=quote.get("waitingMonths"),
+        waiting_citation=waiting.get("citation") if row.waiting_until else None,
+        incentive=Decimal(incentive) if incentive is not None else None,
+        incentive_detail=step.get("detail"),
+        incentive_citation=step.get("citation"),
+        pending=tuple(quote.get("pendingParameters") or ()),
+    )
 
 
 def coverage_on(session: Session, scope: Scope, id_number: str, on: date) -> CoverageAnswer | None:
@@ -107,11 +144,9 @@ def coverage_on(session: Session, scope: Scope, id_number: str, on: date) -> Cov
     for row in rows:
         if row.start_date <= on <= row.end_date:
             if row.waiting_until and on <= row.waiting_until:
-                return CoverageAnswer(
-                    False, f"等待期内（至 {row.waiting_until}），不予报销（{row.reason}）", row, person.id
-                )
-            return CoverageAnswer(
-                True, f"{row.start_date} 至 {row.end_date} 享受待遇（{row.reason}）", row, person.id
-            )
+                reason = f"等待期内（至 {row.waiting_until}），不予报销（{row.reason}）"
+                return _answer(session, False, reason, row, person.id)
+            reason = f"{row.start_date} 至 {row.end_date} 享受待遇（{row.reason}）"
+            return _answer(session, True, reason, row, person.id)
     periods = "、".join(f"{r.start_date} 至 {r.end_date}" for r in rows) or "无"
     return CoverageAnswer(False, f"{on} 无参保待遇（已有待遇期：{periods}）", None, person.id)

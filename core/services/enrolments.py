@@ -10,15 +10,19 @@ from .. import audit
 from ..audit import Actor
 from ..errors import ErrorCode, FieldError, InputError
 from ..models import Enrolment, Household, HouseholdMember, Person
+from ..rules.facts import Continuity
 from ..rules.policy import Policy
 from ..rules.registry import Registry, governs
 from ..rules.vocabulary import CHANNELS
-from ..scope import get_visible, scope_of
+from ..scope import enrolment_region, get_visible, scope_of
 from ..text import text_errors
+from . import circumstances
+from .circumstances import Circumstances
+from .continuity import as_snapshot, continuity_of
 from .coverage import keep_quote, quote_for
 from .elsewhere import ELSEWHERE_ENROLLED, note_elsewhere
-from .facts import stated_facts
 from .household_rule import departed, missing_members, refuse_partial
+from .lists_in_force import employee_insured_errors
 from .persons import get_person, region_errors
 from .unit import unit_of_work
 
@@ -37,8 +41,9 @@ class EnrolmentInput:
     policy_id: str
     idempotency_key: str
     tier: str = "1"
-    region_code: str | None = None  # defaults to the person's hukou region
-    facts: dict | None = None  # what the clerk states (core.services.facts.stated_facts)
+    region_code: str | None = None  # defaults to where the person lives (residence, else hukou)
+    # What the clerk states, with its evidence, and whom a newborn follows (core/services/circumstances.py).
+    circumstances: Circumstances | None = None
     channel: str | None = None  # how the person means to pay (core/rules/vocabulary.py CHANNELS)
     on: date | None = None  # the enrolment date, which the quote is for; default today
 
@@ -70,7 +75,7 @@ def enrol(engine: Engine, actor: Actor, data: EnrolmentInput, rules: Registry) -
             raise
         with unit_of_work(engine, actor) as session:
             person = get_person(session, data.person_id)
-            first = _first_with_key(session, data.region_code or person.hukou_region_code, data)
+            first = _first_with_key(session, data.region_code or enrolment_region(session, person), data)
         if first is None:
             raise
         return first
@@ -80,18 +85,43 @@ def _write(engine: Engine, actor: Actor, data: EnrolmentInput, rules: Registry) 
     with unit_of_work(engine, actor) as session:
         person = get_person(session, data.person_id)
         if (
-            first := _first_with_key(session, data.region_code or person.hukou_region_code, data)
+            first := _first_with_key(session, data.region_code or enrolment_region(session, person), data)
         ) is not None:
             return first
-        errors = _request_errors(session, rules, data, person.hukou_region_code)
+        errors = _request_errors(session, rules, data, enrolment_region(session, person))
         errors += _duplicate_errors(session, actor, data.person_id, data.coverage_year, "coverageYear")
+        stated = circumstances.check(session, data.circumstances, person, data.coverage_year, "circumstances")
+        errors += stated.errors
+        region_code = data.region_code or enrolment_region(session, person)
+        errors += employee_insured_errors(
+            session, person.id_number, region_code, data.on or date.today(), "personId"
+        )
+        history = continuity_of(session, person, data.coverage_year, region_code, _repair(data))
+        errors += _repair_errors(history, "circumstances.repairYears")
         if errors:
             raise InputError(errors)
         policy = rules.get(data.policy_id)
         missing = missing_members(session, policy, [person.id], data.coverage_year)
         refuse_partial(policy, missing, "personId", "参保", "缺少")
-        enrolment = _new_enrolment(session, actor, rules, policy, person, data, missing)
+        enrolment = _new_enrolment(session, actor, rules, policy, person, data, missing, stated, history)
         return enrolment
+
+
+def _repair(data: EnrolmentInput) -> int:
+    return data.circumstances.repair_years if data.circumstances else 0
+
+
+def _repair_errors(history: Continuity, field: str) -> list[FieldError]:
+    """缴费修复 repairs lapsed years only (国办发〔2024〕38号): no more than the register shows lapsed."""
+    if history.repair_years > history.lapsed_years:
+        return [
+            FieldError(
+                field,
+                ErrorCode.INVALID,
+                f"登记记录显示断保 {history.lapsed_years} 年，修复年数不能超过断保年数",
+            )
+        ]
+    return []
 
 
 def enrol_household(
@@ -164,16 +194,26 @@ def _write_household(
         # A retry: the members this key already enrolled are answered, not enrolled twice.
         done: dict[int, Enrolment] = {}
         for item in inputs:
-            region_code = item.region_code or people[item.person_id].hukou_region_code
+            region_code = item.region_code or enrolment_region(session, people[item.person_id])
             if (first := _first_with_key(session, region_code, item)) is not None:
                 done[item.person_id] = first
         if len(done) == len(inputs):
             return [done[item.person_id] for item in inputs]
-        errors = _request_errors(session, rules, inputs[0], people[person_ids[0]].hukou_region_code)
+        errors = _request_errors(session, rules, inputs[0], enrolment_region(session, people[person_ids[0]]))
+        checked = {}
         for index, item in enumerate(inputs):
             if item.person_id not in done:
+                person = people[item.person_id]
+                region_code = item.region_code or enrolment_region(session, person)
                 errors += _duplicate_errors(
                     session, actor, item.person_id, item.coverage_year, f"personIds.{index}"
+                )
+                errors += employee_insured_errors(
+                    session, person.id_number, region_code, item.on or date.today(), f"personIds.{index}"
+                )
+                checked[item.person_id] = (
+                    circumstances.check(session, None, person, item.coverage_year, "circumstances"),
+                    continuity_of(session, person, item.coverage_year, region_code),
                 )
         if errors:
             raise InputError(errors)
@@ -185,8 +225,11 @@ def _write_household(
             if item.person_id in done:
                 enrolments.append(done[item.person_id])
             else:
+                stated, history = checked[item.person_id]
                 enrolments.append(
-                    _new_enrolment(session, actor, rules, policy, people[item.person_id], item, missing)
+                    _new_enrolment(
+                        session, actor, rules, policy, people[item.person_id], item, missing, stated, history
+                    )
                 )
         return enrolments
 
@@ -195,9 +238,9 @@ def member_key(key: str, person_id: int) -> str:
     return f"{key}:{person_id}"
 
 
-def _request_errors(session: Session, rules: Registry, data: EnrolmentInput, hukou: str) -> list[FieldError]:
+def _request_errors(session: Session, rules: Registry, data: EnrolmentInput, home: str) -> list[FieldError]:
     """What is wrong with the request itself (region, year, policy, tier, channel)."""
-    region_code = data.region_code or hukou
+    region_code = data.region_code or home
     errors = region_errors(session, "regionCode", region_code)
     if data.coverage_year not in COVERAGE_YEARS:
         errors.append(FieldError("coverageYear", ErrorCode.INVALID, "参保年度无效"))
@@ -235,8 +278,10 @@ def _new_enrolment(
     person: Person,
     data: EnrolmentInput,
     missing: list[Person],
+    stated: circumstances.Checked,
+    history: Continuity,
 ) -> Enrolment:
-    region_code = data.region_code or person.hukou_region_code
+    region_code = data.region_code or enrolment_region(session, person)
     on = data.on or date.today()
     snapshot = {
         "policyId": data.policy_id,
@@ -244,7 +289,10 @@ def _new_enrolment(
         "documents": [d.number for d in policy.documents],
         "tier": data.tier,
         "regionCode": region_code,
-        "facts": data.facts or stated_facts(),
+        "facts": stated.facts,
+        # The history the enrolment is decided with, computed now in the caller's scope and kept,
+        # so its payment and any later re-quote read the same (core/services/continuity.py).
+        "continuity": as_snapshot(history),
     }
     if policy.household is not None and missing:
         snapshot["partialHousehold"] = [m.name for m in missing]
@@ -273,6 +321,7 @@ def _new_enrolment(
         keep_quote(enrolment, quote, on)
     session.add(enrolment)
     audit.record(session, actor, "enrol", enrolment)
+    circumstances.record(session, enrolment, stated, actor.name)
     return enrolment
 
 

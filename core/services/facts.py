@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from ..models import CategoryFact, Enrolment, Person
 from ..rules.facts import CategoryFact as Fact
-from ..rules.facts import LifeEvent, PersonFacts
+from ..rules.facts import Continuity, LifeEvent, PersonFacts
 
 
 def stated_facts(
@@ -61,6 +61,8 @@ def person_facts(
         migrant_worker=stated["migrantWorker"],
         guardian_enrolled=stated["guardianEnrolled"],
         area_code=enrolment.region_code,
+        hukou_region_code=person.hukou_region_code,
+        continuity=continuity_of_snapshot(enrolment.snapshot or {}),
     )
 
 
@@ -75,4 +77,18 @@ def roster_facts(person: Person, categories: list[CategoryFact], on: date, area_
             Fact(r.code, r.since, r.grade) for r in categories if r.until is None or r.until >= on
         ),
         area_code=area_code,
+        hukou_region_code=person.hukou_region_code,
+    )
+
+
+def continuity_of_snapshot(snapshot: dict) -> Continuity:
+    """The history an enrolment was decided with (core/services/continuity.py computes it at
+    enrolment, in the enrolling caller's scope, and the snapshot keeps it so every later quote of
+    the enrolment — its payment, a re-adjustment — reads the same)."""
+    kept = snapshot.get("continuity") or {}
+    return Continuity(
+        continuous_years=kept.get("continuousYears", 0),
+        lapsed_years=kept.get("lapsedYears", 0),
+        repair_years=kept.get("repairYears", 0),
+        zero_claim_years=kept.get("zeroClaimYears", 0),
     )

@@ -76,9 +76,15 @@ def check_person(session: Session, data: PersonInput) -> tuple[Person, list[Fiel
         if gender not in ("M", "F"):
             errors.append(FieldError("gender", ErrorCode.REQUIRED, "无身份证号码时须填写性别 M/F"))
 
-    errors += region_errors(session, "hukouRegionCode", data.hukou_region_code)
+    # A resident is registered where they live: the residence region's staff register someone
+    # whose hukou lies elsewhere (东政办〔2021〕6号 三（四）; 贵医保组〔2023〕1号 二2;
+    # 方政办明电〔2021〕35号 二（二）3), so the hukou region need only exist when a residence in the
+    # caller's region is given.
     if data.residence_region_code:
+        errors += region_errors(session, "hukouRegionCode", data.hukou_region_code, in_scope=False)
         errors += region_errors(session, "residenceRegionCode", data.residence_region_code)
+    else:
+        errors += region_errors(session, "hukouRegionCode", data.hukou_region_code)
     if birth_date and birth_date > date.today():
         errors.append(FieldError("birthDate", ErrorCode.INVALID, "出生日期不能晚于今天"))
 
@@ -110,12 +116,12 @@ def _duplicate_errors(session: Session, id_number: str, name: str) -> list[Field
     return [FieldError("idNumber", ErrorCode.DUPLICATE, message)]
 
 
-def region_errors(session: Session, field: str, code: str | None) -> list[FieldError]:
+def region_errors(session: Session, field: str, code: str | None, in_scope: bool = True) -> list[FieldError]:
     if not code:
         return [FieldError(field, ErrorCode.REQUIRED, "请选择行政区划")]
     if session.get(Region, code) is None:
         return [FieldError(field, ErrorCode.NOT_FOUND, f"行政区划代码 {code} 不存在")]
-    if not scope_of(session).covers(session, code):
+    if in_scope and not scope_of(session).covers(session, code):
         return [FieldError(field, ErrorCode.FORBIDDEN, f"行政区划 {code} 不在您的管辖范围")]
     return []
 

@@ -7,9 +7,17 @@ from pathlib import Path
 
 import yaml
 
-from ..rules.facts import CategoryFact, LifeEvent, PersonFacts, QuoteRequest
+from ..rules.facts import CategoryFact, Continuity, LifeEvent, PersonFacts, QuoteRequest
 
-MONEY = {"personalContribution", "fiscalSubsidy", "subsidy", "amountDue", "refundDue"}
+MONEY = {
+    "personalContribution",
+    "fiscalSubsidy",
+    "subsidy",
+    "amountDue",
+    "refundDue",
+    "repairAmount",
+    "incentive",
+}
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,18 @@ def person_facts(data: dict) -> PersonFacts:
         migrant_worker=bool(data.get("migrantWorker", False)),
         guardian_enrolled=bool(data.get("guardianEnrolled", False)),
         area_code=None if data.get("areaCode") is None else str(data["areaCode"]),
+        hukou_region_code=None if data.get("hukouRegionCode") is None else str(data["hukouRegionCode"]),
+        continuity=continuity(data.get("continuity") or {}),
+    )
+
+
+def continuity(data: dict) -> Continuity:
+    """`continuity: {continuousYears, lapsedYears, repairYears, zeroClaimYears}` (all default 0)."""
+    return Continuity(
+        continuous_years=int(data.get("continuousYears", 0)),
+        lapsed_years=int(data.get("lapsedYears", 0)),
+        repair_years=int(data.get("repairYears", 0)),
+        zero_claim_years=int(data.get("zeroClaimYears", 0)),
     )
 
 

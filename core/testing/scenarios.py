@@ -18,6 +18,8 @@ A case:
       person:                   # PersonFactsInput of docs/contract/quote.graphql
         birthDate: 1960-05-01
         categories: [{code: MINIMUM_LIVING, since: 2021-06-01}]
+        hukouRegionCode: "341721"   # optional: where the household registration lies
+        continuity: {lapsedYears: 2, repairYears: 1}   # optional: history before the year
       parameters: {}            # optional values for the policy's open parameters
       expect:                   # any Quote fields; only these are checked
         accepted: true

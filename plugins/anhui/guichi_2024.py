@@ -21,8 +21,9 @@ shape this data:
 - several grounds: the single highest (三7); on a tie the category listed first wins
   (EXTREME_POVERTY before AGE_100_PLUS);
 - every subsidy is borne by 区财政 (三1–三6) and taken off the bill (UPFRONT: "个人缴纳38元").
-Gap: the age grounds require "户籍在贵池区" (三1, 三5); the facts carry no household
-registration, so every person is taken to hold Guichi 户籍.
+- the age grounds require "户籍在贵池区" (三1, 三5): they go only to persons whose household
+  registration lies in 341702; a quote that does not state the hukou does not get them, and a
+  resident with hukou elsewhere (二2 居住证 holders, migrant workers) pays the share like anyone.
 """
 
 from datetime import date
@@ -81,8 +82,17 @@ def grant(code: str, amount, clause: str, **fields) -> Grant:
 
 
 def born_by(code: str, amount, clause: str, born: date) -> Grant:
-    """An age ground (百岁 / 80周岁): from birthDate, so the 三9 roster cut-off does not apply."""
-    return Grant(code, amount, c(clause), born_on_or_before=born, funding=district(clause))
+    """An age ground (百岁 / 80周岁): from birthDate, so the 三9 roster cut-off does not apply; only
+    for 户籍在贵池区."""
+    return Grant(
+        code,
+        amount,
+        c(clause),
+        born_on_or_before=born,
+        funding=district(clause),
+        hukou_in="341702",
+        hukou_cite=c(f"{clause} 户籍在贵池区"),
+    )
 
 
 def late(key: str, name: str, clause: str, **fields) -> Route:

@@ -5,18 +5,19 @@ the asked region (the county's townships), as of the as-of date:
 
 - 征收基数: the base an office loaded for the unit and this coverage year (`Target` kind BASE,
   `loadTargets`), 基数来源 “导入”; otherwise last year's paid enrolments in the registry (status
-  PAID: a standing payment, not terminated), 基数来源 “上年参保”. 四（六）1 builds the campaign on
-  "2021年参保数据为底表", so the registry's last year is the base when none is loaded. A unit with
-  neither a loaded base nor any enrolment registered last year has no base (基数来源 “无”): a
-  zero there would read as met.
+  PAID: a standing payment, not terminated) and, for a year yibao holds no policy for, the PAID
+  rows of the imported 参保底表 (core/services/history_import.py), 基数来源 “上年参保”. 四（六）1
+  builds the campaign on "2021年参保数据为底表", so last year's record is the base when none is
+  loaded. A unit with neither a loaded base nor any enrolment registered last year has no base
+  (基数来源 “无”): a zero there would read as met.
 - 参保人数: this year's paid enrolments (counting.paid).
 - 差额 = 参保人数 − 征收基数; 是否不低于基数: 差额 ≥ 0.
 """
 
-from sqlalchemy import case, func
+from sqlalchemy import case, func, union_all
 from sqlmodel import select
 
-from yibao.plugins import Cite, Column, EnrolmentStatus, Kind, Report, ReportSource, counting
+from yibao.plugins import Cite, Column, EnrolmentStatus, HistoryStatus, Kind, Report, ReportSource, counting
 
 from .dongzhi_2022 import DOC
 
@@ -35,10 +36,20 @@ COLUMNS = (
 
 def per_unit(source: ReportSource):
     """(code, name, loaded base, last year's paid, last year's registered, paid now) per unit."""
-    last = source.enrolments(source.coverage_year - 1)
+    year = source.coverage_year - 1
+    register, history = source.enrolments(year), source.history(year)
+    # Last year's record: the register's enrolments, and the 参保底表 for persons the register has none
+    # of that year for (core/services/last_year.py: the register wins).
+    last = union_all(
+        select(register.c.region_code, register.c.status),
+        select(history.c.region_code, history.c.status).where(
+            history.c.person_id.not_in(select(register.c.person_id))
+        ),
+    ).subquery("last_year")
+    paid_last = last.c.status.in_((EnrolmentStatus.PAID, HistoryStatus.PAID))
     last_u = source.roll_up(
         last,
-        func.sum(case((last.c.status == EnrolmentStatus.PAID, 1), else_=0)).label("paid"),
+        func.sum(case((paid_last, 1), else_=0)).label("paid"),
         func.count().label("registered"),
     )
     paid_u = source.roll_up(counting.paid(source), func.count().label("paid"))

@@ -74,11 +74,22 @@ ALLOWED = {
     "importPayments": STAFF,  # its clerks follow the job through importJob
     "recordDepositSlips": STAFF,
     "reports": READERS,
+    "reportCatalog": READERS,  # the reports' fields and columns (issue 18's dashboard builds on it)
+    "viewer": set(ROLES),  # who the caller's own token names; null for the public
     "_entities": READERS,  # federation: the tax subgraph resolves our entities (api/graphql/federation.py)
     "_service": READERS,  # the subgraph's SDL, for gateways with a token even when introspection is off
     "importTaxConfirmations": {"TAX_INTEGRATOR", "COUNTY_ADMIN"},
     "loadTargets": {"TOWNSHIP_OFFICER", "COUNTY_ADMIN"},
+    # issue 16: last years' 参保底表, a person's history, other departments' name lists
+    "importHistory": {"TOWNSHIP_OFFICER", "COUNTY_ADMIN"},
+    "enrolmentHistory": READERS,
+    "continuity": READERS,
+    "importDepartmentList": {"ROSTER_UPLOADER", "COUNTY_ADMIN"},
 }
+
+# Roles that may call a mutation but whose department may not do it: the matrix's roster uploader is
+# civil affairs', and a list belongs to the department that hands it over (education, human resources).
+DEPARTMENT_REFUSED = {"importDepartmentList": {"ROSTER_UPLOADER"}}
 
 # The matrix's `_entities` query resolves a Person by its whole ID number, which roles that see
 # numbers masked may not (issue 13): they may still resolve payments by receipt.
@@ -317,6 +328,21 @@ def mutation(name: str, target: Township, admin) -> tuple[str, dict]:
         ticket = {"ticketNumber": f"SP-{next(_seq)}", "receiptNumber": f"R-{target.payment}"}
         ticket |= {"amount": "380.00", "treasuryDate": "2023-10-08"}
         return IMPORT_TAX, {"input": {"regionCode": target.region, "confirmations": [ticket]}}
+    if name == "importHistory":  # the fresh head's 2023 on the township's 参保底表
+        person = fresh["members"][0]["person"]
+        table = "公民身份号码,姓名,参保年度,参保状态,个人缴费金额\n"
+        table += f"{person['idNumber']},{person['name']},2023,参保缴费,350\n"
+        return IMPORT_HISTORY, {"file": Upload("参保底表.csv", table.encode()), "region": target.region}
+    if name == "importDepartmentList":  # the fresh head on the education bureau's roll
+        person = fresh["members"][0]["person"]
+        roll = f"身份证号码,姓名,学校\n{person['idNumber']},{person['name']},乌沙小学\n"
+        upload = Upload("在册学生.csv", roll.encode())
+        return IMPORT_LIST, {
+            "file": upload,
+            "list": "EDUCATION_STUDENTS",
+            "asOf": "2023-12-10",
+            "region": target.region,
+        }
     if name == "addRegion":
         code = f"{target.region}{next(_seq) % 1000:03d}"
         return ADD_REGION, {"input": {"code": code, "parentCode": target.region, "name": f"{code}村"}}
@@ -324,6 +350,20 @@ def mutation(name: str, target: Township, admin) -> tuple[str, dict]:
 
 
 PERSON_ID_NUMBER = "query($id: ID!) { person(id: $id) { name idNumber } }"
+
+IMPORT_HISTORY = """
+mutation($file: Upload!, $region: String) {
+  importHistory(file: $file, regionCode: $region) {
+    __typename ... on ImportJob { id } ... on InputErrors { errors { field code } }
+  }
+}"""
+
+IMPORT_LIST = """
+mutation($file: Upload!, $list: DepartmentList!, $asOf: Date!, $region: String) {
+  importDepartmentList(file: $file, list: $list, asOf: $asOf, regionCode: $region) {
+    __typename ... on ImportJob { id } ... on InputErrors { errors { field code } }
+  }
+}"""
 
 PAY_HOUSEHOLD = """
 mutation($input: PayHouseholdInput!) {
@@ -499,6 +539,12 @@ def test_every_role_and_mutation_changes_only_its_own_township(world, client, en
             if role not in ALLOWED[operation]:
                 if not refused_for_role(body) or stored(engine) != before:
                     failures.append(f"{case}: expected FORBIDDEN and no change, got {text[:200]}")
+            elif role in DEPARTMENT_REFUSED.get(operation, ()):
+                codes = {e["code"] for e in answer.get("errors", [])} if answer else set()
+                if codes != {"FORBIDDEN"} or stored(engine) != before:
+                    failures.append(
+                        f"{case}: expected the department refused and no change, got {text[:200]}"
+                    )
             elif target is here and (answer is None or answer["__typename"] == "InputErrors"):
                 failures.append(f"{case}: expected success, got {text[:300]}")
             elif target is there:

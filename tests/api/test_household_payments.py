@@ -21,6 +21,7 @@ from tests.support.households import (
     PAY,
     PAY_HOUSEHOLD,
     enrol_input,
+    pay_input,
     register,
 )
 from yibao.core.models import Entitlement, Payment
@@ -69,18 +70,6 @@ def guichi_household(client, start: int) -> dict:
     )["enrolHousehold"]
     assert enrolled["__typename"] == "HouseholdEnrolments", enrolled
     return {"household": household["id"]} | {e["person"]["name"]: e for e in enrolled["enrolments"]}
-
-
-def pay_input(household: str, amount: str, key: str = "pay-hh-1", **more) -> dict:
-    return {
-        "householdId": household,
-        "coverageYear": 2024,
-        "amount": amount,
-        "paidOn": PAID_ON,
-        "channel": "COLLECTION_POINT",
-        "idempotencyKey": key,
-        **more,
-    }
 
 
 def entitlements(engine) -> list:

@@ -10,8 +10,23 @@ query($id: ID!) {
 }"""
 
 
-# 东政办〔2021〕6号 四（七）: 2 years of employee insurance, lapsed on 2021-12-01.
-LAPSE = {"events": [{"kind": "EMPLOYEE_INSURANCE_LAPSE", "on": "2021-12-01", "priorContinuousMonths": 30}]}
+# 东政办〔2021〕6号 四（七）: 2 years of employee insurance, lapsed on 2021-12-01, with the stop certificate.
+STOPPED = {
+    "kind": "职工医保停保证明",
+    "number": "DZ-2021-118",
+    "issuer": "东至县医疗保障局",
+    "issuedOn": "2021-12-02",
+}
+LAPSE = {
+    "events": [
+        {
+            "kind": "EMPLOYEE_INSURANCE_LAPSE",
+            "on": "2021-12-01",
+            "priorContinuousMonths": 30,
+            "evidence": STOPPED,
+        }
+    ]
+}
 
 
 def paid_after_a_lapse(client, person_id: str) -> tuple[dict, dict]:

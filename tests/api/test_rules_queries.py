@@ -13,7 +13,7 @@ query Quote($input: QuoteInput!) {
   quote(input: $input) {
     accepted rejectionReason tier personalContribution fiscalSubsidy subsidy subsidyCategory
     subsidyMethod amountDue refundDue refundedBy route waitingUntil coverageStart coverageEnd
-    pendingParameters
+    pendingParameters waitingMonths repairAmount incentive
     fundingShares { source amount }
     explanation { rule detail amount citation }
   }
@@ -76,6 +76,18 @@ def test_graphql_quote_answers_every_scenario(scenario):
     assert scenarios.mismatches(scenario.expect, {**answer, "explanation": None}) == []
     for key in expected:
         assert answer[key] == expected[key], key
+
+
+def test_graphql_quote_answers_every_case_of_the_test_only_2025_policy():
+    """The 2025 rules' cases (tests/plugin_packages/continuity) through GraphQL, history as facts."""
+    from tests.support.continuity import CASES, with_continuity
+
+    rules = with_continuity()
+    for case in [c for path in scenarios.files([CASES]) for c in scenarios.load(path)]:
+        answer = data(QUOTE, rules, input=quote_input(case))["quote"]
+        expected = rules.quote(case.request()).as_contract()
+        assert scenarios.mismatches(case.expect, {**answer, "explanation": None}) == [], case.name
+        assert {key: answer[key] for key in expected} == expected, case.name
 
 
 def test_policies_lists_the_five_notices_with_their_documents():

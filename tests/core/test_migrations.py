@@ -108,3 +108,45 @@ def test_upgrading_a_ledger_that_collected_twice_stops_and_names_the_receipts(en
 def _revision(engine) -> str:
     with engine.connect() as connection:
         return connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+
+
+# --- 0007: new tables beside rows already held; import jobs take HISTORY and LIST ---
+
+_JOB = (
+    "INSERT INTO import_job (id, kind, dedup_key, file_sha256, filename, region_code, actor, status, "
+    "rows_done, imported, unchanged, refused, created_at) "
+    "VALUES (:id, :kind, :key, 'x', 'f.csv', '341721', 'a', 'DONE', 1, 1, 0, 0, '2021-09-30')"
+)
+
+
+def test_0007_upgrades_a_database_holding_rows_and_downgrades_without_its_own(engine):
+    downgrade(engine, "0006")
+    with engine.begin() as connection:
+        connection.execute(text(_PERSON), {"id": 1, "number": id_number(seq=1), "name": "居民1"})
+        connection.execute(text(_JOB), {"id": 1, "kind": "ROSTER", "key": "k1"})
+        connection.execute(
+            text("INSERT INTO import_row (job_id, row_number, outcome, reason) VALUES (1, 2, 'IMPORTED', '')")
+        )
+    upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(text(_JOB), {"id": 2, "kind": "HISTORY", "key": "k2"})
+        connection.execute(
+            text(
+                "INSERT INTO enrolment_history (person_id, coverage_year, region_code, status, "
+                "amount_paid_fen, import_job_id, created_at) "
+                "VALUES (1, 2021, '341721', 'PAID', 32000, 2, '2021-09-30')"
+            )
+        )
+        kept = connection.execute(text("SELECT kind FROM import_job ORDER BY id")).scalars().all()
+        rows = connection.execute(text("SELECT count(*) FROM import_row")).scalar_one()
+    assert kept == ["ROSTER", "HISTORY"] and rows == 1
+    with engine.connect() as connection:
+        with pytest.raises(IntegrityError):
+            connection.execute(text(_JOB), {"id": 3, "kind": "EXPORT", "key": "k3"})
+        connection.rollback()
+
+    downgrade(engine, "0006")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT kind FROM import_job")).scalars().all() == ["ROSTER"]
+    assert "enrolment_history" not in inspect(engine).get_table_names()
+    upgrade(engine)

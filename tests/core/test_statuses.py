@@ -6,9 +6,11 @@ from sqlalchemy import CheckConstraint
 from yibao.core import models
 from yibao.core.statuses import (
     EnrolmentStatus,
+    HistoryStatus,
     ImportKind,
     ImportOutcome,
     ImportStatus,
+    ListSource,
     PayeeAccountKind,
     PaymentKind,
     RefundKind,
@@ -28,6 +30,8 @@ COLUMNS = [
     (models.ImportJob, "status", ImportStatus),
     (models.ImportRow, "outcome", ImportOutcome),
     (models.Target, "kind", TargetKind),
+    (models.EnrolmentHistory, "status", HistoryStatus),
+    (models.ListEntry, "source", ListSource),
 ]
 
 

@@ -66,9 +66,17 @@ QUERIES = {
         "query($id: String!) { reports { "
         "collectionProgress(regionCode: $id, coverageYear: 2024) { regionCode rows { unitName paid } } "
         "hardshipCoverage(regionCode: $id, coverageYear: 2024) { rows { category holders paid } } "
-        "paymentsByChannel(regionCode: $id, coverageYear: 2024) { rows { channel amount } } } }",
+        "paymentsByChannel(regionCode: $id, coverageYear: 2024) { rows { channel amount } } "
+        "unpaidHouseholds(regionCode: $id, coverageYear: 2024) { rows { headName unpaidNames } } "
+        "hardshipUnpaidPersons(regionCode: $id, coverageYear: 2024) { rows { name idNumber } } "
+        "collectionDaily(regionCode: $id, coverageYear: 2024) { rows { day amount } } } }",
         "region",
     ),
+    "reportCatalog": (
+        "query($id: String!) { reportCatalog(regionCode: $id) { field applies columns { key kind } } }",
+        "region",
+    ),
+    "viewer": ("{ viewer { name role region { code name } } }", None),
     "importJob": (
         "query($id: ID!) { importJob(id: $id) { id status refused rows { nodes { idNumber reason } } } }",
         "import_job",
@@ -79,4 +87,12 @@ QUERIES = {
         "head_id_number",
     ),
     "_service": ("{ _service { sdl } }", None),
+    "enrolmentHistory": (
+        "query($id: ID!) { enrolmentHistory(personId: $id) { coverageYear status } }",
+        "head",
+    ),
+    "continuity": (
+        "query($id: ID!) { continuity(personId: $id, coverageYear: 2025) { continuousYears yearsEnrolled } }",
+        "head",
+    ),
 }

@@ -165,6 +165,19 @@ def second_household(client, village="341702001"):
     return register(client, household)
 
 
+def pay_input(household: str, amount: str, key: str = "pay-hh-1", **more) -> dict:
+    """A Guichi household paying together for 2024 (贵医保组〔2023〕1号 三8), on 2023-10-08."""
+    return {
+        "householdId": household,
+        "coverageYear": 2024,
+        "amount": amount,
+        "paidOn": "2023-10-08",
+        "channel": "COLLECTION_POINT",
+        "idempotencyKey": key,
+        **more,
+    }
+
+
 PAY_HOUSEHOLD = """
 mutation($input: PayHouseholdInput!) {
   payHousehold(input: $input) {

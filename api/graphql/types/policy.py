@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import strawberry
@@ -71,6 +72,18 @@ class PolicyChannel:
     citation: str
 
 
+@strawberry.type(
+    description="A window in which a route admits payments (inclusive dates, China time), with its clause; "
+    "the dashboard marks each closing date on the collection curve."
+)
+class PolicyWindow:
+    key: str = strawberry.field(description="The route's stable name, e.g. centralized.")
+    name: str = strawberry.field(description="The notice's wording, e.g. 集中参保登记缴费期限.")
+    opens: date | None
+    closes: date | None
+    citation: str
+
+
 @strawberry.type(description="Whether members enrol as a household: WHOLE (required) or PREFERRED.")
 class HouseholdRule:
     mode: str
@@ -90,6 +103,9 @@ class Policy:
     channels: list[PolicyChannel] = strawberry.field(description="The payment channels the notice names.")
     household: HouseholdRule | None = strawberry.field(
         description="The notice's household rule; null where it sets none."
+    )
+    windows: list[PolicyWindow] = strawberry.field(
+        description="Each route's payment window, in the policy's order (routes open all year included)."
     )
 
     @classmethod
@@ -120,6 +136,10 @@ class Policy:
             household=HouseholdRule(mode=str(policy.household.mode), citation=str(policy.household.cite))
             if policy.household
             else None,
+            windows=[
+                PolicyWindow(key=r.key, name=r.name, opens=r.opens, closes=r.closes, citation=str(r.cite))
+                for r in policy.routes
+            ],
         )
 
 

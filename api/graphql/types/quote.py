@@ -13,7 +13,7 @@ from decimal import Decimal
 import strawberry
 
 from yibao.core.rules import policy as rules
-from yibao.core.rules.facts import CategoryFact, LifeEvent, PersonFacts, QuoteRequest
+from yibao.core.rules.facts import CategoryFact, Continuity, LifeEvent, PersonFacts, QuoteRequest
 from yibao.core.rules.result import Quote as Result
 
 SubsidyMethod = strawberry.enum(rules.Method, name="SubsidyMethod")
@@ -41,6 +41,31 @@ class LifeEventInput:
         return LifeEvent(self.kind, self.on, self.prior_continuous_months)
 
 
+@strawberry.input(description="Counts of coverage years before the quoted one; all default to 0.")
+class ContinuityInput:
+    continuous_years: int = strawberry.field(
+        default=0, description="Consecutive years enrolled right before the coverage year."
+    )
+    lapsed_years: int = strawberry.field(
+        default=0,
+        description="Years not enrolled right before the coverage year, after the last year enrolled "
+        "(断保年数); 0 when enrolled last year.",
+    )
+    repair_years: int = strawberry.field(
+        default=0,
+        description="Lapsed years paid for now (缴费修复), at most lapsedYears; each at the year's "
+        "personal share.",
+    )
+    zero_claim_years: int = strawberry.field(
+        default=0,
+        description="Years of the current run of continuous years in which the fund paid nothing "
+        "(基金零报销).",
+    )
+
+    def to_core(self) -> Continuity:
+        return Continuity(self.continuous_years, self.lapsed_years, self.repair_years, self.zero_claim_years)
+
+
 @strawberry.input
 class PersonFactsInput:
     birth_date: date
@@ -54,6 +79,16 @@ class PersonFactsInput:
     area_code: str | None = strawberry.field(
         default=None, description="County or district of residence inside the policy's region."
     )
+    hukou_region_code: str | None = strawberry.field(
+        default=None,
+        description="Where the household registration (户籍) lies, county or below; grants limited to "
+        "local hukou (贵医保组〔2023〕1号 三1、三5) need it. Null: not stated, and they do not apply.",
+    )
+    continuity: ContinuityInput | None = strawberry.field(
+        default=None,
+        description="The enrolment history before the coverage year, for the 2025 rules "
+        "(国办发〔2024〕38号).",
+    )
 
     def to_core(self) -> PersonFacts:
         return PersonFacts(
@@ -64,6 +99,8 @@ class PersonFactsInput:
             migrant_worker=self.migrant_worker,
             guardian_enrolled=self.guardian_enrolled,
             area_code=self.area_code,
+            hukou_region_code=self.hukou_region_code,
+            continuity=self.continuity.to_core() if self.continuity else Continuity(),
         )
 
 
@@ -113,6 +150,17 @@ class Quote:
     refunded_by: str | None = strawberry.field(
         description="Department that pays a COLLECT_THEN_REFUND refund."
     )
+    waiting_months: int | None = strawberry.field(
+        description="The length in months of a waiting period set by the 2025 rules (国办发〔2024〕38号), "
+        "fixed plus variable after repair; null without one."
+    )
+    repair_amount: Decimal = strawberry.field(
+        description="What amountDue includes for repaired lapse years (缴费修复); 0 otherwise."
+    )
+    incentive: Decimal = strawberry.field(
+        description="How much the critical-illness (大病保险) maximum is raised this year for continuous and "
+        "zero-claim years; 0.00 while a parameter it needs is pending."
+    )
     pending_parameters: list[str] = strawberry.field(
         description="Parameters not yet configured that a figure of this quote waits for, though the "
         "amount due does not: while one is listed, the figure it decides (refundDue, fiscalSubsidy) "
@@ -142,5 +190,8 @@ class Quote:
             route=quote.route,
             waiting_until=quote.waiting_until,
             refunded_by=quote.refunded_by,
+            waiting_months=quote.waiting_months,
+            repair_amount=quote.repair_amount,
+            incentive=quote.incentive,
             pending_parameters=list(quote.pending),
         )

@@ -7,11 +7,8 @@
   (3417**********0231) is found through them; whole numbers already have the unique index;
 - person.phone; payment.paid_on (the payments list's date range and its PAID_ON order).
 
-Revision 0009_search, not 0007: another branch adds 0007 in parallel; this revision is re-chained
-after it when both are merged.
-
 Revision ID: 0009_search
-Revises: 0006
+Revises: 0008
 Create Date: 2026-12-10 10:00:00
 """
 
@@ -19,7 +16,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0009_search'
-down_revision = '0006'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

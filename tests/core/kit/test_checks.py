@@ -5,11 +5,13 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
+from tests.support.continuity import POLICY as CONTINUITY_POLICY
 from tests.support.policies import DOC, c, small_policy
 from yibao.core.kit.checks import check_hooks, check_parameter_file, check_policy, covers
 from yibao.core.plugins import HOOKS
 from yibao.plugins import (
     Cite,
+    ContinuityRule,
     Document,
     Event,
     FromParameter,
@@ -21,8 +23,10 @@ from yibao.plugins import (
     Period,
     Route,
     Tier,
+    WaitingRule,
     Waiver,
     hookimpl,
+    incentive_parameters,
 )
 
 CENTRALIZED = Route("centralized", "集中缴费期", c("三"), opens=date(2029, 9, 1), closes=date(2029, 12, 31))
@@ -147,3 +151,36 @@ def test_a_parameter_file_names_known_policies_and_parameters():
     assert any("没有参数 refund.MINIMUM_LIVNG" in p and "refund.MINIMUM_LIVING" in p for p in found)
     assert any("政策 testing/110101/2031 不存在" in p and "testing/110101/2030" in p for p in found)
     assert check_parameter_file({policy.id: {"refund.MINIMUM_LIVING": "200.00"}}, {policy.id: policy}) == []
+
+
+def test_the_2025_waiting_rule_names_routes_and_categories_that_exist():
+    waiting = WaitingRule(
+        centralized_routes=frozenset({"centralised"}),
+        exempt_routes=frozenset({"newborn"}),
+        exempt_categories=frozenset({"MINIMUM_LIVNG"}),
+    )
+    found = problems(small_policy(routes=(CENTRALIZED,), continuity=ContinuityRule(waiting=waiting)))
+    assert any("缴费途径 centralised 不存在" in p and "centralized" in p for p in found)
+    assert any("缴费途径 newborn 不存在" in p for p in found)
+    assert any(
+        "等待期规则的免等待期人员" in p and "MINIMUM_LIVNG" in p and "MINIMUM_LIVING" in p for p in found
+    )
+    assert len(found) == 3
+    sound = WaitingRule(exempt_categories=frozenset({"MINIMUM_LIVING"}))
+    assert problems(small_policy(routes=(CENTRALIZED,), continuity=ContinuityRule(waiting=sound))) == []
+
+
+def test_a_parameter_value_below_the_floor_a_higher_text_states_is_refused():
+    policy = small_policy(parameters=incentive_parameters())
+    values = {"incentive.continuous_per_year": "800", "incentive.zero_claim_per_year": "1000"}
+    [found] = [str(p) for p in check_parameter_file({policy.id: values}, {policy.id: policy})]
+    assert "incentive.continuous_per_year" in found and "低于 1000" in found
+
+
+def test_only_core_s_national_defaults_may_cite_the_2025_text_without_a_clause():
+    # The test-only 2025 policy keeps the national defaults (国办发〔2024〕38号, no clause: its clause
+    # numbers could not be verified); it loads as a plugin would. A plugin's own cite needs a clause.
+    assert problems(CONTINUITY_POLICY) == []
+    own = ContinuityRule(waiting=WaitingRule(cite=Cite(DOC, "")))
+    [found] = problems(small_policy(continuity=own))
+    assert "continuity.waiting.cite 的出处缺少条款" in found

@@ -1,0 +1,152 @@
+"""Households still to pay: the reminder list per village, and how many per unit.
+
+贵医保组〔2023〕1号 五（二） asks for "未缴费提醒" during the centralized window, and 东政办〔2021〕6号
+四（六）3 has the townships visit the homes of those not yet insured ("入户摸排…对未参保的居民推送参保提示
+信息"). A household is listed when at least one member is expected to pay and has not: 登记未缴
+(on the roster, not 参保) or 未登记 (no enrolment of the year in the region). Members departed or
+whose enrolment ended are left aside, as `partially_paid_households` does (core/reports/households.py
+defines each member's status once for both).
+
+`unpaid_households` names them per village (a village clerk's round); `unpaid_household_counts`
+counts them per unit one level down (the asked region's children), so a county sees which township
+has most doors left to knock on without listing tens of thousands of households.
+"""
+
+from itertools import groupby
+
+from sqlalchemy import case, func
+from sqlmodel import select
+
+from ..models import Person, Region
+from ..rules.cite import Cite
+from .households import ASIDE, NOT_REGISTERED, PAID, REGISTERED, member_status
+from .source import ReportSource
+from .spec import Column, Kind, Report
+
+CITE = Cite("贵医保组〔2023〕1号 五（二）；东政办〔2021〕6号", "四（六）3")
+
+LIST_COLUMNS = (
+    Column("village_code", "村（社区）代码"),
+    Column("village", "村（社区）"),
+    Column("household_id", "户编号", Kind.INT),
+    Column("head_name", "户主"),
+    Column("head_id_number", "户主身份证号码", Kind.ID_NUMBER),
+    Column("paid_members", "已参保成员数", Kind.INT),
+    Column("unpaid_members", "未参保成员数", Kind.INT),
+    Column("unpaid_names", "未参保成员"),
+)
+
+COUNT_COLUMNS = (
+    Column("unit_code", "代码"),
+    Column("unit_name", "单位"),
+    Column("households", "户数", Kind.INT),
+    Column("unpaid_households", "未缴费户数", Kind.INT),
+    Column("unpaid_persons", "未参保人数", Kind.INT),
+    Column("registered_unpaid", "其中：登记未缴人数", Kind.INT),
+)
+
+UNPAID = (REGISTERED, NOT_REGISTERED)
+
+
+def per_household(source: ReportSource):
+    """Subquery per household addressed in the region: household_id, region_code, and its members
+    counted by status (paid, registered, not_registered; departed and ended ones not at all)."""
+    members = member_status(source)
+    counted = {
+        name: func.sum(case((members.c.status == status, 1), else_=0)).label(name)
+        for name, status in (("paid", PAID), ("registered", REGISTERED), ("not_registered", NOT_REGISTERED))
+    }
+    return (
+        select(
+            members.c.household_id, func.min(members.c.region_code).label("region_code"), *counted.values()
+        )
+        .where(members.c.status != ASIDE)
+        .group_by(members.c.household_id)
+        .subquery("per_household")
+    )
+
+
+def build_list(source: ReportSource):
+    members = member_status(source)
+    owing = (
+        select(members.c.household_id)
+        .group_by(members.c.household_id)
+        .having(func.sum(case((members.c.status.in_(UNPAID), 1), else_=0)) > 0)
+        .subquery("owing")
+    )
+    statement = (
+        select(
+            members.c.region_code,
+            Region.name,
+            members.c.household_id,
+            members.c.is_head,
+            Person.name,
+            Person.id_number,
+            members.c.status,
+        )
+        .join(owing, owing.c.household_id == members.c.household_id)
+        .join(Person, Person.id == members.c.person_id)
+        .join(Region, Region.code == members.c.region_code)
+        .order_by(members.c.region_code, members.c.household_id, members.c.person_id)
+    )
+    for (code, village, household), rows in groupby(source.fetch(statement), key=lambda r: r[:3]):
+        rows = list(rows)
+        head = next((r for r in rows if r[3]), None)
+        unpaid = [r for r in rows if r[6] in UNPAID]
+        yield (
+            code,
+            village,
+            household,
+            head[4] if head else None,
+            head[5] if head else None,
+            sum(r[6] == PAID for r in rows),
+            len(unpaid),
+            "、".join(f"{r[4]}（{r[6]}）" for r in unpaid),
+        )
+
+
+def build_counts(source: ReportSource):
+    households = per_household(source)
+    unpaid = households.c.registered + households.c.not_registered
+    rolled = source.roll_up(
+        households,
+        func.count().label("households"),
+        func.sum(case((unpaid > 0, 1), else_=0)).label("unpaid_households"),
+        func.sum(unpaid).label("unpaid_persons"),
+        func.sum(households.c.registered).label("registered_unpaid"),
+    )
+    listed = source.unit_list().subquery("listed")
+    statement = (
+        select(
+            listed.c.unit_code,
+            listed.c.unit_name,
+            *(func.coalesce(rolled.c[name], 0) for name in ("households", "unpaid_households")),
+            *(func.coalesce(rolled.c[name], 0) for name in ("unpaid_persons", "registered_unpaid")),
+        )
+        .outerjoin(rolled, rolled.c.unit_code == listed.c.unit_code)
+        .order_by(listed.c.unit_code)
+    )
+    for row in source.fetch(statement):
+        yield row[0], row[1], *(int(value) for value in row[2:])
+
+
+LIST = Report(
+    name="unpaid_households",
+    title="未缴费户清单",
+    cite=CITE,
+    columns=LIST_COLUMNS,
+    build=build_list,
+    description="Per village, as of a date: households with a member expected to pay who has not "
+    "(registered unpaid or not registered in the region; departed and ended members aside), the unpaid "
+    "members by name — the reminder list (未缴费提醒).",
+)
+
+COUNTS = Report(
+    name="unpaid_household_counts",
+    title="未缴费户统计",
+    cite=CITE,
+    columns=COUNT_COLUMNS,
+    build=build_counts,
+    description="Per unit one level down, as of a date: households addressed there, those with a member "
+    "still to pay, and the persons still to pay (of whom registered unpaid).",
+)

@@ -1,0 +1,120 @@
+"""The reports the dashboard shows beside progress: collection by day, the households still to pay
+(listed and counted), and the hardship-group members not yet insured.
+
+Built on the 东至 households of tests/support/dongzhi.py (test_households' too), whose members'
+fates are written out there: paid, unpaid (registered), reversed, refused, none (not registered),
+departed, ended. Expected rows are written out from that plan.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlmodel import Session, select
+
+from tests.support.dongzhi import COUNTY, OTHER, RULES, TOWN, VILLAGE, head_number, seed_households
+from tests.support.graphql_client import gql
+from yibao.core.idcard import mask_id_number
+from yibao.core.models import Person
+from yibao.core.reports import ReportArgs
+from yibao.core.scope import Scope
+from yibao.core.services.categories import CategoryInput, record_category
+
+
+@pytest.fixture(autouse=True)
+def dongzhi(engine):
+    seed_households(engine)
+
+
+def run(engine, name: str, region: str = "341721", as_of: date | None = None, sees_identity: bool = True):
+    with Session(engine) as session:
+        report = RULES.reports.get(name)
+        return RULES.reports.run(
+            session, Scope(path=None), RULES, report, ReportArgs(region, 2022, as_of), sees_identity
+        )
+
+
+def test_collection_by_day_counts_payments_and_reversals_and_runs_to_the_progress_amount(engine):
+    # Every payment of the plan is dated 2021-10-08; the reversal is dated the day it was entered.
+    rows = run(engine, "collection_daily", as_of=date(2021, 10, 8)).rows
+    # paid: 王0 李0 李1 赵0 赵2(then reversed) 钱0 钱1(then ended) — 7 payments of 320.00
+    assert rows == [(date(2021, 10, 8), 7, 0, Decimal("2240.00"), 7, Decimal("2240.00"))]
+    later = run(engine, "collection_daily").rows
+    assert later[0] == rows[0] and len(later) == 2
+    day, payments, reversals, amount, receipts, total = later[1]
+    assert (payments, reversals, amount, receipts, total) == (0, 1, Decimal("-320.00"), 6, Decimal("1920.00"))
+    progress = run(engine, "collection_progress").rows[-1]
+    assert progress[5] == total  # the running amount is progress's 征收金额
+    assert run(engine, "collection_daily", as_of=date(2021, 10, 7)).rows == []
+
+
+def test_unpaid_households_list_every_household_with_a_member_still_to_pay(engine):
+    rows = run(engine, "unpaid_households").rows
+    assert [row[:2] + row[3:] for row in rows] == [
+        (VILLAGE, "新建村", "王0", head_number(engine, "王"), 1, 2, "王1（登记未缴）、王2（未登记）"),
+        (VILLAGE, "新建村", "张0", head_number(engine, "张"), 0, 2, "张0（登记未缴）、张1（未登记）"),
+        (OTHER, "永丰村", "赵0", head_number(engine, "赵"), 1, 2, "赵1（登记未缴）、赵2（登记未缴）"),
+    ]
+    masked = run(engine, "unpaid_households", sees_identity=False).rows
+    assert [row[4] for row in masked] == [mask_id_number(row[4]) for row in rows]
+    assert [row[3] for row in run(engine, "unpaid_households", OTHER).rows] == ["赵0"]
+
+
+def test_unpaid_households_are_counted_per_unit_one_level_down(engine):
+    # 尧渡镇 is 东至县's only township here: 5 households, 3 owing, 6 persons (4 of them registered).
+    county = run(engine, "unpaid_household_counts").rows
+    assert (TOWN, "尧渡镇", 5, 3, 6, 4) in county
+    assert all(row[2:] == (0, 0, 0, 0) for row in county if row[0] != TOWN)
+    town = run(engine, "unpaid_household_counts", TOWN).rows
+    assert town == [(VILLAGE, "新建村", 3, 2, 4, 2), (OTHER, "永丰村", 2, 1, 2, 2)]
+    assert run(engine, "unpaid_household_counts", TOWN, as_of=date(2021, 9, 30)).rows == [
+        # before anyone enrolled: every member not departed (王3, 钱2 died on 09-01) still to pay
+        (VILLAGE, "新建村", 3, 3, 7, 0),
+        (OTHER, "永丰村", 2, 2, 5, 1),  # 赵1 registered on 09-01, refused: 登记未缴
+    ]
+
+
+def person_id(engine, name: str) -> int:
+    with Session(engine) as session:
+        return session.exec(select(Person.id).where(Person.name == name)).one()
+
+
+def test_hardship_members_not_insured_are_named_as_the_coverage_report_counts_them(engine):
+    holders = {"王0": "MINIMUM_LIVING", "王1": "MINIMUM_LIVING", "张1": "EXTREME_POVERTY", "赵1": "ORPHAN"}
+    for name, code in holders.items():
+        record_category(engine, COUNTY, CategoryInput(person_id(engine, name), code, date(2021, 6, 1)),
+                        RULES.categories, None)  # fmt: skip
+    record_category(engine, COUNTY, CategoryInput(person_id(engine, "王1"), "SEVERE_DISABILITY",
+                    date(2021, 6, 1), grade=1), RULES.categories, None)  # fmt: skip
+    rows = run(engine, "hardship_unpaid_persons").rows
+    names = RULES.categories
+    assert [(row[2], row[4], row[6]) for row in rows] == [
+        ("王1", "MINIMUM_LIVING、SEVERE_DISABILITY", "登记未缴"),
+        ("张1", "EXTREME_POVERTY", "未登记"),
+        ("赵1", "ORPHAN", "登记未缴"),
+    ]
+    assert rows[0][5] == f"{names['MINIMUM_LIVING']}、{names['SEVERE_DISABILITY']}"
+    coverage = {row[0]: row for row in run(engine, "hardship_coverage").rows}
+    unpaid = sum(row[4] for row in coverage.values())
+    assert unpaid == 4  # 王1 twice (two identities), 张1, 赵1: the list has each person once
+    assert run(engine, "hardship_unpaid_persons", sees_identity=False).rows[0][3] == mask_id_number(
+        rows[0][3]
+    )
+
+
+def test_the_new_reports_are_graphql_fields_scoped_like_every_report(engine, client_as):
+    query = """{ reports {
+        collectionDaily(regionCode: "341721", coverageYear: 2022, asOf: "2021-10-08") {
+          rows { day payments cumulativeAmount } }
+        unpaidHouseholdCounts(regionCode: "341721001", coverageYear: 2022) {
+          rows { unitName unpaidHouseholds } }
+    } }"""
+    data = gql(client_as("TOWNSHIP_OFFICER", TOWN), query)["reports"]
+    assert data["collectionDaily"] is None  # the county lies above the township's scope
+    data = gql(client_as("COUNTY_ADMIN", "341721"), query)["reports"]
+    day = {"day": "2021-10-08", "payments": 7, "cumulativeAmount": "2240.00"}
+    assert data["collectionDaily"]["rows"] == [day]
+    assert data["unpaidHouseholdCounts"]["rows"] == [
+        {"unitName": "新建村", "unpaidHouseholds": 2},
+        {"unitName": "永丰村", "unpaidHouseholds": 1},
+    ]
