@@ -76,7 +76,7 @@ class BodyLimit:
 async def _refuse(send: Send, limit: int) -> None:
     size = f"{limit / MiB:g} MiB"
     error = {
-        "message": f"请求体超过 {size}（the request body exceeds {size}）",
+        "message": f"请求体超过 {size}",
         "extensions": {"code": "PAYLOAD_TOO_LARGE", "limit": limit},
     }
     body = json.dumps({"errors": [error]}, ensure_ascii=False).encode()

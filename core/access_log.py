@@ -87,8 +87,8 @@ def record_access(engine: Engine, actor: Actor, action: str, request: str, subje
                     after={"personIds": ids},
                 )
             )
-    except Exception as exc:
+    except Exception:
         # The driver's message would carry the statement's parameters — whole ID numbers among
         # them — into whatever logs the error: only the kind of failure goes on.
-        why = f"访问记录未能写入（the access log could not be written: {type(exc).__name__}）"
+        why = "访问记录未能写入"
         raise AccessLogError(why) from None

@@ -11,52 +11,28 @@ from sqlalchemy.exc import IntegrityError
 from .errors import ErrorCode, FieldError
 
 _BY_CONSTRAINT: dict[str, FieldError] = {
-    "uq_person_id_number": FieldError(
-        "idNumber", ErrorCode.DUPLICATE, "该身份证号码已登记（ID number already registered）"
-    ),
-    "uq_household_member_person_id": FieldError(
-        "personId", ErrorCode.DUPLICATE, "该居民已属于另一户（person already belongs to a household）"
-    ),
-    "uq_household_member_one_head": FieldError(
-        "isHead", ErrorCode.CONFLICT, "一户只能有一位户主（a household has exactly one head）"
-    ),
+    "uq_person_id_number": FieldError("idNumber", ErrorCode.DUPLICATE, "该身份证号码已登记"),
+    "uq_household_member_person_id": FieldError("personId", ErrorCode.DUPLICATE, "该居民已属于另一户"),
+    "uq_household_member_one_head": FieldError("isHead", ErrorCode.CONFLICT, "一户只能有一位户主"),
     "uq_enrolment_person_year": FieldError(
         "coverageYear",
         ErrorCode.DUPLICATE,
-        "该居民本年度已参保，不得重复参保（already enrolled for this year）",
+        "该居民本年度已参保，不得重复参保",
     ),
-    "uq_enrolment_region_key": FieldError(
-        "idempotencyKey", ErrorCode.CONFLICT, "该幂等键已使用（idempotency key already used）"
-    ),
-    "uq_payment_enrolment_key": FieldError(
-        "idempotencyKey", ErrorCode.DUPLICATE, "该幂等键已使用（idempotency key already used）"
-    ),
+    "uq_enrolment_region_key": FieldError("idempotencyKey", ErrorCode.CONFLICT, "该幂等键已使用"),
+    "uq_payment_enrolment_key": FieldError("idempotencyKey", ErrorCode.DUPLICATE, "该幂等键已使用"),
     # One standing payment per enrolment (core/models/payment.py), should two workers get past
     # the enrolment's lock.
-    "uq_payment_first_slot": FieldError(
-        "enrolmentId", ErrorCode.CONFLICT, "该参保登记已缴费，不得重复缴费（already paid）"
-    ),
+    "uq_payment_first_slot": FieldError("enrolmentId", ErrorCode.CONFLICT, "该参保登记已缴费，不得重复缴费"),
     "uq_payment_replaces_reversal_id": FieldError(
-        "enrolmentId", ErrorCode.CONFLICT, "该参保登记已缴费，不得重复缴费（already paid）"
+        "enrolmentId", ErrorCode.CONFLICT, "该参保登记已缴费，不得重复缴费"
     ),
-    "uq_refund_one_per_payment": FieldError(
-        "paymentId", ErrorCode.CONFLICT, "该笔缴费已有退费记录（refund already owed）"
-    ),
-    "uq_refund_one_termination": FieldError(
-        "enrolmentId", ErrorCode.CONFLICT, "该参保登记已办理终止退费（termination refund already owed）"
-    ),
-    "uq_refund_recovers_refund_id": FieldError(
-        "paymentId", ErrorCode.CONFLICT, "该笔退费已有追回记录（recovery already owed）"
-    ),
-    "uq_settlement_enrolment_as_of": FieldError(
-        "asOf", ErrorCode.DUPLICATE, "该参保登记已按此名册调整（already re-adjusted on this roster）"
-    ),
-    "uq_payment_reverses_payment_id": FieldError(
-        "paymentId", ErrorCode.CONFLICT, "该笔缴费已冲正（payment already reversed）"
-    ),
-    "ck_payment_sign": FieldError(
-        "amount", ErrorCode.INVALID, "金额不能为负数（amount must not be negative）"
-    ),
+    "uq_refund_one_per_payment": FieldError("paymentId", ErrorCode.CONFLICT, "该笔缴费已有退费记录"),
+    "uq_refund_one_termination": FieldError("enrolmentId", ErrorCode.CONFLICT, "该参保登记已办理终止退费"),
+    "uq_refund_recovers_refund_id": FieldError("paymentId", ErrorCode.CONFLICT, "该笔退费已有追回记录"),
+    "uq_settlement_enrolment_as_of": FieldError("asOf", ErrorCode.DUPLICATE, "该参保登记已按此名册调整"),
+    "uq_payment_reverses_payment_id": FieldError("paymentId", ErrorCode.CONFLICT, "该笔缴费已冲正"),
+    "ck_payment_sign": FieldError("amount", ErrorCode.INVALID, "金额不能为负数"),
 }
 
 # SQLite names the columns, not the constraint.

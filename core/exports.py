@@ -28,6 +28,7 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 _CENT = Decimal("0.01")
+_RATE = Decimal("0.0001")  # rates to four places, as core/reports/source.py rate() gives them
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -37,14 +38,15 @@ def formula_like(text: str) -> bool:
 
 
 class Percent(Decimal):
-    """A fraction shown as a percentage: 0.9512 is written 95.12% (CSV) or a % cell (XLSX)."""
+    """A rate: the fraction 0.9512 everywhere — in GraphQL, as the CSV's text and as the XLSX
+    cell's value, which Excel shows as 95.12% by the cell's format."""
 
 
 def _text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, Percent):
-        return f"{(value * 100).quantize(_CENT)}%"
+        return str(value.quantize(_RATE))
     if isinstance(value, Decimal):
         return str(value.quantize(_CENT))
     if isinstance(value, bool):

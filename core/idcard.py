@@ -31,18 +31,18 @@ PROVINCES = frozenset(
 def parse_id_number(value: str) -> IdNumberFacts:
     number = ric.compact(value or "").upper()
     if len(number) != 18:
-        raise InvalidIdNumber("应为18位（must be 18 characters）")
+        raise InvalidIdNumber("应为18位")
     body = number[:17]
     if not (body.isascii() and body.isdigit()) or number[17] not in "0123456789X":
-        raise InvalidIdNumber("格式错误（only digits 0–9, last may be X）")
+        raise InvalidIdNumber("格式错误")
     if number[17] != ric.calc_check_digit(number):
-        raise InvalidIdNumber("校验码错误（check digit does not match）")
+        raise InvalidIdNumber("校验码错误")
     if number[:2] not in PROVINCES:
-        raise InvalidIdNumber("地址码无效（the first two digits are not a province code）")
+        raise InvalidIdNumber("地址码无效")
     try:
         birth_date = ric.get_birth_date(number)
     except stdnum_errors.ValidationError as exc:
-        raise InvalidIdNumber("出生日期无效（birth date part is not a real date）") from exc
+        raise InvalidIdNumber("出生日期无效") from exc
     return IdNumberFacts(
         number=number,
         birth_date=birth_date,

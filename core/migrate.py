@@ -46,9 +46,7 @@ def _migrate(engine: Engine, step, revision: str) -> None:
                 config.attributes["connection"] = connection
                 step(config, revision)
                 if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").all()):
-                    raise RuntimeError(
-                        f"迁移后外键不一致（foreign keys broken by the migration: {broken[:5]}）"
-                    )
+                    raise RuntimeError(f"迁移后外键不一致：{broken[:5]}")
         finally:
             if sqlite:
                 _pragma(connection, "foreign_keys=ON")

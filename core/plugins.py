@@ -144,7 +144,7 @@ def check_plugin(name: str) -> list[str]:
     entries = [e for e in entry_points(group=hookspecs.PROJECT) if name in (e.name, _distribution(e))]
     if not entries:
         names = sorted({e.name for e in entry_points(group=hookspecs.PROJECT)})
-        raise PluginError(f"没有名为 {name} 的插件（installed: {'、'.join(names) or 'none'}）")
+        raise PluginError(f"没有名为 {name} 的插件；已安装：{'、'.join(names) or '无'}")
     found = []
     for entry in entries:
         try:

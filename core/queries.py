@@ -4,26 +4,28 @@ GraphQL lists and lookups are built here and only wrapped by the API: a row outs
 scope and a row that does not exist look the same, and a list never reads more than a page.
 """
 
-import base64
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import or_
 from sqlmodel import Session, SQLModel, col, select
 
-from . import models
+from . import models, search
 from .errors import ErrorCode, InputError
 from .ids import row_id
+from .paging import BY_ID, DEFAULT_PAGE, MAX_PAGE, Order, Page, as_date, page  # noqa: F401 (re-exported)
 from .regions import codes_under, region_path
 from .scope import Scope
-
-DEFAULT_PAGE = 20
-MAX_PAGE = 100
+from .search import Needle
+from .statuses import EnrolmentStatus
 
 
 def by_id(session: Session, scope: Scope, model: type[SQLModel], value: object) -> Any | None:
-    """The row with this id, if the caller may see it; what spells no id finds nothing."""
-    found = row_id(value)
+    """The row with this id (its global id or row id), if the caller may see it; what spells no id
+    of the model's kind finds nothing."""
+    found = row_id(value, model.__name__)
     return None if found is None else scope.get(session, model, found)
 
 
@@ -124,37 +126,192 @@ def regions_under(session: Session, parent_code: str | None) -> list[models.Regi
     return list(session.exec(statement.order_by(models.Region.code)))
 
 
+# The lists a clerk's screen shows: search, filters and sort on top of the scoped lists above.
+# The API translates its arguments into these and pages the statement (core/paging.py).
+
+
 @dataclass(frozen=True)
-class Page:
-    """Rows in id order with each one's cursor; `has_next` when more follow the last."""
+class PersonFilter:
+    """`coverage_year` alone: enrolled that year; with `enrolled=False`: not enrolled that year;
+    with `paid`: enrolled and paid (PAID), or enrolled and not paid (ENROLLED)."""
 
-    rows: list
-    cursors: list[str]
-    has_next: bool
+    region_code: str | None = None
+    search: Needle | None = None
+    gender: str | None = None
+    category: str | None = None
+    coverage_year: int | None = None
+    enrolled: bool | None = None
+    paid: bool | None = None
+    born_from_year: int | None = None
+    born_to_year: int | None = None
 
 
-def page(session: Session, statement, id_column, first: int, after: str | None) -> Page:
-    """Cursor pagination by primary key: stable under inserts, one query per page."""
-    if not 0 < first <= MAX_PAGE:
-        raise InputError.one(
-            "first", ErrorCode.INVALID, f"每页 1–{MAX_PAGE} 条（first must be 1..{MAX_PAGE}）"
+@dataclass(frozen=True)
+class HouseholdFilter:
+    """`coverage_year` alone: a member is enrolled that year; `paid=False`: a member's enrolment
+    that year is unpaid; `paid=True`: members are enrolled that year and none is unpaid."""
+
+    region_code: str | None = None
+    search: Needle | None = None
+    coverage_year: int | None = None
+    paid: bool | None = None
+
+
+@dataclass(frozen=True)
+class EnrolmentFilter:
+    region_code: str | None = None
+    coverage_year: int | None = None
+    search: Needle | None = None
+    status: str | None = None
+    paid: bool | None = None
+    category: str | None = None
+    channel: str | None = None
+    enrolled_from: date | None = None
+    enrolled_to: date | None = None
+
+
+@dataclass(frozen=True)
+class PaymentFilter:
+    region_code: str | None = None
+    coverage_year: int | None = None
+    search: Needle | None = None
+    kind: str | None = None
+    channel: str | None = None
+    paid_from: date | None = None
+    paid_to: date | None = None
+
+
+def _year_required(coverage_year: int | None, given: dict[str, object]) -> None:
+    """`paid`/`enrolled` mean something only of a coverage year: without one they are refused."""
+    named = [name for name, value in given.items() if value is not None]
+    if coverage_year is None and named:
+        raise InputError.one("coverageYear", ErrorCode.REQUIRED, f"按{'、'.join(named)}筛选时请指定参保年度")
+
+
+def _range(column, start, end, field: str):
+    """`start <= column <= end`, either bound optional; a range ending before it starts is refused."""
+    if start is not None and end is not None and end < start:
+        raise InputError.one(field, ErrorCode.INVALID, "结束日期早于开始日期")
+    conditions = [col(column) >= start] if start is not None else []
+    return conditions + ([col(column) <= end] if end is not None else [])
+
+
+def _persons_found(session: Session, needle: Needle):
+    return select(models.Person.id).where(search.persons_matching(session, needle))
+
+
+def search_persons(session: Session, scope: Scope, where: PersonFilter):
+    """The persons of `persons_in` that the filter keeps."""
+    _year_required(where.coverage_year, {"是否参保": where.enrolled, "是否缴费": where.paid})
+    if where.enrolled is False and where.paid is not None:
+        raise InputError.one("paid", ErrorCode.INVALID, "未参保的居民没有缴费状态")
+    Person, Enrolment = models.Person, models.Enrolment
+    statement = persons_in(session, scope, where.region_code)
+    if where.search is not None:
+        statement = statement.where(search.persons_matching(session, where.search))
+    if where.gender is not None:
+        statement = statement.where(Person.gender == where.gender)
+    if where.category is not None:
+        holders = select(models.CategoryFact.person_id).where(models.CategoryFact.code == where.category)
+        statement = statement.where(col(Person.id).in_(holders))
+    if where.born_from_year is not None:
+        statement = statement.where(col(Person.birth_date) >= date(where.born_from_year, 1, 1))
+    if where.born_to_year is not None:
+        statement = statement.where(col(Person.birth_date) < date(where.born_to_year + 1, 1, 1))
+    if where.coverage_year is not None:
+        enrolled = select(Enrolment.person_id).where(Enrolment.coverage_year == where.coverage_year)
+        if where.paid is not None:
+            enrolled = enrolled.where(Enrolment.status == _paid_status(where.paid))
+        member = col(Person.id).in_(enrolled)
+        statement = statement.where(~member if where.enrolled is False else member)
+    return statement
+
+
+def _paid_status(paid: bool) -> str:
+    return EnrolmentStatus.PAID if paid else EnrolmentStatus.ENROLLED
+
+
+def search_households(session: Session, scope: Scope, where: HouseholdFilter):
+    """The households of `households_in` that the filter keeps; a search finds a household by
+    any of its members."""
+    _year_required(where.coverage_year, {"是否缴费": where.paid})
+    Household, Member, Enrolment = models.Household, models.HouseholdMember, models.Enrolment
+    statement = households_in(session, scope, where.region_code)
+    if where.search is not None:
+        found = select(Member.household_id).where(
+            col(Member.person_id).in_(_persons_found(session, where.search))
         )
-    if after is not None:
-        statement = statement.where(col(id_column) > decode_cursor(after))
-    rows = session.exec(statement.order_by(id_column).limit(first + 1)).all()
-    shown = list(rows[:first])
-    return Page(shown, [encode_cursor(row.id) for row in shown], len(rows) > first)
+        statement = statement.where(col(Household.id).in_(found))
+    if where.coverage_year is not None:
+
+        def with_members_enrolled(*conditions):
+            enrolled = (
+                select(Member.household_id)
+                .join(Enrolment, Enrolment.person_id == Member.person_id)
+                .where(Enrolment.coverage_year == where.coverage_year, *conditions)
+            )
+            return col(Household.id).in_(enrolled)
+
+        statement = statement.where(with_members_enrolled())
+        if where.paid is not None:
+            unpaid = with_members_enrolled(Enrolment.status == EnrolmentStatus.ENROLLED)
+            statement = statement.where(~unpaid if where.paid else unpaid)
+    return statement
 
 
-def encode_cursor(row_id: int) -> str:
-    return base64.urlsafe_b64encode(f"id:{row_id}".encode()).decode()
+def search_enrolments(session: Session, scope: Scope, where: EnrolmentFilter):
+    Enrolment = models.Enrolment
+    ids = enrolments_in(session, scope, where.region_code, where.coverage_year)
+    statement = of_enrolments(Enrolment.id, ids)
+    if where.search is not None:
+        statement = statement.where(col(Enrolment.person_id).in_(_persons_found(session, where.search)))
+    if where.status is not None:
+        statement = statement.where(Enrolment.status == where.status)
+    if where.paid is not None:
+        statement = statement.where(Enrolment.status == _paid_status(where.paid))
+    if where.category is not None:
+        statement = statement.where(Enrolment.subsidy_category == where.category)
+    if where.channel is not None:
+        statement = statement.where(Enrolment.channel == where.channel)
+    dates = _range(Enrolment.enrolled_on, where.enrolled_from, where.enrolled_to, "enrolledTo")
+    return statement.where(*dates)
 
 
-def decode_cursor(cursor: str) -> int:
-    try:
-        kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if kind == "id" and (found := row_id(value)) is not None:
-            return found
-    except (ValueError, UnicodeDecodeError):
-        pass
-    raise InputError.one("after", ErrorCode.INVALID, "分页游标无效（invalid cursor）")
+def search_payments(session: Session, scope: Scope, where: PaymentFilter):
+    """Payments (and reversals) of the enrolments the caller may see; a search finds them by
+    the person or by receipt number."""
+    Payment, Enrolment = models.Payment, models.Enrolment
+    ids = enrolments_in(session, scope, where.region_code, where.coverage_year)
+    statement = of_enrolments(Payment.enrolment_id, ids)
+    if where.search is not None and where.search.kind is search.Kind.RECEIPT:
+        statement = statement.where(Payment.receipt_number == where.search.text)
+    elif where.search is not None:
+        persons = _persons_found(session, where.search)
+        theirs = select(Enrolment.id).where(col(Enrolment.person_id).in_(persons))
+        statement = statement.where(col(Payment.enrolment_id).in_(theirs))
+    if where.kind is not None:
+        statement = statement.where(Payment.kind == where.kind)
+    if where.channel is not None:
+        statement = statement.where(Payment.channel == where.channel)
+    return statement.where(*_range(Payment.paid_on, where.paid_from, where.paid_to, "paidTo"))
+
+
+def order(session: Session, model: type[SQLModel], name: str, descending: bool = False) -> Order:
+    """A list's sort order by the name the API gives it (`ORDERS`), then id."""
+    if name == "ID":
+        return BY_ID.directed(descending)
+    attribute, load = ORDERS[model][name]
+    key = col(getattr(model, attribute))
+    if attribute == "name":
+        key = search.binary(session, key)  # as the name index orders it
+    return Order(name, key, attribute, descending, load)
+
+
+# Each list's sort keys besides ID: never null, so a keyset page is exact. There is no order by
+# birth date: a role that sees only birth years would learn the order of birthdays within a year.
+ORDERS: dict[type, dict[str, tuple[str, Callable]]] = {
+    models.Person: {"NAME": ("name", str)},
+    models.Household: {"REGION": ("address_region_code", str)},
+    models.Enrolment: {"REGION": ("region_code", str)},
+    models.Payment: {"PAID_ON": ("paid_on", as_date), "AMOUNT": ("amount_fen", int)},
+}

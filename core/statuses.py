@@ -2,7 +2,8 @@
 built from them (`sql_in`).
 
 They are StrEnums: a member is its string, so the database stores and returns the plain code and
-a row read back compares equal to the member. The GraphQL schema still shows them as strings.
+a row read back compares equal to the member. The GraphQL schema shows each as an enum of the same
+values (api/graphql/types/enums.py), so what goes over the wire is the same plain code.
 """
 
 from enum import StrEnum
@@ -12,6 +13,13 @@ class EnrolmentStatus(StrEnum):
     ENROLLED = "ENROLLED"  # registered for the year; nothing stands paid
     PAID = "PAID"  # a payment stands
     TERMINATED = "TERMINATED"  # ended (death, moving away, …); its money settled
+
+
+class Gender(StrEnum):
+    """As GB 11643 digit 17 says: odd for men, even for women."""
+
+    M = "M"
+    F = "F"
 
 
 class PaymentKind(StrEnum):

@@ -13,7 +13,7 @@ def text_errors(field: str, value: str | None, max_length: int) -> list[FieldErr
     if value is None:
         return []
     if len(value) > max_length:
-        return [FieldError(field, ErrorCode.INVALID, f"不能超过 {max_length} 个字符（too long）")]
+        return [FieldError(field, ErrorCode.INVALID, f"不能超过 {max_length} 个字符")]
     if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value):
-        return [FieldError(field, ErrorCode.INVALID, "含有不可见的控制字符（control characters）")]
+        return [FieldError(field, ErrorCode.INVALID, "含有不可见的控制字符")]
     return []

@@ -120,7 +120,7 @@ def test_an_import_that_refuses_every_row_exits_non_zero(tmp_path):
     args = ("--source", "CIVIL_AFFAIRS", "--as-of", "2021-09-30", "--region", "341721")
     result = yibao("roster", "import", str(roster), *args, cwd=tmp_path, env=env)
     assert result.returncode == 1
-    assert "refused 1" in result.stdout and "yibao: every row of roster.csv was refused" in result.stderr
+    assert "refused 1" in result.stdout and "yibao: roster.csv 的每一行都被拒绝" in result.stderr
 
 
 def test_a_misused_command_line_shows_the_usage_and_exits_2(tmp_path):

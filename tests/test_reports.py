@@ -7,6 +7,7 @@ hardship coverage and (for 贵阳) funding-source totals are summed from the pla
 back from the services; the targets are typed from 贵医保组〔2023〕1号 附件2 and 筑医保通〔2021〕34号 附件.
 """
 
+import csv
 import io
 import random
 from collections import Counter, defaultdict
@@ -269,13 +270,33 @@ def test_the_progress_report_through_graphql(client, guichi):
         client,
         """query { reports { collectionProgress(regionCode: "341702", coverageYear: 2024) {
              title citation regionName columns { key heading }
-             rows { unitCode unitName target paid amount rate } } } }""",
+             rows { unitCode unitName target paid amount rate isTotal } } } }""",
     )["reports"]["collectionProgress"]
     assert data["regionName"] == "贵池区" and "附件2" in data["citation"]
     assert {"key": "target", "heading": "2024年任务数"} in data["columns"]
     total = next(row for row in data["rows"] if row["unitCode"] == "341702")
     assert total["target"] == 510000
     assert Decimal(total["amount"]) == fen_to_yuan(sum(r.paid_fen or 0 for r in guichi))
+    # the total row is flagged, not only named 合计; the units' rows are not
+    assert [row["isTotal"] for row in data["rows"]] == [False] * (len(data["rows"]) - 1) + [True]
+    assert data["rows"][-1] == total
+    # a rate is one fraction in GraphQL and in the CSV download alike
+    csv_rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(
+                    "/exports/reports/collection_progress.csv?regionCode=341702&coverageYear=2024"
+                ).content.decode("utf-8-sig")
+            )
+        )
+    )
+    assert [row[6] for row in csv_rows[1:]] == [row["rate"] or "" for row in data["rows"]]
+    assert any(row["rate"] for row in data["rows"]) and all("%" not in row[6] for row in csv_rows)
+    # columns every row has are non-null in the schema
+    fields = gql(client, '{ __type(name: "CollectionProgressRow") { fields { name type { kind } } } }')
+    kinds = {f["name"]: f["type"]["kind"] for f in fields["__type"]["fields"]}
+    assert kinds["unitName"] == kinds["paid"] == kinds["amount"] == kinds["isTotal"] == "NON_NULL"
+    assert kinds["rate"] == kinds["target"] == "SCALAR"  # none without a target
 
 
 def test_the_stated_total_stands_beside_the_sum_in_graphql_and_in_xlsx(engine, client_as):

@@ -83,7 +83,7 @@ def seed(engine, households: int = 300, seed_no: int = 2024, progress=None) -> S
             .select_from(Enrolment)
             .where(Enrolment.coverage_year == policy.coverage_year, Enrolment.policy_id == POLICY_ID)
         ).one():
-            raise ValueError("数据库中已有贵池区2024年度的参保数据（already seeded）")
+            raise ValueError("数据库中已有贵池区2024年度的参保数据")
         existing = {code for code in session.exec(select(Region.code))}
     with Session(engine) as session:
         townships = session.exec(

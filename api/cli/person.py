@@ -29,6 +29,6 @@ def depart(id_number: str, reason: str, on: date, note: str | None, region: str 
     with Session(engine) as session:
         person_id = person_id_of(session, id_number)
     if person_id is None:
-        raise Refusal(f"身份证号码 {id_number[:4]}…{id_number[-4:]} 未登记（no such person）")
+        raise Refusal(f"身份证号码 {id_number[:4]}…{id_number[-4:]} 未登记")
     found = record_departure(engine, operator(region), DepartureInput(person_id, reason, on, note))
     click.echo(f"{found.id}\t{found.name}\t{reason}\t{on.isoformat()}")

@@ -42,13 +42,13 @@ def check(package: str | None) -> None:
         problems = check_plugin(name)
         if problems:
             troubled += 1
-            click.echo(f"{name}: {len(problems)} 个问题（problems）")
+            click.echo(f"{name}: {len(problems)} 个问题")
             for problem in problems:
                 click.echo(f"  {problem}")
         else:
-            click.echo(f"{name}: 没有问题（no problems）")
+            click.echo(f"{name}: 没有问题")
     if troubled:
-        raise Refusal(f"{troubled} 个插件有问题（plugins with problems）")
+        raise Refusal(f"{troubled} 个插件有问题")
 
 
 @plugin.command(help="write a copy-me plugin package for PROVINCE, with a cited policy and its scenarios")

@@ -54,7 +54,7 @@ def run_import(file: str, region: str | None, report: str | None, run) -> None:
 
     path = Path(file)
     if not path.is_file():
-        raise Refusal(f"no such file {path}")
+        raise Refusal(f"文件 {path} 不存在")
     engine = make_engine()
     bar = ProgressBar()
     try:
@@ -87,7 +87,7 @@ def run_import(file: str, region: str | None, report: str | None, run) -> None:
             exports.write_csv(handle, REPORT_COLUMNS, rows)
         click.echo(f"report: {report}")
     if job.rows_total and job.refused == job.rows_total:
-        raise Refusal(f"every row of {path.name} was refused; nothing was imported")
+        raise Refusal(f"{path.name} 的每一行都被拒绝，未导入任何内容")
 
 
 def _rows(engine, job_id: int, refused_only: bool = False, limit: int | None = None):

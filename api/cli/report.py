@@ -43,5 +43,5 @@ def run(name: str, region: str, year: int, as_of: date | None, output: str | Non
         args = ReportArgs(region, year, as_of)
         result = registry.reports.run(session, scope, registry, chosen, args, sees_identity=True)
     if result is None:
-        raise Refusal(f"行政区划 {region} 不存在（unknown region）")
+        raise Refusal(f"行政区划 {region} 不存在")
     write_export(output, fmt, result.headings, result.rows, f"{chosen.title}{year}")

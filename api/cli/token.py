@@ -53,11 +53,11 @@ def issue(
     if (holder is Role.ROSTER_UPLOADER) != bool(department):
         raise Refusal("--department is required for ROSTER_UPLOADER, and only for it")
     if department and department not in DEPARTMENT_CATEGORIES:
-        raise Refusal(f"unknown department {department} ({', '.join(DEPARTMENT_CATEGORIES)})")
+        raise Refusal(f"未知的部门 {department}，可选：{'、'.join(DEPARTMENT_CATEGORIES)}")
     engine = make_engine()
     with Session(engine) as session:
         if session.get(Region, region) is None:
-            raise Refusal(f"行政区划代码 {region} 不存在（unknown region）")
+            raise Refusal(f"行政区划代码 {region} 不存在")
     key = signing_key(engine.url)
     principal = Principal(name or f"{holder.lower()}@{region}", holder, region, department)
     if login_url:  # a one-time link for the dashboard instead of the token (core/login_links.py)

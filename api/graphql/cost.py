@@ -7,8 +7,8 @@ for each time it can be resolved, which is the product of the list sizes along i
 size is
 
 - for a connection (`persons`, `households`, … `importJob.rows`): its page size — the `first`
-  argument (a literal, a variable's value or its default), else the field's default; unknown
-  until execution, the largest page — for the connection's `edges` and `nodes`;
+  or `last` argument (a literal, a variable's value or its default), else the default page;
+  unknown until execution, the largest page — for the connection's `edges` and `nodes`;
 - for `_entities`: the number of representations sent;
 - for every other list: the most it holds in practice, named in LIST_SIZES (a household's
   members are capped at registration, a person has one enrolment a year, a report has a row per
@@ -46,6 +46,7 @@ from graphql import (
     InlineFragmentNode,
     IntValueNode,
     ListValueNode,
+    NullValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     VariableNode,
@@ -249,13 +250,22 @@ class _Walk:
         return None
 
     def _page_size(self, node: FieldNode) -> int:
-        value = self._argument(node, "first")
-        if value is None:
-            return DEFAULT_PAGE
+        """`first` or `last` (execution refuses both); neither given, the default page."""
+        sizes = [
+            self._size(value)
+            for name in ("first", "last")
+            if (value := self._argument(node, name)) is not None
+        ]
+        return max(sizes) if sizes else DEFAULT_PAGE
+
+    @staticmethod
+    def _size(value) -> int:
         if isinstance(value, IntValueNode):
             value = int(value.value)
         if isinstance(value, int) and not isinstance(value, bool):
             return min(max(value, 0), MAX_PAGE)  # more than MAX_PAGE is refused by paginate
+        if isinstance(value, NullValueNode) or value is None:
+            return DEFAULT_PAGE  # an explicit null is the default page
         return MAX_PAGE  # unknown until execution: the most it can be
 
     def _representations(self, node: FieldNode) -> int:

@@ -18,10 +18,13 @@ from yibao.core.services.circumstances import Circumstances, Guardian
 from yibao.core.services.enrolments import EnrolmentInput, HouseholdEnrolmentInput
 from yibao.core.services.households import refuse_oversized
 
-from .errors import InputErrors, attempt
+from .errors import InputErrors, attempt, refusing
+from .persons import SEARCH, searched
 from .types.circumstances import EvidenceInput, GuardianInput, StatedEventInput
 from .types.enrolment import Enrolment
-from .types.pagination import DEFAULT_PAGE, Connection, paginate
+from .types.enums import EnrolmentStatus
+from .types.ordering import EnrolmentOrder, to_core
+from .types.pagination import Connection, paginate
 
 EnrolmentResult = Annotated[Enrolment | InputErrors, strawberry.union("EnrolmentResult")]
 
@@ -167,19 +170,61 @@ class Query:
         ctx = info.context
         return Enrolment.of(queries.by_id(ctx.session, ctx.scope, models.Enrolment, id))
 
-    @strawberry.field
+    @strawberry.field(
+        description="Enrolments in `regionCode` (any level) and `coverageYear`, found by the person "
+        "(`search`) and filtered; dates are the enrolment dates, both ends included."
+    )
     def enrolments(
         self,
         info: strawberry.Info,
         coverage_year: int | None = None,
         region_code: str | None = None,
-        first: int = DEFAULT_PAGE,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        search: Annotated[str | None, strawberry.argument(description=SEARCH)] = None,
+        status: EnrolmentStatus | None = None,
+        paid: Annotated[
+            bool | None, strawberry.argument(description="true: PAID; false: ENROLLED, not yet paid.")
+        ] = None,
+        category: Annotated[
+            str | None, strawberry.argument(description="Subsidised as this category (a `categories` code).")
+        ] = None,
+        channel: Annotated[
+            str | None,
+            strawberry.argument(description="Meaning to pay through this channel (a `channels` code)."),
+        ] = None,
+        enrolled_from: date | None = None,
+        enrolled_to: date | None = None,
+        order_by: EnrolmentOrder | None = None,
     ) -> Connection[Enrolment]:
         ctx = info.context
-        ids = queries.enrolments_in(ctx.session, ctx.scope, region_code, coverage_year)
-        statement = queries.of_enrolments(models.Enrolment.id, ids)
-        return paginate(ctx.session, statement, models.Enrolment.id, first, after, Enrolment.of)
+        with refusing():
+            where = queries.EnrolmentFilter(
+                region_code=region_code,
+                coverage_year=coverage_year,
+                search=searched(info, search),
+                status=status.value if status else None,
+                paid=paid,
+                category=category,
+                channel=channel,
+                enrolled_from=enrolled_from,
+                enrolled_to=enrolled_to,
+            )
+            statement = queries.search_enrolments(ctx.session, ctx.scope, where)
+        order = to_core(info, models.Enrolment, order_by)
+        return paginate(
+            ctx.session,
+            statement,
+            models.Enrolment.id,
+            first,
+            after,
+            Enrolment.of,
+            last=last,
+            before=before,
+            order=order,
+        )
 
 
 @strawberry.type

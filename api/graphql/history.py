@@ -133,7 +133,7 @@ class Mutation:
                 raise InputError.one(
                     "list",
                     ErrorCode.FORBIDDEN,
-                    f"只能导入本部门（{principal.department}）的名单（only your department's lists）",
+                    f"只能导入本部门（{principal.department}）的名单",
                 )
             return start_upload(
                 ctx.engine,

@@ -13,10 +13,11 @@ from yibao.core.services import households
 from yibao.core.services.households import HouseholdInput, MemberInput, refuse_oversized
 from yibao.core.services.persons import PersonInput
 
-from .errors import InputErrors, attempt
-from .persons import PersonResult
+from .errors import InputErrors, attempt, refusing
+from .persons import SEARCH, PersonResult, searched
 from .types.household import Household
-from .types.pagination import DEFAULT_PAGE, Connection, paginate
+from .types.ordering import HouseholdOrder, to_core
+from .types.pagination import Connection, paginate
 from .types.person import Person
 
 HouseholdResult = Annotated[Household | InputErrors, strawberry.union("HouseholdResult")]
@@ -81,17 +82,47 @@ class Query:
         ctx = info.context
         return Household.of(queries.by_id(ctx.session, ctx.scope, models.Household, id))
 
-    @strawberry.field(description="Households whose address lies in `regionCode`.")
+    @strawberry.field(
+        description="Households whose address lies in `regionCode`, found by any member (`search`) and "
+        "filtered by their members' enrolments; a village's unpaid households are `paid: false`."
+    )
     def households(
         self,
         info: strawberry.Info,
         region_code: str | None = None,
-        first: int = DEFAULT_PAGE,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        search: Annotated[str | None, strawberry.argument(description=SEARCH)] = None,
+        coverage_year: Annotated[
+            int | None, strawberry.argument(description="A member is enrolled that year.")
+        ] = None,
+        paid: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="Of `coverageYear`: false, a member's enrolment is unpaid; true, members are "
+                "enrolled and none is unpaid."
+            ),
+        ] = None,
+        order_by: HouseholdOrder | None = None,
     ) -> Connection[Household]:
         ctx = info.context
-        statement = queries.households_in(ctx.session, ctx.scope, region_code)
-        return paginate(ctx.session, statement, models.Household.id, first, after, Household.of)
+        with refusing():
+            where = queries.HouseholdFilter(region_code, searched(info, search), coverage_year, paid)
+            statement = queries.search_households(ctx.session, ctx.scope, where)
+        order = to_core(info, models.Household, order_by)
+        return paginate(
+            ctx.session,
+            statement,
+            models.Household.id,
+            first,
+            after,
+            Household.of,
+            last=last,
+            before=before,
+            order=order,
+        )
 
 
 @strawberry.type

@@ -9,13 +9,12 @@ background by core (core/imports/background.py); this module only translates.
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import Enum
 from typing import Annotated
 
 import strawberry
 from strawberry.file_uploads import Upload
 
-from yibao.core import models, queries, statuses
+from yibao.core import models, queries
 from yibao.core.auth import Role
 from yibao.core.errors import ErrorCode, InputError
 from yibao.core.idcard import mask_id_number
@@ -27,13 +26,8 @@ from yibao.core.services.rosters import start_roster_import
 from .errors import InputErrors, attempt
 from .permissions import sees_identity
 from .types.base import Entity
+from .types.enums import ImportOutcome
 from .types.pagination import DEFAULT_PAGE, Connection, paginate
-
-# A copy of core's, so the schema names it without touching core's class.
-ImportOutcome = strawberry.enum(
-    Enum("ImportOutcome", {outcome.name: outcome.value for outcome in statuses.ImportOutcome}),
-    description="What became of one row of an imported file.",
-)
 
 
 @strawberry.type(
@@ -186,7 +180,7 @@ class Mutation:
                 raise InputError.one(
                     "source",
                     ErrorCode.FORBIDDEN,
-                    f"只能导入本部门（{principal.department}）的花名册（only your department's roster）",
+                    f"只能导入本部门（{principal.department}）的花名册",
                 )
             return start_upload(
                 ctx.engine,

@@ -9,14 +9,18 @@ from typing import Annotated
 import strawberry
 
 from yibao.core import models, queries
+from yibao.core import search as core_search
 from yibao.core.ids import parse_id
 from yibao.core.services import household_payments, payments
 from yibao.core.services.household_payments import HouseholdPaymentInput
 from yibao.core.services.payments import PaymentInput, ReversalInput
 
-from .errors import InputErrors, attempt
+from .errors import InputErrors, attempt, refusing
+from .masking import whole
 from .refunds import PayeeAccountInput
-from .types.pagination import DEFAULT_PAGE, Connection, paginate
+from .types.enums import PaymentKind
+from .types.ordering import PaymentOrder, to_core
+from .types.pagination import Connection, paginate
 from .types.payment import Payment
 
 PaymentResult = Annotated[Payment | InputErrors, strawberry.union("PaymentResult")]
@@ -112,19 +116,54 @@ HouseholdPaymentResult = Annotated[
 
 @strawberry.type
 class Query:
-    @strawberry.field
+    @strawberry.field(
+        description="Payments and reversals of enrolments in `regionCode` and `coverageYear`, found by the "
+        "person or the receipt number (`search`) and filtered; dates are the days paid, both ends included."
+    )
     def payments(
         self,
         info: strawberry.Info,
         coverage_year: int | None = None,
         region_code: str | None = None,
-        first: int = DEFAULT_PAGE,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(description="What `persons(search:)` takes, or a receipt number (收据号)."),
+        ] = None,
+        kind: PaymentKind | None = None,
+        channel: Annotated[str | None, strawberry.argument(description="A `channels` code.")] = None,
+        paid_from: date | None = None,
+        paid_to: date | None = None,
+        order_by: PaymentOrder | None = None,
     ) -> Connection[Payment]:
         ctx = info.context
-        ids = queries.enrolments_in(ctx.session, ctx.scope, region_code, coverage_year)
-        statement = queries.of_enrolments(models.Payment.enrolment_id, ids)
-        return paginate(ctx.session, statement, models.Payment.id, first, after, Payment.of)
+        with refusing():
+            needle = None if search is None else core_search.parse(search, whole(info), receipts=True)
+            where = queries.PaymentFilter(
+                region_code=region_code,
+                coverage_year=coverage_year,
+                search=needle,
+                kind=kind.value if kind else None,
+                channel=channel,
+                paid_from=paid_from,
+                paid_to=paid_to,
+            )
+            statement = queries.search_payments(ctx.session, ctx.scope, where)
+        order = to_core(info, models.Payment, order_by)
+        return paginate(
+            ctx.session,
+            statement,
+            models.Payment.id,
+            first,
+            after,
+            Payment.of,
+            last=last,
+            before=before,
+            order=order,
+        )
 
 
 @strawberry.type

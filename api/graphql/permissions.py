@@ -28,6 +28,9 @@ OPERATIONS: dict[str, set[Role]] = {
     "region": EVERYONE,
     "regions": EVERYONE,
     "viewer": EVERYONE,  # who the token names; null without one (api/graphql/viewer.py)
+    # the labels of codes, public like the rules
+    "categories": EVERYONE,
+    "channels": EVERYONE,
     # registry reads
     "person": READERS,
     "persons": READERS,
@@ -89,6 +92,8 @@ OPERATIONS: dict[str, set[Role]] = {
     # other departments' name lists (筑医保通〔2021〕34号 四（三）; 贵医保组〔2023〕1号 六11、六12); a roster
     # uploader only its own department's (api/graphql/history.py)
     "importDepartmentList": {R.ROSTER_UPLOADER, R.COUNTY_ADMIN},
+    # global object identification: what the lookups by id (person, household, …) give, to whom they give it
+    "node": READERS,
 }
 
 

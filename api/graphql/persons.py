@@ -7,14 +7,17 @@ from typing import Annotated
 
 import strawberry
 
-from yibao.core import models, queries
+from yibao.core import models, queries, search
 from yibao.core.auth import Role
 from yibao.core.ids import parse_id
 from yibao.core.services import categories, departures
 from yibao.core.services.categories import CategoryInput
 
-from .errors import InputErrors, attempt
-from .types.pagination import DEFAULT_PAGE, Connection, paginate
+from .errors import InputErrors, attempt, refusing
+from .masking import whole
+from .types.enums import Gender
+from .types.ordering import PersonOrder, to_core
+from .types.pagination import Connection, paginate
 from .types.person import Person
 
 PersonResult = Annotated[Person | InputErrors, strawberry.union("PersonResult")]
@@ -65,18 +68,75 @@ class Query:
 
     @strawberry.field(
         description="Persons whose hukou or residence lies in `regionCode` (any level), among those you "
-        "may see: a resident registered where they live is listed there, not in their hukou region."
+        "may see — a resident registered where they live is listed there — found by `search` and "
+        "filtered; a page of `first` after `after`, or of `last` before `before`."
     )
     def persons(
         self,
         info: strawberry.Info,
         region_code: str | None = None,
-        first: int = DEFAULT_PAGE,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        search: Annotated[str | None, strawberry.argument(description=SEARCH)] = None,
+        gender: Gender | None = None,
+        category: Annotated[
+            str | None,
+            strawberry.argument(description="Holding this hardship identity (a `categories` code)."),
+        ] = None,
+        coverage_year: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Enrolled that year; with `enrolled: false`, not enrolled that year."
+            ),
+        ] = None,
+        enrolled: bool | None = None,
+        paid: Annotated[
+            bool | None,
+            strawberry.argument(description="Of `coverageYear`: enrolled and paid, or enrolled and unpaid."),
+        ] = None,
+        born_from_year: int | None = None,
+        born_to_year: int | None = None,
+        order_by: PersonOrder | None = None,
     ) -> Connection[Person]:
         ctx = info.context
-        statement = queries.persons_in(ctx.session, ctx.scope, region_code)
-        return paginate(ctx.session, statement, models.Person.id, first, after, Person.of)
+        with refusing():
+            where = queries.PersonFilter(
+                region_code=region_code,
+                search=searched(info, search),
+                gender=gender.value if gender else None,
+                category=category,
+                coverage_year=coverage_year,
+                enrolled=enrolled,
+                paid=paid,
+                born_from_year=born_from_year,
+                born_to_year=born_to_year,
+            )
+            statement = queries.search_persons(ctx.session, ctx.scope, where)
+        order = to_core(info, models.Person, order_by)
+        return paginate(
+            ctx.session,
+            statement,
+            models.Person.id,
+            first,
+            after,
+            Person.of,
+            last=last,
+            before=before,
+            order=order,
+        )
+
+
+SEARCH = (
+    "A name or its beginning (张, 张三); an ID number, whole — for roles that see whole numbers — or "
+    "masked as 3417**********0231; a whole mobile number (roles that see whole numbers)."
+)
+
+
+def searched(info: strawberry.Info, text: str | None) -> search.Needle | None:
+    """What the search box holds; a role that sees numbers masked may not search by a whole one."""
+    return None if text is None else search.parse(text, whole(info))
 
 
 @strawberry.type

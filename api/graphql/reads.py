@@ -54,6 +54,8 @@ TYPES: dict[str, set[Role]] = {
             "ExplanationStep",
             "FundingShare",
             "Region",
+            "Category",
+            "Channel",
         ),
         EVERYONE,
     ),
@@ -80,6 +82,7 @@ FIELDS: dict[str, set[Role]] = {
     # Whom the identity was recorded for, and the identities: the uploader's own work. Not the
     # birth year, gender, phone, regions, household, enrolments (with their payments) or refunds.
     "Person.id": UPLOADS,
+    "Person.databaseId": UPLOADS,
     "Person.name": UPLOADS,
     "Person.idNumber": UPLOADS,  # masked for the uploader (api/graphql/masking.py)
     "Person.noIdReason": UPLOADS,

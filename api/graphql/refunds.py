@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 from typing import Annotated
 
 import strawberry
 
-from yibao.core import models, statuses
+from yibao.core import models
 from yibao.core.idcard import mask_id_number
 from yibao.core.ids import parse_id
 from yibao.core.money import fen_to_yuan
@@ -21,13 +20,9 @@ from .errors import InputErrors, attempt
 from .permissions import sees_identity
 from .types.base import Entity
 from .types.enrolment import Enrolment
+from .types.enums import PayeeAccountKind
 from .types.quote import FundingShare
 from .types.refund import Refund
-
-PayeeAccountKind = strawberry.enum(
-    StrEnum("PayeeAccountKind", {kind.name: kind.value for kind in statuses.PayeeAccountKind}),
-    description="ONE_CARD: the 一卡通 of 惠民惠农财政补贴资金; BANK_CARD: a bank card.",
-)
 
 
 @strawberry.input(description="Where money owed back is paid: an account number and its kind.")

@@ -32,9 +32,13 @@ class Query:
     def region(self, info: strawberry.Info, code: str) -> Region | None:
         return Region.of(queries.region(info.context.session, code))
 
-    @strawberry.field(description="Regions directly under `parentCode`; provinces when omitted.")
-    def regions(self, info: strawberry.Info, parent_code: str | None = None) -> list[Region]:
-        return [Region.of(row) for row in queries.regions_under(info.context.session, parent_code)]
+    @strawberry.field(
+        description="Regions directly under `parent` (`parentCode`, its older name); provinces without."
+    )
+    def regions(
+        self, info: strawberry.Info, parent_code: str | None = None, parent: str | None = None
+    ) -> list[Region]:
+        return [Region.of(row) for row in queries.regions_under(info.context.session, parent or parent_code)]
 
 
 @strawberry.type

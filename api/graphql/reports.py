@@ -62,10 +62,18 @@ def run_report(info: strawberry.Info, report: Report, args: ReportArgs) -> Repor
 
 
 def _row_type(report: Report) -> type:
-    annotations = {column.key: Optional[PYTHON_TYPES[column.kind]] for column in report.columns}  # noqa: UP045
+    annotations = {
+        column.key: PYTHON_TYPES[column.kind] if column.required else Optional[PYTHON_TYPES[column.kind]]  # noqa: UP045
+        for column in report.columns
+    }
+    annotations["is_total"] = bool
     namespace = {"__annotations__": annotations}
     for column in report.columns:
-        namespace[column.key] = strawberry.field(description=column.heading)
+        about = " A fraction: 0.9512 is 95.12%, as in the exports." if column.kind is Kind.RATE else ""
+        namespace[column.key] = strawberry.field(description=column.heading + about)
+    namespace["is_total"] = strawberry.field(
+        default=False, description="A total (合计) or subtotal (小计) of the rows before it."
+    )
     return strawberry.type(type(f"{pascal(report.name)}Row", (), namespace), description=report.title)
 
 
@@ -108,7 +116,10 @@ def _field(report: Report):
             columns=[
                 ReportColumn(key=camel(k), heading=h) for k, h in zip(keys, result.headings, strict=True)
             ],
-            rows=[row_type(**row) for row in result.dicts()],
+            rows=[
+                row_type(**row, is_total=total)
+                for row, total in zip(result.dicts(), result.totals, strict=True)
+            ],
             id_numbers=result.id_numbers,
         )
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import DisableIntrospection, MaskErrors
+from strawberry.extensions import DisableIntrospection
 from strawberry.federation.schema import FederationAny
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
@@ -31,6 +31,7 @@ from . import (
     history,
     households,
     imports,
+    nodes,
     payments,
     persons,
     readjust,
@@ -41,11 +42,12 @@ from . import (
     targets,
     tax,
     viewer,
+    vocabulary,
 )
 from .access_log import AccessLog
 from .authorize import Authorize
 from .context import CloseSession
-from .errors import MASKED_MESSAGE, loggable, unexpected
+from .errors import MaskUnexpected, loggable, unexpected
 from .limits import MAX_BATCH, MAX_ENTITIES, limit_extensions
 from .reports import reports_query
 
@@ -65,6 +67,8 @@ QUERIES = (
     history.Query,
     viewer.Query,
     report_catalog.Query,
+    nodes.Query,
+    vocabulary.Query,
 )
 Mutation = merge_types(
     "Mutation",
@@ -141,7 +145,7 @@ def make_schema(registry: Registry | None = None, introspection: bool = True) ->
     extensions = [
         Authorize,
         *limit_extensions(),
-        lambda: MaskErrors(should_mask_error=unexpected, error_message=MASKED_MESSAGE),
+        MaskUnexpected,
         AccessLog,
         CloseSession,
     ]

@@ -8,21 +8,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 from typing import Annotated
 
 import strawberry
 
 from yibao.core.services import tax_confirmations as service
-from yibao.core.statuses import ImportOutcome
 
 from .errors import FieldError, InputErrors, attempt
-
-# A copy of core's ImportOutcome, named as the committed schema names it.
-TaxOutcome = strawberry.enum(
-    StrEnum("Outcome", {outcome.name: outcome.value for outcome in ImportOutcome}),
-    description="What happened to one confirmation.",
-)
+from .types.enums import ImportOutcome
 
 
 @strawberry.input(description="One confirmation (完税凭证) as the tax system reports it.")
@@ -48,7 +41,7 @@ class ImportTaxConfirmationsInput:
 class TaxConfirmationRow:
     index: int = strawberry.field(description="The row's position in the request, from 0.")
     ticket_number: str
-    outcome: TaxOutcome
+    outcome: ImportOutcome
     errors: list[FieldError]
 
 
@@ -66,7 +59,7 @@ class TaxConfirmationImport:
             TaxConfirmationRow(
                 index=row.index,
                 ticket_number=row.ticket_number,
-                outcome=TaxOutcome(row.outcome),
+                outcome=ImportOutcome(row.outcome),
                 errors=[FieldError(field=e.field, code=e.code, message=e.message) for e in row.errors],
             )
             for row in result.rows

@@ -52,7 +52,7 @@ class YibaoGraphQL(GraphQL):
         if isinstance(request_data, GraphQLRequestData) and self._get_stream_transport(request_data.protocol):
             # Streams (SSE, multipart subscriptions) serve subscriptions, and the schema has none;
             # a query sent as a stream would run on the event loop.
-            raise HTTPException(400, "不支持流式传输（no streaming: the schema has no subscriptions）")
+            raise HTTPException(400, "不支持流式传输")
         run = super().execute_operation
 
         async def checked():
@@ -73,14 +73,14 @@ class YibaoGraphQL(GraphQL):
         try:
             return super().decode_json(data)
         except RecursionError:
-            raise HTTPException(400, "请求体嵌套过深（the JSON body is nested too deeply）") from None
+            raise HTTPException(400, "请求体嵌套过深") from None
 
     async def parse_http_body(self, request):
         # Strawberry assumes a JSON object (or list); `null` or `5` would crash it into a 500.
         try:
             return await super().parse_http_body(request)
         except (AttributeError, TypeError):
-            raise HTTPException(400, "请求体应为 JSON 对象（the body must be a JSON object）") from None
+            raise HTTPException(400, "请求体应为 JSON 对象") from None
 
     async def render_graphql_ide(self, request) -> HTMLResponse:
         # Our page, not strawberry's, which loads its scripts from unpkg.com.

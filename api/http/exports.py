@@ -42,9 +42,15 @@ TABLES = {
 
 
 def _refusal(status: int, field: str, code: ErrorCode | str, message: str) -> JSONResponse:
-    return JSONResponse(
-        {"errors": [{"field": field, "code": str(code), "message": message}]}, status_code=status
-    )
+    return _refused(status, [FieldError(field, code, message)])
+
+
+def _refused(status: int, refused: list[FieldError]) -> JSONResponse:
+    """The shape of a GraphQL error's `extensions` (docs/errors.md): the first field's `code` and
+    `field`, then every refused field."""
+    errors = [{"field": e.field, "code": str(e.code), "message": e.message} for e in refused]
+    body = {"code": errors[0]["code"], "field": errors[0]["field"], "errors": errors}
+    return JSONResponse(body, status_code=status)
 
 
 def content_disposition(filename: str) -> str:
@@ -58,20 +64,16 @@ def _parameters(request: Request, day: str = "on") -> tuple[str, int, date | Non
     errors = []
     region_code = query.get("regionCode", "").strip()
     if not region_code:
-        errors.append(
-            FieldError("regionCode", ErrorCode.REQUIRED, "请选择行政区划（regionCode is required）")
-        )
+        errors.append(FieldError("regionCode", ErrorCode.REQUIRED, "请选择行政区划"))
     year = query.get("coverageYear", "")
     if not (year.isascii() and year.isdigit() and len(year) == 4):
-        errors.append(
-            FieldError("coverageYear", ErrorCode.INVALID, "参保年度无效（coverageYear: e.g. 2022）")
-        )
+        errors.append(FieldError("coverageYear", ErrorCode.INVALID, "参保年度无效"))
     on = None
     if query.get(day):
         try:
             on = date.fromisoformat(query[day])
         except ValueError:
-            errors.append(FieldError(day, ErrorCode.INVALID, f"日期无效（{day}: YYYY-MM-DD）"))
+            errors.append(FieldError(day, ErrorCode.INVALID, "日期无效"))
     if errors:
         raise InputError(errors)
     return region_code, int(year), on
@@ -110,7 +112,7 @@ def export_routes(engine: Engine, registry: Registry, key: str) -> list[Route]:
     async def download(request: Request) -> Response:
         table, fmt = request.path_params["table"], request.path_params["fmt"]
         if table not in TABLES or fmt not in exports.FORMATS:
-            return _refusal(404, "path", ErrorCode.NOT_FOUND, "没有这种导出（no such export）")
+            return _refusal(404, "path", ErrorCode.NOT_FOUND, "没有这种导出")
         operation, title = TABLES[table]
         principal = _authorized(request, key, operation, title)
         if isinstance(principal, Response):
@@ -119,8 +121,7 @@ def export_routes(engine: Engine, registry: Registry, key: str) -> list[Route]:
             region_code, year, on = _parameters(request)
             cells = await run_in_threadpool(build, principal, table, fmt, region_code, year, on)
         except InputError as exc:
-            errors = [{"field": e.field, "code": str(e.code), "message": e.message} for e in exc.errors]
-            return JSONResponse({"errors": errors}, status_code=400)
+            return _refused(400, exc.errors)
         if cells is None:
             return _outside(region_code)
         module = collection_roster if table == "collection-roster" else change_table
@@ -130,7 +131,7 @@ def export_routes(engine: Engine, registry: Registry, key: str) -> list[Route]:
         name, fmt = request.path_params["name"], request.path_params["fmt"]
         report = registry.reports.reports.get(name)
         if report is None or fmt not in exports.FORMATS:
-            return _refusal(404, "path", ErrorCode.NOT_FOUND, "没有这种报表（no such report）")
+            return _refusal(404, "path", ErrorCode.NOT_FOUND, "没有这种报表")
         principal = _authorized(request, key, "reports", report.title)
         if isinstance(principal, Response):
             return principal
@@ -140,8 +141,7 @@ def export_routes(engine: Engine, registry: Registry, key: str) -> list[Route]:
                 _run_report, engine, registry, principal, report, region_code, year, as_of, fmt
             )
         except InputError as exc:
-            errors = [{"field": e.field, "code": str(e.code), "message": e.message} for e in exc.errors]
-            return JSONResponse({"errors": errors}, status_code=400)
+            return _refused(400, exc.errors)
         if result is None:
             return _outside(region_code)
         stem = f"{report.title}-{result.region_name}-{year}"

@@ -75,9 +75,7 @@ def save_upload(upload) -> tuple[Path, str]:
                 size += len(chunk)
                 if size > MAX_UPLOAD_BYTES:
                     limit = f"{MAX_UPLOAD_BYTES // MiB} MiB"
-                    raise InputError.one(
-                        "file", ErrorCode.INVALID, f"文件超过 {limit}（the file exceeds {limit}）"
-                    )
+                    raise InputError.one("file", ErrorCode.INVALID, f"文件超过 {limit}")
                 target.write(chunk)
     except BaseException:
         Path(name).unlink(missing_ok=True)

@@ -94,13 +94,9 @@ def dedup_key(
 
 def _check_region(session: Session, actor: Actor, region_code: str) -> None:
     if session.get(Region, region_code) is None:
-        raise InputError.one(
-            "regionCode", ErrorCode.NOT_FOUND, f"无此行政区划 {region_code}（no such region）"
-        )
+        raise InputError.one("regionCode", ErrorCode.NOT_FOUND, f"无此行政区划 {region_code}")
     if not Scope.of(session, actor.region_code).covers(session, region_code):
-        raise InputError.one(
-            "regionCode", ErrorCode.FORBIDDEN, f"{region_code} 不在您的辖区内（outside your region）"
-        )
+        raise InputError.one("regionCode", ErrorCode.FORBIDDEN, f"{region_code} 不在您的辖区内")
 
 
 def start_import(
@@ -177,9 +173,7 @@ def resume_import(
     if job.status == ImportStatus.DONE:
         return job
     if batch_size < 1:
-        raise InputError.one(
-            "batchSize", ErrorCode.INVALID, "每批行数应大于 0（batch size must be positive）"
-        )
+        raise InputError.one("batchSize", ErrorCode.INVALID, "每批行数应大于 0")
     job_id = job.id
     table: Table = open_table(Path(path), handler.fields, handler.required)
     done = job.rows_done

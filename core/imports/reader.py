@@ -38,7 +38,7 @@ def detect_format(path: Path) -> str:
         raise InputError.one(
             "file",
             ErrorCode.INVALID,
-            "不支持旧版 .xls 文件，请另存为 .xlsx 或 .csv（save the .xls as .xlsx or .csv）",
+            "不支持旧版 .xls 文件，请另存为 .xlsx 或 .csv",
         )
     return "csv"
 
@@ -55,7 +55,7 @@ def detect_encoding(path: Path) -> str:
         "file",
         ErrorCode.INVALID,
         f"文件既不是 UTF-8 也不是 GBK/GB18030 编码，第 {bad + 1} 个字节起无法解码，"
-        f"请另存为 UTF-8 的 CSV 或 XLSX（undecodable from byte {bad + 1}）",
+        f"请另存为 UTF-8 的 CSV 或 XLSX",
     )
 
 
@@ -120,13 +120,9 @@ def _csv_rows(reader) -> Iterator[tuple[int, Sequence]]:
             return
         except csv.Error as exc:
             reason = "字段过长" if "field larger" in str(exc) else "格式无法识别"
-            raise InputError.one(
-                "file", ErrorCode.INVALID, f"第 {number + 1} 行无法读取：{reason}（row {number + 1}: {exc}）"
-            ) from None
+            raise InputError.one("file", ErrorCode.INVALID, f"第 {number + 1} 行无法读取：{reason}") from None
         except UnicodeDecodeError:
-            raise InputError.one(
-                "file", ErrorCode.INVALID, f"第 {number + 1} 行含有无法解码的字节（row {number + 1}）"
-            ) from None
+            raise InputError.one("file", ErrorCode.INVALID, f"第 {number + 1} 行含有无法解码的字节") from None
         number += 1
         yield number, values
 
@@ -181,6 +177,6 @@ def open_table(path: Path, fields: Mapping[str, tuple[str, ...]], required: Sequ
                 continue
             return Table(path=path, header_row=number, columns=columns)
     if first_header is None:
-        raise InputError.one("file", ErrorCode.REQUIRED, "文件为空（the file has no rows）")
+        raise InputError.one("file", ErrorCode.REQUIRED, "文件为空")
     map_headers(first_header, fields, required)  # raises, naming the missing columns
     raise AssertionError("unreachable")

@@ -30,7 +30,7 @@ class Problem:
 def nearest(word: str, candidates: Iterable[str]) -> str:
     """`（是否应为 X？）` for the closest candidate, or nothing."""
     found = get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f"（是否应为 {found[0]}？did you mean {found[0]}?）" if found else ""
+    return f"（是否应为 {found[0]}？）" if found else ""
 
 
 def unknown(kind: str, code: str, valid: Iterable[str]) -> str:
@@ -58,8 +58,8 @@ def check_hooks(module: ModuleType, hooks: Iterable[str], marker: str) -> list[P
                 problems.append(
                     Problem(
                         f"钩子 {name}",
-                        "未标记为钩子实现，不会被调用（not marked as a hook implementation）",
-                        "在函数上加 @hookimpl（from yibao.plugins import hookimpl）",
+                        "未标记为钩子实现，不会被调用",
+                        "在函数上加 @hookimpl",
                     )
                 )
             continue
@@ -69,7 +69,7 @@ def check_hooks(module: ModuleType, hooks: Iterable[str], marker: str) -> list[P
             problems.append(
                 Problem(
                     f"函数 {name}",
-                    f"不是约定中的钩子（not a hook of the contract）{nearest(name, hooks)}",
+                    f"不是约定中的钩子{nearest(name, hooks)}",
                     hint,
                 )
             )
@@ -95,7 +95,7 @@ def _basics(plugin: str, policy: Policy) -> Iterator[tuple[str, str]]:
     if policy.province != plugin:
         yield f"province 为 {policy.province!r}，应与插件名 {plugin!r} 一致", f"写 province={plugin!r}"
     if not policy.tiers or not policy.routes or not policy.documents:
-        yield "至少需要一个档次、一个缴费途径和一份文件（a tier, a route and a document）", "补上缺少的部分"
+        yield "至少需要一个档次、一个缴费途径和一份文件", "补上缺少的部分"
     for document in policy.documents:
         if not document.number and not (document.issuer and document.issued_on):
             yield (
@@ -144,7 +144,7 @@ def _citations(policy: Policy) -> Iterator[tuple[str, str]]:
         for value_field, cite_field in CITED_BY.items():
             if getattr(owner, value_field, None) is not None and getattr(owner, cite_field, "absent") is None:
                 yield (
-                    f"{path}.{value_field} 有值但没有出处（a value without a citation）",
+                    f"{path}.{value_field} 有值但没有出处",
                     f"写 {cite_field}=Cite(文号, 条款)",
                 )
 
@@ -160,7 +160,7 @@ def _owners(value, path: str) -> Iterator[tuple[str, object]]:
 
 
 def _codes(policy: Policy, categories: set[str]) -> Iterator[tuple[str, str, str]]:
-    declare = "在 yibao_categories 中声明它，或改用已有的代码（docs/contract/categories.md）"
+    declare = "在 yibao_categories 中声明它，或改用已有的代码"
     for grant in policy.grants:
         if grant.code not in categories:
             yield f"资助 {grant.code}", unknown("类别代码", grant.code, categories), declare
@@ -237,7 +237,7 @@ def _routes(policy: Policy) -> Iterator[tuple[str, str, str]]:
         if route.key in seen:
             yield (
                 route.key,
-                f"缴费途径代码 {route.key} 重复（duplicate route key）",
+                f"缴费途径代码 {route.key} 重复",
                 "每个缴费途径用不同的 key",
             )
         seen.setdefault(route.key, index)
@@ -247,8 +247,7 @@ def _routes(policy: Policy) -> Iterator[tuple[str, str, str]]:
                 yield (
                     later.key,
                     f"永远不会生效：排在前面的 {earlier.key}（{earlier.cite}）的人群和缴费期"
-                    f"{_window(earlier)}已包含它的{_window(later)}"
-                    f"（routes are tried in order: {earlier.key} decides first）",
+                    f"{_window(earlier)}已包含它的{_window(later)}",
                     f"把 {later.key} 移到 {earlier.key} 之前，或缩小 {earlier.key} 的人群或缴费期",
                 )
                 break
@@ -300,9 +299,7 @@ def check_parameter_file(
             continue
         if not isinstance(values, Mapping):
             problems.append(
-                Problem(
-                    f"参数文件 [{policy_id!r}]", "应为一个表（a TOML table）", '写成 ["政策"] 下的 名称 = 值'
-                )
+                Problem(f"参数文件 [{policy_id!r}]", "应为一个表", '写成 ["政策"] 下的 名称 = 值')
             )
             continue
         names = [parameter.name for parameter in policy.parameters]

@@ -52,13 +52,11 @@ class NewPlugin:
 def write_package(plugin: NewPlugin, directory: Path) -> list[Path]:
     """Writes the package into `directory` (new or empty); the files written."""
     if not NAME.fullmatch(plugin.province):
-        raise TemplateError(
-            f"插件名 {plugin.province!r} 应为小写字母开头的小写字母、数字和下划线（e.g. shaanxi）"
-        )
+        raise TemplateError(f"插件名 {plugin.province!r} 应为小写字母开头的小写字母、数字和下划线")
     if not re.fullmatch(r"\d{6}", plugin.region_code):
-        raise TemplateError(f"行政区划代码 {plugin.region_code!r} 应为 6 位数字（GB/T 2260）")
+        raise TemplateError(f"行政区划代码 {plugin.region_code!r} 应为 6 位数字")
     if directory.exists() and any(directory.iterdir()):
-        raise TemplateError(f"{directory} 已存在且不为空（choose another directory）")
+        raise TemplateError(f"{directory} 已存在且不为空")
     written = []
     for name, text in plugin.files().items():
         path = directory / name

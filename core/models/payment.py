@@ -44,7 +44,7 @@ class Payment(SQLModel, table=True):
     enrolment_id: int = Field(foreign_key="enrolment.id", index=True)
     kind: str = Field(default=PaymentKind.PAYMENT, max_length=10)
     amount_fen: int
-    paid_on: date
+    paid_on: date = Field(index=True)  # the payments list's date range and order (0009_search)
     channel: str = Field(max_length=32)
     collector: str | None = Field(default=None, max_length=64)
     receipt_region_code: str = Field(foreign_key="region.code", max_length=12)

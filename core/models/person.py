@@ -2,8 +2,9 @@
 
 from datetime import date, datetime
 
-from sqlmodel import CheckConstraint, Field, SQLModel
+from sqlmodel import CheckConstraint, Field, Index, SQLModel, text
 
+from ..statuses import Gender, sql_in
 from .base import utcnow
 
 # 000_… 四（五）: newborns before registration, foreigners, people without hukou.
@@ -14,7 +15,12 @@ class Person(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("(id_number IS NULL) <> (no_id_reason IS NULL)", name="id_or_reason"),
         CheckConstraint(f"no_id_reason IN {NO_ID_REASONS}", name="no_id_reason"),
-        CheckConstraint("gender IN ('M', 'F')", name="gender"),
+        CheckConstraint(f"gender IN {sql_in(Gender)}", name="gender"),
+        # What a clerk's search reads (core/search.py, migration 0009_search). On PostgreSQL the
+        # migration builds the name index comparing by code point (COLLATE "C"), as the search does.
+        Index("ix_person_name", "name", "id"),
+        Index("ix_person_id_suffix", text("substr(id_number, 15)")),
+        Index("ix_person_phone", "phone"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

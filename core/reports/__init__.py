@@ -8,7 +8,7 @@ into a typed GraphQL field (api/graphql/reports.py).
 
 from .catalog import Catalog, CatalogError, ReportResult
 from .source import ReportSource, rate
-from .spec import Column, Kind, Report, ReportArgs, Target, TargetTable
+from .spec import Column, Kind, Report, ReportArgs, Target, TargetTable, Total
 
 __all__ = [
     "Catalog",
@@ -21,5 +21,6 @@ __all__ = [
     "ReportSource",
     "Target",
     "TargetTable",
+    "Total",
     "rate",
 ]

@@ -13,7 +13,7 @@ from ..models import Region
 from ..money import fen_to_yuan
 from ..scope import Scope
 from .source import ReportSource
-from .spec import Kind, Report, ReportArgs, TargetTable
+from .spec import Kind, Report, ReportArgs, TargetTable, Total
 
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 
@@ -31,6 +31,7 @@ class ReportResult:
     renamed: dict[str, str]  # column key → the heading this region's notice uses
     # The whole ID numbers the rows were built from, for the access log only (core/access_log.py).
     id_numbers: frozenset[str] = frozenset()
+    totals: tuple[bool, ...] = ()  # per row: a total or subtotal (spec.Total)
 
     @property
     def headings(self) -> list[str]:
@@ -62,7 +63,7 @@ class Catalog:
         report = self.reports.get(name)
         if report is None:
             known = "、".join(self.reports)
-            raise InputError.one("report", ErrorCode.NOT_FOUND, f"没有报表 {name}（available: {known}）")
+            raise InputError.one("report", ErrorCode.NOT_FOUND, f"没有报表 {name}；可选：{known}")
         return report
 
     def run(
@@ -93,7 +94,8 @@ class Catalog:
         at = [i for i, column in enumerate(report.columns) if column.kind is Kind.ID_NUMBER]
         numbers = frozenset(row[i] for row in built for i in at if row[i])
         rows = [_present(report, row, sees_identity) for row in built]
-        return ReportResult(report, args, region.name, rows, source.headings, numbers)
+        totals = tuple(isinstance(row, Total) for row in built)
+        return ReportResult(report, args, region.name, rows, source.headings, numbers, totals)
 
 
 def overlaps(session: Session, region: Region, codes: Sequence[str]) -> bool:
@@ -105,6 +107,8 @@ def overlaps(session: Session, region: Region, codes: Sequence[str]) -> bool:
 def _present(report: Report, row: Sequence, sees_identity: bool) -> tuple:
     values = []
     for column, value in zip(report.columns, row, strict=True):
+        if value is None and column.required:
+            raise CatalogError(f"报表 {report.name} 的列 {column.key} 不应为空")
         if value is not None and column.kind is Kind.MONEY:
             value = fen_to_yuan(int(value))
         elif value is not None and column.kind is Kind.INT:

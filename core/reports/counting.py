@@ -36,8 +36,8 @@ from .spec import Column, Kind
 # The headings every report uses for the two figures above, so one word means one count.
 INSURED = "参保人数"
 REGISTERED_UNPAID = "登记未缴人数"
-PAID_COLUMN = Column("paid", INSURED, Kind.INT)
-REGISTERED_UNPAID_COLUMN = Column("registered_unpaid", REGISTERED_UNPAID, Kind.INT)
+PAID_COLUMN = Column("paid", INSURED, Kind.INT, required=True)
+REGISTERED_UNPAID_COLUMN = Column("registered_unpaid", REGISTERED_UNPAID, Kind.INT, required=True)
 
 
 def _day(source: ReportSource, on: date | None) -> date:

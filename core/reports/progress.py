@@ -23,15 +23,15 @@ from sqlmodel import select
 from ..rules.cite import Cite
 from . import counting
 from .source import ReportSource, rate
-from .spec import Column, Kind, Report
+from .spec import Column, Kind, Report, Total
 
 COLUMNS = (
-    Column("unit_code", "代码"),
-    Column("unit_name", "单位"),
+    Column("unit_code", "代码", required=True),
+    Column("unit_name", "单位", required=True),
     Column("target", "任务数", Kind.INT),
     counting.PAID_COLUMN,
     counting.REGISTERED_UNPAID_COLUMN,
-    Column("amount", "征收金额（元）", Kind.MONEY),
+    Column("amount", "征收金额（元）", Kind.MONEY, required=True),
     Column("rate", "完成率", Kind.RATE),
     Column("stated_target", "文件所列合计", Kind.INT),
     Column("target_difference", "差额（文件所列合计−分项之和）", Kind.INT),
@@ -107,7 +107,9 @@ def build(source: ReportSource):
     stated = stated_total(source, own_target, {row[0] for row in rows})
     target = summed if summed is not None else stated  # nothing to sum: the stated total is all there is
     difference = stated - summed if stated is not None and summed is not None else None
-    yield source.region.code, TOTAL, target, paid, unpaid, amount, rate(paid, target), stated, difference
+    yield Total(
+        (source.region.code, TOTAL, target, paid, unpaid, amount, rate(paid, target), stated, difference)
+    )
 
 
 REPORT = Report(

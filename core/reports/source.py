@@ -58,7 +58,7 @@ class ReportSource:
             raise InputError.one(
                 "coverageYear",
                 ErrorCode.NOT_FOUND,
-                f"{self.coverage_year}年度没有适用的政策（no policy for the year）",
+                f"{self.coverage_year}年度没有适用的政策",
             )
         return self.policy
 

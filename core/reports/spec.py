@@ -22,7 +22,9 @@ class Kind(StrEnum):
     TEXT = "TEXT"
     INT = "INT"
     MONEY = "MONEY"  # fen in, Decimal yuan out
-    RATE = "RATE"  # a Decimal fraction, e.g. 0.9512; None when there is no denominator
+    RATE = (
+        "RATE"  # a Decimal fraction, e.g. 0.9512, in GraphQL, CSV and XLSX alike; None without a denominator
+    )
     DATE = "DATE"
     BOOL = "BOOL"
     ID_NUMBER = "ID_NUMBER"  # masked for roles that do not need whole ID numbers
@@ -37,6 +39,14 @@ class Column:
     # ID_NUMBER only: masked for every reader, as a list posted in public is (张榜公示). Built whole
     # all the same, so the access log learns whose rows were read (core/access_log.py).
     masked_for_all: bool = False
+    # Never null, on every row, totals included: the GraphQL field is non-null. A report's build
+    # that yields None there is a bug the catalog refuses as it runs.
+    required: bool = False
+
+
+class Total(tuple):
+    """A row that totals (合计) or subtotals (小计) rows before it: `yield Total((…))`. The API
+    flags it (`isTotal`), so an app need not recognise the word in a name column."""
 
 
 @dataclass(frozen=True)

@@ -348,5 +348,5 @@ def _outside(policy: Policy, applies: Route, paid_on) -> str:
     window = f"{applies.name}{_window(applies)}（{applies.cite}）"
     return (
         f"{paid_on} 不在 {policy.id} 允许的缴费期内：该人员适用的缴费期为{window}，"
-        "其他延期或特殊参保情形亦不适用（payment date outside every window）"
+        "其他延期或特殊参保情形亦不适用"
     )

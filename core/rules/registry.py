@@ -29,6 +29,8 @@ class Registry:
         self._policies = {p.id: p for p in policies}
         self._declared = tuple(categories)
         self.categories = {**CATEGORIES, **{c.code: c.wording for c in self._declared}}
+        # Where a plugin's own code is defined (its notice); core's are in docs/contract/categories.md.
+        self.category_documents = {c.code: c.document for c in self._declared}
         self.parameters = {k: dict(v) for k, v in (parameters or {}).items()}
         self._reports = reports
 
@@ -59,7 +61,7 @@ class Registry:
             raise InputError.one(
                 "coverageYear",
                 ErrorCode.NOT_FOUND,
-                f"没有适用于地区 {region_code} {coverage_year} 年度的政策（no policy for them）",
+                f"没有适用于地区 {region_code} {coverage_year} 年度的政策",
             )
         return max(matches, key=lambda p: len(_prefix(p.region_code)))  # the most specific
 
@@ -139,15 +141,13 @@ def continuity_errors(history: Continuity, prefix: str) -> list[FieldError]:
     }
     for name, value in counts.items():
         if value < 0:
-            errors.append(
-                FieldError(f"{prefix}.{name}", ErrorCode.INVALID, "年数不能为负（must not be negative）")
-            )
+            errors.append(FieldError(f"{prefix}.{name}", ErrorCode.INVALID, "年数不能为负"))
     if history.continuous_years > 0 and history.lapsed_years > 0:
         errors.append(
             FieldError(
                 f"{prefix}.lapsedYears",
                 ErrorCode.INVALID,
-                "上年已参保（连续参保年数 > 0）时断保年数应为 0（a lapse ends the continuous years）",
+                "上年已参保（连续参保年数 > 0）时断保年数应为 0",
             )
         )
     if history.repair_years > max(history.lapsed_years, 0):
@@ -155,7 +155,7 @@ def continuity_errors(history: Continuity, prefix: str) -> list[FieldError]:
             FieldError(
                 f"{prefix}.repairYears",
                 ErrorCode.INVALID,
-                f"修复年数不能超过断保年数 {history.lapsed_years}（repair at most the years lapsed）",
+                f"修复年数不能超过断保年数 {history.lapsed_years}",
             )
         )
     if history.zero_claim_years > max(history.continuous_years, 0):
@@ -163,7 +163,7 @@ def continuity_errors(history: Continuity, prefix: str) -> list[FieldError]:
             FieldError(
                 f"{prefix}.zeroClaimYears",
                 ErrorCode.INVALID,
-                "零报销年数不能超过连续参保年数（zero-claim years lie within the continuous years）",
+                "零报销年数不能超过连续参保年数",
             )
         )
     return errors

@@ -16,10 +16,7 @@ class ParameterUnset(Exception):
     def __init__(self, policy: Policy, name: str):
         parameter = policy.parameter(name)
         where = f"（{parameter.cite}：{parameter.description}）" if parameter else ""
-        super().__init__(
-            f"参数 {name} 尚未配置{where}；请在 YIBAO_PARAMETERS 文件中为 {policy.id} 设置"
-            f"（parameter {name} of {policy.id} is not configured）"
-        )
+        super().__init__(f"参数 {name} 尚未配置{where}；请在 YIBAO_PARAMETERS 文件中为 {policy.id} 设置")
         self.name = name
 
 

@@ -32,11 +32,7 @@ def record_category(
     if data.code not in known:
         errors.append(FieldError("code", ErrorCode.INVALID, f"未知的困难类别 {data.code}"))
     elif department is not None and data.code not in DEPARTMENT_CATEGORIES.get(department, ()):
-        errors.append(
-            FieldError(
-                "code", ErrorCode.FORBIDDEN, f"{department} 无权认定 {data.code}（not this department's）"
-            )
-        )
+        errors.append(FieldError("code", ErrorCode.FORBIDDEN, f"{department} 无权认定 {data.code}"))
     if data.since and data.until and data.until < data.since:
         errors.append(FieldError("until", ErrorCode.INVALID, "终止日期早于认定日期"))
     if data.grade is not None and not 1 <= data.grade <= 4:

@@ -101,9 +101,7 @@ def check(
             session, result, given.guardian, person, coverage_year, f"{prefix}.guardian"
         )
     if given.repair_years < 0:
-        result.errors.append(
-            FieldError(f"{prefix}.repairYears", ErrorCode.INVALID, "修复年数不能为负（must not be negative）")
-        )
+        result.errors.append(FieldError(f"{prefix}.repairYears", ErrorCode.INVALID, "修复年数不能为负"))
     result.facts = {
         "events": events,
         "collegeStudent": given.college_student,
@@ -123,7 +121,7 @@ def _evidence(
             FieldError(
                 where,
                 ErrorCode.REQUIRED,
-                "经办人陈述的情形须附证明材料：种类、编号、出具单位、出具日期（evidence is required）",
+                "经办人陈述的情形须附证明材料：种类、编号、出具单位、出具日期",
             )
         )
         return
@@ -133,13 +131,11 @@ def _evidence(
         ("issuer", evidence.issuer, 100),
     ):
         if not (value or "").strip():
-            result.errors.append(FieldError(f"{where}.{name}", ErrorCode.REQUIRED, "必填（required）"))
+            result.errors.append(FieldError(f"{where}.{name}", ErrorCode.REQUIRED, "必填"))
         else:
             result.errors += text_errors(f"{where}.{name}", value, width)
     if evidence.issued_on > date.today():
-        result.errors.append(
-            FieldError(f"{where}.issuedOn", ErrorCode.INVALID, "出具日期不能晚于今天（not in the future）")
-        )
+        result.errors.append(FieldError(f"{where}.issuedOn", ErrorCode.INVALID, "出具日期不能晚于今天"))
     result.stated.append((kind, on, evidence))
 
 
@@ -153,8 +149,7 @@ def _guardian(
                 FieldError(
                     f"{where}.personId",
                     ErrorCode.INVALID,
-                    "系统内登记的监护人以登记记录为准，不能同时陈述为系统外参保"
-                    "（registered or outside, not both）",
+                    "系统内登记的监护人以登记记录为准，不能同时陈述为系统外参保",
                 )
             )
             return False, None
@@ -167,8 +162,7 @@ def _guardian(
                 FieldError(
                     f"{where}.personId",
                     ErrorCode.INVALID,
-                    "监护人须是新生儿同户的已登记成员"
-                    "（the guardian must be a member of the newborn's household）",
+                    "监护人须是新生儿同户的已登记成员",
                 )
             )
             return False, None

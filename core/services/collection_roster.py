@@ -128,14 +128,12 @@ def roster_region(session: Session, scope: Scope, region_code: str) -> str:
     """The region's path; an unknown region or one outside the caller's scope is refused."""
     path = region_path(session, region_code) if region_code else None
     if path is None:
-        raise InputError.one(
-            "regionCode", ErrorCode.NOT_FOUND, f"行政区划代码 {region_code} 不存在（unknown region）"
-        )
+        raise InputError.one("regionCode", ErrorCode.NOT_FOUND, f"行政区划代码 {region_code} 不存在")
     if not scope.covers(session, region_code):
         raise InputError.one(
             "regionCode",
             ErrorCode.FORBIDDEN,
-            f"行政区划 {region_code} 不在您的管辖范围（outside your region）",
+            f"行政区划 {region_code} 不在您的管辖范围",
         )
     return path
 

@@ -83,7 +83,7 @@ class ListHandler:
     def __init__(self, source: str, as_of: date):
         if source not in tuple(ListSource):
             raise InputError.one(
-                "list", ErrorCode.INVALID, f"未知的名单 {source}（one of {', '.join(ListSource)}）"
+                "list", ErrorCode.INVALID, f"未知的名单 {source}，可选：{'、'.join(ListSource)}"
             )
         self.source, self.as_of = source, as_of
         self.required = REQUIRED[source]
@@ -125,7 +125,7 @@ class ListHandler:
                     entry.id_number,
                     "name",
                     ErrorCode.MISMATCH,
-                    "姓名与该身份证号码的登记信息不符（the name differs from the registered one）",
+                    "姓名与该身份证号码的登记信息不符",
                 )
             if refusal is not None:
                 outcomes.append(replace(refusal, key=key))
@@ -137,8 +137,8 @@ class ListHandler:
 
     def _duplicate(self) -> str:
         if self.source == ListSource.ZERO_CLAIM:
-            return "同一身份证号码和年度在本文件中已出现（duplicate row）"
-        return "同一身份证号码在本文件中已出现（duplicate row）"
+            return "同一身份证号码和年度在本文件中已出现"
+        return "同一身份证号码在本文件中已出现"
 
     @staticmethod
     def _refuse(number: int, id_number: str | None, field: str, code: ErrorCode, reason: str) -> RowOutcome:

@@ -40,11 +40,7 @@ def record_departure(engine: Engine, actor: Actor, data: DepartureInput, today: 
             person = get_person(session, data.person_id)
             errors = _errors(data, person, today)
             if session.exec(select(Departure.id).where(Departure.person_id == person.id)).first():
-                errors.append(
-                    FieldError(
-                        "personId", ErrorCode.DUPLICATE, "该居民已登记减少（departure already recorded）"
-                    )
-                )
+                errors.append(FieldError("personId", ErrorCode.DUPLICATE, "该居民已登记减少"))
             if errors:
                 raise InputError(errors)
             departure = Departure(
@@ -56,9 +52,7 @@ def record_departure(engine: Engine, actor: Actor, data: DepartureInput, today: 
     except IntegrityError as exc:  # a simultaneous copy of this request won the unique person_id
         if "departure" not in str(exc.orig):
             raise
-        raise InputError.one(
-            "personId", ErrorCode.DUPLICATE, "该居民已登记减少（departure already recorded）"
-        ) from None
+        raise InputError.one("personId", ErrorCode.DUPLICATE, "该居民已登记减少") from None
 
 
 def _errors(data: DepartureInput, person: Person, today: date) -> list[FieldError]:
@@ -69,9 +63,7 @@ def _errors(data: DepartureInput, person: Person, today: date) -> list[FieldErro
             FieldError("reason", ErrorCode.INVALID, f"减少原因 {data.reason} 无效（可选：{choices}）")
         )
     if data.departed_on > today:
-        errors.append(
-            FieldError("departedOn", ErrorCode.INVALID, "减少日期不能晚于今天（date in the future）")
-        )
+        errors.append(FieldError("departedOn", ErrorCode.INVALID, "减少日期不能晚于今天"))
     elif data.departed_on < person.birth_date:
-        errors.append(FieldError("departedOn", ErrorCode.INVALID, "减少日期早于出生日期（before birth）"))
+        errors.append(FieldError("departedOn", ErrorCode.INVALID, "减少日期早于出生日期"))
     return errors

@@ -65,9 +65,9 @@ def record_deposit_slips(engine: Engine, actor: Actor, batch: SlipBatch) -> list
 def _record(session: Session, actor: Actor, batch: SlipBatch) -> list[SlipOutcome]:
     errors: list[FieldError] = []
     if not isinstance(batch.coverage_year, int) or batch.coverage_year <= 0:
-        errors.append(FieldError("coverageYear", ErrorCode.REQUIRED, "请填写参保年度（coverage year）"))
+        errors.append(FieldError("coverageYear", ErrorCode.REQUIRED, "请填写参保年度"))
     if not batch.slips:
-        errors.append(FieldError("slips", ErrorCode.REQUIRED, "请至少填写一张缴款单（no slips given）"))
+        errors.append(FieldError("slips", ErrorCode.REQUIRED, "请至少填写一张缴款单"))
     numbers = [(slip.slip_number or "").strip() for slip in batch.slips]
     stored = {
         row.slip_number: row
@@ -111,7 +111,7 @@ def _check(
     number = (data.slip_number or "").strip()
     errors = text_errors("slipNumber", number, 40)
     if not number:
-        errors.append(FieldError("slipNumber", ErrorCode.REQUIRED, "请填写缴款单号（slip number）"))
+        errors.append(FieldError("slipNumber", ErrorCode.REQUIRED, "请填写缴款单号"))
     region = region_errors(session, "regionCode", data.region_code)
     if not region and session.get(Region, data.region_code).level != VILLAGE:
         region.append(
@@ -126,20 +126,18 @@ def _check(
     try:
         amount_fen = yuan_to_fen(data.amount)
     except ValueError as exc:
-        errors.append(FieldError("amount", ErrorCode.INVALID, f"金额无效：{exc}（not an amount）"))
+        errors.append(FieldError("amount", ErrorCode.INVALID, f"金额无效：{exc}"))
     else:
         if amount_fen <= 0:
-            errors.append(
-                FieldError("amount", ErrorCode.INVALID, "缴款金额须大于零（amount must be positive）")
-            )
+            errors.append(FieldError("amount", ErrorCode.INVALID, "缴款金额须大于零"))
     if data.deposited_on is None:
-        errors.append(FieldError("depositedOn", ErrorCode.REQUIRED, "请填写缴款日期（deposited on）"))
+        errors.append(FieldError("depositedOn", ErrorCode.REQUIRED, "请填写缴款日期"))
     elif data.deposited_on > date.today():
         errors.append(
             FieldError(
                 "depositedOn",
                 ErrorCode.INVALID,
-                f"缴款日期 {data.deposited_on} 晚于今天（date in the future）",
+                f"缴款日期 {data.deposited_on} 晚于今天",
             )
         )
     branch, handler = _optional(data.branch), _optional(data.handler)

@@ -14,8 +14,8 @@ from ..audit import Actor
 from ..db import transaction
 from ..models import AuditEvent
 
-ELSEWHERE_REGISTERED = "该身份证号码已在其他统筹地区登记，请核实（registered elsewhere）"
-ELSEWHERE_ENROLLED = "该居民本年度已在其他统筹地区参保，不得重复参保，请核实（enrolled elsewhere）"
+ELSEWHERE_REGISTERED = "该身份证号码已在其他统筹地区登记，请核实"
+ELSEWHERE_ENROLLED = "该居民本年度已在其他统筹地区参保，不得重复参保，请核实"
 _KEY = "yibao_elsewhere"
 
 

@@ -118,8 +118,7 @@ def _repair_errors(history: Continuity, field: str) -> list[FieldError]:
             FieldError(
                 field,
                 ErrorCode.INVALID,
-                f"登记记录显示断保 {history.lapsed_years} 年，修复年数不能超过断保年数"
-                "（repair at most the years lapsed）",
+                f"登记记录显示断保 {history.lapsed_years} 年，修复年数不能超过断保年数",
             )
         ]
     return []
@@ -147,9 +146,7 @@ def _write_household(
     with unit_of_work(engine, actor) as session:
         household = get_visible(session, Household, data.household_id)
         if household is None:
-            raise InputError.one(
-                "householdId", ErrorCode.NOT_FOUND, f"户 {data.household_id} 不存在（no such household）"
-            )
+            raise InputError.one("householdId", ErrorCode.NOT_FOUND, f"户 {data.household_id} 不存在")
         members = session.exec(
             select(HouseholdMember)
             .where(HouseholdMember.household_id == household.id)
@@ -163,21 +160,13 @@ def _write_household(
             person_ids = list(data.person_ids)
         errors = []
         if not person_ids:
-            errors.append(
-                FieldError("personIds", ErrorCode.REQUIRED, "请选择参保成员（no members to enrol）")
-            )
+            errors.append(FieldError("personIds", ErrorCode.REQUIRED, "请选择参保成员"))
         seen = set()
         for index, pid in enumerate(person_ids):
             if pid not in member_ids:
-                errors.append(
-                    FieldError(
-                        f"personIds.{index}", ErrorCode.INVALID, f"居民 {pid} 不是该户成员（not a member）"
-                    )
-                )
+                errors.append(FieldError(f"personIds.{index}", ErrorCode.INVALID, f"居民 {pid} 不是该户成员"))
             elif pid in seen:
-                errors.append(
-                    FieldError(f"personIds.{index}", ErrorCode.DUPLICATE, "成员重复（listed twice）")
-                )
+                errors.append(FieldError(f"personIds.{index}", ErrorCode.DUPLICATE, "成员重复"))
             elif pid in gone:
                 errors.append(
                     FieldError(
@@ -254,9 +243,7 @@ def _request_errors(session: Session, rules: Registry, data: EnrolmentInput, hom
     region_code = data.region_code or home
     errors = region_errors(session, "regionCode", region_code)
     if data.coverage_year not in COVERAGE_YEARS:
-        errors.append(
-            FieldError("coverageYear", ErrorCode.INVALID, "参保年度无效（coverage year out of range）")
-        )
+        errors.append(FieldError("coverageYear", ErrorCode.INVALID, "参保年度无效"))
     errors += policy_errors(rules, data, region_code)
     if data.channel is not None and not any(e.field == "policyId" for e in errors):
         errors += channel_errors(rules.get(data.policy_id), data.channel)
@@ -278,7 +265,7 @@ def _duplicate_errors(
         FieldError(
             field,
             ErrorCode.DUPLICATE,
-            f"该居民已参加{coverage_year}年度医保，不得重复参保（enrolment {existing.id}）",
+            f"该居民已参加{coverage_year}年度医保（参保登记编号 {existing.id}），不得重复参保",
         )
     ]
 
@@ -351,7 +338,7 @@ def channel_errors(policy: Policy, channel: str, field: str = "channel") -> list
 
 def _check_key(key: str | None) -> None:
     if not (key or "").strip():
-        raise InputError.one("idempotencyKey", ErrorCode.REQUIRED, "必填（required）")
+        raise InputError.one("idempotencyKey", ErrorCode.REQUIRED, "必填")
     if errors := text_errors("idempotencyKey", key, KEY_LENGTH):
         raise InputError(errors)
 
@@ -377,7 +364,7 @@ def _first_with_key(session: Session, region_code: str, data: EnrolmentInput) ->
         raise InputError.one(
             "idempotencyKey",
             ErrorCode.CONFLICT,
-            "该幂等键已用于另一参保登记（key used for a different enrolment）",
+            "该幂等键已用于另一参保登记",
         )
     return first
 
@@ -385,7 +372,7 @@ def _first_with_key(session: Session, region_code: str, data: EnrolmentInput) ->
 def policy_errors(rules: Registry, data: EnrolmentInput, region_code: str) -> list[FieldError]:
     """The policy must exist, be for this coverage year and govern the region; no carry-forward."""
     if not (data.policy_id or "").strip():
-        return [FieldError("policyId", ErrorCode.REQUIRED, "请选择参保政策（policy is required）")]
+        return [FieldError("policyId", ErrorCode.REQUIRED, "请选择参保政策")]
     try:
         policy = rules.get(data.policy_id)
     except InputError as exc:

@@ -134,7 +134,7 @@ class HistoryHandler:
                 id_number,
                 "idNumber",
                 ErrorCode.NOT_FOUND,
-                "未登记或不在本辖区：请先登记其家庭户（no registered person with this ID here）",
+                "未登记或不在本辖区：请先登记其家庭户",
             )
         if values["name"] and _plain(values["name"]) != _plain(person.name):
             return _refuse(number, id_number, "name", ErrorCode.MISMATCH, "姓名与登记信息不符")
@@ -158,7 +158,7 @@ class HistoryHandler:
                 id_number,
                 "year",
                 ErrorCode.ELSEWHERE,
-                "该居民该年度已有其他统筹地区的参保记录，请核实（recorded elsewhere）",
+                "该居民该年度已有其他统筹地区的参保记录，请核实",
             )
         same = (existing.region_code, existing.status, existing.amount_paid_fen, existing.paid_on) == (
             record.region_code,
@@ -265,8 +265,7 @@ class HistoryHandler:
                     id_number,
                     "year",
                     ErrorCode.CONFLICT,
-                    f"本系统已有 {region} {year} 年度的政策，该年度的参保记录以本系统为准"
-                    "（a policy covers this year）",
+                    f"本系统已有 {region} {year} 年度的政策，该年度的参保记录以本系统为准",
                 ),
                 None,
                 key,

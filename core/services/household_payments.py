@@ -61,9 +61,7 @@ def pay_household(
     def write(session: Session) -> list[Payment]:
         household = get_visible(session, Household, data.household_id)
         if household is None:
-            raise InputError.one(
-                "householdId", ErrorCode.NOT_FOUND, f"户 {data.household_id} 不存在（no such household）"
-            )
+            raise InputError.one("householdId", ErrorCode.NOT_FOUND, f"户 {data.household_id} 不存在")
         members = _members(session, household.id)
         enrolments, elsewhere = _enrolments(session, members, data.coverage_year)
         if done := keyed(session, data.idempotency_key):
@@ -79,12 +77,11 @@ def pay_household(
             raise InputError.one(
                 "householdId",
                 ErrorCode.INVALID,
-                f"须以户为单位参保缴费，{names} 尚未参加 {data.coverage_year} 年度医保，"
-                "请先以户参保（enrolHousehold）",
+                f"须以户为单位参保缴费，{names} 尚未参加 {data.coverage_year} 年度医保，请先以户参保",
             )
         owing = [e for e in enrolments.values() if e.status == EnrolmentStatus.ENROLLED]
         if not owing:
-            raise InputError.one("householdId", ErrorCode.CONFLICT, "该户本年度已缴费（nothing is owed）")
+            raise InputError.one("householdId", ErrorCode.CONFLICT, "该户本年度已缴费")
         names = {p.id: p.name for p in members}
         quotes = []
         for enrolment in owing:
@@ -99,7 +96,7 @@ def pay_household(
             raise InputError.one(
                 "amount",
                 ErrorCode.MISMATCH,
-                f"全户应缴合计 {fen_to_yuan(due)} 元（{items}）（the household owes {fen_to_yuan(due)}）",
+                f"全户应缴合计 {fen_to_yuan(due)} 元（{items}）",
             )
         payments = []
         for enrolment, quote, fen in quotes:

@@ -65,14 +65,11 @@ def register_household(engine: Engine, actor: Actor, data: HouseholdInput) -> Ho
 
 def _head_errors(members: list[MemberInput]) -> list[FieldError]:
     if not members:
-        return [FieldError("members", ErrorCode.REQUIRED, "一户至少登记一人（at least one member）")]
+        return [FieldError("members", ErrorCode.REQUIRED, "一户至少登记一人")]
     heads = [i for i, member in enumerate(members) if member.is_head]
     if not heads:
-        return [FieldError("members", ErrorCode.REQUIRED, "须指定一位户主（exactly one head is required）")]
-    return [
-        FieldError(f"members.{i}.isHead", ErrorCode.CONFLICT, "一户只能有一位户主（a second head）")
-        for i in heads[1:]
-    ]
+        return [FieldError("members", ErrorCode.REQUIRED, "须指定一位户主")]
+    return [FieldError(f"members.{i}.isHead", ErrorCode.CONFLICT, "一户只能有一位户主") for i in heads[1:]]
 
 
 def _resolve_members(session: Session, members: list[MemberInput]) -> tuple[list[Person], list[FieldError]]:
@@ -86,7 +83,7 @@ def _resolve_members(session: Session, members: list[MemberInput]) -> tuple[list
                 FieldError(
                     prefix,
                     ErrorCode.INVALID,
-                    "请填写新居民信息或已登记居民编号，二者取一（person or personId）",
+                    "请填写新居民信息或已登记居民编号，二者取一",
                 )
             )
             people.append(Person())
@@ -94,15 +91,13 @@ def _resolve_members(session: Session, members: list[MemberInput]) -> tuple[list
         if member.person_id is not None:
             person = get_visible(session, Person, member.person_id)
             if person is None:
-                errors.append(
-                    FieldError(f"{prefix}.personId", ErrorCode.NOT_FOUND, "居民不存在（no such person）")
-                )
+                errors.append(FieldError(f"{prefix}.personId", ErrorCode.NOT_FOUND, "居民不存在"))
             elif household_of(session, person.id) is not None:
                 errors.append(
                     FieldError(
                         f"{prefix}.personId",
                         ErrorCode.DUPLICATE,
-                        "该居民已属于另一户，请用迁移（use movePerson）",
+                        "该居民已属于另一户，请用迁移",
                     )
                 )
             people.append(person or Person())
@@ -115,8 +110,7 @@ def _resolve_members(session: Session, members: list[MemberInput]) -> tuple[list
                     FieldError(
                         f"{prefix}.person.idNumber",
                         ErrorCode.DUPLICATE,
-                        f"与第 {seen_ids[person.id_number] + 1} 位成员身份证号码重复"
-                        "（repeated in this household）",
+                        f"与第 {seen_ids[person.id_number] + 1} 位成员身份证号码重复",
                     )
                 )
             seen_ids.setdefault(person.id_number, i)
@@ -133,9 +127,7 @@ def change_head(engine: Engine, actor: Actor, household_id: int, person_id: int)
         household = _get_household(session, household_id)
         membership = household_of(session, person_id)
         if membership is None or membership.household_id != household_id:
-            raise InputError.one(
-                "personId", ErrorCode.INVALID, "新户主须是本户成员（the new head must be a member）"
-            )
+            raise InputError.one("personId", ErrorCode.INVALID, "新户主须是本户成员")
         if membership.is_head:
             return household
         old = session.exec(
@@ -163,9 +155,7 @@ def move_person(
         target = _get_household(session, household_id, lock=True)  # two moves in cannot both fit
         membership = household_of(session, person_id)
         if membership is not None and membership.household_id == household_id:
-            raise InputError.one(
-                "householdId", ErrorCode.INVALID, "该居民已在此户（already in this household）"
-            )
+            raise InputError.one("householdId", ErrorCode.INVALID, "该居民已在此户")
         if membership is not None and membership.is_head:
             others = session.exec(
                 select(HouseholdMember.id).where(
@@ -174,9 +164,7 @@ def move_person(
                 )
             ).first()
             if others is not None:
-                raise InputError.one(
-                    "personId", ErrorCode.CONFLICT, "户主迁出前请先变更户主（change the head first）"
-                )
+                raise InputError.one("personId", ErrorCode.CONFLICT, "户主迁出前请先变更户主")
         size = len(
             session.exec(select(HouseholdMember.id).where(HouseholdMember.household_id == target.id)).all()
         )
@@ -213,8 +201,7 @@ def _size_errors(field: str, count: int) -> list[FieldError]:
         FieldError(
             field,
             ErrorCode.INVALID,
-            f"一户最多 {MAX_HOUSEHOLD_MEMBERS} 人，本次 {count} 人"
-            f"（at most {MAX_HOUSEHOLD_MEMBERS} members）",
+            f"一户最多 {MAX_HOUSEHOLD_MEMBERS} 人，本次 {count} 人",
         )
     ]
 
@@ -224,7 +211,5 @@ def _get_household(session: Session, household_id: int, lock: bool = False) -> H
     if household is not None and lock:
         session.exec(select(Household.id).where(Household.id == household.id).with_for_update()).one()
     if household is None:
-        raise InputError.one(
-            "householdId", ErrorCode.NOT_FOUND, f"户 {household_id} 不存在（no such household）"
-        )
+        raise InputError.one("householdId", ErrorCode.NOT_FOUND, f"户 {household_id} 不存在")
     return household

@@ -118,7 +118,7 @@ def parse_amount(value) -> Decimal:
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"金额无效：{value}（write it as 320.00）") from None
+        raise ValueError(f"金额无效：{value}，请写作 320.00 这样的金额") from None
     if not amount.is_finite():
         raise ValueError(f"金额无效：{value}")
     return amount
@@ -200,22 +200,20 @@ class PaymentImport:
         for number, row in parsed.items():
             try:
                 if (seen := earlier.get(row.id_number, first_row.get(row.id_number))) is not None:
-                    raise _Refused(
-                        "idNumber", ErrorCode.DUPLICATE, f"与第 {seen} 行重复（same person as row {seen}）"
-                    )
+                    raise _Refused("idNumber", ErrorCode.DUPLICATE, f"与第 {seen} 行重复")
                 first_row[row.id_number] = number
                 person = people.get(row.id_number)
                 if person is None:
                     raise _Refused(
                         "idNumber",
                         ErrorCode.NOT_FOUND,
-                        "未找到该居民，请先登记（no registered person with this ID in the region）",
+                        "未找到该居民，请先登记",
                     )
                 if row.name and row.name != person.name:
                     raise _Refused(
                         "name",
                         ErrorCode.MISMATCH,
-                        "姓名与登记信息不符（name differs from the registered one）",
+                        "姓名与登记信息不符",
                     )
                 if (household := whole.get(person.id)) is not None:  # paid with the household, below
                     households.setdefault(household, []).append(
@@ -227,7 +225,7 @@ class PaymentImport:
                 key = payment_key(person.id, self.policy.coverage_year, row.amount_fen, row.paid_on)
                 if (receipt := recorded.get(key)) is not None:
                     outcomes[number] = RowOutcome(
-                        number, UNCHANGED, reason=f"已导入（receipt {receipt}）", id_number=row.id_number
+                        number, UNCHANGED, reason=f"已导入（收据号 {receipt}）", id_number=row.id_number
                     )
                     continue
                 payment = self._record(job, row, person, enrolments.get(person.id), key)
@@ -304,32 +302,30 @@ class PaymentImport:
     def _parse(self, number: int, values: dict) -> _Row:
         raw_id = parse_id_text(values.get("idNumber"))
         if not raw_id:
-            raise _Refused("idNumber", ErrorCode.REQUIRED, "请填写身份证号码（ID number is required）")
+            raise _Refused("idNumber", ErrorCode.REQUIRED, "请填写身份证号码")
         try:
             id_number = parse_id_number(raw_id).number
         except InvalidIdNumber as exc:
             raise _Refused("idNumber", ErrorCode.INVALID, f"身份证号码无效：{exc}") from None
         name = clean(values.get("name"))
         if values.get("amount") is None:
-            raise _Refused("amount", ErrorCode.REQUIRED, "请填写缴费金额（amount is required）")
+            raise _Refused("amount", ErrorCode.REQUIRED, "请填写缴费金额")
         try:
             amount = parse_amount(values["amount"])
             amount_fen = yuan_to_fen(amount)
         except ValueError as exc:
             raise _Refused("amount", ErrorCode.INVALID, str(exc)) from None
         if amount_fen < 0:
-            raise _Refused("amount", ErrorCode.INVALID, "金额不能为负数（amount must not be negative）")
+            raise _Refused("amount", ErrorCode.INVALID, "金额不能为负数")
         try:
             paid_on = parse_date(values.get("paidOn"))
         except ValueError as exc:
             raise _Refused("paidOn", ErrorCode.INVALID, str(exc)) from None
         if paid_on is None:
-            raise _Refused("paidOn", ErrorCode.REQUIRED, "请填写缴费日期（payment date is required）")
+            raise _Refused("paidOn", ErrorCode.REQUIRED, "请填写缴费日期")
         channel = self.channel
         if (written := clean(values.get("channel"))) is None and channel is None:
-            raise _Refused(
-                "channel", ErrorCode.REQUIRED, "请填写缴费方式（no channel given for this row or the file）"
-            )
+            raise _Refused("channel", ErrorCode.REQUIRED, "请填写缴费方式")
         if written is not None:
             channel = channel_code(written)
             if channel is None:
@@ -413,7 +409,7 @@ class PaymentImport:
             raise _Refused(
                 "amount",
                 ErrorCode.MISMATCH,
-                f"应缴 {quote.amount_due} 元（the amount due is {quote.amount_due}）",
+                f"应缴 {quote.amount_due} 元",
             )
 
     def _region_of(self, job: ImportJob, person: Person) -> str | None:
@@ -489,7 +485,7 @@ def _account(values: dict) -> PayeeAccount | None:
         if (written := parse_id_text(values.get(field))) is not None:
             account = PayeeAccount(kind, written)
             if account_errors(account, field):
-                raise _Refused(field, ErrorCode.INVALID, "收款账号应为 10 至 30 位数字（account number）")
+                raise _Refused(field, ErrorCode.INVALID, "收款账号应为 10 至 30 位数字")
             return account
     return None
 
@@ -523,7 +519,7 @@ def start_payment_import(
         raise InputError.one(
             "policyId",
             ErrorCode.MISMATCH,
-            f"政策 {policy_id} 不适用于地区 {region_code}（the policy does not govern the region）",
+            f"政策 {policy_id} 不适用于地区 {region_code}",
         )
     job = start_import(
         engine, actor, Path(path), handler, filename=filename, region_code=region_code,

@@ -132,8 +132,7 @@ def record_household(
                 raise InputError.one(
                     "amount",
                     ErrorCode.MISMATCH,
-                    f"{member.person.name} 应缴 {quote.amount_due} 元"
-                    f"（the amount due is {quote.amount_due}）",
+                    f"{member.person.name} 应缴 {quote.amount_due} 元",
                 )
     payments = pay_household(
         engine,

@@ -90,7 +90,7 @@ def record_payment(engine: Engine, actor: Actor, data: PaymentInput, rules: Regi
             raise InputError.one(
                 "amount",
                 ErrorCode.MISMATCH,
-                f"应缴 {quote.amount_due} 元（the amount due is {quote.amount_due}）",
+                f"应缴 {quote.amount_due} 元",
             )
         return pay(session, actor, enrolment, quote, data, amount_fen, data.refund_account)
 
@@ -104,20 +104,16 @@ def reverse_payment(engine: Engine, actor: Actor, data: ReversalInput) -> Paymen
     def write(session: Session) -> Payment:
         original = scope_of(session).get(session, Payment, data.payment_id)
         if original is None or original.kind != PaymentKind.PAYMENT:
-            raise InputError.one("paymentId", ErrorCode.NOT_FOUND, "原缴费记录不存在（no such payment）")
+            raise InputError.one("paymentId", ErrorCode.NOT_FOUND, "原缴费记录不存在")
         enrolment = lock_enrolment(session, original.enrolment_id, "paymentId")
         if first := keyed(session, data.idempotency_key):
             if [p.reverses_payment_id for p in first] != [original.id]:
                 raise key_conflict()
             return first[0]
         if session.exec(select(Payment.id).where(Payment.reverses_payment_id == original.id)).first():
-            raise InputError.one(
-                "paymentId", ErrorCode.CONFLICT, "该笔缴费已冲正（payment already reversed）"
-            )
+            raise InputError.one("paymentId", ErrorCode.CONFLICT, "该笔缴费已冲正")
         if enrolment.status == EnrolmentStatus.TERMINATED:  # its money was settled (or refunded) then
-            raise InputError.one(
-                "paymentId", ErrorCode.CONFLICT, "参保登记已终止，不能冲正（enrolment terminated）"
-            )
+            raise InputError.one("paymentId", ErrorCode.CONFLICT, "参保登记已终止，不能冲正")
         reversal = ledger_entry(
             session,
             enrolment,
@@ -152,7 +148,7 @@ def lock_enrolment(session: Session, enrolment_id: int, field: str = "enrolmentI
         .execution_options(populate_existing=True)
     ).first()
     if enrolment is None:
-        raise InputError.one(field, ErrorCode.NOT_FOUND, "参保登记不存在（no such enrolment）")
+        raise InputError.one(field, ErrorCode.NOT_FOUND, "参保登记不存在")
     return enrolment
 
 
@@ -170,21 +166,17 @@ def keyed(session: Session, key: str) -> list[Payment]:
 
 
 def key_conflict() -> InputError:
-    return InputError.one(
-        "idempotencyKey", ErrorCode.CONFLICT, "该幂等键已用于另一笔缴费（key used for a different payment）"
-    )
+    return InputError.one("idempotencyKey", ErrorCode.CONFLICT, "该幂等键已用于另一笔缴费")
 
 
 def payable(session: Session, enrolment: Enrolment, field: str = "enrolmentId") -> None:
     """Refuses a terminated enrolment, or one whose payment already stands."""
     if enrolment.status == EnrolmentStatus.TERMINATED:
-        raise InputError.one(field, ErrorCode.CONFLICT, "参保登记已终止（enrolment terminated）")
+        raise InputError.one(field, ErrorCode.CONFLICT, "参保登记已终止")
     if enrolment.status == EnrolmentStatus.PAID:
         # One contribution per enrolment and year: a second one is refused, not collected twice.
         receipt = _standing_receipt(session, enrolment)
-        raise InputError.one(
-            field, ErrorCode.CONFLICT, f"该参保登记已缴费（receipt {receipt}），不得重复缴费"
-        )
+        raise InputError.one(field, ErrorCode.CONFLICT, f"该参保登记已缴费（收据号 {receipt}），不得重复缴费")
 
 
 def admitted_quote(
@@ -304,7 +296,7 @@ def amount_in_fen(amount: Decimal, field: str = "amount") -> int:
     except ValueError as exc:
         raise InputError.one(field, ErrorCode.INVALID, f"金额无效：{exc}") from exc
     if fen < 0:
-        raise InputError.one(field, ErrorCode.INVALID, "金额不能为负数（amount must not be negative）")
+        raise InputError.one(field, ErrorCode.INVALID, "金额不能为负数")
     return fen
 
 
@@ -314,7 +306,7 @@ LIMITS = {"idempotencyKey": 100, "channel": 32, "collector": 64, "reason": 200} 
 def require_text(**values: str | None) -> None:
     names = {"key": "idempotencyKey", "channel": "channel", "reason": "reason", "collector": "collector"}
     errors = [
-        FieldError(names[name], ErrorCode.REQUIRED, "必填（required）")
+        FieldError(names[name], ErrorCode.REQUIRED, "必填")
         for name, value in values.items()
         if name != "collector" and not (value or "").strip()
     ]

@@ -32,7 +32,7 @@ def check_person(session: Session, data: PersonInput) -> tuple[Person, list[Fiel
     birth_date, gender, id_number = data.birth_date, data.gender, None
     name = (data.name or "").strip()
     if not name:
-        errors.append(FieldError("name", ErrorCode.REQUIRED, "请填写姓名（name is required）"))
+        errors.append(FieldError("name", ErrorCode.REQUIRED, "请填写姓名"))
     errors += text_errors("name", data.name, 64) + text_errors("phone", data.phone, 20)
 
     if data.id_number:
@@ -47,15 +47,11 @@ def check_person(session: Session, data: PersonInput) -> tuple[Person, list[Fiel
                     FieldError(
                         "birthDate",
                         ErrorCode.MISMATCH,
-                        f"出生日期与身份证号码不符（ID says {facts.birth_date.isoformat()}）",
+                        f"出生日期与身份证号码不符（身份证号码为 {facts.birth_date.isoformat()}）",
                     )
                 )
             if data.gender and data.gender != facts.gender:
-                errors.append(
-                    FieldError(
-                        "gender", ErrorCode.MISMATCH, "性别与身份证号码不符（does not match the ID number）"
-                    )
-                )
+                errors.append(FieldError("gender", ErrorCode.MISMATCH, "性别与身份证号码不符"))
             birth_date, gender = facts.birth_date, facts.gender
             errors += _duplicate_errors(session, id_number, name)
         if data.no_id_reason:
@@ -63,7 +59,7 @@ def check_person(session: Session, data: PersonInput) -> tuple[Person, list[Fiel
                 FieldError(
                     "noIdReason",
                     ErrorCode.INVALID,
-                    "已有身份证号码时不填无证原因（give an ID or a reason, not both）",
+                    "已有身份证号码时不填无证原因",
                 )
             )
     elif data.no_id_reason not in NO_ID_REASONS:
@@ -71,7 +67,7 @@ def check_person(session: Session, data: PersonInput) -> tuple[Person, list[Fiel
             FieldError(
                 "idNumber",
                 ErrorCode.REQUIRED,
-                "请填写身份证号码，或注明无证原因 NEWBORN/FOREIGNER/NO_HUKOU（ID number or a reason）",
+                "请填写身份证号码，或注明无证原因 NEWBORN/FOREIGNER/NO_HUKOU",
             )
         )
     else:
@@ -114,28 +110,26 @@ def _duplicate_errors(session: Session, id_number: str, name: str) -> list[Field
         note_elsewhere(session, "register", {"idNumber": id_number, "name": name})
         return [FieldError("idNumber", ErrorCode.ELSEWHERE, ELSEWHERE_REGISTERED)]
     if existing.name == name:
-        message = f"该居民已登记（same ID and name, person {existing.id}）"
+        message = f"该居民已登记（居民编号 {existing.id}）"
     else:
-        message = "该身份证号码已登记在另一姓名下，请核对（ID registered under another name）"
+        message = "该身份证号码已登记在另一姓名下，请核对"
     return [FieldError("idNumber", ErrorCode.DUPLICATE, message)]
 
 
 def region_errors(session: Session, field: str, code: str | None, in_scope: bool = True) -> list[FieldError]:
     if not code:
-        return [FieldError(field, ErrorCode.REQUIRED, "请选择行政区划（region code is required）")]
+        return [FieldError(field, ErrorCode.REQUIRED, "请选择行政区划")]
     if session.get(Region, code) is None:
-        return [FieldError(field, ErrorCode.NOT_FOUND, f"行政区划代码 {code} 不存在（unknown region）")]
+        return [FieldError(field, ErrorCode.NOT_FOUND, f"行政区划代码 {code} 不存在")]
     if in_scope and not scope_of(session).covers(session, code):
-        return [
-            FieldError(field, ErrorCode.FORBIDDEN, f"行政区划 {code} 不在您的管辖范围（outside your region）")
-        ]
+        return [FieldError(field, ErrorCode.FORBIDDEN, f"行政区划 {code} 不在您的管辖范围")]
     return []
 
 
 def get_person(session: Session, person_id: int, field: str = "personId") -> Person:
     person = get_visible(session, Person, person_id)
     if person is None:
-        raise InputError.one(field, ErrorCode.NOT_FOUND, f"居民 {person_id} 不存在（no such person）")
+        raise InputError.one(field, ErrorCode.NOT_FOUND, f"居民 {person_id} 不存在")
     return person
 
 

@@ -66,7 +66,7 @@ def readjust_subsidies(
             raise InputError.one(
                 "policyId",
                 ErrorCode.INVALID,
-                f"政策 {policy_id} 未规定缴费结束后重新调整资助对象（the policy has no re-adjustment）",
+                f"政策 {policy_id} 未规定缴费结束后重新调整资助对象",
             )
         if region_code is not None and (errors := region_errors(session, "regionCode", region_code)):
             raise InputError(errors)

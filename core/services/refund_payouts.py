@@ -67,28 +67,22 @@ def pay_refunds(
 def _check_payout(data: RefundPayout, department: str) -> None:
     errors = []
     if not department:
-        errors.append(
-            FieldError("department", ErrorCode.REQUIRED, "请填写退费部门（department is required）")
-        )
+        errors.append(FieldError("department", ErrorCode.REQUIRED, "请填写退费部门"))
     elif department not in REFUNDING_DEPARTMENTS:
         known = "、".join(REFUNDING_DEPARTMENTS)
         errors.append(
-            FieldError("department", ErrorCode.INVALID, f"未知的退费部门 {department}（one of {known}）")
+            FieldError("department", ErrorCode.INVALID, f"未知的退费部门 {department}，可选：{known}")
         )
     if not (data.idempotency_key or "").strip():
-        errors.append(FieldError("idempotencyKey", ErrorCode.REQUIRED, "必填（required）"))
+        errors.append(FieldError("idempotencyKey", ErrorCode.REQUIRED, "必填"))
     errors += text_errors("idempotencyKey", data.idempotency_key, 100)
     if not (data.reference or "").strip():
-        errors.append(
-            FieldError("reference", ErrorCode.REQUIRED, "请填写代发批次号或转账凭证号（payout reference）")
-        )
+        errors.append(FieldError("reference", ErrorCode.REQUIRED, "请填写代发批次号或转账凭证号"))
     errors += text_errors("reference", data.reference, REFERENCE_LENGTH)
     if data.paid_on is None:
-        errors.append(FieldError("paidOn", ErrorCode.REQUIRED, "请填写退费日期（paid on is required）"))
+        errors.append(FieldError("paidOn", ErrorCode.REQUIRED, "请填写退费日期"))
     elif data.paid_on > date.today():
-        errors.append(
-            FieldError("paidOn", ErrorCode.INVALID, f"退费日期 {data.paid_on} 晚于今天（date in the future）")
-        )
+        errors.append(FieldError("paidOn", ErrorCode.INVALID, f"退费日期 {data.paid_on} 晚于今天"))
     if errors:
         raise InputError(errors)
 
@@ -110,7 +104,7 @@ def _first_batch(session: Session, data: RefundPayout, department: str) -> Refun
         raise InputError.one(
             "idempotencyKey",
             ErrorCode.CONFLICT,
-            "该幂等键已用于另一退费批次（key used for a different refund batch）",
+            "该幂等键已用于另一退费批次",
         )
     return first
 
@@ -160,14 +154,14 @@ def _write_batch(session: Session, actor: Actor, data: RefundPayout, department:
         counts = dict(waiting)
         why = []
         if counts.get(RefundStatus.OWED):
-            why.append(f"{counts[RefundStatus.OWED]} 笔缺少收款账户，请先登记（setRefundPayee）")
+            why.append(f"{counts[RefundStatus.OWED]} 笔缺少收款账户，请先登记")
         if counts.get(RefundStatus.PENDING):
             why.append(f"{counts[RefundStatus.PENDING]} 笔退费金额待参数配置")
         detail = "；".join(why) or "没有待退费用"
         raise InputError.one(
             "department",
             ErrorCode.NOT_FOUND,
-            f"{department} 在 {data.region_code} 没有可支付的退费：{detail}（nothing payable）",
+            f"{department} 在 {data.region_code} 没有可支付的退费：{detail}",
         )
     paid = session.exec(
         select(Refund)
@@ -198,7 +192,7 @@ def set_refund_payee(engine: Engine, actor: Actor, refund_id: int, account: Paye
     with unit_of_work(engine, actor) as session:
         refund = get_visible(session, Refund, refund_id)
         if refund is None or refund.kind == RefundKind.RECOVERY:
-            raise InputError.one("refundId", ErrorCode.NOT_FOUND, "退费记录不存在（no such refund）")
+            raise InputError.one("refundId", ErrorCode.NOT_FOUND, "退费记录不存在")
         if refund.status not in (RefundStatus.OWED, RefundStatus.PENDING):
             raise InputError.one(
                 "refundId",
@@ -215,15 +209,15 @@ def record_recovery(engine: Engine, actor: Actor, recovery_id: int, on: date, re
     """Marks a recovery (应追回) as collected, once; a second call for it is refused."""
     errors = text_errors("reference", reference, REFERENCE_LENGTH)
     if not (reference or "").strip():
-        errors.append(FieldError("reference", ErrorCode.REQUIRED, "请填写追回凭证号（reference）"))
+        errors.append(FieldError("reference", ErrorCode.REQUIRED, "请填写追回凭证号"))
     if on is None or on > date.today():
-        errors.append(FieldError("recoveredOn", ErrorCode.INVALID, "追回日期无效（not in the future）"))
+        errors.append(FieldError("recoveredOn", ErrorCode.INVALID, "追回日期无效"))
     if errors:
         raise InputError(errors)
     with unit_of_work(engine, actor) as session:
         recovery = get_visible(session, Refund, recovery_id)
         if recovery is None or recovery.kind != RefundKind.RECOVERY:
-            raise InputError.one("recoveryId", ErrorCode.NOT_FOUND, "应追回记录不存在（no such recovery）")
+            raise InputError.one("recoveryId", ErrorCode.NOT_FOUND, "应追回记录不存在")
         before = audit.snapshot_of(recovery)
         claimed = session.execute(
             update(Refund)
@@ -232,7 +226,7 @@ def record_recovery(engine: Engine, actor: Actor, recovery_id: int, on: date, re
             .execution_options(synchronize_session=False)
         ).rowcount
         if not claimed:
-            raise InputError.one("recoveryId", ErrorCode.CONFLICT, "该笔已追回（already recovered）")
+            raise InputError.one("recoveryId", ErrorCode.CONFLICT, "该笔已追回")
         session.refresh(recovery)
         audit.record(session, actor, "record_recovery", recovery, before)
         return recovery

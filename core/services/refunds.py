@@ -47,9 +47,7 @@ def account_errors(account: PayeeAccount, field: str) -> list[FieldError]:
             FieldError(f"{field}.kind", ErrorCode.INVALID, f"收款账户类型应为 {'、'.join(PayeeAccountKind)}")
         )
     if not ACCOUNT_NUMBER.fullmatch(account.normalised):
-        errors.append(
-            FieldError(f"{field}.number", ErrorCode.INVALID, "收款账号应为 10 至 30 位数字（account number）")
-        )
+        errors.append(FieldError(f"{field}.number", ErrorCode.INVALID, "收款账号应为 10 至 30 位数字"))
     return errors
 
 

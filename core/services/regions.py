@@ -34,7 +34,7 @@ def add_region(engine: Engine, actor: Actor, data: RegionInput) -> Region:
     name = (data.name or "").strip()
     errors = text_errors("name", name, 64)
     if not name:
-        errors.append(FieldError("name", ErrorCode.REQUIRED, "请填写名称（name is required）"))
+        errors.append(FieldError("name", ErrorCode.REQUIRED, "请填写名称"))
     with unit_of_work(engine, actor) as session:
         errors += region_errors(session, "parentCode", data.parent_code)
         parent = session.get(Region, data.parent_code) if not errors else None

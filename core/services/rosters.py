@@ -166,7 +166,7 @@ class RosterHandler:
             raise InputError.one(
                 "source",
                 ErrorCode.INVALID,
-                f"未知的部门 {department}（one of {', '.join(DEPARTMENT_CATEGORIES)}）",
+                f"未知的部门 {department}",
             )
         self.department = department
         self.allowed = DEPARTMENT_CATEGORIES[department]
@@ -246,7 +246,7 @@ class RosterHandler:
                 outcomes[number] = refuse(
                     "idNumber",
                     ErrorCode.NOT_FOUND,
-                    "未登记或不在本辖区（no registered person with this ID here）",
+                    "未登记或不在本辖区",
                 )
                 continue
             name = row.get("name")
@@ -254,7 +254,7 @@ class RosterHandler:
                 outcomes[number] = refuse(
                     "name",
                     ErrorCode.MISMATCH,
-                    "姓名与登记信息不符（the name differs from the registered one）",
+                    "姓名与登记信息不符",
                 )
                 continue
             fact = stored.get((person.id, code, since))
@@ -272,9 +272,7 @@ class RosterHandler:
                 )
                 outcomes[number] = RowOutcome(number, IMPORTED, id_number=id_number)
             elif grade is not None and fact.grade is not None and grade != fact.grade:
-                outcomes[number] = refuse(
-                    "grade", ErrorCode.CONFLICT, f"已记录为 {fact.grade} 级（stored grade {fact.grade}）"
-                )
+                outcomes[number] = refuse("grade", ErrorCode.CONFLICT, f"已记录为 {fact.grade} 级")
             elif until == fact.until or (until is None and fact.until is None):
                 outcomes[number] = RowOutcome(number, UNCHANGED, id_number=id_number)
             elif fact.until is None:
@@ -286,15 +284,14 @@ class RosterHandler:
                 outcomes[number] = RowOutcome(
                     number,
                     IMPORTED,
-                    reason=f"终止日期更新为 {until}（until set to {until}）",
+                    reason=f"终止日期更新为 {until}",
                     id_number=id_number,
                 )
             else:
                 outcomes[number] = refuse(
                     "until",
                     ErrorCode.CONFLICT,
-                    f"已记录终止日期 {fact.until}"
-                    f"（stored until {fact.until}; a new recognition needs its own date）",
+                    f"已记录终止日期 {fact.until}",
                 )
         session.add_all(new_facts)
         return [replace(outcomes[number], key=keys[number][2]) for number, _ in rows]
@@ -312,28 +309,24 @@ class RosterHandler:
             duplicate = key in met
             met.add(key)
         if not raw_id:
-            return refuse("idNumber", ErrorCode.REQUIRED, "请填写身份证号码（ID number is required）")
+            return refuse("idNumber", ErrorCode.REQUIRED, "请填写身份证号码")
         if id_number is None:
             try:
                 parse_id_number(raw_id)
             except InvalidIdNumber as exc:
                 return refuse("idNumber", ErrorCode.INVALID, f"身份证号码无效：{exc}")
         if row.get("category") is None:
-            return refuse("category", ErrorCode.REQUIRED, "请填写类别（category is required）")
+            return refuse("category", ErrorCode.REQUIRED, "请填写类别")
         if code is None:
-            return refuse(
-                "category", ErrorCode.INVALID, f"未知的困难类别“{row['category']}”（unknown category）"
-            )
+            return refuse("category", ErrorCode.INVALID, f"未知的困难类别“{row['category']}”")
         if code not in self.allowed:
             return refuse(
                 "category",
                 ErrorCode.FORBIDDEN,
-                f"{self.department} 无权认定 {code}（not this department's category）",
+                f"{self.department} 无权认定 {code}",
             )
         if duplicate:
-            return refuse(
-                "idNumber", ErrorCode.DUPLICATE, "同一身份证号码和类别在本文件中已出现（duplicate row）"
-            )
+            return refuse("idNumber", ErrorCode.DUPLICATE, "同一身份证号码和类别在本文件中已出现")
         try:
             since = parse_date(row.get("since")) or self.as_of
         except ValueError as exc:
@@ -343,15 +336,13 @@ class RosterHandler:
         except ValueError as exc:
             return refuse("until", ErrorCode.INVALID, f"退出日期{exc}")
         if until is not None and until < since:
-            return refuse(
-                "until", ErrorCode.INVALID, f"退出日期 {until} 早于认定日期 {since}（until before since）"
-            )
+            return refuse("until", ErrorCode.INVALID, f"退出日期 {until} 早于认定日期 {since}")
         try:
             grade = parse_int(row.get("grade"))
         except ValueError:
             grade = 0
         if grade is not None and not 1 <= grade <= 4:
-            return refuse("grade", ErrorCode.INVALID, f"残疾等级应为 1–4 级（got {row.get('grade')}）")
+            return refuse("grade", ErrorCode.INVALID, "残疾等级应为 1–4 级")
         return None, (id_number, code, since, until, grade)
 
 

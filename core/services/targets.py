@@ -45,7 +45,7 @@ def read_file(path: Path) -> list[TargetRow]:
         try:
             headcount = parse_int(record["headcount"])
         except ValueError:
-            errors.append(FieldError(f"第{number}行.headcount", ErrorCode.INVALID, "人数应为整数（integer）"))
+            errors.append(FieldError(f"第{number}行.headcount", ErrorCode.INVALID, "人数应为整数"))
             continue
         rows.append(TargetRow(str(record["region_code"] or "").strip(), headcount, f"第{number}行"))
     if errors:
@@ -82,21 +82,19 @@ def load_targets(
 def _check(session: Session, rows: list[TargetRow], coverage_year: int, kind: str) -> None:
     errors = []
     if kind not in tuple(TargetKind):
-        errors.append(FieldError("kind", ErrorCode.INVALID, f"类型应为 {'、'.join(TargetKind)}（kind）"))
+        errors.append(FieldError("kind", ErrorCode.INVALID, f"类型应为 {'、'.join(TargetKind)}"))
     if not 2000 <= coverage_year <= 2100:
-        errors.append(FieldError("coverageYear", ErrorCode.INVALID, "参保年度无效（coverageYear）"))
+        errors.append(FieldError("coverageYear", ErrorCode.INVALID, "参保年度无效"))
     if not rows:
-        errors.append(FieldError("rows", ErrorCode.REQUIRED, "没有数据行（no rows）"))
+        errors.append(FieldError("rows", ErrorCode.REQUIRED, "没有数据行"))
     seen = set()
     for row in rows:
         errors += region_errors(session, f"{row.line}.regionCode", row.region_code)
         if row.headcount is None or not 0 <= row.headcount <= MAX_HEADCOUNT:
-            errors.append(
-                FieldError(f"{row.line}.headcount", ErrorCode.INVALID, "人数应为非负整数（headcount ≥ 0）")
-            )
+            errors.append(FieldError(f"{row.line}.headcount", ErrorCode.INVALID, "人数应为非负整数"))
         if row.region_code in seen:
             errors.append(
-                FieldError(f"{row.line}.regionCode", ErrorCode.DUPLICATE, f"{row.region_code} 重复（twice）")
+                FieldError(f"{row.line}.regionCode", ErrorCode.DUPLICATE, f"{row.region_code} 重复")
             )
         seen.add(row.region_code)
     if errors:

@@ -84,9 +84,7 @@ def import_confirmations(
     """Stores the valid confirmations for a region the caller's scope covers; refuses the others per row."""
     today = today or date.today()
     if len(confirmations) > MAX_ROWS:
-        raise InputError.one(
-            "confirmations", ErrorCode.INVALID, f"一次最多导入 {MAX_ROWS} 条（at most {MAX_ROWS} rows）"
-        )
+        raise InputError.one("confirmations", ErrorCode.INVALID, f"一次最多导入 {MAX_ROWS} 条")
     checked = _check_rows(confirmations, today)
     for attempt in range(2):
         try:
@@ -114,7 +112,7 @@ def _check_rows(
                 FieldError(
                     "ticketNumber",
                     ErrorCode.DUPLICATE,
-                    f"电子税票号码 {ticket} 在本批中出现多次（ticket repeated within the batch）",
+                    f"电子税票号码 {ticket} 在本批中出现多次",
                 )
             )
         if errors:
@@ -130,15 +128,13 @@ def _row_errors(ticket: str, row: ConfirmationInput, today: date) -> list[FieldE
     errors += _number_errors("receiptNumber", "收据号", (row.receipt_number or "").strip())
     errors += _amount_errors(row.amount)
     if row.treasury_date is None:
-        errors.append(
-            FieldError("treasuryDate", ErrorCode.REQUIRED, "请填写入库日期（treasury date is required）")
-        )
+        errors.append(FieldError("treasuryDate", ErrorCode.REQUIRED, "请填写入库日期"))
     elif row.treasury_date > today:
         errors.append(
             FieldError(
                 "treasuryDate",
                 ErrorCode.INVALID,
-                f"入库日期 {row.treasury_date} 晚于今天（treasury date in the future）",
+                f"入库日期 {row.treasury_date} 晚于今天",
             )
         )
     return errors
@@ -146,13 +142,13 @@ def _row_errors(ticket: str, row: ConfirmationInput, today: date) -> list[FieldE
 
 def _number_errors(field: str, name: str, value: str) -> list[FieldError]:
     if not value:
-        return [FieldError(field, ErrorCode.REQUIRED, f"请填写{name}（{field} is required）")]
+        return [FieldError(field, ErrorCode.REQUIRED, f"请填写{name}")]
     if not NUMBER.match(value):
         return [
             FieldError(
                 field,
                 ErrorCode.INVALID,
-                f"{name}只能由不超过 40 个字母、数字或连字符组成（1–40 letters, digits or hyphens）",
+                f"{name}只能由不超过 40 个字母、数字或连字符组成",
             )
         ]
     return []
@@ -160,17 +156,13 @@ def _number_errors(field: str, name: str, value: str) -> list[FieldError]:
 
 def _amount_errors(amount: Decimal | str | None) -> list[FieldError]:
     if amount is None or amount == "":
-        return [FieldError("amount", ErrorCode.REQUIRED, "请填写金额（amount is required）")]
+        return [FieldError("amount", ErrorCode.REQUIRED, "请填写金额")]
     try:
         fen = yuan_to_fen(amount)
     except ValueError:
-        return [
-            FieldError(
-                "amount", ErrorCode.INVALID, "金额须为最多两位小数的数字（at most two decimal places）"
-            )
-        ]
+        return [FieldError("amount", ErrorCode.INVALID, "金额须为最多两位小数的数字")]
     if fen < 0:
-        return [FieldError("amount", ErrorCode.INVALID, "金额不能为负数（amount must not be negative）")]
+        return [FieldError("amount", ErrorCode.INVALID, "金额不能为负数")]
     return []
 
 
@@ -210,7 +202,7 @@ def _store(
             conflict = FieldError(
                 f"confirmations.{index}.ticketNumber",
                 ErrorCode.CONFLICT,
-                f"电子税票号码 {ticket} 已导入，内容不同（ticket already imported with different content）",
+                f"电子税票号码 {ticket} 已导入，内容不同",
             )
             result.rows.append(RowResult(index, ticket, Outcome.REFUSED, (conflict,)))
     return result

@@ -55,11 +55,9 @@ def terminate_enrolment(engine: Engine, actor: Actor, rules: Registry, data: Ter
         "idempotencyKey", data.idempotency_key, KEY_LENGTH
     )
     if not reason:
-        errors.append(FieldError("reason", ErrorCode.REQUIRED, "请填写终止原因（reason is required）"))
+        errors.append(FieldError("reason", ErrorCode.REQUIRED, "请填写终止原因"))
     if data.requested_on is None:
-        errors.append(
-            FieldError("requestedOn", ErrorCode.REQUIRED, "请填写申请日期（requested on is required）")
-        )
+        errors.append(FieldError("requestedOn", ErrorCode.REQUIRED, "请填写申请日期"))
     if data.payee_account is not None:
         errors += account_errors(data.payee_account, "payeeAccount")
     if errors:
@@ -67,7 +65,7 @@ def terminate_enrolment(engine: Engine, actor: Actor, rules: Registry, data: Ter
     with unit_of_work(engine, actor) as session:
         enrolment = get_visible(session, Enrolment, data.enrolment_id)
         if enrolment is None:
-            raise InputError.one("enrolmentId", ErrorCode.NOT_FOUND, "参保登记不存在（no such enrolment）")
+            raise InputError.one("enrolmentId", ErrorCode.NOT_FOUND, "参保登记不存在")
         before = audit.snapshot_of(enrolment)
         # The first write claims the enrolment, so two simultaneous requests cannot both end and
         # refund it: PostgreSQL re-checks the status once the other's row lock is released, SQLite
@@ -86,7 +84,7 @@ def terminate_enrolment(engine: Engine, actor: Actor, rules: Registry, data: Ter
             raise InputError.one(
                 "enrolmentId",
                 ErrorCode.CONFLICT,
-                f"参保登记已于 {enrolment.terminated_on} 终止（already terminated）",
+                f"参保登记已于 {enrolment.terminated_on} 终止",
             )
         entitlements = session.exec(
             select(Entitlement)
@@ -123,7 +121,7 @@ def _refund(
         raise InputError.one(
             "refund",
             ErrorCode.INVALID,
-            f"该政策未规定退费（policy {enrolment.policy_id} provides no refund on termination）",
+            "该政策未规定退费",
         )
     paid = session.exec(
         select(func.sum(Payment.amount_fen)).where(Payment.enrolment_id == enrolment.id)
@@ -137,14 +135,14 @@ def _refund(
         raise InputError.one(
             "refund",
             ErrorCode.CONFLICT,
-            "先征后返的返还金额尚待参数配置，暂不能计算终止退费（a collect-then-refund amount is pending）",
+            "先征后返的返还金额尚待参数配置，暂不能计算终止退费",
         )
     # What departments already owe or paid back for this enrolment is not refunded twice; what
     # is to be recovered from the person (a refund of a reversed payment) was not theirs to keep.
     returned = sum(-fen if kind == RefundKind.RECOVERY else fen for kind, _, fen in owed_back)
     amount = int(paid or 0) - returned
     if amount <= 0:
-        raise InputError.one("refund", ErrorCode.INVALID, "未缴纳费用，无可退费用（nothing was paid）")
+        raise InputError.one("refund", ErrorCode.INVALID, "未缴纳费用，无可退费用")
     account = data.payee_account
     return Refund(
         enrolment_id=enrolment.id,

@@ -15,7 +15,7 @@ village earns no village a fee and is in no row; the total sums the village rows
 from sqlalchemy import func, literal
 from sqlmodel import select
 
-from yibao.plugins import Cite, Column, Kind, Report, ReportSource, counting
+from yibao.plugins import Cite, Column, Kind, Report, ReportSource, Total, counting
 
 from .guichi_2024 import DOC
 
@@ -53,7 +53,7 @@ def build(source: ReportSource):
     yield from rows
     total = func.coalesce(func.sum(per_village.c.financed), 0)
     (count, fee) = source.fetch(select(total, total * literal(FEE_PER_PERSON_FEN)))[0]
-    yield None, source.region.code, TOTAL, count, fee
+    yield Total((None, source.region.code, TOTAL, count, fee))
 
 
 REPORT = Report(

@@ -41,7 +41,7 @@ def centralized_close(source: ReportSource):
     if route is None or route.closes is None:
         source.refuse(
             "coverageYear",
-            f"{source.coverage_year}年度没有规定集中参保缴费时间的政策（no centralized period for the year）",
+            f"{source.coverage_year}年度没有规定集中参保缴费时间的政策",
         )
     return route.closes
 

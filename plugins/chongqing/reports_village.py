@@ -9,7 +9,7 @@ payment standing); 参保率 = 参保人数 / 户籍人数基数, the "应保尽
 roster, not 参保) is shown beside it and never counts towards the rate.
 """
 
-from yibao.plugins import Cite, Column, Kind, Report, ReportSource, counting, progress, rate
+from yibao.plugins import Cite, Column, Kind, Report, ReportSource, Total, counting, progress, rate
 
 from .fengdu_2022 import DOC
 
@@ -39,7 +39,7 @@ def build(source: ReportSource):
     base = sum(bases) if bases and all(b is not None for b in bases) else None
     paid = sum(row[3] for row in rows)
     unpaid = sum(row[4] for row in rows)
-    yield source.region.code, TOTAL, base, paid, unpaid, rate(paid, base)
+    yield Total((source.region.code, TOTAL, base, paid, unpaid, rate(paid, base)))
 
 
 VILLAGE_PROGRESS = Report(

@@ -25,6 +25,7 @@ from yibao.plugins import (
     Kind,
     Report,
     ReportSource,
+    Total,
     counting,
     split_funding,
     yuan_to_fen,
@@ -84,16 +85,11 @@ def build(source: ReportSource):
         rows = sorted((c, v) for (f, c), v in totals.items() if f == funder)
         for category, (persons, fen) in rows:
             yield funder, names[funder], category, source.category_names.get(category, category), persons, fen
-        yield (
-            funder,
-            names[funder],
-            None,
-            SUBTOTAL,
-            sum(v[0] for _, v in rows),
-            sum(v[1] for _, v in rows),
+        yield Total(
+            (funder, names[funder], None, SUBTOTAL, sum(v[0] for _, v in rows), sum(v[1] for _, v in rows))
         )
     # Every subsidised person once, whatever funds them; the amount equals the subtotals' sum.
-    yield None, TOTAL, None, None, sum(g[3] for g in groups), sum(g[1] * g[3] for g in groups)
+    yield Total((None, TOTAL, None, None, sum(g[3] for g in groups), sum(g[1] * g[3] for g in groups)))
 
 
 FUNDING_SOURCES_REPORT = Report(

@@ -17,6 +17,7 @@ from tests.support.db_state import stored
 from tests.support.factories import id_number
 from tests.support.graphql_client import gql
 from tests.support.households import CHANGE_HEAD, ENROL, ENROL_HOUSEHOLD, MOVE, PAY, REGISTER, REVERSE
+from tests.support.ids import row_of
 from tests.support.uploads import IMPORT_ROSTER, Upload, post_multipart
 
 HERE, THERE = "341702001", "341702002"
@@ -40,6 +41,7 @@ ALLOWED = {
     "quote": set(ROLES),
     "person": READERS,
     "persons": READERS,
+    "node": READERS,
     "household": READERS,
     "households": READERS,
     "enrolment": READERS,
@@ -270,7 +272,7 @@ def mutation(name: str, target: Township, admin) -> tuple[str, dict]:
     if name in ("setRefundPayee", "recordRecovery"):  # Guichi owes none: rows written for the target
         from tests.support.refunds import engine_of, owe_for_test
 
-        refund = owe_for_test(engine_of(admin), int(target.enrolment), recovered=name == "recordRecovery")
+        refund = owe_for_test(engine_of(admin), row_of(target.enrolment), recovered=name == "recordRecovery")
         if name == "setRefundPayee":
             account = {"kind": "BANK_CARD", "number": "6222021001012345"}
             return SET_PAYEE, {"input": {"refundId": str(refund), "account": account}}
@@ -281,7 +283,7 @@ def mutation(name: str, target: Township, admin) -> tuple[str, dict]:
     if name == "payRefunds":  # Guichi owes no refunds: one is written for the target's enrolment
         from tests.support.refunds import PAY_REFUNDS, engine_of, owe_for_test
 
-        owe_for_test(engine_of(admin), int(target.enrolment))
+        owe_for_test(engine_of(admin), row_of(target.enrolment))
         payout = {"department": "CIVIL_AFFAIRS", "regionCode": target.region, "paidOn": "2024-01-15"}
         payout |= {"reference": f"代发-{next(_seq)}"}
         return PAY_REFUNDS, {"input": payout | {"idempotencyKey": f"pr-{next(_seq)}"}}
@@ -595,5 +597,6 @@ def test_the_matrix_covers_every_root_field_of_the_schema():
     from yibao.api.graphql.schema import default_schema
 
     roots = {*default_schema()._schema.query_type.fields, *default_schema()._schema.mutation_type.fields}
-    public_reference_data = {"policyDiff", "region", "regions"}  # rules and region names, no personal data
+    # rules, region names and the labels of codes: no personal data
+    public_reference_data = {"policyDiff", "region", "regions", "categories", "channels"}
     assert roots == set(ALLOWED) | public_reference_data

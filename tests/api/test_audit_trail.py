@@ -11,6 +11,7 @@ from tests.support.households import (
     second_household,
     three_member_household,
 )
+from tests.support.ids import row_of
 from yibao.core.access_log import ACTIONS
 from yibao.core.models import AuditEvent
 
@@ -61,6 +62,6 @@ def test_a_removal_keeps_the_last_state_as_before(client, engine):
     client.post("/graphql", json={"query": MOVE, "variables": {"p": child, "h": other["id"]}})
 
     [removal] = [event for event in events(engine) if event.action == "remove_member"]
-    assert removal.before["person_id"] == int(child)
-    assert removal.before["household_id"] == int(household["id"])
+    assert removal.before["person_id"] == row_of(child)
+    assert removal.before["household_id"] == row_of(household["id"])
     assert removal.after is None

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from tests.support.db_state import stored
 from tests.support.factories import id_number
 from tests.support.graphql_client import gql, gql_errors
+from tests.support.ids import global_id
 from tests.support.villages import TOWNSHIP, VILLAGE_A, VILLAGE_B, dongzhi_2021
 
 ROSTER = """
@@ -127,7 +128,11 @@ def test_a_departure_takes_the_person_off_the_roster_once(campaign, client_as, e
     done = gql(
         clerk, DEPART, input={"personId": sun, "reason": "EMPLOYEE_INSURANCE", "departedOn": "2021-09-01"}
     )
-    assert done["recordDeparture"] == {"__typename": "Person", "id": sun, "name": "孙七"}
+    assert done["recordDeparture"] == {
+        "__typename": "Person",
+        "id": global_id("Person", int(sun)),
+        "name": "孙七",
+    }
     names = [r["name"] for r in gql(clerk, ROSTER, region=VILLAGE_B, year=2022)["collectionRoster"]]
     assert names == ["张三", "钱六"]
     trail = gql(

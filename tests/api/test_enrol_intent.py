@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 from tests.support.factories import id_number
 from tests.support.graphql_client import gql
 from tests.support.households import PAY, enrol_input, payment_input, register
+from tests.support.ids import row_of
 from yibao.core.audit import SYSTEM
 from yibao.core.models import HouseholdMember
 from yibao.core.services.households import HouseholdInput, MemberInput, register_household
@@ -154,8 +155,8 @@ def test_enrolled_in_another_county_is_refused_without_revealing_where(client_as
     [error] = refused["errors"]
     assert (error["field"], error["code"]) == ("coverageYear", "ELSEWHERE")
     assert "已在其他统筹地区参保" in error["message"] and "不得重复参保" in error["message"]
-    for secret in (at_home["id"], "341721", "东至", "enrolment"):
+    for secret in (at_home["id"], f"编号 {row_of(at_home['id'])}", "341721", "东至", "参保登记编号"):
         assert secret not in error["message"]
     # Inside the caller's own region the message may point at the enrolment.
     again = gql(dongzhi, ENROL, input=enrol_input(person) | {"idempotencyKey": "other-key"})["enrol"]
-    assert f"enrolment {at_home['id']}" in again["errors"][0]["message"]
+    assert f"参保登记编号 {row_of(at_home['id'])}" in again["errors"][0]["message"]

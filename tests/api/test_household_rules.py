@@ -8,6 +8,7 @@ from tests.support.db_state import stored
 from tests.support.factories import id_number
 from tests.support.graphql_client import gql
 from tests.support.households import ENROL_HOUSEHOLD, ENROL_NOTING_HOUSEHOLD, enrol_input, register
+from tests.support.ids import row_of
 from yibao.core.models import Departure, Enrolment
 
 GUICHI, DONGZHI = "anhui/341702/2024", "anhui/341721/2022"
@@ -85,13 +86,13 @@ def test_guichi_enrols_the_whole_household_at_once_and_a_retry_records_nothing(c
     assert stored(engine) == before
     with Session(engine) as session:
         keys = sorted(session.exec(select(Enrolment.idempotency_key)).all())
-    assert keys == sorted(f"hh-1:{people[n]}" for n in ("钱一", "钱二", "钱三"))
+    assert keys == sorted(f"hh-1:{row_of(people[n])}" for n in ("钱一", "钱二", "钱三"))
 
 
 def test_departed_and_already_enrolled_members_are_not_missing(client, engine):
     people = guichi_household(client, 30)
     with Session(engine) as session:  # 钱三 died (a departure, as the change table records it)
-        session.add(Departure(person_id=int(people["钱三"]), reason="DEATH", departed_on=date(2023, 7, 1)))
+        session.add(Departure(person_id=row_of(people["钱三"]), reason="DEATH", departed_on=date(2023, 7, 1)))
         session.commit()
 
     # By default every member who has not left: 钱一 and 钱二.

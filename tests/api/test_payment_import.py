@@ -104,7 +104,7 @@ def test_a_village_clerk_uploads_the_roster_and_follows_the_job(engine, tmp_path
                 "outcome": "REFUSED",
                 "field": "amount",
                 "code": "MISMATCH",
-                "reason": "应缴 320.00 元（the amount due is 320.00）",
+                "reason": "应缴 320.00 元",
                 "idNumber": CHILD,
             },
             {

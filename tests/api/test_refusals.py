@@ -17,6 +17,7 @@ from tests.support.households import (
     register,
     three_member_household,
 )
+from tests.support.ids import row_of
 
 
 def refused(client, engine, query, result_field, **variables) -> list[dict]:
@@ -145,7 +146,7 @@ def test_second_enrolment_for_the_same_year_is_refused(client, engine):
         input=enrol_input(person_id, idempotencyKey="another-request"),
     )
     assert fields(errors) == [("coverageYear", "DUPLICATE")]
-    assert f"enrolment {first['id']}" in errors[0]["message"]
+    assert f"参保登记编号 {row_of(first['id'])}" in errors[0]["message"]
 
 
 @pytest.mark.parametrize(

@@ -110,7 +110,7 @@ def test_a_second_payment_into_a_paid_enrolment_is_refused_naming_the_receipt(en
 
     [error] = refused.value.errors
     assert (error.field, error.code) == ("enrolmentId", "CONFLICT")
-    assert f"该参保登记已缴费（receipt {first.receipt_number}）" in error.message
+    assert f"该参保登记已缴费（收据号 {first.receipt_number}）" in error.message
     assert stored(engine) == before
     assert _pay(engine, enrolment_id).id == first.id  # the same key is still a replay, not a refusal
 

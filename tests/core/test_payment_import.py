@@ -140,7 +140,7 @@ def test_a_batch_repeated_after_a_crash_finds_its_payments(engine, tmp_path):
     fresh = ImportJob(id=10_000, kind="PAYMENTS", region_code=VILLAGE, dedup_key="x", file_sha256="x",
                       filename="x", actor="x")  # fmt: skip
     [outcome] = handler.handle(None, fresh, rows)
-    assert (outcome.outcome, outcome.reason) == ("UNCHANGED", "已导入（receipt 411322-2022-00000001）")
+    assert (outcome.outcome, outcome.reason) == ("UNCHANGED", "已导入（收据号 411322-2022-00000001）")
     assert ledger(engine) == before and job.imported == 3
 
 

@@ -120,6 +120,22 @@ def test_page_sizes_from_variables_count(client):
     assert_too_costly(client.post("/graphql", json={"query": six, "variables": {"n": 100}}).json())
 
 
+def test_last_counts_as_a_page_size_as_first_does(client):
+    body = "{ nodes { household { members { person { name } } } } }"
+    for size in ("5", "100", "$n"):
+        forwards = cost_of(f"query($n: Int) {{ persons(first: {size}) {body} }}")
+        assert cost_of(f"query($n: Int) {{ persons(last: {size}) {body} }}") == forwards
+    assert cost_of("{ persons(last: 5) " + body + " }") < cost_of("{ persons " + body + " }")  # default 20
+    # asked for the larger of the two, though execution refuses both
+    assert cost_of("{ persons(first: 5, last: 100) " + body + " }") == cost_of(
+        "{ persons(last: 100) " + body + " }"
+    )
+    six = "query($n: Int)" + aliased(
+        "persons(last: $n) { nodes { household { members { person { name } } } } }", 6
+    )
+    assert_too_costly(client.post("/graphql", json={"query": six, "variables": {"n": 100}}).json())
+
+
 def test_fragments_that_double_each_other_are_refused_without_expanding_them(app):
     # F0 spreads F1 twice, F1 spreads F2 twice, …: 2**40 fields if expanded, in 600 tokens.
     # Strawberry's depth and alias limiters expanded them and never finished: on the event loop

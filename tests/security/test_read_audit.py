@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from tests.support.graphql_client import gql
 from tests.support.henan_reports import seed_campaign
+from tests.support.ids import row_of
 from tests.support.residents import COUNTY, ELDER, FAMILY, NEWBORN, TOWNSHIP, populate
 from yibao.core.access_log import ACTIONS
 from yibao.core.models import AuditEvent, Person
@@ -23,7 +24,7 @@ def accesses(engine) -> list[AuditEvent]:
 
 
 def ids(township, *residents) -> list[int]:
-    return sorted(int(township.person_ids[r.name]) for r in residents)
+    return sorted(row_of(township.person_ids[r.name]) for r in residents)
 
 
 def test_a_query_writes_one_event_listing_every_person_it_answered_with(engine, client_as):
@@ -50,7 +51,7 @@ def test_records_that_hang_off_a_person_name_that_person(engine, client_as):
     head = FAMILY[0]
     asked = {
         "{ payments(first: 10) { nodes { amount } } }": ids(township, *FAMILY, ELDER, NEWBORN),
-        f"{{ household(id: {township.households[0]}) {{ address }} }}": ids(township, *FAMILY),
+        f'{{ household(id: "{township.households[0]}") {{ address }} }}': ids(township, *FAMILY),
         f"{{ importJob(id: {township.import_job}) {{ rows {{ nodes {{ outcome }} }} }} }}": ids(
             township, head, ELDER
         ),
@@ -87,8 +88,8 @@ def test_a_batch_writes_one_event_per_operation(engine, client_as):
     clerk = client_as("VILLAGE_CLERK", TOWNSHIP)
     before = len(accesses(engine))
     batch = [
-        {"query": f"{{ person(id: {township.person_ids[ELDER.name]}) {{ name }} }}"},
-        {"query": f"{{ household(id: {township.households[0]}) {{ members {{ person {{ name }} }} }} }}"},
+        {"query": f'{{ person(id: "{township.person_ids[ELDER.name]}") {{ name }} }}'},
+        {"query": f'{{ household(id: "{township.households[0]}") {{ members {{ person {{ name }} }} }} }}'},
         {"query": "{ policies { id } }"},
     ]
     response = clerk.post("/graphql", json=batch)

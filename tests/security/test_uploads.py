@@ -165,7 +165,7 @@ def test_an_unexpected_decode_error_is_logged_without_its_bytes(client, monkeypa
     monkeypatch.setattr("yibao.core.imports.jobs.open_table", explode)
     with caplog.at_level(logging.DEBUG):
         response = multipart(client, b"x,y\n1,2\n")
-    assert response.json()["errors"][0]["message"] == "服务器内部错误（unexpected error）"
+    assert response.json()["errors"][0]["message"] == "服务器内部错误，请稍后重试或联系管理员"
     assert "UnicodeDecodeError" in caplog.text  # the operator learns what happened …
     assert "\\xc0\\xee" not in caplog.text and "李四" not in caplog.text  # … but not what was in it
     assert "341721198005170021" not in caplog.text

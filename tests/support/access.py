@@ -18,6 +18,8 @@ QUERIES = {
     ),
     "person": (f"query($id: ID!) {{ person(id: $id) {{ {DEEP_PERSON} }} }}", "head"),
     "persons": (f"{{ persons(first: 100) {{ nodes {{ {DEEP_PERSON} }} }} }}", None),
+    # a person by global id: the same scope and read rules as person(id:)
+    "node": (f"query($id: ID!) {{ node(id: $id) {{ ... on Person {{ {DEEP_PERSON} }} }} }}", "head"),
     "household": (
         f"query($id: ID!) {{ household(id: $id) {{ id members {{ person {{ {PERSON_FIELDS} }} }} }} }}",
         "household",

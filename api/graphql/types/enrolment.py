@@ -13,8 +13,11 @@ from .. import federation
 from ..masking import without_birth_date
 from .base import Entity
 from .entitlement import Entitlement
+from .enums import EnrolmentStatus
+from .node import Node
 from .payment import Payment
 from .person import Person
+from .quote import SubsidyMethod
 from .refund import Refund
 from .region import Region
 
@@ -28,7 +31,7 @@ def _yuan(fen: int | None) -> Decimal | None:
     description="A person's enrolment for one coverage year; a federation entity keyed by the "
     "person (ID number or federation key) and the coverage year (api/graphql/federation.py).",
 )
-class Enrolment(Entity, model=models.Enrolment):
+class Enrolment(Node, Entity, model=models.Enrolment):
     row: strawberry.Private[models.Enrolment]
 
     @classmethod
@@ -47,9 +50,9 @@ class Enrolment(Entity, model=models.Enrolment):
     def tier(self) -> str:
         return self.row.tier
 
-    @strawberry.field(description="ENROLLED, PAID or TERMINATED.")
-    def status(self) -> str:
-        return self.row.status
+    @strawberry.field
+    def status(self) -> EnrolmentStatus:
+        return EnrolmentStatus(self.row.status)
 
     @strawberry.field(
         description="What was decided at enrolment, frozen against later rule edits. For roles that "
@@ -79,9 +82,9 @@ class Enrolment(Entity, model=models.Enrolment):
     def subsidy_category(self) -> str | None:
         return self.row.subsidy_category
 
-    @strawberry.field(description="UPFRONT or COLLECT_THEN_REFUND.")
-    def method(self) -> str | None:
-        return self.row.method
+    @strawberry.field(description="How the subsidy is given, as the deciding quote's `subsidyMethod`.")
+    def method(self) -> SubsidyMethod | None:
+        return None if self.row.method is None else SubsidyMethod(self.row.method)
 
     @strawberry.field(
         description="Members of the household not enrolled with this one, where the policy prefers "

@@ -9,6 +9,7 @@ from yibao.core import models
 
 from ..masking import without_birth_date
 from .base import Entity, entity
+from .node import Node
 from .person import Person
 
 if TYPE_CHECKING:
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 
 
 @strawberry.type(description="A coverage period: benefits are paid from start to end, inclusive.")
-class Entitlement(Entity, model=models.Entitlement):
+class Entitlement(Node, Entity, model=models.Entitlement):
     row: strawberry.Private[models.Entitlement]
 
     @strawberry.field(

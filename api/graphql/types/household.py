@@ -5,6 +5,7 @@ import strawberry
 from yibao.core import models
 
 from .base import Entity
+from .node import Node
 from .person import Person
 from .region import Region
 
@@ -27,7 +28,7 @@ class HouseholdMember:
 
 
 @strawberry.type
-class Household(Entity, model=models.Household):
+class Household(Node, Entity, model=models.Household):
     row: strawberry.Private[models.Household]
 
     @strawberry.field

@@ -1,4 +1,9 @@
-"""Relay-style connections over a page of rows (core/queries.py pages them)."""
+"""Relay connections over a page of rows (core/paging.py cuts the pages).
+
+Every list takes `first/after` or `last/before` and answers `edges`, `nodes`, `pageInfo` (with
+`hasNextPage` and `hasPreviousPage`, as the Relay connection specification has them) and
+`totalCount`, counted only when asked for.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,11 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 import strawberry
-from graphql import GraphQLError
 from sqlmodel import Session
 
-from yibao.core.errors import InputError
-from yibao.core.queries import DEFAULT_PAGE, page
+from yibao.core.paging import BY_ID, DEFAULT_PAGE, Order, page
+
+from ..errors import refusing
 
 __all__ = ["DEFAULT_PAGE", "Connection", "Edge", "PageInfo", "paginate"]
 
@@ -22,6 +27,11 @@ T = TypeVar("T")
 class PageInfo:
     has_next_page: bool
     end_cursor: str | None
+    has_previous_page: bool = strawberry.field(
+        description="Whether rows precede this page: with `last`, beyond it; with `after`, at or "
+        "before that cursor. False on a first page."
+    )
+    start_cursor: str | None
 
 
 @strawberry.type
@@ -34,24 +44,41 @@ class Edge(Generic[T]):
 class Connection(Generic[T]):
     edges: list[Edge[T]]
     page_info: PageInfo
+    count: strawberry.Private[Callable[[], int]]
 
     @strawberry.field
     def nodes(self) -> list[T]:
         return [edge.node for edge in self.edges]
 
+    @strawberry.field(description="How many rows the whole list holds, whatever the page; counted if asked.")
+    def total_count(self) -> int:
+        with refusing():
+            return self.count()
+
 
 def paginate(
-    session: Session, statement, id_column, first: int, after: str | None, wrap: Callable
+    session: Session,
+    statement,
+    id_column,
+    first: int | None,
+    after: str | None,
+    wrap: Callable,
+    *,
+    last: int | None = None,
+    before: str | None = None,
+    order: Order = BY_ID,
 ) -> Connection:
-    """One page of `statement`'s rows, each wrapped as its GraphQL type; a bad `first` or `after`
-    is an INVALID error naming the argument."""
-    try:
-        found = page(session, statement, id_column, first, after)
-    except InputError as exc:
-        [error] = exc.errors
-        raise GraphQLError(error.message, extensions={"code": "INVALID", "field": error.field}) from None
+    """One page of `statement`'s rows, each wrapped as its GraphQL type; a bad page size or
+    cursor is an INVALID error naming the argument."""
+    with refusing():
+        found = page(session, statement, id_column, first, after, last=last, before=before, order=order)
     edges = [
         Edge(cursor=cursor, node=wrap(row)) for row, cursor in zip(found.rows, found.cursors, strict=True)
     ]
-    end = edges[-1].cursor if edges else None
-    return Connection(edges=edges, page_info=PageInfo(has_next_page=found.has_next, end_cursor=end))
+    info = PageInfo(
+        has_next_page=found.has_next,
+        end_cursor=edges[-1].cursor if edges else None,
+        has_previous_page=found.has_previous,
+        start_cursor=edges[0].cursor if edges else None,
+    )
+    return Connection(edges=edges, page_info=info, count=found.count)

@@ -11,6 +11,8 @@ from yibao.core.money import fen_to_yuan
 
 from .. import federation
 from .base import Entity, entity
+from .enums import PaymentKind
+from .node import Node
 
 if TYPE_CHECKING:
     from .enrolment import Enrolment
@@ -21,16 +23,16 @@ if TYPE_CHECKING:
     description="One entry of the append-only ledger; reversals carry negative amounts. A federation "
     "entity keyed by its receipt number (api/graphql/federation.py).",
 )
-class Payment(Entity, model=models.Payment):
+class Payment(Node, Entity, model=models.Payment):
     row: strawberry.Private[models.Payment]
 
     @classmethod
     async def resolve_reference(cls, info: strawberry.Info, **key) -> Payment | None:
         return cls.of(await federation.payment(info, key))
 
-    @strawberry.field(description="PAYMENT or REVERSAL.")
-    def kind(self) -> str:
-        return self.row.kind
+    @strawberry.field
+    def kind(self) -> PaymentKind:
+        return PaymentKind(self.row.kind)
 
     @strawberry.field(description="Yuan; negative for a reversal.")
     def amount(self) -> Decimal:

@@ -13,6 +13,8 @@ from yibao.core.idcard import mask_id_number, mask_phone
 from .. import federation, federation_keys
 from ..masking import whole
 from .base import Entity, entity
+from .enums import Gender
+from .node import Node
 from .region import Region
 
 if TYPE_CHECKING:
@@ -35,7 +37,7 @@ class CategoryFact:
     "only for roles that see whole ID numbers, or by `federationKey`, for every reader "
     "(api/graphql/federation.py).",
 )
-class Person(Entity, model=models.Person):
+class Person(Node, Entity, model=models.Person):
     row: strawberry.Private[models.Person]
 
     @classmethod
@@ -81,8 +83,8 @@ class Person(Entity, model=models.Person):
         description="M or F. Shown to roles that see ID numbers masked too: the mask keeps digit 17, "
         "whose parity is the gender."
     )
-    def gender(self) -> str:
-        return self.row.gender
+    def gender(self) -> Gender:
+        return Gender(self.row.gender)
 
     @strawberry.field(description="Masked (138****5678) for roles that do not need it.")
     def phone(self, info: strawberry.Info) -> str | None:

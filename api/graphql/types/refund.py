@@ -13,18 +13,20 @@ from yibao.core.money import fen_to_yuan
 
 from ..permissions import sees_identity
 from .base import Entity
+from .enums import PayeeAccountKind, RefundKind, RefundStatus
+from .node import Node
 
 
 @strawberry.type(
     description="Money owed back to the person (先征后返, on termination), and by which department; or, "
     "as a RECOVERY (应追回), a refund of a reversed payment owed back by the person."
 )
-class Refund(Entity, model=models.Refund):
+class Refund(Node, Entity, model=models.Refund):
     row: strawberry.Private[models.Refund]
 
-    @strawberry.field(description="COLLECT_THEN_REFUND, TERMINATION or RECOVERY.")
-    def kind(self) -> str:
-        return self.row.kind
+    @strawberry.field
+    def kind(self) -> RefundKind:
+        return RefundKind(self.row.kind)
 
     @strawberry.field(description="Null while the amount waits for a parameter (status PENDING).")
     def amount(self) -> Decimal | None:
@@ -36,12 +38,9 @@ class Refund(Entity, model=models.Refund):
     def department(self) -> str | None:
         return self.row.department
 
-    @strawberry.field(
-        description="PENDING (amount waits for a parameter), OWED, PAID (for a RECOVERY: recovered) or "
-        "CANCELLED (its payment was reversed before it was paid)."
-    )
-    def status(self) -> str:
-        return self.row.status
+    @strawberry.field
+    def status(self) -> RefundStatus:
+        return RefundStatus(self.row.status)
 
     @strawberry.field(description="PENDING only: the parameters its amount waits for.")
     def pending_on(self) -> list[str]:
@@ -51,9 +50,10 @@ class Refund(Entity, model=models.Refund):
     def reason(self) -> str | None:
         return self.row.reason
 
-    @strawberry.field(description="ONE_CARD (一卡通) or BANK_CARD; null until recorded.")
-    def payee_account_kind(self) -> str | None:
-        return self.row.payee_account_kind
+    @strawberry.field(description="Null until recorded.")
+    def payee_account_kind(self) -> PayeeAccountKind | None:
+        kind = self.row.payee_account_kind
+        return None if kind is None else PayeeAccountKind(kind)
 
     @strawberry.field(description="Where it is paid; masked (****1234) for roles that do not need it.")
     def payee_account(self, info: strawberry.Info) -> str | None:

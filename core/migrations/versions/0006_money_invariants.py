@@ -163,7 +163,7 @@ def _number_slots() -> None:
         ).scalars().all()
         raise RuntimeError(
             "这些参保登记有两笔以上未冲正的缴费，请先用旧版本冲正重复的一笔再升级"
-            f"（enrolments paid twice: {sorted(doubled)}; receipts {', '.join(receipts)}）"
+            f"（参保登记 {sorted(doubled)}；收据号 {', '.join(receipts)}）"
         )
 
 

@@ -101,7 +101,7 @@ def test_the_refusal_names_the_route_the_person_would_have_used(facts, paid_on, 
     assert f"该人员适用的缴费期为{route.name}（{route.opens} 至 {route.closes}）（{route.cite}）" in (
         refused.rejection_reason
     )
-    assert "payment date outside every window" in refused.rejection_reason
+    assert "允许的缴费期内" in refused.rejection_reason
     assert refused.explanation[-1].citation == str(route.cite)
 
 
