@@ -16,7 +16,7 @@ const resolvers = {
   Query: {
     taxTickets: (_, { first }) => ({
       nodes: tickets.slice(0, first),
-      pageInfo: { hasNextPage: tickets.length > first, endCursor: null },
+      pageInfo: { hasNextPage: tickets.length > first, endCursor: null, hasPreviousPage: false, startCursor: null },
     }),
   },
   TaxTicket: {
