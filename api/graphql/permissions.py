@@ -76,6 +76,8 @@ OPERATIONS: dict[str, set[Role]] = {
     "recordDepositSlips": STAFF,
     # reports of core and the plugins (api/graphql/reports.py), each scoped by the caller's region
     "reports": READERS,
+    # a signed download link for one export (api/graphql/export_links.py); the download checks the role
+    "exportLink": READERS,
     "reportCatalog": READERS,  # the reports' fields and columns, for clients (api/graphql/report_catalog.py)
     # Apollo Federation (api/graphql/federation.py): entities resolved through the caller's scope (a
     # gateway forwards its user's token), and the subgraph's SDL, which holds no data: readable with a

@@ -28,6 +28,7 @@ from . import (
     deposits,
     enrolments,
     entitlements,
+    export_links,
     history,
     households,
     imports,
@@ -86,6 +87,7 @@ Mutation = merge_types(
         deposits.Mutation,
         targets.Mutation,
         history.Mutation,
+        export_links.Mutation,
     ),
 )
 

@@ -1,8 +1,8 @@
 """`viewer`: who the token names — so a browser app (the dashboard, api/http/dashboard/) can show who is
 signed in and start from their region without decoding the token itself. Null without a token.
 
-Issue 17 plans `viewer { name role region { code name } permissions }`; this is its first part,
-under the same names.
+`permissions` lists the root fields the role may call (api/graphql/permissions.py), so an app can
+hide what the caller may not do instead of learning it from a refusal.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import strawberry
 
 from yibao.core.models import Region as RegionRow
 
+from .permissions import OPERATIONS
 from .types.region import Region
 
 
@@ -20,6 +21,9 @@ class Viewer:
     role: str = strawberry.field(description="VILLAGE_CLERK, TOWNSHIP_OFFICER, COUNTY_ADMIN, AUDITOR, …")
     department: str | None = strawberry.field(description="A roster uploader's department only.")
     region: Region | None = strawberry.field(description="Everything at or below it is in scope.")
+    permissions: list[str] = strawberry.field(
+        description="The queries and mutations this role may call, by field name (e.g. recordPayment)."
+    )
 
 
 @strawberry.type
@@ -35,4 +39,5 @@ class Query:
             role=str(principal.role),
             department=principal.department,
             region=Region.of(region),
+            permissions=sorted(field for field, roles in OPERATIONS.items() if principal.role in roles),
         )

@@ -23,8 +23,9 @@ from starlette.routing import Route
 
 from yibao.core import exports
 from yibao.core.access_log import EXPORT, ID_NUMBER, PERSON, Subjects, record_access
-from yibao.core.auth import Principal, Role
+from yibao.core.auth import PUBLIC, AuthError, Principal, Role
 from yibao.core.errors import ErrorCode, FieldError, InputError
+from yibao.core.export_links import SIGNATURE, principal_of_link
 from yibao.core.idcard import coarsen_birth_date, mask_id_number
 from yibao.core.reports import ReportArgs
 from yibao.core.rules.registry import Registry
@@ -169,8 +170,13 @@ def _run_report(
 
 
 def _authorized(request: Request, key: str, operation: str, title: str) -> Principal | Response:
-    """The caller's principal, or the refusal: 401 without a valid token, 403 for a role that may not."""
-    principal, auth_error = principal_of(key, request.headers)
+    """The caller's principal, or the refusal: 401 without a valid token, 403 for a role that may not.
+    The caller is named by the `Authorization` header or, for a link, by its signature
+    (core/export_links.py: bound to this URL, five minutes)."""
+    if signature := request.query_params.get(SIGNATURE):
+        principal, auth_error = _principal_of_link(request, key, signature)
+    else:
+        principal, auth_error = principal_of(key, request.headers)
     if auth_error is not None:  # a token was sent, and it was not accepted
         return _refusal(401, "authorization", UNAUTHENTICATED, str(auth_error))
     if principal.role is Role.PUBLIC:
@@ -178,6 +184,14 @@ def _authorized(request: Request, key: str, operation: str, title: str) -> Princ
     if principal.role not in OPERATIONS.get(operation, set()):
         return _refusal(403, "authorization", ErrorCode.FORBIDDEN, f"角色 {principal.role} 无权导出{title}")
     return principal
+
+
+def _principal_of_link(request: Request, key: str, signature: str) -> tuple[Principal, AuthError | None]:
+    pairs = request.query_params.multi_items()
+    try:
+        return principal_of_link(key, signature, request.url.path, pairs), None
+    except AuthError as error:
+        return PUBLIC, error
 
 
 def record_export(engine: Engine, principal: Principal, request: str, subjects: Subjects) -> None:

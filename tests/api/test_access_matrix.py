@@ -76,6 +76,7 @@ ALLOWED = {
     "recordDepositSlips": STAFF,
     "reports": READERS,
     "reportCatalog": READERS,  # the reports' fields and columns (issue 18's dashboard builds on it)
+    "exportLink": READERS,  # a signed download link; refused for a region outside the caller's scope
     "viewer": set(ROLES),  # who the caller's own token names; null for the public
     "_entities": READERS,  # federation: the tax subgraph resolves our entities (api/graphql/federation.py)
     # the subgraph's SDL, for gateways with a token even when introspection is off; a gateway's own
@@ -192,6 +193,10 @@ def mutation(name: str, target: Township, admin) -> tuple[str, dict]:
         }
         return REGISTER, {
             "input": {"addressRegionCode": target.region, "members": [{"isHead": True, "person": person}]}
+        }
+    if name == "exportLink":
+        return EXPORT_LINK, {
+            "path": f"/exports/collection-roster.csv?regionCode={target.region}&coverageYear=2024"
         }
     fresh = new_household(admin, target.region, prefix="备")
     head, member = (m["person"]["id"] for m in fresh["members"])
@@ -406,6 +411,9 @@ mutation($input: ImportTaxConfirmationsInput!) {
 }"""
 
 
+EXPORT_LINK = """mutation($path: String!) {
+  exportLink(path: $path) { __typename ... on InputErrors { errors { field code } } }
+}"""
 RECORD_DEPOSIT_SLIPS = """
 mutation($input: RecordDepositSlipsInput!) {
   recordDepositSlips(input: $input) { __typename ... on InputErrors { errors { field code } } }

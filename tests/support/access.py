@@ -76,7 +76,7 @@ QUERIES = {
         "query($id: String!) { reportCatalog(regionCode: $id) { field applies columns { key kind } } }",
         "region",
     ),
-    "viewer": ("{ viewer { name role region { code name } } }", None),
+    "viewer": ("{ viewer { name role region { code name } permissions } }", None),
     "importJob": (
         "query($id: ID!) { importJob(id: $id) { id status refused rows { nodes { idNumber reason } } } }",
         "import_job",
