@@ -2,36 +2,20 @@
 folder git ignores, then graphql-codegen, tsc and esbuild run on a copy of the example that sits,
 as in the repository, three folders below a copy of api/schema.graphql."""
 
-import hashlib
 import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+from tests.support.npm import installed
 
 ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "docs" / "examples" / "clerk-app"
 GENERATED = Path("src") / "generated"
-CACHE = ROOT / ".cache" / "clerk-app-npm"  # .gitignore: .cache/
 
 
 def node_modules() -> Path:
     """The example's packages, installed when its package.json changed; skips without node."""
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        pytest.skip("node and npm are not installed: apt-get install nodejs npm (.ci/run does)")
-    CACHE.mkdir(parents=True, exist_ok=True)
-    manifest = (EXAMPLE / "package.json").read_bytes()
-    stamp = CACHE / ".installed"
-    if not stamp.exists() or stamp.read_text() != hashlib.sha256(manifest).hexdigest():
-        (CACHE / "package.json").write_bytes(manifest)
-        subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"],
-            cwd=CACHE,
-            check=True,
-            timeout=600,
-        )
-        stamp.write_text(hashlib.sha256(manifest).hexdigest())
-    return CACHE / "node_modules"
+    return installed(EXAMPLE, "clerk-app-npm") / "node_modules"
 
 
 def copy_of_example(tmp_path: Path) -> Path:

@@ -1,7 +1,6 @@
 """The federation example of docs/federation.md, run for real: its npm packages installed once into
 a folder git ignores, and its node scripts (a tax subgraph, Apollo Gateway) as processes."""
 
-import hashlib
 import json
 import os
 import shutil
@@ -13,33 +12,19 @@ import urllib.request
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-import pytest
+from tests.support.npm import installed
 
 ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "docs" / "examples" / "federation"
-CACHE = ROOT / ".cache" / "federation-npm"  # .gitignore: .cache/
 
 
 def node_folder() -> Path:
     """A folder with the example's scripts and its pinned packages installed; skips without node."""
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        pytest.skip("node and npm are not installed: apt-get install nodejs npm (.ci/run does)")
-    CACHE.mkdir(parents=True, exist_ok=True)
-    manifest = (EXAMPLE / "package.json").read_bytes()
-    stamp = CACHE / ".installed"
-    if not stamp.exists() or stamp.read_text() != hashlib.sha256(manifest).hexdigest():
-        (CACHE / "package.json").write_bytes(manifest)
-        subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"],
-            cwd=CACHE,
-            check=True,
-            timeout=600,
-        )
-        stamp.write_text(hashlib.sha256(manifest).hexdigest())
+    folder = installed(EXAMPLE, "federation-npm")
     for path in EXAMPLE.iterdir():  # the scripts as committed, beside their node_modules
         if path.suffix in (".mjs", ".graphql"):
-            shutil.copy(path, CACHE / path.name)
-    return CACHE
+            shutil.copy(path, folder / path.name)
+    return folder
 
 
 def compose(folder: Path, subgraphs: dict[str, str]) -> dict:

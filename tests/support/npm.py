@@ -1,0 +1,31 @@
+"""An example's pinned npm packages, installed once into a folder git ignores (`.cache/`) and again
+only when its package.json changes; a test that needs them skips where node is missing."""
+
+import hashlib
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[2]
+
+
+def installed(example: Path, name: str) -> Path:
+    """The folder `.cache/<name>` holding `example`'s package.json and its node_modules."""
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        pytest.skip("node and npm are not installed: apt-get install nodejs npm (.ci/run does)")
+    cache = ROOT / ".cache" / name  # .gitignore: .cache/
+    cache.mkdir(parents=True, exist_ok=True)
+    manifest = (example / "package.json").read_bytes()
+    stamp = cache / ".installed"
+    if not stamp.exists() or stamp.read_text() != hashlib.sha256(manifest).hexdigest():
+        (cache / "package.json").write_bytes(manifest)
+        subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=cache,
+            check=True,
+            timeout=600,
+        )
+        stamp.write_text(hashlib.sha256(manifest).hexdigest())
+    return cache
