@@ -1,6 +1,8 @@
 """Dashboard benchmark: the dashboard's first view of 贵阳贵安 over N enrolments, beside hand-written SQL.
 
     .venv/bin/python bench/dashboard.py [--enrolments 1000000] [--as-of 2022-03-31]
+    .venv/bin/python bench/dashboard.py --enrolments 200000 --keep      # leave the loaded server up
+    .venv/bin/python bench/dashboard.py --database URL --explain        # time again on it, with plans
 
 Loads the data of bench/report.py (a throwaway PostgreSQL; N persons and enrolments of
 guizhou/520100/2022 in 160 villages, their ledger, hardship identities; COPY) plus households of
@@ -27,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import event, text  # noqa: E402
 
 from bench.report import (  # noqa: E402
     CLOSES,
@@ -35,10 +37,13 @@ from bench.report import (  # noqa: E402
     TOP,
     YEAR,
     Store,
+    _driver_sql,
     _terminate,
     add_villages,
     draw,
+    explain,
     load,
+    print_plan,
     progress_parameters,
 )
 from yibao.core.db import make_engine  # noqa: E402
@@ -153,16 +158,60 @@ def dashboard(client, token: str, as_of: date) -> dict:
     return body["data"]
 
 
+HAND = {
+    "progress": PROGRESS_SQL,
+    "daily": DAILY_SQL,
+    "hardship": HARDSHIP_SQL,
+    "unpaid": UNPAID_SQL,
+    "refunds": REFUNDS_SQL,
+}
+
+
 def by_hand(engine, as_of: date) -> dict:
     with engine.connect() as connection:
         parameters = progress_parameters(connection, TOP, as_of)
-        return {
-            "progress": connection.execute(text(PROGRESS_SQL), parameters).all(),
-            "daily": connection.execute(text(DAILY_SQL), parameters).all(),
-            "hardship": connection.execute(text(HARDSHIP_SQL), parameters).all(),
-            "unpaid": connection.execute(text(UNPAID_SQL), parameters).all(),
-            "refunds": connection.execute(text(REFUNDS_SQL), parameters).all(),
-        }
+        return {name: connection.execute(text(sql), parameters).all() for name, sql in HAND.items()}
+
+
+def statements_of(engine, function) -> list[tuple[float, str, object]]:
+    """(milliseconds, statement, parameters) of every statement `function` sends, in order."""
+    seen, started = [], {}
+
+    def before(_conn, cursor, _statement, _parameters, _context, _many):
+        started[id(cursor)] = time.perf_counter()
+
+    def after(_conn, cursor, statement, parameters, _context, _many):
+        seen.append(((time.perf_counter() - started.pop(id(cursor))) * 1000, statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        function()
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+    return seen
+
+
+def explain_view(engine, client, token: str, as_of: date, slow_ms: float = 20) -> None:
+    """Where one first view spends its time: each statement's own time, and the plans of slow ones;
+    then the hand-written statements' times and plans."""
+    seen = statements_of(engine, lambda: dashboard(client, token, as_of))
+    total = sum(ms for ms, _, _ in seen)
+    print(f"\none first view: {len(seen)} statements, {total:.0f} ms in the database; over {slow_ms:.0f} ms:")
+    for n, (ms, statement, parameters) in enumerate(seen, start=1):
+        if ms < slow_ms:
+            continue
+        first = " ".join(statement.split())[:150]
+        print(f"\n  statement {n}: {ms:.0f} ms  {first}")
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            print_plan(f"statement {n}", explain(engine, statement, parameters), top=6)
+    with engine.connect() as connection:
+        parameters = progress_parameters(connection, TOP, as_of)
+    print("\nhand-written:")
+    for name, sql in HAND.items():
+        plan = explain(engine, _driver_sql(engine, sql), parameters)
+        print_plan(name, plan, top=6)
 
 
 def check(shown: dict, hand: dict) -> list[str]:
@@ -194,6 +243,17 @@ def main(argv=None) -> int:
         "--as-of", type=date.fromisoformat, default=CLOSES, help="the window's close (2022-03-31)"
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--keep", action="store_true", help="leave the loaded PostgreSQL running and print its URL"
+    )
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="a database a --keep run loaded (same --enrolments): migrated to head, timed, left running",
+    )
+    parser.add_argument(
+        "--explain", action="store_true", help="statement times and EXPLAIN (ANALYZE, BUFFERS)"
+    )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _terminate)
     workdir = Path(tempfile.mkdtemp(prefix="yibao-bench-dashboard-"))
@@ -205,21 +265,35 @@ def main(argv=None) -> int:
         from yibao.core.auth import Principal, Role, issue
         from yibao.core.plugins import load_registry
 
-        store = Store(workdir, postgres=True)
-        store.migrate()
-        engine = make_engine(store.seed_url)
-        started = time.perf_counter()
-        plan = draw(args.enrolments, add_villages(engine), args.as_of, args.seed)
-        load(engine, plan)
-        households = add_households(engine, plan)
-        print(
-            f"loaded {args.enrolments} enrolments and {households} households in "
-            f"{time.perf_counter() - started:.0f} s",
-            flush=True,
-        )
+        if args.database:
+            from yibao.core.migrate import upgrade
+
+            engine = make_engine(args.database)
+            upgrade(engine)  # a later migration's indexes, on the data loaded before
+            with engine.execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
+                connection.execute(text("ANALYZE"))
+        else:
+            store = Store(workdir, postgres=True)
+            store.migrate()
+            engine = make_engine(store.seed_url)
+            started = time.perf_counter()
+            plan = draw(args.enrolments, add_villages(engine), args.as_of, args.seed)
+            load(engine, plan)
+            households = add_households(engine, plan)
+            print(
+                f"loaded {args.enrolments} enrolments and {households} households in "
+                f"{time.perf_counter() - started:.0f} s",
+                flush=True,
+            )
+        if args.keep and store is not None:
+            print(f"kept: --database {store.seed_url}", flush=True)
+            user = store.server.user or "you"
+            print(f"stop it with: pg_ctl -D {store.server.data} -m fast stop (as {user})")
         token = issue(KEY, Principal("bench-county-admin", Role.COUNTY_ADMIN, TOP))
         with TestClient(create_app(engine, load_registry(), key=KEY, introspection=False)) as client:
             yibao_ms, shown = best_of(lambda: dashboard(client, token, args.as_of))
+            if args.explain:
+                explain_view(engine, client, token, args.as_of)
         hand_ms, hand = best_of(lambda: by_hand(engine, args.as_of))
         problems = check(shown, hand)
         ratio = yibao_ms / hand_ms
@@ -236,12 +310,13 @@ def main(argv=None) -> int:
     finally:
         if engine is not None:
             engine.dispose()
-        if store is not None:
+        if store is not None and not args.keep:
             try:
                 store.stop()
             except Exception as error:
                 print(f"bench: stopping PostgreSQL: {error}", file=sys.stderr)
-        shutil.rmtree(workdir, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,9 @@ from ..statuses import EnrolmentStatus, sql_in
 from .base import utcnow
 
 REPORT_COLUMNS = ["id", "person_id", "status", "enrolled_on", "terminated_on", "amount_due_fen"]
+# The same columns in id order (migration 0010): what the year's ledger (payment by enrolment_id,
+# core/models/payment.py) merges with, without hashing a city's million enrolments.
+ID_ORDER_COLUMNS = ["person_id", "region_code", "status", "enrolled_on", "terminated_on", "amount_due_fen"]
 
 
 class Enrolment(SQLModel, table=True):
@@ -25,6 +28,7 @@ class Enrolment(SQLModel, table=True):
             "region_code",
             postgresql_include=REPORT_COLUMNS,
         ),
+        Index("ix_enrolment_year_id", "coverage_year", "id", postgresql_include=ID_ORDER_COLUMNS),
     )
 
     id: int | None = Field(default=None, primary_key=True)

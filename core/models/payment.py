@@ -31,6 +31,14 @@ class Payment(SQLModel, table=True):
             " AND replaces_reversal_id IS NULL)",
             name="sign",
         ),
+        # The year's ledger per enrolment, in enrolment order, from the index alone on PostgreSQL:
+        # every report's "payment standing" groups it (core/reports/counting.py; migration 0010).
+        Index(
+            "ix_payment_year_enrolment",
+            "coverage_year",
+            "enrolment_id",
+            postgresql_include=["paid_on", "kind", "amount_fen"],
+        ),
         Index(
             "uq_payment_first_slot",
             "enrolment_id",

@@ -20,8 +20,8 @@ that do not see identities). Rows are per village (the household's address), the
 
 from itertools import groupby
 
-from sqlalchemy import and_, case, exists, func, or_
-from sqlmodel import col, select
+from sqlalchemy import and_, case, func, or_
+from sqlmodel import select
 
 from ..models import Departure, Household, HouseholdMember, Person, Region
 from ..rules.cite import Cite
@@ -46,18 +46,18 @@ COLUMNS = (
 def member_status(source: ReportSource):
     """One row per member of the households addressed in the region: household_id, person_id,
     is_head, address region_code and status (PAID, REGISTERED, NOT_REGISTERED or ASIDE)."""
-    e = source.enrolments()
-    roster = counting.roster_status(source)
-    departed = exists().where(
-        Departure.person_id == HouseholdMember.person_id, Departure.departed_on <= source.as_of
-    )
+    day = source.as_of
+    # Each member's enrolment of the year and its ledger, joined once: a member has at most one
+    # enrolment a year and one departure (both unique per person), so no join multiplies a row.
+    e, held = source.enrolments(), counting.ledger(source)
+    listed = and_(e.c.id.is_not(None), counting.on_roster_condition(e, day))
     status = case(
-        (departed, ASIDE),
-        (roster.c.insured == 1, PAID),
-        (roster.c.id.is_not(None), REGISTERED),
+        (Departure.id.is_not(None), ASIDE),
+        (and_(listed, counting.accepted_condition(e), held.c.receipts > 0), PAID),
+        (listed, REGISTERED),
         # enrolled by then and off the roster: terminated. One registered after the as-of date
         # was not registered yet that day.
-        (and_(e.c.id.is_not(None), or_(e.c.enrolled_on.is_(None), e.c.enrolled_on <= source.as_of)), ASIDE),
+        (and_(e.c.id.is_not(None), or_(e.c.enrolled_on.is_(None), e.c.enrolled_on <= day)), ASIDE),
         else_=NOT_REGISTERED,
     )
     return (
@@ -70,8 +70,11 @@ def member_status(source: ReportSource):
         )
         .join(Household, Household.id == HouseholdMember.household_id)
         .outerjoin(e, e.c.person_id == HouseholdMember.person_id)
-        .outerjoin(roster, roster.c.id == e.c.id)
-        .where(col(Household.address_region_code).in_(source.region_codes()))
+        .outerjoin(held, held.c.enrolment_id == e.c.id)
+        .outerjoin(
+            Departure, and_(Departure.person_id == HouseholdMember.person_id, Departure.departed_on <= day)
+        )
+        .where(source.in_region(Household.address_region_code))
         .subquery("member_status")
     )
 

@@ -25,6 +25,10 @@ from ..statuses import TargetKind
 from .spec import ReportArgs, TargetTable
 
 _RATE = Decimal("0.0001")
+# Up to this many region codes are read once and bound as a list (see `in_region`); a larger
+# subtree (a province's thousands of villages) keeps the subquery, under every driver's limit on
+# bound parameters (SQLite's is 32,766, and a statement may name the region several times).
+INLINE_CODES = 2000
 
 
 def rate(numerator: int | None, denominator: int | None) -> Decimal | None:
@@ -51,6 +55,7 @@ class ReportSource:
         self.target_tables = [t for t in targets if t.coverage_year == args.coverage_year]
         self.category_names = dict(category_names or {})
         self.headings: dict[str, str] = {}  # column key → the notice's heading for this region
+        self._codes: list[str] | None = None
 
     def required_policy(self) -> Policy:
         """The governing policy, for a report that cannot be built without one."""
@@ -90,6 +95,22 @@ class ReportSource:
     def region_codes(self) -> Select:
         """Codes of the asked region and every region below it."""
         return select(Region.code).where(under(self.region.path, Region.path))
+
+    def in_region(self, column):
+        """SQL: `column` (a region code) is the asked region's or one below it.
+
+        The codes are read once and bound as a list: a row filter the planner estimates from the
+        column's statistics and checks by hashing, where `region_codes()` as a subquery (a LIKE on
+        the joined path, unknown to the planner until run) made it guess the rows of every join
+        above, join the region table per statement, and on PostgreSQL look each enrolment's
+        region up again.
+        """
+        return col(column).in_(self._region_set())
+
+    def _region_set(self) -> list[str] | Select:
+        if self._codes is None:
+            self._codes = list(self._session.execute(self.region_codes()).scalars())
+        return self._codes if len(self._codes) <= INLINE_CODES else self.region_codes()
 
     def unit_list(self, level: str | None = None) -> Select:
         """The units a report has a row for: the asked region's children, or its regions at `level`.
@@ -139,8 +160,15 @@ class ReportSource:
         year = coverage_year or self.coverage_year
         return (
             select(Enrolment)
-            .where(Enrolment.coverage_year == year, col(Enrolment.region_code).in_(self.region_codes()))
+            .where(Enrolment.coverage_year == year, self.in_region(Enrolment.region_code))
             .subquery("enrolments")
+        )
+
+    def enrolment_ids(self, coverage_year: int | None = None) -> Select:
+        """Ids of the enrolments in or below the region for the year (default the asked one)."""
+        year = coverage_year or self.coverage_year
+        return select(Enrolment.id).where(
+            Enrolment.coverage_year == year, self.in_region(Enrolment.region_code)
         )
 
     def history(self, coverage_year: int | None = None):
@@ -151,7 +179,7 @@ class ReportSource:
             select(EnrolmentHistory)
             .where(
                 EnrolmentHistory.coverage_year == year,
-                col(EnrolmentHistory.region_code).in_(self.region_codes()),
+                self.in_region(EnrolmentHistory.region_code),
             )
             .subquery("history")
         )
@@ -166,7 +194,7 @@ class ReportSource:
             .join(Enrolment, Enrolment.id == Payment.enrolment_id)
             .where(
                 Enrolment.coverage_year == self.coverage_year,
-                col(Enrolment.region_code).in_(self.region_codes()),
+                self.in_region(Enrolment.region_code),
             )
         )
         if on is not None:
@@ -179,7 +207,7 @@ class ReportSource:
         home = func.coalesce(Person.residence_region_code, Person.hukou_region_code)
         return (
             select(Person, home.label("home_region_code"))
-            .where(lives_in(self.region_codes()))
+            .where(lives_in(self._region_set()))
             .subquery("persons")
         )
 
@@ -187,7 +215,7 @@ class ReportSource:
         """The persons of the year's enrolments in or below the region, every person column: what
         a row about an enrolment joins for the person's name and ID number."""
         enrolled = select(Enrolment.person_id).where(
-            Enrolment.coverage_year == self.coverage_year, col(Enrolment.region_code).in_(self.region_codes())
+            Enrolment.coverage_year == self.coverage_year, self.in_region(Enrolment.region_code)
         )
         return select(Person).where(col(Person.id).in_(enrolled)).subquery("enrolled_persons")
 
@@ -197,7 +225,7 @@ class ReportSource:
             select(DepositSlip)
             .where(
                 DepositSlip.coverage_year == self.coverage_year,
-                col(DepositSlip.region_code).in_(self.region_codes()),
+                self.in_region(DepositSlip.region_code),
             )
             .subquery("deposit_slips")
         )
@@ -231,7 +259,7 @@ class ReportSource:
         loaded = select(Target.region_code, Target.headcount).where(
             Target.coverage_year == self.coverage_year,
             Target.kind == kind,
-            col(Target.region_code).in_(self.region_codes()),
+            self.in_region(Target.region_code),
         )
         stated = [(t.region_code, t.headcount) for table in self.target_tables for t in table.rows]
         if kind != "TARGET" or not stated:
