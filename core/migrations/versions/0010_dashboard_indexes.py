@@ -6,14 +6,14 @@ enrolments from the indexes alone instead of hashing a city's million rows and s
 (bench/README.md, the dashboard section). On SQLite the INCLUDE columns are ignored.
 
 Revision ID: 0010
-Revises: 0008 (0009 may be taken by another branch: rebase the chain when both are merged)
+Revises: 0009_search
 Create Date: 2026-12-07
 """
 
 from alembic import op
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009_search"
 branch_labels = None
 depends_on = None
 
