@@ -686,6 +686,21 @@ def _terminate(signum, _frame):
     raise KeyboardInterrupt(f"signal {signum}")
 
 
+def clean_up(server, postgres, workdir: Path) -> None:
+    """After a run, however it ended: the server stopped (its log's end shown if it had crashed),
+    the throwaway PostgreSQL stopped, the working folder removed."""
+    crashed = server is not None and server.poll() is not None
+    stop_server(server)
+    if postgres is not None:
+        try:
+            postgres.stop()
+        except Exception as error:  # already stopped, or never started: nothing left to stop
+            print(f"bench: stopping PostgreSQL: {error}", file=sys.stderr)
+    if crashed:
+        print(f"bench: the server log ends:\n{tail(workdir / 'server.log')}", file=sys.stderr)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, _terminate)  # `kill` cleans up like Ctrl-C does
@@ -713,16 +728,7 @@ def main(argv=None) -> int:
         print("bench: interrupted; cleaning up", file=sys.stderr)
         return 130
     finally:
-        crashed = server is not None and server.poll() is not None
-        stop_server(server)
-        if postgres is not None:
-            try:
-                postgres.stop()
-            except Exception as error:  # already stopped, or never started: nothing left to stop
-                print(f"bench: stopping PostgreSQL: {error}", file=sys.stderr)
-        if crashed:
-            print(f"bench: the server log ends:\n{tail(workdir / 'server.log')}", file=sys.stderr)
-        shutil.rmtree(workdir, ignore_errors=True)
+        clean_up(server, postgres, workdir)
 
 
 if __name__ == "__main__":

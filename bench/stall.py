@@ -28,7 +28,6 @@ import io
 import json
 import os
 import secrets
-import shutil
 import signal
 import statistics
 import sys
@@ -60,7 +59,16 @@ from yibao.core.imports.xlsx_guard import MAX_SHARED_STRINGS  # noqa: E402
 from yibao.core.models.household import MAX_HOUSEHOLD_MEMBERS  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
-from load import SetupError, create_database, free_port, start_server, stop_server, tail, wait_healthy  # noqa: E402
+from load import (  # noqa: E402
+    SetupError,
+    clean_up,
+    create_database,
+    free_port,
+    start_server,
+    stop_server,
+    tail,
+    wait_healthy,
+)
 
 COUNTY = "341721"  # 东至县
 HOUSEHOLDS = 50
@@ -400,16 +408,7 @@ def main(argv=None) -> int:
         print("bench: interrupted; cleaning up", file=sys.stderr)
         return 130
     finally:
-        crashed = server is not None and server.poll() is not None
-        stop_server(server)
-        if postgres is not None:
-            try:
-                postgres.stop()
-            except Exception as error:  # already stopped, or never started: nothing left to stop
-                print(f"bench: stopping PostgreSQL: {error}", file=sys.stderr)
-        if crashed:
-            print(f"bench: the server log ends:\n{tail(workdir / 'server.log')}", file=sys.stderr)
-        shutil.rmtree(workdir, ignore_errors=True)
+        clean_up(server, postgres, workdir)
 
 
 def graphql_schema():
