@@ -32,6 +32,7 @@ from ..models.base import utcnow
 from ..scope import Scope
 from ..services.unit import unit_of_work
 from ..statuses import ImportOutcome, ImportStatus
+from .precheck import check_file, file_sha256
 from .reader import Table, open_table
 
 IMPORTED, UNCHANGED, REFUSED = ImportOutcome  # what the handlers answer for each row
@@ -77,14 +78,6 @@ class Handler(Protocol):
 Progress = Callable[[ImportJob], None]
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as file:
-        while chunk := file.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def dedup_key(
     kind: str, sha256: str, region_code: str, source: str | None, as_of: date | None, options: dict | None
 ) -> str:
@@ -118,13 +111,14 @@ def start_import(
     path = Path(path)
     with unit_of_work(engine, actor) as session:
         _check_region(session, actor, region_code)
-    table = open_table(path, handler.fields, handler.required)
-    sha256 = file_sha256(path)
+    # Header, digest and count in a child process (core/imports/precheck.py): seconds of
+    # per-row Python that would otherwise share a server's GIL and collector with its event loop.
+    checked = check_file(path, handler.fields, handler.required)
+    sha256, total = checked.sha256, checked.rows
     key = dedup_key(handler.kind, sha256, region_code, source, as_of, options)
     existing = _find(engine, key)
     if existing is not None:
         return existing
-    total = table.count()
     try:
         with unit_of_work(engine, actor) as session:
             job = ImportJob(
