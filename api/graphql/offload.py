@@ -42,6 +42,12 @@ def settle() -> None:
 
     For serving processes only: the tests build many apps in one process and would keep their
     garbage frozen."""
+    # anyio imports its asyncio backend when a thread is first asked for, and that import (some
+    # 30 modules, 100–200 ms on a busy machine) would run on the event loop during the first
+    # request, /healthz waiting behind it: a fresh server's first upload showed it. Imported
+    # here, before the freeze, its objects are frozen with the rest of start-up's.
+    import anyio._backends._asyncio  # noqa: F401
+
     gc.collect()
     gc.freeze()
     gc.set_threshold(5_000, 10, 100)
