@@ -1,6 +1,7 @@
 """An upload read in a child process: the same check, count, records and refusals as in-process,
 worked out elsewhere, and nothing of the file's bytes in what an unexpected failure says."""
 
+import os
 from datetime import datetime
 from itertools import islice
 
@@ -109,5 +110,8 @@ def test_a_reading_closed_early_stops_its_child(tmp_path, monkeypatch):
     assert len(list(islice(records, 3))) == 3
     (process,) = started
     assert process.poll() is None  # blocked on a full pipe, with more to send
+    assert os.getpriority(os.PRIO_PROCESS, process.pid) == min(
+        19, os.getpriority(os.PRIO_PROCESS, 0) + child.NICENESS
+    )
     records.close()
     assert process.poll() is not None
