@@ -1,6 +1,6 @@
 """GraphQL operations run in worker threads, so the event loop only moves bytes.
 
-Resolvers use a synchronous SQLAlchemy session, and some of them parse uploads or build
+Resolvers use a synchronous SQLAlchemy session, and some of them save uploads or build
 reports; on the event loop, one heavy operation would hold every other request — `/healthz`
 included — until it finished. Each operation instead runs in a thread of anyio's pool, on an
 event loop of that thread's own (the DataLoaders and `async def` resolvers need one). The
@@ -31,7 +31,7 @@ def settle() -> None:
     A full collection stops every thread, the event loop with it, for as long as it scans what is
     alive; a large answer being built is hundreds of thousands of objects (tasks, futures, dicts).
     So: start-up's objects (the schema, the plugins' policies, SQLAlchemy's metadata) are frozen
-    out of every collection; young collections wait for 50,000 new objects instead of 700, so
+    out of every collection; young collections wait for 5,000 new objects instead of 700, so
     that a request's garbage mostly dies before it is promoted and full collections become rare.
     On this machine the longest pause while the heaviest allowed query ran fell from about
     320 ms to about 90 ms (bench/stall.py).
