@@ -1,6 +1,6 @@
 """GraphQL operations run in worker threads, so the event loop only moves bytes.
 
-Resolvers use a synchronous SQLAlchemy session, and some of them parse uploads or build
+Resolvers use a synchronous SQLAlchemy session, and some of them save uploads or build
 reports; on the event loop, one heavy operation would hold every other request — `/healthz`
 included — until it finished. Each operation instead runs in a thread of anyio's pool, on an
 event loop of that thread's own (the DataLoaders and `async def` resolvers need one). The
@@ -31,7 +31,7 @@ def settle() -> None:
     A full collection stops every thread, the event loop with it, for as long as it scans what is
     alive; a large answer being built is hundreds of thousands of objects (tasks, futures, dicts).
     So: start-up's objects (the schema, the plugins' policies, SQLAlchemy's metadata) are frozen
-    out of every collection; young collections wait for 50,000 new objects instead of 700, so
+    out of every collection; young collections wait for 5,000 new objects instead of 700, so
     that a request's garbage mostly dies before it is promoted and full collections become rare.
     On this machine the longest pause while the heaviest allowed query ran fell from about
     320 ms to about 90 ms (bench/stall.py).
@@ -42,6 +42,12 @@ def settle() -> None:
 
     For serving processes only: the tests build many apps in one process and would keep their
     garbage frozen."""
+    # anyio imports its asyncio backend when a thread is first asked for, and that import (some
+    # 30 modules, 100–200 ms on a busy machine) would run on the event loop during the first
+    # request, /healthz waiting behind it: a fresh server's first upload showed it. Imported
+    # here, before the freeze, its objects are frozen with the rest of start-up's.
+    import anyio._backends._asyncio  # noqa: F401
+
     gc.collect()
     gc.freeze()
     gc.set_threshold(5_000, 10, 100)

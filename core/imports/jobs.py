@@ -13,6 +13,7 @@ job (a double click) stops instead of importing twice.
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
@@ -32,7 +33,7 @@ from ..models.base import utcnow
 from ..scope import Scope
 from ..services.unit import unit_of_work
 from ..statuses import ImportOutcome, ImportStatus
-from .reader import Table, open_table
+from .child import check_file, file_sha256, read_records
 
 IMPORTED, UNCHANGED, REFUSED = ImportOutcome  # what the handlers answer for each row
 
@@ -77,14 +78,6 @@ class Handler(Protocol):
 Progress = Callable[[ImportJob], None]
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as file:
-        while chunk := file.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def dedup_key(
     kind: str, sha256: str, region_code: str, source: str | None, as_of: date | None, options: dict | None
 ) -> str:
@@ -118,13 +111,14 @@ def start_import(
     path = Path(path)
     with unit_of_work(engine, actor) as session:
         _check_region(session, actor, region_code)
-    table = open_table(path, handler.fields, handler.required)
-    sha256 = file_sha256(path)
+    # Header, digest and count in a child process (core/imports/child.py): seconds of
+    # per-row Python that would otherwise share a server's GIL and collector with its event loop.
+    checked = check_file(path, handler.fields, handler.required)
+    sha256, total = checked.sha256, checked.rows
     key = dedup_key(handler.kind, sha256, region_code, source, as_of, options)
     existing = _find(engine, key)
     if existing is not None:
         return existing
-    total = table.count()
     try:
         with unit_of_work(engine, actor) as session:
             job = ImportJob(
@@ -175,32 +169,34 @@ def resume_import(
     if batch_size < 1:
         raise InputError.one("batchSize", ErrorCode.INVALID, "每批行数应大于 0")
     job_id = job.id
-    table: Table = open_table(Path(path), handler.fields, handler.required)
-    done = job.rows_done
-    hold_back = getattr(handler, "hold_back", lambda rows: 0)
-    if progress:
-        progress(job)
-    held: Rows = []
-    for start, batch in _numbered(_batches(table.records(), batch_size)):
-        end = start + len(batch)
-        if end <= done:
-            continue
-        if start < done:  # a batch size other than the first run's: skip the part already done
-            batch, start = batch[done - start :], done
-        rows, start = held + batch, start - len(held)
-        keep = len(rows) - min(hold_back(rows), len(rows))
-        batch, held = rows[:keep], rows[keep:]
-        if not batch:
-            continue
-        job = _handle_batch(engine, actor, job, start, batch, handler)
-        if job is None:  # another runner is on this job: leave it to finish
-            return _reload(engine, job_id)
+    # The rows are parsed in a child process (core/imports/child.py); this thread only writes.
+    # Closed on every way out, so that a child still reading stops with the import.
+    with closing(read_records(Path(path), handler.fields, handler.required)) as records:
+        done = job.rows_done
+        hold_back = getattr(handler, "hold_back", lambda rows: 0)
         if progress:
             progress(job)
-    if held:
-        job = _handle_batch(engine, actor, job, job.rows_done, held, handler)
-        if job is None:
-            return _reload(engine, job_id)
+        held: Rows = []
+        for start, batch in _numbered(_batches(records, batch_size)):
+            end = start + len(batch)
+            if end <= done:
+                continue
+            if start < done:  # a batch size other than the first run's: skip the part already done
+                batch, start = batch[done - start :], done
+            rows, start = held + batch, start - len(held)
+            keep = len(rows) - min(hold_back(rows), len(rows))
+            batch, held = rows[:keep], rows[keep:]
+            if not batch:
+                continue
+            job = _handle_batch(engine, actor, job, start, batch, handler)
+            if job is None:  # another runner is on this job: leave it to finish
+                return _reload(engine, job_id)
+            if progress:
+                progress(job)
+        if held:
+            job = _handle_batch(engine, actor, job, job.rows_done, held, handler)
+            if job is None:
+                return _reload(engine, job_id)
     return _finish(engine, actor, job)
 
 

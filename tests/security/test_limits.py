@@ -405,9 +405,7 @@ def test_healthz_answers_while_the_heaviest_query_and_an_upload_run(engine, tmp_
     assert poller.failures == []
     assert len(busy) >= 20 and len(uploading) >= 5, (len(busy), len(uploading))
     assert max(busy) < statistics.median(durations) / 2, (max(busy), durations)
-    if max(uploading) >= upload_seconds / 2:
-        # Known and open (issue 13's note): on an idle machine, where the 16 MiB arrive in about
-        # a second, one /healthz answer has been seen to wait ~1 s of it (CI, 2026-12-07), most
-        # likely a full garbage collection while the worker thread counts the rows. Reported as
-        # an expected failure, visible in every run's summary, until it is fixed.
-        pytest.xfail(f"/healthz waited {max(uploading):.2f} s of a {upload_seconds:.2f} s upload")
+    # The upload's check and count run in a child process (core/imports/child.py), so the
+    # server only moves bytes meanwhile: half the upload's duration is far above what /healthz
+    # takes (tens of ms, bench/stall.py), and far below what it waits when the loop does the work.
+    assert max(uploading) < upload_seconds / 2, (max(uploading), upload_seconds)

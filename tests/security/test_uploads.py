@@ -162,7 +162,7 @@ def test_an_unexpected_decode_error_is_logged_without_its_bytes(client, monkeypa
     def explode(*_args, **_kwargs):
         raise UnicodeDecodeError("gb18030", secret + b"\xff", len(secret), len(secret) + 1, "illegal")
 
-    monkeypatch.setattr("yibao.core.imports.jobs.open_table", explode)
+    monkeypatch.setattr("yibao.core.imports.jobs.check_file", explode)
     with caplog.at_level(logging.DEBUG):
         response = multipart(client, b"x,y\n1,2\n")
     assert response.json()["errors"][0]["message"] == "服务器内部错误，请稍后重试或联系管理员"
@@ -179,18 +179,18 @@ def test_an_upload_is_saved_and_counted_off_the_event_loop(client, monkeypatch):
     from yibao.core.imports import jobs
 
     threads: dict[str, int] = {}
-    principal_of, open_table = app_module.principal_of, jobs.open_table
+    principal_of, check_file = app_module.principal_of, jobs.check_file
 
     def on_loop(*args):
         threads["loop"] = threading.get_ident()  # get_context runs on the server's event loop
         return principal_of(*args)
 
     def counted(*args, **kwargs):
-        threads.setdefault("parse", threading.get_ident())  # the request's pass, not the job's
-        return open_table(*args, **kwargs)
+        threads.setdefault("parse", threading.get_ident())  # the request's check and count
+        return check_file(*args, **kwargs)
 
     monkeypatch.setattr(app_module, "principal_of", on_loop)
-    monkeypatch.setattr(jobs, "open_table", counted)
+    monkeypatch.setattr(jobs, "check_file", counted)
     register(client)
     started = upload(client, "姓名,身份证号码,类别\n张三,341721198005170013,低保\n".encode(), region="341721")
     assert started["__typename"] == "ImportJob", started
