@@ -5,12 +5,13 @@ together, in the order recorded, by one INSERT just before the commit (`write_pe
 per change still, without a flush and a round trip for each.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert
 from sqlmodel import Session, SQLModel
 
 from .models import AuditEvent
@@ -104,5 +105,18 @@ def write_pending(session: Session) -> None:
     pending = session.info.get(PENDING) or []
     connection = session.connection() if pending else None
     for start in range(0, len(pending), _CHUNK):
-        connection.execute(insert(AuditEvent.__table__).values(pending[start : start + _CHUNK]))
+        rows = pending[start : start + _CHUNK]
+        values = {f"{name}_{i}": value for i, row in enumerate(rows) for name, value in row.items()}
+        connection.execute(_insert(len(rows)), values)
     pending.clear()
+
+
+@functools.lru_cache(maxsize=64)
+def _insert(count: int):
+    """An INSERT of `count` rows with named parameters, built once per count so that its compiled
+    form is reused (an INSERT carrying its values would be compiled again for every unit of work)."""
+    columns = AuditEvent.__table__.c
+    names = ("at", "actor", "role", "region_code", "action", "entity", "entity_id", "before", "after")
+    return insert(AuditEvent.__table__).values(
+        [{name: bindparam(f"{name}_{i}", type_=columns[name].type) for name in names} for i in range(count)]
+    )
