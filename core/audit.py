@@ -1,8 +1,8 @@
 """The audit trail: every change records who made it, in the same transaction as the change.
 
 Inside a unit of work (core/services/unit.py) the events wait in the session and are written
-together, in the order recorded, by one INSERT just before the commit (`write_pending`): one event
-per change still, without a flush and a round trip for each.
+together, in the order recorded, just before the commit (`write_pending`: one INSERT for up to 32
+events): one event per change still, without a flush and a round trip for each.
 """
 
 import functools
@@ -19,7 +19,10 @@ from .models.base import utcnow
 
 # The session's events not yet written; present only in a unit of work, which writes them.
 PENDING = "yibao_audit_pending"
-_CHUNK = 1000  # rows per INSERT: 9 parameters each stays far below SQLite's 32,766
+# Rows per INSERT. Each row count is its own statement and compiled form, kept for the process's
+# life: 32 of them, the largest with 288 parameters, bound the memory whatever a unit of work records
+# (an import's batch of hundreds of rows writes its events 32 at a time).
+_CHUNK = 32
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ def record_image(
 
 
 def write_pending(session: Session) -> None:
-    """The unit of work's events, in the order recorded, in one INSERT (per thousand)."""
+    """The unit of work's events, in the order recorded, in one INSERT per 32."""
     pending = session.info.get(PENDING) or []
     connection = session.connection() if pending else None
     for start in range(0, len(pending), _CHUNK):
@@ -111,7 +114,7 @@ def write_pending(session: Session) -> None:
     pending.clear()
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=_CHUNK)
 def _insert(count: int):
     """An INSERT of `count` rows with named parameters, built once per count so that its compiled
     form is reused. (A Core multi-row `insert().values([...])` is compiled again at each execution,
