@@ -4,24 +4,34 @@ The counter row is advanced with an upsert inside the payment's own transaction,
 payments can never draw the same number and a rolled-back payment returns its number.
 """
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from .models import ReceiptSequence
 
 
-def next_receipt(session: Session, region_code: str, coverage_year: int) -> tuple[int, str]:
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+def _advance(insert):
     table = ReceiptSequence.__table__
-    statement = (
+    return (
         insert(table)
-        .values(region_code=region_code, coverage_year=coverage_year, last_value=1)
+        .values(region_code=bindparam("region"), coverage_year=bindparam("year"), last_value=1)
         .on_conflict_do_update(
             index_elements=[table.c.region_code, table.c.coverage_year],
             set_={"last_value": table.c.last_value + 1},
         )
         .returning(table.c.last_value)
     )
-    value = session.execute(statement).scalar_one()
+
+
+# Built once per dialect: each payment runs it.
+_ADVANCE = {"postgresql": _advance(postgresql.insert), "sqlite": _advance(sqlite.insert)}
+
+
+def next_receipt(session: Session, region_code: str, coverage_year: int) -> tuple[int, str]:
+    """The next number. Its counter row stays locked until the transaction ends, so a caller takes
+    it as late as it can: other payments of the county and year wait for it."""
+    connection = session.connection()
+    statement = _ADVANCE[connection.dialect.name]
+    value = connection.execute(statement, {"region": region_code, "year": coverage_year}).scalar_one()
     return value, f"{region_code}-{coverage_year}-{value:08d}"

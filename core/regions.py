@@ -3,8 +3,9 @@
 import csv
 from dataclasses import dataclass
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, bindparam
 from sqlmodel import Session, col, select
 
 from .models import Region
@@ -52,9 +53,36 @@ def codes_under(code_path: str):
     return select(Region.code).where(under(code_path, Region.path))
 
 
+# A region is only ever added (core/services/regions.py): its path and its county never change,
+# so what was read of them once is kept per database (engine) for the process's life.
+_known: WeakKeyDictionary = WeakKeyDictionary()
+_PATH = select(Region.path).where(Region.code == bindparam("code"))
+_LEVELS = select(Region.code, Region.level).where(col(Region.code).in_(bindparam("codes", expanding=True)))
+
+
+def _cache(session: Session, kind: str) -> dict[str, str]:
+    return _known.setdefault(session.get_bind(), {}).setdefault(kind, {})
+
+
+def known_path(session: Session, code: str) -> str | None:
+    """`region_path`, read once per region: a unit of work's scope and each payment's county ask it."""
+    paths = _cache(session, "path")
+    if (path := paths.get(code)) is None:
+        path = session.connection().execute(_PATH, {"code": code}).scalar()
+        if path is not None:  # an unknown region may be added later
+            paths[code] = path
+    return path
+
+
 def county_of(session: Session, code: str) -> str:
     """The county-level ancestor (or the region itself when it sits above county level)."""
-    path = region_path(session, code) or f"/{code}/"
-    chain = [part for part in path.split("/") if part]
-    levels = dict(session.exec(select(Region.code, Region.level).where(col(Region.code).in_(chain))).all())
-    return next((c for c in chain if levels.get(c) == "county"), code)
+    counties = _cache(session, "county")
+    if (county := counties.get(code)) is not None:
+        return county
+    path = known_path(session, code)
+    chain = [part for part in (path or f"/{code}/").split("/") if part]
+    levels = dict(session.connection().execute(_LEVELS, {"codes": chain}).all())
+    county = next((c for c in chain if levels.get(c) == "county"), code)
+    if path is not None:
+        counties[code] = county
+    return county

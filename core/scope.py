@@ -11,7 +11,7 @@ through `visible`, so nothing from another region leaks.
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, false, or_, true
+from sqlalchemy import and_, bindparam, false, or_, true
 from sqlmodel import Session, SQLModel, col, select
 
 from .models import (
@@ -33,7 +33,7 @@ from .models import (
     Target,
     TaxConfirmation,
 )
-from .regions import codes_under, region_path
+from .regions import codes_under, known_path, region_path
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class Scope:
         """The scope of a region; an unknown region sees nothing."""
         if region_code is None:
             return cls(path=None)
-        return cls(path=region_path(session, region_code) or "/nowhere/", region_code=region_code)
+        return cls(path=known_path(session, region_code) or "/nowhere/", region_code=region_code)
 
     @classmethod
     def nothing(cls) -> "Scope":
@@ -58,43 +58,67 @@ class Scope:
         path = region_path(session, region_code) if region_code else None
         return path is not None and path.startswith(self.path)
 
+    @property
+    def path_pattern(self) -> str | None:
+        """The LIKE pattern (escape character '/') of the paths in scope, for statements built once
+        with a bound parameter; None when everything is in scope."""
+        if self.path is None:
+            return None
+        return self.path.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+
     def visible(self, model: type[SQLModel]):
         if self.path is None:
             return true()
-        codes = codes_under(self.path)
-        households = select(Household.id).where(col(Household.address_region_code).in_(codes))
-        enrolments = select(Enrolment.id).where(col(Enrolment.region_code).in_(codes))
-        if model is Household:
-            return col(Household.address_region_code).in_(codes)
-        if model is HouseholdMember:
-            return col(HouseholdMember.household_id).in_(households)
-        if model is Enrolment:
-            return col(Enrolment.region_code).in_(codes)
-        if model in (Payment, Entitlement, Refund):
-            return col(model.enrolment_id).in_(enrolments)
-        if model is Person:
-            return or_(
-                lives_in(codes),
-                col(Person.id).in_(select(Enrolment.person_id).where(col(Enrolment.region_code).in_(codes))),
-                col(Person.id).in_(
-                    select(HouseholdMember.person_id).where(col(HouseholdMember.household_id).in_(households))
-                ),
-            )
-        if model in (CategoryFact, Departure):
-            return col(model.person_id).in_(select(Person.id).where(self.visible(Person)))
-        if model in (ImportJob, RefundBatch, Target, TaxConfirmation, DepositSlip):  # by their region
-            return col(model.region_code).in_(codes)
-        if model is ImportRow:
-            return col(ImportRow.job_id).in_(select(ImportJob.id).where(self.visible(ImportJob)))
-        if model is Region:
-            return true()
-        if model is AuditEvent:  # by the region of the actor who made the change
-            return col(AuditEvent.region_code).in_(codes)
-        return false()
+        return _visible_in(model, codes_under(self.path))
+
+    @property
+    def params(self) -> dict[str, str]:
+        """The parameters of a statement built once with `visible_where` (none when unscoped)."""
+        return {} if self.path is None else {"scope_pattern": self.path_pattern}
 
     def get(self, session: Session, model: type[SQLModel], row_id) -> SQLModel | None:
         """A row by primary key, or None when it does not exist or lies outside the scope."""
         return session.exec(select(model).where(model.id == row_id, self.visible(model))).first()
+
+
+def _visible_in(model: type[SQLModel], codes):
+    """`Scope.visible`'s condition for the region codes `codes` (a subquery)."""
+    households = select(Household.id).where(col(Household.address_region_code).in_(codes))
+    enrolments = select(Enrolment.id).where(col(Enrolment.region_code).in_(codes))
+    if model is Household:
+        return col(Household.address_region_code).in_(codes)
+    if model is HouseholdMember:
+        return col(HouseholdMember.household_id).in_(households)
+    if model is Enrolment:
+        return col(Enrolment.region_code).in_(codes)
+    if model in (Payment, Entitlement, Refund):
+        return col(model.enrolment_id).in_(enrolments)
+    if model is Person:
+        return or_(
+            lives_in(codes),
+            col(Person.id).in_(select(Enrolment.person_id).where(col(Enrolment.region_code).in_(codes))),
+            col(Person.id).in_(
+                select(HouseholdMember.person_id).where(col(HouseholdMember.household_id).in_(households))
+            ),
+        )
+    if model in (CategoryFact, Departure):
+        return col(model.person_id).in_(select(Person.id).where(_visible_in(Person, codes)))
+    if model in (ImportJob, RefundBatch, Target, TaxConfirmation, DepositSlip):  # by their region
+        return col(model.region_code).in_(codes)
+    if model is ImportRow:
+        return col(ImportRow.job_id).in_(select(ImportJob.id).where(_visible_in(ImportJob, codes)))
+    if model is Region:
+        return true()
+    if model is AuditEvent:  # by the region of the actor who made the change
+        return col(AuditEvent.region_code).in_(codes)
+    return false()
+
+
+def visible_where(model: type[SQLModel]):
+    """`Scope.visible(model)` for a statement built once: the scope's path is the bound parameter
+    `scope_pattern` (pass `Scope.params`). Only for a scoped caller; unscoped, leave it out."""
+    codes = select(Region.code).where(col(Region.path).like(bindparam("scope_pattern"), escape="/"))
+    return _visible_in(model, codes)
 
 
 def lives_in(codes):

@@ -4,10 +4,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from .. import audit
 from ..audit import Actor
+from ..db import run
 from ..models import Enrolment, Entitlement, Person
 from ..money import yuan_to_fen
 from ..rules.dates import next_day
@@ -17,12 +19,16 @@ from ..rules.result import Quote
 from ..scope import Scope
 from .facts import person_facts
 
+# What a quote reads of the person: these columns, not the whole row (built once).
+_PERSON = select(Person.id, Person.birth_date, Person.hukou_region_code).where(Person.id == bindparam("id"))
+
 
 def quote_for(
     session: Session, rules: Registry, enrolment: Enrolment, paid_on: date, identities_on: date | None = None
 ) -> Quote:
-    """The quote for paying on `paid_on`; `identities_on` takes the identities of another day's roster."""
-    person = session.get(Person, enrolment.person_id)
+    """The quote for paying on `paid_on`; `identities_on` takes the identities of another day's roster.
+    `enrolment` may be the model or a row of its columns (core/services/payment_rows.py)."""
+    person = run(session, _PERSON, {"id": enrolment.person_id}).one()
     facts = person_facts(session, person, enrolment, paid_on, identities_on=identities_on)
     return rules.quote(QuoteRequest(enrolment.policy_id, paid_on, facts, enrolment.tier))
 
@@ -48,29 +54,32 @@ def keep_quote(enrolment: Enrolment, quote: Quote | None, on: date | None) -> No
     A quote no route admits (a clerk registering ahead of the window) is kept as
     `{"accepted": false, "reason": …}` with the amount columns left empty.
     """
+    for column, value in quote_columns(enrolment.snapshot, quote, on).items():
+        setattr(enrolment, column, value)
+
+
+def quote_columns(snapshot: dict | None, quote: Quote | None, on: date | None) -> dict:
+    """The enrolment's columns that `keep_quote` sets, given its snapshot so far."""
     if quote is not None and quote.accepted:
-        enrolment.snapshot = {**(enrolment.snapshot or {}), "quote": decided(quote, on)}
-        enrolment.amount_due_fen = yuan_to_fen(quote.amount_due)
-        enrolment.subsidy_fen = yuan_to_fen(quote.subsidy)
-        enrolment.subsidy_category = quote.subsidy_category
-        enrolment.method = str(quote.subsidy_method)
-        return
+        return {
+            "snapshot": {**(snapshot or {}), "quote": decided(quote, on)},
+            "amount_due_fen": yuan_to_fen(quote.amount_due),
+            "subsidy_fen": yuan_to_fen(quote.subsidy),
+            "subsidy_category": quote.subsidy_category,
+            "method": str(quote.subsidy_method),
+        }
     reason = quote.rejection_reason if quote is not None else None
     kept = {"accepted": False, "reason": reason, "on": on.isoformat()} if quote is not None else None
-    enrolment.snapshot = {**(enrolment.snapshot or {}), "quote": kept}
+    columns = {"snapshot": {**(snapshot or {}), "quote": kept}}
     if quote is not None:
-        enrolment.amount_due_fen = enrolment.subsidy_fen = None
-        enrolment.subsidy_category = enrolment.method = None
+        columns |= {"amount_due_fen": None, "subsidy_fen": None, "subsidy_category": None, "method": None}
+    return columns
 
 
 def decide_coverage(
     session: Session, actor: Actor, enrolment: Enrolment, quote: Quote | None, paid_on: date | None = None
 ) -> None:
-    """Keeps the quote that decided the enrolment, and replaces its entitlement (none without one).
-
-    A waiting period is part of the entitlement: it starts the day after payment and pays
-    nothing until `waiting_until` has passed.
-    """
+    """Keeps the quote that decided the enrolment, and replaces its entitlement (none without one)."""
     for old in session.exec(select(Entitlement).where(Entitlement.enrolment_id == enrolment.id)).all():
         session.delete(old)
         audit.record(session, actor, "end_entitlement", old, removed=True)
@@ -82,17 +91,23 @@ def decide_coverage(
     audit.record(session, actor, "decide_quote", enrolment, before)
     if quote is None:
         return
-    waiting = quote.waiting_until
-    entitlement = Entitlement(
-        enrolment_id=enrolment.id,
-        person_id=enrolment.person_id,
-        start_date=(quote.waiting_from or next_day(paid_on)) if waiting else quote.coverage_start,
-        end_date=quote.coverage_end,
-        waiting_until=waiting,
-        reason=f"{quote.route} {quote.route_cite}"[:200],
-    )
+    entitlement = Entitlement(**entitlement_columns(enrolment, quote, paid_on))
     session.add(entitlement)
     audit.record(session, actor, "grant_entitlement", entitlement)
+
+
+def entitlement_columns(enrolment: Enrolment, quote: Quote, paid_on: date | None) -> dict:
+    """The entitlement an accepted quote gives. A waiting period is part of it: it starts the day
+    after payment and pays nothing until `waiting_until` has passed."""
+    waiting = quote.waiting_until
+    return {
+        "enrolment_id": enrolment.id,
+        "person_id": enrolment.person_id,
+        "start_date": (quote.waiting_from or next_day(paid_on)) if waiting else quote.coverage_start,
+        "end_date": quote.coverage_end,
+        "waiting_until": waiting,
+        "reason": f"{quote.route} {quote.route_cite}"[:200],
+    }
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,10 @@ are kept in the enrolment's snapshot under "facts".
 
 from datetime import date
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
+from ..db import run
 from ..models import CategoryFact, Enrolment, Person
 from ..rules.facts import CategoryFact as Fact
 from ..rules.facts import Continuity, LifeEvent, PersonFacts
@@ -32,6 +34,12 @@ def stated_facts(
     }
 
 
+# What a quote reads of a person's identities (built once; `in_force` reads the dates).
+_CATEGORIES = select(CategoryFact.code, CategoryFact.since, CategoryFact.grade, CategoryFact.until).where(
+    CategoryFact.person_id == bindparam("person")
+)
+
+
 def in_force(row: CategoryFact, on: date, roster: bool = False) -> bool:
     """Not ended before `on`; on a roster's date (`roster`), also recognised by then."""
     if row.until is not None and row.until < on:
@@ -47,7 +55,7 @@ def person_facts(
     `identities_on` takes the identities of a roster of that date instead (those recognised by
     then and not ended before), as a re-adjustment on the 12-31 roster does (东政办〔2021〕6号 四（四）).
     """
-    rows = session.exec(select(CategoryFact).where(CategoryFact.person_id == person.id)).all()
+    rows = run(session, _CATEGORIES, {"person": person.id}).all()
     stated = (enrolment.snapshot or {}).get("facts") or stated_facts()
     day, roster = (identities_on, True) if identities_on else (on, False)
     return PersonFacts(

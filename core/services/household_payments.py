@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import Row
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -24,6 +25,7 @@ from ..scope import get_visible, scope_of
 from ..statuses import EnrolmentStatus, PaymentKind
 from .enrolments import channel_errors
 from .household_rule import departed
+from .payment_rows import lock_enrolment_row
 from .payments import (
     PaymentInput,
     admitted_quote,
@@ -31,7 +33,6 @@ from .payments import (
     in_one_unit,
     key_conflict,
     keyed,
-    lock_enrolment,
     pay,
     payable,
     require_text,
@@ -128,7 +129,7 @@ def _members(session: Session, household_id: int) -> list[Person]:
 
 def _enrolments(
     session: Session, members: list[Person], coverage_year: int
-) -> tuple[dict[int, Enrolment], set[int]]:
+) -> tuple[dict[int, Row], set[int]]:
     """The members' enrolments for the year that the caller may see, each locked (in id order, so
     two household payments never wait on each other crosswise), and the members enrolled in
     another region: those are not this household's to pay here, and not described."""
@@ -148,7 +149,7 @@ def _enrolments(
         ).all()
     )
     mine = {
-        person_id: lock_enrolment(session, enrolment_id, "householdId")
+        person_id: lock_enrolment_row(session, enrolment_id, "householdId")
         for enrolment_id, person_id in found
         if enrolment_id in visible
     }

@@ -5,8 +5,10 @@ WHOLE (贵医保组〔2023〕1号 三8 "城乡居民须以户为单位缴费参�
 household; PREFERRED (东政办〔2021〕6号 五（二） "原则上以家庭为单位参保") notes it.
 """
 
+from sqlalchemy import bindparam, exists
 from sqlmodel import Session, col, select
 
+from ..db import run
 from ..errors import ErrorCode, InputError
 from ..models import Departure, Enrolment, Household, HouseholdMember, Person
 from ..rules.policy import HouseholdMode, Policy
@@ -65,11 +67,40 @@ def missing_members(
     return [p for p in mates if p.id not in enrolled]
 
 
-def unpaid_members(session: Session, policy: Policy, paying: list[int], coverage_year: int) -> list[Person]:
-    """The household's other members who still owe the year: not enrolled, or enrolled unpaid."""
-    mates = _household_mates(session, policy, paying)
-    status = _statuses(session, mates, coverage_year)
-    return [p for p in mates if status.get(p.id) not in (EnrolmentStatus.PAID, EnrolmentStatus.TERMINATED)]
+# Every other member still on the register of the paying persons' households, with their household's
+# address and their enrolment's status for the year (none when not enrolled): one statement, built once.
+_PAYING = bindparam("paying", expanding=True)
+_MATES = (
+    select(Person.id, Person.name, Household.address_region_code, Enrolment.status)
+    .join(HouseholdMember, HouseholdMember.person_id == Person.id)
+    .join(Household, Household.id == HouseholdMember.household_id)
+    .outerjoin(
+        Enrolment,
+        (Enrolment.person_id == Person.id) & (Enrolment.coverage_year == bindparam("year")),
+    )
+    .where(
+        col(HouseholdMember.household_id).in_(
+            select(HouseholdMember.household_id).where(col(HouseholdMember.person_id).in_(_PAYING))
+        ),
+        col(Person.id).not_in(_PAYING),
+        ~exists().where(Departure.person_id == Person.id),
+    )
+    .order_by(Person.id)
+)
+
+
+def unpaid_members(session: Session, policy: Policy, paying: list[int], coverage_year: int) -> list:
+    """The household's other members who still owe the year: not enrolled, or enrolled unpaid.
+    Rows with the person's `id` and `name`, in id order, of the households the policy governs."""
+    if policy.household is None:
+        return []
+    mates = run(session, _MATES, {"paying": paying, "year": coverage_year}).all()
+    return [
+        mate
+        for mate in mates
+        if governs(policy, mate.address_region_code)
+        and mate.status not in (EnrolmentStatus.PAID, EnrolmentStatus.TERMINATED)
+    ]
 
 
 def whole(policy: Policy) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import Row
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, case, col, func, select
 
@@ -30,6 +31,7 @@ from ..text import text_errors
 from .coverage import decide_coverage, quote_for
 from .enrolments import channel_errors
 from .household_rule import refuse_partial, unpaid_members
+from .payment_rows import keyed_ids, lock_enrolment_row, write_payment
 from .refunds import PayeeAccount, account_errors, owe_refund, settle_refunds_of_reversed
 from .unit import unit_of_work
 
@@ -69,7 +71,7 @@ def record_payment(engine: Engine, actor: Actor, data: PaymentInput, rules: Regi
         raise InputError(errors)
 
     def write(session: Session) -> Payment:
-        enrolment = lock_enrolment(session, data.enrolment_id)
+        enrolment = lock_enrolment_row(session, data.enrolment_id)
         if first := keyed(session, data.idempotency_key):
             if [(p.enrolment_id, p.kind, p.amount_fen) for p in first] != [
                 (enrolment.id, PaymentKind.PAYMENT, amount_fen)
@@ -155,21 +157,18 @@ def lock_enrolment(session: Session, enrolment_id: int, field: str = "enrolmentI
 def keyed(session: Session, key: str) -> list[Payment]:
     """The entries this key already made that the caller may see: within the caller's region a key
     names one request; another region's entries with the same key are neither found nor confirmed.
-    (The database holds a key unique per enrolment, so the same key elsewhere cannot collide.)"""
-    return list(
-        session.exec(
-            select(Payment)
-            .where(Payment.idempotency_key == key, scope_of(session).visible(Payment))
-            .order_by(Payment.id)
-        ).all()
-    )
+    (The database holds a key unique per enrolment, so the same key elsewhere cannot collide.)
+    A new key, the usual case, costs one narrow lookup; a repeated one loads its entries."""
+    if not (ids := keyed_ids(session, key)):
+        return []
+    return list(session.exec(select(Payment).where(col(Payment.id).in_(ids)).order_by(Payment.id)).all())
 
 
 def key_conflict() -> InputError:
     return InputError.one("idempotencyKey", ErrorCode.CONFLICT, "该幂等键已用于另一笔缴费")
 
 
-def payable(session: Session, enrolment: Enrolment, field: str = "enrolmentId") -> None:
+def payable(session: Session, enrolment: Enrolment | Row, field: str = "enrolmentId") -> None:
     """Refuses a terminated enrolment, or one whose payment already stands."""
     if enrolment.status == EnrolmentStatus.TERMINATED:
         raise InputError.one(field, ErrorCode.CONFLICT, "参保登记已终止")
@@ -191,27 +190,21 @@ def admitted_quote(
 def pay(
     session: Session,
     actor: Actor,
-    enrolment: Enrolment,
+    enrolment: Row,
     quote: Quote,
     data: PaymentInput,
     amount_fen: int,
     account: PayeeAccount | None,
 ) -> Payment:
-    """Writes the payment into the enrolment's free slot, then status, coverage and any refund."""
-    payment = ledger_entry(
-        session,
-        enrolment,
-        kind=PaymentKind.PAYMENT,
-        amount_fen=amount_fen,
-        paid_on=data.paid_on,
-        channel=data.channel,
-        collector=data.collector,
-        idempotency_key=data.idempotency_key,
-        replaces_reversal_id=_free_slot(session, enrolment.id),
-    )
-    audit.record(session, actor, "record_payment", payment)
-    _settle_status(session, actor, enrolment)
-    decide_coverage(session, actor, enrolment, quote, data.paid_on)
+    """Writes the payment into the enrolment's free slot, then status, coverage and any refund.
+    `enrolment` is its locked row (`lock_enrolment_row`)."""
+    own = {
+        "paid_on": data.paid_on,
+        "channel": data.channel,
+        "collector": data.collector,
+        "idempotency_key": data.idempotency_key,
+    }
+    payment = write_payment(session, actor, enrolment, quote, own, amount_fen)
     owe_refund(session, actor, enrolment, payment, quote, account)
     return payment
 
@@ -241,22 +234,6 @@ def in_one_unit(engine: Engine, actor: Actor, write):
             if attempt or _LOST_KEY not in {(e.field, e.code) for e in exc.errors}:
                 raise
     raise AssertionError("unreachable")
-
-
-def _free_slot(session: Session, enrolment_id: int) -> int | None:
-    """The earliest reversal of the enrolment no payment has replaced yet; None for a first payment."""
-    replaced = select(Payment.replaces_reversal_id).where(
-        Payment.enrolment_id == enrolment_id, col(Payment.replaces_reversal_id).is_not(None)
-    )
-    return session.exec(
-        select(Payment.id)
-        .where(
-            Payment.enrolment_id == enrolment_id,
-            Payment.kind == PaymentKind.REVERSAL,
-            col(Payment.id).not_in(replaced),
-        )
-        .order_by(Payment.id)
-    ).first()
 
 
 def _standing_receipt(session: Session, enrolment: Enrolment) -> str | None:

@@ -7,6 +7,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from .. import audit
 from ..audit import Actor
 from ..db import transaction
 from ..db_errors import field_error
@@ -19,7 +20,8 @@ from .elsewhere import noted, write_noted
 def unit_of_work(engine: Engine, actor: Actor) -> Iterator[Session]:
     """One transaction, seeing only what `actor`'s region covers (`core.scope.get_visible`).
 
-    Clashes with another region's data that the transaction noted are audited after it ends,
+    Its audit events are written together before it commits (core/audit.py). Clashes with
+    another region's data that the transaction noted are audited after it ends,
     whether it committed or was refused (core/services/elsewhere.py).
     """
     opened: list[Session] = []
@@ -27,7 +29,9 @@ def unit_of_work(engine: Engine, actor: Actor) -> Iterator[Session]:
         with transaction(engine) as session:
             opened.append(session)
             session.info["scope"] = Scope.of(session, actor.region_code)
+            session.info[audit.PENDING] = []
             yield session
+            audit.write_pending(session)  # before the commit, in the same transaction
     except IntegrityError as exc:
         error = field_error(exc)
         if error is None:

@@ -1,0 +1,142 @@
+"""A payment's reads and writes as statements built once, on rows rather than model objects.
+
+A payment touches a handful of rows, yet building its statements anew for every call and loading,
+tracking and flushing model objects cost several times the database's own work (bench/payment.py,
+issue 15). So the statements here are built at import with bound parameters (SQLAlchemy then reuses
+their compiled form), reads select columns into rows, writes are plain INSERT / UPDATE / DELETE …
+RETURNING, and the audit images are made from the rows read and written (core/audit.py
+`record_image`): the same events, with the same before and after, as the model objects gave.
+
+The invariants stay where they were: the enrolment row is locked first (`FOR UPDATE` on
+PostgreSQL; SQLite's unit of work holds the write lock from BEGIN IMMEDIATE), the database's slot
+index and triggers refuse a second standing payment, and the receipt counter is advanced last.
+"""
+
+from sqlalchemy import Row, bindparam, delete, insert, select, update
+from sqlmodel import Session
+
+from .. import audit
+from ..audit import Actor
+from ..errors import ErrorCode, InputError
+from ..models import Enrolment, Entitlement, Payment
+from ..models.base import utcnow
+from ..receipts import next_receipt
+from ..regions import county_of
+from ..rules.result import Quote
+from ..scope import scope_of, visible_where
+from ..statuses import EnrolmentStatus, PaymentKind
+from .coverage import entitlement_columns, quote_columns
+
+ENROLMENT = Enrolment.__table__
+PAYMENT = Payment.__table__
+ENTITLEMENT = Entitlement.__table__
+
+
+def _scoped(build, model) -> dict[bool, object]:
+    """A statement for an unscoped caller and one for a scoped caller (`Scope.params` bound)."""
+    return {False: build(()), True: build((visible_where(model),))}
+
+
+def _lock(scoped):
+    # Every column: the audit's before image is the whole row, as the model's was.
+    return select(ENROLMENT).where(ENROLMENT.c.id == bindparam("enrolment"), *scoped).with_for_update()
+
+
+def _keyed(scoped):
+    return select(PAYMENT.c.id).where(PAYMENT.c.idempotency_key == bindparam("key"), *scoped)
+
+
+_LOCK = _scoped(_lock, Enrolment)
+_KEYED = _scoped(_keyed, Payment)
+# The earliest reversal of the enrolment no payment has replaced yet; none for a first payment.
+_FREE_SLOT = (
+    select(PAYMENT.c.id)
+    .where(
+        PAYMENT.c.enrolment_id == bindparam("enrolment"),
+        PAYMENT.c.kind == PaymentKind.REVERSAL,
+        PAYMENT.c.id.not_in(
+            select(PAYMENT.c.replaces_reversal_id).where(
+                PAYMENT.c.enrolment_id == bindparam("enrolment"), PAYMENT.c.replaces_reversal_id.is_not(None)
+            )
+        ),
+    )
+    .order_by(PAYMENT.c.id)
+    .limit(1)
+)
+# The SET clauses come from the parameters given (the status and the kept quote's columns).
+_UPDATE_ENROLMENT = update(ENROLMENT).where(ENROLMENT.c.id == bindparam("enrolment"))
+_END_ENTITLEMENTS = (
+    delete(ENTITLEMENT).where(ENTITLEMENT.c.enrolment_id == bindparam("enrolment")).returning(*ENTITLEMENT.c)
+)
+_GRANT = insert(ENTITLEMENT).returning(ENTITLEMENT.c.id)
+_INSERT_PAYMENT = insert(PAYMENT).returning(PAYMENT.c.id)
+
+
+def lock_enrolment_row(session: Session, enrolment_id: int, field: str = "enrolmentId") -> Row:
+    """The visible enrolment's row (every column), locked until the transaction ends."""
+    scope = scope_of(session)
+    statement = _LOCK[scope.path is not None]
+    row = session.connection().execute(statement, {"enrolment": enrolment_id, **scope.params}).first()
+    if row is None:
+        raise InputError.one(field, ErrorCode.NOT_FOUND, "参保登记不存在")
+    return row
+
+
+def keyed_ids(session: Session, key: str) -> list[int]:
+    """The ids of the entries this key made that the caller may see (core/services/payments.py `keyed`)."""
+    scope = scope_of(session)
+    statement = _KEYED[scope.path is not None]
+    return list(session.connection().execute(statement, {"key": key, **scope.params}).scalars())
+
+
+def write_payment(
+    session: Session, actor: Actor, enrolment: Row, quote: Quote, values: dict, amount_fen: int
+) -> Payment:
+    """Stores a payment of a payable (ENROLLED) enrolment into its free slot: the enrolment becomes
+    PAID with the deciding quote kept, its entitlement is replaced, and each change is audited.
+
+    `values` are the payment's own columns (paid_on, channel, collector, idempotency_key).
+    """
+    connection = session.connection()
+    slot = connection.execute(_FREE_SLOT, {"enrolment": enrolment.id}).scalar()
+    before = audit.image(enrolment._asdict())
+    # Payable means nothing stood; this payment now does, so the status is PAID without counting.
+    paid = before | {"status": EnrolmentStatus.PAID}
+    kept = quote_columns(enrolment.snapshot, quote, values["paid_on"])
+    connection.execute(_UPDATE_ENROLMENT, {"enrolment": enrolment.id, "status": EnrolmentStatus.PAID, **kept})
+    ended = connection.execute(_END_ENTITLEMENTS, {"enrolment": enrolment.id}).all()
+    granted = entitlement_columns(enrolment, quote, values["paid_on"])
+    entitlement_id = connection.execute(_GRANT, granted).scalar_one()
+    # The receipt counter last: its row stays locked until the commit.
+    county = county_of(session, enrolment.region_code)
+    seq, number = next_receipt(session, county, enrolment.coverage_year)
+    row = {
+        "enrolment_id": enrolment.id,
+        "kind": PaymentKind.PAYMENT,
+        "amount_fen": amount_fen,
+        **values,
+        "receipt_region_code": county,
+        "coverage_year": enrolment.coverage_year,
+        "receipt_seq": seq,
+        "receipt_number": number,
+        "reverses_payment_id": None,
+        "replaces_reversal_id": slot,
+        "reason": None,
+        "created_at": utcnow(),
+    }
+    payment = Payment(id=connection.execute(_INSERT_PAYMENT, row).scalar_one(), **row)
+    audit.record_image(
+        session, actor, "record_payment", "payment", payment.id, None, audit.snapshot_of(payment)
+    )
+    audit.record_image(session, actor, "settle_status", "enrolment", enrolment.id, before, paid)
+    for old in ended:
+        audit.record_image(
+            session, actor, "end_entitlement", "entitlement", old.id, audit.image(old._asdict()), None
+        )
+    after = paid | audit.image(kept)
+    audit.record_image(session, actor, "decide_quote", "enrolment", enrolment.id, paid, after)
+    granted_image = audit.image({"id": entitlement_id, **granted})
+    audit.record_image(
+        session, actor, "grant_entitlement", "entitlement", entitlement_id, None, granted_image
+    )
+    return payment
