@@ -44,6 +44,7 @@ from bench.roster_import import (  # noqa: E402
     print_comparison,
     seed_persons,
     tail,
+    writing,
 )
 from yibao.core.db import make_engine  # noqa: E402
 
@@ -61,7 +62,7 @@ def seed_households(url: str, persons: int) -> None:
     engine = make_engine(url)
     now = datetime.now(UTC)
     try:
-        with engine.begin() as connection:
+        with writing(engine) as connection:
             households = -(-persons // HOUSEHOLD)
             connection.execute(
                 text(
@@ -222,11 +223,11 @@ def baseline_worker(path: Path, chunk: int = 5000) -> None:
         for _, number, _, day in reader:
             rows.append((number, day))
             if len(rows) == chunk:
-                with engine.begin() as connection:
+                with writing(engine) as connection:
                     flush(connection, rows)
                 rows = []
         if rows:
-            with engine.begin() as connection:
+            with writing(engine) as connection:
                 flush(connection, rows)
     engine.dispose()
     print(f"{time.perf_counter() - started:.3f}")

@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -38,7 +39,7 @@ from sqlalchemy import select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from tests.support.factories import with_check_digit  # noqa: E402
-from yibao.core.db import make_engine  # noqa: E402
+from yibao.core.db import WRITE, make_engine  # noqa: E402
 
 COUNTY = "341721"  # 东至县: the roster's region and the persons' hukou
 SOURCE = "CIVIL_AFFAIRS"  # 民政局 asserts 低保 (东政办〔2021〕6号 五（三）)
@@ -51,6 +52,17 @@ BORN_FROM = date(1940, 1, 1)
 
 
 # ---------------------------------------------------------------- data
+
+
+@contextmanager
+def writing(engine):
+    """A connection in a transaction that writes. On SQLite yibao's engines leave the driver in
+    autocommit and begin only the transactions marked as writing (core/db.py), so a plain
+    `engine.begin()` would commit, and sync, every row of an executemany on its own."""
+    with engine.connect() as connection:
+        connection.execution_options(**{WRITE: True})
+        with connection.begin():
+            yield connection
 
 
 def person(index: int) -> tuple[str, str, date, str]:
@@ -102,7 +114,7 @@ def seed_persons(url: str, count: int) -> float:
         else:
             columns = ("id_number", "name", "birth_date", "gender", "hukou_region_code", "created_at")
             table = Person.__table__
-            with engine.begin() as connection:
+            with writing(engine) as connection:
                 chunk = []
                 for row in rows:
                     chunk.append(dict(zip(columns, row, strict=True)))
@@ -404,11 +416,11 @@ def baseline_worker(path: Path, chunk: int = 5000) -> None:
         for _, number, _, day in reader:
             rows.append((number, day))
             if len(rows) == chunk:
-                with engine.begin() as connection:
+                with writing(engine) as connection:
                     flush(connection, rows)
                 rows = []
         if rows:
-            with engine.begin() as connection:
+            with writing(engine) as connection:
                 flush(connection, rows)
     engine.dispose()
     print(f"{time.perf_counter() - started:.3f}")
