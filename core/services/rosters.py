@@ -36,7 +36,7 @@ from ..audit import Actor
 from ..departments import DEPARTMENT_CATEGORIES
 from ..errors import ErrorCode, InputError
 from ..idcard import InvalidIdNumber, parse_id_number
-from ..imports.bulk import insert_rows
+from ..imports.bulk import among, insert_rows
 from ..imports.headers import parse_date, parse_id_text, parse_int
 from ..imports.jobs import IMPORTED, REFUSED, UNCHANGED, RowOutcome, Rows, resume_import, start_import
 from ..models import CategoryFact, ImportJob, ImportRow, Person
@@ -204,7 +204,7 @@ class RosterHandler:
             session.exec(
                 select(ImportRow.row_key).where(
                     ImportRow.job_id == job.id,
-                    col(ImportRow.row_key).in_({k[2] for k in keys.values() if k[2]}),
+                    among(session, ImportRow.row_key, {k[2] for k in keys.values() if k[2]}),
                 )
             ).all()
         )
@@ -225,7 +225,7 @@ class RosterHandler:
                 number: (person_id, name)
                 for person_id, number, name in session.execute(
                     select(Person.id, Person.id_number, Person.name).where(
-                        col(Person.id_number).in_(ids), scope.visible(Person)
+                        among(session, Person.id_number, ids), scope.visible(Person)
                     )
                 ).all()
             }
@@ -239,7 +239,7 @@ class RosterHandler:
                     CategoryFact.id, CategoryFact.person_id, CategoryFact.code, CategoryFact.since,
                     CategoryFact.until, CategoryFact.grade,
                 )
-                .where(col(CategoryFact.person_id).in_([p[0] for p in persons.values()]))
+                .where(among(session, CategoryFact.person_id, [p[0] for p in persons.values()]))
                 .order_by(col(CategoryFact.id))
             ).all():  # fmt: skip
                 stored.setdefault((fact.person_id, fact.code, fact.since), fact)
