@@ -1,6 +1,6 @@
 """Roster import benchmark: peak memory and rows per second of `yibao roster import` at N/10 and N rows.
 
-    .venv/bin/python bench/roster_import.py [--rows 100000] [--sqlite] [--formats csv,xlsx]
+    .venv/bin/python bench/roster_import.py [--rows 200000] [--sqlite] [--formats csv,xlsx]
 
 Seeds a throwaway database (PostgreSQL by default, started like the tests do; `--sqlite` for a
 file) with N + N/10 registered persons by bulk insert (executemany / COPY), writes a
@@ -501,7 +501,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--rows", type=int, default=100_000, help="N, the large roster (default 100000)")
+    parser.add_argument("--rows", type=int, default=200_000, help="N, the large roster (default 200000)")
     parser.add_argument("--sqlite", action="store_true", help="a SQLite file instead of PostgreSQL")
     parser.add_argument("--formats", default="csv,xlsx", help="comma-separated: csv, xlsx (default both)")
     parser.add_argument("--batch-size", type=int, default=500, help="rows per committed batch (default 500)")
