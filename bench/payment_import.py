@@ -38,6 +38,7 @@ from bench.roster_import import (  # noqa: E402
     Run,
     Store,
     _terminate,
+    batch_tenths,
     child_env,
     measure,
     person,
@@ -111,8 +112,11 @@ def import_run(store: Store, workdir: Path, path: Path, rows: int, batch_size: i
     if code != 0:
         raise RuntimeError(f"{' '.join(command)} exited {code}:\n{tail(workdir / f'{log}.err')}")
     check, job_seconds = verify(url, rows)
+    tenths = batch_tenths(url)
     store.drop(url)
-    return Run("payment import csv", rows, seconds, rss, path.stat().st_size / 2**20, check, job_seconds)
+    return Run(
+        "payment import csv", rows, seconds, rss, path.stat().st_size / 2**20, check, job_seconds, tenths
+    )
 
 
 def verify(url: str, rows: int) -> tuple[str, float | None]:

@@ -247,6 +247,7 @@ class Run:
     file_mib: float | None = None
     check: str = ""
     job_seconds: float | None = None  # the job's created_at → finished_at: no start-up, no file scan
+    tenths: list[float] | None = None  # mean ms per batch in each tenth of the job (batch_tenths)
 
     @property
     def rate(self) -> float | None:
@@ -302,6 +303,7 @@ def import_run(store: Store, workdir: Path, path: Path, rows: int, batch_size: i
     if code != 0:
         raise RuntimeError(f"{' '.join(command)} exited {code}:\n{tail(workdir / f'{log}.err')}")
     check, job_seconds = verify(url, rows)
+    tenths = batch_tenths(url)
     store.drop(url)
     return Run(
         f"roster import {path.suffix[1:]}",
@@ -311,6 +313,7 @@ def import_run(store: Store, workdir: Path, path: Path, rows: int, batch_size: i
         path.stat().st_size / 2**20,
         check,
         job_seconds,
+        tenths,
     )
 
 
@@ -336,6 +339,26 @@ def verify(url: str, rows: int) -> tuple[str, float | None]:
     if (status, imported, refused, facts) != ("DONE", rows, 0, rows):
         return f"UNEXPECTED: job {status}, imported {imported}, refused {refused}, facts {facts}", seconds
     return "ok", seconds
+
+
+def batch_tenths(url: str) -> list[float] | None:
+    """Mean milliseconds between the job's batch commits (their `import_batch` audit events), per
+    tenth of the job: flat when each batch costs the same however many rows came before it."""
+    from yibao.core.models import AuditEvent
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            stamps = connection.execute(
+                select(AuditEvent.at).where(AuditEvent.action == "import_batch").order_by(AuditEvent.id)
+            ).scalars().all()  # fmt: skip
+    finally:
+        engine.dispose()
+    gaps = [(b - a).total_seconds() * 1000 for a, b in zip(stamps, stamps[1:], strict=False)]
+    if len(gaps) < 10:
+        return None
+    size = len(gaps) // 10
+    return [sum(gaps[i * size : (i + 1) * size]) / size for i in range(10)]
 
 
 def baseline_run(store: Store, workdir: Path, path: Path, rows: int) -> Run:
@@ -492,6 +515,13 @@ def print_comparison(label: str, store: Store, batch_size: int, baselines: dict,
         f"({base_large.job_seconds / base_small.job_seconds:.1f}× its work)",
         flush=True,
     )
+    if large.tenths:
+        print(
+            f"ms per batch in each tenth of the {large.rows}-row job: "
+            f"{' '.join(f'{ms:.0f}' for ms in large.tenths)} (last / first "
+            f"{large.tenths[-1] / large.tenths[0]:.2f})",
+            flush=True,
+        )
 
 
 # ---------------------------------------------------------------- main
