@@ -48,9 +48,11 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: It
         return
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        cursor = connection.connection.driver_connection.cursor()
         names = ", ".join(f'"{name}"' for name in columns)
-        with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        with (
+            connection.connection.driver_connection.cursor() as cursor,  # in the session's transaction
+            cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy,
+        ):
             for row in rows:
                 copy.write_row(row)
         return
