@@ -1,16 +1,19 @@
 """Roster import benchmark: peak memory and rows per second of `yibao roster import` at N/10 and N rows.
 
-    .venv/bin/python bench/roster_import.py [--rows 200000] [--postgres] [--formats csv,xlsx]
+    .venv/bin/python bench/roster_import.py [--rows 200000] [--sqlite] [--formats csv,xlsx]
 
-Seeds a throwaway database (SQLite by default; `--postgres` starts a throwaway PostgreSQL like
-the tests do) with N + N/10 registered persons by bulk insert (executemany / COPY), writes a
+Seeds a throwaway database (PostgreSQL by default, started like the tests do; `--sqlite` for a
+file) with N + N/10 registered persons by bulk insert (executemany / COPY), writes a
 civil-affairs 低保 roster of N/10 rows and of N rows (CSV, and XLSX written with openpyxl's
 write-only mode), and runs each import as a SUBPROCESS on a fresh copy of the seeded database,
 measuring its wall time, its own time from job start to finish, and its peak RSS (`ru_maxrss`
 of RUSAGE_CHILDREN, read by a tiny launcher that is its only parent). A flat
 memory profile shows as a peak-RSS ratio near 1 between the N-row and the N/10-row runs. The
-baseline in the same run inserts the same N category_fact rows with a raw executemany / COPY
-(also in a subprocess), the floor of what the database itself costs. See bench/README.md.
+baseline in the same run inserts the same category_fact rows (N/10 and N) with a raw
+executemany / COPY (also in a subprocess), the floor of what the database itself costs; the
+ratio to it is printed for the wall time and for the work alone (the job's own time against
+the baseline's timer around its reading and inserting), with the N / (N/10) time ratio that
+shows whether the cost is linear. See bench/README.md.
 """
 
 import argparse
@@ -23,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -35,7 +39,7 @@ from sqlalchemy import select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from tests.support.factories import with_check_digit  # noqa: E402
-from yibao.core.db import make_engine  # noqa: E402
+from yibao.core.db import WRITE, make_engine  # noqa: E402
 
 COUNTY = "341721"  # 东至县: the roster's region and the persons' hukou
 SOURCE = "CIVIL_AFFAIRS"  # 民政局 asserts 低保 (东政办〔2021〕6号 五（三）)
@@ -48,6 +52,17 @@ BORN_FROM = date(1940, 1, 1)
 
 
 # ---------------------------------------------------------------- data
+
+
+@contextmanager
+def writing(engine):
+    """A connection in a transaction that writes. On SQLite yibao's engines leave the driver in
+    autocommit and begin only the transactions marked as writing (core/db.py), so a plain
+    `engine.begin()` would commit, and sync, every row of an executemany on its own."""
+    with engine.connect() as connection:
+        connection.execution_options(**{WRITE: True})
+        with connection.begin():
+            yield connection
 
 
 def person(index: int) -> tuple[str, str, date, str]:
@@ -99,7 +114,7 @@ def seed_persons(url: str, count: int) -> float:
         else:
             columns = ("id_number", "name", "birth_date", "gender", "hukou_region_code", "created_at")
             table = Person.__table__
-            with engine.begin() as connection:
+            with writing(engine) as connection:
                 chunk = []
                 for row in rows:
                     chunk.append(dict(zip(columns, row, strict=True)))
@@ -232,6 +247,7 @@ class Run:
     file_mib: float | None = None
     check: str = ""
     job_seconds: float | None = None  # the job's created_at → finished_at: no start-up, no file scan
+    tenths: list[float] | None = None  # mean ms per batch in each tenth of the job (batch_tenths)
 
     @property
     def rate(self) -> float | None:
@@ -287,6 +303,7 @@ def import_run(store: Store, workdir: Path, path: Path, rows: int, batch_size: i
     if code != 0:
         raise RuntimeError(f"{' '.join(command)} exited {code}:\n{tail(workdir / f'{log}.err')}")
     check, job_seconds = verify(url, rows)
+    tenths = batch_tenths(url)
     store.drop(url)
     return Run(
         f"roster import {path.suffix[1:]}",
@@ -296,6 +313,7 @@ def import_run(store: Store, workdir: Path, path: Path, rows: int, batch_size: i
         path.stat().st_size / 2**20,
         check,
         job_seconds,
+        tenths,
     )
 
 
@@ -323,12 +341,34 @@ def verify(url: str, rows: int) -> tuple[str, float | None]:
     return "ok", seconds
 
 
+def batch_tenths(url: str) -> list[float] | None:
+    """Mean milliseconds between the job's batch commits (their `import_batch` audit events), per
+    tenth of the job: flat when each batch costs the same however many rows came before it."""
+    from yibao.core.models import AuditEvent
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            stamps = connection.execute(
+                select(AuditEvent.at).where(AuditEvent.action == "import_batch").order_by(AuditEvent.id)
+            ).scalars().all()  # fmt: skip
+    finally:
+        engine.dispose()
+    gaps = [(b - a).total_seconds() * 1000 for a, b in zip(stamps, stamps[1:], strict=False)]
+    if len(gaps) < 10:
+        return None
+    size = len(gaps) // 10
+    return [sum(gaps[i * size : (i + 1) * size]) / size for i in range(10)]
+
+
 def baseline_run(store: Store, workdir: Path, path: Path, rows: int) -> Run:
     url = store.fresh_copy()
+    log = f"baseline-{rows}"
     command = [sys.executable, str(Path(__file__).resolve()), "--baseline-worker", str(path)]
-    seconds, code, rss = measure(command, child_env(url), workdir, "baseline")
+    seconds, code, rss = measure(command, child_env(url), workdir, log)
     if code != 0:
-        raise RuntimeError(f"baseline exited {code}:\n{tail(workdir / 'baseline.err')}")
+        raise RuntimeError(f"baseline exited {code}:\n{tail(workdir / f'{log}.err')}")
+    work = float((workdir / f"{log}.out").read_text().split()[-1])  # the worker's own timer
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
@@ -338,7 +378,7 @@ def baseline_run(store: Store, workdir: Path, path: Path, rows: int) -> Run:
     store.drop(url)
     kind = "COPY" if store.server else "executemany"
     return Run(f"raw {kind} (baseline)", rows, seconds, rss, path.stat().st_size / 2**20,
-               "ok" if facts == rows else f"UNEXPECTED: {facts} facts")  # fmt: skip
+               "ok" if facts == rows else f"UNEXPECTED: {facts} facts", work)  # fmt: skip
 
 
 def floor_run(store: Store, workdir: Path) -> Run:
@@ -359,11 +399,13 @@ def floor_run(store: Store, workdir: Path) -> Run:
 
 
 def baseline_worker(path: Path, chunk: int = 5000) -> None:
-    """Streams the CSV and inserts its facts with one IN lookup and one executemany/COPY per chunk."""
+    """Streams the CSV and inserts its facts with one IN lookup and one executemany/COPY per chunk;
+    prints its seconds from start to the last commit."""
     from sqlalchemy import bindparam
 
     from yibao.core.models import CategoryFact
 
+    started = time.perf_counter()  # after the imports: the job's own time starts with its modules loaded
     engine = make_engine()
     postgres = engine.dialect.name == "postgresql"
     source = f"{SOURCE}:{AS_OF}"
@@ -397,13 +439,14 @@ def baseline_worker(path: Path, chunk: int = 5000) -> None:
         for _, number, _, day in reader:
             rows.append((number, day))
             if len(rows) == chunk:
-                with engine.begin() as connection:
+                with writing(engine) as connection:
                     flush(connection, rows)
                 rows = []
         if rows:
-            with engine.begin() as connection:
+            with writing(engine) as connection:
                 flush(connection, rows)
     engine.dispose()
+    print(f"{time.perf_counter() - started:.3f}")
 
 
 # ---------------------------------------------------------------- report
@@ -415,17 +458,18 @@ def report(runs: list[Run], store: Store, args) -> None:
 
     print()
     print(
-        f"{'run':<28} {'rows':>7} {'file MiB':>8} {'wall s':>7} {'rows/s':>7} {'job s':>7} "
-        f"{'job rows/s':>10} {'peak RSS MiB':>12}  check"
+        f"{'run':<28} {'rows':>7} {'file MiB':>8} {'wall s':>7} {'rows/s':>7} {'work s':>7} "
+        f"{'work rows/s':>11} {'peak RSS MiB':>12}  check"
     )
     for run in runs:
         print(
             f"{run.label:<28} {run.rows:>7} {number(run.file_mib, '.1f', 8)} {run.seconds:7.1f} "
             f"{number(run.rate, '.0f', 7)} {number(run.job_seconds, '.1f', 7)} "
-            f"{number(run.job_rate, '.0f', 10)} "
+            f"{number(run.job_rate, '.0f', 11)} "
             f"{run.peak_rss_kib / 1024:12.1f}  {run.check}"
         )
-    floor, baseline = runs[0], runs[1]
+    floor = runs[0]
+    baselines = {r.rows: r for r in runs if r.label.startswith("raw ")}
     print()
     for fmt in args.formats:
         small, large = (r for r in runs if r.label == f"roster import {fmt}")
@@ -434,14 +478,50 @@ def report(runs: list[Run], store: Store, args) -> None:
             f"{small.peak_rss_kib / 1024:.1f} MiB at {small.rows} rows = "
             f"{large.peak_rss_kib / small.peak_rss_kib:.2f} (above the {floor.peak_rss_kib / 1024:.1f} MiB "
             f"of the modules alone: {(large.peak_rss_kib - floor.peak_rss_kib) / 1024:.1f} / "
-            f"{(small.peak_rss_kib - floor.peak_rss_kib) / 1024:.1f} MiB); "
-            f"{large.rate:.0f} rows/s wall = {large.rate / baseline.rate:.2f} × the raw baseline's "
-            f"{baseline.rate:.0f}"
+            f"{(small.peak_rss_kib - floor.peak_rss_kib) / 1024:.1f} MiB)"
+        )
+        print_comparison(
+            f"roster import {fmt}", store, args.batch_size, baselines, {r.rows: r for r in (small, large)}
         )
     print(
-        f"{store.name}, batch size {args.batch_size}, {os.cpu_count()} CPUs; RSS is the import "
+        f"{os.cpu_count()} CPUs; RSS is the import "
         f"process alone{' (not the PostgreSQL server)' if store.server else ''}"
     )
+
+
+def print_comparison(label: str, store: Store, batch_size: int, baselines: dict, imports: dict) -> None:
+    """Rows/s against the same rows' baseline (ratio = import rows/s ÷ baseline rows/s), for the
+    wall time and for the work alone, and the large run's time over the small one's."""
+    kind = "COPY" if store.server else "executemany"
+    print(f"\n{label}, {store.name}, batch size {batch_size}; baseline: raw {kind} of the same rows")
+    print(
+        f"{'rows':>7}  {'import rows/s':>13} {'baseline rows/s':>15} {'ratio':>6}   "
+        f"{'work: import rows/s':>19} {'baseline rows/s':>15} {'ratio':>6}"
+    )
+    for rows in sorted(imports):
+        run, base = imports[rows], baselines[rows]
+        work = run.job_rate / base.job_rate if run.job_rate and base.job_rate else None
+        print(
+            f"{rows:>7}  {run.rate:13.0f} {base.rate:15.0f} {run.rate / base.rate:6.2f}   "
+            f"{run.job_rate or 0:19.0f} {base.job_rate or 0:15.0f} {work or 0:6.2f}"
+        )
+    small, large = (imports[r] for r in sorted(imports))
+    growth = large.rows / small.rows
+    work = f"{large.job_seconds / small.job_seconds:.1f}" if large.job_seconds and small.job_seconds else "-"
+    base_small, base_large = (baselines[r] for r in sorted(imports))
+    print(
+        f"{growth:.0f}× the rows took {large.seconds / small.seconds:.1f}× the wall time "
+        f"({work}× the work); the baseline {base_large.seconds / base_small.seconds:.1f}× "
+        f"({base_large.job_seconds / base_small.job_seconds:.1f}× its work)",
+        flush=True,
+    )
+    if large.tenths:
+        print(
+            f"ms per batch in each tenth of the {large.rows}-row job: "
+            f"{' '.join(f'{ms:.0f}' for ms in large.tenths)} (last / first "
+            f"{large.tenths[-1] / large.tenths[0]:.2f})",
+            flush=True,
+        )
 
 
 # ---------------------------------------------------------------- main
@@ -452,7 +532,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--rows", type=int, default=200_000, help="N, the large roster (default 200000)")
-    parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL instead of SQLite")
+    parser.add_argument("--sqlite", action="store_true", help="a SQLite file instead of PostgreSQL")
     parser.add_argument("--formats", default="csv,xlsx", help="comma-separated: csv, xlsx (default both)")
     parser.add_argument("--batch-size", type=int, default=500, help="rows per committed batch (default 500)")
     parser.add_argument("--baseline-worker", type=Path, help=argparse.SUPPRESS)
@@ -481,7 +561,7 @@ def main(argv=None) -> int:
     store = None
     large, small = args.rows, args.rows // 10
     try:
-        store = Store(workdir, args.postgres)
+        store = Store(workdir, postgres=not args.sqlite)
         store.migrate()
         seconds = seed_persons(store.seed_url, large + small)
         store.finish_seed()
@@ -496,13 +576,14 @@ def main(argv=None) -> int:
                 write(path, first, rows)
                 files[fmt, rows] = path
                 print(f"wrote {path.name} in {time.perf_counter() - started:.1f} s", flush=True)
-        baseline_file = workdir / f"roster_{large}.csv"
-        if ("csv", large) not in files:
-            write_csv(baseline_file, 0, large)
         runs = [floor_run(store, workdir)]
         print(f"{runs[-1].label}: {runs[-1].peak_rss_kib / 1024:.1f} MiB", flush=True)
-        runs.append(baseline_run(store, workdir, baseline_file, large))
-        print(f"{runs[-1].label}: {runs[-1].seconds:.1f} s", flush=True)
+        for rows, first in ((small, large), (large, 0)):  # the same rows as the imports
+            baseline_file = workdir / f"roster_{rows}.csv"
+            if ("csv", rows) not in files:
+                write_csv(baseline_file, first, rows)
+            runs.append(baseline_run(store, workdir, baseline_file, rows))
+            print(f"{runs[-1].label} {rows} rows: {runs[-1].seconds:.1f} s", flush=True)
         for fmt in args.formats:
             for rows in (small, large):
                 runs.append(import_run(store, workdir, files[fmt, rows], rows, args.batch_size))

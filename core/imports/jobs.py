@@ -20,7 +20,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -33,6 +33,7 @@ from ..models.base import utcnow
 from ..scope import Scope
 from ..services.unit import unit_of_work
 from ..statuses import ImportOutcome, ImportStatus
+from .bulk import custom_plans, insert_rows
 from .child import check_file, file_sha256, read_records
 
 IMPORTED, UNCHANGED, REFUSED = ImportOutcome  # what the handlers answer for each row
@@ -50,6 +51,8 @@ class RowOutcome:
     id_number: str | None = None
     key: str | None = None  # ImportRow.row_key: rows with the same key are duplicates
 
+
+ROW_COLUMNS = ("job_id", "row_number", "outcome", "field", "code", "reason", "id_number", "row_key")
 
 Rows = list[tuple[int, dict]]  # (row number as the spreadsheet shows it, {canonical field: value})
 
@@ -237,6 +240,7 @@ def _run_batch(
         )
         if claim.rowcount != 1:
             return None
+        custom_plans(session)  # the handler's look-ups run once per batch with new values
         job = session.get(ImportJob, job_id)
         if outcomes is None:
             outcomes = handler.handle(session, job, batch)
@@ -244,21 +248,23 @@ def _run_batch(
             raise RuntimeError(
                 f"{type(handler).__name__} answered {len(outcomes)} outcomes for {len(batch)} rows"
             )
-        session.execute(
-            insert(ImportRow),
-            [
-                {
-                    "job_id": job_id,
-                    "row_number": o.row_number,
-                    "outcome": o.outcome,
-                    "field": o.field[:40] if o.field else None,
-                    "code": o.code,
-                    "reason": (o.reason or "")[:200],
-                    "id_number": o.id_number[:18] if o.id_number else None,
-                    "row_key": o.key,
-                }
+        insert_rows(
+            session,
+            ImportRow.__table__,
+            ROW_COLUMNS,
+            (
+                (
+                    job_id,
+                    o.row_number,
+                    str(o.outcome),
+                    o.field[:40] if o.field else None,
+                    o.code,
+                    (o.reason or "")[:200],
+                    o.id_number[:18] if o.id_number else None,
+                    o.key,
+                )
                 for o in outcomes
-            ],
+            ),
         )
         job.rows_done = start + len(batch)
         job.imported += sum(o.outcome == IMPORTED for o in outcomes)

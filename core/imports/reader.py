@@ -143,21 +143,18 @@ class Table:
 
     def records(self) -> Iterator[tuple[int, dict]]:
         """(row number, {field: cleaned value}) for each non-blank row below the header."""
+        columns = self.columns.items()
         with _raw_rows(self.path) as rows:
             for number, values in rows:
                 if number <= self.header_row or _blank(values):
                     continue
-                yield (
-                    number,
-                    {
-                        field: clean(values[index]) if index < len(values) else None
-                        for field, index in self.columns.items()
-                    },
-                )
+                width = len(values)
+                yield number, {field: clean(values[i]) if i < width else None for field, i in columns}
 
     def count(self) -> int:
-        """How many records there are (one streaming pass)."""
-        return sum(1 for _ in self.records())
+        """How many records there are (one streaming pass, no records built)."""
+        with _raw_rows(self.path) as rows:
+            return sum(1 for number, values in rows if number > self.header_row and not _blank(values))
 
 
 def open_table(path: Path, fields: Mapping[str, tuple[str, ...]], required: Sequence[str]) -> Table:

@@ -36,9 +36,11 @@ from ..audit import Actor
 from ..departments import DEPARTMENT_CATEGORIES
 from ..errors import ErrorCode, InputError
 from ..idcard import InvalidIdNumber, parse_id_number
+from ..imports.bulk import among, insert_rows
 from ..imports.headers import parse_date, parse_id_text, parse_int
 from ..imports.jobs import IMPORTED, REFUSED, UNCHANGED, RowOutcome, Rows, resume_import, start_import
 from ..models import CategoryFact, ImportJob, ImportRow, Person
+from ..models.base import utcnow
 from ..rules.vocabulary import CATEGORIES
 from ..scope import Scope
 from ..statuses import ImportKind
@@ -125,6 +127,8 @@ CATEGORY_ALIASES = {
     "肇事肇祸精神病人": "MENTAL_DISORDER_OFFENDER",
 }
 
+FACT_COLUMNS = ("person_id", "code", "since", "until", "grade", "source", "import_job_id", "created_at")
+
 _WORDING_NOISE = re.compile(r"[\s“”\"'‘’「」()（）]+")
 _NAME_NOISE = re.compile(r"[\s·•・.]+")
 
@@ -200,7 +204,7 @@ class RosterHandler:
             session.exec(
                 select(ImportRow.row_key).where(
                     ImportRow.job_id == job.id,
-                    col(ImportRow.row_key).in_({k[2] for k in keys.values() if k[2]}),
+                    among(session, ImportRow.row_key, {k[2] for k in keys.values() if k[2]}),
                 )
             ).all()
         )
@@ -213,36 +217,42 @@ class RosterHandler:
             else:
                 pending.append((number, row, *parsed))
 
+        # Columns, not ORM objects: a batch reads hundreds of persons and facts and changes few.
         scope = Scope.of(session, job.region_code)
         ids = {p[2] for p in pending}
         persons = (
             {
-                p.id_number: p
-                for p in session.exec(
-                    select(Person).where(col(Person.id_number).in_(ids), scope.visible(Person))
+                number: (person_id, name)
+                for person_id, number, name in session.execute(
+                    select(Person.id, Person.id_number, Person.name).where(
+                        among(session, Person.id_number, ids), scope.visible(Person)
+                    )
                 ).all()
             }
             if ids
             else {}
         )
-        person_ids = [p.id for p in persons.values()]
-        stored: dict[tuple[int, str, date | None], CategoryFact] = {}
-        if person_ids:
-            for fact in session.exec(
-                select(CategoryFact)
-                .where(col(CategoryFact.person_id).in_(person_ids))
+        stored: dict[tuple[int, str, date | None], tuple] = {}
+        if persons:
+            for fact in session.execute(
+                select(
+                    CategoryFact.id, CategoryFact.person_id, CategoryFact.code, CategoryFact.since,
+                    CategoryFact.until, CategoryFact.grade,
+                )
+                .where(among(session, CategoryFact.person_id, [p[0] for p in persons.values()]))
                 .order_by(col(CategoryFact.id))
-            ).all():
+            ).all():  # fmt: skip
                 stored.setdefault((fact.person_id, fact.code, fact.since), fact)
 
         new_facts = []
+        now = utcnow()
         for number, row, id_number, code, since, until, grade in pending:
 
             def refuse(field: str, error: ErrorCode, reason: str) -> RowOutcome:
                 return RowOutcome(number, REFUSED, field, str(error), reason, id_number)  # noqa: B023
 
-            person = persons.get(id_number)
-            if person is None:
+            person_id, registered_name = persons.get(id_number, (None, None))
+            if person_id is None:
                 outcomes[number] = refuse(
                     "idNumber",
                     ErrorCode.NOT_FOUND,
@@ -250,32 +260,23 @@ class RosterHandler:
                 )
                 continue
             name = row.get("name")
-            if name is not None and _NAME_NOISE.sub("", str(name)) != _NAME_NOISE.sub("", person.name):
+            if name is not None and _NAME_NOISE.sub("", str(name)) != _NAME_NOISE.sub("", registered_name):
                 outcomes[number] = refuse(
                     "name",
                     ErrorCode.MISMATCH,
                     "姓名与登记信息不符",
                 )
                 continue
-            fact = stored.get((person.id, code, since))
+            fact = stored.get((person_id, code, since))
             if fact is None:
-                new_facts.append(
-                    CategoryFact(
-                        person_id=person.id,
-                        code=code,
-                        since=since,
-                        until=until,
-                        grade=grade,
-                        source=self.source,
-                        import_job_id=job.id,
-                    )
-                )
+                new_facts.append((person_id, code, since, until, grade, self.source, job.id, now))
                 outcomes[number] = RowOutcome(number, IMPORTED, id_number=id_number)
             elif grade is not None and fact.grade is not None and grade != fact.grade:
                 outcomes[number] = refuse("grade", ErrorCode.CONFLICT, f"已记录为 {fact.grade} 级")
             elif until == fact.until or (until is None and fact.until is None):
                 outcomes[number] = RowOutcome(number, UNCHANGED, id_number=id_number)
             elif fact.until is None:
+                fact = session.get(CategoryFact, fact.id)  # the rare change: as an object, audited
                 before = audit.snapshot_of(fact)
                 fact.until = until
                 session.add(fact)
@@ -293,7 +294,7 @@ class RosterHandler:
                     ErrorCode.CONFLICT,
                     f"已记录终止日期 {fact.until}",
                 )
-        session.add_all(new_facts)
+        insert_rows(session, CategoryFact.__table__, FACT_COLUMNS, new_facts)
         return [replace(outcomes[number], key=keys[number][2]) for number, _ in rows]
 
     def _check(self, number: int, row: dict, keyed: tuple, met: set[str]):
