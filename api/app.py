@@ -2,12 +2,15 @@
 /exports, the dashboard under /dashboard, health at /healthz; every response passes the security
 headers and the body limit."""
 
+from contextlib import asynccontextmanager
+
 from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from yibao.core.auth import checked_key, signing_key
+from yibao.core.imports.background import remove_saved_uploads
 from yibao.core.plugins import load_registry
 from yibao.core.rules.registry import Registry
 from yibao.core.settings import settings
@@ -31,6 +34,14 @@ def from_environment() -> Starlette:
     app = create_app(engine, key=signing_key(engine.url))
     settle()
     return app
+
+
+@asynccontextmanager
+async def lifespan(_app: Starlette):
+    """At shutdown the uploads of unfinished imports are removed (core/imports/background.py):
+    the shutdown of uvicorn ends the process by its signal, so nothing runs after it."""
+    yield
+    remove_saved_uploads()
 
 
 def create_app(
@@ -62,4 +73,5 @@ def create_app(
         # Outermost first: a 413 carries the security headers too, and the CORS headers, so a page
         # on an allowed origin can read why; a preflight is answered before any body is read.
         middleware=[Middleware(SecurityHeaders), *cors_middleware(cors_origins), Middleware(BodyLimit)],
+        lifespan=lifespan,
     )

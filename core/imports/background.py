@@ -29,6 +29,7 @@ MAX_UPLOAD_BYTES = 20 * MiB
 
 log = logging.getLogger("yibao.imports")
 _running: set[threading.Thread] = set()
+_files: set[Path] = set()  # the saved uploads of the imports this process runs
 _lock = threading.Lock()
 
 # Finds or starts the job for the saved file, and returns it with the handler for its rows.
@@ -57,6 +58,18 @@ def wait_for_imports(timeout: float | None = None) -> None:
         threads = list(_running)
     for thread in threads:
         thread.join(timeout)
+
+
+def remove_saved_uploads() -> None:
+    """Removes the saved uploads of the imports still running, for a server that stops.
+
+    An upload holds residents' ID numbers and must not outlive the process importing it, but a
+    stopping server does not wait for its imports (their threads are daemons) nor run their
+    clean-up. Their jobs stay RUNNING; uploading the same file again resumes each of them."""
+    with _lock:
+        for path in _files:
+            path.unlink(missing_ok=True)
+        _files.clear()
 
 
 def save_upload(upload) -> tuple[Path, str]:
@@ -93,8 +106,10 @@ def _in_background(name: str, work: Callable[[], object], path: Path) -> None:
             path.unlink(missing_ok=True)
             with _lock:
                 _running.discard(threading.current_thread())
+                _files.discard(path)
 
     thread = threading.Thread(target=run, name=f"import-{name}", daemon=True)
     with _lock:
         _running.add(thread)
+        _files.add(path)
     thread.start()
