@@ -49,6 +49,7 @@ from .access_log import AccessLog, note_subjects
 from .authorize import Authorize, authorize_root_fields
 from .context import CloseSession
 from .errors import MaskUnexpected, loggable, unexpected
+from .lean import lean_resolvers
 from .limits import MAX_BATCH, MAX_ENTITIES, limit_extensions
 from .reports import reports_query
 
@@ -161,7 +162,9 @@ def make_schema(registry: Registry | None = None, introspection: bool = True) ->
         extensions=extensions,
         config=StrawberryConfig(batching_config={"max_operations": MAX_BATCH}),
     )
-    # On the resolvers that need them, once, rather than as hooks around every field of an answer.
+    # Plain fields called directly; then, on the resolvers that need them, once, rather than as hooks
+    # around every field of an answer, the root fields' check and the access log's noting.
+    lean_resolvers(schema._schema, schema.config.info_class)
     authorize_root_fields(schema._schema)
     note_subjects(schema._schema)
     return schema
