@@ -115,7 +115,7 @@ def note_subjects(schema: GraphQLSchema) -> None:
 
 
 def _noting(resolve, extract):
-    def noting(root, info, **arguments):
+    def noting(root, info, /, **arguments):  # positional: an argument may have any name
         result = resolve(root, info, **arguments)
         subjects = _subjects.get()
         return result if subjects is None else _noted(subjects, result, extract)

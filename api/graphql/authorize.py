@@ -10,40 +10,12 @@ kept (the same query text, operation and role always get the same answer). A per
 (a schema extension's `resolve`) made every one of a page's ~950 fields pay for it.
 """
 
-import threading
-import weakref
-from collections import OrderedDict
-
 from graphql import GraphQLSchema, default_field_resolver
 from strawberry.extensions import SchemaExtension
 
+from .memo import memo
 from .permissions import OPERATIONS, forbidden, unauthenticated
 from .reads import refused_fields
-
-VERDICTS_KEPT = 1024  # (query, operation, role) verdicts of the read check
-
-
-class _Verdicts:
-    """One schema's read-check verdicts by (query text, operation name, role), least recently
-    used dropped first; worker threads share it."""
-
-    def __init__(self, size: int) -> None:
-        self.size, self.kept, self.lock = size, OrderedDict(), threading.Lock()
-
-    def get(self, key, compute):
-        with self.lock:
-            if key in self.kept:
-                self.kept.move_to_end(key)
-                return self.kept[key]
-        verdict = compute()
-        with self.lock:
-            self.kept[key] = verdict
-            if len(self.kept) > self.size:
-                self.kept.popitem(last=False)
-        return verdict
-
-
-_verdicts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # GraphQLSchema → _Verdicts
 
 
 class Authorize(SchemaExtension):
@@ -60,8 +32,7 @@ class Authorize(SchemaExtension):
 
         query = execution.query
         if isinstance(query, str):
-            verdicts = _verdicts.get(schema) or _verdicts.setdefault(schema, _Verdicts(VERDICTS_KEPT))
-            refused = verdicts.get((query, execution.operation_name, principal.role), check)
+            refused = memo(schema, "reads").get((query, execution.operation_name, principal.role), check)
         else:
             refused = check()
         if refused:
@@ -83,7 +54,7 @@ def authorize_root_fields(schema: GraphQLSchema) -> None:
 def _checked(name: str, resolve):
     allowed = OPERATIONS.get(name, set())
 
-    def checked(root, info, **arguments):
+    def checked(root, info, /, **arguments):  # positional: an argument may have any name
         context = info.context
         if context.principal.role not in allowed:
             if context.auth_error is not None:  # a token was sent, and it was not accepted
