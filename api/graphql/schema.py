@@ -164,7 +164,7 @@ def make_schema(registry: Registry | None = None, introspection: bool = True) ->
     )
     # Plain fields called directly; then, on the resolvers that need them, once, rather than as hooks
     # around every field of an answer, the root fields' check and the access log's noting.
-    lean_resolvers(schema._schema, schema.config.info_class)
+    lean_resolvers(schema, schema.config.info_class)
     authorize_root_fields(schema._schema)
     note_subjects(schema._schema)
     return schema
