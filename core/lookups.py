@@ -16,18 +16,32 @@ from .scope import Scope
 EnrolmentKey = tuple[str, int]  # (ID number, coverage year): unique, one enrolment a person a year
 
 
-def one_by(session: Session, scope: Scope, model: type[SQLModel], column, keys: Sequence[Hashable]) -> list:
-    """The row whose `column` equals each key."""
-    rows = session.exec(select(model).where(col(column).in_(keys), scope.visible(model))).all()
+def one_by(
+    session: Session,
+    scope: Scope,
+    model: type[SQLModel],
+    column,
+    keys: Sequence[Hashable],
+    options: Sequence = (),
+) -> list:
+    """The row whose `column` equals each key (`options`: the ORM's loader options, e.g. a deferral)."""
+    statement = select(model).where(col(column).in_(keys), scope.visible(model)).options(*options)
+    rows = session.exec(statement).all()
     by_key = {getattr(row, column.key): row for row in rows}
     return [by_key.get(key) for key in keys]
 
 
 def many_by(
-    session: Session, scope: Scope, model: type[SQLModel], column, order, keys: Sequence[Hashable]
+    session: Session,
+    scope: Scope,
+    model: type[SQLModel],
+    column,
+    order,
+    keys: Sequence[Hashable],
+    options: Sequence = (),
 ) -> list[list]:
-    """The rows whose `column` equals each key, in `order`."""
-    statement = select(model).where(col(column).in_(keys), scope.visible(model))
+    """The rows whose `column` equals each key, in `order` (`options` as for `one_by`)."""
+    statement = select(model).where(col(column).in_(keys), scope.visible(model)).options(*options)
     by_key: dict[Hashable, list] = defaultdict(list)
     for row in session.exec(statement.order_by(order)):
         by_key[getattr(row, column.key)].append(row)

@@ -5,13 +5,27 @@ household or ID number that names one) behind each object it returns — in a qu
 result or a federation entity alike, and whatever fields of it were asked. The reports are the
 fields of `Reports`: theirs are the ID numbers of their rows. When the operation ends, one `read`
 event lists the persons; an operation that returned none writes nothing.
+
+Only those fields note anything, so only their resolvers are wrapped, once, when the schema is
+built (`note_subjects`): the operation's subjects are found through a context variable its
+`AccessLog` sets. (A schema extension's `resolve` hook ran for every field of every answer.)
 """
 
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from inspect import isawaitable
 from typing import Any
 
-from graphql import FieldNode, GraphQLError, get_named_type, get_operation_ast, is_abstract_type
+from graphql import (
+    FieldNode,
+    GraphQLError,
+    GraphQLObjectType,
+    GraphQLSchema,
+    default_field_resolver,
+    get_named_type,
+    get_operation_ast,
+    is_abstract_type,
+)
 from strawberry.extensions import SchemaExtension
 
 from yibao.core.access_log import (
@@ -78,47 +92,70 @@ def _keys(item) -> Keys:
     return extract(item) if extract else ()
 
 
+# The subjects of the operation running in this context: set by AccessLog for the operation's
+# task, whose resolvers (and the tasks it starts) see it; operations of a batch each set their own.
+_subjects: ContextVar[Subjects | None] = ContextVar("yibao_access_subjects", default=None)
+
+
+def note_subjects(schema: GraphQLSchema) -> None:
+    """Wraps the resolver of every field whose value holds subjects — objects of a SUBJECTS type
+    or of an abstract type (a union, an interface), and the reports — to note them."""
+    for type_ in schema.type_map.values():
+        if not isinstance(type_, GraphQLObjectType) or type_.name.startswith("__"):
+            continue
+        for field in type_.fields.values():
+            named = get_named_type(field.type)
+            if type_.name == REPORTS:
+                extract = _report
+            elif named.name in SUBJECTS or is_abstract_type(named):
+                extract = _keys
+            else:
+                continue
+            field.resolve = _noting(field.resolve or default_field_resolver, extract)
+
+
+def _noting(resolve, extract):
+    def noting(root, info, /, **arguments):  # positional: an argument may have any name
+        result = resolve(root, info, **arguments)
+        subjects = _subjects.get()
+        return result if subjects is None else _noted(subjects, result, extract)
+
+    return noting
+
+
+def _noted(subjects: Subjects, value, extract):
+    """The value as resolved, its subjects noted — now, or once it (or a list item) is awaited:
+    `_entities` answers a list of awaitables, one per representation."""
+    if isinstance(value, list | tuple):
+        return [_noted(subjects, item, extract) for item in value]
+    if isawaitable(value):
+        return _noted_later(subjects, value, extract)
+    if value is not None and not isinstance(value, Exception):  # e.g. a refused representation
+        for kind, key in extract(value):
+            subjects.note(kind, key)
+    return value
+
+
+async def _noted_later(subjects: Subjects, awaitable, extract):
+    return _noted(subjects, await awaitable, extract)
+
+
 class AccessLog(SchemaExtension):
     """Collects one operation's subjects and writes its `read` event when the operation ends."""
 
-    def __init__(self, *, execution_context=None):
-        super().__init__(execution_context=execution_context)
-        self.subjects = Subjects()
-
-    def resolve(self, _next, root, info, *args, **kwargs):
-        result = _next(root, info, *args, **kwargs)
-        if info.parent_type.name == REPORTS:
-            extract = _report
-        else:
-            named = get_named_type(info.return_type)
-            if named.name not in SUBJECTS and not is_abstract_type(named):
-                return result
-            extract = _keys
-        return self._noted(result, extract)
-
-    def _noted(self, value, extract):
-        """The value as resolved, its subjects noted — now, or once it (or a list item) is awaited:
-        `_entities` answers a list of awaitables, one per representation."""
-        if isinstance(value, list | tuple):
-            return [self._noted(item, extract) for item in value]
-        if isawaitable(value):
-            return self._noted_later(value, extract)
-        if value is not None and not isinstance(value, Exception):  # e.g. a refused representation
-            for kind, key in extract(value):
-                self.subjects.note(kind, key)
-        return value
-
-    async def _noted_later(self, awaitable, extract):
-        return self._noted(await awaitable, extract)
-
     def on_operation(self):
-        yield
+        subjects = Subjects()
+        token = _subjects.set(subjects)
+        try:
+            yield
+        finally:
+            _subjects.reset(token)
         context = self.execution_context.context
-        if not self.subjects or getattr(context, "engine", None) is None:
+        if not subjects or getattr(context, "engine", None) is None:
             return
         request = _request(self.execution_context)
         try:
-            record_access(context.engine, context.actor, READ, request, self.subjects)
+            record_access(context.engine, context.actor, READ, request, subjects)
         except AccessLogError as error:  # an answer whose reading was not logged is not sent
             raise GraphQLError(str(error), extensions={"code": "UNAVAILABLE"}) from None
 

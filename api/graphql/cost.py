@@ -119,17 +119,27 @@ def operation_shape(
     schema: GraphQLSchema, document: DocumentNode, operation_name: str | None, variables: dict | None
 ) -> Shape:
     """The shape of the operation the request names (the only one, without a name)."""
+    return shape_and_variables(schema, document, operation_name, variables)[0]
+
+
+def shape_and_variables(
+    schema: GraphQLSchema, document: DocumentNode, operation_name: str | None, variables: dict | None
+) -> tuple[Shape, frozenset[str]]:
+    """The operation's shape, and the names of the variables it depends on (those that size a
+    page or give `_entities` its representations): the same document with the same values of
+    those has the same shape (api/graphql/limits.py keeps it)."""
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if operation_name is not None:
         operations = [o for o in operations if o.name and o.name.value == operation_name]
     if len(operations) != 1:
-        return NOTHING  # no such operation: execution refuses it
+        return NOTHING, frozenset()  # no such operation: execution refuses it
     operation = operations[0]
     root = schema.get_root_type(operation.operation)
     if root is None:
-        return NOTHING
+        return NOTHING, frozenset()
     walk = _Walk(schema, document, _variables(operation, variables))
-    return walk.selections(root, operation.selection_set, page=None, depth=0, wraps=0)
+    shape = walk.selections(root, operation.selection_set, page=None, depth=0, wraps=0)
+    return shape, frozenset(walk.read)
 
 
 def _variables(operation: OperationDefinitionNode, given: dict | None) -> dict:
@@ -152,6 +162,7 @@ class _Walk:
         self.walked: dict[tuple, Shape] = {}  # a fragment's shape, for one value, at depth 0
         self.visiting: set[str] = set()
         self.nesting = 0
+        self.read: set[str] = set()  # the variables the shape depends on
 
     # `page`: the page size of the connection whose selection this is; `depth`: the number of
     # fields enclosing this selection; `wraps`: how deep in a chain of introspection's `ofType`.
@@ -245,6 +256,7 @@ class _Walk:
             if argument.name.value == name:
                 value = argument.value
                 if isinstance(value, VariableNode):
+                    self.read.add(value.name.value)
                     return self.variables.get(value.name.value, _UNKNOWN)
                 return value
         return None

@@ -33,12 +33,13 @@ import math
 from functools import lru_cache
 
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse
-from strawberry.extensions import MaxTokensLimiter, ParserCache, SchemaExtension, ValidationCache
+from strawberry.extensions import MaxTokensLimiter, ParserCache, SchemaExtension
 from strawberry.schema.schema import validate_document
 
 from yibao.core.queries import MAX_PAGE
 
-from .cost import NOTHING, Shape, operation_shape
+from .cost import NOTHING, Shape, operation_shape, shape_and_variables
+from .memo import memo
 
 __all__ = [
     "CACHE_SIZE",
@@ -114,11 +115,37 @@ def _parsed(query: str, max_tokens: int) -> DocumentNode | None:
         return None
 
 
+class KeptValidation(SchemaExtension):
+    """Validates a document once per query text and set of rules (api/graphql/memo.py)."""
+
+    def on_validate(self):
+        context = self.execution_context
+        document, schema = context.graphql_document, context.schema._schema
+        if document is not None:
+            rules = tuple(context.validation_rules)
+
+            def validate():
+                return validate_document(schema, document, rules)
+
+            if isinstance(context.query, str):
+                context.pre_execution_errors = memo(schema, "validation").get(
+                    (context.query, rules), validate
+                )
+            else:
+                context.pre_execution_errors = validate()
+        yield
+
+
+SHAPES_PER_DOCUMENT = 16  # shapes kept for one document, by the values of the variables sizing it
+_ABSENT = object()
+
+
 class Limits(SchemaExtension):
     """Refuses an operation over the limits once it has been validated, before it runs.
 
     Strawberry reads validation's errors before the code after a hook's `yield` runs, so the check
-    comes before it, listed after ValidationCache, which has validated by then."""
+    comes before it, listed after KeptValidation, which has validated by then. The shape is kept
+    per query text and operation, with the values of the variables it depends on."""
 
     def on_validate(self):
         context = self.execution_context
@@ -126,13 +153,29 @@ class Limits(SchemaExtension):
         if context.pre_execution_errors is None and document is not None:
             rules = context.validation_rules
             context.pre_execution_errors = validate_document(context.schema._schema, document, rules)
-        if not context.pre_execution_errors and document is not None:
-            shape = operation_shape(
-                context.schema._schema, document, context.operation_name, context.variables
-            )
-            if (error := refusal(shape)) is not None:
-                context.pre_execution_errors = [error]
+        valid = not context.pre_execution_errors and document is not None
+        if valid and (error := refusal(self._shape())) is not None:
+            context.pre_execution_errors = [error]
         yield
+
+    def _shape(self) -> Shape:
+        context = self.execution_context
+        schema, name = context.schema._schema, context.operation_name
+        given = context.variables if isinstance(context.variables, dict) else {}
+        if not isinstance(context.query, str):
+            return operation_shape(schema, context.graphql_document, name, given)
+        known = memo(schema, "shape").get((context.query, name), list)
+        for values, shape in list(known):
+            if all(_same(given.get(variable, _ABSENT), value) for variable, value in values):
+                return shape
+        shape, read = shape_and_variables(schema, context.graphql_document, name, given)
+        if len(known) < SHAPES_PER_DOCUMENT:
+            known.append((tuple((variable, given.get(variable, _ABSENT)) for variable in read), shape))
+        return shape
+
+
+def _same(a, b) -> bool:
+    return type(a) is type(b) and a == b
 
 
 def limit_extensions() -> list:
@@ -142,6 +185,6 @@ def limit_extensions() -> list:
     return [
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=CACHE_SIZE),
-        lambda: ValidationCache(maxsize=CACHE_SIZE),
-        Limits,  # after ValidationCache: depth, aliases, cost and representations of a valid document
+        KeptValidation,
+        Limits,  # after KeptValidation: depth, aliases, cost and representations of a valid document
     ]

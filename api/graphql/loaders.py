@@ -1,7 +1,13 @@
-"""Batched loading: every nested field of a page costs one query per field, not per row."""
+"""Batched loading: every nested field of a page costs one query per field, not per row.
 
+Each loader is a synchronous batch lookup (`fetch`), used directly for the objects of one list
+(api/graphql/siblings.py), and a DataLoader over it for objects resolved alone.
+"""
+
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy.orm import defer
 from sqlmodel import Session
 from strawberry.dataloader import DataLoader
 
@@ -19,17 +25,42 @@ from yibao.core.models import (
 )
 from yibao.core.scope import Scope
 
+Fetch = Callable[[Sequence[Hashable]], list]
 
-def _one_by(session: Session, model, column, scope: Scope) -> DataLoader:
+
+# An enrolment's snapshot (its frozen quote, a few kB of JSON) is read only when a field asks for
+# it, for all the enrolments of a list at once (api/graphql/types/enrolment.py): decoding it for
+# every enrolment of a page took a tenth of the page's time.
+LATER = {Enrolment: (defer(Enrolment.snapshot),)}
+
+
+def _one_by(session: Session, model, column, scope: Scope) -> Fetch:
+    options = LATER.get(model, ())
+    return _remembered(lambda keys: lookups.one_by(session, scope, model, column, keys, options))
+
+
+def _remembered(fetch: Fetch) -> Fetch:
+    """The fetch, answering keys it has answered before from memory, as a DataLoader does for the
+    request: a page's regions (its households', their parents, the persons') are read once."""
+    known: dict = {}
+
+    def fetch_remembered(keys: Sequence[Hashable]) -> list:
+        missing = [key for key in dict.fromkeys(keys) if key not in known]
+        if missing:
+            known.update(zip(missing, fetch(missing), strict=True))
+        return [known[key] for key in keys]
+
+    return fetch_remembered
+
+
+def _many_by(session: Session, model, column, order, scope: Scope) -> Fetch:
+    options = LATER.get(model, ())
+    return lambda keys: lookups.many_by(session, scope, model, column, order, keys, options)
+
+
+def _loader(fetch: Fetch) -> DataLoader:
     async def load(keys: list) -> list:
-        return lookups.one_by(session, scope, model, column, keys)
-
-    return DataLoader(load)
-
-
-def _many_by(session: Session, model, column, order, scope: Scope) -> DataLoader:
-    async def load(keys: list) -> list:
-        return lookups.many_by(session, scope, model, column, order, keys)
+        return fetch(keys)
 
     return DataLoader(load)
 
@@ -53,29 +84,35 @@ class Loaders:
     categories_of_person: DataLoader = field(init=False)
     refunds_of_enrolment: DataLoader = field(init=False)
     birth_date: DataLoader = field(init=False)
+    fetches: dict[str, Fetch] = field(init=False)
 
     def __post_init__(self) -> None:
         s, scope = self.session, self.scope
-        self.region = _one_by(s, Region, Region.code, Scope(path=None))  # regions are public
-        self.person = _one_by(s, Person, Person.id, scope)
-        self.household = _one_by(s, Household, Household.id, scope)
-        self.membership_of_person = _one_by(s, HouseholdMember, HouseholdMember.person_id, scope)
-        self.members_of_household = _many_by(
-            s, HouseholdMember, HouseholdMember.household_id, HouseholdMember.id, scope
-        )
-        self.enrolment = _one_by(s, Enrolment, Enrolment.id, scope)
-        self.enrolments_of_person = _many_by(
-            s, Enrolment, Enrolment.person_id, Enrolment.coverage_year, scope
-        )
-        self.payment = _one_by(s, Payment, Payment.id, scope)
-        self.payments_of_enrolment = _many_by(s, Payment, Payment.enrolment_id, Payment.id, scope)
-        self.entitlements_of_enrolment = _many_by(
-            s, Entitlement, Entitlement.enrolment_id, Entitlement.start_date, scope
-        )
-        self.refunds_of_enrolment = _many_by(s, Refund, Refund.enrolment_id, Refund.id, scope)
-        self.categories_of_person = _many_by(s, CategoryFact, CategoryFact.person_id, CategoryFact.id, scope)
-        # Unscoped, and never answered to the caller (core/lookups.py).
-        self.birth_date = DataLoader(self._birth_dates)
+        self.fetches = {
+            "region": _one_by(s, Region, Region.code, Scope(path=None)),  # regions are public
+            "person": _one_by(s, Person, Person.id, scope),
+            "household": _one_by(s, Household, Household.id, scope),
+            "membership_of_person": _one_by(s, HouseholdMember, HouseholdMember.person_id, scope),
+            "members_of_household": _many_by(
+                s, HouseholdMember, HouseholdMember.household_id, HouseholdMember.id, scope
+            ),
+            "enrolment": _one_by(s, Enrolment, Enrolment.id, scope),
+            "enrolments_of_person": _many_by(
+                s, Enrolment, Enrolment.person_id, Enrolment.coverage_year, scope
+            ),
+            "payment": _one_by(s, Payment, Payment.id, scope),
+            "payments_of_enrolment": _many_by(s, Payment, Payment.enrolment_id, Payment.id, scope),
+            "entitlements_of_enrolment": _many_by(
+                s, Entitlement, Entitlement.enrolment_id, Entitlement.start_date, scope
+            ),
+            "refunds_of_enrolment": _many_by(s, Refund, Refund.enrolment_id, Refund.id, scope),
+            "categories_of_person": _many_by(s, CategoryFact, CategoryFact.person_id, CategoryFact.id, scope),
+            # Unscoped, and never answered to the caller (core/lookups.py).
+            "birth_date": lambda person_ids: lookups.birth_dates(s, person_ids),
+        }
+        for name, fetch in self.fetches.items():
+            setattr(self, name, _loader(fetch))
 
-    async def _birth_dates(self, person_ids: list[int]) -> list:
-        return lookups.birth_dates(self.session, person_ids)
+    def fetch(self, name: str, keys: Sequence[Hashable]) -> list:
+        """What loader `name` answers for `keys`, at once, in their order: one statement."""
+        return self.fetches[name](keys)

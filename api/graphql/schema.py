@@ -45,10 +45,11 @@ from . import (
     viewer,
     vocabulary,
 )
-from .access_log import AccessLog
-from .authorize import Authorize
+from .access_log import AccessLog, note_subjects
+from .authorize import Authorize, authorize_root_fields
 from .context import CloseSession
 from .errors import MaskUnexpected, loggable, unexpected
+from .lean import lean_resolvers
 from .limits import MAX_BATCH, MAX_ENTITIES, limit_extensions
 from .reports import reports_query
 
@@ -154,13 +155,19 @@ def make_schema(registry: Registry | None = None, introspection: bool = True) ->
     if not introspection:
         extensions.append(DisableIntrospection)
     catalog = (registry or load_registry()).reports
-    return YibaoSchema(
+    schema = YibaoSchema(
         federation_version=FEDERATION_VERSION,
         query=merge_types("Query", (*QUERIES, reports_query(catalog))),
         mutation=Mutation,
         extensions=extensions,
         config=StrawberryConfig(batching_config={"max_operations": MAX_BATCH}),
     )
+    # Plain fields called directly; then, on the resolvers that need them, once, rather than as hooks
+    # around every field of an answer, the root fields' check and the access log's noting.
+    lean_resolvers(schema, schema.config.info_class)
+    authorize_root_fields(schema._schema)
+    note_subjects(schema._schema)
+    return schema
 
 
 @cache

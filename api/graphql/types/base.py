@@ -12,6 +12,8 @@ from typing import Any, Self
 
 import strawberry
 
+from ..siblings import Siblings
+
 _BY_MODEL: dict[type, type[Entity]] = {}
 
 
@@ -20,6 +22,8 @@ class Entity:
     """A GraphQL object wrapping one stored row; `id` is the row's primary key."""
 
     row: strawberry.Private[Any]
+    # The objects made from the same list, which fetch nested fields together (api/graphql/siblings.py).
+    siblings: strawberry.Private[Siblings | None] = None
 
     def __init_subclass__(cls, model: type | None = None, **kwargs) -> None:
         super().__init_subclass__(**kwargs)

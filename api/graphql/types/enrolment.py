@@ -4,12 +4,14 @@ from datetime import date
 from decimal import Decimal
 
 import strawberry
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import col, select
 from strawberry.scalars import JSON
 
 from yibao.core import models
 from yibao.core.money import fen_to_yuan
 
-from .. import federation
+from .. import federation, siblings
 from ..masking import without_birth_date
 from .base import Entity
 from .entitlement import Entitlement
@@ -60,7 +62,7 @@ class Enrolment(Node, Entity, model=models.Enrolment):
         "1975-**-**."
     )
     async def snapshot(self, info: strawberry.Info) -> JSON:
-        return await without_birth_date(info, self.row.person_id, self.row.snapshot)
+        return await without_birth_date(info, self.row.person_id, _snapshot(self, info))
 
     @strawberry.field(description="The channel the person means to pay through (a CHANNELS code).")
     def channel(self) -> str | None:
@@ -90,8 +92,8 @@ class Enrolment(Node, Entity, model=models.Enrolment):
         description="Members of the household not enrolled with this one, where the policy prefers "
         "whole households (e.g. 东政办〔2021〕6号 五（二）); empty otherwise."
     )
-    def partial_household(self) -> list[str]:
-        return list((self.row.snapshot or {}).get("partialHousehold") or [])
+    def partial_household(self, info: strawberry.Info) -> list[str]:
+        return list((_snapshot(self, info) or {}).get("partialHousehold") or [])
 
     @strawberry.field(description="The day the enrolment ended (death, moving away…), if it did.")
     def terminated_on(self) -> date | None:
@@ -102,24 +104,72 @@ class Enrolment(Node, Entity, model=models.Enrolment):
         return self.row.termination_reason
 
     @strawberry.field
-    async def region(self, info: strawberry.Info) -> Region:
-        return Region.of(await info.context.loaders.region.load(self.row.region_code))
+    def region(self, info: strawberry.Info) -> Region:
+        return siblings.one(self, info, "region", _region, Region.of)
 
     @strawberry.field
-    async def person(self, info: strawberry.Info) -> Person:
-        return Person.of(await info.context.loaders.person.load(self.row.person_id))
+    def person(self, info: strawberry.Info) -> Person:
+        return siblings.one(self, info, "person", _person, Person.of)
 
     @strawberry.field
-    async def payments(self, info: strawberry.Info) -> list[Payment]:
-        rows = await info.context.loaders.payments_of_enrolment.load(self.row.id)
-        return [Payment(row=row) for row in rows]
+    def payments(self, info: strawberry.Info) -> list[Payment]:
+        return siblings.many(self, info, "payments_of_enrolment", _enrolment_id, _payment)
 
     @strawberry.field
-    async def entitlements(self, info: strawberry.Info) -> list[Entitlement]:
-        rows = await info.context.loaders.entitlements_of_enrolment.load(self.row.id)
-        return [Entitlement(row=row) for row in rows]
+    def entitlements(self, info: strawberry.Info) -> list[Entitlement]:
+        return siblings.many(self, info, "entitlements_of_enrolment", _entitlement_key, _entitlement)
 
     @strawberry.field
-    async def refunds(self, info: strawberry.Info) -> list[Refund]:
-        rows = await info.context.loaders.refunds_of_enrolment.load(self.row.id)
-        return [Refund(row=row) for row in rows]
+    def refunds(self, info: strawberry.Info) -> list[Refund]:
+        return siblings.many(self, info, "refunds_of_enrolment", _refund_key, _refund)
+
+
+def _snapshot(enrolment: Enrolment, info: strawberry.Info) -> dict:
+    """The enrolment's snapshot. The loaders read enrolments without it (api/graphql/loaders.py):
+    the first enrolment of a list to need it reads it for all of its siblings, in one statement;
+    one read alone loads its own when touched."""
+    row = enrolment.row
+    if "snapshot" not in row.__dict__ and enrolment.siblings is not None:
+        rows = [e.row for e in enrolment.siblings.objects if "snapshot" not in e.row.__dict__]
+        ids = [r.id for r in rows]
+        statement = select(models.Enrolment.id, models.Enrolment.snapshot).where(
+            col(models.Enrolment.id).in_(ids)
+        )
+        found = dict(info.context.session.exec(statement).all())
+        for each in rows:
+            set_committed_value(each, "snapshot", found.get(each.id, {}))
+    return row.snapshot
+
+
+# What the fields above fetch by: module-level, as each is the key of its fetch among siblings
+# (the same function for two fetches would share one cache: each list field has its own).
+def _region(enrolment: Enrolment) -> str:
+    return enrolment.row.region_code
+
+
+def _person(enrolment: Enrolment) -> int:
+    return enrolment.row.person_id
+
+
+def _enrolment_id(enrolment: Enrolment) -> int:
+    return enrolment.row.id
+
+
+def _entitlement_key(enrolment: Enrolment) -> int:
+    return enrolment.row.id
+
+
+def _refund_key(enrolment: Enrolment) -> int:
+    return enrolment.row.id
+
+
+def _payment(row) -> Payment:
+    return Payment(row=row)
+
+
+def _entitlement(row) -> Entitlement:
+    return Entitlement(row=row)
+
+
+def _refund(row) -> Refund:
+    return Refund(row=row)

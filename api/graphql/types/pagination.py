@@ -16,6 +16,7 @@ from sqlmodel import Session
 from yibao.core.paging import BY_ID, DEFAULT_PAGE, Order, page
 
 from ..errors import refusing
+from ..siblings import linked
 
 __all__ = ["DEFAULT_PAGE", "Connection", "Edge", "PageInfo", "paginate"]
 
@@ -72,9 +73,9 @@ def paginate(
     cursor is an INVALID error naming the argument."""
     with refusing():
         found = page(session, statement, id_column, first, after, last=last, before=before, order=order)
-    edges = [
-        Edge(cursor=cursor, node=wrap(row)) for row, cursor in zip(found.rows, found.cursors, strict=True)
-    ]
+    # The page's objects fetch their nested fields together (api/graphql/siblings.py).
+    nodes = linked([wrap(row) for row in found.rows])
+    edges = [Edge(cursor=cursor, node=node) for node, cursor in zip(nodes, found.cursors, strict=True)]
     info = PageInfo(
         has_next_page=found.has_next,
         end_cursor=edges[-1].cursor if edges else None,

@@ -10,7 +10,7 @@ from yibao.core.auth import Role
 from yibao.core.departments import DEPARTMENT_CATEGORIES
 from yibao.core.idcard import mask_id_number, mask_phone
 
-from .. import federation, federation_keys
+from .. import federation, federation_keys, siblings
 from ..masking import whole
 from .base import Entity, entity
 from .enums import Gender
@@ -91,13 +91,12 @@ class Person(Node, Entity, model=models.Person):
         return self.row.phone if whole(info) else mask_phone(self.row.phone)
 
     @strawberry.field
-    async def hukou_region(self, info: strawberry.Info) -> Region:
-        return Region.of(await info.context.loaders.region.load(self.row.hukou_region_code))
+    def hukou_region(self, info: strawberry.Info) -> Region:
+        return siblings.one(self, info, "region", _hukou_region, Region.of)
 
     @strawberry.field
-    async def residence_region(self, info: strawberry.Info) -> Region | None:
-        code = self.row.residence_region_code
-        return Region.of(await info.context.loaders.region.load(code)) if code else None
+    def residence_region(self, info: strawberry.Info) -> Region | None:
+        return siblings.one(self, info, "region", _residence_region, Region.of)
 
     @strawberry.field
     async def household(
@@ -109,11 +108,8 @@ class Person(Node, Entity, model=models.Person):
         return entity(await info.context.loaders.household.load(membership.household_id))
 
     @strawberry.field
-    async def enrolments(
-        self, info: strawberry.Info
-    ) -> list[Annotated[Enrolment, strawberry.lazy(".enrolment")]]:
-        rows = await info.context.loaders.enrolments_of_person.load(self.row.id)
-        return [entity(row) for row in rows]
+    def enrolments(self, info: strawberry.Info) -> list[Annotated[Enrolment, strawberry.lazy(".enrolment")]]:
+        return siblings.many(self, info, "enrolments_of_person", _person_id, entity)
 
     @strawberry.field(
         description="Hardship identities, with codes from the canonical vocabulary; for a department's "
@@ -129,3 +125,16 @@ class Person(Node, Entity, model=models.Person):
             CategoryFact(code=r.code, since=r.since, until=r.until, source=r.source, grade=r.grade)
             for r in rows
         ]
+
+
+# What the fields above fetch by: module-level, as each is the key of its fetch among siblings.
+def _person_id(person: Person) -> int:
+    return person.row.id
+
+
+def _hukou_region(person: Person) -> str:
+    return person.row.hukou_region_code
+
+
+def _residence_region(person: Person) -> str | None:
+    return person.row.residence_region_code
