@@ -9,7 +9,10 @@ All as of a date (default the source's as-of date):
   amount columns empty (core/services/coverage.py `keep_quote`), so `amount_due_fen` is null.
 - Standing payment: an enrolment whose ledger rows up to then net to one payment (+1 per
   PAYMENT, −1 per REVERSAL; a reversal is dated the day it was entered). A 0.00 payment of a
-  fully subsidised person stands too.
+  fully subsidised person stands too. An enrolment never reversed holds at most one payment
+  (core/models/payment.py), which the enrolment row itself summarises (`first_paid_on`,
+  `first_paid_fen`, kept by the database's triggers, migration 0011): it stands from its date.
+  Only an enrolment with `ledger_reversed` has its ledger read (`reversed_ledger`).
 - 参保 (enrolled and paid, the reports' `paid`): on the roster, accepted, with a standing payment.
   Every 参保人数, 参保率 and 完成率 counts this unless a notice defines its figure otherwise (the
   report then cites the clause). The notices count those who paid, not those registered:
@@ -25,10 +28,10 @@ Each returns a subquery for a report to join and roll up to its units (`ReportSo
 
 from datetime import date
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, case, false, func, or_, true
 from sqlmodel import col, select
 
-from ..models import Payment
+from ..models import Enrolment, Payment
 from ..statuses import EnrolmentStatus, PaymentKind
 from .source import ReportSource
 from .spec import Column, Kind
@@ -90,19 +93,67 @@ def ledger(source: ReportSource, on: date | None = None):
     )
 
 
+def reversed_ledger(source: ReportSource, on: date | None = None):
+    """`ledger` for the few of the year's enrolments whose ledger holds a reversal (the others'
+    ledger is their first payment, on the enrolment row): enrolment_id, receipts, funds."""
+    day = _day(source, on)
+    reversed_ids = select(Enrolment.id).where(
+        Enrolment.coverage_year == source.coverage_year,
+        col(Enrolment.ledger_reversed) == true(),
+        source.in_region(Enrolment.region_code),
+    )
+    return (
+        select(
+            Payment.enrolment_id,
+            func.sum(case((Payment.kind == PaymentKind.PAYMENT, 1), else_=-1)).label("receipts"),
+            func.sum(Payment.amount_fen).label("funds"),
+        )
+        .where(
+            Payment.coverage_year == source.coverage_year,
+            Payment.paid_on <= day,
+            col(Payment.enrolment_id).in_(reversed_ids),
+        )
+        .group_by(Payment.enrolment_id)
+        .subquery("reversed_ledger")
+    )
+
+
+def _first_stands(e, day: date):
+    """SQL: the enrolment row `e` was never reversed and its one payment is dated by `day`."""
+    return and_(e.c.ledger_reversed == false(), e.c.first_paid_on <= day)
+
+
+def standing_condition(e, held, day: date):
+    """SQL: a payment of the enrolment row `e` stands on `day`; `held` is `reversed_ledger(…, day)`
+    outer-joined on e's id (NULL for an enrolment never reversed)."""
+    return or_(_first_stands(e, day), held.c.receipts > 0)
+
+
+def funds_held(e, held, day: date):
+    """SQL: the net amount (fen) of the enrolment row `e`'s ledger up to `day`, with `held` as above."""
+    return func.coalesce(held.c.funds, case((_first_stands(e, day), e.c.first_paid_fen), else_=0))
+
+
 def standing(source: ReportSource, on: date | None = None):
     """Ids (enrolment_id) of the year's enrolments whose payment stands on `on`."""
-    held = ledger(source, on)
-    return select(held.c.enrolment_id).where(held.c.receipts > 0).subquery("standing")
+    day = _day(source, on)
+    e, held = source.enrolments(), reversed_ledger(source, day)
+    return (
+        select(e.c.id.label("enrolment_id"))
+        .outerjoin(held, held.c.enrolment_id == e.c.id)
+        .where(standing_condition(e, held, day))
+        .subquery("standing")
+    )
 
 
 def roster_status(source: ReportSource, on: date | None = None, paid_by: date | None = None):
     """The enrolments on the roster on `on`, every column, plus `insured`: 1 when 参保 — accepted
     with a payment standing on `paid_by` (default `on`) — else 0 (登记未缴)."""
-    # One pass over the region's enrolments joined to their ledger: the roster and the standing
-    # ids as two subqueries read the enrolments twice (three times with `source.payments`).
-    e, held = source.enrolments(), ledger(source, paid_by or on)
-    insured = case((and_(accepted_condition(e), held.c.receipts > 0), 1), else_=0)
+    # One pass over the region's enrolments: each row carries its payment, and only the few
+    # reversed ones join their ledger.
+    paid_day = _day(source, paid_by or on)
+    e, held = source.enrolments(), reversed_ledger(source, paid_day)
+    insured = case((and_(accepted_condition(e), standing_condition(e, held, paid_day)), 1), else_=0)
     return (
         select(e, insured.label("insured"))
         .outerjoin(held, held.c.enrolment_id == e.c.id)
@@ -113,11 +164,16 @@ def roster_status(source: ReportSource, on: date | None = None, paid_by: date | 
 
 def paid(source: ReportSource, on: date | None = None, paid_by: date | None = None):
     """The 参保 enrolments: on the roster on `on`, accepted, payment standing on `paid_by`; every column."""
-    e, held = source.enrolments(), ledger(source, paid_by or on)
+    paid_day = _day(source, paid_by or on)
+    e, held = source.enrolments(), reversed_ledger(source, paid_day)
     return (
         select(e)
-        .join(held, held.c.enrolment_id == e.c.id)
-        .where(on_roster_condition(e, _day(source, on)), accepted_condition(e), held.c.receipts > 0)
+        .outerjoin(held, held.c.enrolment_id == e.c.id)
+        .where(
+            on_roster_condition(e, _day(source, on)),
+            accepted_condition(e),
+            standing_condition(e, held, paid_day),
+        )
         .subquery("paid")
     )
 
@@ -140,29 +196,17 @@ def per_region(source: ReportSource, on: date | None = None):
     """Per region_code in one pass over the year's enrolments: paid (参保), registered_unpaid
     (登记未缴) and funds (money held), as the functions above define them."""
     day = _day(source, on)
-    e = source.enrolments()
-    # The year's whole ledger, narrowed by the join to the region's enrolments below: joining it
-    # back to enrolment first (as `source.payments` does) doubles the work of a city-wide report.
-    ledger = (
-        select(
-            Payment.enrolment_id,
-            func.sum(case((Payment.kind == PaymentKind.PAYMENT, 1), else_=-1)).label("standing"),
-            func.sum(Payment.amount_fen).label("funds"),
-        )
-        .where(Payment.coverage_year == source.coverage_year, Payment.paid_on <= day)
-        .group_by(Payment.enrolment_id)
-        .subquery("ledger")
-    )
+    e, held = source.enrolments(), reversed_ledger(source, day)
     listed = on_roster_condition(e, day)
-    insured = and_(listed, accepted_condition(e), ledger.c.standing > 0)
+    insured = and_(listed, accepted_condition(e), standing_condition(e, held, day))
     return (
         select(
             e.c.region_code,
             func.sum(case((insured, 1), else_=0)).label("paid"),
             func.sum(case((listed, 1), else_=0) - case((insured, 1), else_=0)).label("registered_unpaid"),
-            func.coalesce(func.sum(ledger.c.funds), 0).label("funds"),
+            func.coalesce(func.sum(funds_held(e, held, day)), 0).label("funds"),
         )
-        .outerjoin(ledger, ledger.c.enrolment_id == e.c.id)
+        .outerjoin(held, held.c.enrolment_id == e.c.id)
         .group_by(e.c.region_code)
         .subquery("per_region")
     )
