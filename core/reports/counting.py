@@ -12,7 +12,7 @@ All as of a date (default the source's as-of date):
   fully subsidised person stands too. An enrolment never reversed holds at most one payment
   (core/models/payment.py), which the enrolment row itself summarises (`first_paid_on`,
   `first_paid_fen`, kept by the database's triggers, migration 0011): it stands from its date.
-  Only an enrolment with `ledger_reversed` has its ledger read (`reversed_ledger`).
+  Only an enrolment with `ledger_reversed` has its ledger read (`stands`, `funds_held`).
 - 参保 (enrolled and paid, the reports' `paid`): on the roster, accepted, with a standing payment.
   Every 参保人数, 参保率 and 完成率 counts this unless a notice defines its figure otherwise (the
   report then cites the clause). The notices count those who paid, not those registered:
@@ -28,10 +28,10 @@ Each returns a subquery for a report to join and roll up to its units (`ReportSo
 
 from datetime import date
 
-from sqlalchemy import and_, case, false, func, or_, true
+from sqlalchemy import and_, case, func, or_, true
 from sqlmodel import col, select
 
-from ..models import Enrolment, Payment
+from ..models import Payment
 from ..statuses import EnrolmentStatus, PaymentKind
 from .source import ReportSource
 from .spec import Column, Kind
@@ -93,70 +93,57 @@ def ledger(source: ReportSource, on: date | None = None):
     )
 
 
-def reversed_ledger(source: ReportSource, on: date | None = None):
-    """`ledger` for the few of the year's enrolments whose ledger holds a reversal (the others'
-    ledger is their first payment, on the enrolment row): enrolment_id, receipts, funds."""
-    day = _day(source, on)
-    reversed_ids = select(Enrolment.id).where(
-        Enrolment.coverage_year == source.coverage_year,
-        col(Enrolment.ledger_reversed) == true(),
-        source.in_region(Enrolment.region_code),
-    )
+def _reversed_sum(source: ReportSource, e, day: date, value):
+    """SQL: the sum of `value` over the enrolment row `e`'s ledger rows up to `day` (a correlated
+    subquery, evaluated only for the few enrolments with a reversal)."""
     return (
-        select(
-            Payment.enrolment_id,
-            func.sum(case((Payment.kind == PaymentKind.PAYMENT, 1), else_=-1)).label("receipts"),
-            func.sum(Payment.amount_fen).label("funds"),
-        )
+        select(func.sum(value))
         .where(
+            Payment.enrolment_id == e.c.id,
             Payment.coverage_year == source.coverage_year,
             Payment.paid_on <= day,
-            col(Payment.enrolment_id).in_(reversed_ids),
         )
-        .group_by(Payment.enrolment_id)
-        .subquery("reversed_ledger")
+        .scalar_subquery()
     )
 
 
-def _first_stands(e, day: date):
-    """SQL: the enrolment row `e` was never reversed and its one payment is dated by `day`."""
-    return and_(e.c.ledger_reversed == false(), e.c.first_paid_on <= day)
+def stands(source: ReportSource, e, on: date | None = None):
+    """SQL: 1 when a payment of the enrolment row `e` (a subquery of enrolments) stands on `on`,
+    else 0. An enrolment never reversed holds its one payment on its row; only a reversed one
+    reads its ledger, so no row of the many joins the ledger for the few."""
+    day = _day(source, on)
+    receipts = _reversed_sum(source, e, day, case((Payment.kind == PaymentKind.PAYMENT, 1), else_=-1))
+    return case(
+        (e.c.ledger_reversed == true(), case((receipts > 0, 1), else_=0)),
+        (e.c.first_paid_on <= day, 1),
+        else_=0,
+    )
 
 
-def standing_condition(e, held, day: date):
-    """SQL: a payment of the enrolment row `e` stands on `day`; `held` is `reversed_ledger(…, day)`
-    outer-joined on e's id (NULL for an enrolment never reversed)."""
-    return or_(_first_stands(e, day), held.c.receipts > 0)
-
-
-def funds_held(e, held, day: date):
-    """SQL: the net amount (fen) of the enrolment row `e`'s ledger up to `day`, with `held` as above."""
-    return func.coalesce(held.c.funds, case((_first_stands(e, day), e.c.first_paid_fen), else_=0))
+def funds_held(source: ReportSource, e, on: date | None = None):
+    """SQL: the net amount (fen) of the enrolment row `e`'s ledger up to `on`, as `stands` reads it."""
+    day = _day(source, on)
+    amount = _reversed_sum(source, e, day, Payment.amount_fen)
+    return case(
+        (e.c.ledger_reversed == true(), func.coalesce(amount, 0)),
+        (e.c.first_paid_on <= day, e.c.first_paid_fen),
+        else_=0,
+    )
 
 
 def standing(source: ReportSource, on: date | None = None):
     """Ids (enrolment_id) of the year's enrolments whose payment stands on `on`."""
-    day = _day(source, on)
-    e, held = source.enrolments(), reversed_ledger(source, day)
-    return (
-        select(e.c.id.label("enrolment_id"))
-        .outerjoin(held, held.c.enrolment_id == e.c.id)
-        .where(standing_condition(e, held, day))
-        .subquery("standing")
-    )
+    e = source.enrolments()
+    return select(e.c.id.label("enrolment_id")).where(stands(source, e, on) == 1).subquery("standing")
 
 
 def roster_status(source: ReportSource, on: date | None = None, paid_by: date | None = None):
     """The enrolments on the roster on `on`, every column, plus `insured`: 1 when 参保 — accepted
     with a payment standing on `paid_by` (default `on`) — else 0 (登记未缴)."""
-    # One pass over the region's enrolments: each row carries its payment, and only the few
-    # reversed ones join their ledger.
-    paid_day = _day(source, paid_by or on)
-    e, held = source.enrolments(), reversed_ledger(source, paid_day)
-    insured = case((and_(accepted_condition(e), standing_condition(e, held, paid_day)), 1), else_=0)
+    e = source.enrolments()
+    insured = case((accepted_condition(e), stands(source, e, paid_by or on)), else_=0)
     return (
         select(e, insured.label("insured"))
-        .outerjoin(held, held.c.enrolment_id == e.c.id)
         .where(on_roster_condition(e, _day(source, on)))
         .subquery("roster_status")
     )
@@ -164,15 +151,13 @@ def roster_status(source: ReportSource, on: date | None = None, paid_by: date | 
 
 def paid(source: ReportSource, on: date | None = None, paid_by: date | None = None):
     """The 参保 enrolments: on the roster on `on`, accepted, payment standing on `paid_by`; every column."""
-    paid_day = _day(source, paid_by or on)
-    e, held = source.enrolments(), reversed_ledger(source, paid_day)
+    e = source.enrolments()
     return (
         select(e)
-        .outerjoin(held, held.c.enrolment_id == e.c.id)
         .where(
             on_roster_condition(e, _day(source, on)),
             accepted_condition(e),
-            standing_condition(e, held, paid_day),
+            stands(source, e, paid_by or on) == 1,
         )
         .subquery("paid")
     )
@@ -196,17 +181,16 @@ def per_region(source: ReportSource, on: date | None = None):
     """Per region_code in one pass over the year's enrolments: paid (参保), registered_unpaid
     (登记未缴) and funds (money held), as the functions above define them."""
     day = _day(source, on)
-    e, held = source.enrolments(), reversed_ledger(source, day)
-    listed = on_roster_condition(e, day)
-    insured = and_(listed, accepted_condition(e), standing_condition(e, held, day))
+    e = source.enrolments()
+    listed = case((on_roster_condition(e, day), 1), else_=0)
+    insured = case((accepted_condition(e), listed * stands(source, e, day)), else_=0)
     return (
         select(
             e.c.region_code,
-            func.sum(case((insured, 1), else_=0)).label("paid"),
-            func.sum(case((listed, 1), else_=0) - case((insured, 1), else_=0)).label("registered_unpaid"),
-            func.coalesce(func.sum(funds_held(e, held, day)), 0).label("funds"),
+            func.sum(insured).label("paid"),
+            func.sum(listed - insured).label("registered_unpaid"),
+            func.sum(funds_held(source, e, day)).label("funds"),
         )
-        .outerjoin(held, held.c.enrolment_id == e.c.id)
         .group_by(e.c.region_code)
         .subquery("per_region")
     )
