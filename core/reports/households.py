@@ -48,8 +48,8 @@ def member_status(source: ReportSource):
     is_head, address region_code and status (PAID, REGISTERED, NOT_REGISTERED or ASIDE)."""
     day = source.as_of
     # Each member's enrolment of the year, which carries its payment (counting.stands), joined
-    # once: a member has at most one enrolment a year and one departure (both
-    # unique per person), so no join multiplies a row.
+    # once: a member has at most one enrolment a year and one departure (both unique per person),
+    # so no join multiplies a row.
     e = source.enrolments()
     listed = and_(e.c.id.is_not(None), counting.on_roster_condition(e, day))
     status = case(
