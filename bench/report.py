@@ -226,11 +226,15 @@ def enrolment_rows(plan: Plan, now: datetime):
             counts = plan.hardship_expected.setdefault(held, Counter())
             counts["holders"] += 1
             counts["enrolled"] += plan.on_roster[i]
+        # The ledger's summary the payment triggers would have written (migration 0011; triggers
+        # are off during COPY): payment_rows' first payment, and whether it was reversed.
+        paid = fate not in (UNPAID, TERMINATED_UNPAID)
         yield (
             i + 1, i + 1, YEAR, village.code, POLICY_ID, "1", status,
             json.dumps(snapshot, ensure_ascii=False), f"bench-enrolment-{i + 1}", channel, enrolled_on,
             due, subsidy, category, "UPFRONT",
             terminated_on, "参加职工医保" if terminated_on else None, now,
+            _paid_on(plan, i) if paid else None, due if paid else None, fate in (REVERSED, REPAID),
         )  # fmt: skip
 
 
@@ -300,6 +304,7 @@ COPIES = {
         "id", "person_id", "coverage_year", "region_code", "policy_id", "tier", "status", "snapshot",
         "idempotency_key", "channel", "enrolled_on", "amount_due_fen", "subsidy_fen", "subsidy_category",
         "method", "terminated_on", "termination_reason", "created_at",
+        "first_paid_on", "first_paid_fen", "ledger_reversed",
     ),
     "payment": (
         "id", "enrolment_id", "kind", "amount_fen", "paid_on", "channel", "collector", "receipt_region_code",
@@ -393,6 +398,25 @@ def check_references(connection) -> None:
             raise RuntimeError(f"{dangling} rows of {table}.{column} point at no {target}.{key}")
 
 
+SUMMARY_DIFFERS = """
+SELECT count(*) FROM enrolment e LEFT JOIN (
+  SELECT enrolment_id,
+         max(paid_on) FILTER (WHERE kind = 'PAYMENT' AND replaces_reversal_id IS NULL) AS first_on,
+         max(amount_fen) FILTER (WHERE kind = 'PAYMENT' AND replaces_reversal_id IS NULL) AS first_fen,
+         bool_or(kind = 'REVERSAL') AS reversed
+  FROM payment GROUP BY enrolment_id) l ON l.enrolment_id = e.id
+WHERE e.first_paid_on IS DISTINCT FROM l.first_on OR e.first_paid_fen IS DISTINCT FROM l.first_fen
+   OR e.ledger_reversed <> coalesce(l.reversed, false)
+"""
+
+
+def check_summary(connection) -> None:
+    """Each enrolment's ledger summary is what its ledger says, as the skipped triggers keep it."""
+    differ = connection.execute(text(SUMMARY_DIFFERS)).scalar_one()
+    if differ:
+        raise RuntimeError(f"{differ} enrolments' ledger summary differs from their payments")
+
+
 def load(engine, plan: Plan) -> list[tuple[str, int, float]]:
     now = datetime.now(UTC)
     loaded = []
@@ -408,6 +432,7 @@ def load(engine, plan: Plan) -> list[tuple[str, int, float]]:
     started = time.perf_counter()
     with engine.begin() as connection:
         check_references(connection)
+        check_summary(connection)
     loaded.append(("foreign keys check", 0, time.perf_counter() - started))
     print(f"  foreign keys checked in {loaded[-1][2]:.1f} s", flush=True)
     with engine.begin() as connection:

@@ -3,15 +3,33 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import JSON, CheckConstraint, Column, Field, Index, SQLModel, UniqueConstraint
+from sqlmodel import JSON, CheckConstraint, Column, Field, Index, SQLModel, UniqueConstraint, text
 
 from ..statuses import EnrolmentStatus, sql_in
 from .base import utcnow
 
-REPORT_COLUMNS = ["id", "person_id", "status", "enrolled_on", "terminated_on", "amount_due_fen"]
+# The ledger's summary each enrolment carries (migration 0011 keeps it with triggers).
+LEDGER_COLUMNS = ["first_paid_on", "first_paid_fen", "ledger_reversed"]
+REPORT_COLUMNS = [
+    "id",
+    "person_id",
+    "status",
+    "enrolled_on",
+    "terminated_on",
+    "amount_due_fen",
+    *LEDGER_COLUMNS,
+]
 # The same columns in id order (migration 0010): what the year's ledger (payment by enrolment_id,
 # core/models/payment.py) merges with, without hashing a city's million enrolments.
-ID_ORDER_COLUMNS = ["person_id", "region_code", "status", "enrolled_on", "terminated_on", "amount_due_fen"]
+ID_ORDER_COLUMNS = [
+    "person_id",
+    "region_code",
+    "status",
+    "enrolled_on",
+    "terminated_on",
+    "amount_due_fen",
+    *LEDGER_COLUMNS,
+]
 
 
 class Enrolment(SQLModel, table=True):
@@ -29,6 +47,15 @@ class Enrolment(SQLModel, table=True):
             postgresql_include=REPORT_COLUMNS,
         ),
         Index("ix_enrolment_year_id", "coverage_year", "id", postgresql_include=ID_ORDER_COLUMNS),
+        # The few enrolments whose ledger holds a reversal: the only ones a report reads the
+        # ledger itself for (core/reports/counting.py).
+        Index(
+            "ix_enrolment_reversed",
+            "coverage_year",
+            "region_code",
+            sqlite_where=text("ledger_reversed"),
+            postgresql_where=text("ledger_reversed"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -54,4 +81,13 @@ class Enrolment(SQLModel, table=True):
     method: str | None = Field(default=None, max_length=24)
     terminated_on: date | None = None
     termination_reason: str | None = Field(default=None, max_length=200)
+    # The ledger's summary, written only by the database's triggers on `payment` and checked
+    # against the ledger on every change (migration 0011), so that reports read one row per
+    # enrolment instead of grouping its payments: the enrolment's first payment (the first slot,
+    # core/models/payment.py) — its date and amount — and whether any payment was reversed.
+    # Without a reversal the first payment is the whole ledger; with one, reports read the
+    # ledger (core/reports/counting.py).
+    first_paid_on: date | None = None
+    first_paid_fen: int | None = None
+    ledger_reversed: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
     created_at: datetime = Field(default_factory=utcnow)

@@ -4,6 +4,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from ..errors import ErrorCode, InputError
@@ -16,6 +17,13 @@ from .source import ReportSource
 from .spec import Kind, Report, ReportArgs, TargetTable, Total
 
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+# PostgreSQL settings for the rest of a report's transaction (SET LOCAL), from the dashboard's
+# plans at a million enrolments (bench/README.md): memory its sorts and hash joins may use before
+# spilling to disk (the default 4MB made a city's reports write gigabytes of temporary files); no
+# parallel workers (each worker of a parallel hash join built the whole hash of a city's
+# enrolments again, three times the work on two busy cores); and no JIT compilation, which a
+# city's estimated cost triggers and which spent up to 3 s compiling a statement that runs in 0.6 s.
+REPORT_SETTINGS = {"work_mem": "64MB", "max_parallel_workers_per_gather": "0", "jit": "off"}
 
 
 class CatalogError(ValueError):
@@ -89,6 +97,9 @@ class Catalog:
             policy = registry.for_region(region.code, args.coverage_year)
         except InputError:
             policy = None
+        if session.get_bind().dialect.name == "postgresql":
+            for name, value in REPORT_SETTINGS.items():
+                session.execute(text(f"SET LOCAL {name} = '{value}'"))
         source = ReportSource(session, args, region, self.targets, policy, registry.categories)
         built = list(report.build(source))
         at = [i for i, column in enumerate(report.columns) if column.kind is Kind.ID_NUMBER]

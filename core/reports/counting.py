@@ -9,7 +9,10 @@ All as of a date (default the source's as-of date):
   amount columns empty (core/services/coverage.py `keep_quote`), so `amount_due_fen` is null.
 - Standing payment: an enrolment whose ledger rows up to then net to one payment (+1 per
   PAYMENT, −1 per REVERSAL; a reversal is dated the day it was entered). A 0.00 payment of a
-  fully subsidised person stands too.
+  fully subsidised person stands too. An enrolment never reversed holds at most one payment
+  (core/models/payment.py), which the enrolment row itself summarises (`first_paid_on`,
+  `first_paid_fen`, kept by the database's triggers, migration 0011): it stands from its date.
+  Only an enrolment with `ledger_reversed` has its ledger read (`stands`, `funds_held`).
 - 参保 (enrolled and paid, the reports' `paid`): on the roster, accepted, with a standing payment.
   Every 参保人数, 参保率 and 完成率 counts this unless a notice defines its figure otherwise (the
   report then cites the clause). The notices count those who paid, not those registered:
@@ -25,7 +28,7 @@ Each returns a subquery for a report to join and roll up to its units (`ReportSo
 
 from datetime import date
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, case, func, or_, true
 from sqlmodel import col, select
 
 from ..models import Payment
@@ -90,22 +93,57 @@ def ledger(source: ReportSource, on: date | None = None):
     )
 
 
+def _reversed_sum(source: ReportSource, e, day: date, value):
+    """SQL: the sum of `value` over the enrolment row `e`'s ledger rows up to `day` (a correlated
+    subquery, evaluated only for the few enrolments with a reversal)."""
+    return (
+        select(func.sum(value))
+        .where(
+            Payment.enrolment_id == e.c.id,
+            Payment.coverage_year == source.coverage_year,
+            Payment.paid_on <= day,
+        )
+        .scalar_subquery()
+    )
+
+
+def stands(source: ReportSource, e, on: date | None = None):
+    """SQL: 1 when a payment of the enrolment row `e` (a subquery of enrolments) stands on `on`,
+    else 0. An enrolment never reversed holds its one payment on its row; only a reversed one
+    reads its ledger, so no row of the many joins the ledger for the few."""
+    day = _day(source, on)
+    receipts = _reversed_sum(source, e, day, case((Payment.kind == PaymentKind.PAYMENT, 1), else_=-1))
+    return case(
+        (e.c.ledger_reversed == true(), case((receipts > 0, 1), else_=0)),
+        (e.c.first_paid_on <= day, 1),
+        else_=0,
+    )
+
+
+def funds_held(source: ReportSource, e, on: date | None = None):
+    """SQL: the net amount (fen) of the enrolment row `e`'s ledger up to `on`, as `stands` reads it."""
+    day = _day(source, on)
+    amount = _reversed_sum(source, e, day, Payment.amount_fen)
+    return case(
+        (e.c.ledger_reversed == true(), func.coalesce(amount, 0)),
+        (e.c.first_paid_on <= day, e.c.first_paid_fen),
+        else_=0,
+    )
+
+
 def standing(source: ReportSource, on: date | None = None):
     """Ids (enrolment_id) of the year's enrolments whose payment stands on `on`."""
-    held = ledger(source, on)
-    return select(held.c.enrolment_id).where(held.c.receipts > 0).subquery("standing")
+    e = source.enrolments()
+    return select(e.c.id.label("enrolment_id")).where(stands(source, e, on) == 1).subquery("standing")
 
 
 def roster_status(source: ReportSource, on: date | None = None, paid_by: date | None = None):
     """The enrolments on the roster on `on`, every column, plus `insured`: 1 when 参保 — accepted
     with a payment standing on `paid_by` (default `on`) — else 0 (登记未缴)."""
-    # One pass over the region's enrolments joined to their ledger: the roster and the standing
-    # ids as two subqueries read the enrolments twice (three times with `source.payments`).
-    e, held = source.enrolments(), ledger(source, paid_by or on)
-    insured = case((and_(accepted_condition(e), held.c.receipts > 0), 1), else_=0)
+    e = source.enrolments()
+    insured = case((accepted_condition(e), stands(source, e, paid_by or on)), else_=0)
     return (
         select(e, insured.label("insured"))
-        .outerjoin(held, held.c.enrolment_id == e.c.id)
         .where(on_roster_condition(e, _day(source, on)))
         .subquery("roster_status")
     )
@@ -113,11 +151,14 @@ def roster_status(source: ReportSource, on: date | None = None, paid_by: date | 
 
 def paid(source: ReportSource, on: date | None = None, paid_by: date | None = None):
     """The 参保 enrolments: on the roster on `on`, accepted, payment standing on `paid_by`; every column."""
-    e, held = source.enrolments(), ledger(source, paid_by or on)
+    e = source.enrolments()
     return (
         select(e)
-        .join(held, held.c.enrolment_id == e.c.id)
-        .where(on_roster_condition(e, _day(source, on)), accepted_condition(e), held.c.receipts > 0)
+        .where(
+            on_roster_condition(e, _day(source, on)),
+            accepted_condition(e),
+            stands(source, e, paid_by or on) == 1,
+        )
         .subquery("paid")
     )
 
@@ -141,28 +182,15 @@ def per_region(source: ReportSource, on: date | None = None):
     (登记未缴) and funds (money held), as the functions above define them."""
     day = _day(source, on)
     e = source.enrolments()
-    # The year's whole ledger, narrowed by the join to the region's enrolments below: joining it
-    # back to enrolment first (as `source.payments` does) doubles the work of a city-wide report.
-    ledger = (
-        select(
-            Payment.enrolment_id,
-            func.sum(case((Payment.kind == PaymentKind.PAYMENT, 1), else_=-1)).label("standing"),
-            func.sum(Payment.amount_fen).label("funds"),
-        )
-        .where(Payment.coverage_year == source.coverage_year, Payment.paid_on <= day)
-        .group_by(Payment.enrolment_id)
-        .subquery("ledger")
-    )
-    listed = on_roster_condition(e, day)
-    insured = and_(listed, accepted_condition(e), ledger.c.standing > 0)
+    listed = case((on_roster_condition(e, day), 1), else_=0)
+    insured = case((accepted_condition(e), listed * stands(source, e, day)), else_=0)
     return (
         select(
             e.c.region_code,
-            func.sum(case((insured, 1), else_=0)).label("paid"),
-            func.sum(case((listed, 1), else_=0) - case((insured, 1), else_=0)).label("registered_unpaid"),
-            func.coalesce(func.sum(ledger.c.funds), 0).label("funds"),
+            func.sum(insured).label("paid"),
+            func.sum(listed - insured).label("registered_unpaid"),
+            func.sum(funds_held(source, e, day)).label("funds"),
         )
-        .outerjoin(ledger, ledger.c.enrolment_id == e.c.id)
         .group_by(e.c.region_code)
         .subquery("per_region")
     )

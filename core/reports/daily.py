@@ -10,9 +10,10 @@ the ledger's net sum, core/reports/counting.py `money_held`). Days without a led
 out; a chart's time axis shows the gap.
 """
 
-from sqlalchemy import case, func
-from sqlmodel import select
+from sqlalchemy import case, false, func, literal, true, union_all
+from sqlmodel import col, select
 
+from ..models import Payment
 from ..rules.cite import Cite
 from ..statuses import PaymentKind
 from .source import ReportSource
@@ -30,16 +31,42 @@ COLUMNS = (
 
 def per_day(source: ReportSource):
     """Rows (day, payments, reversals, net fen) of the region's ledger for the year, by day, in SQL."""
-    p = source.payments(on=source.as_of)
+    day = source.as_of
+    # An enrolment never reversed has one ledger row, its first payment, on the enrolment row
+    # (core/reports/counting.py): counted from the enrolments alone. Only the reversed ones'
+    # ledger rows are read.
+    e = source.enrolments()
+    first = (
+        select(
+            e.c.first_paid_on.label("paid_on"),
+            func.count().label("payments"),
+            literal(0).label("reversals"),
+            func.sum(e.c.first_paid_fen).label("amount"),
+        )
+        .where(e.c.ledger_reversed == false(), e.c.first_paid_on <= day)
+        .group_by(e.c.first_paid_on)
+    )
+    reversed_ids = select(e.c.id).where(e.c.ledger_reversed == true())
+    rest = (
+        select(
+            Payment.paid_on,
+            func.sum(case((Payment.kind == PaymentKind.PAYMENT, 1), else_=0)),
+            func.sum(case((Payment.kind == PaymentKind.REVERSAL, 1), else_=0)),
+            func.sum(Payment.amount_fen),
+        )
+        .where(col(Payment.enrolment_id).in_(reversed_ids), Payment.paid_on <= day)
+        .group_by(Payment.paid_on)
+    )
+    ledger = union_all(first, rest).subquery("ledger")
     statement = (
         select(
-            p.c.paid_on,
-            func.sum(case((p.c.kind == PaymentKind.PAYMENT, 1), else_=0)),
-            func.sum(case((p.c.kind == PaymentKind.REVERSAL, 1), else_=0)),
-            func.sum(p.c.amount_fen),
+            ledger.c.paid_on,
+            func.sum(ledger.c.payments),
+            func.sum(ledger.c.reversals),
+            func.sum(ledger.c.amount),
         )
-        .group_by(p.c.paid_on)
-        .order_by(p.c.paid_on)
+        .group_by(ledger.c.paid_on)
+        .order_by(ledger.c.paid_on)
     )
     return source.fetch(statement)
 

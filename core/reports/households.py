@@ -47,13 +47,14 @@ def member_status(source: ReportSource):
     """One row per member of the households addressed in the region: household_id, person_id,
     is_head, address region_code and status (PAID, REGISTERED, NOT_REGISTERED or ASIDE)."""
     day = source.as_of
-    # Each member's enrolment of the year and its ledger, joined once: a member has at most one
-    # enrolment a year and one departure (both unique per person), so no join multiplies a row.
-    e, held = source.enrolments(), counting.ledger(source)
+    # Each member's enrolment of the year, which carries its payment (counting.stands), joined
+    # once: a member has at most one enrolment a year and one departure (both unique per person),
+    # so no join multiplies a row.
+    e = source.enrolments()
     listed = and_(e.c.id.is_not(None), counting.on_roster_condition(e, day))
     status = case(
         (Departure.id.is_not(None), ASIDE),
-        (and_(listed, counting.accepted_condition(e), held.c.receipts > 0), PAID),
+        (and_(listed, counting.accepted_condition(e), counting.stands(source, e, day) == 1), PAID),
         (listed, REGISTERED),
         # enrolled by then and off the roster: terminated. One registered after the as-of date
         # was not registered yet that day.
@@ -70,7 +71,6 @@ def member_status(source: ReportSource):
         )
         .join(Household, Household.id == HouseholdMember.household_id)
         .outerjoin(e, e.c.person_id == HouseholdMember.person_id)
-        .outerjoin(held, held.c.enrolment_id == e.c.id)
         .outerjoin(
             Departure, and_(Departure.person_id == HouseholdMember.person_id, Departure.departed_on <= day)
         )

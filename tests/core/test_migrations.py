@@ -150,3 +150,78 @@ def test_0007_upgrades_a_database_holding_rows_and_downgrades_without_its_own(en
         assert connection.execute(text("SELECT kind FROM import_job")).scalars().all() == ["ROSTER"]
     assert "enrolment_history" not in inspect(engine).get_table_names()
     upgrade(engine)
+
+
+# --- 0011: each enrolment carries its ledger's summary, kept exact by the database ---
+
+_ENTRY = (
+    "INSERT INTO payment (id, enrolment_id, kind, amount_fen, paid_on, channel, receipt_region_code, "
+    "coverage_year, receipt_seq, receipt_number, idempotency_key, reverses_payment_id, replaces_reversal_id, "
+    "created_at) VALUES (:id, :enrolment, :kind, :amount, :on, 'VILLAGE_CASH', '341721', 2022, :id, "
+    ":receipt, :key, :reverses, :replaces, '2021-10-08')"
+)
+
+
+def _enter(connection, pid, enrolment, kind, amount, on, reverses=None, replaces=None) -> None:
+    values = {"id": pid, "enrolment": enrolment, "kind": kind, "amount": amount, "on": on}
+    values |= {"reverses": reverses, "replaces": replaces, "receipt": f"R{pid}", "key": f"k{pid}"}
+    connection.execute(text(_ENTRY), values)
+
+
+def _enrol(connection, n: int, status: str = "ENROLLED") -> None:
+    connection.execute(text(_PERSON), {"id": n, "number": id_number(seq=n), "name": f"居民{n}"})
+    connection.execute(text(_ENROLMENT), {"id": n, "status": status, "key": f"e{n}"})
+
+
+def _summaries(engine) -> list[tuple]:
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT id, first_paid_on, first_paid_fen, ledger_reversed FROM enrolment ORDER BY id")
+        ).all()
+    return [(n, on and str(on), fen, bool(reversed_)) for n, on, fen, reversed_ in rows]
+
+
+def test_0011_fills_each_enrolments_summary_from_the_ledger_it_already_holds(engine):
+    downgrade(engine, "0010")
+    with engine.begin() as connection:
+        for n in (1, 2, 3):
+            _enrol(connection, n, "PAID" if n < 3 else "ENROLLED")
+        _enter(connection, 1, 1, "PAYMENT", 32000, "2021-10-08")
+        _enter(connection, 2, 1, "REVERSAL", -32000, "2021-10-09", reverses=1)
+        _enter(connection, 3, 1, "PAYMENT", 30000, "2021-10-20", replaces=2)
+        _enter(connection, 4, 2, "PAYMENT", 0, "2021-11-01")  # fully subsidised: 0.00 stands too
+    upgrade(engine)
+    assert _summaries(engine) == [
+        (1, "2021-10-08", 32000, True),  # the first payment; the reversal sends reports to the ledger
+        (2, "2021-11-01", 0, False),
+        (3, None, None, False),
+    ]
+
+
+def test_the_ledger_summary_follows_every_entry_and_refuses_any_other_write(engine):
+    with engine.begin() as connection:
+        for n in (1, 2):
+            _enrol(connection, n)
+        _enter(connection, 1, 1, "PAYMENT", 32000, "2021-10-08")
+    assert _summaries(engine) == [(1, "2021-10-08", 32000, False), (2, None, None, False)]
+    with engine.begin() as connection:
+        _enter(connection, 2, 1, "REVERSAL", -32000, "2021-10-09", reverses=1)
+        _enter(connection, 3, 1, "PAYMENT", 30000, "2021-10-20", replaces=2)
+        connection.execute(text("UPDATE enrolment SET status = 'PAID' WHERE id = 1"))  # other columns: free
+    assert _summaries(engine) == [(1, "2021-10-08", 32000, True), (2, None, None, False)]
+
+    refused = [
+        "UPDATE enrolment SET first_paid_on = '2021-10-20' WHERE id = 1",
+        "UPDATE enrolment SET first_paid_fen = 30000 WHERE id = 1",
+        "UPDATE enrolment SET ledger_reversed = false WHERE id = 1",
+        "UPDATE enrolment SET first_paid_on = '2021-10-08', first_paid_fen = 0 WHERE id = 2",
+        "INSERT INTO enrolment (id, person_id, coverage_year, region_code, policy_id, tier, status, "
+        "snapshot, idempotency_key, first_paid_on, first_paid_fen, created_at) VALUES (3, 2, 2023, '341721', "
+        "'anhui/341721/2022', '1', 'ENROLLED', '{}', 'e3', '2021-10-08', 32000, '2021-09-01')",
+    ]
+    for statement in refused:
+        with engine.connect() as connection:
+            with pytest.raises(DBAPIError, match="ledger summary"):
+                connection.execute(text(statement))
+            connection.rollback()
+    assert _summaries(engine) == [(1, "2021-10-08", 32000, True), (2, None, None, False)]
