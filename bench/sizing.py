@@ -6,8 +6,9 @@ Starts a throwaway PostgreSQL, migrates it, and runs the real services a campaig
 every row (audit included) is what production writes: `--persons` residents registered in
 households of three in 东至县, each enrolled for 2022 and paying 320.00. It then prints, per table,
 the rows written, the bytes they added on disk (heap, TOAST and every index, after VACUUM; an
-empty table's pages do not count) and the bytes per resident; and scales that to `--residents` residents for one coverage year, the basis of
-the partition and shard sizes in docs/scaling.md. Nothing depends on today's date.
+empty table's pages do not count) and the bytes per resident; and scales that to `--residents`
+residents for one coverage year, the basis of the partition and shard sizes in docs/scaling.md.
+Nothing depends on today's date.
 """
 
 import argparse
