@@ -119,11 +119,12 @@ def main(argv=None) -> int:
         admin.dispose()
         engine = make_engine(make_url(admin.url).set(database="yibao_sizing").render_as_string(False))
         upgrade(engine)
+        before = measure(engine)
         seconds = populate(engine, args.persons)
         print(
             f"{args.persons} residents registered, enrolled and paid through the services in {seconds:.1f} s"
         )
-        report(engine, args.persons, args.residents)
+        report(before, measure(engine), args.persons, args.residents)
         engine.dispose()
     finally:
         server.stop()
