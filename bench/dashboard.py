@@ -306,6 +306,7 @@ def main(argv=None) -> int:
         )
         return 0 if not problems else 1
     except KeyboardInterrupt:
+        args.keep = False  # a run cut short (Ctrl-C, kill) leaves nothing behind, even with --keep
         return 130
     finally:
         if engine is not None:
