@@ -43,6 +43,7 @@ from sqlalchemy import insert, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
+from bench.load import HOUSEHOLDS as PAGE  # noqa: E402  the page of bench/load.py, as a village clerk reads it
 from tests.support.postgres_server import PostgresServer  # noqa: E402
 from yibao.api.app import create_app  # noqa: E402
 from yibao.core.auth import Principal, Role, issue  # noqa: E402
@@ -58,20 +59,6 @@ CREATED = datetime(2021, 9, 1, 8, 0, 0, tzinfo=UTC)
 ENROLLED_ON = date(2021, 10, 8)
 BIRTH_SPAN = 10_000  # days, as in bench/load.py: every birth date long past
 
-# The page of bench/load.py, as a village clerk reads it.
-PAGE = """
-query($after: String) {
-  households(regionCode: "341721", first: 20, after: $after) {
-    pageInfo { hasNextPage endCursor }
-    nodes {
-      id address head { name }
-      members {
-        relation isHead
-        person { id name idNumber birthDate gender enrolments { id status coverageYear tier policyId } }
-      }
-    }
-  }
-}"""
 PAGE_SIZE = 20
 
 # What an enrolment's snapshot holds (core/services/enrolments.py), at its usual size: a list view
