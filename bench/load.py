@@ -212,7 +212,8 @@ def _children(parent: int) -> list[int]:
 
 @dataclass
 class CpuProbe:
-    """CPU seconds of the server, PostgreSQL (postmaster and backends) and this load generator."""
+    """CPU seconds of the server (with its worker processes), PostgreSQL (postmaster and backends)
+    and this load generator."""
 
     server_pid: int
     postmaster_pid: int | None
@@ -220,7 +221,8 @@ class CpuProbe:
     def snapshot(self) -> dict[str, dict[int, float]]:
         postgres = [self.postmaster_pid, *_children(self.postmaster_pid)] if self.postmaster_pid else []
         return {
-            "server": {self.server_pid: _cpu_of(self.server_pid)},
+            # With --workers N, uvicorn's parent only hands connections to its worker processes.
+            "server": {pid: _cpu_of(pid) for pid in [self.server_pid, *_children(self.server_pid)]},
             "postgres": {pid: _cpu_of(pid) for pid in postgres},
             "load generator": {0: time.process_time()},
             "machine": {0: _machine_busy()},
