@@ -21,7 +21,7 @@ SubsidyMethod = strawberry.enum(rules.Method, name="SubsidyMethod")
 
 @strawberry.input
 class CategoryFactInput:
-    code: str = strawberry.field(description="A code from shared/contract/categories.md.")
+    code: str = strawberry.field(description="A code from docs/contract/categories.md.")
     since: date | None = None
     grade: int | None = None
 

@@ -5,7 +5,7 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 export type CategoryFactInput = {
-  /** A code from shared/contract/categories.md. */
+  /** A code from docs/contract/categories.md. */
   code: string;
   grade?: number | null | undefined;
   since?: string | null | undefined;
