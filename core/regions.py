@@ -44,10 +44,6 @@ def under(region_path: str, column) -> ColumnElement[bool]:
     return col(column).startswith(region_path, autoescape=True)
 
 
-def region_path(session: Session, code: str) -> str | None:
-    return session.exec(select(Region.path).where(Region.code == code)).first()
-
-
 def codes_under(code_path: str):
     """Subquery of every region code at or below the region with path `code_path`."""
     return select(Region.code).where(under(code_path, Region.path))
@@ -64,8 +60,9 @@ def _cache(session: Session, kind: str) -> dict[str, str]:
     return _known.setdefault(session.get_bind(), {}).setdefault(kind, {})
 
 
-def known_path(session: Session, code: str) -> str | None:
-    """`region_path`, read once per region: a unit of work's scope and each payment's county ask it."""
+def region_path(session: Session, code: str) -> str | None:
+    """The region's path ("/34/3417/341721/…/"), read from the database once per region and engine:
+    every scoped unit of work and each payment's county ask it."""
     paths = _cache(session, "path")
     if (path := paths.get(code)) is None:
         path = session.connection().execute(_PATH, {"code": code}).scalar()
@@ -79,7 +76,7 @@ def county_of(session: Session, code: str) -> str:
     counties = _cache(session, "county")
     if (county := counties.get(code)) is not None:
         return county
-    path = known_path(session, code)
+    path = region_path(session, code)
     chain = [part for part in (path or f"/{code}/").split("/") if part]
     levels = dict(session.connection().execute(_LEVELS, {"codes": chain}).all())
     county = next((c for c in chain if levels.get(c) == "county"), code)

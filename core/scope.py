@@ -33,7 +33,7 @@ from .models import (
     Target,
     TaxConfirmation,
 )
-from .regions import codes_under, known_path, region_path
+from .regions import codes_under, region_path
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class Scope:
         """The scope of a region; an unknown region sees nothing."""
         if region_code is None:
             return cls(path=None)
-        return cls(path=known_path(session, region_code) or "/nowhere/", region_code=region_code)
+        return cls(path=region_path(session, region_code) or "/nowhere/", region_code=region_code)
 
     @classmethod
     def nothing(cls) -> "Scope":
