@@ -8,9 +8,10 @@ awaitable check, a completion step; 36 values for bench/quote.py's query): some 
 
 A document of that kind is planned once per query text (`plan`). A request then has its
 variables and arguments coerced by graphql-core's own functions, the root field called through
-its own resolver (with the role check of api/graphql/authorize.py), and every field below read by
-its own resolver and serialised by its type's own `serialize` — what the executor does, in the
-same order, without the rest.
+its own resolver (with the role check of api/graphql/authorize.py), and every field below read as
+its resolver reads it (strawberry's attribute read, `_reader`) and serialised by its type's own
+`serialize` — what the executor does, in the same order, without the rest. A request too big to
+keep the event loop short (MAX_…) takes the general path.
 
 It answers only when all goes well. Anything else — variables or arguments refused, a resolver
 raising (a refused input), a null where the type forbids one, a value of another kind — and it
@@ -31,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from inspect import isawaitable
+from operator import attrgetter
 from typing import Any
 
 from graphql import (
@@ -41,7 +42,6 @@ from graphql import (
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
-    GraphQLOutputType,
     GraphQLSchema,
     NoSchemaIntrospectionCustomRule,
     OperationDefinitionNode,
@@ -55,6 +55,7 @@ from graphql import (
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 from graphql.pyutils import Path
+from strawberry.execution import optimized_is_awaitable as is_awaitable  # the executor's own check
 from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, ParserCache
 from strawberry.schema.schema import validate_document
 from strawberry.types import ExecutionResult
@@ -64,6 +65,7 @@ from .authorize import Authorize
 from .context import CloseSession
 from .cost import shape_and_variables
 from .errors import MaskUnexpected
+from .lean import DEFINITION
 from .limits import MAX_TOKENS, KeptValidation, Limits, refusal
 from .memo import memo
 from .reads import refused_fields
@@ -74,7 +76,13 @@ except ImportError:  # pragma: no cover - a strawberry that moved it
     ResolveInfo = None
 
 PURE = frozenset({"quote"})  # root fields answered from the loaded rules alone
-MAX_ROOT_FIELDS = 4  # aliased quotes in one operation; more take a worker thread, off the event loop
+# What runs on the event loop is kept short: bigger requests take a worker thread, as every
+# operation did, and leave the loop to /healthz and the others. The bench's quote takes about
+# 0.15 ms here; the most these allow (4 aliased quotes of an input of 100 values: 22 categories,
+# 6 events) about 1 ms, once, on a loaded machine.
+MAX_ROOT_FIELDS = 4  # aliased quotes in one operation
+MAX_QUERY_LENGTH = 4000  # characters: a longer text is not even parsed here (the bench's is 330)
+MAX_INPUT_VALUES = 100  # values in the variables, counted before they are coerced (the bench's: 10–20)
 KNOWN_EXTENSIONS = frozenset(
     {
         Authorize,
@@ -94,22 +102,17 @@ class _Off(Exception):
     """Something the general path must answer."""
 
 
-@dataclass(frozen=True)
-class Field:
-    key: str  # the response key: the alias, else the name
-    resolve: Callable[..., Any]  # the schema's own resolver for the field
-    type: GraphQLOutputType
-    fields: tuple[Field, ...]  # the selection below an object (or a list of them); () for a leaf
+Complete = Callable[[Any], Any]  # a resolved value → its completed value, or _Off
 
 
 @dataclass(frozen=True)
 class Root:
-    key: str
+    key: str  # the response key: the alias, else the name
     name: str
     node: FieldNode
     definition: Any  # GraphQLField
     parent: GraphQLObjectType
-    fields: tuple[Field, ...]
+    complete: Complete
 
 
 @dataclass(frozen=True)
@@ -138,8 +141,10 @@ class PureOperations:
             return None
         if not (operation_name is None or isinstance(operation_name, str)):
             return None
-        if not (variables is None or isinstance(variables, dict)):
+        if not (variables is None or isinstance(variables, dict)) or _values(variables, MAX_INPUT_VALUES) < 0:
             return None
+        if len(query) > MAX_QUERY_LENGTH or not any(name in query for name in PURE):
+            return None  # neither parsed nor kept: only a candidate costs the loop a parse
         found = self.plans.get((query, operation_name), lambda: plan(self.schema, query, operation_name))
         if found is None:
             return None
@@ -174,37 +179,76 @@ class PureOperations:
                 found.operation,
                 values.coerced,
                 context,
-                isawaitable,
+                is_awaitable,
                 None,
                 None,
                 None,
             )
-            data[root.key] = _complete(
-                root.definition.type, root.definition.resolve(root_value, info, **arguments), root.fields
-            )
+            data[root.key] = root.complete(root.definition.resolve(root_value, info, **arguments))
         return data
 
 
-def _complete(type_, value, fields: tuple[Field, ...]):
-    """The value as graphql-core's completion gives it, when it gives no error."""
-    if isinstance(value, Exception) or isawaitable(value):
-        raise _Off
+def _values(value, budget: int) -> int:
+    """What is left of `budget` once the JSON value's values are counted; negative when it ran out,
+    having looked at no more than that many."""
+    budget -= 1
+    if isinstance(value, dict):
+        value = value.values()
+    elif not isinstance(value, list):
+        return budget
+    for item in value:
+        if budget < 0:
+            break
+        budget = _values(item, budget)
+    return budget
+
+
+def _completion(type_, fields: tuple | None) -> Complete:
+    """What graphql-core's completion does to a value of `type_` (`fields` below an object), as a
+    function made once: the same checks in the same order, _Off where it would give an error."""
     if isinstance(type_, GraphQLNonNull):
-        if value is None:
-            raise _Off
-        type_ = type_.of_type
-    elif value is None:
-        return None
+        inner = _completion(type_.of_type, fields)
+
+        def non_null(value):
+            if value is None:
+                raise _Off
+            return inner(value)
+
+        return non_null
     if isinstance(type_, GraphQLList):
-        if not isinstance(value, list | tuple):
-            raise _Off
-        return [_complete(type_.of_type, item, fields) for item in value]
+        item = _completion(type_.of_type, fields)
+
+        def list_(value):
+            if value is None:
+                return None
+            if not isinstance(value, list | tuple):  # an iterable of another kind, an awaitable…
+                raise _Off
+            return [item(each) for each in value]
+
+        return list_
     if not fields:  # a leaf
-        serialized = type_.serialize(value)
-        if serialized is None or serialized is Undefined:
+        serialize = type_.serialize
+
+        def leaf(value):
+            if value is None:
+                return None
+            if isinstance(value, Exception) or is_awaitable(value):
+                raise _Off
+            serialized = serialize(value)
+            if serialized is None or serialized is Undefined:
+                raise _Off
+            return serialized
+
+        return leaf
+
+    def object_(value):
+        if value is None:
+            return None
+        if isinstance(value, Exception) or is_awaitable(value):
             raise _Off
-        return serialized
-    return {field.key: _complete(field.type, field.resolve(value, None), field.fields) for field in fields}
+        return {key: complete(read(value)) for key, read, complete in fields}
+
+    return object_
 
 
 def plan(schema: GraphQLSchema, query: str, operation_name: str | None) -> Plan | None:
@@ -241,12 +285,13 @@ def plan(schema: GraphQLSchema, query: str, operation_name: str | None) -> Plan 
         below = _selection(get_named_type(definition.type), node.selection_set)
         if below is None:
             return None
-        roots.append(Root(_key(node), name, node, definition, parent, below))
+        roots.append(Root(_key(node), name, node, definition, parent, _completion(definition.type, below)))
     return Plan(document, operation, tuple(roots))
 
 
-def _selection(type_, selection_set: SelectionSetNode | None) -> tuple[Field, ...] | None:
-    """The fields below a value of `type_`, or None where this module does not answer."""
+def _selection(type_, selection_set: SelectionSetNode | None) -> tuple | None:
+    """The fields below a value of `type_` — each its response key, how it is read and how its value
+    is completed — () for a leaf, or None where this module does not answer."""
     if is_leaf_type(type_):
         return () if selection_set is None else None
     if not isinstance(type_, GraphQLObjectType) or type_.is_type_of is not None or type_.name == REPORTS:
@@ -259,13 +304,24 @@ def _selection(type_, selection_set: SelectionSetNode | None) -> tuple[Field, ..
         definition = type_.fields.get(node.name.value)
         if definition is None or definition.args or node.arguments or not _noteless(definition.type):
             return None
-        if not getattr(definition.resolve, "_is_default", False):  # strawberry's attribute read
-            return None
+        read = _reader(definition)
         below = _selection(get_named_type(definition.type), node.selection_set)
-        if below is None:
+        if read is None or below is None:
             return None
-        fields.append(Field(_key(node), definition.resolve, definition.type, below))
+        fields.append((_key(node), read, _completion(definition.type, below)))
     return tuple(fields)
+
+
+def _reader(definition) -> Callable[[Any], Any] | None:
+    """How the field's value is read from its object: for strawberry's resolver of a field without
+    one of its own (`_get_basic_result`, which calls `field.get_result(source, None, [], {})`, which
+    calls `field.default_resolver(source, field.python_name)`), that call; else None."""
+    field = (definition.extensions or {}).get(DEFINITION)
+    if field is None or not getattr(definition.resolve, "_is_default", False) or not field.is_basic_field:
+        return None
+    if field.default_resolver is getattr:
+        return attrgetter(field.python_name)
+    return lambda source: definition.resolve(source, None)
 
 
 def _fields(selection_set: SelectionSetNode | None) -> list[FieldNode] | None:

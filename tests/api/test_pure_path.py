@@ -14,7 +14,8 @@ from tests.support.quotes import all_scenarios, quote_input
 from tests.support.tokens import TEST_KEY, bearer
 from yibao.api.app import create_app
 from yibao.api.graphql.limits import MAX_ALIASES
-from yibao.api.graphql.pure import MAX_ROOT_FIELDS, PureOperations
+from yibao.api.graphql.pure import MAX_INPUT_VALUES, MAX_QUERY_LENGTH, MAX_ROOT_FIELDS, PureOperations
+from yibao.api.graphql.schema import make_schema
 from yibao.core.testing.scenarios import registry as rules
 
 FIELDS = """
@@ -72,10 +73,11 @@ def post(pair, query, headers=None, **variables):
     return same(pair, json={"query": query, "variables": variables}, headers=headers)
 
 
-def test_the_served_schema_has_the_pure_path_on():
+@pytest.mark.parametrize("introspection", [True, False])
+def test_the_served_schema_has_the_pure_path_on(introspection):
     # Off when the schema has an extension pure.py does not know (KNOWN_EXTENSIONS): a new one must
     # be reviewed there, or every quote goes back to the worker threads.
-    assert PureOperations(graphql(create_app(None, rules(), key=TEST_KEY)).schema).enabled
+    assert PureOperations(make_schema(rules(), introspection)).enabled
 
 
 def test_every_scenario_is_answered_alike_and_on_the_pure_path(pair):
@@ -187,6 +189,17 @@ def test_documents_it_does_not_plan_are_answered_alike_by_the_general_path(pair,
     served = post(pair, query, headers=bearer("COUNTY_ADMIN", "341721"), i=DONGZHI, x=True)
     assert served.status_code in (200, 400)
     assert not any(pair[2])
+
+
+def test_big_requests_leave_the_event_loop_for_a_worker_thread(pair):
+    # The same quote, but too much to coerce or parse on the event loop: answered alike, elsewhere.
+    events = [{"kind": "RELEASED_FROM_PRISON", "on": "2021-01-01"}] * (MAX_INPUT_VALUES // 2)
+    big = {**DONGZHI, "person": {"birthDate": "1980-05-01", "events": events}}
+    post(pair, QUOTE, input=big)
+    long = QUOTE + " " * MAX_QUERY_LENGTH
+    assert "errors" not in post(pair, long, input=DONGZHI).json()
+    post(pair, QUOTE, input={**DONGZHI, "person": {"birthDate": "1980-05-01", "events": events[:2]}})
+    assert pair[2] == [False, False, True]
 
 
 @pytest.mark.parametrize("name", [None, "Quote", "Other", 5])
