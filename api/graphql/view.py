@@ -1,5 +1,6 @@
 """The GraphQL endpoint: strawberry's ASGI view, with a gate on concurrent operations, operations
-run in worker threads, the batch's shared budget, and the caller's context built per request."""
+run in worker threads (but a small `quote`, answered on the event loop: api/graphql/pure.py), the
+batch's shared budget, and the caller's context built per request."""
 
 import asyncio
 
