@@ -14,7 +14,13 @@ from tests.support.quotes import all_scenarios, quote_input
 from tests.support.tokens import TEST_KEY, bearer
 from yibao.api.app import create_app
 from yibao.api.graphql.limits import MAX_ALIASES
-from yibao.api.graphql.pure import MAX_INPUT_VALUES, MAX_QUERY_LENGTH, MAX_ROOT_FIELDS, PureOperations
+from yibao.api.graphql.pure import (
+    MAX_FIELDS,
+    MAX_INPUT_VALUES,
+    MAX_QUERY_LENGTH,
+    MAX_ROOT_FIELDS,
+    PureOperations,
+)
 from yibao.api.graphql.schema import make_schema
 from yibao.core.testing.scenarios import registry as rules
 
@@ -166,6 +172,9 @@ def aliased(count: int) -> str:
         aliased(MAX_ALIASES + 1),  # over the alias limit: refused before anything runs
         aliased(MAX_ROOT_FIELDS + 1),  # allowed, but too long for the event loop
         "query($i: QuoteInput!) { quote(input: $i) { amountDue " + "route " * 5000 + "} }",  # tokens
+        "query($i: QuoteInput!) { quote(input: $i) { "
+        + " ".join(f"a{n}: amountDue" for n in range(MAX_FIELDS))
+        + " } }",
         "query($i: QuoteInput!) { quote(input: $i) { __typename amountDue } }",
         "query($i: QuoteInput!) { quote(input: $i) { ...F } } fragment F on Quote { amountDue }",
         "query($i: QuoteInput!) { quote(input: $i) { ... on Quote { amountDue } } }",
