@@ -1,5 +1,6 @@
 """The GraphQL endpoint: strawberry's ASGI view, with a gate on concurrent operations, operations
-run in worker threads, the batch's shared budget, and the caller's context built per request."""
+run in worker threads (but a small `quote`, answered on the event loop: api/graphql/pure.py), the
+batch's shared budget, and the caller's context built per request."""
 
 import asyncio
 
@@ -9,6 +10,7 @@ from starlette.responses import HTMLResponse
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from yibao.core.rules.registry import Registry
 
@@ -17,6 +19,7 @@ from ..headers import GRAPHIQL_POLICY
 from .context import Context
 from .limits import MAX_TOKENS, batch_refusal
 from .offload import in_worker_thread
+from .pure import PureOperations
 from .schema import make_schema
 
 
@@ -43,6 +46,7 @@ class YibaoGraphQL(GraphQL):
         self.engine, self.registry, self.key = engine, registry, key
         self.ide_page = ide_page  # GraphiQL's page, with its scripts served by the app (api/http/graphiql.py)
         self.gate = asyncio.Semaphore(connection_budget(engine))
+        self.pure = PureOperations(self.schema)  # `quote` on the event loop (api/graphql/pure.py)
 
     async def execute_operation(
         self, request, request_adapter, request_data, context, root_value, sub_response
@@ -53,6 +57,8 @@ class YibaoGraphQL(GraphQL):
             # Streams (SSE, multipart subscriptions) serve subscriptions, and the schema has none;
             # a query sent as a stream would run on the event loop.
             raise HTTPException(400, "不支持流式传输")
+        if (answer := self._pure_answer(request_adapter, request_data, context, root_value)) is not None:
+            return answer
         run = super().execute_operation
 
         async def checked():
@@ -66,6 +72,21 @@ class YibaoGraphQL(GraphQL):
 
         async with self.gate:
             return await in_worker_thread(checked)
+
+    def _pure_answer(self, request_adapter, request_data, context, root_value) -> ExecutionResult | None:
+        """A single query answered from the rules alone, with no gate, thread or executor; None
+        when the general path answers (api/graphql/pure.py). The request arrives here as the general
+        path's does: parsed by strawberry's view, under its method and content-type rules."""
+        if not isinstance(request_data, GraphQLRequestData) or request_data.extensions:
+            return None
+        allowed = OperationType.from_http(request_adapter.method)
+        if not self.allow_queries_via_get and request_adapter.method == "GET":
+            allowed = allowed - {OperationType.QUERY}
+        if OperationType.QUERY not in allowed:
+            return None
+        return self.pure.answer(
+            request_data.query, request_data.operation_name, request_data.variables, context, root_value
+        )
 
     def decode_json(self, data):
         # json.loads recurses once per nesting level: `[[[…]]]` 100,000 deep in the variables

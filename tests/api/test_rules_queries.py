@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.support.quotes import quote_input
 from yibao.api.graphql.context import Context
 from yibao.api.graphql.schema import default_schema
 from yibao.core.plugins import plugin_manager
@@ -32,30 +33,6 @@ def data(query: str, rules=None, **variables) -> dict:
     result = run(query, rules, **variables)
     assert not result.errors, result.errors
     return result.data
-
-
-def quote_input(scenario: scenarios.Scenario) -> dict:
-    person = dict(scenario.person)
-    person["birthDate"] = str(person["birthDate"])
-    person["categories"] = [
-        {**c, "since": c.get("since") and str(c["since"])} for c in person.get("categories", [])
-    ]
-    person["events"] = [
-        {
-            "kind": e["kind"],
-            "on": str(e.get("on", e.get(True))),
-            "priorContinuousMonths": e.get("priorContinuousMonths"),
-        }
-        for e in person.get("events", [])
-    ]
-    if "areaCode" in person:
-        person["areaCode"] = str(person["areaCode"])
-    return {
-        "policyId": scenario.policy,
-        "tier": scenario.tier,
-        "paidOn": str(scenario.paid_on),
-        "person": person,
-    }
 
 
 ALL = [
