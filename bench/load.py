@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections import Counter, defaultdict
@@ -229,6 +230,13 @@ class CpuProbe:
         }
 
     @staticmethod
+    def each(before: dict, after: dict, seconds: float, group: str) -> list[float]:
+        """The group's processes one by one, as percentages of one core, in pid order."""
+        return [
+            100 * (cpu - before[group].get(pid, 0.0)) / seconds for pid, cpu in sorted(after[group].items())
+        ]
+
+    @staticmethod
     def busy(before: dict, after: dict, seconds: float) -> dict[str, float]:
         """Per group: CPU used over the interval, as a percentage of one core.
 
@@ -257,6 +265,60 @@ def postmaster_pid(server: PostgresServer) -> int | None:
         return int((server.data / "postmaster.pid").read_text().split()[0])
     except (OSError, ValueError, IndexError):
         return None
+
+
+class WaitSampler:
+    """Samples what PostgreSQL's sessions of the benchmark database are doing during a window
+    (`--waits`): each sample counts every session by state and wait event, with what it runs, so
+    that lock waits (a session `Lock:transactionid` behind one `idle in transaction`) show."""
+
+    QUERY = (
+        "SELECT state, coalesce(wait_event_type || ':' || wait_event, '-'),"
+        " left(regexp_replace(query, '\\s+', ' ', 'g'), 70) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'"
+    )
+
+    def __init__(self, url: str, interval: float = 0.02):
+        self.url, self.interval = url, interval
+        self.counts: Counter = Counter()
+        self.samples = 0
+        self.running = threading.Event()
+        self.done = threading.Event()
+
+    def start(self) -> None:
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self) -> None:
+        import psycopg
+
+        url = make_url(self.url)
+        with psycopg.connect(
+            host=url.host,
+            port=url.port,
+            user=url.username,
+            password=url.password,
+            dbname=url.database,
+            autocommit=True,
+        ) as connection:
+            self.running.wait()
+            while not self.done.is_set():
+                for state, wait, query in connection.execute(self.QUERY).fetchall():
+                    self.counts[(state, wait, query)] += 1
+                self.samples += 1
+                time.sleep(self.interval)
+
+    def report(self, top: int = 15) -> None:
+        if not self.samples:
+            return
+        by_wait: Counter = Counter()
+        for (state, wait, _), n in self.counts.items():
+            by_wait[(state, wait)] += n
+        print(f"PostgreSQL sessions of the benchmark, mean over {self.samples} samples (state, wait):")
+        for (state, wait), n in by_wait.most_common():
+            print(f"  {n / self.samples:6.2f}  {state:<20} {wait}")
+        print("… and the most frequent with what they run (or last ran):")
+        for (state, wait, query), n in self.counts.most_common(top):
+            print(f"  {n / self.samples:6.2f}  {state:<20} {wait:<28} {query}")
 
 
 # ---------------------------------------------------------------- requests and their outcomes
@@ -473,6 +535,7 @@ class Phase:
     seconds: float
     records: list[tuple[str, float, Outcome]] = field(default_factory=list)  # (operation, ms, outcome)
     cpu: dict[str, float] = field(default_factory=dict)
+    server_processes: list[float] = field(default_factory=list)  # each server process's share, %
     unanswered: list[tuple[str, float]] = field(default_factory=list)  # (operation, s waited) at the end
 
 
@@ -485,7 +548,9 @@ def pick(rng: random.Random, mix) -> str:
     return mix[-1][0]
 
 
-async def run_phase(name, base, clients, warmup, seconds, mix, world, probe: CpuProbe, seed_value) -> Phase:
+async def run_phase(
+    name, base, clients, warmup, seconds, mix, world, probe: CpuProbe, seed_value, waits=None
+) -> Phase:
     """Closed loop: each client sends its next request as soon as the last is answered.
 
     Only requests that finish inside the measurement window (after the warm-up) are counted.
@@ -512,8 +577,14 @@ async def run_phase(name, base, clients, warmup, seconds, mix, world, probe: Cpu
     async def watch() -> None:
         await asyncio.sleep(max(0.0, measure_from - time.perf_counter()))
         before = probe.snapshot()
+        if waits is not None:
+            waits.running.set()
         await asyncio.sleep(max(0.0, stop_at - time.perf_counter()))
-        phase.cpu = CpuProbe.busy(before, probe.snapshot(), seconds)
+        if waits is not None:
+            waits.done.set()
+        after = probe.snapshot()
+        phase.cpu = CpuProbe.busy(before, after, seconds)
+        phase.server_processes = CpuProbe.each(before, after, seconds, "server")
         phase.unanswered = [(operation, stop_at - began) for operation, began in in_flight.values()]
 
     async with httpx.AsyncClient(base_url=base, timeout=REQUEST_TIMEOUT, limits=limits) as http:
@@ -575,6 +646,9 @@ def report(baseline: Phase, mix: Phase, world: World, ledger: tuple[int, int, in
     for phase in (baseline, mix):
         busy = ", ".join(f"{group} {pct:.0f}%" for group, pct in phase.cpu.items())
         print(f"CPU during {phase.name} (100% = one core of {os.cpu_count()}): {busy}")
+        if len(phase.server_processes) > 1:  # uvicorn's parent, then its workers: is the load shared?
+            each = " + ".join(f"{pct:.0f}%" for pct in phase.server_processes)
+            print(f"  server by process: {each}")
     for phase in (baseline, mix):
         if phase.unanswered and max(waited for _, waited in phase.unanswered) >= 1:  # a stall, not noise
             waits = sorted(waited for _, waited in phase.unanswered)
@@ -655,6 +729,9 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="households of 3 to seed; each payment takes an unpaid enrolment (default 500)",
     )
     parser.add_argument("--workers", type=int, default=1, help="`yibao serve --workers` (default 1)")
+    parser.add_argument(
+        "--waits", action="store_true", help="sample PostgreSQL's sessions (pg_stat_activity) during the mix"
+    )
     parser.add_argument("--seed", type=int, default=1, help="random seed of the request mix (default 1)")
     return parser.parse_args(argv)
 
@@ -678,10 +755,15 @@ async def benchmark(args, base: str, url: str, key: str, probe: CpuProbe, log: P
         args.seed,
     )
     print(f"mix: {args.clients} clients for {args.warmup:g} s warm-up + {args.duration:g} s …", flush=True)
+    waits = WaitSampler(url) if args.waits else None
+    if waits is not None:
+        waits.start()
     mix = await run_phase(
-        "mix", base, args.clients, args.warmup, args.duration, MIX, world, probe, args.seed + 1
+        "mix", base, args.clients, args.warmup, args.duration, MIX, world, probe, args.seed + 1, waits
     )
     report(baseline, mix, world, ledger_check(url), log)
+    if waits is not None:
+        waits.report()
 
 
 def _terminate(signum, _frame):
