@@ -8,6 +8,7 @@ mix of 50 % `quote`, 30 % `households` page reads and 20 % `recordPayment`. See 
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import secrets
@@ -38,6 +39,7 @@ from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from tests.support.factories import id_number  # noqa: E402
+from tests.support.polling import HealthPoller  # noqa: E402
 from tests.support.postgres_server import PostgresServer  # noqa: E402
 from yibao.core.auth import Principal, Role, issue  # noqa: E402
 from yibao.core.db import make_engine  # noqa: E402
@@ -536,6 +538,7 @@ class Phase:
     records: list[tuple[str, float, Outcome]] = field(default_factory=list)  # (operation, ms, outcome)
     cpu: dict[str, float] = field(default_factory=dict)
     server_processes: list[float] = field(default_factory=list)  # each server process's share, %
+    loop_probe: list[float] = field(default_factory=list)  # ms of --poll's /healthz during the window
     unanswered: list[tuple[str, float]] = field(default_factory=list)  # (operation, s waited) at the end
 
 
@@ -549,7 +552,7 @@ def pick(rng: random.Random, mix) -> str:
 
 
 async def run_phase(
-    name, base, clients, warmup, seconds, mix, world, probe: CpuProbe, seed_value, waits=None
+    name, base, clients, warmup, seconds, mix, world, probe: CpuProbe, seed_value, waits=None, poller=None
 ) -> Phase:
     """Closed loop: each client sends its next request as soon as the last is answered.
 
@@ -579,9 +582,12 @@ async def run_phase(
         before = probe.snapshot()
         if waits is not None:
             waits.running.set()
+        mark = poller.mark() if poller is not None else 0
         await asyncio.sleep(max(0.0, stop_at - time.perf_counter()))
         if waits is not None:
             waits.done.set()
+        if poller is not None:
+            phase.loop_probe = sorted(1000 * s for s in poller.since(mark))
         after = probe.snapshot()
         phase.cpu = CpuProbe.busy(before, after, seconds)
         phase.server_processes = CpuProbe.each(before, after, seconds, "server")
@@ -620,7 +626,9 @@ def row(label: str, records, seconds: float, baseline_rate: float | None) -> str
     return f"{label:<16}{len(records):>9}{rate:>9.1f}{ratio}{p50:>9.1f}{p90:>9.1f}{p99:>9.1f}{errors}"
 
 
-def report(baseline: Phase, mix: Phase, world: World, ledger: tuple[int, int, int], log: Path) -> None:
+def report(
+    baseline: Phase, mix: Phase, world: World, ledger: tuple[int, int, int], log: Path, shares=MIX
+) -> None:
     header = (
         f"{'operation':<16}{'requests':>9}{'req/s':>9}{'×healthz':>10}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}"
     )
@@ -629,7 +637,7 @@ def report(baseline: Phase, mix: Phase, world: World, ledger: tuple[int, int, in
     print()
     print(f"baseline: GET /healthz, {baseline.clients} clients × {baseline.seconds:g} s")
     print(
-        f"mix:      {' / '.join(f'{share:.0%} {op}' for op, share in MIX)}, "
+        f"mix:      {' / '.join(f'{share:.0%} {op}' for op, share in shares)}, "
         f"{mix.clients} clients × {mix.seconds:g} s"
     )
     print()
@@ -639,7 +647,7 @@ def report(baseline: Phase, mix: Phase, world: World, ledger: tuple[int, int, in
     by_operation = defaultdict(list)
     for record in mix.records:
         by_operation[record[0]].append(record)
-    for operation, _ in MIX:
+    for operation, _ in shares:
         print(row(operation, by_operation[operation], mix.seconds, base_rate))
     print(row("overall (mix)", mix.records, mix.seconds, base_rate))
     print()
@@ -657,6 +665,12 @@ def report(baseline: Phase, mix: Phase, world: World, ledger: tuple[int, int, in
                 f"unanswered when the {phase.name} window closed: {len(waits)} "
                 f"({', '.join(f'{n} {op}' for op, n in kinds.items())}), waiting up to {waits[-1]:.1f} s"
             )
+    if mix.loop_probe:
+        p50, p99, longest = (percentile(mix.loop_probe, p) for p in (50, 99, 100))
+        print(
+            f"/healthz polled every 20 ms from another process during the mix: {len(mix.loop_probe)} "
+            f"answers, p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {longest:.1f} ms (the event loop's delay)"
+        )
     rows, top, distinct = ledger
     gap_free = rows == top == distinct
     print(
@@ -732,8 +746,31 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--waits", action="store_true", help="sample PostgreSQL's sessions (pg_stat_activity) during the mix"
     )
+    parser.add_argument(
+        "--mix",
+        default=",".join(f"{op}:{share}" for op, share in MIX),
+        help="operations and shares of the mix, e.g. quote:1 for quotes alone (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--poll",
+        action="store_true",
+        help="poll /healthz from another process during the mix: is the event loop ever held?",
+    )
     parser.add_argument("--seed", type=int, default=1, help="random seed of the request mix (default 1)")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    args.mix = parse_mix(args.mix)
+    return args
+
+
+def parse_mix(text_: str) -> tuple[tuple[str, float], ...]:
+    shares = []
+    for part in text_.split(","):
+        operation, _, share = part.partition(":")
+        if operation not in OPERATIONS or operation == "healthz":
+            raise SystemExit(f"bench: unknown operation {operation!r} in --mix")
+        shares.append((operation, float(share or 1)))
+    total = sum(share for _, share in shares)
+    return tuple((operation, share / total) for operation, share in shares)
 
 
 async def benchmark(args, base: str, url: str, key: str, probe: CpuProbe, log: Path) -> None:
@@ -758,10 +795,21 @@ async def benchmark(args, base: str, url: str, key: str, probe: CpuProbe, log: P
     waits = WaitSampler(url) if args.waits else None
     if waits is not None:
         waits.start()
-    mix = await run_phase(
-        "mix", base, args.clients, args.warmup, args.duration, MIX, world, probe, args.seed + 1, waits
-    )
-    report(baseline, mix, world, ledger_check(url), log)
+    with HealthPoller(base) if args.poll else contextlib.nullcontext() as poller:
+        mix = await run_phase(
+            "mix",
+            base,
+            args.clients,
+            args.warmup,
+            args.duration,
+            args.mix,
+            world,
+            probe,
+            args.seed + 1,
+            waits,
+            poller,
+        )
+    report(baseline, mix, world, ledger_check(url), log, args.mix)
     if waits is not None:
         waits.report()
 
