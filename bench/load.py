@@ -8,6 +8,7 @@ mix of 50 % `quote`, 30 % `households` page reads and 20 % `recordPayment`. See 
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import secrets
@@ -17,6 +18,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections import Counter, defaultdict
@@ -37,6 +39,7 @@ from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from tests.support.factories import id_number  # noqa: E402
+from tests.support.polling import HealthPoller  # noqa: E402
 from tests.support.postgres_server import PostgresServer  # noqa: E402
 from yibao.core.auth import Principal, Role, issue  # noqa: E402
 from yibao.core.db import make_engine  # noqa: E402
@@ -229,6 +232,13 @@ class CpuProbe:
         }
 
     @staticmethod
+    def each(before: dict, after: dict, seconds: float, group: str) -> list[float]:
+        """The group's processes one by one, as percentages of one core, in pid order."""
+        return [
+            100 * (cpu - before[group].get(pid, 0.0)) / seconds for pid, cpu in sorted(after[group].items())
+        ]
+
+    @staticmethod
     def busy(before: dict, after: dict, seconds: float) -> dict[str, float]:
         """Per group: CPU used over the interval, as a percentage of one core.
 
@@ -257,6 +267,60 @@ def postmaster_pid(server: PostgresServer) -> int | None:
         return int((server.data / "postmaster.pid").read_text().split()[0])
     except (OSError, ValueError, IndexError):
         return None
+
+
+class WaitSampler:
+    """Samples what PostgreSQL's sessions of the benchmark database are doing during a window
+    (`--waits`): each sample counts every session by state and wait event, with what it runs, so
+    that lock waits (a session `Lock:transactionid` behind one `idle in transaction`) show."""
+
+    QUERY = (
+        "SELECT state, coalesce(wait_event_type || ':' || wait_event, '-'),"
+        " left(regexp_replace(query, '\\s+', ' ', 'g'), 70) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'"
+    )
+
+    def __init__(self, url: str, interval: float = 0.02):
+        self.url, self.interval = url, interval
+        self.counts: Counter = Counter()
+        self.samples = 0
+        self.running = threading.Event()
+        self.done = threading.Event()
+
+    def start(self) -> None:
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self) -> None:
+        import psycopg
+
+        url = make_url(self.url)
+        with psycopg.connect(
+            host=url.host,
+            port=url.port,
+            user=url.username,
+            password=url.password,
+            dbname=url.database,
+            autocommit=True,
+        ) as connection:
+            self.running.wait()
+            while not self.done.is_set():
+                for state, wait, query in connection.execute(self.QUERY).fetchall():
+                    self.counts[(state, wait, query)] += 1
+                self.samples += 1
+                time.sleep(self.interval)
+
+    def report(self, top: int = 15) -> None:
+        if not self.samples:
+            return
+        by_wait: Counter = Counter()
+        for (state, wait, _), n in self.counts.items():
+            by_wait[(state, wait)] += n
+        print(f"PostgreSQL sessions of the benchmark, mean over {self.samples} samples (state, wait):")
+        for (state, wait), n in by_wait.most_common():
+            print(f"  {n / self.samples:6.2f}  {state:<20} {wait}")
+        print("… and the most frequent with what they run (or last ran):")
+        for (state, wait, query), n in self.counts.most_common(top):
+            print(f"  {n / self.samples:6.2f}  {state:<20} {wait:<28} {query}")
 
 
 # ---------------------------------------------------------------- requests and their outcomes
@@ -473,6 +537,8 @@ class Phase:
     seconds: float
     records: list[tuple[str, float, Outcome]] = field(default_factory=list)  # (operation, ms, outcome)
     cpu: dict[str, float] = field(default_factory=dict)
+    server_processes: list[float] = field(default_factory=list)  # each server process's share, %
+    loop_probe: list[float] = field(default_factory=list)  # ms of --poll's /healthz during the window
     unanswered: list[tuple[str, float]] = field(default_factory=list)  # (operation, s waited) at the end
 
 
@@ -485,7 +551,9 @@ def pick(rng: random.Random, mix) -> str:
     return mix[-1][0]
 
 
-async def run_phase(name, base, clients, warmup, seconds, mix, world, probe: CpuProbe, seed_value) -> Phase:
+async def run_phase(
+    name, base, clients, warmup, seconds, mix, world, probe: CpuProbe, seed_value, waits=None, poller=None
+) -> Phase:
     """Closed loop: each client sends its next request as soon as the last is answered.
 
     Only requests that finish inside the measurement window (after the warm-up) are counted.
@@ -512,8 +580,17 @@ async def run_phase(name, base, clients, warmup, seconds, mix, world, probe: Cpu
     async def watch() -> None:
         await asyncio.sleep(max(0.0, measure_from - time.perf_counter()))
         before = probe.snapshot()
+        if waits is not None:
+            waits.running.set()
+        mark = poller.mark() if poller is not None else 0
         await asyncio.sleep(max(0.0, stop_at - time.perf_counter()))
-        phase.cpu = CpuProbe.busy(before, probe.snapshot(), seconds)
+        if waits is not None:
+            waits.done.set()
+        if poller is not None:
+            phase.loop_probe = sorted(1000 * s for s in poller.since(mark))
+        after = probe.snapshot()
+        phase.cpu = CpuProbe.busy(before, after, seconds)
+        phase.server_processes = CpuProbe.each(before, after, seconds, "server")
         phase.unanswered = [(operation, stop_at - began) for operation, began in in_flight.values()]
 
     async with httpx.AsyncClient(base_url=base, timeout=REQUEST_TIMEOUT, limits=limits) as http:
@@ -549,7 +626,9 @@ def row(label: str, records, seconds: float, baseline_rate: float | None) -> str
     return f"{label:<16}{len(records):>9}{rate:>9.1f}{ratio}{p50:>9.1f}{p90:>9.1f}{p99:>9.1f}{errors}"
 
 
-def report(baseline: Phase, mix: Phase, world: World, ledger: tuple[int, int, int], log: Path) -> None:
+def report(
+    baseline: Phase, mix: Phase, world: World, ledger: tuple[int, int, int], log: Path, shares=MIX
+) -> None:
     header = (
         f"{'operation':<16}{'requests':>9}{'req/s':>9}{'×healthz':>10}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}"
     )
@@ -558,7 +637,7 @@ def report(baseline: Phase, mix: Phase, world: World, ledger: tuple[int, int, in
     print()
     print(f"baseline: GET /healthz, {baseline.clients} clients × {baseline.seconds:g} s")
     print(
-        f"mix:      {' / '.join(f'{share:.0%} {op}' for op, share in MIX)}, "
+        f"mix:      {' / '.join(f'{share:.0%} {op}' for op, share in shares)}, "
         f"{mix.clients} clients × {mix.seconds:g} s"
     )
     print()
@@ -568,13 +647,16 @@ def report(baseline: Phase, mix: Phase, world: World, ledger: tuple[int, int, in
     by_operation = defaultdict(list)
     for record in mix.records:
         by_operation[record[0]].append(record)
-    for operation, _ in MIX:
+    for operation, _ in shares:
         print(row(operation, by_operation[operation], mix.seconds, base_rate))
     print(row("overall (mix)", mix.records, mix.seconds, base_rate))
     print()
     for phase in (baseline, mix):
         busy = ", ".join(f"{group} {pct:.0f}%" for group, pct in phase.cpu.items())
         print(f"CPU during {phase.name} (100% = one core of {os.cpu_count()}): {busy}")
+        if len(phase.server_processes) > 1:  # uvicorn's parent, then its workers: is the load shared?
+            each = " + ".join(f"{pct:.0f}%" for pct in phase.server_processes)
+            print(f"  server by process: {each}")
     for phase in (baseline, mix):
         if phase.unanswered and max(waited for _, waited in phase.unanswered) >= 1:  # a stall, not noise
             waits = sorted(waited for _, waited in phase.unanswered)
@@ -583,6 +665,12 @@ def report(baseline: Phase, mix: Phase, world: World, ledger: tuple[int, int, in
                 f"unanswered when the {phase.name} window closed: {len(waits)} "
                 f"({', '.join(f'{n} {op}' for op, n in kinds.items())}), waiting up to {waits[-1]:.1f} s"
             )
+    if mix.loop_probe:
+        p50, p99, longest = (percentile(mix.loop_probe, p) for p in (50, 99, 100))
+        print(
+            f"/healthz polled every 20 ms from another process during the mix: {len(mix.loop_probe)} "
+            f"answers, p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {longest:.1f} ms (the event loop's delay)"
+        )
     rows, top, distinct = ledger
     gap_free = rows == top == distinct
     print(
@@ -655,8 +743,34 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="households of 3 to seed; each payment takes an unpaid enrolment (default 500)",
     )
     parser.add_argument("--workers", type=int, default=1, help="`yibao serve --workers` (default 1)")
+    parser.add_argument(
+        "--waits", action="store_true", help="sample PostgreSQL's sessions (pg_stat_activity) during the mix"
+    )
+    parser.add_argument(
+        "--mix",
+        default=",".join(f"{op}:{share}" for op, share in MIX),
+        help="operations and shares of the mix, e.g. quote:1 for quotes alone (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--poll",
+        action="store_true",
+        help="poll /healthz from another process during the mix: is the event loop ever held?",
+    )
     parser.add_argument("--seed", type=int, default=1, help="random seed of the request mix (default 1)")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    args.mix = parse_mix(args.mix)
+    return args
+
+
+def parse_mix(text_: str) -> tuple[tuple[str, float], ...]:
+    shares = []
+    for part in text_.split(","):
+        operation, _, share = part.partition(":")
+        if operation not in OPERATIONS or operation == "healthz":
+            raise SystemExit(f"bench: unknown operation {operation!r} in --mix")
+        shares.append((operation, float(share or 1)))
+    total = sum(share for _, share in shares)
+    return tuple((operation, share / total) for operation, share in shares)
 
 
 async def benchmark(args, base: str, url: str, key: str, probe: CpuProbe, log: Path) -> None:
@@ -678,10 +792,26 @@ async def benchmark(args, base: str, url: str, key: str, probe: CpuProbe, log: P
         args.seed,
     )
     print(f"mix: {args.clients} clients for {args.warmup:g} s warm-up + {args.duration:g} s …", flush=True)
-    mix = await run_phase(
-        "mix", base, args.clients, args.warmup, args.duration, MIX, world, probe, args.seed + 1
-    )
-    report(baseline, mix, world, ledger_check(url), log)
+    waits = WaitSampler(url) if args.waits else None
+    if waits is not None:
+        waits.start()
+    with HealthPoller(base) if args.poll else contextlib.nullcontext() as poller:
+        mix = await run_phase(
+            "mix",
+            base,
+            args.clients,
+            args.warmup,
+            args.duration,
+            args.mix,
+            world,
+            probe,
+            args.seed + 1,
+            waits,
+            poller,
+        )
+    report(baseline, mix, world, ledger_check(url), log, args.mix)
+    if waits is not None:
+        waits.report()
 
 
 def _terminate(signum, _frame):

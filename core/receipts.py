@@ -4,11 +4,11 @@ The counter row is advanced with an upsert inside the payment's own transaction,
 payments can never draw the same number and a rolled-back payment returns its number.
 """
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from .models import ReceiptSequence
+from .models import Payment, ReceiptSequence
 
 
 def _advance(insert):
@@ -35,3 +35,42 @@ def next_receipt(session: Session, region_code: str, coverage_year: int) -> tupl
     statement = _ADVANCE[connection.dialect.name]
     value = connection.execute(statement, {"region": region_code, "year": coverage_year}).scalar_one()
     return value, f"{region_code}-{coverage_year}-{value:08d}"
+
+
+def _numbered_insert():
+    """PostgreSQL: the counter advanced and the payment inserted with its number in one statement."""
+    table, counter = Payment.__table__, ReceiptSequence.__table__.name
+    columns = [c.name for c in table.c if c.name not in ("id", "receipt_seq", "receipt_number")]
+    seq = "CAST(last_value AS TEXT)"
+    quoted, named = ", ".join(f'"{c}"' for c in columns), ", ".join(f":{c}" for c in columns)
+    statement = text(
+        f"WITH advanced AS (INSERT INTO {counter} (region_code, coverage_year, last_value)"
+        " VALUES (:receipt_region_code, :coverage_year, 1) ON CONFLICT (region_code, coverage_year)"
+        f" DO UPDATE SET last_value = {counter}.last_value + 1 RETURNING last_value)"
+        f" INSERT INTO {table.name} ({quoted}, receipt_seq, receipt_number) SELECT {named}, last_value,"
+        # next_receipt's form: region-year-number, the number zero-padded to at least 8 digits
+        " CAST(:receipt_region_code AS TEXT) || '-' || CAST(:coverage_year AS TEXT) || '-'"
+        f" || lpad({seq}, greatest(8, length({seq})), '0')"
+        " FROM advanced RETURNING id, receipt_seq, receipt_number"
+    )
+    return statement.bindparams(*(bindparam(c, type_=table.c[c].type) for c in columns))
+
+
+_NUMBERED_INSERT = _numbered_insert()
+_INSERT = Payment.__table__.insert().returning(Payment.__table__.c.id)
+
+
+def insert_numbered(session: Session, row: dict) -> tuple[int, int, str]:
+    """Inserts a ledger row (every column but id and the receipt's) numbered with the next receipt of
+    its `receipt_region_code` and `coverage_year`: (id, receipt_seq, receipt_number).
+
+    The counter row stays locked until the commit, and every payment of the county waits for it, so
+    the fewer round trips between taking it and committing, the more payments a second can pass:
+    on PostgreSQL the advance and the insert are one statement. (SQLite's transaction holds the
+    database's write lock from BEGIN, so there the order does not matter.)"""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        return tuple(connection.execute(_NUMBERED_INSERT, row).one())
+    seq, number = next_receipt(session, row["receipt_region_code"], row["coverage_year"])
+    numbered = row | {"receipt_seq": seq, "receipt_number": number}
+    return connection.execute(_INSERT, numbered).scalar_one(), seq, number

@@ -19,6 +19,7 @@ def serve(host: str, port: int, workers: int) -> None:
     from ..cors import CorsSettingError, checked_origins
     from ..graphql.offload import settle
     from .common import Refusal
+    from .workers import run_workers
 
     try:
         checked_origins(settings().cors_origins)  # before anything starts, not in each worker
@@ -29,9 +30,9 @@ def serve(host: str, port: int, workers: int) -> None:
     upgrade(engine)  # the embedded store creates and migrates itself on first start
     _decide_pending(engine)
     click.echo(f"yibao: database {engine.url.render_as_string(hide_password=True)}", err=True)
-    if workers > 1:  # each worker process builds its own app, engine and pool
+    if workers > 1:  # each worker process builds its own app, engine and pool, and its own socket
         engine.dispose()
-        uvicorn.run("yibao.api.app:from_environment", factory=True, workers=workers, host=host, port=port)
+        raise SystemExit(run_workers(host, port, workers))
     else:
         app = create_app(engine, key=key)
         settle()

@@ -20,7 +20,7 @@ from ..audit import Actor
 from ..errors import ErrorCode, InputError
 from ..models import Enrolment, Entitlement, Payment
 from ..models.base import utcnow
-from ..receipts import next_receipt
+from ..receipts import insert_numbered
 from ..regions import county_of
 from ..rules.result import Quote
 from ..scope import scope_of, visible_where
@@ -69,7 +69,6 @@ _END_ENTITLEMENTS = (
     delete(ENTITLEMENT).where(ENTITLEMENT.c.enrolment_id == bindparam("enrolment")).returning(*ENTITLEMENT.c)
 )
 _GRANT = insert(ENTITLEMENT).returning(ENTITLEMENT.c.id)
-_INSERT_PAYMENT = insert(PAYMENT).returning(PAYMENT.c.id)
 
 
 def lock_enrolment_row(session: Session, enrolment_id: int, field: str = "enrolmentId") -> Row:
@@ -108,23 +107,20 @@ def write_payment(
     granted = entitlement_columns(enrolment, quote, values["paid_on"])
     entitlement_id = connection.execute(_GRANT, granted).scalar_one()
     # The receipt counter last: its row stays locked until the commit.
-    county = county_of(session, enrolment.region_code)
-    seq, number = next_receipt(session, county, enrolment.coverage_year)
     row = {
         "enrolment_id": enrolment.id,
         "kind": PaymentKind.PAYMENT,
         "amount_fen": amount_fen,
         **values,
-        "receipt_region_code": county,
+        "receipt_region_code": county_of(session, enrolment.region_code),
         "coverage_year": enrolment.coverage_year,
-        "receipt_seq": seq,
-        "receipt_number": number,
         "reverses_payment_id": None,
         "replaces_reversal_id": slot,
         "reason": None,
         "created_at": utcnow(),
     }
-    payment = Payment(id=connection.execute(_INSERT_PAYMENT, row).scalar_one(), **row)
+    payment_id, seq, number = insert_numbered(session, row)
+    payment = Payment(id=payment_id, receipt_seq=seq, receipt_number=number, **row)
     audit.record_image(
         session, actor, "record_payment", "payment", payment.id, None, audit.snapshot_of(payment)
     )
