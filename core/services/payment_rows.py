@@ -78,8 +78,13 @@ def lock_enrolment_row(session: Session, enrolment_id: int, field: str = "enrolm
     statement = _LOCK[scope.path is not None]
     row = session.connection().execute(statement, {"enrolment": enrolment_id, **scope.params}).first()
     if row is None:
-        raise InputError.one(field, ErrorCode.NOT_FOUND, "参保登记不存在")
+        raise not_found(field)
     return row
+
+
+def not_found(field: str = "enrolmentId") -> InputError:
+    """An enrolment the caller cannot see, or that does not exist."""
+    return InputError.one(field, ErrorCode.NOT_FOUND, "参保登记不存在")
 
 
 def keyed_ids(session: Session, key: str) -> list[int]:
@@ -110,7 +115,17 @@ def write_payment(
     # The receipt counter last: its row stays locked until the commit.
     county = county_of(session, enrolment.region_code)
     seq, number = next_receipt(session, county, enrolment.coverage_year)
-    row = {
+    row = payment_columns(enrolment, values, amount_fen, county, seq, number, slot)
+    payment = Payment(id=connection.execute(_INSERT_PAYMENT, row).scalar_one(), **row)
+    record_payment_events(session, actor, payment, before, paid, kept, ended, entitlement_id, granted)
+    return payment
+
+
+def payment_columns(
+    enrolment, values: dict, amount_fen: int, county: str, seq: int, number: str, slot: int | None
+) -> dict:
+    """A payment's row (`write_payment`'s, and an import batch's for each of its payments)."""
+    return {
         "enrolment_id": enrolment.id,
         "kind": PaymentKind.PAYMENT,
         "amount_fen": amount_fen,
@@ -124,19 +139,32 @@ def write_payment(
         "reason": None,
         "created_at": utcnow(),
     }
-    payment = Payment(id=connection.execute(_INSERT_PAYMENT, row).scalar_one(), **row)
+
+
+def record_payment_events(
+    session: Session,
+    actor: Actor,
+    payment: Payment,
+    before: dict,
+    paid: dict,
+    kept: dict,
+    ended: list,
+    entitlement_id: int,
+    granted: dict,
+) -> None:
+    """The events of a payment: the payment, the status settled, each entitlement ended, the quote
+    decided and the entitlement granted, in that order; `before` and `paid` are the enrolment's images."""
     audit.record_image(
         session, actor, "record_payment", "payment", payment.id, None, audit.snapshot_of(payment)
     )
-    audit.record_image(session, actor, "settle_status", "enrolment", enrolment.id, before, paid)
+    audit.record_image(session, actor, "settle_status", "enrolment", payment.enrolment_id, before, paid)
     for old in ended:
         audit.record_image(
             session, actor, "end_entitlement", "entitlement", old.id, audit.image(old._asdict()), None
         )
     after = paid | audit.image(kept)
-    audit.record_image(session, actor, "decide_quote", "enrolment", enrolment.id, paid, after)
+    audit.record_image(session, actor, "decide_quote", "enrolment", payment.enrolment_id, paid, after)
     granted_image = audit.image({"id": entitlement_id, **granted})
     audit.record_image(
         session, actor, "grant_entitlement", "entitlement", entitlement_id, None, granted_image
     )
-    return payment
