@@ -33,7 +33,7 @@ from .models import (
     Target,
     TaxConfirmation,
 )
-from .regions import codes_under, known_path, region_path
+from .regions import codes_under, known_path
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,8 @@ class Scope:
     def covers(self, session: Session, region_code: str | None) -> bool:
         if self.path is None:
             return True
-        path = region_path(session, region_code) if region_code else None
+        # A region's path never changes (core/regions.py): read once per process, not per question.
+        path = known_path(session, region_code) if region_code else None
         return path is not None and path.startswith(self.path)
 
     @property

@@ -23,8 +23,10 @@ such a long statement again each time (a fifth of a roster import's time).
 import json
 from collections.abc import Collection, Iterable, Sequence
 
+import psycopg
 from sqlalchemy import JSON, ColumnElement, Table, any_, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 
@@ -52,16 +54,20 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: It
         names = ", ".join(f'"{name}"' for name in columns)
         # JSON values as the text a Core insert would send (json.dumps; None is JSON null).
         documents = [i for i, name in enumerate(columns) if isinstance(table.c[name].type, JSON)]
-        with (
-            connection.connection.driver_connection.cursor() as cursor,  # in the session's transaction
-            cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy,
-        ):
-            for row in rows:
-                if documents:
-                    row = list(row)
-                    for i in documents:
-                        row[i] = json.dumps(row[i])
-                copy.write_row(row)
+        statement = f'COPY "{table.name}" ({names}) FROM STDIN'
+        try:
+            with (
+                connection.connection.driver_connection.cursor() as cursor,  # in the session's transaction
+                cursor.copy(statement) as copy,
+            ):
+                for row in rows:
+                    if documents:
+                        row = list(row)
+                        for i in documents:
+                            row[i] = json.dumps(row[i])
+                    copy.write_row(row)
+        except psycopg.errors.IntegrityError as exc:  # as SQLAlchemy reports it for its own statements
+            raise IntegrityError(statement, None, exc) from exc
         return
     processors = [table.c[name].type.bind_processor(connection.dialect) for name in columns]
     converting = [(i, process) for i, process in enumerate(processors) if process is not None]

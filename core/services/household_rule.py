@@ -64,8 +64,8 @@ def mates_of(session: Session, policy: Policy, person_ids: list[int]) -> dict[in
     return found
 
 
-def statuses(session: Session, people: list[Person], coverage_year: int) -> dict[int, str]:
-    ids = [p.id for p in people]
+def statuses(session: Session, ids: list[int], coverage_year: int) -> dict[int, str]:
+    """Each person's enrolment status for the year, for those enrolled anywhere."""
     if not ids:
         return {}
     rows = session.exec(
@@ -81,7 +81,7 @@ def missing_members(
 ) -> list[Person]:
     """The household's other members who are enrolled for the year nowhere."""
     mates = _household_mates(session, policy, enrolling)
-    enrolled = statuses(session, mates, coverage_year)
+    enrolled = statuses(session, [p.id for p in mates], coverage_year)
     return [p for p in mates if p.id not in enrolled]
 
 

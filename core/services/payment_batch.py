@@ -22,6 +22,7 @@ which answer each row as a single payment would.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
 from sqlalchemy import bindparam, delete, select, text
 from sqlmodel import Session
@@ -95,17 +96,21 @@ def payable_draft(
         raise error
 
 
-def draft_enrolment(policy: Policy, person_id: int, tier: str, region_code: str) -> Enrolment:
+def draft_enrolment(policy: Policy, person_id: int, tier: str, region_code: str) -> "Draft":
     """The enrolment a row would make, for `payable_draft`'s quote (nothing stated, no history)."""
-    return Enrolment(
+    return Draft(
         person_id=person_id,
         coverage_year=policy.coverage_year,
         region_code=region_code,
         policy_id=policy.id,
         tier=tier,
-        idempotency_key="",
         snapshot={},
     )
+
+
+class Draft(SimpleNamespace):
+    """An enrolment's columns where the quote and the ledger read them as attributes (`enrolment.tier`):
+    a model object costs ~1 ms to build, more than a row's checks."""
 
 
 class _Batch:
@@ -120,7 +125,7 @@ class _Batch:
         self.payments: list[dict] = []  # numbered at the end; with what their events need
         self.updates: list[dict] = []  # existing enrolments made PAID
         self.ended: list[int] = []  # existing enrolments whose entitlements end
-        self.events: list = []  # ("enrol", image) or the payment: recorded in row order at the end
+        self.events: list[dict] = []  # enrolments' images and payments, audited in row order at the end
         self._regions: dict[str, list] = {}
 
     # ------------------------------------------------------------ reads, a few statements each
@@ -151,11 +156,10 @@ class _Batch:
                 self.insured[number, region, on] = entry
         self.mates = mates_of(session, self.policy, ids)
         everyone = sorted({m.id for found in self.mates.values() for m in found})
-        self.status = statuses(session, [Person(id=pid) for pid in everyone], self.year)
+        self.status = statuses(session, everyone, self.year)
         existing = [row.id for row in self.existing.values()]
         self.slots = _free_slots(session, existing)
         self.standing = _entitlements(session, existing)
-        self.new_ids = iter(next_ids(session, ENROLMENT, len(fresh)))
 
     # ------------------------------------------------------------ one row, in row order
 
@@ -175,7 +179,8 @@ class _Batch:
         payable_draft(self.policy, payer.channel, payer.tier, payer.amount_fen, quote)
         columns, quote = self._enrol(payer)
         self.enrolments.append(columns)
-        self.events.append(("enrol", columns["id"], _image(Enrolment, columns)))
+        enrolled = _image(Enrolment, columns)  # as `enrol` stored it, and as the payment found it
+        self.events.append(enrolled)
         self.status[person.id] = EnrolmentStatus.ENROLLED
         require_text(key=payer.key, channel=payer.channel, collector=self.collector)
         self._unpaid(payer)
@@ -183,7 +188,7 @@ class _Batch:
             raise quote  # the rules refused the person outright: so does the payment's quote
         if error := date_error(quote) or amount_error(quote, payer.amount_fen):
             raise error
-        payment = self._paid(payer, Enrolment(**columns), _image(Enrolment, columns), quote, None, [])
+        payment = self._paid(payer, Draft(**columns), enrolled, quote, None, [])
         columns.update(status=EnrolmentStatus.PAID, **payment["_kept"])
         return payment
 
@@ -219,9 +224,12 @@ class _Batch:
         missing = [m for m in self.mates.get(person.id, []) if m.id not in self.status]
         refuse_partial(self.policy, missing, "personId", "参保", "缺少")
         columns = enrolment_columns(self.policy, person.id, data, region, missing, stated, history)
-        columns |= {"id": next(self.new_ids), "status": EnrolmentStatus.ENROLLED, "created_at": utcnow()}
+        # Its id is drawn when the batch writes, for the enrolments it stores only (ids follow the
+        # rows as the services' would); until then a stand-in no stored row has.
+        stand_in = -1 - len(self.enrolments)
+        columns |= {"id": stand_in, "status": EnrolmentStatus.ENROLLED, "created_at": utcnow()}
         try:
-            quote = self._quote(person, Enrolment(**columns), payer.paid_on)
+            quote = self._quote(person, Draft(**columns), payer.paid_on)
         except InputError as exc:
             quote = exc
         return columns | enrolment_quote(columns["snapshot"], quote, payer.paid_on), quote
@@ -283,6 +291,18 @@ class _Batch:
 
     def write(self) -> None:
         session, connection = self.session, self.session.connection()
+        drawn = next_ids(session, ENROLMENT, len(self.enrolments))
+        real = {columns["id"]: new_id for columns, new_id in zip(self.enrolments, drawn, strict=True)}
+        for columns in self.enrolments:
+            columns["id"] = real[columns["id"]]
+        for payment in self.payments:
+            enrolment_id = real.get(payment["enrolment_id"], payment["enrolment_id"])
+            payment["enrolment_id"] = payment["_granted"]["enrolment_id"] = payment["_before"]["id"] = (
+                enrolment_id
+            )
+        for event in self.events:
+            if "enrolment_id" not in event:  # an enrolment's image
+                event["id"] = real.get(event["id"], event["id"])  # the payment's `_before` may be it
         insert_rows(
             session, ENROLMENT, _ENROLMENT_COLUMNS, (_row(c, _ENROLMENT_COLUMNS) for c in self.enrolments)
         )
@@ -323,20 +343,18 @@ class _Batch:
         )
         insert_rows(session, REFUND, _REFUND_COLUMNS, (_row(r, _REFUND_COLUMNS) for r in refunds))
         for event in self.events:  # in row order, each row's in the order the services record them
-            if isinstance(event, tuple):
-                action, entity_id, image = event
-                audit.record_image(session, self.actor, action, "enrolment", entity_id, None, image)
+            if "enrolment_id" not in event:
+                audit.record_image(session, self.actor, "enrol", "enrolment", event["id"], None, event)
             else:
                 self._payment_events(event)
 
     def _payment_events(self, payment: dict) -> None:
         before, granted = payment["_before"], payment["_granted"]
-        stored = Payment(**{name: payment[name] for name in _PAYMENT_COLUMNS})
         paid = before | {"status": EnrolmentStatus.PAID}
         record_payment_events(
             self.session,
             self.actor,
-            stored,
+            _image(Payment, payment),
             before,
             paid,
             payment["_kept"],

@@ -117,7 +117,8 @@ def write_payment(
     seq, number = next_receipt(session, county, enrolment.coverage_year)
     row = payment_columns(enrolment, values, amount_fen, county, seq, number, slot)
     payment = Payment(id=connection.execute(_INSERT_PAYMENT, row).scalar_one(), **row)
-    record_payment_events(session, actor, payment, before, paid, kept, ended, entitlement_id, granted)
+    image = audit.snapshot_of(payment)
+    record_payment_events(session, actor, image, before, paid, kept, ended, entitlement_id, granted)
     return payment
 
 
@@ -144,7 +145,7 @@ def payment_columns(
 def record_payment_events(
     session: Session,
     actor: Actor,
-    payment: Payment,
+    payment: dict,
     before: dict,
     paid: dict,
     kept: dict,
@@ -153,17 +154,17 @@ def record_payment_events(
     granted: dict,
 ) -> None:
     """The events of a payment: the payment, the status settled, each entitlement ended, the quote
-    decided and the entitlement granted, in that order; `before` and `paid` are the enrolment's images."""
-    audit.record_image(
-        session, actor, "record_payment", "payment", payment.id, None, audit.snapshot_of(payment)
-    )
-    audit.record_image(session, actor, "settle_status", "enrolment", payment.enrolment_id, before, paid)
+    decided and the entitlement granted, in that order; `payment`, `before` and `paid` are images
+    (the payment's, the enrolment's before and once PAID)."""
+    enrolment_id = payment["enrolment_id"]
+    audit.record_image(session, actor, "record_payment", "payment", payment["id"], None, payment)
+    audit.record_image(session, actor, "settle_status", "enrolment", enrolment_id, before, paid)
     for old in ended:
         audit.record_image(
             session, actor, "end_entitlement", "entitlement", old.id, audit.image(old._asdict()), None
         )
     after = paid | audit.image(kept)
-    audit.record_image(session, actor, "decide_quote", "enrolment", payment.enrolment_id, paid, after)
+    audit.record_image(session, actor, "decide_quote", "enrolment", enrolment_id, paid, after)
     granted_image = audit.image({"id": entitlement_id, **granted})
     audit.record_image(
         session, actor, "grant_entitlement", "entitlement", entitlement_id, None, granted_image
