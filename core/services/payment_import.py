@@ -19,8 +19,9 @@ A person is enrolled row by row. Under a policy whose households pay whole (Guic
 naming the members the roster lacks (core/services/payment_import_households.py).
 """
 
+import hashlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -32,7 +33,7 @@ from sqlmodel import Session, col, select
 from ..audit import Actor
 from ..errors import ErrorCode, FieldError, InputError
 from ..idcard import InvalidIdNumber, parse_id_number
-from ..imports.bulk import custom_plans
+from ..imports.bulk import among, custom_plans
 from ..imports.headers import clean, parse_date, parse_id_text
 from ..imports.jobs import IMPORTED, REFUSED, UNCHANGED, RowOutcome, resume_import, start_import
 from ..models import Enrolment, HouseholdMember, ImportJob, ImportRow, Payment, Person
@@ -213,7 +214,11 @@ class PaymentImport:
                 done = self._by_rows(job, parsed, dict(outcomes))
         else:
             done = self._by_rows(job, parsed, dict(outcomes))
-        return [done[number] for number, _ in rows]
+        # Each row's key is its ID number's digest: a later batch finds the file's earlier rows of
+        # an ID through the (job_id, row_key) index, not by reading every row of the job.
+        return [
+            replace(o, key=row_key(o.id_number)) if o.id_number else o for o in (done[n] for n, _ in rows)
+        ]
 
     def _as_set(self, job: ImportJob, parsed: dict, outcomes: dict) -> dict[int, RowOutcome]:
         """The batch in one transaction (core/services/payment_batch.py); households after it."""
@@ -507,14 +512,21 @@ class PaymentImport:
                 )
             ).all()
         )
-        earlier = dict(
-            session.exec(
-                select(ImportRow.id_number, ImportRow.row_number)
-                .where(ImportRow.job_id == job.id, col(ImportRow.id_number).in_(numbers))
+        number_of = {row_key(n): n for n in numbers}
+        earlier = {
+            number_of[key]: first
+            for key, first in session.exec(
+                select(ImportRow.row_key, ImportRow.row_number)
+                .where(ImportRow.job_id == job.id, among(session, ImportRow.row_key, number_of))
                 .order_by(col(ImportRow.row_number).desc())
             ).all()
-        )  # descending, so the dict keeps each ID's first row
+        }  # descending, so the dict keeps each ID's first row
         return people, enrolments, recorded, earlier
+
+
+def row_key(id_number: str) -> str:
+    """The report row's key (ImportRow.row_key, 16 characters) for the ID number it stores."""
+    return hashlib.blake2b(id_number.encode(), digest_size=8).hexdigest()
 
 
 def enrolment_key(person_id: int, coverage_year: int) -> str:
