@@ -513,14 +513,16 @@ class PaymentImport:
             ).all()
         )
         number_of = {row_key(n): n for n in numbers}
-        earlier = {
-            number_of[key]: first
-            for key, first in session.exec(
-                select(ImportRow.row_key, ImportRow.row_number)
-                .where(ImportRow.job_id == job.id, among(session, ImportRow.row_key, number_of))
-                .order_by(col(ImportRow.row_number).desc())
-            ).all()
-        }  # descending, so the dict keeps each ID's first row
+        earlier: dict[str, int] = {}
+        # Unordered: an ORDER BY row_number leads SQLite to the (job_id, row_number) index, which
+        # reads every row of the job; each ID's first row is taken here instead.
+        for key, number in session.exec(
+            select(ImportRow.row_key, ImportRow.row_number).where(
+                ImportRow.job_id == job.id, among(session, ImportRow.row_key, number_of)
+            )
+        ).all():
+            seen = earlier.get(number_of[key])
+            earlier[number_of[key]] = number if seen is None else min(seen, number)
         return people, enrolments, recorded, earlier
 
 

@@ -13,9 +13,22 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
+from tests.support.concurrency import at_once
 from tests.support.factories import id_number
-from tests.support.payment_rosters import ADMIN, HEADER, POLICY, ROWS, VILLAGE, ledger, register, rules, write
+from tests.support.payment_rosters import (
+    ADMIN,
+    HEADER,
+    LOW_INCOME,
+    POLICY,
+    ROWS,
+    VILLAGE,
+    ledger,
+    register,
+    rules,
+    write,
+)
 from tests.support.twins import twin_of
+from yibao.core.errors import InputError
 from yibao.core.imports.jobs import resume_import, start_import
 from yibao.core.models import AuditEvent, Enrolment, Entitlement, ImportRow, Payment, ReceiptSequence, Refund
 from yibao.core.services import payment_batch
@@ -174,3 +187,53 @@ def test_a_batch_the_database_refuses_is_taken_row_by_row_leaving_one_payment(en
     paid = [row[0] for row in ledger(engine)]
     # The counter's payment alone; the reversed one, its reversal and the import's payment into the slot.
     assert paid.count(PAID_BEFORE) == 1 and paid.count(REVERSED) == 3
+
+
+def test_a_clerk_paying_while_the_batch_runs_leaves_one_payment(engine, tmp_path):
+    """A clerk records the payment of a person on the roster (enrolled beforehand) and of one the
+    roster enrols, at the moment the import runs: whichever comes first, each stands paid once and
+    the other is refused."""
+    path = write(tmp_path / "清册.csv", ROSTER, [*HEADER, "档次"])
+    ids = prepare(engine)
+    with Session(engine) as session:
+        enrolled = (
+            session.exec(select(Enrolment.id).where(Enrolment.person_id == ids[LOW_INCOME])).scalars().one()
+        )
+    turns = iter(["import", "clerk"])
+
+    def act():
+        if next(turns) == "import":
+            return run(engine, path, set_based=True, batch_size=100)
+        outcomes = []
+        for data in (
+            PaymentInput(enrolled, Decimal("320.00"), date(2021, 10, 10), "CREDIT_UNION_COUNTER", "clerk-1"),
+        ):
+            try:
+                outcomes.append(record_payment(engine, ADMIN, data, rules()).receipt_number)
+            except InputError as error:
+                outcomes.append(error.errors[0].code)
+        try:
+            mine = enrol(
+                engine,
+                ADMIN,
+                EnrolmentInput(ids[LATER], 2022, POLICY, "clerk-2", on=date(2021, 10, 13)),
+                rules(),
+            )
+            data = PaymentInput(mine.id, Decimal("320.00"), date(2021, 10, 13), "VILLAGE_CASH", "clerk-3")
+            outcomes.append(record_payment(engine, ADMIN, data, rules()).receipt_number)
+        except InputError as error:
+            outcomes.append(error.errors[0].code)
+        return outcomes
+
+    results = at_once(2, act)
+    clerk = next(r for r in results if isinstance(r, list))
+
+    paid = [row[0] for row in ledger(engine)]
+    assert paid.count(LOW_INCOME) == 1 and paid.count(LATER) == 1
+    with Session(engine) as session:
+        report = {r.row_number: r.outcome for r in session.exec(select(ImportRow)).scalars()}
+        people = session.exec(select(Enrolment.person_id)).scalars().all()
+    assert sorted(people) == sorted(set(people))  # one enrolment per person and year
+    # Each payment was the import's or the clerk's, never both.
+    for row, answer in ((5, clerk[0]), (15, clerk[-1])):
+        assert (report[row] == "IMPORTED") != (isinstance(answer, str) and answer.startswith("411322-"))
