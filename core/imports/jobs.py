@@ -53,6 +53,13 @@ class RowOutcome:
     key: str | None = None  # ImportRow.row_key: rows with the same key are duplicates
 
 
+def with_key(outcome: RowOutcome, key: str | None) -> RowOutcome:
+    """The outcome with its row's key (`dataclasses.replace` cost 45 µs a row: a fifth of a
+    roster batch's Python on SQLite)."""
+    o = outcome
+    return RowOutcome(o.row_number, o.outcome, o.field, o.code, o.reason, o.id_number, key)
+
+
 ROW_COLUMNS = ("job_id", "row_number", "outcome", "field", "code", "reason", "id_number", "row_key")
 
 Rows = list[tuple[int, dict]]  # (row number as the spreadsheet shows it, {canonical field: value})

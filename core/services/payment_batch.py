@@ -50,6 +50,7 @@ from .enrolments import (
     enrolment_quote,
     plain_request_errors,
 )
+from .facts import continuity_of_snapshot, stated_facts
 from .household_rule import mates_of, refuse_partial, statuses
 from .lists_in_force import employee_insured_of, insured_errors
 from .payment_rows import not_found, payment_columns, record_payment_events
@@ -175,9 +176,14 @@ class _Batch:
         draft = draft_enrolment(
             self.policy, person.id, payer.tier, payer.region_code or person.hukou_region_code
         )
-        quote = lambda: self._quote(person, draft, payer.paid_on)  # noqa: E731
+        drafted: list[Quote] = []
+
+        def quote() -> Quote:
+            drafted.append(self._quote(person, draft, payer.paid_on))
+            return drafted[0]
+
         payable_draft(self.policy, payer.channel, payer.tier, payer.amount_fen, quote)
-        columns, quote = self._enrol(payer)
+        columns, quote, kept = self._enrol(payer, draft, drafted[0])
         self.enrolments.append(columns)
         enrolled = _image(Enrolment, columns)  # as `enrol` stored it, and as the payment found it
         self.events.append(enrolled)
@@ -188,7 +194,7 @@ class _Batch:
             raise quote  # the rules refused the person outright: so does the payment's quote
         if error := date_error(quote) or amount_error(quote, payer.amount_fen):
             raise error
-        payment = self._paid(payer, Draft(**columns), enrolled, quote, None, [])
+        payment = self._paid(payer, Draft(**columns), enrolled, quote, None, [], kept)
         columns.update(status=EnrolmentStatus.PAID, **payment["_kept"])
         return payment
 
@@ -200,8 +206,9 @@ class _Batch:
             self._regions[region] = region_errors(self.session, "regionCode", region)
         return self._regions[region]
 
-    def _enrol(self, payer: Payer) -> tuple[dict, Quote | InputError]:
-        """`enrol`'s checks and the enrolment it would store (ENROLLED, its enrolment-date quote kept)."""
+    def _enrol(self, payer: Payer, draft: Draft, drafted: Quote) -> tuple[dict, Quote | InputError, dict]:
+        """`enrol`'s checks and the enrolment it would store (ENROLLED, its enrolment-date quote
+        kept, which are also the columns its payment keeps: the same quote, the same day)."""
         person, region = payer.person, self.home[payer.person.id]
         data = EnrolmentInput(
             person_id=person.id,
@@ -228,11 +235,20 @@ class _Batch:
         # rows as the services' would); until then a stand-in no stored row has.
         stand_in = -1 - len(self.enrolments)
         columns |= {"id": stand_in, "status": EnrolmentStatus.ENROLLED, "created_at": utcnow()}
-        try:
-            quote = self._quote(person, Draft(**columns), payer.paid_on)
-        except InputError as exc:
-            quote = exc
-        return columns | enrolment_quote(columns["snapshot"], quote, payer.paid_on), quote
+        snapshot = columns["snapshot"]
+        if (region, snapshot["facts"], continuity_of_snapshot(snapshot)) == (
+            draft.region_code,
+            stated_facts(),
+            continuity_of_snapshot({}),
+        ):
+            quote = drafted  # the facts the draft was quoted on: the rules answer the same
+        else:
+            try:
+                quote = self._quote(person, Draft(**columns), payer.paid_on)
+            except InputError as exc:
+                quote = exc
+        kept = enrolment_quote(snapshot, quote, payer.paid_on)
+        return columns | kept, quote, kept
 
     def _pay_existing(self, payer: Payer, row) -> dict:
         require_text(key=payer.key, channel=payer.channel, collector=self.collector)
@@ -265,8 +281,11 @@ class _Batch:
         ]
         refuse_partial(self.policy, others, "enrolmentId", "缴费", "同户未缴", _UNPAID_HINT)
 
-    def _paid(self, payer: Payer, enrolment, before: dict, quote: Quote, slot, ended: list) -> dict:
-        """The payment `pay` writes, with the entitlement, the refund and the events that go with it."""
+    def _paid(
+        self, payer: Payer, enrolment, before: dict, quote: Quote, slot, ended: list, kept: dict | None = None
+    ) -> dict:
+        """The payment `pay` writes, with the entitlement, the refund and the events that go with it;
+        `kept`: the enrolment's quote columns when already worked out for this quote and day."""
         own = {
             "paid_on": payer.paid_on,
             "channel": payer.channel,
@@ -276,7 +295,7 @@ class _Batch:
         payment = payment_columns(enrolment, own, payer.amount_fen, None, None, None, slot)
         payment |= {
             "receipt_region_code": county_of(self.session, enrolment.region_code),
-            "_kept": quote_columns(enrolment.snapshot, quote, payer.paid_on),
+            "_kept": kept or quote_columns(enrolment.snapshot, quote, payer.paid_on),
             "_granted": entitlement_columns(enrolment, quote, payer.paid_on),
             "_before": before,
             "_ended": ended,

@@ -21,7 +21,7 @@ naming the members the roster lacks (core/services/payment_import_households.py)
 
 import hashlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -35,7 +35,7 @@ from ..errors import ErrorCode, FieldError, InputError
 from ..idcard import InvalidIdNumber, parse_id_number
 from ..imports.bulk import among, custom_plans
 from ..imports.headers import clean, parse_date, parse_id_text
-from ..imports.jobs import IMPORTED, REFUSED, UNCHANGED, RowOutcome, resume_import, start_import
+from ..imports.jobs import IMPORTED, REFUSED, UNCHANGED, RowOutcome, resume_import, start_import, with_key
 from ..models import Enrolment, HouseholdMember, ImportJob, ImportRow, Payment, Person
 from ..money import yuan_to_fen
 from ..rules.registry import Registry, governs
@@ -216,9 +216,7 @@ class PaymentImport:
             done = self._by_rows(job, parsed, dict(outcomes))
         # Each row's key is its ID number's digest: a later batch finds the file's earlier rows of
         # an ID through the (job_id, row_key) index, not by reading every row of the job.
-        return [
-            replace(o, key=row_key(o.id_number)) if o.id_number else o for o in (done[n] for n, _ in rows)
-        ]
+        return [with_key(o, row_key(o.id_number)) if o.id_number else o for o in (done[n] for n, _ in rows)]
 
     def _as_set(self, job: ImportJob, parsed: dict, outcomes: dict) -> dict[int, RowOutcome]:
         """The batch in one transaction (core/services/payment_batch.py); households after it."""

@@ -24,7 +24,6 @@ Readings:
 import hashlib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -38,7 +37,16 @@ from ..errors import ErrorCode, InputError
 from ..idcard import InvalidIdNumber, parse_id_number
 from ..imports.bulk import among, insert_rows
 from ..imports.headers import parse_date, parse_id_text, parse_int
-from ..imports.jobs import IMPORTED, REFUSED, UNCHANGED, RowOutcome, Rows, resume_import, start_import
+from ..imports.jobs import (
+    IMPORTED,
+    REFUSED,
+    UNCHANGED,
+    RowOutcome,
+    Rows,
+    resume_import,
+    start_import,
+    with_key,
+)
 from ..models import CategoryFact, ImportJob, ImportRow, Person
 from ..models.base import utcnow
 from ..rules.vocabulary import CATEGORIES
@@ -311,7 +319,7 @@ class RosterHandler:
                     f"已记录终止日期 {fact.until}",
                 )
         insert_rows(session, CategoryFact.__table__, FACT_COLUMNS, new_facts)
-        return [replace(outcomes[number], key=keys[number][2]) for number, _ in rows]
+        return [with_key(outcomes[number], keys[number][2]) for number, _ in rows]
 
     @staticmethod
     def _check(keyed: tuple, met: set[str], first, then):
