@@ -137,7 +137,9 @@ class _Batch:
         # Every enrolment of the year, visible or not (one per person and year anywhere), locked
         # as `record_payment` locks it: a clerk's payment of one of them waits for this batch.
         anywhere = select(ENROLMENT.c.person_id).where(among(session, ENROLMENT.c.person_id, ids), year)
-        self.enrolled = set(connection.execute(anywhere.with_for_update()).scalars())
+        # In id order, so that two batches locking some of the same rows queue rather than deadlock.
+        locking = anywhere.order_by(ENROLMENT.c.id).with_for_update()
+        self.enrolled = set(connection.execute(locking).scalars())
         visible = select(ENROLMENT).where(
             among(session, ENROLMENT.c.person_id, ids), year, self.scope.visible(Enrolment)
         )

@@ -8,8 +8,10 @@ is checked against the deposit slips; 四（五）: the township's clinic puts t
 Each row names a registered person (身份证号码, and 姓名 which must match when given), the amount
 collected, the day it was paid and optionally the channel and tier. The person's enrolment for the
 policy's coverage year is found, or made under the job's policy, and the payment is recorded
-through the same services a clerk's `recordPayment` uses, each row in its own transactions, so
-the quote decides the amount due and the dates allowed exactly as it does for a single payment.
+with the checks of the services a clerk's `enrol` and `recordPayment` use, so the quote decides
+the amount due and the dates allowed exactly as it does for a single payment: a batch at a time,
+in one transaction written in bulk (core/services/payment_batch.py); a batch the database refuses
+(a clerk enrolling or paying one of its persons at that moment) row by row through the services.
 Idempotency keys are derived from the person and coverage year (enrolment) and from the person,
 year, amount and day (payment): importing the file again, or another file with the same rows,
 records nothing twice; a row already recorded is UNCHANGED.
@@ -152,9 +154,10 @@ class _Refused(Exception):
 class PaymentImport:
     """The PAYMENTS handler for `core.imports.jobs.run_import`.
 
-    Rows call the payment services, which open their own transactions, so the runner calls
-    `handle` before the batch's own transaction (`own_transactions`); a repeated batch (after a
-    crash) finds its payments by their keys and reports them UNCHANGED.
+    A batch's payments are written in their own transaction (and, falling back or for a household
+    that pays whole, by the services in theirs), so the runner calls `handle` before the batch's
+    report transaction (`own_transactions`); a repeated batch (after a crash) finds its payments
+    by their keys and reports them UNCHANGED.
     """
 
     kind = KIND
