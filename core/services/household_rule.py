@@ -54,13 +54,14 @@ def mates_of(session: Session, policy: Policy, person_ids: list[int]) -> dict[in
         .order_by(Person.id)
     ).all()
     gone = departed(session, sorted({p.id for _, p in members}))
+    by_household: dict[int, list[Person]] = {}
+    for hid, person in members:  # in id order
+        if person.id not in gone:
+            by_household.setdefault(hid, []).append(person)
     found: dict[int, list[Person]] = {}
     for pid, hids in governed.items():
-        seen: dict[int, Person] = {}
-        for hid, person in members:
-            if hid in hids and person.id != pid and person.id not in gone:
-                seen.setdefault(person.id, person)
-        found[pid] = list(seen.values())
+        seen = {p.id: p for hid in hids for p in by_household.get(hid, []) if p.id != pid}
+        found[pid] = [seen[mate] for mate in sorted(seen)]
     return found
 
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
-from tests.support.concurrency import at_once
+from tests.support.concurrency import at_once, registered_people
 from tests.support.factories import id_number
 from tests.support.payment_rosters import (
     ADMIN,
@@ -28,6 +28,7 @@ from tests.support.payment_rosters import (
     write,
 )
 from tests.support.twins import twin_of
+from yibao.core.audit import SYSTEM as SYSTEM_ACTOR
 from yibao.core.errors import InputError
 from yibao.core.imports.jobs import resume_import, start_import
 from yibao.core.models import AuditEvent, Enrolment, Entitlement, ImportRow, Payment, ReceiptSequence, Refund
@@ -237,3 +238,47 @@ def test_a_clerk_paying_while_the_batch_runs_leaves_one_payment(engine, tmp_path
     # Each payment was the import's or the clerk's, never both.
     for row, answer in ((5, clerk[0]), (15, clerk[-1])):
         assert (report[row] == "IMPORTED") != (isinstance(answer, str) and answer.startswith("411322-"))
+
+
+DONGZHI = "anhui/341721/2022"  # 东政办〔2021〕6号: households enrol together where they can (五（二）)
+
+
+def test_a_household_enrolled_in_part_notes_its_missing_members_as_the_services_do(engine, twin, tmp_path):
+    """Under 东至县's PREFERRED household rule each enrolment notes the members not yet enrolled at
+    that moment (so the first of a household notes more than the last); the batch, which enrols a
+    household's rows in one go, must note the same, across a batch boundary too."""
+    from yibao.core.testing.scenarios import registry
+
+    rows = [["姓名", "身份证号码", "缴费金额", "缴费日期"]]
+    for db in (engine, twin):
+        registered_people(db, 4)
+        registered_people(db, 3, start=4)
+    with Session(engine) as session:
+        from yibao.core.models import Person
+
+        numbers = dict(session.exec(select(Person.id, Person.id_number)).all())
+    # Three of the first household (the fourth not on the roster), then all of the second.
+    for pid in sorted(numbers)[:3] + sorted(numbers)[4:]:
+        rows.append([f"居民{pid - 1}", numbers[pid], "320.00", "2021-10-08"])
+    path = tmp_path / "东至清册.csv"
+    write(path, rows[1:], rows[0])
+
+    def run_here(db, set_based):
+        handler = PaymentImport(db, SYSTEM_ACTOR, registry(), DONGZHI, set_based=set_based)
+        job = start_import(
+            db, SYSTEM_ACTOR, path, handler, filename=path.name, region_code="341721", options=handler.options
+        )
+        return resume_import(db, SYSTEM_ACTOR, job, path, handler, batch_size=2)
+
+    by_set, by_rows = run_here(engine, True), run_here(twin, False)
+
+    assert (by_set.imported, by_set.refused) == (by_rows.imported, by_rows.refused) == (6, 0)
+    got, expected = tables(engine), tables(twin)
+    for name in expected:
+        assert got[name] == expected[name], name
+    with Session(engine) as session:
+        noted = [
+            e.snapshot.get("partialHousehold")
+            for e in session.exec(select(Enrolment).order_by(Enrolment.id)).scalars()
+        ]
+    assert noted[0] == ["居民1", "居民2", "居民3"] and noted[2] == ["居民3"] and noted[5] is None
