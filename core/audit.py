@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlmodel import Session, SQLModel
 
+from .imports.bulk import insert_rows
 from .models import AuditEvent
 from .models.base import utcnow
 
@@ -106,6 +107,10 @@ def record_image(
 def write_pending(session: Session) -> None:
     """The unit of work's events, in the order recorded, in one INSERT per 32."""
     pending = session.info.get(PENDING) or []
+    if len(pending) > _CHUNK:  # an import's batch: one COPY / executemany (core/imports/bulk.py)
+        insert_rows(session, AuditEvent.__table__, _COLUMNS, ([row[n] for n in _COLUMNS] for row in pending))
+        pending.clear()
+        return
     connection = session.connection() if pending else None
     for start in range(0, len(pending), _CHUNK):
         rows = pending[start : start + _CHUNK]

@@ -15,26 +15,45 @@ def _advance(insert):
     table = ReceiptSequence.__table__
     return (
         insert(table)
-        .values(region_code=bindparam("region"), coverage_year=bindparam("year"), last_value=1)
+        .values(
+            region_code=bindparam("region"), coverage_year=bindparam("year"), last_value=bindparam("count")
+        )
         .on_conflict_do_update(
             index_elements=[table.c.region_code, table.c.coverage_year],
-            set_={"last_value": table.c.last_value + 1},
+            set_={"last_value": table.c.last_value + bindparam("count")},
         )
         .returning(table.c.last_value)
     )
 
 
-# Built once per dialect: each payment runs it.
+# Built once per dialect: each payment runs it, an import's batch once per county.
 _ADVANCE = {"postgresql": _advance(postgresql.insert), "sqlite": _advance(sqlite.insert)}
 
 
 def next_receipt(session: Session, region_code: str, coverage_year: int) -> tuple[int, str]:
     """The next number. Its counter row stays locked until the transaction ends, so a caller takes
     it as late as it can: other payments of the county and year wait for it."""
+    return reserve_receipts(session, region_code, coverage_year, 1)[0]
+
+
+def reserve_receipts(
+    session: Session, region_code: str, coverage_year: int, count: int
+) -> list[tuple[int, str]]:
+    """The next `count` numbers at once, in order, with one advance of the counter: an import's
+    batch takes them at its end, after its checks, so the county's counter is held only from
+    then to the commit (as `next_receipt` holds it for one payment)."""
     connection = session.connection()
     statement = _ADVANCE[connection.dialect.name]
-    value = connection.execute(statement, {"region": region_code, "year": coverage_year}).scalar_one()
-    return value, f"{region_code}-{coverage_year}-{value:08d}"
+    params = {"region": region_code, "year": coverage_year, "count": count}
+    last = connection.execute(statement, params).scalar_one()
+    return [
+        (value, receipt_number(region_code, coverage_year, value))
+        for value in range(last - count + 1, last + 1)
+    ]
+
+
+def receipt_number(region_code: str, coverage_year: int, value: int) -> str:
+    return f"{region_code}-{coverage_year}-{value:08d}"
 
 
 def _numbered_insert():
@@ -48,7 +67,7 @@ def _numbered_insert():
         " VALUES (:receipt_region_code, :coverage_year, 1) ON CONFLICT (region_code, coverage_year)"
         f" DO UPDATE SET last_value = {counter}.last_value + 1 RETURNING last_value)"
         f" INSERT INTO {table.name} ({quoted}, receipt_seq, receipt_number) SELECT {named}, last_value,"
-        # next_receipt's form: region-year-number, the number zero-padded to at least 8 digits
+        # receipt_number's form: region-year-number, the number zero-padded to at least 8 digits
         " CAST(:receipt_region_code AS TEXT) || '-' || CAST(:coverage_year AS TEXT) || '-'"
         f" || lpad({seq}, greatest(8, length({seq})), '0')"
         " FROM advanced RETURNING id, receipt_seq, receipt_number"

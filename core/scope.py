@@ -55,6 +55,7 @@ class Scope:
     def covers(self, session: Session, region_code: str | None) -> bool:
         if self.path is None:
             return True
+        # A region's path never changes: region_path reads it once per process (core/regions.py).
         path = region_path(session, region_code) if region_code else None
         return path is not None and path.startswith(self.path)
 

@@ -52,7 +52,8 @@ class ImportRow(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    job_id: int = Field(foreign_key="import_job.id", index=True)
+    # Indexed by the two indexes below, both led by it (migration 0012 dropped its own).
+    job_id: int = Field(foreign_key="import_job.id")
     row_number: int  # as a spreadsheet shows it: the header is row 1
     outcome: str = Field(max_length=10)
     field: str | None = Field(default=None, max_length=40)  # the column a refusal names

@@ -13,13 +13,14 @@ from ..models import Enrolment, Household, HouseholdMember, Person
 from ..rules.facts import Continuity
 from ..rules.policy import Policy
 from ..rules.registry import Registry, governs
+from ..rules.result import Quote
 from ..rules.vocabulary import CHANNELS
 from ..scope import enrolment_region, get_visible, scope_of
 from ..text import text_errors
 from . import circumstances
 from .circumstances import Circumstances
 from .continuity import as_snapshot, continuity_of
-from .coverage import keep_quote, quote_for
+from .coverage import quote_columns, quote_for
 from .elsewhere import ELSEWHERE_ENROLLED, note_elsewhere
 from .household_rule import departed, missing_members, refuse_partial
 from .lists_in_force import employee_insured_errors
@@ -241,7 +242,12 @@ def member_key(key: str, person_id: int) -> str:
 def _request_errors(session: Session, rules: Registry, data: EnrolmentInput, home: str) -> list[FieldError]:
     """What is wrong with the request itself (region, year, policy, tier, channel)."""
     region_code = data.region_code or home
-    errors = region_errors(session, "regionCode", region_code)
+    return region_errors(session, "regionCode", region_code) + plain_request_errors(rules, data, region_code)
+
+
+def plain_request_errors(rules: Registry, data: EnrolmentInput, region_code: str) -> list[FieldError]:
+    """`_request_errors` but the region's (which reads it): year, policy, tier, channel."""
+    errors = []
     if data.coverage_year not in COVERAGE_YEARS:
         errors.append(FieldError("coverageYear", ErrorCode.INVALID, "参保年度无效"))
     errors += policy_errors(rules, data, region_code)
@@ -283,6 +289,32 @@ def _new_enrolment(
 ) -> Enrolment:
     region_code = data.region_code or enrolment_region(session, person)
     on = data.on or date.today()
+    enrolment = Enrolment(**enrolment_columns(policy, person.id, data, region_code, missing, stated, history))
+    # What the person would owe on the enrolment date; a date no route admits does not refuse
+    # the enrolment (clerks register ahead of the window): the refusal is kept instead.
+    try:
+        quote = quote_for(session, rules, enrolment, on)
+    except InputError as exc:
+        quote = exc
+    for column, value in enrolment_quote(enrolment.snapshot, quote, on).items():
+        setattr(enrolment, column, value)
+    session.add(enrolment)
+    audit.record(session, actor, "enrol", enrolment)
+    circumstances.record(session, enrolment, stated, actor.name)
+    return enrolment
+
+
+def enrolment_columns(
+    policy: Policy,
+    person_id: int,
+    data: EnrolmentInput,
+    region_code: str,
+    missing: list[Person],
+    stated: circumstances.Checked,
+    history: Continuity,
+) -> dict:
+    """A new enrolment's columns before its quote: what `_new_enrolment` stores, and an import's
+    batch (core/services/payment_batch.py) for each of its rows."""
     snapshot = {
         "policyId": data.policy_id,
         "policyVersion": policy.version,
@@ -296,33 +328,27 @@ def _new_enrolment(
     }
     if policy.household is not None and missing:
         snapshot["partialHousehold"] = [m.name for m in missing]
-    enrolment = Enrolment(
-        person_id=person.id,
-        coverage_year=data.coverage_year,
-        region_code=region_code,
-        policy_id=data.policy_id,
-        tier=data.tier,
-        idempotency_key=data.idempotency_key,
-        channel=data.channel,
-        enrolled_on=on,
+    return {
+        "person_id": person_id,
+        "coverage_year": data.coverage_year,
+        "region_code": region_code,
+        "policy_id": data.policy_id,
+        "tier": data.tier,
+        "idempotency_key": data.idempotency_key,
+        "channel": data.channel,
+        "enrolled_on": data.on or date.today(),
         # Frozen at decision time, so a later change of the rules cannot rewrite this enrolment.
-        snapshot=snapshot,
-    )
-    # What the person would owe on the enrolment date; a date no route admits does not refuse
-    # the enrolment (clerks register ahead of the window): the refusal is kept instead.
-    try:
-        quote = quote_for(session, rules, enrolment, on)
-    except InputError as exc:
-        enrolment.snapshot = {
-            **snapshot,
-            "quote": {"accepted": False, "reason": str(exc), "on": on.isoformat()},
+        "snapshot": snapshot,
+    }
+
+
+def enrolment_quote(snapshot: dict, quote: Quote | InputError, on: date) -> dict:
+    """The columns the enrolment-date quote sets: kept when the rules answered, else the refusal."""
+    if isinstance(quote, InputError):
+        return {
+            "snapshot": {**snapshot, "quote": {"accepted": False, "reason": str(quote), "on": on.isoformat()}}
         }
-    else:
-        keep_quote(enrolment, quote, on)
-    session.add(enrolment)
-    audit.record(session, actor, "enrol", enrolment)
-    circumstances.record(session, enrolment, stated, actor.name)
-    return enrolment
+    return quote_columns(snapshot, quote, on)
 
 
 def channel_errors(policy: Policy, channel: str, field: str = "channel") -> list[FieldError]:

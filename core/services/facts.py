@@ -56,6 +56,12 @@ def person_facts(
     then and not ended before), as a re-adjustment on the 12-31 roster does (东政办〔2021〕6号 四（四）).
     """
     rows = run(session, _CATEGORIES, {"person": person.id}).all()
+    return facts_of(person, rows, enrolment, on, identities_on)
+
+
+def facts_of(person, rows, enrolment, on: date, identities_on: date | None = None) -> PersonFacts:
+    """`person_facts` from the person's identities already read (`rows`: code, since, grade, until),
+    for a caller that read a whole batch's at once (core/services/payment_batch.py)."""
     stated = (enrolment.snapshot or {}).get("facts") or stated_facts()
     day, roster = (identities_on, True) if identities_on else (on, False)
     return PersonFacts(

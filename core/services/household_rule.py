@@ -26,28 +26,47 @@ def departed(session: Session, person_ids: list[int]) -> set[int]:
 
 def _household_mates(session: Session, policy: Policy, person_ids: list[int]) -> list[Person]:
     """The other members, still on the register, of the governed households of these persons."""
-    if policy.household is None:
-        return []
+    mates = {m.id: m for found in mates_of(session, policy, person_ids).values() for m in found}
+    return [mates[pid] for pid in sorted(mates) if pid not in person_ids]
+
+
+def mates_of(session: Session, policy: Policy, person_ids: list[int]) -> dict[int, list[Person]]:
+    """Each person's other household members still on the register, in id order, in the households
+    the policy governs (none without a household rule): for one enrolment or a whole import batch."""
+    if policy.household is None or not person_ids:
+        return {}
     addresses = session.exec(
-        select(Household.id, Household.address_region_code)
+        select(HouseholdMember.person_id, Household.id, Household.address_region_code)
         .join(HouseholdMember, HouseholdMember.household_id == Household.id)
         .where(col(HouseholdMember.person_id).in_(person_ids))
     ).all()
-    household_ids = {hid for hid, region in addresses if governs(policy, region)}
+    governed: dict[int, set[int]] = {}
+    for pid, hid, region in addresses:
+        if governs(policy, region):
+            governed.setdefault(pid, set()).add(hid)
+    household_ids = set().union(*governed.values()) if governed else set()
     if not household_ids:
-        return []
-    mates = session.exec(
-        select(Person)
+        return {}
+    members = session.exec(
+        select(HouseholdMember.household_id, Person)
         .join(HouseholdMember, HouseholdMember.person_id == Person.id)
-        .where(col(HouseholdMember.household_id).in_(household_ids), col(Person.id).not_in(person_ids))
+        .where(col(HouseholdMember.household_id).in_(household_ids))
         .order_by(Person.id)
     ).all()
-    gone = departed(session, [p.id for p in mates])
-    return [p for p in mates if p.id not in gone]
+    gone = departed(session, sorted({p.id for _, p in members}))
+    by_household: dict[int, list[Person]] = {}
+    for hid, person in members:  # in id order
+        if person.id not in gone:
+            by_household.setdefault(hid, []).append(person)
+    found: dict[int, list[Person]] = {}
+    for pid, hids in governed.items():
+        seen = {p.id: p for hid in hids for p in by_household.get(hid, []) if p.id != pid}
+        found[pid] = [seen[mate] for mate in sorted(seen)]
+    return found
 
 
-def _statuses(session: Session, people: list[Person], coverage_year: int) -> dict[int, str]:
-    ids = [p.id for p in people]
+def statuses(session: Session, ids: list[int], coverage_year: int) -> dict[int, str]:
+    """Each person's enrolment status for the year, for those enrolled anywhere."""
     if not ids:
         return {}
     rows = session.exec(
@@ -63,7 +82,7 @@ def missing_members(
 ) -> list[Person]:
     """The household's other members who are enrolled for the year nowhere."""
     mates = _household_mates(session, policy, enrolling)
-    enrolled = _statuses(session, mates, coverage_year)
+    enrolled = statuses(session, [p.id for p in mates], coverage_year)
     return [p for p in mates if p.id not in enrolled]
 
 

@@ -40,8 +40,15 @@ def latest_as_of(session: Session, source: str, region_codes: list[str], on: dat
 def in_force(session: Session, source: str, id_number: str, region_code: str, on: date) -> ListEntry | None:
     """The person's row on a list of `source` governing the region and in force on `on`: on the
     latest list, with a period (since/until) that covers the day when the list gives one."""
+    return in_force_of(session, source, [id_number], region_code, on).get(id_number)
+
+
+def in_force_of(
+    session: Session, source: str, id_numbers: list[str], region_code: str, on: date
+) -> dict[str, ListEntry]:
+    """`in_force` for many persons in one statement: ID number → their row, for those listed."""
     latest = latest_as_of(session, source, governing_codes(session, region_code), on)
-    return session.exec(
+    rows = session.exec(
         select(ListEntry)
         .join(
             latest,
@@ -49,12 +56,16 @@ def in_force(session: Session, source: str, id_number: str, region_code: str, on
         )
         .where(
             ListEntry.source == source,
-            ListEntry.id_number == id_number,
+            col(ListEntry.id_number).in_(id_numbers),
             (col(ListEntry.since).is_(None)) | (ListEntry.since <= on),
             (col(ListEntry.until).is_(None)) | (ListEntry.until >= on),
         )
         .order_by(col(ListEntry.as_of).desc(), col(ListEntry.id))
-    ).first()
+    ).all()
+    found: dict[str, ListEntry] = {}
+    for row in rows:  # the first of each person's, in the order `in_force` took
+        found.setdefault(row.id_number, row)
+    return found
 
 
 def employee_insured_errors(
@@ -63,9 +74,23 @@ def employee_insured_errors(
     """Refuses a NEW resident enrolment of a person on the employee-insurance list in force, naming
     the list: 已参加职工医保的不得重复参保 (东政办〔2021〕6号 三; 贵医保组〔2023〕1号 二1 "不属于城镇职工基本
     医疗保险参保范围"). Enrolments made before the list came are listed by a report instead."""
-    if not person_id_number or not scope_of(session).covers(session, region_code):
-        return []  # a region outside the caller's is refused as such; its lists say nothing here
-    entry = in_force(session, ListSource.HR_EMPLOYEE_INSURANCE, person_id_number, region_code, on)
+    if not person_id_number:
+        return []
+    listed = employee_insured_of(session, [person_id_number], region_code, on)
+    return insured_errors(session, listed.get(person_id_number), field)
+
+
+def employee_insured_of(
+    session: Session, id_numbers: list[str], region_code: str, on: date
+) -> dict[str, ListEntry]:
+    """The employee-insurance list's rows in force for these persons enrolling in the region."""
+    if not id_numbers or not scope_of(session).covers(session, region_code):
+        return {}  # a region outside the caller's is refused as such; its lists say nothing here
+    return in_force_of(session, ListSource.HR_EMPLOYEE_INSURANCE, id_numbers, region_code, on)
+
+
+def insured_errors(session: Session, entry: ListEntry | None, field: str) -> list[FieldError]:
+    """The refusal of a new enrolment of a person listed by `entry` (none when not listed)."""
     if entry is None:
         return []
     job = session.get(ImportJob, entry.job_id)

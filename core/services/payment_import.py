@@ -8,8 +8,10 @@ is checked against the deposit slips; 四（五）: the township's clinic puts t
 Each row names a registered person (身份证号码, and 姓名 which must match when given), the amount
 collected, the day it was paid and optionally the channel and tier. The person's enrolment for the
 policy's coverage year is found, or made under the job's policy, and the payment is recorded
-through the same services a clerk's `recordPayment` uses, each row in its own transactions, so
-the quote decides the amount due and the dates allowed exactly as it does for a single payment.
+with the checks of the services a clerk's `enrol` and `recordPayment` use, so the quote decides
+the amount due and the dates allowed exactly as it does for a single payment: a batch at a time,
+in one transaction written in bulk (core/services/payment_batch.py); a batch the database refuses
+(a clerk enrolling or paying one of its persons at that moment) row by row through the services.
 Idempotency keys are derived from the person and coverage year (enrolment) and from the person,
 year, amount and day (payment): importing the file again, or another file with the same rows,
 records nothing twice; a row already recorded is UNCHANGED.
@@ -19,6 +21,7 @@ A person is enrolled row by row. Under a policy whose households pay whole (Guic
 naming the members the roster lacks (core/services/payment_import_households.py).
 """
 
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -26,13 +29,15 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from ..audit import Actor
 from ..errors import ErrorCode, FieldError, InputError
 from ..idcard import InvalidIdNumber, parse_id_number
+from ..imports.bulk import among, custom_plans
 from ..imports.headers import clean, parse_date, parse_id_text
-from ..imports.jobs import IMPORTED, REFUSED, UNCHANGED, RowOutcome, resume_import, start_import
+from ..imports.jobs import IMPORTED, REFUSED, UNCHANGED, RowOutcome, resume_import, start_import, with_key
 from ..models import Enrolment, HouseholdMember, ImportJob, ImportRow, Payment, Person
 from ..money import yuan_to_fen
 from ..rules.registry import Registry, governs
@@ -41,6 +46,7 @@ from ..scope import Scope
 from ..statuses import ImportKind
 from .coverage import quote_for
 from .enrolments import EnrolmentInput, channel_errors, enrol
+from .payment_batch import Payer, draft_enrolment, pay_batch, payable_draft
 from .payment_import_households import MOST_MEMBERS, MemberRow, households_paying_whole, record_household
 from .payments import PaymentInput, record_payment
 from .refunds import PayeeAccount, account_errors
@@ -148,9 +154,10 @@ class _Refused(Exception):
 class PaymentImport:
     """The PAYMENTS handler for `core.imports.jobs.run_import`.
 
-    Rows call the payment services, which open their own transactions, so the runner calls
-    `handle` before the batch's own transaction (`own_transactions`); a repeated batch (after a
-    crash) finds its payments by their keys and reports them UNCHANGED.
+    A batch's payments are written in their own transaction (and, falling back or for a household
+    that pays whole, by the services in theirs), so the runner calls `handle` before the batch's
+    report transaction (`own_transactions`); a repeated batch (after a crash) finds its payments
+    by their keys and reports them UNCHANGED.
     """
 
     kind = KIND
@@ -159,9 +166,18 @@ class PaymentImport:
     own_transactions = True
 
     def __init__(
-        self, engine: Engine, actor: Actor, rules: Registry, policy_id: str, channel: str | None = None
+        self,
+        engine: Engine,
+        actor: Actor,
+        rules: Registry,
+        policy_id: str,
+        channel: str | None = None,
+        *,
+        set_based: bool = True,
     ):
         self.engine, self.actor, self.rules = engine, actor, rules
+        # False: every row through the services, as the batch falls back to (and tests compare).
+        self.set_based = set_based
         self.policy = rules.get(policy_id, "policyId")
         if channel is None:  # the village's collection where the notice names it
             allowed = [code for code, _ in self.policy.channels]
@@ -192,42 +208,63 @@ class PaymentImport:
             except _Refused as refusal:
                 raw = parse_id_text(values.get("idNumber"))
                 outcomes[number] = _refused(number, refusal, raw[:18] if raw else None)
-        people, enrolments, recorded, earlier = self._lookups(job, parsed.values())
-        with unit_of_work(self.engine, self.actor) as session:
-            whole = households_paying_whole(session, self.policy, [p.id for p in people.values()])
-        households: dict[int, list[MemberRow]] = {}
-        first_row: dict[str, int] = {}
-        for number, row in parsed.items():
+        if self.set_based:
             try:
-                if (seen := earlier.get(row.id_number, first_row.get(row.id_number))) is not None:
-                    raise _Refused("idNumber", ErrorCode.DUPLICATE, f"与第 {seen} 行重复")
-                first_row[row.id_number] = number
-                person = people.get(row.id_number)
-                if person is None:
-                    raise _Refused(
-                        "idNumber",
-                        ErrorCode.NOT_FOUND,
-                        "未找到该居民，请先登记",
-                    )
-                if row.name and row.name != person.name:
-                    raise _Refused(
-                        "name",
-                        ErrorCode.MISMATCH,
-                        "姓名与登记信息不符",
-                    )
-                if (household := whole.get(person.id)) is not None:  # paid with the household, below
-                    households.setdefault(household, []).append(
-                        MemberRow(
-                            number, person, row.amount_fen, row.paid_on, row.channel, row.tier, row.account
-                        )
-                    )
-                    continue
-                key = payment_key(person.id, self.policy.coverage_year, row.amount_fen, row.paid_on)
-                if (receipt := recorded.get(key)) is not None:
-                    outcomes[number] = RowOutcome(
-                        number, UNCHANGED, reason=f"已导入（收据号 {receipt}）", id_number=row.id_number
-                    )
-                    continue
+                done = self._as_set(job, parsed, dict(outcomes))
+            except (IntegrityError, InputError):
+                # The database refused the batch (a clerk enrolled or paid one of its persons at
+                # the same moment) and nothing of it was stored: each row as a single payment.
+                done = self._by_rows(job, parsed, dict(outcomes))
+        else:
+            done = self._by_rows(job, parsed, dict(outcomes))
+        # Each row's key is its ID number's digest: a later batch finds the file's earlier rows of
+        # an ID through the (job_id, row_key) index, not by reading every row of the job.
+        return [with_key(o, row_key(o.id_number)) if o.id_number else o for o in (done[n] for n, _ in rows)]
+
+    def _as_set(self, job: ImportJob, parsed: dict, outcomes: dict) -> dict[int, RowOutcome]:
+        """The batch in one transaction (core/services/payment_batch.py); households after it."""
+        with unit_of_work(self.engine, self.actor) as session:
+            custom_plans(session)
+            looked = self._lookups(session, job, parsed.values())
+            whole = households_paying_whole(session, self.policy, [p.id for p in looked[0].values()])
+            paying, households = self._sort(parsed, outcomes, looked, whole)
+            payers = [
+                Payer(
+                    number,
+                    person,
+                    row.amount_fen,
+                    row.paid_on,
+                    row.channel,
+                    row.tier,
+                    row.account,
+                    key,
+                    enrolment_key(person.id, self.policy.coverage_year),
+                    self._residence.get(person.id),
+                )
+                for number, row, person, key in paying
+            ]
+            answers = pay_batch(session, self.actor, self.rules, self.policy, f"import-job-{job.id}", payers)
+        for number, row, _, _ in paying:
+            answer = answers[number]
+            if isinstance(answer, InputError):
+                outcomes[number] = _refused(number, _from_input_error(answer), row.id_number)
+            else:
+                outcomes[number] = RowOutcome(
+                    number, IMPORTED, reason=f"receipt {answer}", id_number=row.id_number
+                )
+        for household, members in households.items():
+            outcomes.update(self._record_household(job, household, members))
+        return outcomes
+
+    def _by_rows(self, job: ImportJob, parsed: dict, outcomes: dict) -> dict[int, RowOutcome]:
+        """Each row through the clerk's services, `enrol` then `record_payment`, in their own transactions."""
+        with unit_of_work(self.engine, self.actor) as session:
+            looked = self._lookups(session, job, parsed.values())
+            whole = households_paying_whole(session, self.policy, [p.id for p in looked[0].values()])
+        paying, households = self._sort(parsed, outcomes, looked, whole)
+        enrolments = looked[1]
+        for number, row, person, key in paying:
+            try:
                 payment = self._record(job, row, person, enrolments.get(person.id), key)
                 outcomes[number] = RowOutcome(
                     number, IMPORTED, reason=f"receipt {payment.receipt_number}", id_number=row.id_number
@@ -238,7 +275,42 @@ class PaymentImport:
                 outcomes[number] = _refused(number, _from_input_error(error), row.id_number)
         for household, members in households.items():
             outcomes.update(self._record_household(job, household, members))
-        return [outcomes[number] for number, _ in rows]
+        return outcomes
+
+    def _sort(self, parsed: dict, outcomes: dict, looked: tuple, whole: dict) -> tuple[list, dict]:
+        """Answers the rows that need no payment (duplicates, unknown persons, names that differ,
+        rows already imported) and sorts the rest: (number, row, person, key) to pay one by one,
+        and the rows of each household that pays whole."""
+        people, _, recorded, earlier = looked
+        households: dict[int, list[MemberRow]] = {}
+        paying = []
+        first_row: dict[str, int] = {}
+        for number, row in parsed.items():
+            try:
+                if (seen := earlier.get(row.id_number, first_row.get(row.id_number))) is not None:
+                    raise _Refused("idNumber", ErrorCode.DUPLICATE, f"与第 {seen} 行重复")
+                first_row[row.id_number] = number
+                person = people.get(row.id_number)
+                if person is None:
+                    raise _Refused("idNumber", ErrorCode.NOT_FOUND, "未找到该居民，请先登记")
+                if row.name and row.name != person.name:
+                    raise _Refused("name", ErrorCode.MISMATCH, "姓名与登记信息不符")
+            except _Refused as refusal:
+                outcomes[number] = _refused(number, refusal, row.id_number)
+                continue
+            if (household := whole.get(person.id)) is not None:  # paid with the household
+                households.setdefault(household, []).append(
+                    MemberRow(number, person, row.amount_fen, row.paid_on, row.channel, row.tier, row.account)
+                )
+                continue
+            key = payment_key(person.id, self.policy.coverage_year, row.amount_fen, row.paid_on)
+            if (receipt := recorded.get(key)) is not None:
+                outcomes[number] = RowOutcome(
+                    number, UNCHANGED, reason=f"已导入（收据号 {receipt}）", id_number=row.id_number
+                )
+                continue
+            paying.append((number, row, person, key))
+        return paying, households
 
     def hold_back(self, rows: list[tuple[int, dict]]) -> int:
         """The trailing rows of a household that pays whole while some of its members are still to
@@ -384,33 +456,16 @@ class PaymentImport:
         )
 
     def _precheck(self, job: ImportJob, row: _Row, person: Person) -> None:
-        """Refuses a row before enrolling anyone: a refused row leaves no enrolment behind.
+        """Refuses a row before enrolling anyone: a refused row leaves no enrolment behind
+        (`payable_draft`, which an import's batch runs too)."""
+        region = self._region_of(job, person) or person.hukou_region_code
+        draft = draft_enrolment(self.policy, person.id, row.tier, region)
 
-        The same checks `record_payment` makes (channel, a date some route admits, the amount
-        due), on the enrolment the row would make."""
-        if errors := channel_errors(self.policy, row.channel):
-            raise InputError(errors)
-        if self.policy.tier(row.tier) is None:
-            raise _Refused("tier", ErrorCode.INVALID, f"政策 {self.policy.id} 没有档次 {row.tier}")
-        draft = Enrolment(
-            person_id=person.id,
-            coverage_year=self.policy.coverage_year,
-            region_code=self._region_of(job, person) or person.hukou_region_code,
-            policy_id=self.policy.id,
-            tier=row.tier,
-            idempotency_key="",
-            snapshot={},
-        )
-        with unit_of_work(self.engine, self.actor) as session:
-            quote = quote_for(session, self.rules, draft, row.paid_on)
-        if not quote.accepted:
-            raise _Refused("paidOn", ErrorCode.INVALID, f"该日期不能缴费：{quote.rejection_reason}")
-        if row.amount_fen != yuan_to_fen(quote.amount_due):
-            raise _Refused(
-                "amount",
-                ErrorCode.MISMATCH,
-                f"应缴 {quote.amount_due} 元",
-            )
+        def quote():
+            with unit_of_work(self.engine, self.actor) as session:
+                return quote_for(session, self.rules, draft, row.paid_on)
+
+        payable_draft(self.policy, row.channel, row.tier, row.amount_fen, quote)
 
     def _region_of(self, job: ImportJob, person: Person) -> str | None:
         """The person's hukou, or their residence when only that lies in the job's region."""
@@ -418,7 +473,7 @@ class PaymentImport:
 
     # ------------------------------------------------------------ one query per batch each
 
-    def _lookups(self, job: ImportJob, rows) -> tuple[dict, dict, dict, dict]:
+    def _lookups(self, session: Session, job: ImportJob, rows) -> tuple[dict, dict, dict, dict]:
         """Persons visible in the job's region by ID, their enrolments for the year, payments the
         rows' keys already recorded, and the first row of each ID in earlier batches of the file."""
         rows = list(rows)
@@ -427,48 +482,54 @@ class PaymentImport:
         self._residence = {}
         if not numbers:
             return {}, {}, {}, {}
-        with unit_of_work(self.engine, self.actor) as session:
-            region = Scope.of(session, job.region_code)
-            people = {
-                p.id_number: p
-                for p in session.exec(
-                    select(Person).where(col(Person.id_number).in_(numbers), region.visible(Person))
-                ).all()
-            }
-            for person in people.values():
-                if not region.covers(session, person.hukou_region_code) and region.covers(
-                    session, person.residence_region_code
-                ):
-                    self._residence[person.id] = person.residence_region_code
-            ids = [p.id for p in people.values()]
-            enrolments = {
-                e.person_id: e
-                for e in session.exec(
-                    select(Enrolment).where(
-                        col(Enrolment.person_id).in_(ids), Enrolment.coverage_year == year
-                    )
-                ).all()
-            }
-            keys = [
-                payment_key(people[row.id_number].id, year, row.amount_fen, row.paid_on)
-                for row in rows
-                if row.id_number in people
-            ]
-            recorded = dict(
-                session.exec(
-                    select(Payment.idempotency_key, Payment.receipt_number).where(
-                        col(Payment.idempotency_key).in_(keys)
-                    )
-                ).all()
+        region = Scope.of(session, job.region_code)
+        people = {
+            p.id_number: p
+            for p in session.exec(
+                select(Person).where(col(Person.id_number).in_(numbers), region.visible(Person))
+            ).all()
+        }
+        for person in people.values():
+            if not region.covers(session, person.hukou_region_code) and region.covers(
+                session, person.residence_region_code
+            ):
+                self._residence[person.id] = person.residence_region_code
+        ids = [p.id for p in people.values()]
+        enrolments = {
+            e.person_id: e
+            for e in session.exec(
+                select(Enrolment).where(col(Enrolment.person_id).in_(ids), Enrolment.coverage_year == year)
+            ).all()
+        }
+        keys = [
+            payment_key(people[row.id_number].id, year, row.amount_fen, row.paid_on)
+            for row in rows
+            if row.id_number in people
+        ]
+        recorded = dict(
+            session.exec(
+                select(Payment.idempotency_key, Payment.receipt_number).where(
+                    col(Payment.idempotency_key).in_(keys)
+                )
+            ).all()
+        )
+        number_of = {row_key(n): n for n in numbers}
+        earlier: dict[str, int] = {}
+        # Unordered: an ORDER BY row_number leads SQLite to the (job_id, row_number) index, which
+        # reads every row of the job; each ID's first row is taken here instead.
+        for key, number in session.exec(
+            select(ImportRow.row_key, ImportRow.row_number).where(
+                ImportRow.job_id == job.id, among(session, ImportRow.row_key, number_of)
             )
-            earlier = dict(
-                session.exec(
-                    select(ImportRow.id_number, ImportRow.row_number)
-                    .where(ImportRow.job_id == job.id, col(ImportRow.id_number).in_(numbers))
-                    .order_by(col(ImportRow.row_number).desc())
-                ).all()
-            )  # descending, so the dict keeps each ID's first row
+        ).all():
+            seen = earlier.get(number_of[key])
+            earlier[number_of[key]] = number if seen is None else min(seen, number)
         return people, enrolments, recorded, earlier
+
+
+def row_key(id_number: str) -> str:
+    """The report row's key (ImportRow.row_key, 16 characters) for the ID number it stores."""
+    return hashlib.blake2b(id_number.encode(), digest_size=8).hexdigest()
 
 
 def enrolment_key(person_id: int, coverage_year: int) -> str:

@@ -77,8 +77,13 @@ def lock_enrolment_row(session: Session, enrolment_id: int, field: str = "enrolm
     statement = _LOCK[scope.path is not None]
     row = session.connection().execute(statement, {"enrolment": enrolment_id, **scope.params}).first()
     if row is None:
-        raise InputError.one(field, ErrorCode.NOT_FOUND, "参保登记不存在")
+        raise not_found(field)
     return row
+
+
+def not_found(field: str = "enrolmentId") -> InputError:
+    """An enrolment the caller cannot see, or that does not exist."""
+    return InputError.one(field, ErrorCode.NOT_FOUND, "参保登记不存在")
 
 
 def keyed_ids(session: Session, key: str) -> list[int]:
@@ -107,32 +112,55 @@ def write_payment(
     granted = entitlement_columns(enrolment, quote, values["paid_on"])
     entitlement_id = connection.execute(_GRANT, granted).scalar_one()
     # The receipt counter last: its row stays locked until the commit.
-    row = {
+    row = payment_columns(enrolment, values, amount_fen, county_of(session, enrolment.region_code), slot)
+    payment_id, seq, number = insert_numbered(session, row)
+    payment = Payment(id=payment_id, receipt_seq=seq, receipt_number=number, **row)
+    image = audit.snapshot_of(payment)
+    record_payment_events(session, actor, image, before, paid, kept, ended, entitlement_id, granted)
+    return payment
+
+
+def payment_columns(enrolment, values: dict, amount_fen: int, county: str, slot: int | None) -> dict:
+    """A payment's row but its id and receipt (`write_payment`'s, and an import batch's for each of
+    its payments, which numbers them together at its end)."""
+    return {
         "enrolment_id": enrolment.id,
         "kind": PaymentKind.PAYMENT,
         "amount_fen": amount_fen,
         **values,
-        "receipt_region_code": county_of(session, enrolment.region_code),
+        "receipt_region_code": county,
         "coverage_year": enrolment.coverage_year,
         "reverses_payment_id": None,
         "replaces_reversal_id": slot,
         "reason": None,
         "created_at": utcnow(),
     }
-    payment_id, seq, number = insert_numbered(session, row)
-    payment = Payment(id=payment_id, receipt_seq=seq, receipt_number=number, **row)
-    audit.record_image(
-        session, actor, "record_payment", "payment", payment.id, None, audit.snapshot_of(payment)
-    )
-    audit.record_image(session, actor, "settle_status", "enrolment", enrolment.id, before, paid)
+
+
+def record_payment_events(
+    session: Session,
+    actor: Actor,
+    payment: dict,
+    before: dict,
+    paid: dict,
+    kept: dict,
+    ended: list,
+    entitlement_id: int,
+    granted: dict,
+) -> None:
+    """The events of a payment: the payment, the status settled, each entitlement ended, the quote
+    decided and the entitlement granted, in that order; `payment`, `before` and `paid` are images
+    (the payment's, the enrolment's before and once PAID)."""
+    enrolment_id = payment["enrolment_id"]
+    audit.record_image(session, actor, "record_payment", "payment", payment["id"], None, payment)
+    audit.record_image(session, actor, "settle_status", "enrolment", enrolment_id, before, paid)
     for old in ended:
         audit.record_image(
             session, actor, "end_entitlement", "entitlement", old.id, audit.image(old._asdict()), None
         )
     after = paid | audit.image(kept)
-    audit.record_image(session, actor, "decide_quote", "enrolment", enrolment.id, paid, after)
+    audit.record_image(session, actor, "decide_quote", "enrolment", enrolment_id, paid, after)
     granted_image = audit.image({"id": entitlement_id, **granted})
     audit.record_image(
         session, actor, "grant_entitlement", "entitlement", entitlement_id, None, granted_image
     )
-    return payment

@@ -88,12 +88,8 @@ def record_payment(engine: Engine, actor: Actor, data: PaymentInput, rules: Regi
         if errors := channel_errors(policy, data.channel):
             raise InputError(errors)
         quote = admitted_quote(session, rules, enrolment, data.paid_on)
-        if amount_fen != yuan_to_fen(quote.amount_due):
-            raise InputError.one(
-                "amount",
-                ErrorCode.MISMATCH,
-                f"应缴 {quote.amount_due} 元",
-            )
+        if error := amount_error(quote, amount_fen):
+            raise error
         return pay(session, actor, enrolment, quote, data, amount_fen, data.refund_account)
 
     return in_one_unit(engine, actor, write)
@@ -182,9 +178,23 @@ def admitted_quote(
     session: Session, rules: Registry, enrolment: Enrolment, paid_on: date, field: str = "paidOn"
 ) -> Quote:
     quote = quote_for(session, rules, enrolment, paid_on)
-    if not quote.accepted:
-        raise InputError.one(field, ErrorCode.INVALID, f"该日期不能缴费：{quote.rejection_reason}")
+    if error := date_error(quote, field):
+        raise error
     return quote
+
+
+def date_error(quote: Quote, field: str = "paidOn") -> InputError | None:
+    """A day no route of the rules admits a payment on."""
+    if not quote.accepted:
+        return InputError.one(field, ErrorCode.INVALID, f"该日期不能缴费：{quote.rejection_reason}")
+    return None
+
+
+def amount_error(quote: Quote, amount_fen: int, field: str = "amount") -> InputError | None:
+    """The server computes the amount: a payment must be exactly what the quote says is due."""
+    if amount_fen != yuan_to_fen(quote.amount_due):
+        return InputError.one(field, ErrorCode.MISMATCH, f"应缴 {quote.amount_due} 元")
+    return None
 
 
 def pay(

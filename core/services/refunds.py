@@ -64,26 +64,37 @@ def owe_refund(
     Where the refund's amount waits for an unset parameter, the refund is PENDING on it
     (core/services/pending.py turns it into an owed amount once the parameter is set).
     """
+    columns = refund_columns(enrolment.id, payment.id, quote, account)
+    if columns is None:
+        return None
+    refund = Refund(**columns)
+    session.add(refund)
+    audit.record(session, actor, "owe_refund", refund)
+    return refund
+
+
+def refund_columns(
+    enrolment_id: int, payment_id: int, quote: Quote, account: PayeeAccount | None
+) -> dict | None:
+    """The refund a payment's quote owes (`owe_refund`), as its columns; None when it owes none.
+    An import's batch writes the same rows (core/services/payment_batch.py)."""
     pending = quote.pending if quote.subsidy_method == "COLLECT_THEN_REFUND" else []
     refund_parameters = [name for name in pending if name != "fiscal_subsidy"]
     if not quote.refund_due and not refund_parameters:
         return None
     grant = next((s for s in quote.explanation if s.rule.startswith("先征后返")), None)
-    refund = Refund(
-        enrolment_id=enrolment.id,
-        payment_id=payment.id,
-        kind=RefundKind.COLLECT_THEN_REFUND,
-        amount_fen=None if refund_parameters else yuan_to_fen(quote.refund_due),
-        status=RefundStatus.PENDING if refund_parameters else RefundStatus.OWED,
-        pending_on=",".join(refund_parameters)[:200] or None,
-        department=quote.refunded_by,
-        reason=f"{quote.subsidy_category or ''} {grant.citation if grant else ''}".strip()[:200],
-        payee_account_kind=account.kind if account else None,
-        payee_account=account.normalised if account else None,
-    )
-    session.add(refund)
-    audit.record(session, actor, "owe_refund", refund)
-    return refund
+    return {
+        "enrolment_id": enrolment_id,
+        "payment_id": payment_id,
+        "kind": RefundKind.COLLECT_THEN_REFUND,
+        "amount_fen": None if refund_parameters else yuan_to_fen(quote.refund_due),
+        "status": RefundStatus.PENDING if refund_parameters else RefundStatus.OWED,
+        "pending_on": ",".join(refund_parameters)[:200] or None,
+        "department": quote.refunded_by,
+        "reason": f"{quote.subsidy_category or ''} {grant.citation if grant else ''}".strip()[:200],
+        "payee_account_kind": account.kind if account else None,
+        "payee_account": account.normalised if account else None,
+    }
 
 
 def settle_refunds_of_reversed(session: Session, actor: Actor, payment: Payment) -> None:
