@@ -71,6 +71,7 @@ def owe_refund(
     grant = next((s for s in quote.explanation if s.rule.startswith("先征后返")), None)
     refund = Refund(
         enrolment_id=enrolment.id,
+        coverage_year=enrolment.coverage_year,
         payment_id=payment.id,
         kind=RefundKind.COLLECT_THEN_REFUND,
         amount_fen=None if refund_parameters else yuan_to_fen(quote.refund_due),
@@ -100,6 +101,7 @@ def settle_refunds_of_reversed(session: Session, actor: Actor, payment: Payment)
         elif refund.status == RefundStatus.PAID:
             recovery = Refund(
                 enrolment_id=refund.enrolment_id,
+                coverage_year=refund.coverage_year,
                 payment_id=payment.id,
                 kind=RefundKind.RECOVERY,
                 amount_fen=refund.amount_fen,
