@@ -142,6 +142,25 @@ def test_a_filled_ledger_upgrades_with_its_rows_keys_and_triggers(engine):
         ]
 
 
+def test_a_filled_ledger_downgrades_to_0011_and_upgrades_again_with_its_rows(engine):
+    _filled_at_0011(engine)
+    upgrade(engine)
+    downgrade(engine, "0011")
+    query = (
+        "SELECT id, enrolment_id, coverage_year, kind, amount_fen, reverses_payment_id, replaces_reversal_id"
+    )
+    with engine.connect() as connection:
+        assert [tuple(r) for r in connection.execute(text(f"{query} FROM payment ORDER BY id"))] == _LEDGER
+        assert "coverage_year" not in list(connection.execute(text("SELECT * FROM refund")).keys())
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            assert partitions(connection, "enrolment") == []
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert [tuple(r) for r in connection.execute(text(f"{query} FROM payment ORDER BY id"))] == _LEDGER
+        assert connection.execute(text("SELECT coverage_year FROM refund")).scalars().all() == [2022]
+
+
 def test_postgresql_holds_each_year_in_its_own_partition(engine):
     if engine.dialect.name != "postgresql":
         pytest.skip("SQLite keeps one table per ledger")
