@@ -69,7 +69,7 @@ UNIQUE_INDEXES = {
     "uq_refund_one_per_payment": ("refund", ["payment_id"], "(kind)::text = 'COLLECT_THEN_REFUND'::text"),
     "uq_refund_one_termination": ("refund", ["enrolment_id"], "(kind)::text = 'TERMINATION'::text"),
 }
-# Foreign keys: (table, column, referenced table); those naming a ledger row carry the year.
+# Foreign keys: (table, column, referenced table, its key); those naming a ledger row carry the year.
 FOREIGN_KEYS = [
     ("enrolment", "person_id", "person", "id"),
     ("enrolment", "region_code", "region", "code"),
