@@ -176,7 +176,15 @@ UPDATE enrolment SET status = :status, snapshot = :snapshot, amount_due_fen = :d
        subsidy_category = :category, method = :method
 WHERE id = :id
 """
-ENTITLEMENT_COLUMNS = ["enrolment_id", "person_id", "start_date", "end_date", "waiting_until", "reason"]
+ENTITLEMENT_COLUMNS = [
+    "enrolment_id",
+    "coverage_year",
+    "person_id",
+    "start_date",
+    "end_date",
+    "waiting_until",
+    "reason",
+]
 END_ENTITLEMENTS = text("DELETE FROM entitlement WHERE enrolment_id = :e RETURNING *").columns(
     start_date=Date, end_date=Date, waiting_until=Date
 )
@@ -328,6 +336,7 @@ def pay_by_hand(engine, rules, actor: Actor, enrolment_id: int, amount: Decimal,
         waiting = quote.waiting_until
         entitlement = {
             "enrolment_id": enrolment_id,
+            "coverage_year": enrolment["coverage_year"],
             "person_id": enrolment["person_id"],
             "start_date": (quote.waiting_from or next_day(ON)) if waiting else quote.coverage_start,
             "end_date": quote.coverage_end,

@@ -53,10 +53,14 @@ _SQLITE_COLUMNS = {
 }
 
 
+# A ledger partition's constraint is its table's with the partition's suffix (core/partitions.py).
+_PARTITION_SUFFIX = re.compile(r"_(y\d{4}|default)$")
+
+
 def constraint_name(exc: IntegrityError) -> str | None:
     diag = getattr(exc.orig, "diag", None)
     if diag is not None and getattr(diag, "constraint_name", None):
-        return diag.constraint_name
+        return _PARTITION_SUFFIX.sub("", diag.constraint_name)
     message = str(exc.orig)
     if match := re.search(r"UNIQUE constraint failed: (.+)$", message, re.M):
         return _SQLITE_COLUMNS.get(match.group(1).strip())

@@ -39,9 +39,11 @@ def many_by(
     order,
     keys: Sequence[Hashable],
     options: Sequence = (),
+    where: Sequence = (),
 ) -> list[list]:
-    """The rows whose `column` equals each key, in `order` (`options` as for `one_by`)."""
-    statement = select(model).where(col(column).in_(keys), scope.visible(model)).options(*options)
+    """The rows whose `column` equals each key, in `order` (`options` as for `one_by`; `where`, more
+    conditions, such as the coverage year that names a ledger partition)."""
+    statement = select(model).where(col(column).in_(keys), *where, scope.visible(model)).options(*options)
     by_key: dict[Hashable, list] = defaultdict(list)
     for row in session.exec(statement.order_by(order)):
         by_key[getattr(row, column.key)].append(row)

@@ -1,5 +1,6 @@
 """Bring a database to the newest schema (what `yibao db upgrade` and `yibao serve` run)."""
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from alembic import command
@@ -7,6 +8,7 @@ from alembic.config import Config
 from sqlalchemy.engine import Engine
 
 from .db import WRITE
+from .partitions import add_year_partitions
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -21,8 +23,23 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    _migrate(engine, command.upgrade, revision)
+def upgrade(engine: Engine, revision: str = "head", years: Iterable[int] = ()) -> dict[int, str]:
+    """Migrates, then (PostgreSQL) gives each of `years` — the coverage years the installed policies
+    cover — its own ledger partitions (core/partitions.py). Returns the years left in the DEFAULT
+    partitions, and why."""
+    skipped: dict[int, str] = {}
+
+    def step(config, revision):
+        command.upgrade(config, revision)
+        skipped.update(add_year_partitions(config.attributes["connection"], years))
+
+    _migrate(engine, step, revision)
+    return skipped
+
+
+def policy_years(registry) -> set[int]:
+    """The coverage years the registry's policies cover: each gets its partitions ahead of its rows."""
+    return {policy.coverage_year for policy in registry.policies()}
 
 
 def downgrade(engine: Engine, revision: str) -> None:

@@ -18,7 +18,7 @@ from tests.support.postgres_server import PostgresServer
 from tests.support.tokens import TEST_KEY, bearer
 from yibao.api.app import create_app
 from yibao.core.db import make_engine
-from yibao.core.migrate import upgrade
+from yibao.core.migrate import policy_years, upgrade
 from yibao.core.testing.scenarios import registry as rules
 
 # Packages the tests build and install elsewhere: their scenarios name policies only they provide.
@@ -56,7 +56,8 @@ def postgres_template(postgres_url) -> str:
         connection.execute(text("DROP DATABASE IF EXISTS yibao_template"))
         connection.execute(text("CREATE DATABASE yibao_template"))
     template = make_engine(str(make_url(postgres_url).set(database="yibao_template")))
-    upgrade(template)
+    # The scenarios' years get their own ledger partitions, as `yibao db upgrade` gives a deployment's.
+    upgrade(template, years=policy_years(rules()))
     template.dispose()
     admin.dispose()
     return "yibao_template"

@@ -12,7 +12,8 @@ def serve(host: str, port: int, workers: int) -> None:
 
     from yibao.core.auth import signing_key
     from yibao.core.db import make_engine
-    from yibao.core.migrate import upgrade
+    from yibao.core.migrate import policy_years, upgrade
+    from yibao.core.plugins import load_registry
     from yibao.core.settings import settings
 
     from ..app import create_app
@@ -27,14 +28,17 @@ def serve(host: str, port: int, workers: int) -> None:
         raise Refusal(str(error)) from None
     engine = make_engine()
     key = signing_key(engine.url)  # PostgreSQL refuses to start without a configured key
-    upgrade(engine)  # the embedded store creates and migrates itself on first start
+    registry = load_registry()
+    # The embedded store creates and migrates itself on first start; on PostgreSQL each year a
+    # policy covers gets its ledger partitions (docs/scaling.md §2).
+    upgrade(engine, years=policy_years(registry))
     _decide_pending(engine)
     click.echo(f"yibao: database {engine.url.render_as_string(hide_password=True)}", err=True)
     if workers > 1:  # each worker process builds its own app, engine and pool, and its own socket
         engine.dispose()
         raise SystemExit(run_workers(host, port, workers))
     else:
-        app = create_app(engine, key=key)
+        app = create_app(engine, registry, key=key)
         settle()
         uvicorn.run(app, host=host, port=port, log_level="info")
 

@@ -113,6 +113,18 @@ class Loaders:
         for name, fetch in self.fetches.items():
             setattr(self, name, _loader(fetch))
 
+    def enrolments_of_person_in(self, year: int) -> str:
+        """The name of the loader of persons' enrolments of `year`, made on first use."""
+        name = f"enrolments_of_person_in_{int(year)}"
+        if name not in self.fetches:
+            s, scope, options = self.session, self.scope, LATER[Enrolment]
+            in_year = (Enrolment.coverage_year == year,)
+            fetch = self.fetches[name] = lambda keys: lookups.many_by(
+                s, scope, Enrolment, Enrolment.person_id, Enrolment.id, keys, options, in_year
+            )
+            setattr(self, name, _loader(fetch))
+        return name
+
     def fetch(self, name: str, keys: Sequence[Hashable]) -> list:
         """What loader `name` answers for `keys`, at once, in their order: one statement."""
         return self.fetches[name](keys)

@@ -40,6 +40,11 @@ class RecordPaymentInput:
         default=None,
         description="Where a collect-then-refund refund of this payment is to be paid, if known now.",
     )
+    coverage_year: int | None = strawberry.field(
+        default=None,
+        description="The enrolment's coverage year, if the client has it: the enrolment is then looked "
+        "for in that year only (an enrolment of another year is not found).",
+    )
 
     def to_core(self) -> PaymentInput:
         return PaymentInput(
@@ -50,6 +55,7 @@ class RecordPaymentInput:
             idempotency_key=self.idempotency_key,
             collector=self.collector,
             refund_account=self.refund_account.to_core() if self.refund_account else None,
+            coverage_year=self.coverage_year,
         )
 
 

@@ -23,6 +23,8 @@ class StatedCircumstance(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     enrolment_id: int = Field(foreign_key="enrolment.id", index=True)
+    # Its enrolment's year: the key of the enrolment it names on PostgreSQL (migration 0012).
+    coverage_year: int
     person_id: int = Field(foreign_key="person.id", index=True)
     kind: str = Field(max_length=40)
     happened_on: date | None = None  # the event's date; none for a status such as 外出务工

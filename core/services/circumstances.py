@@ -222,6 +222,7 @@ def record(session: Session, enrolment: Enrolment, checked: Checked, actor_name:
         session.add(
             StatedCircumstance(
                 enrolment_id=enrolment.id,
+                coverage_year=enrolment.coverage_year,
                 person_id=enrolment.person_id,
                 kind=kind,
                 happened_on=on,

@@ -109,6 +109,7 @@ def entitlement_columns(enrolment: Enrolment, quote: Quote, paid_on: date | None
     waiting = quote.waiting_until
     return {
         "enrolment_id": enrolment.id,
+        "coverage_year": enrolment.coverage_year,
         "person_id": enrolment.person_id,
         "start_date": (quote.waiting_from or next_day(paid_on)) if waiting else quote.coverage_start,
         "end_date": quote.coverage_end,

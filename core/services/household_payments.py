@@ -149,7 +149,7 @@ def _enrolments(
         ).all()
     )
     mine = {
-        person_id: lock_enrolment_row(session, enrolment_id, "householdId")
+        person_id: lock_enrolment_row(session, enrolment_id, "householdId", coverage_year)
         for enrolment_id, person_id in found
         if enrolment_id in visible
     }

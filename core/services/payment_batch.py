@@ -351,7 +351,11 @@ class _Batch:
         refunds = []
         for payment in self.payments:
             owed = refund_columns(
-                payment["enrolment_id"], payment["id"], payment["_quote"], payment["_account"]
+                payment["enrolment_id"],
+                payment["coverage_year"],
+                payment["id"],
+                payment["_quote"],
+                payment["_account"],
             )
             if owed is not None:
                 payment["_refund"] = owed | {"created_at": utcnow()}

@@ -42,40 +42,59 @@ def _lock(scoped):
     return select(ENROLMENT).where(ENROLMENT.c.id == bindparam("enrolment"), *scoped).with_for_update()
 
 
+def _lock_in_year(scoped):
+    # With its year, PostgreSQL reads the one partition that holds it (docs/scaling.md §2).
+    return _lock((ENROLMENT.c.coverage_year == bindparam("year"), *scoped))
+
+
 def _keyed(scoped):
     return select(PAYMENT.c.id).where(PAYMENT.c.idempotency_key == bindparam("key"), *scoped)
 
 
-_LOCK = _scoped(_lock, Enrolment)
+_LOCK = {None: _scoped(_lock, Enrolment), "year": _scoped(_lock_in_year, Enrolment)}
 _KEYED = _scoped(_keyed, Payment)
 # The earliest reversal of the enrolment no payment has replaced yet; none for a first payment.
 _FREE_SLOT = (
     select(PAYMENT.c.id)
     .where(
+        PAYMENT.c.coverage_year == bindparam("year"),
         PAYMENT.c.enrolment_id == bindparam("enrolment"),
         PAYMENT.c.kind == PaymentKind.REVERSAL,
         PAYMENT.c.id.not_in(
             select(PAYMENT.c.replaces_reversal_id).where(
-                PAYMENT.c.enrolment_id == bindparam("enrolment"), PAYMENT.c.replaces_reversal_id.is_not(None)
+                PAYMENT.c.coverage_year == bindparam("year"),
+                PAYMENT.c.enrolment_id == bindparam("enrolment"),
+                PAYMENT.c.replaces_reversal_id.is_not(None),
             )
         ),
     )
     .order_by(PAYMENT.c.id)
     .limit(1)
 )
-# The SET clauses come from the parameters given (the status and the kept quote's columns).
-_UPDATE_ENROLMENT = update(ENROLMENT).where(ENROLMENT.c.id == bindparam("enrolment"))
+# The SET clauses come from the parameters given (the status and the kept quote's columns). Each
+# statement by enrolment carries its year: on PostgreSQL it touches the year's partition only.
+_UPDATE_ENROLMENT = update(ENROLMENT).where(
+    ENROLMENT.c.coverage_year == bindparam("year"), ENROLMENT.c.id == bindparam("enrolment")
+)
 _END_ENTITLEMENTS = (
-    delete(ENTITLEMENT).where(ENTITLEMENT.c.enrolment_id == bindparam("enrolment")).returning(*ENTITLEMENT.c)
+    delete(ENTITLEMENT)
+    .where(
+        ENTITLEMENT.c.coverage_year == bindparam("year"), ENTITLEMENT.c.enrolment_id == bindparam("enrolment")
+    )
+    .returning(*ENTITLEMENT.c)
 )
 _GRANT = insert(ENTITLEMENT).returning(ENTITLEMENT.c.id)
 
 
-def lock_enrolment_row(session: Session, enrolment_id: int, field: str = "enrolmentId") -> Row:
-    """The visible enrolment's row (every column), locked until the transaction ends."""
+def lock_enrolment_row(
+    session: Session, enrolment_id: int, field: str = "enrolmentId", year: int | None = None
+) -> Row:
+    """The visible enrolment's row (every column), locked until the transaction ends; with `year`,
+    only if it is that year's (the caller names the partition to read)."""
     scope = scope_of(session)
-    statement = _LOCK[scope.path is not None]
-    row = session.connection().execute(statement, {"enrolment": enrolment_id, **scope.params}).first()
+    statement = _LOCK[None if year is None else "year"][scope.path is not None]
+    values = {"enrolment": enrolment_id, **scope.params} | ({} if year is None else {"year": year})
+    row = session.connection().execute(statement, values).first()
     if row is None:
         raise not_found(field)
     return row
@@ -102,13 +121,16 @@ def write_payment(
     `values` are the payment's own columns (paid_on, channel, collector, idempotency_key).
     """
     connection = session.connection()
-    slot = connection.execute(_FREE_SLOT, {"enrolment": enrolment.id}).scalar()
+    year = enrolment.coverage_year
+    slot = connection.execute(_FREE_SLOT, {"enrolment": enrolment.id, "year": year}).scalar()
     before = audit.image(enrolment._asdict())
     # Payable means nothing stood; this payment now does, so the status is PAID without counting.
     paid = before | {"status": EnrolmentStatus.PAID}
     kept = quote_columns(enrolment.snapshot, quote, values["paid_on"])
-    connection.execute(_UPDATE_ENROLMENT, {"enrolment": enrolment.id, "status": EnrolmentStatus.PAID, **kept})
-    ended = connection.execute(_END_ENTITLEMENTS, {"enrolment": enrolment.id}).all()
+    connection.execute(
+        _UPDATE_ENROLMENT, {"enrolment": enrolment.id, "year": year, "status": EnrolmentStatus.PAID, **kept}
+    )
+    ended = connection.execute(_END_ENTITLEMENTS, {"enrolment": enrolment.id, "year": year}).all()
     granted = entitlement_columns(enrolment, quote, values["paid_on"])
     entitlement_id = connection.execute(_GRANT, granted).scalar_one()
     # The receipt counter last: its row stays locked until the commit.

@@ -50,6 +50,9 @@ class PaymentInput:
     collector: str | None = None
     # Where a collect-then-refund refund is to be paid (一卡通 or bank card), if the clerk has it.
     refund_account: PayeeAccount | None = None
+    # The enrolment's year, if the client has it (the household page shows it): on PostgreSQL the
+    # enrolment is then locked in its year's partition, not looked for in every year's.
+    coverage_year: int | None = None
 
 
 @dataclass
@@ -71,7 +74,7 @@ def record_payment(engine: Engine, actor: Actor, data: PaymentInput, rules: Regi
         raise InputError(errors)
 
     def write(session: Session) -> Payment:
-        enrolment = lock_enrolment_row(session, data.enrolment_id)
+        enrolment = lock_enrolment_row(session, data.enrolment_id, year=data.coverage_year)
         if first := keyed(session, data.idempotency_key):
             if [(p.enrolment_id, p.kind, p.amount_fen) for p in first] != [
                 (enrolment.id, PaymentKind.PAYMENT, amount_fen)
@@ -103,7 +106,7 @@ def reverse_payment(engine: Engine, actor: Actor, data: ReversalInput) -> Paymen
         original = scope_of(session).get(session, Payment, data.payment_id)
         if original is None or original.kind != PaymentKind.PAYMENT:
             raise InputError.one("paymentId", ErrorCode.NOT_FOUND, "原缴费记录不存在")
-        enrolment = lock_enrolment(session, original.enrolment_id, "paymentId")
+        enrolment = lock_enrolment(session, original.enrolment_id, "paymentId", original.coverage_year)
         if first := keyed(session, data.idempotency_key):
             if [p.reverses_payment_id for p in first] != [original.id]:
                 raise key_conflict()
@@ -137,11 +140,15 @@ def reverse_payment(engine: Engine, actor: Actor, data: ReversalInput) -> Paymen
 # --- what a payment and a household payment share (core/services/household_payments.py) ---
 
 
-def lock_enrolment(session: Session, enrolment_id: int, field: str = "enrolmentId") -> Enrolment:
-    """The visible enrolment, locked until the transaction ends: payments to it queue here."""
+def lock_enrolment(
+    session: Session, enrolment_id: int, field: str = "enrolmentId", year: int | None = None
+) -> Enrolment:
+    """The visible enrolment, locked until the transaction ends: payments to it queue here. With
+    `year`, PostgreSQL looks in that year's partition only."""
+    in_year = () if year is None else (Enrolment.coverage_year == year,)
     enrolment = session.exec(
         select(Enrolment)
-        .where(Enrolment.id == enrolment_id, scope_of(session).visible(Enrolment))
+        .where(Enrolment.id == enrolment_id, *in_year, scope_of(session).visible(Enrolment))
         .with_for_update()
         .execution_options(populate_existing=True)
     ).first()

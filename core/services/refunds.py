@@ -64,7 +64,7 @@ def owe_refund(
     Where the refund's amount waits for an unset parameter, the refund is PENDING on it
     (core/services/pending.py turns it into an owed amount once the parameter is set).
     """
-    columns = refund_columns(enrolment.id, payment.id, quote, account)
+    columns = refund_columns(enrolment.id, enrolment.coverage_year, payment.id, quote, account)
     if columns is None:
         return None
     refund = Refund(**columns)
@@ -74,7 +74,7 @@ def owe_refund(
 
 
 def refund_columns(
-    enrolment_id: int, payment_id: int, quote: Quote, account: PayeeAccount | None
+    enrolment_id: int, coverage_year: int, payment_id: int, quote: Quote, account: PayeeAccount | None
 ) -> dict | None:
     """The refund a payment's quote owes (`owe_refund`), as its columns; None when it owes none.
     An import's batch writes the same rows (core/services/payment_batch.py)."""
@@ -85,6 +85,7 @@ def refund_columns(
     grant = next((s for s in quote.explanation if s.rule.startswith("先征后返")), None)
     return {
         "enrolment_id": enrolment_id,
+        "coverage_year": coverage_year,
         "payment_id": payment_id,
         "kind": RefundKind.COLLECT_THEN_REFUND,
         "amount_fen": None if refund_parameters else yuan_to_fen(quote.refund_due),
@@ -111,6 +112,7 @@ def settle_refunds_of_reversed(session: Session, actor: Actor, payment: Payment)
         elif refund.status == RefundStatus.PAID:
             recovery = Refund(
                 enrolment_id=refund.enrolment_id,
+                coverage_year=refund.coverage_year,
                 payment_id=payment.id,
                 kind=RefundKind.RECOVERY,
                 amount_fen=refund.amount_fen,

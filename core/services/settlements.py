@@ -48,6 +48,7 @@ def record_settlement(
     party = settlement_party(rules, policy)
     item = Settlement(
         enrolment_id=enrolment.id,
+        coverage_year=enrolment.coverage_year,
         as_of=as_of,
         paid_fen=paid_fen,
         due_before_fen=before[1],

@@ -146,6 +146,7 @@ def _refund(
     account = data.payee_account
     return Refund(
         enrolment_id=enrolment.id,
+        coverage_year=enrolment.coverage_year,
         kind=RefundKind.TERMINATION,
         amount_fen=amount,
         department=REFUNDED_BY,

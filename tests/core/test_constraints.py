@@ -221,7 +221,14 @@ def test_a_reversal_must_reverse_a_payment_of_its_own_enrolment(engine):
 
 
 def _refund(enrolment_id: int, payment_id: int | None, kind: str, **values) -> Refund:
-    return Refund(enrolment_id=enrolment_id, payment_id=payment_id, kind=kind, amount_fen=20000, **values)
+    return Refund(
+        enrolment_id=enrolment_id,
+        coverage_year=2022,
+        payment_id=payment_id,
+        kind=kind,
+        amount_fen=20000,
+        **values,
+    )
 
 
 def test_a_payment_owes_one_collect_then_refund_refund(engine):
@@ -288,6 +295,7 @@ def test_one_settlement_item_per_enrolment_and_roster(engine):
             session.add(
                 Settlement(
                     enrolment_id=enrolment.id,
+                    coverage_year=enrolment.coverage_year,
                     as_of=date(2021, 12, 31),
                     paid_fen=3000,
                     due_before_fen=3000,

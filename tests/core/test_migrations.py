@@ -8,13 +8,24 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import SQLModel
 
 from tests.support.factories import id_number
+from tests.support.partitions import not_a_partition, not_a_partitions_key, partitioned_metadata
 from yibao.core.migrate import downgrade, upgrade
 
 
 def test_migrated_schema_matches_the_models(engine):
+    """On PostgreSQL, as the models say once each ledger key holds the year (tests/support/partitions.py)."""
+    postgresql = engine.dialect.name == "postgresql"
+    metadata = partitioned_metadata() if postgresql else SQLModel.metadata
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
-        assert compare_metadata(context, SQLModel.metadata) == []
+        context = MigrationContext.configure(
+            connection,
+            opts={
+                "compare_type": True,
+                "include_name": not_a_partition,
+                "include_object": not_a_partitions_key,
+            },
+        )
+        assert compare_metadata(context, metadata) == []
 
 
 def test_upgrade_is_idempotent(engine):

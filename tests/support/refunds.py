@@ -5,7 +5,7 @@ from datetime import date
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
-from yibao.core.models import Refund
+from yibao.core.models import Enrolment, Refund
 
 PAY_REFUNDS = """
 mutation($input: PayRefundsInput!) {
@@ -41,8 +41,10 @@ def owe_for_test(
     with `recovered`, a paid one whose payment was reversed and the recovery it is owed. The id of
     the refund, or of the recovery."""
     with Session(engine) as session, session.begin():
+        year = session.get(Enrolment, enrolment_id).coverage_year
         refund = Refund(
             enrolment_id=enrolment_id,
+            coverage_year=year,
             kind="COLLECT_THEN_REFUND",
             amount_fen=amount_fen,
             department=department,
@@ -58,6 +60,7 @@ def owe_for_test(
             return refund.id
         recovery = Refund(
             enrolment_id=enrolment_id,
+            coverage_year=year,
             kind="RECOVERY",
             amount_fen=amount_fen,
             department=department,

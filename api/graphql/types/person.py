@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -107,9 +108,17 @@ class Person(Node, Entity, model=models.Person):
             return None
         return entity(await info.context.loaders.household.load(membership.household_id))
 
-    @strawberry.field
-    def enrolments(self, info: strawberry.Info) -> list[Annotated[Enrolment, strawberry.lazy(".enrolment")]]:
-        return siblings.many(self, info, "enrolments_of_person", _person_id, entity)
+    @strawberry.field(
+        description="By coverage year. With `coverageYear`, that year's only: what a page of the "
+        "current campaign asks, read from the year's partition alone on PostgreSQL (docs/scaling.md §2)."
+    )
+    def enrolments(
+        self, info: strawberry.Info, coverage_year: int | None = None
+    ) -> list[Annotated[Enrolment, strawberry.lazy(".enrolment")]]:
+        if coverage_year is None:
+            return siblings.many(self, info, "enrolments_of_person", _person_id, entity)
+        loader = info.context.loaders.enrolments_of_person_in(coverage_year)
+        return siblings.many(self, info, loader, _person_id_in(coverage_year), entity)
 
     @strawberry.field(
         description="Hardship identities, with codes from the canonical vocabulary; for a department's "
@@ -130,6 +139,16 @@ class Person(Node, Entity, model=models.Person):
 # What the fields above fetch by: module-level, as each is the key of its fetch among siblings.
 def _person_id(person: Person) -> int:
     return person.row.id
+
+
+@cache
+def _person_id_in(year: int):
+    """A key function per year: siblings keep what each fetched under its key function."""
+
+    def person_id_in_year(person: Person) -> int:
+        return person.row.id
+
+    return person_id_in_year
 
 
 def _hukou_region(person: Person) -> str:
