@@ -1,4 +1,4 @@
-"""The ledger as PostgreSQL holds it once partitioned by year (migration 0012), for comparing the
+"""The ledger as PostgreSQL holds it once partitioned by year (migration 0013), for comparing the
 migrated schema with the models: the models declare the keys SQLite keeps, and PostgreSQL requires
 every key of a partitioned table to hold the partition key.
 
