@@ -6,7 +6,7 @@ from datetime import date
 import openpyxl
 
 from tests.support.db_state import stored
-from tests.support.factories import id_number
+from tests.support.factories import id_number, wrong_check_digit
 from tests.support.graphql_client import gql
 from tests.support.households import register
 from tests.support.uploads import IMPORT_JOB, until_done, upload
@@ -19,7 +19,7 @@ def roster_csv(household: dict) -> bytes:
     lines = [
         "姓名,身份证号码,类别,认定日期",
         f"{father['name']},{father['idNumber']},低保,2021-03-01",
-        f"{mother['name']},{mother['idNumber'][:17]}0,特困,2021-03-01",  # wrong check digit
+        f"{mother['name']},{wrong_check_digit(mother['idNumber'])},特困,2021-03-01",  # wrong check digit
         f"{child['name']},{id_number(seq=444)},低保,2021-03-01",  # nobody registered
         f"{mother['name']},{mother['idNumber']},特困供养人员,",
     ]

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session, col, select
 
+from tests.support.factories import wrong_check_digit
 from tests.support.people import COUNTY, TOWN, VILLAGE, enrolled, household, number, paid, villages
 from yibao.core.models import EnrolmentHistory, ImportRow, Person
 from yibao.core.reports import ReportArgs
@@ -81,18 +82,16 @@ def base_table(ids) -> str:
 def test_the_base_table_is_imported_with_a_reason_for_every_row_refused(engine, tmp_path, village):
     ids, people = village
     stranger = number(date(1975, 1, 1))
-    text = (
-        base_table(ids)
-        + (
-            f"{ids['小新']},小新,2022,{VILLAGE},参保缴费,350,2021-10-08\n"  # a year the 东至 policy covers
-            f"{stranger},外人,2021,{VILLAGE},参保缴费,320,2020-10-08\n"  # not registered here
-            f"{ids['小新']},小鑫,2021,{VILLAGE},参保缴费,320,2020-10-08\n"  # another name
-            f"{ids['小新']},小新,2021,{VILLAGE},待定,320,2020-10-08\n"  # no such status
-            f"{ids['小新']},小新,2021,411322,参保缴费,320,2020-10-08\n"  # outside the import's region
-            f"{ids['小新']},小新,2021,{VILLAGE},参保缴费,3.205,2020-10-08\n"  # fractions of a fen
-            f"{ids['老续']},老续,2021,{VILLAGE},参保缴费,320,2020-10-08\n"  # twice in the file
-            f"{ids['小新'][:17]}0,小新,2021,{VILLAGE},参保缴费,320,\n"  # a wrong check digit
-        )
+    miswritten = wrong_check_digit(ids["小新"])  # not a fixed "0": a generated number's digit may be one
+    text = base_table(ids) + (
+        f"{ids['小新']},小新,2022,{VILLAGE},参保缴费,350,2021-10-08\n"  # a year the 东至 policy covers
+        f"{stranger},外人,2021,{VILLAGE},参保缴费,320,2020-10-08\n"  # not registered here
+        f"{ids['小新']},小鑫,2021,{VILLAGE},参保缴费,320,2020-10-08\n"  # another name
+        f"{ids['小新']},小新,2021,{VILLAGE},待定,320,2020-10-08\n"  # no such status
+        f"{ids['小新']},小新,2021,411322,参保缴费,320,2020-10-08\n"  # outside the import's region
+        f"{ids['小新']},小新,2021,{VILLAGE},参保缴费,3.205,2020-10-08\n"  # fractions of a fen
+        f"{ids['老续']},老续,2021,{VILLAGE},参保缴费,320,2020-10-08\n"  # twice in the file
+        f"{miswritten},小新,2021,{VILLAGE},参保缴费,320,\n"  # a wrong check digit
     )
     job = run(engine, write(tmp_path, text))
     assert (job.kind, job.imported, job.refused) == ("HISTORY", 4, 8)
