@@ -47,6 +47,7 @@ from bench.report import (  # noqa: E402
     progress_parameters,
 )
 from yibao.core.db import make_engine  # noqa: E402
+from yibao.core.reports.catalog import REPORT_SETTINGS  # noqa: E402
 
 OVERVIEW = ROOT / "api" / "http" / "dashboard" / "static" / "graphql" / "overview.graphql"
 KEY = "yibao-bench-dashboard-signing-key-0123456789"
@@ -205,7 +206,7 @@ def explain_view(engine, client, token: str, as_of: date, slow_ms: float = 20) -
         first = " ".join(statement.split())[:150]
         print(f"\n  statement {n}: {ms:.0f} ms  {first}")
         if statement.lstrip().upper().startswith(("SELECT", "WITH")):
-            print_plan(f"statement {n}", explain(engine, statement, parameters), top=6)
+            print_plan(f"statement {n}", explain(engine, statement, parameters, REPORT_SETTINGS), top=6)
     with engine.connect() as connection:
         parameters = progress_parameters(connection, TOP, as_of)
     print("\nhand-written:")

@@ -44,6 +44,7 @@ from bench.roster_import import GIVEN, SURNAMES, Store, _terminate  # noqa: E402
 from tests.support.factories import with_check_digit  # noqa: E402
 from yibao.core.db import make_engine, transaction  # noqa: E402
 from yibao.core.models import Region  # noqa: E402
+from yibao.core.reports.catalog import REPORT_SETTINGS  # noqa: E402
 
 YEAR = 2022
 POLICY_ID = "guizhou/520100/2022"  # plugins/guizhou/guiyang_2022.py
@@ -636,8 +637,12 @@ def captured_statements(engine, registry, name: str, code: str, as_of: date) -> 
     return [(s, p) for s, p in seen if s.lstrip().upper().startswith(("SELECT", "WITH"))]
 
 
-def explain(engine, statement: str, parameters) -> dict:
+def explain(engine, statement: str, parameters, settings: dict[str, str] | None = None) -> dict:
+    """The plan of `statement` as run, with `settings` SET LOCAL first (a report's are
+    core/reports/catalog.py REPORT_SETTINGS: without them the plan is not the one the report runs)."""
     with engine.connect() as connection:
+        for name, value in (settings or {}).items():
+            connection.exec_driver_sql(f"SET LOCAL {name} = '{value}'")
         return connection.exec_driver_sql(
             "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement, parameters
         ).scalar_one()[0]
@@ -715,7 +720,7 @@ def explain_all(engine, registry, as_of: date, regions: list[str]) -> None:
         for n, (statement, parameters) in enumerate(
             captured_statements(engine, registry, "collection_progress", code, as_of), start=1
         ):
-            plan = explain(engine, statement, parameters)
+            plan = explain(engine, statement, parameters, REPORT_SETTINGS)
             if plan["Execution Time"] >= 1:
                 print_plan(f"yibao statement {n}", plan)
         with engine.connect() as connection:

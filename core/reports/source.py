@@ -242,14 +242,30 @@ class ReportSource:
         person and code even when several rosters assert it.
         """
         day = on or self.as_of
-        persons = self.persons()
-        return (
-            select(CategoryFact.person_id, CategoryFact.code, persons.c.home_region_code.label("region_code"))
-            .join(persons, persons.c.id == CategoryFact.person_id)
+        # Driven from the facts, each holder's home read by primary key (a correlated subquery,
+        # which neither backend turns into a join): the holders are a fraction of the persons,
+        # where joining `persons()` scanned every person to find those living in the region
+        # (a city's million, to keep 80,000; bench/README.md). Where one lives is `lives_in`'s:
+        # the residence, else the hukou region.
+        home = (
+            select(func.coalesce(Person.residence_region_code, Person.hukou_region_code))
+            .where(Person.id == CategoryFact.person_id)
+            .scalar_subquery()
+        )
+        held = (
+            select(CategoryFact.person_id, CategoryFact.code, home.label("region_code"))
             .where(
                 or_(col(CategoryFact.since).is_(None), CategoryFact.since <= day),
                 or_(col(CategoryFact.until).is_(None), CategoryFact.until >= day),
             )
+            # OFFSET 0 keeps PostgreSQL from merging this subquery into the one below, which
+            # would copy the lookup into the filter and read each holder's person twice.
+            .offset(0)
+            .subquery("held")
+        )
+        return (
+            select(held.c.person_id, held.c.code, held.c.region_code)
+            .where(held.c.region_code.in_(self._region_set()))
             .distinct()
             .subquery("identities")
         )

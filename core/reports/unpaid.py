@@ -19,7 +19,16 @@ from sqlmodel import select
 
 from ..models import Person, Region
 from ..rules.cite import Cite
-from .households import ASIDE, NOT_REGISTERED, PAID, REGISTERED, member_status
+from .households import (
+    ASIDE_KIND,
+    NOT_REGISTERED,
+    NOT_REGISTERED_KIND,
+    PAID,
+    REGISTERED,
+    REGISTERED_KIND,
+    member_kinds,
+    member_status,
+)
 from .source import ReportSource
 from .spec import Column, Kind, Report
 
@@ -50,17 +59,17 @@ UNPAID = (REGISTERED, NOT_REGISTERED)
 
 def per_household(source: ReportSource):
     """Subquery per household addressed in the region: household_id, region_code, and its members
-    counted by status (paid, registered, not_registered; departed and ended ones not at all)."""
-    members = member_status(source)
+    counted by status (registered, not_registered; departed and ended ones not at all)."""
+    members = member_kinds(source)
     counted = {
-        name: func.sum(case((members.c.status == status, 1), else_=0)).label(name)
-        for name, status in (("paid", PAID), ("registered", REGISTERED), ("not_registered", NOT_REGISTERED))
+        name: func.sum(case((members.c.kind == kind, 1), else_=0)).label(name)
+        for name, kind in (("registered", REGISTERED_KIND), ("not_registered", NOT_REGISTERED_KIND))
     }
     return (
         select(
             members.c.household_id, func.min(members.c.region_code).label("region_code"), *counted.values()
         )
-        .where(members.c.status != ASIDE)
+        .where(members.c.kind != ASIDE_KIND)
         .group_by(members.c.household_id)
         .subquery("per_household")
     )

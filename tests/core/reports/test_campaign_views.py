@@ -13,9 +13,10 @@ import pytest
 from sqlmodel import Session, select
 
 from tests.support.dongzhi import COUNTY, OTHER, RULES, TOWN, VILLAGE, head_number, seed_households
+from tests.support.factories import id_number
 from tests.support.graphql_client import gql
 from yibao.core.idcard import mask_id_number
-from yibao.core.models import Person
+from yibao.core.models import CategoryFact, Person
 from yibao.core.reports import ReportArgs
 from yibao.core.scope import Scope
 from yibao.core.services.categories import CategoryInput, record_category
@@ -118,3 +119,24 @@ def test_the_new_reports_are_graphql_fields_scoped_like_every_report(engine, cli
         {"unitName": "新建村", "unpaidHouseholds": 2},
         {"unitName": "永丰村", "unpaidHouseholds": 1},
     ]
+
+
+def test_hardship_holders_are_counted_where_they_live_not_where_their_hukou_is(engine):
+    # core/scope.py lives_in: the residence, else the hukou region. One holder moved into 新建村
+    # from 方城县 (hukou there); another's hukou is in 新建村 but she lives in 方城县.
+    with Session(engine) as session:
+        came = Person(name="孙来", id_number=id_number("411322", seq=901), birth_date=date(1980, 5, 17),
+                      gender="M", hukou_region_code="411322", residence_region_code=VILLAGE)  # fmt: skip
+        left = Person(name="孙去", id_number=id_number("341721", seq=902, male=False),
+                      birth_date=date(1980, 5, 17), gender="F", hukou_region_code=VILLAGE,
+                      residence_region_code="411322")  # fmt: skip
+        session.add_all([came, left])
+        session.flush()
+        for holder, code in ((came, "ORPHAN"), (left, "MINIMUM_LIVING")):
+            fact = CategoryFact(person_id=holder.id, code=code, since=date(2021, 6, 1), source="test")
+            session.add(fact)
+        session.commit()
+    here = {row[0]: row[2] for row in run(engine, "hardship_coverage").rows}
+    assert here == {"ORPHAN": 1}  # 孙来 only: nobody else of 东至 holds an identity
+    there = {row[0]: row[2] for row in run(engine, "hardship_coverage", "411322").rows}
+    assert there == {"MINIMUM_LIVING": 1}  # 孙去
