@@ -23,7 +23,7 @@ class StatedCircumstance(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     enrolment_id: int = Field(foreign_key="enrolment.id", index=True)
-    # Its enrolment's year: the key of the enrolment it names on PostgreSQL (migration 0012).
+    # Its enrolment's year: the key of the enrolment it names on PostgreSQL (migration 0013).
     coverage_year: int
     person_id: int = Field(foreign_key="person.id", index=True)
     kind: str = Field(max_length=40)

@@ -31,7 +31,7 @@ ID_ORDER_COLUMNS = [
     *LEDGER_COLUMNS,
 ]
 
-# The same columns by person (migration 0012).
+# The same columns by person (migration 0014).
 PERSON_ORDER_COLUMNS = ["id", "region_code", *REPORT_COLUMNS[2:]]
 
 
@@ -50,7 +50,7 @@ class Enrolment(SQLModel, table=True):
             postgresql_include=REPORT_COLUMNS,
         ),
         Index("ix_enrolment_year_id", "coverage_year", "id", postgresql_include=ID_ORDER_COLUMNS),
-        # A person's enrolment of the year from the index alone (migration 0012): what reports
+        # A person's enrolment of the year from the index alone (migration 0014): what reports
         # starting from persons (identity holders, household members) look up.
         Index(
             "ix_enrolment_year_person", "coverage_year", "person_id", postgresql_include=PERSON_ORDER_COLUMNS

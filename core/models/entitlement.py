@@ -16,7 +16,7 @@ class Entitlement(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     enrolment_id: int = Field(foreign_key="enrolment.id", index=True)
-    # Its enrolment's year: the ledger's partition key on PostgreSQL (migration 0012, docs/scaling.md §2).
+    # Its enrolment's year: the ledger's partition key on PostgreSQL (migration 0013, docs/scaling.md §2).
     coverage_year: int
     person_id: int = Field(foreign_key="person.id", index=True)
     start_date: date

@@ -56,7 +56,7 @@ class Refund(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     enrolment_id: int = Field(foreign_key="enrolment.id", index=True)
-    # Its enrolment's year: the ledger's partition key on PostgreSQL (migration 0012, docs/scaling.md §2).
+    # Its enrolment's year: the ledger's partition key on PostgreSQL (migration 0013, docs/scaling.md §2).
     coverage_year: int
     payment_id: int | None = Field(default=None, foreign_key="payment.id")
     kind: str = Field(max_length=24)

@@ -32,7 +32,7 @@ class Settlement(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     enrolment_id: int = Field(foreign_key="enrolment.id", index=True)
-    # Its enrolment's year: the ledger's partition key on PostgreSQL (migration 0012, docs/scaling.md §2).
+    # Its enrolment's year: the ledger's partition key on PostgreSQL (migration 0013, docs/scaling.md §2).
     coverage_year: int
     as_of: date  # the roster the re-adjustment used
     paid_fen: int  # what stands paid for the enrolment

@@ -8,15 +8,15 @@ of the hardship statement at a million, bench/README.md). On PostgreSQL this ind
 counting columns (core/models/enrolment.py REPORT_COLUMNS, region_code); on SQLite the INCLUDE
 columns are ignored.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-07
 """
 
 from alembic import op
 
-revision = "0012"
-down_revision = "0011"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
