@@ -29,9 +29,13 @@ from typing import Any
 
 from graphql import (
     ExecutionResult,
+    GraphQLBoolean,
+    GraphQLID,
+    GraphQLInt,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLString,
     OperationType,
     get_named_type,
     is_non_null_type,
@@ -77,7 +81,7 @@ class Run:
         if self._codes is None:
             from .compiled_fields import scope_codes
 
-            self._codes = scope_codes(self.session, self.scope)
+            self._codes = scope_codes(self)
         return self._codes
 
     # ------------------------------------------------------------ building the answer
@@ -180,11 +184,10 @@ class Run:
     def note(self, type_, objects: list) -> None:
         from .compiled_fields import SUBJECTS
 
-        keys = SUBJECTS.get(type_.name)
-        if keys is not None:
-            note = self.subjects.note
-            for item in objects:
-                note(*keys(item))
+        found = SUBJECTS.get(type_.name)
+        if found is not None:
+            kind, key = found
+            self.subjects.keys[kind].update(k for k in map(key, objects) if k is not None)
         elif type_.name in access_log.SUBJECTS:
             raise Fallback  # a type whose objects name persons, and this module does not know how
 
@@ -202,15 +205,25 @@ def _list_of_non_null(type_) -> bool:
     return isinstance(getattr(inner, "of_type", None), GraphQLNonNull)
 
 
+# Leaf types whose serialize returns a value of this Python type unchanged (graphql-core's Int also
+# checks the 32-bit range, below): the check is cheaper than the call, for most of a page's values.
+_UNCHANGED = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool, GraphQLInt: int}
+_INT_RANGE = range(-(2**31), 2**31)
+
+
 def _serializer(type_) -> Callable:
     nullable = not is_non_null_type(type_)
-    serialize = get_named_type(type_).serialize
+    named = get_named_type(type_)
+    serialize = named.serialize
+    same = _UNCHANGED.get(named)
 
     def complete(value):
         if value is None:
             if nullable:
                 return None
             raise Fallback  # graphql-core: an error at this path
+        if type(value) is same and (same is not int or value in _INT_RANGE):
+            return value
         serialized = serialize(value)
         if serialized is None:
             raise Fallback  # graphql-core: "Expected `…serialize` to return non-nullable value"
