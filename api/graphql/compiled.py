@@ -181,6 +181,19 @@ class Run:
             serialize = self._serializers[field_def.type] = _serializer(field_def.type)
         return [serialize(v) for v in values]
 
+    def resolved_subjects(self) -> Subjects:
+        """The subjects noted, a household whose members this operation read named by its members'
+        persons: the access log would read the same members again to find them (core/access_log.py
+        `person_ids`), and the event it writes is the same."""
+        from .compiled_fields import HOUSEHOLD, PERSON
+
+        households, members = self.subjects.keys[HOUSEHOLD], self.kept.get("members", {})
+        read = [h for h in households if h in members]
+        for household in read:
+            households.discard(household)
+            self.subjects.keys[PERSON].update(m.person_id for m in members[household])
+        return self.subjects
+
     def note(self, type_, objects: list) -> None:
         from .compiled_fields import SUBJECTS
 
@@ -256,7 +269,7 @@ def compiled_result(execution_context) -> ExecutionResult | None:
         return None
     subjects = access_log.current_subjects()
     if subjects is not None:
-        for kind, keys in run.subjects.keys.items():
+        for kind, keys in run.resolved_subjects().keys.items():
             subjects.keys[kind].update(keys)
     return ExecutionResult(data=data)
 
