@@ -24,7 +24,7 @@ under graphql-core, with the root access check (`authorize_root_fields`) around 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from graphql import (
@@ -174,12 +174,12 @@ class Run:
             keys.append(key)
         return [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
 
-    def leaves(self, field_def, values: list) -> list:
+    def leaves(self, field_def, values: Iterable) -> list:
         """Leaf values serialised as graphql-core serialises them (`complete_leaf_value`)."""
         serialize = self._serializers.get(field_def.type)
         if serialize is None:
             serialize = self._serializers[field_def.type] = _serializer(field_def.type)
-        return [serialize(v) for v in values]
+        return list(map(serialize, values))
 
     def resolved_subjects(self) -> Subjects:
         """The subjects noted, a household whose members this operation read named by its members'

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from yibao.core.access_log import HOUSEHOLD, PERSON
@@ -35,13 +36,13 @@ from .types.quote import SubsidyMethod
 # expanding its IN lists and processing each row's values cost more than reading the rows (a third
 # of the page). `{ids}` and `{codes}` become one placeholder per value; `?` the driver's own.
 SCOPE_CODES = "SELECT code FROM region WHERE path LIKE ? ESCAPE '/'"
+PERSON_COLUMNS = "p.id, p.name, p.id_number, p.no_id_reason, p.birth_date, p.gender, p.phone"
+# A member's person is read with the member (every member has one): one round trip, not two.
 MEMBERS = (
-    "SELECT household_id, relation, is_head, person_id FROM household_member "
-    "WHERE household_id IN ({ids}) ORDER BY id"
+    f"SELECT m.household_id, m.relation, m.is_head, {PERSON_COLUMNS} FROM household_member m "
+    "JOIN person p ON p.id = m.person_id WHERE m.household_id IN ({ids}) ORDER BY m.id"
 )
-PERSONS = (
-    "SELECT id, name, id_number, no_id_reason, birth_date, gender, phone FROM person WHERE id IN ({ids})"
-)
+PERSONS = f"SELECT {PERSON_COLUMNS} FROM person p WHERE p.id IN ({{ids}})"
 ENROLMENTS = (
     "SELECT person_id, id, coverage_year, policy_id, tier, status, channel, enrolled_on, amount_due_fen, "
     "subsidy_fen, subsidy_category, method, terminated_on, termination_reason FROM enrolment "
@@ -126,11 +127,18 @@ def _kept(run, loader: str, keys: Sequence, read: Callable[[list], dict], empty:
     return [known[key] for key in keys]
 
 
+def _person(row: Sequence) -> PersonRow:
+    return PersonRow(*row[:4], _day(row[4]), *row[5:])
+
+
 def _members(run, household_ids: Sequence[int]) -> list[list]:
     def read(ids):
         found: dict[int, list] = {}
-        for household_id, relation, head, person_id in _rows(run, MEMBERS.format(ids=_marks(ids)), ids):
+        persons = run.kept.setdefault("persons", {})
+        for row in _rows(run, MEMBERS.format(ids=_marks(ids)), ids):
+            household_id, relation, head, person_id = row[:4]
             found.setdefault(household_id, []).append(Member(household_id, relation, bool(head), person_id))
+            persons[person_id] = _person(row[3:])
         return found
 
     return _kept(run, "members", household_ids, read, [])
@@ -138,10 +146,7 @@ def _members(run, household_ids: Sequence[int]) -> list[list]:
 
 def _persons(run, person_ids: Sequence[int]) -> list:
     def read(ids):
-        found = {}
-        for row in _rows(run, PERSONS.format(ids=_marks(ids)), ids):
-            found[row[0]] = PersonRow(*row[:4], _day(row[4]), *row[5:])
-        return found
+        return {row[0]: _person(row) for row in _rows(run, PERSONS.format(ids=_marks(ids)), ids)}
 
     return _kept(run, "persons", person_ids, read, None)
 
@@ -168,7 +173,7 @@ def _enrolments(run, person_ids: Sequence[int]) -> list[list]:
 
 def leaf(get: Callable[[Any], Any]):
     def complete(run, field_def, details, objects):
-        return run.leaves(field_def, [get(o) for o in objects])
+        return run.leaves(field_def, map(get, objects))
 
     return complete
 
@@ -178,8 +183,8 @@ def masked(get: Callable[[Any], Any], mask: Callable[[Any], Any]):
 
     def complete(run, field_def, details, objects):
         if run.whole:
-            return run.leaves(field_def, [get(o) for o in objects])
-        return run.leaves(field_def, [mask(get(o)) for o in objects])
+            return run.leaves(field_def, map(get, objects))
+        return run.leaves(field_def, map(mask, map(get, objects)))
 
     return complete
 
@@ -210,9 +215,7 @@ def _members_of(run, households):
 
 
 def _heads_of(run, households):
-    members = _members_of(run, households)
-    # The heads' persons are read with every member's, as the siblings of a page are.
-    _persons(run, [m.person_id for each in members for m in each])
+    members = _members_of(run, households)  # with their persons
     heads = [next((m for m in each if m.is_head), None) for each in members]
     persons = _persons(run, [m.person_id for m in heads if m is not None])
     found = iter(persons)
@@ -254,7 +257,7 @@ FIELDS: dict[str, dict[str, Callable]] = {
         "totalCount": leaf(_total_count),
     },
     "HouseholdEdge": {
-        "cursor": leaf(lambda e: e.cursor),
+        "cursor": leaf(attrgetter("cursor")),
         "node": one(_edge_nodes),
     },
     "PageInfo": {
@@ -265,43 +268,43 @@ FIELDS: dict[str, dict[str, Callable]] = {
     },
     "Household": {
         "id": _node_id("Household"),
-        "databaseId": leaf(lambda h: h.id),
-        "address": leaf(lambda h: h.address),
+        "databaseId": leaf(attrgetter("id")),
+        "address": leaf(attrgetter("address")),
         "members": many(_members_of),
         "head": one(_heads_of),
     },
     "HouseholdMember": {
-        "relation": leaf(lambda m: m.relation),
-        "isHead": leaf(lambda m: m.is_head),
+        "relation": leaf(attrgetter("relation")),
+        "isHead": leaf(attrgetter("is_head")),
         "person": one(_person_of_member),
     },
     "Person": {
         "id": _node_id("Person"),
-        "databaseId": leaf(lambda p: p.id),
-        "idNumber": masked(lambda p: p.id_number, mask_id_number),
-        "noIdReason": leaf(lambda p: p.no_id_reason),
-        "name": leaf(lambda p: p.name),
-        "birthDate": masked(lambda p: p.birth_date, lambda _: None),
+        "databaseId": leaf(attrgetter("id")),
+        "idNumber": masked(attrgetter("id_number"), mask_id_number),
+        "noIdReason": leaf(attrgetter("no_id_reason")),
+        "name": leaf(attrgetter("name")),
+        "birthDate": masked(attrgetter("birth_date"), lambda _: None),
         "birthYear": leaf(lambda p: p.birth_date.year),
         "gender": leaf(lambda p: Gender(p.gender)),
-        "phone": masked(lambda p: p.phone, mask_phone),
+        "phone": masked(attrgetter("phone"), mask_phone),
         "enrolments": many(_enrolments_of),
     },
     "Enrolment": {
         "id": _node_id("Enrolment"),
-        "databaseId": leaf(lambda e: e.id),
-        "coverageYear": leaf(lambda e: e.coverage_year),
-        "policyId": leaf(lambda e: e.policy_id),
-        "tier": leaf(lambda e: e.tier),
+        "databaseId": leaf(attrgetter("id")),
+        "coverageYear": leaf(attrgetter("coverage_year")),
+        "policyId": leaf(attrgetter("policy_id")),
+        "tier": leaf(attrgetter("tier")),
         "status": leaf(lambda e: EnrolmentStatus(e.status)),
-        "channel": leaf(lambda e: e.channel),
-        "enrolledOn": leaf(lambda e: e.enrolled_on),
+        "channel": leaf(attrgetter("channel")),
+        "enrolledOn": leaf(attrgetter("enrolled_on")),
         "amountDue": leaf(lambda e: _yuan(e.amount_due_fen)),
         "subsidy": leaf(lambda e: _yuan(e.subsidy_fen)),
-        "subsidyCategory": leaf(lambda e: e.subsidy_category),
+        "subsidyCategory": leaf(attrgetter("subsidy_category")),
         "method": leaf(lambda e: None if e.method is None else SubsidyMethod(e.method)),
-        "terminatedOn": leaf(lambda e: e.terminated_on),
-        "terminationReason": leaf(lambda e: e.termination_reason),
+        "terminatedOn": leaf(attrgetter("terminated_on")),
+        "terminationReason": leaf(attrgetter("termination_reason")),
     },
 }
 
