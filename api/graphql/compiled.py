@@ -48,6 +48,7 @@ from strawberry.extensions import SchemaExtension
 from yibao.core.access_log import Subjects
 
 from . import access_log
+from .compiled_fields import FIELDS, HOUSEHOLD, PERSON, ROOTS, SUBJECTS, scope_codes
 from .permissions import sees_identity
 
 
@@ -79,8 +80,6 @@ class Run:
         if self.scope.path is None:
             return None
         if self._codes is None:
-            from .compiled_fields import scope_codes
-
             self._codes = scope_codes(self)
         return self._codes
 
@@ -97,8 +96,6 @@ class Run:
         )
         if collected.new_defer_usages or collected.forbidden_directive_instances:
             raise Fallback
-        from .compiled_fields import ROOTS
-
         data: dict = {}
         for key, details in collected.grouped_field_set.items():
             _plain(details)
@@ -148,8 +145,6 @@ class Run:
         """The answer's dicts for `objects` of one type, all selected by the same field nodes."""
         if not objects:
             return []
-        from .compiled_fields import FIELDS
-
         known = FIELDS.get(type_.name)
         if known is None:
             raise Fallback
@@ -185,8 +180,6 @@ class Run:
         """The subjects noted, a household whose members this operation read named by its members'
         persons: the access log would read the same members again to find them (core/access_log.py
         `person_ids`), and the event it writes is the same."""
-        from .compiled_fields import HOUSEHOLD, PERSON
-
         households, members = self.subjects.keys[HOUSEHOLD], self.kept.get("members", {})
         read = [h for h in households if h in members]
         for household in read:
@@ -195,8 +188,6 @@ class Run:
         return self.subjects
 
     def note(self, type_, objects: list) -> None:
-        from .compiled_fields import SUBJECTS
-
         found = SUBJECTS.get(type_.name)
         if found is not None:
             kind, key = found

@@ -28,7 +28,7 @@ from yibao.core.idcard import mask_id_number, mask_phone
 from yibao.core.ids import global_id
 from yibao.core.money import fen_to_yuan
 
-from .compiled import Fallback
+from .errors import refusing
 from .types.enums import EnrolmentStatus, Gender
 from .types.quote import SubsidyMethod
 
@@ -94,8 +94,8 @@ def _day(value):
 def _rows(run, statement: str, params: list) -> list[tuple]:
     connection = run.session.connection()
     mark = MARKS.get(connection.dialect.paramstyle)
-    if mark is None:
-        raise Fallback
+    if mark is None:  # a driver this module does not know: graphql-core answers (api/graphql/compiled.py)
+        raise NotImplementedError(connection.dialect.paramstyle)
     cursor = connection.connection.cursor()
     try:
         cursor.execute(statement.replace("?", mark), params)
@@ -243,8 +243,6 @@ def _yuan(fen):
 
 
 def _total_count(connection):
-    from .errors import refusing
-
     with refusing():
         return connection.count()
 
