@@ -64,13 +64,21 @@ class Run:
         self.executor = executor
         self.schema: GraphQLSchema = executor.schema
         self.context = context
-        self.session = context.session
-        self.scope = context.scope
         self.whole = sees_identity(context.principal.role)  # whole ID numbers, birth dates, phones
         self.subjects = Subjects()
         self.kept: dict[str, dict] = {}
         self._codes: list[str] | None = None
         self._serializers: dict[Any, Callable] = {}
+
+    # The session and the scope as the resolvers get them, and only once a row is read: a refused
+    # root field reads nothing (the scope is a read of the caller's region).
+    @property
+    def session(self):
+        return self.context.session
+
+    @property
+    def scope(self):
+        return self.context.scope
 
     # ------------------------------------------------------------ the caller's scope
 
@@ -242,19 +250,19 @@ def compiled_result(execution_context) -> ExecutionResult | None:
     document = execution_context.graphql_document
     if document is None:
         return None
-    executor = schema.execution_context_class.build(
-        schema._schema,
-        document,
-        root_value=execution_context.root_value,
-        context_value=execution_context.context,
-        raw_variable_values=execution_context.variables,
-        operation_name=execution_context.operation_name,
-        operation_extensions=None,
-    )
-    if isinstance(executor, list):  # bad variables, a missing operation: graphql-core's errors
-        return None
-    run = Run(executor, execution_context.context)
     try:
+        executor = schema.execution_context_class.build(
+            schema._schema,
+            document,
+            root_value=execution_context.root_value,
+            context_value=execution_context.context,
+            raw_variable_values=execution_context.variables,
+            operation_name=execution_context.operation_name,
+            operation_extensions=None,
+        )
+        if isinstance(executor, list):  # bad variables, a missing operation: graphql-core's errors
+            return None
+        run = Run(executor, execution_context.context)
         data = run.root()
     except Exception:  # noqa: BLE001 — every failure is answered again, and reported, by graphql-core
         return None
