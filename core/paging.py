@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import func, tuple_
@@ -53,13 +54,27 @@ def as_date(value: Any) -> date:
 @dataclass(frozen=True)
 class Page:
     """The rows shown, each one's cursor, whether rows follow and precede, and the total count
-    of the whole list (counted only when asked for: it reads every matching row's index entry)."""
+    of the whole list (counted only when asked for: it reads every matching row's index entry).
+    Whether rows lie on the cursor's far side is a read of its own, made only when asked for too:
+    a page that shows `hasNextPage` alone (a screen's "more") does not pay for it."""
 
     rows: list
     cursors: list[str]
-    has_next: bool
-    has_previous: bool
+    next: Callable[[], bool]
+    previous: Callable[[], bool]
     count: Callable[[], int]
+
+    @cached_property
+    def has_next(self) -> bool:
+        return self.next()
+
+    @cached_property
+    def has_previous(self) -> bool:
+        return self.previous()
+
+
+def _known(value: bool) -> Callable[[], bool]:
+    return lambda: value
 
 
 def page(
@@ -101,12 +116,22 @@ def page(
     # Beyond the page in its own direction: the extra row read. On the cursor's other side: any row
     # at or before `after` (at or after `before`) among the same rows.
     if backwards:
-        has_previous = more
-        has_next = before is not None and _any_beyond(session, statement, keys, order, before, "before")
+        has_previous = _known(more)
+        has_next = (
+            _known(False) if before is None else _beyond(session, statement, keys, order, before, "before")
+        )
     else:
-        has_next = more
-        has_previous = after is not None and _any_beyond(session, statement, keys, order, after, "after")
+        has_next = _known(more)
+        has_previous = (
+            _known(False) if after is None else _beyond(session, statement, keys, order, after, "after")
+        )
     return Page(shown, cursors, has_next, has_previous, lambda: count(session, statement))
+
+
+def _beyond(
+    session: Session, statement, keys, order: Order, cursor: str, argument: str
+) -> Callable[[], bool]:
+    return lambda: _any_beyond(session, statement, keys, order, cursor, argument)
 
 
 def count(session: Session, statement) -> int:

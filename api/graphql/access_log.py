@@ -97,6 +97,11 @@ def _keys(item) -> Keys:
 _subjects: ContextVar[Subjects | None] = ContextVar("yibao_access_subjects", default=None)
 
 
+def current_subjects() -> Subjects | None:
+    """The subjects of the operation running in this context (None outside one)."""
+    return _subjects.get()
+
+
 def note_subjects(schema: GraphQLSchema) -> None:
     """Wraps the resolver of every field whose value holds subjects — objects of a SUBJECTS type
     or of an abstract type (a union, an interface), and the reports — to note them."""

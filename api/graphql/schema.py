@@ -47,6 +47,7 @@ from . import (
 )
 from .access_log import AccessLog, note_subjects
 from .authorize import Authorize, authorize_root_fields
+from .compiled import Compiled
 from .context import CloseSession
 from .errors import MaskUnexpected, loggable, unexpected
 from .lean import lean_resolvers
@@ -154,6 +155,7 @@ def make_schema(registry: Registry | None = None, introspection: bool = True) ->
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
+    extensions.append(Compiled)  # last: it answers a known shape once every check above has passed
     catalog = (registry or load_registry()).reports
     schema = YibaoSchema(
         federation_version=FEDERATION_VERSION,

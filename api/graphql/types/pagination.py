@@ -13,7 +13,7 @@ from typing import Generic, TypeVar
 import strawberry
 from sqlmodel import Session
 
-from yibao.core.paging import BY_ID, DEFAULT_PAGE, Order, page
+from yibao.core.paging import BY_ID, DEFAULT_PAGE, Order, Page, page
 
 from ..errors import refusing
 from ..siblings import linked
@@ -26,13 +26,27 @@ T = TypeVar("T")
 # Every subgraph with connections has a PageInfo: @shareable, so a supergraph composes (docs/federation.md).
 @strawberry.federation.type(shareable=True)
 class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
-    has_previous_page: bool = strawberry.field(
+    # Whether rows lie on the cursor's far side is read only when asked for (core/paging.py).
+    found: strawberry.Private[Page]
+
+    @strawberry.field
+    def has_next_page(self) -> bool:
+        return self.found.has_next
+
+    @strawberry.field
+    def end_cursor(self) -> str | None:
+        return self.found.cursors[-1] if self.found.cursors else None
+
+    @strawberry.field(
         description="Whether rows precede this page: with `last`, beyond it; with `after`, at or "
         "before that cursor. False on a first page."
     )
-    start_cursor: str | None
+    def has_previous_page(self) -> bool:
+        return self.found.has_previous
+
+    @strawberry.field
+    def start_cursor(self) -> str | None:
+        return self.found.cursors[0] if self.found.cursors else None
 
 
 @strawberry.type
@@ -76,10 +90,5 @@ def paginate(
     # The page's objects fetch their nested fields together (api/graphql/siblings.py).
     nodes = linked([wrap(row) for row in found.rows])
     edges = [Edge(cursor=cursor, node=node) for node, cursor in zip(nodes, found.cursors, strict=True)]
-    info = PageInfo(
-        has_next_page=found.has_next,
-        end_cursor=edges[-1].cursor if edges else None,
-        has_previous_page=found.has_previous,
-        start_cursor=edges[0].cursor if edges else None,
-    )
+    info = PageInfo(found=found)
     return Connection(edges=edges, page_info=info, count=found.count)

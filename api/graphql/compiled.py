@@ -1,0 +1,286 @@
+"""A compiled path for the list views: a validated query of a known shape answered level by level.
+
+graphql-core executes an answer field by field: for a page of 20 households with their members,
+persons and enrolments, ~950 resolver calls, each with its own info object, awaitable check, leaf
+serialisation and path, and every nested row a full SQLModel object. For the shapes this module
+knows (api/graphql/compiled_fields.py: a root field, and per type the fields it can answer from
+the rows' columns), the operation is answered here instead: its selections are collected exactly
+as graphql-core collects them (`collect_subfields`: aliases, fragments, `__typename`, variables,
+@skip and @include), once per level, not once per object; each level's rows are read in one
+statement of plain columns for all the objects of the level; and the answer's dicts are built
+directly, column by column.
+
+Anything else takes graphql-core's path, unchanged: another root field or operation type, a field
+the table does not know (a region, a household's payments, a snapshot), a @defer, a resolver that
+raises (a refused argument, a bad cursor: the typed error, with its path, comes from graphql-core),
+a null where the schema promises none. Falling back costs the work done so far, never a difference:
+the compiled path only reads, and what it noted for the access log is kept aside until it succeeds.
+
+It runs as the last schema extension's `on_execute`: after the read check (api/graphql/authorize.py),
+the limits (api/graphql/limits.py) and validation, and before strawberry would call graphql-core,
+which it skips by setting the operation's result. The root field's own resolver runs as it would
+under graphql-core, with the root access check (`authorize_root_fields`) around it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from graphql import (
+    ExecutionResult,
+    GraphQLBoolean,
+    GraphQLID,
+    GraphQLInt,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    GraphQLString,
+    OperationType,
+    get_named_type,
+    is_non_null_type,
+)
+from graphql.execution.collect_fields import collect_fields, collect_subfields
+from graphql.execution.values import get_argument_values
+from graphql.pyutils import Path
+from strawberry.extensions import SchemaExtension
+
+from yibao.core.access_log import Subjects
+
+from . import access_log
+from .compiled_fields import FIELDS, HOUSEHOLD, PERSON, ROOTS, SUBJECTS, scope_codes
+from .permissions import sees_identity
+
+
+class Fallback(Exception):
+    """The compiled path does not answer this operation: graphql-core does."""
+
+
+class Run:
+    """One operation's compiled execution: the caller's context, the collected selections, and
+    the rows each level fetched (by loader and key, as the request's DataLoaders keep them)."""
+
+    def __init__(self, executor, context) -> None:
+        self.executor = executor
+        self.schema: GraphQLSchema = executor.schema
+        self.context = context
+        self.whole = sees_identity(context.principal.role)  # whole ID numbers, birth dates, phones
+        self.subjects = Subjects()
+        self.kept: dict[str, dict] = {}
+        self._codes: list[str] | None = None
+        self._serializers: dict[Any, Callable] = {}
+
+    # The session and the scope as the resolvers get them, and only once a row is read: a refused
+    # root field reads nothing (the scope is a read of the caller's region).
+    @property
+    def session(self):
+        return self.context.session
+
+    @property
+    def scope(self):
+        return self.context.scope
+
+    # ------------------------------------------------------------ the caller's scope
+
+    def codes(self) -> list[str] | None:
+        """The region codes in the caller's scope, read once per request and bound as a list
+        (None: everything is in scope)."""
+        if self.scope.path is None:
+            return None
+        if self._codes is None:
+            self._codes = scope_codes(self)
+        return self._codes
+
+    # ------------------------------------------------------------ building the answer
+
+    def root(self) -> dict:
+        executor = self.executor
+        operation = executor.operation
+        if operation.operation is not OperationType.QUERY:
+            raise Fallback
+        root_type = self.schema.query_type
+        collected = collect_fields(
+            self.schema, executor.fragments, executor.variable_values, root_type, operation
+        )
+        if collected.new_defer_usages or collected.forbidden_directive_instances:
+            raise Fallback
+        data: dict = {}
+        for key, details in collected.grouped_field_set.items():
+            _plain(details)
+            name = details[0].node.name.value
+            if name == "__typename":
+                data[key] = root_type.name
+                continue
+            if name not in ROOTS:
+                raise Fallback
+            field_def = root_type.fields[name]
+            nodes = [d.node for d in details]
+            arguments = get_argument_values(field_def, nodes[0], executor.variable_values)
+            info = executor.build_resolve_info(field_def, nodes, root_type, Path(None, key, root_type.name))
+            value = field_def.resolve(None, info, **arguments)
+            if executor.is_awaitable(value):
+                value.close()
+                raise Fallback
+            data[key] = self.value(field_def, details, [value])[0]
+        return data
+
+    def value(self, field_def, details, values: list) -> list:
+        """The completed values of one object field for each of `values` (None allowed where the
+        schema allows it), its objects' subjects noted as api/graphql/access_log.py notes them."""
+        type_ = get_named_type(field_def.type)
+        present = [v for v in values if v is not None]
+        if len(present) != len(values) and is_non_null_type(field_def.type):
+            raise Fallback
+        self.note(type_, present)
+        built = iter(self.objects(type_, details, present))
+        return [None if v is None else next(built) for v in values]
+
+    def lists(self, field_def, details, lists: list[list]) -> list[list]:
+        """The completed lists of one list field (of non-null objects) for each object."""
+        type_ = get_named_type(field_def.type)
+        flat = [item for items in lists for item in items]
+        if any(item is None for item in flat) or not _list_of_non_null(field_def.type):
+            raise Fallback
+        self.note(type_, flat)
+        built = self.objects(type_, details, flat)
+        out, start = [], 0
+        for items in lists:
+            out.append(built[start : start + len(items)])
+            start += len(items)
+        return out
+
+    def objects(self, type_: GraphQLObjectType, details, objects: list) -> list[dict]:
+        """The answer's dicts for `objects` of one type, all selected by the same field nodes."""
+        if not objects:
+            return []
+        known = FIELDS.get(type_.name)
+        if known is None:
+            raise Fallback
+        executor = self.executor
+        collected = collect_subfields(
+            self.schema, executor.fragments, executor.variable_values, executor.operation, type_, details
+        )
+        if collected.new_defer_usages or collected.forbidden_directive_instances:
+            raise Fallback
+        keys, columns = [], []
+        for key, sub in collected.grouped_field_set.items():
+            _plain(sub)
+            name = sub[0].node.name.value
+            if name == "__typename":
+                columns.append([type_.name] * len(objects))
+            else:
+                complete = known.get(name)
+                field_def = type_.fields.get(name)
+                if complete is None or field_def is None or field_def.args:
+                    raise Fallback
+                columns.append(complete(self, field_def, sub, objects))
+            keys.append(key)
+        return [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
+
+    def leaves(self, field_def, values: Iterable) -> list:
+        """Leaf values serialised as graphql-core serialises them (`complete_leaf_value`)."""
+        serialize = self._serializers.get(field_def.type)
+        if serialize is None:
+            serialize = self._serializers[field_def.type] = _serializer(field_def.type)
+        return list(map(serialize, values))
+
+    def resolved_subjects(self) -> Subjects:
+        """The subjects noted, a household whose members this operation read named by its members'
+        persons: the access log would read the same members again to find them (core/access_log.py
+        `person_ids`), and the event it writes is the same."""
+        households, members = self.subjects.keys[HOUSEHOLD], self.kept.get("members", {})
+        read = [h for h in households if h in members]
+        for household in read:
+            households.discard(household)
+            self.subjects.keys[PERSON].update(m.person_id for m in members[household])
+        return self.subjects
+
+    def note(self, type_, objects: list) -> None:
+        found = SUBJECTS.get(type_.name)
+        if found is not None:
+            kind, key = found
+            self.subjects.keys[kind].update(k for k in map(key, objects) if k is not None)
+        elif type_.name in access_log.SUBJECTS:
+            raise Fallback  # a type whose objects name persons, and this module does not know how
+
+
+def _plain(details) -> None:
+    """A field collected without @defer or fragment variables, which the compiled path leaves to
+    graphql-core."""
+    for detail in details:
+        if detail.defer_usage is not None or detail.fragment_variable_values is not None:
+            raise Fallback
+
+
+def _list_of_non_null(type_) -> bool:
+    inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+    return isinstance(getattr(inner, "of_type", None), GraphQLNonNull)
+
+
+# Leaf types whose serialize returns a value of this Python type unchanged (graphql-core's Int also
+# checks the 32-bit range, below): the check is cheaper than the call, for most of a page's values.
+_UNCHANGED = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool, GraphQLInt: int}
+_INT_RANGE = range(-(2**31), 2**31)
+
+
+def _serializer(type_) -> Callable:
+    nullable = not is_non_null_type(type_)
+    named = get_named_type(type_)
+    serialize = named.serialize
+    same = _UNCHANGED.get(named)
+
+    def complete(value):
+        if value is None:
+            if nullable:
+                return None
+            raise Fallback  # graphql-core: an error at this path
+        if type(value) is same and (same is not int or value in _INT_RANGE):
+            return value
+        serialized = serialize(value)
+        if serialized is None:
+            raise Fallback  # graphql-core: "Expected `…serialize` to return non-nullable value"
+        return serialized
+
+    return complete
+
+
+def compiled_result(execution_context) -> ExecutionResult | None:
+    """The operation's answer by the compiled path, or None where graphql-core must answer."""
+    schema = execution_context.schema
+    document = execution_context.graphql_document
+    if document is None:
+        return None
+    try:
+        executor = schema.execution_context_class.build(
+            schema._schema,
+            document,
+            root_value=execution_context.root_value,
+            context_value=execution_context.context,
+            raw_variable_values=execution_context.variables,
+            operation_name=execution_context.operation_name,
+            operation_extensions=None,
+        )
+        if isinstance(executor, list):  # bad variables, a missing operation: graphql-core's errors
+            return None
+        run = Run(executor, execution_context.context)
+        data = run.root()
+    except Exception:  # noqa: BLE001 — every failure is answered again, and reported, by graphql-core
+        return None
+    subjects = access_log.current_subjects()
+    if subjects is not None:
+        for kind, keys in run.resolved_subjects().keys.items():
+            subjects.keys[kind].update(keys)
+    return ExecutionResult(data=data)
+
+
+class Compiled(SchemaExtension):
+    """Answers a known shape by the compiled path; last of the extensions, so that every check
+    before execution has run."""
+
+    def on_execute(self):
+        execution = self.execution_context
+        if not execution.result and getattr(execution.context, "engine", None) is not None:
+            result = compiled_result(execution)
+            if result is not None:
+                execution.result = result
+        yield

@@ -1,0 +1,318 @@
+"""What the compiled path (api/graphql/compiled.py) can answer: per type, the fields it reads from
+plain columns, each written to give exactly what the type's resolver gives (the differential test,
+tests/api/test_compiled.py, holds the two to it for every field here, every role, both backends).
+
+A household page reads, below the root field's own resolver: the households' members, their
+persons, and the persons' enrolments — one statement each for all the objects of the level, of
+the columns the fields read (never an enrolment's snapshot), as api/graphql/loaders.py reads them
+through the caller's scope:
+
+- members of a household the caller sees are visible (`Scope.visible(HouseholdMember)` is "its
+  household is visible"), and the households here come from the root field's scoped list, so
+  the members' statement needs no further condition;
+- a member's person is visible for the same reason (`Scope.visible(Person)` includes "a member
+  of a visible household");
+- an enrolment is visible by its own region: the caller's region codes, read once per request,
+  are bound as a list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from operator import attrgetter
+from typing import Any, NamedTuple
+
+from yibao.core.access_log import HOUSEHOLD, PERSON
+from yibao.core.idcard import mask_id_number, mask_phone
+from yibao.core.ids import global_id
+from yibao.core.money import fen_to_yuan
+
+from .errors import refusing
+from .types.enums import EnrolmentStatus, Gender
+from .types.quote import SubsidyMethod
+
+# The levels' statements, on the driver's own cursor: through SQLAlchemy, building the statement,
+# expanding its IN lists and processing each row's values cost more than reading the rows (a third
+# of the page). `{ids}` and `{codes}` become one placeholder per value; `?` the driver's own.
+SCOPE_CODES = "SELECT code FROM region WHERE path LIKE ? ESCAPE '/'"
+PERSON_COLUMNS = "p.id, p.name, p.id_number, p.no_id_reason, p.birth_date, p.gender, p.phone"
+# A member's person is read with the member (every member has one): one round trip, not two.
+MEMBERS = (
+    f"SELECT m.household_id, m.relation, m.is_head, {PERSON_COLUMNS} FROM household_member m "
+    "JOIN person p ON p.id = m.person_id WHERE m.household_id IN ({ids}) ORDER BY m.id"
+)
+PERSONS = f"SELECT {PERSON_COLUMNS} FROM person p WHERE p.id IN ({{ids}})"
+ENROLMENTS = (
+    "SELECT person_id, id, coverage_year, policy_id, tier, status, channel, enrolled_on, amount_due_fen, "
+    "subsidy_fen, subsidy_category, method, terminated_on, termination_reason FROM enrolment "
+    "WHERE person_id IN ({ids}){scoped} ORDER BY coverage_year"
+)
+IN_SCOPE = " AND region_code IN ({codes})"
+MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}  # sqlite3, psycopg
+
+
+class Member(NamedTuple):
+    household_id: int
+    relation: str | None
+    is_head: bool
+    person_id: int
+
+
+class PersonRow(NamedTuple):
+    id: int
+    name: str
+    id_number: str | None
+    no_id_reason: str | None
+    birth_date: date
+    gender: str
+    phone: str | None
+
+
+class EnrolmentRow(NamedTuple):
+    person_id: int
+    id: int
+    coverage_year: int
+    policy_id: str
+    tier: str
+    status: str
+    channel: str | None
+    enrolled_on: date | None
+    amount_due_fen: int | None
+    subsidy_fen: int | None
+    subsidy_category: str | None
+    method: str | None
+    terminated_on: date | None
+    termination_reason: str | None
+
+
+def _day(value):
+    """A DATE as SQLAlchemy's types give it: SQLite stores ISO text, PostgreSQL answers a date."""
+    return value if value is None or isinstance(value, date) else date.fromisoformat(value)
+
+
+def _rows(run, statement: str, params: list) -> list[tuple]:
+    connection = run.session.connection()
+    mark = MARKS.get(connection.dialect.paramstyle)
+    if mark is None:  # a driver this module does not know: graphql-core answers (api/graphql/compiled.py)
+        raise NotImplementedError(connection.dialect.paramstyle)
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(statement.replace("?", mark), params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _marks(values: Sequence) -> str:
+    return ", ".join("?" * len(values))
+
+
+def scope_codes(run) -> list[str]:
+    """The region codes at or below the caller's region (`Scope.visible`'s `codes_under`)."""
+    return [code for (code,) in _rows(run, SCOPE_CODES, [run.scope.path_pattern])]
+
+
+# ---------------------------------------------------------------- rows by key, kept per request
+
+
+def _kept(run, loader: str, keys: Sequence, read: Callable[[list], dict], empty: Any) -> list:
+    """What `loader` holds for each key, reading the keys not read before in one statement."""
+    known = run.kept.setdefault(loader, {})
+    missing = [key for key in dict.fromkeys(keys) if key not in known]
+    if missing:
+        found = read(missing)
+        for key in missing:
+            known[key] = found.get(key, empty)
+    return [known[key] for key in keys]
+
+
+def _person(row: Sequence) -> PersonRow:
+    return PersonRow(*row[:4], _day(row[4]), *row[5:])
+
+
+def _members(run, household_ids: Sequence[int]) -> list[list]:
+    def read(ids):
+        found: dict[int, list] = {}
+        persons = run.kept.setdefault("persons", {})
+        for row in _rows(run, MEMBERS.format(ids=_marks(ids)), ids):
+            household_id, relation, head, person_id = row[:4]
+            found.setdefault(household_id, []).append(Member(household_id, relation, bool(head), person_id))
+            persons[person_id] = _person(row[3:])
+        return found
+
+    return _kept(run, "members", household_ids, read, [])
+
+
+def _persons(run, person_ids: Sequence[int]) -> list:
+    def read(ids):
+        return {row[0]: _person(row) for row in _rows(run, PERSONS.format(ids=_marks(ids)), ids)}
+
+    return _kept(run, "persons", person_ids, read, None)
+
+
+def _enrolments(run, person_ids: Sequence[int]) -> list[list]:
+    def read(ids):
+        codes = run.codes()
+        if codes is None:
+            statement, params = ENROLMENTS.format(ids=_marks(ids), scoped=""), ids
+        else:
+            scoped = IN_SCOPE.format(codes=_marks(codes)) if codes else " AND 1 = 0"
+            statement, params = ENROLMENTS.format(ids=_marks(ids), scoped=scoped), [*ids, *codes]
+        found: dict[int, list] = {}
+        for row in _rows(run, statement, params):
+            enrolment = EnrolmentRow(*row[:7], _day(row[7]), *row[8:12], _day(row[12]), row[13])
+            found.setdefault(enrolment.person_id, []).append(enrolment)
+        return found
+
+    return _kept(run, "enrolments", person_ids, read, [])
+
+
+# ---------------------------------------------------------------- field kinds
+
+
+def leaf(get: Callable[[Any], Any]):
+    def complete(run, field_def, details, objects):
+        return run.leaves(field_def, map(get, objects))
+
+    return complete
+
+
+def masked(get: Callable[[Any], Any], mask: Callable[[Any], Any]):
+    """A leaf shown whole to roles that see identities (api/graphql/masking.py), else `mask`ed."""
+
+    def complete(run, field_def, details, objects):
+        if run.whole:
+            return run.leaves(field_def, map(get, objects))
+        return run.leaves(field_def, map(mask, map(get, objects)))
+
+    return complete
+
+
+def one(fetch: Callable[[Any, list], list]):
+    def complete(run, field_def, details, objects):
+        return run.value(field_def, details, fetch(run, objects))
+
+    return complete
+
+
+def many(fetch: Callable[[Any, list], list]):
+    def complete(run, field_def, details, objects):
+        return run.lists(field_def, details, fetch(run, objects))
+
+    return complete
+
+
+# ---------------------------------------------------------------- the types
+
+
+def _node_id(kind: str):
+    return leaf(lambda o: global_id(kind, o.id))
+
+
+def _members_of(run, households):
+    return _members(run, [h.id for h in households])
+
+
+def _heads_of(run, households):
+    members = _members_of(run, households)  # with their persons
+    heads = [next((m for m in each if m.is_head), None) for each in members]
+    persons = _persons(run, [m.person_id for m in heads if m is not None])
+    found = iter(persons)
+    return [None if m is None else next(found) for m in heads]
+
+
+def _person_of_member(run, members):
+    return _persons(run, [m.person_id for m in members])
+
+
+def _enrolments_of(run, persons):
+    return _enrolments(run, [p.id for p in persons])
+
+
+def _nodes(run, connections):
+    return [[edge.node.row for edge in c.edges] for c in connections]
+
+
+def _edge_nodes(run, edges):
+    return [edge.node.row for edge in edges]
+
+
+def _yuan(fen):
+    return None if fen is None else fen_to_yuan(fen)
+
+
+def _total_count(connection):
+    with refusing():
+        return connection.count()
+
+
+FIELDS: dict[str, dict[str, Callable]] = {
+    "HouseholdConnection": {
+        "edges": many(lambda run, cs: [c.edges for c in cs]),
+        "nodes": many(_nodes),
+        "pageInfo": one(lambda run, cs: [c.page_info for c in cs]),
+        "totalCount": leaf(_total_count),
+    },
+    "HouseholdEdge": {
+        "cursor": leaf(attrgetter("cursor")),
+        "node": one(_edge_nodes),
+    },
+    "PageInfo": {
+        "hasNextPage": leaf(lambda p: p.found.has_next),
+        "endCursor": leaf(lambda p: p.found.cursors[-1] if p.found.cursors else None),
+        "hasPreviousPage": leaf(lambda p: p.found.has_previous),
+        "startCursor": leaf(lambda p: p.found.cursors[0] if p.found.cursors else None),
+    },
+    "Household": {
+        "id": _node_id("Household"),
+        "databaseId": leaf(attrgetter("id")),
+        "address": leaf(attrgetter("address")),
+        "members": many(_members_of),
+        "head": one(_heads_of),
+    },
+    "HouseholdMember": {
+        "relation": leaf(attrgetter("relation")),
+        "isHead": leaf(attrgetter("is_head")),
+        "person": one(_person_of_member),
+    },
+    "Person": {
+        "id": _node_id("Person"),
+        "databaseId": leaf(attrgetter("id")),
+        "idNumber": masked(attrgetter("id_number"), mask_id_number),
+        "noIdReason": leaf(attrgetter("no_id_reason")),
+        "name": leaf(attrgetter("name")),
+        "birthDate": masked(attrgetter("birth_date"), lambda _: None),
+        "birthYear": leaf(lambda p: p.birth_date.year),
+        "gender": leaf(lambda p: Gender(p.gender)),
+        "phone": masked(attrgetter("phone"), mask_phone),
+        "enrolments": many(_enrolments_of),
+    },
+    "Enrolment": {
+        "id": _node_id("Enrolment"),
+        "databaseId": leaf(attrgetter("id")),
+        "coverageYear": leaf(attrgetter("coverage_year")),
+        "policyId": leaf(attrgetter("policy_id")),
+        "tier": leaf(attrgetter("tier")),
+        "status": leaf(lambda e: EnrolmentStatus(e.status)),
+        "channel": leaf(attrgetter("channel")),
+        "enrolledOn": leaf(attrgetter("enrolled_on")),
+        "amountDue": leaf(lambda e: _yuan(e.amount_due_fen)),
+        "subsidy": leaf(lambda e: _yuan(e.subsidy_fen)),
+        "subsidyCategory": leaf(attrgetter("subsidy_category")),
+        "method": leaf(lambda e: None if e.method is None else SubsidyMethod(e.method)),
+        "terminatedOn": leaf(attrgetter("terminated_on")),
+        "terminationReason": leaf(attrgetter("termination_reason")),
+    },
+}
+
+# The root fields answered here: their own resolver runs (api/graphql/compiled.py), then their type's fields.
+ROOTS = {"households"}
+
+# The keys api/graphql/access_log.py notes for an object of each type, for these rows.
+SUBJECTS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "Household": (HOUSEHOLD, lambda h: h.id),
+    "HouseholdMember": (PERSON, lambda m: m.person_id),
+    "Person": (PERSON, lambda p: p.id),
+    "Enrolment": (PERSON, lambda e: e.person_id),
+}

@@ -1,0 +1,276 @@
+"""The compiled path (api/graphql/compiled.py) answers exactly what graphql-core answers.
+
+Every query shape below is sent by every role, once with the compiled path and once without it
+(graphql-core executing field by field, as before), on both backends: the two responses must be
+the same JSON — data, errors with their paths and codes — and must leave the same access-log
+event. Shapes the compiled path knows must actually take it whenever the answer has no error
+(a fallback would pass the comparison and lose the speed silently); the others must not.
+"""
+
+from datetime import date
+
+import pytest
+from sqlmodel import Session, col, select
+from starlette.testclient import TestClient
+
+from bench.load import HOUSEHOLDS as BENCH_PAGE
+from tests.support.tokens import bearer
+from tests.support.villages import ELSEWHERE, TOWNSHIP, VILLAGE_A, VILLAGE_B, dongzhi_2021, household, person
+from yibao.api.graphql import compiled
+from yibao.api.graphql.schema import YibaoSchema
+from yibao.core.access_log import ACTIONS
+from yibao.core.models import AuditEvent, Enrolment
+from yibao.core.services.persons import PersonInput
+
+ROLES = [
+    ("COUNTY_ADMIN", "341721"),
+    ("COUNTY_ADMIN", "340000"),
+    ("COUNTY_ADMIN", "341702"),  # another county: sees only 赵五's household
+    ("TOWNSHIP_OFFICER", TOWNSHIP),
+    ("VILLAGE_CLERK", VILLAGE_A),
+    ("VILLAGE_CLERK", VILLAGE_B),
+    ("AUDITOR", "341721"),  # ID numbers, phones masked; no birth dates
+    ("TAX_INTEGRATOR", "341721"),
+    ("ROSTER_UPLOADER", "341721"),  # may not read households at all
+    ("GATEWAY", "341721"),
+    ("PUBLIC", None),
+    ("BAD_TOKEN", None),
+]
+
+ENROLMENT = """fragment E on Enrolment {
+  __typename id databaseId coverageYear policyId tier status channel enrolledOn amountDue subsidy
+  subsidyCategory method terminatedOn terminationReason
+}"""
+PERSON = """fragment P on Person {
+  id databaseId name idNumber noIdReason birthDate birthYear gender
+  phone @skip(if: $skipPhone)
+  enrolments @include(if: $withEnrolments) { ...E }
+}"""
+
+# (query, variables, whether the compiled path answers it when the answer has no error)
+SHAPES = [
+    (BENCH_PAGE, {"after": None}, True),
+    (BENCH_PAGE, {"after": "aWQ6Mg=="}, True),  # after id 2
+    (
+        """query($first: Int, $skipPhone: Boolean!, $withEnrolments: Boolean!) {
+          __typename
+          a: households(first: $first) {
+            __typename
+            pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+            edges { __typename cursor node { ...H } }
+          }
+          b: households(regionCode: "341721100002", first: 1) {
+            nodes { databaseId boss: head { ...P } }
+            totalCount
+          }
+        }
+        fragment H on Household {
+          id hid: id address ... on Node { databaseId }
+          members { __typename relation isHead person { ...P } }
+        }
+        """
+        + PERSON
+        + ENROLMENT,
+        {"first": 3, "skipPhone": False, "withEnrolments": True},
+        True,
+    ),
+    (
+        """query($skipPhone: Boolean!, $withEnrolments: Boolean!) {
+          households(first: 100) {
+            nodes {
+              members { relation }
+              members { isHead person { ...P } }
+              ... on Household @include(if: $withEnrolments) { head { name } }
+              head @skip(if: $skipPhone) { phone }
+            }
+          }
+        }"""
+        + PERSON
+        + ENROLMENT,
+        {"skipPhone": True, "withEnrolments": False},
+        True,
+    ),
+    (
+        "query($c: String) { households(last: 2, before: $c) { pageInfo { hasPreviousPage hasNextPage } "
+        "nodes { address head { name idNumber } } } }",
+        {"c": "aWQ6NQ=="},  # before id 5
+        True,
+    ),
+    (
+        "{ households(coverageYear: 2021, paid: false) "
+        "{ nodes { id members { person { enrolments { status } } } } } }",
+        {},
+        True,
+    ),
+    ('{ households(search: "王") { nodes { id head { name birthDate } } totalCount } }', {}, True),
+    (
+        '{ households(regionCode: "341702001") '
+        "{ nodes { id members { person { name enrolments { id } } } } } }",
+        {},
+        True,
+    ),
+    # What the compiled path leaves to graphql-core: fields it does not know, other root fields, errors.
+    # (None: a field it does not know is only met where there are rows to answer it for.)
+    ("{ households { nodes { id addressRegion { code } } } }", {}, None),
+    ("{ households { nodes { members { person { enrolments { snapshot } } } } } }", {}, None),
+    ("{ households { nodes { members { person { hukouRegion { code } } } } } }", {}, None),
+    ("{ households(orderBy: {field: ID, direction: DESC}) { nodes { id } } }", {}, True),
+    ('{ households { nodes { id } } regions(parentCode: "341721") { code } }', {}, False),
+    ("{ households(first: 500) { nodes { id } } }", {}, True),  # refused: the typed error
+    ('{ households(after: "nonsense") { nodes { id } } }', {}, True),  # refused: a bad cursor
+    ("{ persons { nodes { id name } } }", {}, False),
+    ("mutation { changeHead(householdId: 1, personId: 1) { __typename } }", {}, False),
+]
+
+
+@pytest.fixture
+def world(engine):
+    campaign = dongzhi_2021(engine)
+    # A newborn without an ID number, a member living elsewhere with a phone, and 2022 enrolments
+    # with every column set, in and out of the clerk's villages.
+    newborn = PersonInput(
+        name="王小宝",
+        hukou_region_code="341721",
+        no_id_reason="NEWBORN",
+        birth_date=date(2022, 1, 3),
+        gender="F",
+    )
+    mover = person("刘九", date(1988, 9, 9), 61)
+    mover.residence_region_code, mover.phone = ELSEWHERE, "13812345678"
+    liu, baby = household(engine, VILLAGE_A, (mover, "户主"), (newborn, "子女"), address="东山村5组")
+    with Session(engine) as session:
+        for n, (person_id, region, status, method) in enumerate(
+            (
+                (liu, VILLAGE_A, "PAID", "UPFRONT"),
+                (baby, ELSEWHERE, "ENROLLED", "COLLECT_THEN_REFUND"),
+                (campaign.ids["wang"], VILLAGE_A, "TERMINATED", None),
+            )
+        ):
+            session.add(
+                Enrolment(
+                    person_id=person_id,
+                    coverage_year=2022,
+                    region_code=region,
+                    policy_id="anhui/341721/2022",
+                    tier="STANDARD",
+                    status=status,
+                    snapshot={},
+                    idempotency_key=f"compiled-{n}",
+                    channel="WECHAT_OFFICIAL_ACCOUNT",
+                    enrolled_on=date(2021, 10, 8),
+                    amount_due_fen=32000 - n,
+                    subsidy_fen=10050 if method else None,
+                    subsidy_category="MINIMUM_LIVING" if method else None,
+                    method=method,
+                    terminated_on=date(2022, 3, 1) if status == "TERMINATED" else None,
+                    termination_reason="DEATH" if status == "TERMINATED" else None,
+                )
+            )
+        session.commit()
+    return campaign
+
+
+@pytest.fixture
+def switch(monkeypatch):
+    """Turns the compiled path on or off, and records whether each operation took it."""
+    real = compiled.compiled_result
+    state = {"on": True, "taken": []}
+
+    def compiled_or_not(execution):
+        if not state["on"]:
+            return None
+        result = real(execution)
+        state["taken"].append(result is not None)
+        return result
+
+    monkeypatch.setattr(compiled, "compiled_result", compiled_or_not)
+    return state
+
+
+def headers(role: str, region: str | None) -> dict:
+    if role == "PUBLIC":
+        return {}
+    if role == "BAD_TOKEN":
+        return {"Authorization": "Bearer not-a-token"}
+    return bearer(role, region)
+
+
+def accesses_since(engine, after: int) -> list[tuple]:
+    with Session(engine) as session:
+        rows = session.exec(
+            select(AuditEvent)
+            .where(col(AuditEvent.action).in_(ACTIONS), col(AuditEvent.id) > after)
+            .order_by(AuditEvent.id)
+        )
+        return [(e.actor, e.role, e.region_code, e.action, e.entity_id, e.after) for e in rows]
+
+
+def last_event(engine) -> int:
+    with Session(engine) as session:
+        return max(session.exec(select(AuditEvent.id)).all(), default=0)
+
+
+def answer(client: TestClient, engine, query: str, variables: dict) -> tuple:
+    before = last_event(engine)
+    response = client.post("/graphql", json={"query": query, "variables": variables})
+    return response.status_code, response.json(), accesses_since(engine, before)
+
+
+@pytest.mark.parametrize(("role", "region"), ROLES, ids=[f"{r}-{g}" for r, g in ROLES])
+def test_the_compiled_path_answers_as_graphql_core_does(engine, app, world, switch, role, region):
+    with TestClient(app, headers=headers(role, region)) as client:
+        for query, variables, known in SHAPES:
+            switch["on"], switch["taken"] = False, []
+            expected = answer(client, engine, query, variables)
+            assert switch["taken"] == []
+            switch["on"] = True
+            got = answer(client, engine, query, variables)
+            assert got == expected, query
+            if known is not None:
+                answered = "errors" not in got[1]
+                assert any(switch["taken"]) == (known and answered), (query, got[1])
+
+
+def test_answers_differ_by_role_where_they_should(engine, app, world, switch):
+    """The comparison above is not between two empty answers: the shapes reach masked fields and
+    scoped rows, and the roles see them differently."""
+    query = (
+        "{ households(first: 100) "
+        "{ nodes { members { person { name idNumber phone enrolments { id } } } } } }"
+    )
+
+    def persons(role, region):
+        with TestClient(app, headers=headers(role, region)) as client:
+            _, body, _ = answer(client, engine, query, {})
+        assert switch["taken"][-1]
+        return [m["person"] for h in body["data"]["households"]["nodes"] for m in h["members"]]
+
+    county, auditor, village_b = (
+        persons("COUNTY_ADMIN", "341721"),
+        persons("AUDITOR", "341721"),
+        persons("VILLAGE_CLERK", VILLAGE_B),
+    )
+    liu = next(p for p in county if p["name"] == "刘九")
+    assert liu["phone"] == "13812345678" and len(liu["enrolments"]) == 1
+    masked = next(p for p in auditor if p["name"] == "刘九")
+    assert masked["phone"] == "138****5678" and "*" in masked["idNumber"]
+    assert {p["name"] for p in village_b} == {"张三", "孙七", "张老四", "钱六"}
+    qian = next(p for p in village_b if p["name"] == "钱六")
+    assert qian["enrolments"] == []  # enrolled in 贵池: not the village's to see
+    baby = next(p for p in county if p["name"] == "王小宝")
+    assert baby["idNumber"] is None and baby["enrolments"] == []  # her enrolment lies in 贵池
+
+
+def test_the_bench_page_takes_the_compiled_path(engine, app, world, monkeypatch):
+    """bench/page.py's page never reaches graphql-core's execution: were the compiled path to fall
+    back, the request would fail here."""
+
+    def no_execution(*args, **kwargs):
+        raise AssertionError("graphql-core executed the page")
+
+    monkeypatch.setattr(YibaoSchema, "_get_execute_function", lambda self: no_execution)
+    with TestClient(app, headers=bearer("VILLAGE_CLERK", VILLAGE_A)) as client:
+        body = client.post("/graphql", json={"query": BENCH_PAGE, "variables": {"after": None}}).json()
+    assert "errors" not in body, body
+    names = [m["person"]["name"] for h in body["data"]["households"]["nodes"] for m in h["members"]]
+    assert "王大山" in names and "张三" not in names
