@@ -16,7 +16,7 @@ from . import models, search
 from .errors import ErrorCode, InputError
 from .ids import row_id
 from .paging import BY_ID, DEFAULT_PAGE, MAX_PAGE, Order, Page, as_date, page  # noqa: F401 (re-exported)
-from .regions import codes_under, known_path
+from .regions import codes_under, region_path
 from .scope import Scope
 from .search import Needle
 from .statuses import EnrolmentStatus
@@ -34,7 +34,7 @@ def in_region(session: Session, scope: Scope, statement, column, region_code: st
     statement = statement.where(scope.visible(column.class_))
     if region_code is None:
         return statement
-    path = known_path(session, region_code)  # a region's path never changes (core/regions.py)
+    path = region_path(session, region_code)  # read once per region (core/regions.py)
     if path is None:
         return statement.where(False)
     return statement.where(col(column).in_(codes_under(path)))
@@ -59,7 +59,7 @@ def persons_in(session: Session, scope: Scope, region_code: str | None):
     statement = select(models.Person).where(scope.visible(models.Person))
     if region_code is None:
         return statement
-    path = known_path(session, region_code)
+    path = region_path(session, region_code)
     if path is None:
         return statement.where(False)
     codes = codes_under(path)

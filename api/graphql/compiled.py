@@ -42,7 +42,7 @@ from graphql import (
 )
 from graphql.execution.collect_fields import collect_fields, collect_subfields
 from graphql.execution.values import get_argument_values
-from graphql.pyutils import Path
+from graphql.pyutils import Path, Undefined
 from strawberry.extensions import SchemaExtension
 
 from yibao.core.access_log import Subjects
@@ -171,7 +171,7 @@ class Run:
             else:
                 complete = known.get(name)
                 field_def = type_.fields.get(name)
-                if complete is None or field_def is None or field_def.args:
+                if complete is None or field_def is None or _argued(field_def, sub):
                     raise Fallback
                 columns.append(complete(self, field_def, sub, objects))
             keys.append(key)
@@ -210,6 +210,13 @@ def _plain(details) -> None:
     for detail in details:
         if detail.defer_usage is not None or detail.fragment_variable_values is not None:
             raise Fallback
+
+
+def _argued(field_def, details) -> bool:
+    """Arguments the compiled reads would not apply: any the query gives (e.g. Person.enrolments'
+    coverageYear), or a default other than null. An optional argument left out changes nothing."""
+    given = any(detail.node.arguments for detail in details)
+    return given or any(arg.default_value not in (None, Undefined) for arg in field_def.args.values())
 
 
 def _list_of_non_null(type_) -> bool:

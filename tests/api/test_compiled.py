@@ -113,6 +113,8 @@ SHAPES = [
     # (None: a field it does not know is only met where there are rows to answer it for.)
     ("{ households { nodes { id addressRegion { code } } } }", {}, None),
     ("{ households { nodes { members { person { enrolments { snapshot } } } } } }", {}, None),
+    # an argument the compiled reads do not apply (the ledger's year, for partition pruning)
+    ("{ households { nodes { members { person { enrolments(coverageYear: 2022) { id } } } } } }", {}, None),
     ("{ households { nodes { members { person { hukouRegion { code } } } } } }", {}, None),
     ("{ households(orderBy: {field: ID, direction: DESC}) { nodes { id } } }", {}, True),
     ('{ households { nodes { id } } regions(parentCode: "341721") { code } }', {}, False),
