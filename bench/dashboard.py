@@ -267,10 +267,10 @@ def main(argv=None) -> int:
         from yibao.core.plugins import load_registry
 
         if args.database:
-            from yibao.core.migrate import upgrade
+            from yibao.core.migrate import installed_years, upgrade
 
             engine = make_engine(args.database)
-            upgrade(engine)  # a later migration's indexes, on the data loaded before
+            upgrade(engine, years=installed_years())  # a later migration's indexes, on the data loaded before
             with engine.execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
                 connection.execute(text("ANALYZE"))
         else:

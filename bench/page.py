@@ -48,7 +48,7 @@ from tests.support.postgres_server import PostgresServer  # noqa: E402
 from yibao.api.app import create_app  # noqa: E402
 from yibao.core.auth import Principal, Role, issue  # noqa: E402
 from yibao.core.db import make_engine  # noqa: E402
-from yibao.core.migrate import upgrade  # noqa: E402
+from yibao.core.migrate import installed_years, upgrade  # noqa: E402
 from yibao.core.models import Enrolment, Household, HouseholdMember, Person  # noqa: E402
 
 COUNTY = "341721"  # 东至县
@@ -343,7 +343,7 @@ def sqlite_database(folder: Path, households: int):
     """A migrated, seeded SQLite file in `folder`, and its engine."""
     path = folder / "page.db"
     engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
+    upgrade(engine, years=installed_years())
     seed(engine, households)
     return path, engine
 
@@ -380,7 +380,7 @@ def run_postgresql(args) -> None:
         admin.dispose()
         url = make_url(admin_url).set(database="yibao_page")
         engine = make_engine(url.render_as_string(hide_password=False))
-        upgrade(engine)
+        upgrade(engine, years=installed_years())
         seed(engine, args.households)
         plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
         with psycopg.connect(plain, autocommit=True) as connection:

@@ -48,7 +48,7 @@ from tests.support.factories import with_check_digit  # noqa: E402
 from tests.support.postgres_server import PostgresServer  # noqa: E402
 from yibao.core.audit import Actor  # noqa: E402
 from yibao.core.db import WRITE, make_engine  # noqa: E402
-from yibao.core.migrate import upgrade  # noqa: E402
+from yibao.core.migrate import installed_years, upgrade  # noqa: E402
 from yibao.core.models import AuditEvent, Enrolment, Entitlement, Payment  # noqa: E402
 from yibao.core.money import yuan_to_fen  # noqa: E402
 from yibao.core.plugins import load_registry  # noqa: E402
@@ -524,7 +524,7 @@ def main(argv=None) -> int:
             postgres = PostgresServer()
             url = create_database(postgres.start(), "yibao_bench")
         engine = make_engine(url)
-        upgrade(engine)
+        upgrade(engine, years=installed_years())
         return run(engine, args)
     except KeyboardInterrupt:
         print("bench: interrupted; cleaning up", file=sys.stderr)

@@ -189,11 +189,11 @@ class Store:
         return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
 
     def migrate(self) -> None:
-        from yibao.core.migrate import upgrade
+        from yibao.core.migrate import installed_years, upgrade
 
         engine = make_engine(self.seed_url)
         try:
-            upgrade(engine)
+            upgrade(engine, years=installed_years())
         finally:
             engine.dispose()
 

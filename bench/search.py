@@ -34,7 +34,7 @@ from tests.support.postgres_server import PostgresServer  # noqa: E402
 from yibao.api.app import create_app  # noqa: E402
 from yibao.core.auth import Principal, Role, issue  # noqa: E402
 from yibao.core.db import make_engine  # noqa: E402
-from yibao.core.migrate import upgrade  # noqa: E402
+from yibao.core.migrate import installed_years, upgrade  # noqa: E402
 
 COUNTY = "341702"  # 贵池区, whose 22 townships the persons live in
 KEY = "bench-search-signing-key-of-32-bytes-or-more"
@@ -215,7 +215,7 @@ def main(argv=None) -> int:
         admin.dispose()
         url = make_url(admin_url).set(database="yibao_search")
         engine = make_engine(url.render_as_string(hide_password=False))
-        upgrade(engine)
+        upgrade(engine, years=installed_years())
         plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
         seed(plain, args.persons, rng)
         cases = targets(plain, rng, args.samples)

@@ -31,7 +31,7 @@ from tests.support.factories import id_number  # noqa: E402
 from tests.support.postgres_server import PostgresServer  # noqa: E402
 from yibao.core.audit import SYSTEM  # noqa: E402
 from yibao.core.db import make_engine  # noqa: E402
-from yibao.core.migrate import upgrade  # noqa: E402
+from yibao.core.migrate import installed_years, upgrade  # noqa: E402
 from yibao.core.models import HouseholdMember  # noqa: E402
 from yibao.core.services.enrolments import EnrolmentInput, enrol  # noqa: E402
 from yibao.core.services.households import HouseholdInput, MemberInput, register_household  # noqa: E402
@@ -41,10 +41,12 @@ from yibao.core.testing.scenarios import registry  # noqa: E402
 
 POLICY, YEAR, PAID_ON = "anhui/341721/2022", 2022, date(2021, 10, 8)  # 东至县's 2022 window
 SIZES = """
-SELECT c.relname, c.reltuples::bigint, pg_total_relation_size(c.oid)
+SELECT r.relname, sum(c.reltuples)::bigint, sum(pg_total_relation_size(c.oid))
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname <> 'alembic_version'
-ORDER BY pg_total_relation_size(c.oid) DESC
+JOIN pg_class r ON r.oid = coalesce(pg_partition_root(c.oid), c.oid)  -- a partition counts as its table
+WHERE n.nspname = 'public' AND c.relkind = 'r' AND r.relname <> 'alembic_version'
+GROUP BY r.relname
+ORDER BY 3 DESC
 """
 
 
@@ -118,7 +120,7 @@ def main(argv=None) -> int:
             connection.execute(text("CREATE DATABASE yibao_sizing"))
         admin.dispose()
         engine = make_engine(make_url(admin.url).set(database="yibao_sizing").render_as_string(False))
-        upgrade(engine)
+        upgrade(engine, years=installed_years())
         before = measure(engine)
         seconds = populate(engine, args.persons)
         print(

@@ -98,13 +98,13 @@ def number(index: int) -> str:
 def seed(url: str) -> None:
     from yibao.core.audit import Actor
     from yibao.core.db import make_engine
-    from yibao.core.migrate import upgrade
+    from yibao.core.migrate import installed_years, upgrade
     from yibao.core.services.households import HouseholdInput, MemberInput, register_household
     from yibao.core.services.persons import PersonInput
 
     engine = make_engine(url)
     try:
-        upgrade(engine)
+        upgrade(engine, years=installed_years())
         actor = Actor(name="bench", role="COUNTY_ADMIN", region_code=None)
         for h in range(HOUSEHOLDS):
             members = [

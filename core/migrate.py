@@ -42,6 +42,14 @@ def policy_years(registry) -> set[int]:
     return {policy.coverage_year for policy in registry.policies()}
 
 
+def installed_years() -> set[int]:
+    """`policy_years` of the installed plugins: what `yibao db upgrade` partitions (the benches
+    migrate their throwaway databases as production does)."""
+    from .plugins import load_registry
+
+    return policy_years(load_registry())
+
+
 def downgrade(engine: Engine, revision: str) -> None:
     """Back to an older schema: for the tests that upgrade a database holding older rows."""
     _migrate(engine, command.downgrade, revision)
