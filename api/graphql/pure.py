@@ -24,7 +24,8 @@ or has nothing to do (`KNOWN_EXTENSIONS`; with any other extension nothing is an
 the token limit, validation and the limits of api/graphql/limits.py are applied when planning
 (the document's shape depends on no variable); the read check of api/graphql/authorize.py, per
 role, on every request, from the same memo; introspection is never planned (no `__` field); the
-access log has no subjects to note (no field of a SUBJECTS type, api/graphql/access_log.py); the
+compiled path (api/graphql/compiled.py) answers only `households`, not a quote; the access log has
+no subjects to note (no field of a SUBJECTS type, api/graphql/access_log.py); the
 session is never opened; the error masking and the logging of unexpected errors see no error.
 """
 
@@ -62,6 +63,7 @@ from strawberry.types import ExecutionResult
 
 from .access_log import REPORTS, SUBJECTS, AccessLog
 from .authorize import Authorize
+from .compiled import Compiled
 from .context import CloseSession
 from .cost import shape_and_variables
 from .errors import MaskUnexpected
@@ -87,6 +89,7 @@ MAX_INPUT_VALUES = 100  # values in the variables, counted before they are coerc
 KNOWN_EXTENSIONS = frozenset(
     {
         Authorize,
+        Compiled,  # answers only its ROOTS (households), never one of PURE
         MaxTokensLimiter,
         ParserCache,
         KeptValidation,
