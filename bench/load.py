@@ -41,6 +41,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from tests.support.factories import id_number  # noqa: E402
 from tests.support.polling import HealthPoller  # noqa: E402
 from tests.support.postgres_server import PostgresServer  # noqa: E402
+from tests.support.sockets import children  # noqa: E402
 from yibao.core.auth import Principal, Role, issue  # noqa: E402
 from yibao.core.db import make_engine  # noqa: E402
 
@@ -200,19 +201,6 @@ def _cpu_of(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
-def _children(parent: int) -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat[stat.rfind(")") + 2 :].split()[1]) == parent:
-                pids.append(int(entry.name))
-    return pids
-
-
 @dataclass
 class CpuProbe:
     """CPU seconds of the server (with its worker processes), PostgreSQL (postmaster and backends)
@@ -222,10 +210,10 @@ class CpuProbe:
     postmaster_pid: int | None
 
     def snapshot(self) -> dict[str, dict[int, float]]:
-        postgres = [self.postmaster_pid, *_children(self.postmaster_pid)] if self.postmaster_pid else []
+        postgres = [self.postmaster_pid, *children(self.postmaster_pid)] if self.postmaster_pid else []
         return {
             # With --workers N, uvicorn's parent only hands connections to its worker processes.
-            "server": {pid: _cpu_of(pid) for pid in [self.server_pid, *_children(self.server_pid)]},
+            "server": {pid: _cpu_of(pid) for pid in [self.server_pid, *children(self.server_pid)]},
             "postgres": {pid: _cpu_of(pid) for pid in postgres},
             "load generator": {0: time.process_time()},
             "machine": {0: _machine_busy()},
