@@ -4,9 +4,7 @@ Each test gets a fresh database cloned from a migrated template, so tests never 
 each other's rows and migrations run once per backend.
 """
 
-import itertools
 import os
-import shutil
 from collections.abc import Iterator
 
 import pytest
@@ -16,6 +14,7 @@ from starlette.testclient import TestClient
 
 from tests.support.postgres_server import PostgresServer
 from tests.support.tokens import TEST_KEY, bearer
+from tests.support.twins import cloned_database
 from yibao.api.app import create_app
 from yibao.core.db import make_engine
 from yibao.core.migrate import policy_years, upgrade
@@ -25,7 +24,6 @@ from yibao.core.testing.scenarios import registry as rules
 collect_ignore = ["plugin_packages"]
 
 BACKENDS = ("sqlite", "postgresql")
-_counter = itertools.count()
 
 
 @pytest.fixture(scope="session")
@@ -63,36 +61,11 @@ def postgres_template(postgres_url) -> str:
     return "yibao_template"
 
 
-def _sqlite_engine(request, tmp_path) -> Iterator[Engine]:
-    path = tmp_path / "yibao.db"
-    shutil.copy(request.getfixturevalue("sqlite_template"), path)
-    engine = make_engine(f"sqlite:///{path}")
-    yield engine
-    engine.dispose()
-
-
-def _postgres_engine(request) -> Iterator[Engine]:
-    url = request.getfixturevalue("postgres_url")
-    template = request.getfixturevalue("postgres_template")
-    name = f"yibao_test_{os.getpid()}_{next(_counter)}"
-    admin = make_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    engine = make_engine(str(make_url(url).set(database=name)))
-    yield engine
-    engine.dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 @pytest.fixture(params=BACKENDS)
 def engine(request, tmp_path) -> Iterator[Engine]:
     """A migrated, empty (but for seeded regions) database on each backend."""
-    if request.param == "sqlite":
-        yield from _sqlite_engine(request, tmp_path)
-    else:
-        yield from _postgres_engine(request)
+    with cloned_database(request.param, request, tmp_path, "yibao") as engine:
+        yield engine
 
 
 @pytest.fixture

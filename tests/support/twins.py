@@ -1,5 +1,6 @@
-"""A second fresh database on the same backend as a test's `engine`, for comparing two ways of
-doing the same thing from the same start (cloned like tests/conftest.py clones each test's)."""
+"""Fresh databases cloned from the session's migrated template: each test's `engine`
+(tests/conftest.py) and, with `twin_of`, a second one on the same backend for comparing two ways
+of doing the same thing from the same start."""
 
 import itertools
 import os
@@ -16,27 +17,35 @@ _counter = itertools.count()
 
 
 @contextmanager
-def twin_of(engine: Engine, request, tmp_path) -> Iterator[Engine]:
-    if engine.dialect.name == "sqlite":
-        path = tmp_path / "twin.db"
+def cloned_database(backend: str, request, tmp_path, name: str) -> Iterator[Engine]:
+    """A copy of the template (a file copy on SQLite, `CREATE DATABASE … TEMPLATE` on PostgreSQL),
+    removed afterwards; `name` names the file (`<name>.db`) or the database (`<name>_<pid>_<n>`).
+    """
+    if backend == "sqlite":
+        path = tmp_path / f"{name}.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        twin = make_engine(f"sqlite:///{path}")
+        engine = make_engine(f"sqlite:///{path}")
         try:
-            yield twin
+            yield engine
         finally:
-            twin.dispose()
+            engine.dispose()
         return
     url = request.getfixturevalue("postgres_url")
     template = request.getfixturevalue("postgres_template")
-    name = f"yibao_twin_{os.getpid()}_{next(_counter)}"
+    database = f"{name}_{os.getpid()}_{next(_counter)}"
     admin = make_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    twin = make_engine(str(make_url(url).set(database=name)))
+        connection.execute(text(f'CREATE DATABASE "{database}" TEMPLATE "{template}"'))
+    engine = make_engine(str(make_url(url).set(database=database)))
     try:
-        yield twin
+        yield engine
     finally:
-        twin.dispose()
+        engine.dispose()
         with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            connection.execute(text(f'DROP DATABASE "{database}" WITH (FORCE)'))
         admin.dispose()
+
+
+def twin_of(engine: Engine, request, tmp_path):
+    """A second fresh database on `engine`'s backend."""
+    return cloned_database(engine.dialect.name, request, tmp_path, "yibao_twin")
