@@ -34,6 +34,9 @@ ID_ORDER_COLUMNS = [
 # The same columns by person (migration 0014).
 PERSON_ORDER_COLUMNS = ["id", "region_code", *REPORT_COLUMNS[2:]]
 
+# What the households still to pay count, by household (migration 0015).
+HOUSEHOLD_ORDER_COLUMNS = ["id", "person_id", "region_code", *REPORT_COLUMNS[2:7], "ledger_reversed"]
+
 
 class Enrolment(SQLModel, table=True):
     __table_args__ = (
@@ -54,6 +57,14 @@ class Enrolment(SQLModel, table=True):
         # starting from persons (identity holders, household members) look up.
         Index(
             "ix_enrolment_year_person", "coverage_year", "person_id", postgresql_include=PERSON_ORDER_COLUMNS
+        ),
+        # A household's enrolments of the year from the index alone (migration 0015): the households
+        # still to pay, counted per unit (core/reports/unpaid.py).
+        Index(
+            "ix_enrolment_year_household",
+            "coverage_year",
+            "household_id",
+            postgresql_include=HOUSEHOLD_ORDER_COLUMNS,
         ),
         # The few enrolments whose ledger holds a reversal: the only ones a report reads the
         # ledger itself for (core/reports/counting.py).
@@ -98,4 +109,7 @@ class Enrolment(SQLModel, table=True):
     first_paid_on: date | None = None
     first_paid_fen: int | None = None
     ledger_reversed: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
+    # The household the person is a member of now, written only by the database's triggers on
+    # `enrolment` and `household_member` (migration 0015): whatever a statement sets is replaced.
+    household_id: int | None = None
     created_at: datetime = Field(default_factory=utcnow)

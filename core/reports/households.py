@@ -54,18 +54,14 @@ KIND_NAMES = {
 }
 
 
-def member_kinds(source: ReportSource):
-    """One row per member of the households addressed in the region: household_id, person_id,
-    is_head, address region_code and kind (PAID_KIND, REGISTERED_KIND, NOT_REGISTERED_KIND or
-    ASIDE_KIND)."""
+def member_kind(source: ReportSource, e, departed):
+    """SQL: the kind of a member whose enrolment of the year is the row `e` (a subquery of
+    `source.enrolments()`; all NULL for a member with none) and who is `departed` (SQL: true when
+    departed by the source's day)."""
     day = source.as_of
-    # Each member's enrolment of the year, which carries its payment (counting.stands), joined
-    # once: a member has at most one enrolment a year and one departure (both unique per person),
-    # so no join multiplies a row.
-    e = source.enrolments()
     listed = and_(e.c.id.is_not(None), counting.on_roster_condition(e, day))
-    kind = case(
-        (Departure.id.is_not(None), ASIDE_KIND),
+    return case(
+        (departed, ASIDE_KIND),
         (and_(listed, counting.accepted_condition(e), counting.stands(source, e, day) == 1), PAID_KIND),
         (listed, REGISTERED_KIND),
         # enrolled by then and off the roster: terminated. One registered after the as-of date
@@ -73,6 +69,27 @@ def member_kinds(source: ReportSource):
         (and_(e.c.id.is_not(None), or_(e.c.enrolled_on.is_(None), e.c.enrolled_on <= day)), ASIDE_KIND),
         else_=NOT_REGISTERED_KIND,
     )
+
+
+def departed(source: ReportSource, person_id):
+    """The join condition of `Departure` on the person `person_id`: departed by the source's day."""
+    return and_(Departure.person_id == person_id, Departure.departed_on <= source.as_of)
+
+
+def departed_persons(source: ReportSource):
+    """Ids (person_id) of the persons departed by the source's day: a few, against millions."""
+    return select(Departure.person_id).where(Departure.departed_on <= source.as_of)
+
+
+def member_kinds(source: ReportSource):
+    """One row per member of the households addressed in the region: household_id, person_id,
+    is_head, address region_code and kind (PAID_KIND, REGISTERED_KIND, NOT_REGISTERED_KIND or
+    ASIDE_KIND)."""
+    # Each member's enrolment of the year, which carries its payment (counting.stands), joined
+    # once: a member has at most one enrolment a year and one departure (both unique per person),
+    # so no join multiplies a row.
+    e = source.enrolments()
+    kind = member_kind(source, e, Departure.id.is_not(None))
     return (
         select(
             HouseholdMember.household_id,
@@ -83,9 +100,7 @@ def member_kinds(source: ReportSource):
         )
         .join(Household, Household.id == HouseholdMember.household_id)
         .outerjoin(e, e.c.person_id == HouseholdMember.person_id)
-        .outerjoin(
-            Departure, and_(Departure.person_id == HouseholdMember.person_id, Departure.departed_on <= day)
-        )
+        .outerjoin(Departure, departed(source, HouseholdMember.person_id))
         .where(source.in_region(Household.address_region_code))
         # OFFSET 0 keeps PostgreSQL from merging this subquery into the query reading it, which
         # would copy the CASE above into every figure and filter that reads `kind`: evaluated

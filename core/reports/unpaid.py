@@ -14,10 +14,10 @@ has most doors left to knock on without listing tens of thousands of households.
 
 from itertools import groupby
 
-from sqlalchemy import case, func
-from sqlmodel import select
+from sqlalchemy import case, exists, func
+from sqlmodel import col, select
 
-from ..models import Person, Region
+from ..models import Departure, Household, HouseholdMember, Person, Region
 from ..rules.cite import Cite
 from .households import (
     ASIDE_KIND,
@@ -26,7 +26,9 @@ from .households import (
     PAID,
     REGISTERED,
     REGISTERED_KIND,
-    member_kinds,
+    departed,
+    departed_persons,
+    member_kind,
     member_status,
 )
 from .source import ReportSource
@@ -59,18 +61,85 @@ UNPAID = (REGISTERED, NOT_REGISTERED)
 
 def per_household(source: ReportSource):
     """Subquery per household addressed in the region: household_id, region_code, and its members
-    counted by status (registered, not_registered; departed and ended ones not at all)."""
-    members = member_kinds(source)
-    counted = {
-        name: func.sum(case((members.c.kind == kind, 1), else_=0)).label(name)
-        for name, kind in (("registered", REGISTERED_KIND), ("not_registered", NOT_REGISTERED_KIND))
-    }
+    counted — `counted` (not departed, not ended), `registered` (登记未缴) and `not_registered`.
+
+    The same kinds as `member_kinds`, counted from both ends instead of member by member: the
+    year's enrolments in the region per household (each carries its person's household, migration
+    0015), and the members per household. A member with no enrolment there is 未登记 unless
+    departed; the few departed without one are counted apart. A city's million members are never
+    joined to its million enrolments by person (two seconds of the dashboard, bench/README.md).
+    """
+    e = source.enrolments()
+    # Each enrolment's kind worked out once (OFFSET 0, as in `member_kinds`), in household order:
+    # the index (coverage_year, household_id) gives that order, so the counts below stream per
+    # household and meet the members' counts in one merge, where hashing a city's 333,000
+    # households spilled to disk. A departure is looked up in the few departed, not joined to
+    # every enrolment.
+    departed_here = e.c.person_id.in_(departed_persons(source))
+    kinds = (
+        select(e.c.household_id, member_kind(source, e, departed_here).label("kind"))
+        .where(e.c.household_id.is_not(None))
+        .order_by(e.c.household_id)
+        .offset(0)
+        .subquery("enrolment_kinds")
+    )
+
+    def kinds_counted(kind: int, name: str):
+        return func.sum(case((kinds.c.kind == kind, 1), else_=0)).label(name)
+
+    enrolled = (
+        select(
+            kinds.c.household_id,
+            func.count().label("enrolled"),
+            kinds_counted(ASIDE_KIND, "aside"),
+            kinds_counted(REGISTERED_KIND, "registered"),
+            # registered after the as-of date: not registered yet that day
+            kinds_counted(NOT_REGISTERED_KIND, "later"),
+        )
+        .group_by(kinds.c.household_id)
+        .subquery("enrolled")
+    )
+    address = Household.address_region_code
+    addressed = select(Household.id).where(source.in_region(address))
+    sizes = (
+        select(HouseholdMember.household_id, func.count().label("members"))
+        .where(col(HouseholdMember.household_id).in_(addressed))
+        .group_by(HouseholdMember.household_id)
+        .subquery("sizes")
+    )
+    members = (
+        select(Household.id.label("household_id"), address.label("region_code"), sizes.c.members)
+        .join(sizes, sizes.c.household_id == Household.id)
+        .where(source.in_region(address))
+        .subquery("members")
+    )
+    year = source.enrolments()
+    departed_unenrolled = (
+        select(HouseholdMember.household_id, func.count().label("departed"))
+        .join(Departure, departed(source, HouseholdMember.person_id))
+        .join(Household, Household.id == HouseholdMember.household_id)
+        .where(
+            source.in_region(address),
+            ~exists().where(year.c.person_id == HouseholdMember.person_id),
+        )
+        .group_by(HouseholdMember.household_id)
+        .subquery("departed_unenrolled")
+    )
+    enrolled_count, departed_count = (
+        func.coalesce(column, 0) for column in (enrolled.c.enrolled, departed_unenrolled.c.departed)
+    )
     return (
         select(
-            members.c.household_id, func.min(members.c.region_code).label("region_code"), *counted.values()
+            members.c.household_id,
+            members.c.region_code,
+            (members.c.members - func.coalesce(enrolled.c.aside, 0) - departed_count).label("counted"),
+            func.coalesce(enrolled.c.registered, 0).label("registered"),
+            (members.c.members - enrolled_count - departed_count + func.coalesce(enrolled.c.later, 0)).label(
+                "not_registered"
+            ),
         )
-        .where(members.c.kind != ASIDE_KIND)
-        .group_by(members.c.household_id)
+        .outerjoin(enrolled, enrolled.c.household_id == members.c.household_id)
+        .outerjoin(departed_unenrolled, departed_unenrolled.c.household_id == members.c.household_id)
         .subquery("per_household")
     )
 
@@ -119,7 +188,7 @@ def build_counts(source: ReportSource):
     unpaid = households.c.registered + households.c.not_registered
     rolled = source.roll_up(
         households,
-        func.count().label("households"),
+        func.sum(case((households.c.counted > 0, 1), else_=0)).label("households"),
         func.sum(case((unpaid > 0, 1), else_=0)).label("unpaid_households"),
         func.sum(unpaid).label("unpaid_persons"),
         func.sum(households.c.registered).label("registered_unpaid"),

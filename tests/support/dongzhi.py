@@ -70,11 +70,16 @@ def paid(engine, person_id: int):
     return enrolment, record_payment(engine, COUNTY, data, RULES)
 
 
-def seed_households(engine) -> None:
-    """The 尧渡镇 villages and the households of HOUSEHOLDS, each member meeting their fate."""
+def seed_regions(engine) -> None:
+    """尧渡镇 and its two villages."""
     add_region(engine, COUNTY, RegionInput(TOWN, "341721", "尧渡镇"))
     add_region(engine, COUNTY, RegionInput(VILLAGE, TOWN, "新建村"))
     add_region(engine, COUNTY, RegionInput(OTHER, TOWN, "永丰村"))
+
+
+def seed_households(engine) -> None:
+    """The 尧渡镇 villages and the households of HOUSEHOLDS, each member meeting their fate."""
+    seed_regions(engine)
     for surname, (_, fates) in HOUSEHOLDS.items():
         for person_id, fate in zip(household(engine, surname), fates, strict=True):
             if fate == "paid":

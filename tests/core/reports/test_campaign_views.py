@@ -16,10 +16,13 @@ from tests.support.dongzhi import COUNTY, OTHER, RULES, TOWN, VILLAGE, head_numb
 from tests.support.factories import id_number
 from tests.support.graphql_client import gql
 from yibao.core.idcard import mask_id_number
-from yibao.core.models import CategoryFact, Person
+from yibao.core.models import CategoryFact, HouseholdMember, Person, Region
 from yibao.core.reports import ReportArgs
+from yibao.core.reports.households import member_status
+from yibao.core.reports.source import ReportSource
 from yibao.core.scope import Scope
 from yibao.core.services.categories import CategoryInput, record_category
+from yibao.core.services.households import move_person
 
 
 @pytest.fixture(autouse=True)
@@ -78,6 +81,53 @@ def test_unpaid_households_are_counted_per_unit_one_level_down(engine):
 def person_id(engine, name: str) -> int:
     with Session(engine) as session:
         return session.exec(select(Person.id).where(Person.name == name)).one()
+
+
+def counted_member_by_member(engine, region: str, as_of: date) -> dict[str, tuple[int, int, int, int]]:
+    """unpaid_household_counts' figures per unit, folded here from each member's status as the
+    reminder list reads it (core/reports/households.py member_status)."""
+    with Session(engine) as session:
+        source = ReportSource(session, ReportArgs(region, 2022, as_of), session.get(Region, region))
+        members, units = member_status(source), source.units()
+        rows = session.execute(
+            select(units.c.unit_code, members.c.household_id, members.c.status).join(
+                units, units.c.region_code == members.c.region_code
+            )
+        ).all()
+    households: dict[str, dict[int, list[str]]] = {}
+    for unit, household, status in rows:
+        households.setdefault(unit, {}).setdefault(household, []).append(status)
+    figures = {}
+    for unit, statuses in households.items():
+        counted = [[s for s in member if s != "不计"] for member in statuses.values()]
+        unpaid = [[s for s in member if s in ("登记未缴", "未登记")] for member in counted]
+        figures[unit] = (
+            sum(1 for member in counted if member),
+            sum(1 for member in unpaid if member),
+            sum(len(member) for member in unpaid),
+            sum(member.count("登记未缴") for member in unpaid),
+        )
+    return figures
+
+
+@pytest.mark.parametrize("moved", [False, True])
+def test_households_are_counted_as_their_members_one_by_one_on_every_day_and_level(engine, moved):
+    """The counts start from the enrolments by household (migration 0015), not from the members:
+    they must agree with the members one by one. `moved`: 李1, enrolled and paid in 新建村, joins
+    赵's household in 永丰村 and is counted there, with the enrolment he keeps."""
+    if moved:
+        zhao = person_id(engine, "赵0")
+        with Session(engine) as session:
+            target = session.exec(
+                select(HouseholdMember.household_id).where(HouseholdMember.person_id == zhao)
+            ).one()
+        move_person(engine, COUNTY, person_id(engine, "李1"), target)
+    days = [date(2021, 8, 31), date(2021, 9, 1), date(2021, 10, 7), date(2021, 10, 8), date(2022, 6, 30)]
+    for region in ("341721", TOWN):  # a village has no unit below it
+        for day in days:
+            expected = counted_member_by_member(engine, region, day)
+            rows = run(engine, "unpaid_household_counts", region, as_of=day).rows
+            assert {row[0]: row[2:] for row in rows if row[2:] != (0, 0, 0, 0)} == expected, (region, day)
 
 
 def test_hardship_members_not_insured_are_named_as_the_coverage_report_counts_them(engine):

@@ -1,0 +1,119 @@
+"""Each enrolment carries its person's household (migration 0015), kept by the database.
+
+The column is derived: whatever a service, an import or a hand-written statement writes, it reads
+back as the household the person is a member of now, on both backends.
+"""
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from tests.support.dongzhi import COUNTY, OTHER, VILLAGE, enrolled, household, seed_regions
+from tests.support.factories import id_number
+from yibao.core.models import Enrolment
+from yibao.core.services.households import move_person
+
+
+def household_on(engine, enrolment_id: int) -> int | None:
+    with engine.connect() as connection:
+        return connection.execute(
+            text("SELECT household_id FROM enrolment WHERE id = :id"), {"id": enrolment_id}
+        ).scalar_one()
+
+
+def household_of(engine, person_id: int) -> int:
+    with engine.connect() as connection:
+        return connection.execute(
+            text("SELECT household_id FROM household_member WHERE person_id = :p"), {"p": person_id}
+        ).scalar_one()
+
+
+def write(engine, statement: str, **values) -> None:
+    with engine.begin() as connection:
+        connection.execute(text(statement), values)
+
+
+ENROLMENT = (
+    "INSERT INTO enrolment (person_id, coverage_year, region_code, policy_id, tier, status, snapshot, "
+    "idempotency_key, created_at, household_id) VALUES (:person, :year, :region, 'anhui/341721/2022', "
+    "'1', 'ENROLLED', '{}', :key, '2021-09-01', :household)"
+)
+
+
+def test_an_enrolment_carries_the_household_of_its_person_and_follows_a_move(engine):
+    seed_regions(engine)
+    _, wang, *_ = household(engine, "王")
+    zhao, *_ = household(engine, "赵")
+    enrolment = enrolled(engine, wang)
+    assert household_on(engine, enrolment.id) == household_of(engine, wang)
+    # a later year's enrolment, written by hand: the person's household all the same
+    write(engine, ENROLMENT, person=wang, year=2023, region=VILLAGE, key="by-hand", household=None)
+    with engine.connect() as connection:
+        later = connection.execute(
+            text("SELECT id FROM enrolment WHERE person_id = :p AND coverage_year = 2023"), {"p": wang}
+        ).scalar_one()
+    target = household_of(engine, zhao)
+    move_person(engine, COUNTY, wang, target)
+    assert household_on(engine, enrolment.id) == target
+    assert household_on(engine, later) == target
+
+
+def test_no_statement_can_make_the_column_differ_from_the_membership(engine):
+    seed_regions(engine)
+    wang, wang1, *_ = household(engine, "王")
+    zhao, *_ = household(engine, "赵")
+    enrolment = enrolled(engine, wang1)
+    own, other = household_of(engine, wang1), household_of(engine, zhao)
+    write(engine, "UPDATE enrolment SET household_id = :h WHERE id = :id", h=other, id=enrolment.id)
+    assert household_on(engine, enrolment.id) == own
+    write(engine, "UPDATE enrolment SET household_id = NULL WHERE id = :id", id=enrolment.id)
+    assert household_on(engine, enrolment.id) == own
+    with Session(engine) as session:  # through the ORM, as a service would
+        row = session.get(Enrolment, enrolment.id)
+        row.household_id = other
+        session.commit()
+    assert household_on(engine, enrolment.id) == own
+    # a change of the enrolment's person takes the new person's household
+    write(engine, "UPDATE enrolment SET person_id = :p WHERE id = :id", p=zhao, id=enrolment.id)
+    assert household_on(engine, enrolment.id) == other
+
+
+def test_a_person_in_no_household_has_none_until_added_and_after_removal(engine):
+    seed_regions(engine)
+    zhao, *_ = household(engine, "赵")
+    number = id_number("341721", seq=9001)
+    write(
+        engine,
+        "INSERT INTO person (id_number, name, birth_date, gender, hukou_region_code, created_at) "
+        "VALUES (:n, '孙0', '1980-05-17', 'M', :r, '2021-09-01')",
+        n=number,
+        r=OTHER,
+    )
+    with engine.connect() as connection:
+        sun = connection.execute(
+            text("SELECT id FROM person WHERE id_number = :n"), {"n": number}
+        ).scalar_one()
+    # an enrolment stating a household its person is not in
+    write(
+        engine,
+        ENROLMENT,
+        person=sun,
+        year=2022,
+        region=OTHER,
+        key="sun",
+        household=household_of(engine, zhao),
+    )
+    with engine.connect() as connection:
+        enrolment = connection.execute(
+            text("SELECT id FROM enrolment WHERE person_id = :p"), {"p": sun}
+        ).scalar_one()
+    assert household_on(engine, enrolment) is None
+    target = household_of(engine, zhao)
+    write(
+        engine,
+        "INSERT INTO household_member (household_id, person_id, relation, is_head) VALUES (:h, :p, '家庭成员', false)",
+        h=target,
+        p=sun,
+    )
+    assert household_on(engine, enrolment) == target
+    write(engine, "DELETE FROM household_member WHERE person_id = :p", p=sun)
+    assert household_on(engine, enrolment) is None
