@@ -183,23 +183,33 @@ def build_list(source: ReportSource):
         )
 
 
+FIGURES = ("households", "unpaid_households", "unpaid_persons", "registered_unpaid")
+
+
 def build_counts(source: ReportSource):
     households = per_household(source)
     unpaid = households.c.registered + households.c.not_registered
-    rolled = source.roll_up(
-        households,
-        func.sum(case((households.c.counted > 0, 1), else_=0)).label("households"),
-        func.sum(case((unpaid > 0, 1), else_=0)).label("unpaid_households"),
-        func.sum(unpaid).label("unpaid_persons"),
-        func.sum(households.c.registered).label("registered_unpaid"),
+    # Counted per address first, then rolled up to the units: the roll-up then joins a few hundred
+    # villages to their units, not a city's households (which PostgreSQL, misjudging the units,
+    # matched against each unit in turn).
+    per_region = (
+        select(
+            households.c.region_code,
+            func.sum(case((households.c.counted > 0, 1), else_=0)).label("households"),
+            func.sum(case((unpaid > 0, 1), else_=0)).label("unpaid_households"),
+            func.sum(unpaid).label("unpaid_persons"),
+            func.sum(households.c.registered).label("registered_unpaid"),
+        )
+        .group_by(households.c.region_code)
+        .subquery("per_region")
     )
+    rolled = source.roll_up(per_region, *(func.sum(per_region.c[name]).label(name) for name in FIGURES))
     listed = source.unit_list().subquery("listed")
     statement = (
         select(
             listed.c.unit_code,
             listed.c.unit_name,
-            *(func.coalesce(rolled.c[name], 0) for name in ("households", "unpaid_households")),
-            *(func.coalesce(rolled.c[name], 0) for name in ("unpaid_persons", "registered_unpaid")),
+            *(func.coalesce(rolled.c[name], 0) for name in FIGURES),
         )
         .outerjoin(rolled, rolled.c.unit_code == listed.c.unit_code)
         .order_by(listed.c.unit_code)
