@@ -11,12 +11,11 @@ def db() -> None:
 @db.command(help="migrate $YIBAO_DATABASE_URL to the newest schema")
 def upgrade() -> None:
     from yibao.core.db import database_url, make_engine
-    from yibao.core.migrate import policy_years
+    from yibao.core.migrate import installed_years
     from yibao.core.migrate import upgrade as migrate
-    from yibao.core.plugins import load_registry
 
     # Every year an installed policy covers gets its ledger partitions on PostgreSQL (docs/scaling.md §2).
-    skipped = migrate(make_engine(), years=policy_years(load_registry()))
+    skipped = migrate(make_engine(), years=installed_years())
     for year, reason in sorted(skipped.items()):
         click.echo(
             f"yibao: {year} 年度未建分区（{reason}），其行留在默认分区；见 docs/scaling.md §2", err=True
