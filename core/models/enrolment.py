@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import JSON, CheckConstraint, Column, Field, Index, SQLModel, UniqueConstraint, text
+from sqlmodel import JSON, CheckConstraint, Column, Field, Index, Integer, SQLModel, UniqueConstraint, text
 
 from ..statuses import EnrolmentStatus, sql_in
 from .base import utcnow
@@ -58,14 +58,6 @@ class Enrolment(SQLModel, table=True):
         Index(
             "ix_enrolment_year_person", "coverage_year", "person_id", postgresql_include=PERSON_ORDER_COLUMNS
         ),
-        # A household's enrolments of the year from the index alone (migration 0015): the households
-        # still to pay, counted per unit (core/reports/unpaid.py).
-        Index(
-            "ix_enrolment_year_household",
-            "coverage_year",
-            "household_id",
-            postgresql_include=HOUSEHOLD_ORDER_COLUMNS,
-        ),
         # The few enrolments whose ledger holds a reversal: the only ones a report reads the
         # ledger itself for (core/reports/counting.py).
         Index(
@@ -109,7 +101,19 @@ class Enrolment(SQLModel, table=True):
     first_paid_on: date | None = None
     first_paid_fen: int | None = None
     ledger_reversed: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
-    # The household the person is a member of now, written only by the database's triggers on
-    # `enrolment` and `household_member` (migration 0015): whatever a statement sets is replaced.
-    household_id: int | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# The household the enrolment's person is a member of now, kept by the database's triggers on
+# `enrolment` and `household_member` (migration 0015): whatever a statement sets is replaced. A
+# column of the table, not of the entity: no service states or reads it (an entity would hold the
+# value as it was before the trigger ran), reports select it (core/reports/unpaid.py) — with the
+# index below, a household's enrolments of the year come from the index alone.
+HOUSEHOLD_ID = Column("household_id", Integer, nullable=True)
+Enrolment.__table__.append_column(HOUSEHOLD_ID)
+Index(
+    "ix_enrolment_year_household",
+    Enrolment.__table__.c.coverage_year,
+    HOUSEHOLD_ID,
+    postgresql_include=HOUSEHOLD_ORDER_COLUMNS,
+)

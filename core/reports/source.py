@@ -156,10 +156,11 @@ class ReportSource:
     # --- the registry ---
 
     def enrolments(self, coverage_year: int | None = None):
-        """Enrolments in or below the region for the year (default the asked one), every column."""
+        """Enrolments in or below the region for the year (default the asked one), every column of
+        the table (with the household the database keeps on each, migration 0015)."""
         year = coverage_year or self.coverage_year
         return (
-            select(Enrolment)
+            select(Enrolment.__table__)
             .where(Enrolment.coverage_year == year, self.in_region(Enrolment.region_code))
             .subquery("enrolments")
         )
