@@ -110,6 +110,9 @@ class Enrolment(SQLModel, table=True):
 # value as it was before the trigger ran), reports select it (core/reports/unpaid.py) — with the
 # index below, a household's enrolments of the year come from the index alone.
 HOUSEHOLD_ID = Column("household_id", Integer, nullable=True)
+# The entity's columns, what a statement reads or writes to stand for the entity (its audit images
+# hold these), taken before the household's column joins the table.
+ENTITY_COLUMNS = list(Enrolment.__table__.c)
 Enrolment.__table__.append_column(HOUSEHOLD_ID)
 Index(
     "ix_enrolment_year_household",

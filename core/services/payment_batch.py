@@ -33,6 +33,7 @@ from ..errors import ErrorCode, InputError
 from ..imports.bulk import among, insert_rows
 from ..models import CategoryFact, Enrolment, Entitlement, Payment, Person, Refund
 from ..models.base import utcnow
+from ..models.enrolment import ENTITY_COLUMNS
 from ..receipts import reserve_receipts
 from ..regions import county_of
 from ..rules.policy import Policy
@@ -59,7 +60,7 @@ from .persons import region_errors
 from .refunds import PayeeAccount, refund_columns
 
 ENROLMENT, PAYMENT, ENTITLEMENT, REFUND = (m.__table__ for m in (Enrolment, Payment, Entitlement, Refund))
-_ENROLMENT_COLUMNS = [c.name for c in ENROLMENT.c]
+_ENROLMENT_COLUMNS = [c.name for c in ENTITY_COLUMNS]
 _PAYMENT_COLUMNS = [c.name for c in PAYMENT.c]
 _ENTITLEMENT_COLUMNS = [c.name for c in ENTITLEMENT.c]
 _REFUND_COLUMNS = [c.name for c in REFUND.c]
@@ -140,7 +141,7 @@ class _Batch:
         # In id order, so that two batches locking some of the same rows queue rather than deadlock.
         locking = anywhere.order_by(ENROLMENT.c.id).with_for_update()
         self.enrolled = set(connection.execute(locking).scalars())
-        visible = select(ENROLMENT).where(
+        visible = select(*ENTITY_COLUMNS).where(
             among(session, ENROLMENT.c.person_id, ids), year, self.scope.visible(Enrolment)
         )
         self.existing = {row.person_id: row for row in connection.execute(visible)}
@@ -419,7 +420,7 @@ def _row(columns: dict, names: list[str]) -> list:
 
 def _image(model, columns: dict) -> dict:
     """The audit image `audit.record` takes of a model's row after its flush: every column."""
-    names = list(model.__table__.c.keys())
+    names = list(model.model_fields)
     return audit.image(dict(zip(names, _row(columns, names), strict=True)))
 
 

@@ -20,6 +20,7 @@ from ..audit import Actor
 from ..errors import ErrorCode, InputError
 from ..models import Enrolment, Entitlement, Payment
 from ..models.base import utcnow
+from ..models.enrolment import ENTITY_COLUMNS
 from ..receipts import insert_numbered
 from ..regions import county_of
 from ..rules.result import Quote
@@ -39,7 +40,7 @@ def _scoped(build, model) -> dict[bool, object]:
 
 def _lock(scoped):
     # Every column: the audit's before image is the whole row, as the model's was.
-    return select(ENROLMENT).where(ENROLMENT.c.id == bindparam("enrolment"), *scoped).with_for_update()
+    return select(*ENTITY_COLUMNS).where(ENROLMENT.c.id == bindparam("enrolment"), *scoped).with_for_update()
 
 
 def _lock_in_year(scoped):
