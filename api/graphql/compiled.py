@@ -49,6 +49,8 @@ from yibao.core.access_log import Subjects
 
 from . import access_log
 from .compiled_fields import FIELDS, HOUSEHOLD, PERSON, ROOTS, SUBJECTS, scope_codes
+from .compiled_roots import ROOTS as ROOT_READS
+from .compiled_roots import NotPlain
 from .permissions import sees_identity
 
 
@@ -116,11 +118,18 @@ class Run:
             field_def = root_type.fields[name]
             nodes = [d.node for d in details]
             arguments = get_argument_values(field_def, nodes[0], executor.variable_values)
-            info = executor.build_resolve_info(field_def, nodes, root_type, Path(None, key, root_type.name))
-            value = field_def.resolve(None, info, **arguments)
-            if executor.is_awaitable(value):
-                value.close()
-                raise Fallback
+            read = ROOT_READS.get(name)
+            try:  # a plain page on the driver's cursor (api/graphql/compiled_roots.py)
+                if read is None:
+                    raise NotPlain
+                value = read(self, arguments)
+            except NotPlain:
+                path = Path(None, key, root_type.name)
+                info = executor.build_resolve_info(field_def, nodes, root_type, path)
+                value = field_def.resolve(None, info, **arguments)
+                if executor.is_awaitable(value):
+                    value.close()
+                    raise Fallback from None
             data[key] = self.value(field_def, details, [value])[0]
         return data
 
