@@ -286,6 +286,10 @@ def compiled_result(execution_context) -> ExecutionResult | None:
     if subjects is not None:
         for kind, keys in run.resolved_subjects().keys.items():
             subjects.keys[kind].update(keys)
+    context = execution_context.context
+    if hasattr(context, "session_clean") and "session" in vars(context):
+        # Only reads, all answered: the access log writes its event on this session.
+        context.session_clean = True
     return ExecutionResult(data=data)
 
 
