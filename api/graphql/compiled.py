@@ -49,7 +49,7 @@ from strawberry.extensions import SchemaExtension
 from yibao.core.access_log import Subjects
 
 from . import access_log
-from .compiled_fields import FIELDS, HOUSEHOLD, PERSON, ROOTS, SUBJECTS, scope_codes
+from .compiled_fields import FIELDS, HOUSEHOLD, PERSON, ROOTS, SUBJECTS, driver, scope_codes
 from .compiled_roots import ROOTS as ROOT_READS
 from .compiled_roots import NotPlain
 from .permissions import sees_identity
@@ -71,6 +71,7 @@ class Run:
         self.subjects = Subjects()
         self.kept: dict[str, dict] = {}
         self._codes: list[str] | None = None
+        self._driver = None
         self._serializers: dict[Any, _Leaf] = {}
 
     # The session and the scope as the resolvers get them, and only once a row is read: a refused
@@ -82,6 +83,12 @@ class Run:
     @property
     def scope(self):
         return self.context.scope
+
+    def driver(self):
+        """The session's driver connection and placeholder (compiled_fields.driver), once."""
+        if self._driver is None:
+            self._driver = driver(self.session)
+        return self._driver
 
     # ------------------------------------------------------------ the caller's scope
 

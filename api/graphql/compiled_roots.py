@@ -7,8 +7,8 @@ twenty rows. Here the plain page — by region, `first` and `after`, the way a s
 a village — is one statement of those columns on the driver's cursor, with the same conditions:
 
 - the caller's scope (`Scope.visible(Household)`: the address's region lies under the caller's),
-  and the region asked for (`queries.households_in`), each a subquery of the region codes under
-  a path, as the ORM statement has them;
+  and the region asked for (`queries.households_in`): the region codes under each path, read by
+  the LIKE of the ORM statement's subqueries and bound as one list (`_codes_in`);
 - then `id > after`, in id order, one row more than the page shows (core/paging.py).
 
 The role check (`authorize_root_fields`) and the page's refusals (a size outside 1–100, a cursor
@@ -26,13 +26,11 @@ from typing import Any, NamedTuple
 from yibao.core import models, paging, queries
 from yibao.core.errors import InputError
 from yibao.core.regions import region_path
-from yibao.core.scope import like_pattern
 
-from .compiled_fields import _rows
+from .compiled_fields import _marks, _rows, codes_under
 from .permissions import OPERATIONS
 from .types.pagination import Connection, Edge, PageInfo
 
-IN_PATH = "address_region_code IN (SELECT code FROM region WHERE path LIKE ? ESCAPE '/')"
 HOUSEHOLD_PAGE = "SELECT id, address FROM household WHERE {where} ORDER BY id LIMIT ?"
 
 # Arguments the plain page reads; any other given (not null) leaves the field to its resolver.
@@ -62,6 +60,27 @@ def _cursor(row_id: int) -> str:
     return base64.urlsafe_b64encode(f"id:{row_id}".encode()).decode()
 
 
+def _codes_in(run, region_code: str | None) -> list[str] | None:
+    """The region codes a listed household's address may have: those in the caller's scope (read
+    once per request: the enrolments are bound to them too) and under the region asked for; None
+    when neither limits it. Both are what the resolver's subqueries select (`Scope.visible`,
+    `queries.in_region`), read by the same LIKE; bound as a list, PostgreSQL plans the page as
+    the list it is, as it does the hand-written page's, not as a LIKE it cannot see into."""
+    scoped = run.codes()  # None: everything is in scope
+    if region_code is None:
+        return scoped
+    path = region_path(run.session, region_code)
+    if path is None:
+        return []  # an unknown region holds nothing (`queries.in_region`)
+    if run.scope.path == path:
+        return scoped
+    under = codes_under(run, path)
+    if scoped is None:
+        return under
+    inside = set(scoped)
+    return [code for code in under if code in inside]
+
+
 def households(run, arguments: dict) -> Connection:
     """The plain `households` page, or NotPlain."""
     if any(value is not None for name, value in arguments.items() if name not in PLAIN):
@@ -78,16 +97,13 @@ def households(run, arguments: dict) -> Connection:
         raise NotPlain from None
     size = first or paging.DEFAULT_PAGE
     session, scope = context.session, context.scope
-    where, params = [], []
-    if scope.path is not None:
-        where.append(IN_PATH)
-        params.append(scope.path_pattern)
     rows: list = []
-    region = None if region_code is None else region_path(session, region_code)
-    if region_code is None or region is not None:
-        if region is not None:
-            where.append(IN_PATH)
-            params.append(like_pattern(region))
+    codes = _codes_in(run, region_code)
+    if codes is None or codes:
+        where, params = [], []
+        if codes is not None:
+            where.append(f"address_region_code IN ({_marks(codes)})")
+            params.extend(codes)
         if bound is not None:
             where.append("id > ?")
             params.append(bound)
