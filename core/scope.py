@@ -63,9 +63,7 @@ class Scope:
     def path_pattern(self) -> str | None:
         """The LIKE pattern (escape character '/') of the paths in scope, for statements built once
         with a bound parameter; None when everything is in scope."""
-        if self.path is None:
-            return None
-        return self.path.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+        return None if self.path is None else like_pattern(self.path)
 
     def visible(self, model: type[SQLModel]):
         if self.path is None:
@@ -113,6 +111,12 @@ def _visible_in(model: type[SQLModel], codes):
     if model is AuditEvent:  # by the region of the actor who made the change
         return col(AuditEvent.region_code).in_(codes)
     return false()
+
+
+def like_pattern(path: str) -> str:
+    """The LIKE pattern (escape character '/') of the paths at or below `path`: what
+    `regions.under` binds (SQLAlchemy's `startswith(…, autoescape=True)`)."""
+    return path.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
 
 
 def visible_where(model: type[SQLModel]):

@@ -156,11 +156,18 @@ class AccessLog(SchemaExtension):
         finally:
             _subjects.reset(token)
         context = self.execution_context.context
+        # The compiled path's reads leave the request's session clean (api/graphql/compiled.py):
+        # the event is written on it, before CloseSession (after this extension) returns it. For
+        # this operation only: a batch's next one starts unmarked.
+        clean = getattr(context, "session_clean", False)
+        if clean:
+            context.session_clean = False
         if not subjects or getattr(context, "engine", None) is None:
             return
         request = _request(self.execution_context)
+        session = context.session if clean else None
         try:
-            record_access(context.engine, context.actor, READ, request, subjects)
+            record_access(context.engine, context.actor, READ, request, subjects, session)
         except AccessLogError as error:  # an answer whose reading was not logged is not sent
             raise GraphQLError(str(error), extensions={"code": "UNAVAILABLE"}) from None
 

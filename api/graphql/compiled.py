@@ -24,12 +24,13 @@ under graphql-core, with the root access check (`authorize_root_fields`) around 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from graphql import (
     ExecutionResult,
     GraphQLBoolean,
+    GraphQLEnumType,
     GraphQLID,
     GraphQLInt,
     GraphQLNonNull,
@@ -48,7 +49,9 @@ from strawberry.extensions import SchemaExtension
 from yibao.core.access_log import Subjects
 
 from . import access_log
-from .compiled_fields import FIELDS, HOUSEHOLD, PERSON, ROOTS, SUBJECTS, scope_codes
+from .compiled_fields import FIELDS, HOUSEHOLD, PERSON, ROOTS, SUBJECTS, driver, scope_codes
+from .compiled_roots import ROOTS as ROOT_READS
+from .compiled_roots import NotPlain
 from .permissions import sees_identity
 
 
@@ -68,7 +71,8 @@ class Run:
         self.subjects = Subjects()
         self.kept: dict[str, dict] = {}
         self._codes: list[str] | None = None
-        self._serializers: dict[Any, Callable] = {}
+        self._driver = None
+        self._serializers: dict[Any, _Leaf] = {}
 
     # The session and the scope as the resolvers get them, and only once a row is read: a refused
     # root field reads nothing (the scope is a read of the caller's region).
@@ -79,6 +83,12 @@ class Run:
     @property
     def scope(self):
         return self.context.scope
+
+    def driver(self):
+        """The session's driver connection and placeholder (compiled_fields.driver), once."""
+        if self._driver is None:
+            self._driver = driver(self.session)
+        return self._driver
 
     # ------------------------------------------------------------ the caller's scope
 
@@ -116,11 +126,18 @@ class Run:
             field_def = root_type.fields[name]
             nodes = [d.node for d in details]
             arguments = get_argument_values(field_def, nodes[0], executor.variable_values)
-            info = executor.build_resolve_info(field_def, nodes, root_type, Path(None, key, root_type.name))
-            value = field_def.resolve(None, info, **arguments)
-            if executor.is_awaitable(value):
-                value.close()
-                raise Fallback
+            read = ROOT_READS.get(name)
+            try:  # a plain page on the driver's cursor (api/graphql/compiled_roots.py)
+                if read is None:
+                    raise NotPlain
+                value = read(self, arguments)
+            except NotPlain:
+                path = Path(None, key, root_type.name)
+                info = executor.build_resolve_info(field_def, nodes, root_type, path)
+                value = field_def.resolve(None, info, **arguments)
+                if executor.is_awaitable(value):
+                    value.close()
+                    raise Fallback from None
             data[key] = self.value(field_def, details, [value])[0]
         return data
 
@@ -175,14 +192,24 @@ class Run:
                     raise Fallback
                 columns.append(complete(self, field_def, sub, objects))
             keys.append(key)
-        return [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
+        # Every column has one value per object, by construction: zip's length check is not needed.
+        return [dict(zip(keys, row, strict=False)) for row in zip(*columns, strict=False)]
 
     def leaves(self, field_def, values: Iterable) -> list:
         """Leaf values serialised as graphql-core serialises them (`complete_leaf_value`)."""
-        serialize = self._serializers.get(field_def.type)
-        if serialize is None:
-            serialize = self._serializers[field_def.type] = _serializer(field_def.type)
-        return list(map(serialize, values))
+        leaf = self._serializers.get(field_def.type)
+        if leaf is None:
+            leaf = self._serializers[field_def.type] = _Leaf(field_def.type)
+        values = list(values)
+        # A column whose values all serialise to themselves (a page's names, ids, flags, years) is
+        # checked as a whole, in C, rather than value by value.
+        if leaf.same is not None and values:
+            kinds = set(map(type, values))
+            if kinds == {leaf.same} and (leaf.same is not int or _in_int_range(values)):
+                return values
+            if leaf.nullable and leaf.same is not int and kinds <= {leaf.same, type(None)}:
+                return values
+        return list(map(leaf.complete, values))
 
     def resolved_subjects(self) -> Subjects:
         """The subjects noted, a household whose members this operation read named by its members'
@@ -230,25 +257,39 @@ _UNCHANGED = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool, GraphQLI
 _INT_RANGE = range(-(2**31), 2**31)
 
 
-def _serializer(type_) -> Callable:
-    nullable = not is_non_null_type(type_)
-    named = get_named_type(type_)
-    serialize = named.serialize
-    same = _UNCHANGED.get(named)
+def _in_int_range(values: list[int]) -> bool:
+    return min(values) in _INT_RANGE and max(values) in _INT_RANGE
 
-    def complete(value):
-        if value is None:
-            if nullable:
-                return None
-            raise Fallback  # graphql-core: an error at this path
-        if type(value) is same and (same is not int or value in _INT_RANGE):
-            return value
-        serialized = serialize(value)
-        if serialized is None:
-            raise Fallback  # graphql-core: "Expected `…serialize` to return non-nullable value"
-        return serialized
 
-    return complete
+class _Leaf:
+    """How one leaf type's values are completed: `complete` for one value; `same`, the Python type
+    whose values serialise to themselves (None: every value goes through `complete`)."""
+
+    def __init__(self, type_) -> None:
+        self.nullable = nullable = not is_non_null_type(type_)
+        named = get_named_type(type_)
+        serialize = named.serialize
+        self.same = same = _UNCHANGED.get(named)
+        # An enum's few members each serialise to their name, always the same: kept once seen.
+        known: dict | None = {} if isinstance(named, GraphQLEnumType) else None
+
+        def complete(value):
+            if value is None:
+                if nullable:
+                    return None
+                raise Fallback  # graphql-core: an error at this path
+            if type(value) is same and (same is not int or value in _INT_RANGE):
+                return value
+            if known is not None and (found := known.get(value)) is not None:
+                return found
+            serialized = serialize(value)
+            if serialized is None:
+                raise Fallback  # graphql-core: "Expected `…serialize` to return non-nullable value"
+            if known is not None:
+                known[value] = serialized
+            return serialized
+
+        self.complete = complete
 
 
 def compiled_result(execution_context) -> ExecutionResult | None:
@@ -277,6 +318,10 @@ def compiled_result(execution_context) -> ExecutionResult | None:
     if subjects is not None:
         for kind, keys in run.resolved_subjects().keys.items():
             subjects.keys[kind].update(keys)
+    context = execution_context.context
+    if hasattr(context, "session_clean") and "session" in vars(context):
+        # Only reads, all answered: the access log writes its event on this session.
+        context.session_clean = True
     return ExecutionResult(data=data)
 
 

@@ -27,6 +27,7 @@ from yibao.core.access_log import HOUSEHOLD, PERSON
 from yibao.core.idcard import mask_id_number, mask_phone
 from yibao.core.ids import global_id
 from yibao.core.money import fen_to_yuan
+from yibao.core.scope import like_pattern
 
 from .errors import refusing
 from .types.enums import EnrolmentStatus, Gender
@@ -92,16 +93,24 @@ def _day(value):
 
 
 def _rows(run, statement: str, params: list) -> list[tuple]:
-    connection = run.session.connection()
-    mark = MARKS.get(connection.dialect.paramstyle)
-    if mark is None:  # a driver this module does not know: graphql-core answers (api/graphql/compiled.py)
-        raise NotImplementedError(connection.dialect.paramstyle)
-    cursor = connection.connection.cursor()
+    dbapi, mark = run.driver()
+    cursor = dbapi.cursor()
     try:
-        cursor.execute(statement.replace("?", mark), params)
+        cursor.execute(statement if mark == "?" else statement.replace("?", mark), params)
         return cursor.fetchall()
     finally:
         cursor.close()
+
+
+def driver(session) -> tuple[Any, str]:
+    """The session's driver connection and its placeholder: asked of the session once per request
+    (its `connection()` is some 20 µs of SQLAlchemy's bookkeeping, for each of a page's statements).
+    The session keeps that connection until it is closed, after the operation."""
+    connection = session.connection()
+    mark = MARKS.get(connection.dialect.paramstyle)
+    if mark is None:  # a driver this module does not know: graphql-core answers (api/graphql/compiled.py)
+        raise NotImplementedError(connection.dialect.paramstyle)
+    return connection.connection, mark
 
 
 def _marks(values: Sequence) -> str:
@@ -111,6 +120,11 @@ def _marks(values: Sequence) -> str:
 def scope_codes(run) -> list[str]:
     """The region codes at or below the caller's region (`Scope.visible`'s `codes_under`)."""
     return [code for (code,) in _rows(run, SCOPE_CODES, [run.scope.path_pattern])]
+
+
+def codes_under(run, path: str) -> list[str]:
+    """The region codes at or below the region whose path is `path` (core/regions.py `codes_under`)."""
+    return [code for (code,) in _rows(run, SCOPE_CODES, [like_pattern(path)])]
 
 
 # ---------------------------------------------------------------- rows by key, kept per request

@@ -23,6 +23,9 @@ class Context:
     auth_error: AuthError | None = None  # why a token that was sent was not accepted
     key: str | None = None  # the server's signing key: federation keys are MACs under it
     representations: int = 0  # `_entities` representations resolved so far (api/graphql/schema.py)
+    # The session has only read, without error (the compiled path: api/graphql/compiled.py), so the
+    # access log may write its event on it (api/graphql/access_log.py).
+    session_clean: bool = False
 
     @property
     def actor(self):
@@ -52,7 +55,9 @@ class CloseSession(SchemaExtension):
     """Returns the operation's connection to the pool when the operation ends."""
 
     def on_operation(self):
-        yield
-        context = self.execution_context.context
-        if isinstance(context, Context):
-            context.close()
+        try:
+            yield
+        finally:  # an extension after this one (the access log) may raise on its way out
+            context = self.execution_context.context
+            if isinstance(context, Context):
+                context.close()

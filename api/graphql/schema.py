@@ -150,8 +150,8 @@ def make_schema(registry: Registry | None = None, introspection: bool = True) ->
         Authorize,
         *limit_extensions(),
         MaskUnexpected,
+        CloseSession,  # before AccessLog, so after it on the way out: the log may write on the session
         AccessLog,
-        CloseSession,
     ]
     if not introspection:
         extensions.append(DisableIntrospection)

@@ -109,6 +109,23 @@ SHAPES = [
         {},
         True,
     ),
+    # The plain page read on the driver's cursor (api/graphql/compiled_roots.py): by region (known,
+    # unknown, outside some callers' scope, null), after a cursor, with what is read only when asked.
+    (
+        """query($r: String, $after: String) {
+          households(regionCode: $r, first: 2, after: $after) {
+            pageInfo { hasPreviousPage hasNextPage startCursor endCursor }
+            totalCount
+            nodes { id address }
+          }
+        }""",
+        {"r": "341721", "after": "aWQ6MQ=="},  # after id 1
+        True,
+    ),
+    ("{ households(regionCode: null, after: null, search: null) { totalCount nodes { id } } }", {}, True),
+    ('{ households(regionCode: "999999") { totalCount pageInfo { hasNextPage } nodes { id } } }', {}, True),
+    ('{ households(regionCode: "341702", first: 100) { nodes { id address } } }', {}, True),
+    ("{ households(first: 0) { nodes { id } } }", {}, True),  # refused: the typed error
     # What the compiled path leaves to graphql-core: fields it does not know, other root fields, errors.
     # (None: a field it does not know is only met where there are rows to answer it for.)
     ("{ households { nodes { id addressRegion { code } } } }", {}, None),

@@ -6,6 +6,7 @@ event (action `read` or `export`) naming the caller, role, region and every pers
 held; never one per row, and none for a request that held no personal data.
 """
 
+import pytest
 from sqlalchemy import event
 from sqlmodel import Session, col, select
 
@@ -101,6 +102,27 @@ def test_a_batch_writes_one_event_per_operation(engine, client_as):
     )
 
 
+def test_a_batch_of_compiled_pages_writes_one_event_per_operation(engine, client_as):
+    """The compiled path marks the request's session for the log's write (api/graphql/context.py),
+    per operation: each page of a batch writes its own event, each with its own persons."""
+    township = populate(client_as)
+    clerk = client_as("VILLAGE_CLERK", TOWNSHIP)
+    page = (
+        "query($after: String) { households(first: 1, after: $after) "
+        "{ nodes { members { person { name } } } } }"
+    )
+    before = len(accesses(engine))
+    batch = [{"query": page, "variables": {"after": None}}, {"query": "{ policies { id } }"}]
+    first_household = township.households[0]
+    batch.append({"query": f'{{ household(id: "{first_household}") {{ members {{ person {{ name }} }} }} }}'})
+    response = clerk.post("/graphql", json=batch)
+    assert response.status_code == 200 and not any(r.get("errors") for r in response.json())
+
+    events = accesses(engine)[before:]
+    assert [e.entity_id for e in events] == ["query households", "query household"]
+    assert all(e.after["personIds"] for e in events)
+
+
 def test_an_export_writes_one_event_for_the_whole_file(engine, client_as):
     township = populate(client_as)
     auditor = client_as("AUDITOR", COUNTY, name="audit-7")
@@ -167,7 +189,16 @@ def test_the_auditor_reads_the_access_log(engine, client_as):
     assert all(event["action"] == "read" for event in trail)
 
 
-def test_an_answer_whose_reading_cannot_be_logged_is_not_sent(engine, client_as):
+# A list through graphql-core, and a household page through the compiled path (api/graphql/compiled.py),
+# whose event is written on the request's own session.
+UNLOGGABLE = [
+    "{ persons(first: 10) { nodes { name } } }",
+    "{ households(first: 10) { nodes { members { person { name idNumber } } } } }",
+]
+
+
+@pytest.mark.parametrize("query", UNLOGGABLE, ids=["persons", "compiled-households"])
+def test_an_answer_whose_reading_cannot_be_logged_is_not_sent(engine, client_as, query):
     """Fails closed: when the event cannot be written the caller gets an error instead of the data,
     and the error names no one (a driver's message would carry the statement's ID numbers)."""
     populate(client_as)
@@ -179,7 +210,7 @@ def test_an_answer_whose_reading_cannot_be_logged_is_not_sent(engine, client_as)
     event.listen(engine, "before_cursor_execute", refuse_audit_inserts)
     try:
         clerk = client_as("VILLAGE_CLERK", TOWNSHIP)
-        body = clerk.post("/graphql", json={"query": "{ persons(first: 10) { nodes { name } } }"}).json()
+        body = clerk.post("/graphql", json={"query": query}).json()
     finally:
         event.remove(engine, "before_cursor_execute", refuse_audit_inserts)
 
