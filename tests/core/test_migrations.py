@@ -209,6 +209,36 @@ def test_0011_fills_each_enrolments_summary_from_the_ledger_it_already_holds(eng
     ]
 
 
+def test_0015_gives_each_enrolment_its_persons_household_and_0014_takes_it_away(engine):
+    downgrade(engine, "0014")
+    with engine.begin() as connection:
+        for n in (1, 2, 3):
+            _enrol(connection, n)
+        connection.execute(
+            text(
+                "INSERT INTO household (id, address_region_code, created_at) "
+                "VALUES (7, '341721', '2021-09-01')"
+            )
+        )
+        for person, head in ((1, True), (2, False)):  # 居民3 is in no household
+            connection.execute(
+                text(
+                    "INSERT INTO household_member (household_id, person_id, relation, is_head) "
+                    "VALUES (7, :person, '家庭成员', :head)"
+                ),
+                {"person": person, "head": head},
+            )
+    upgrade(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, household_id FROM enrolment ORDER BY id")).all()
+    assert [tuple(row) for row in rows] == [(1, 7), (2, 7), (3, None)]
+    downgrade(engine, "0014")
+    assert "household_id" not in {c["name"] for c in inspect(engine).get_columns("enrolment")}
+    # the column went in place: 0011's guard on the ledger summary still stands
+    with engine.connect() as connection, pytest.raises(DBAPIError, match="ledger summary"):
+        connection.execute(text("UPDATE enrolment SET first_paid_fen = 1 WHERE id = 1"))
+
+
 def test_the_ledger_summary_follows_every_entry_and_refuses_any_other_write(engine):
     with engine.begin() as connection:
         for n in (1, 2):
