@@ -69,62 +69,7 @@ def per_household(source: ReportSource):
     departed; the few departed without one are counted apart. A city's million members are never
     joined to its million enrolments by person (two seconds of the dashboard, bench/README.md).
     """
-    e = source.enrolments()
-    # Each enrolment's kind worked out once (OFFSET 0, as in `member_kinds`), in household order:
-    # the index (coverage_year, household_id) gives that order, so the counts below stream per
-    # household and meet the members' counts in one merge, where hashing a city's 333,000
-    # households spilled to disk. A departure is looked up in the few departed, not joined to
-    # every enrolment.
-    departed_here = e.c.person_id.in_(departed_persons(source))
-    kinds = (
-        select(e.c.household_id, member_kind(source, e, departed_here).label("kind"))
-        .where(e.c.household_id.is_not(None))
-        .order_by(e.c.household_id)
-        .offset(0)
-        .subquery("enrolment_kinds")
-    )
-
-    def kinds_counted(kind: int, name: str):
-        return func.sum(case((kinds.c.kind == kind, 1), else_=0)).label(name)
-
-    enrolled = (
-        select(
-            kinds.c.household_id,
-            func.count().label("enrolled"),
-            kinds_counted(ASIDE_KIND, "aside"),
-            kinds_counted(REGISTERED_KIND, "registered"),
-            # registered after the as-of date: not registered yet that day
-            kinds_counted(NOT_REGISTERED_KIND, "later"),
-        )
-        .group_by(kinds.c.household_id)
-        .subquery("enrolled")
-    )
-    address = Household.address_region_code
-    addressed = select(Household.id).where(source.in_region(address))
-    sizes = (
-        select(HouseholdMember.household_id, func.count().label("members"))
-        .where(col(HouseholdMember.household_id).in_(addressed))
-        .group_by(HouseholdMember.household_id)
-        .subquery("sizes")
-    )
-    members = (
-        select(Household.id.label("household_id"), address.label("region_code"), sizes.c.members)
-        .join(sizes, sizes.c.household_id == Household.id)
-        .where(source.in_region(address))
-        .subquery("members")
-    )
-    year = source.enrolments()
-    departed_unenrolled = (
-        select(HouseholdMember.household_id, func.count().label("departed"))
-        .join(Departure, departed(source, HouseholdMember.person_id))
-        .join(Household, Household.id == HouseholdMember.household_id)
-        .where(
-            source.in_region(address),
-            ~exists().where(year.c.person_id == HouseholdMember.person_id),
-        )
-        .group_by(HouseholdMember.household_id)
-        .subquery("departed_unenrolled")
-    )
+    members, enrolled, departed_unenrolled = _sizes(source), _enrolled(source), _departed_unenrolled(source)
     enrolled_count, departed_count = (
         func.coalesce(column, 0) for column in (enrolled.c.enrolled, departed_unenrolled.c.departed)
     )
@@ -141,6 +86,75 @@ def per_household(source: ReportSource):
         .outerjoin(enrolled, enrolled.c.household_id == members.c.household_id)
         .outerjoin(departed_unenrolled, departed_unenrolled.c.household_id == members.c.household_id)
         .subquery("per_household")
+    )
+
+
+def _enrolled(source: ReportSource):
+    """Per household: its members' enrolments of the year in the region (`enrolled`), and of them
+    the ones `aside` (departed or ended), `registered` (登记未缴) and registered `later` than the
+    as-of date (未登记 that day)."""
+    e = source.enrolments()
+    # Each enrolment's kind worked out once (OFFSET 0, as in `member_kinds`), in household order:
+    # the index (coverage_year, household_id) gives that order, so the counts stream per household
+    # and meet the members' counts in one merge, where hashing a city's 333,000 households spilled
+    # to disk. A departure is looked up in the few departed, not joined to every enrolment.
+    departed_here = e.c.person_id.in_(departed_persons(source))
+    kinds = (
+        select(e.c.household_id, member_kind(source, e, departed_here).label("kind"))
+        .where(e.c.household_id.is_not(None))
+        .order_by(e.c.household_id)
+        .offset(0)
+        .subquery("enrolment_kinds")
+    )
+
+    def counted(kind: int, name: str):
+        return func.sum(case((kinds.c.kind == kind, 1), else_=0)).label(name)
+
+    return (
+        select(
+            kinds.c.household_id,
+            func.count().label("enrolled"),
+            counted(ASIDE_KIND, "aside"),
+            counted(REGISTERED_KIND, "registered"),
+            counted(NOT_REGISTERED_KIND, "later"),
+        )
+        .group_by(kinds.c.household_id)
+        .subquery("enrolled")
+    )
+
+
+def _sizes(source: ReportSource):
+    """Per household addressed in the region: its region_code and its `members`."""
+    address = Household.address_region_code
+    addressed = select(Household.id).where(source.in_region(address))
+    sizes = (
+        select(HouseholdMember.household_id, func.count().label("members"))
+        .where(col(HouseholdMember.household_id).in_(addressed))
+        .group_by(HouseholdMember.household_id)
+        .subquery("sizes")
+    )
+    return (
+        select(Household.id.label("household_id"), address.label("region_code"), sizes.c.members)
+        .join(sizes, sizes.c.household_id == Household.id)
+        .where(source.in_region(address))
+        .subquery("members")
+    )
+
+
+def _departed_unenrolled(source: ReportSource):
+    """Per household addressed in the region: its members departed by the as-of date who have no
+    enrolment of the year in the region (`departed`) — left aside, not 未登记."""
+    enrolled_here = source.enrolments()
+    return (
+        select(HouseholdMember.household_id, func.count().label("departed"))
+        .join(Departure, departed(source, HouseholdMember.person_id))
+        .join(Household, Household.id == HouseholdMember.household_id)
+        .where(
+            source.in_region(Household.address_region_code),
+            ~exists().where(enrolled_here.c.person_id == HouseholdMember.person_id),
+        )
+        .group_by(HouseholdMember.household_id)
+        .subquery("departed_unenrolled")
     )
 
 
