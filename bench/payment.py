@@ -50,6 +50,7 @@ from yibao.core.audit import Actor  # noqa: E402
 from yibao.core.db import WRITE, make_engine  # noqa: E402
 from yibao.core.migrate import installed_years, upgrade  # noqa: E402
 from yibao.core.models import AuditEvent, Enrolment, Entitlement, Payment  # noqa: E402
+from yibao.core.models.enrolment import ENTITY_COLUMNS  # noqa: E402
 from yibao.core.money import yuan_to_fen  # noqa: E402
 from yibao.core.plugins import load_registry  # noqa: E402
 from yibao.core.rules.dates import next_day  # noqa: E402
@@ -111,8 +112,10 @@ def seed(engine, rules, households: int) -> list[int]:
 # ---------------------------------------------------------------- by hand
 
 SCOPE = "(SELECT path FROM region WHERE code = :actor_region) || '%'"
+# The enrolment's own columns, as yibao reads them (not the household the database keeps beside them).
+ENROLMENT_COLUMNS = ", ".join(f"e.{column.name}" for column in ENTITY_COLUMNS)
 LOCK_SQL = f"""
-SELECT e.*,
+SELECT {ENROLMENT_COLUMNS},
        coalesce((SELECT a.code FROM region r JOIN region a ON r.path LIKE a.path || '%'
                  WHERE r.code = e.region_code AND a.level = 'county'), e.region_code) AS county
 FROM enrolment e
