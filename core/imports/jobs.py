@@ -272,10 +272,10 @@ def _run_batch(
         )
         if claim.rowcount != 1:
             return None
-        custom_plans(session)  # the handler's look-ups run once per batch with new values
         job = session.get(ImportJob, job_id)
         if outcomes is None:
-            outcomes = handler.handle(session, job, batch)
+            with custom_plans(session):  # the handler's look-ups run once per batch with new values
+                outcomes = handler.handle(session, job, batch)
         if len(outcomes) != len(batch):
             raise RuntimeError(
                 f"{type(handler).__name__} answered {len(outcomes)} outcomes for {len(batch)} rows"

@@ -28,14 +28,14 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from .. import audit
 from ..audit import Actor
 from ..departments import DEPARTMENT_CATEGORIES
 from ..errors import ErrorCode, InputError
 from ..idcard import InvalidIdNumber, parse_id_number
-from ..imports.bulk import among, insert_rows
+from ..imports.bulk import among, insert_rows, probe
 from ..imports.headers import parse_date, parse_id_text, parse_int
 from ..imports.jobs import (
     IMPORTED,
@@ -225,12 +225,14 @@ class RosterHandler:
         keys = {number: row[_PREPARED][0] for number, row in rows}
         # Rows met earlier in the file are found by their stored keys, so memory stays flat.
         met = set(
-            session.exec(
-                select(ImportRow.row_key).where(
-                    ImportRow.job_id == job.id,
-                    among(session, ImportRow.row_key, {k[2] for k in keys.values() if k[2]}),
+            session.execute(
+                probe(
+                    session,
+                    select(ImportRow.row_key).where(ImportRow.job_id == job.id),
+                    ImportRow.row_key,
+                    {k[2] for k in keys.values() if k[2]},
                 )
-            ).all()
+            ).scalars()
         )
         outcomes: dict[int, RowOutcome] = {}
         pending: list[tuple[int, dict, str, str, date, date | None, int | None]] = []
@@ -258,14 +260,18 @@ class RosterHandler:
         )
         stored: dict[tuple[int, str, date | None], tuple] = {}
         if persons:
-            for fact in session.execute(
-                select(
-                    CategoryFact.id, CategoryFact.person_id, CategoryFact.code, CategoryFact.since,
-                    CategoryFact.until, CategoryFact.grade,
+            facts = session.execute(
+                probe(
+                    session,
+                    select(
+                        CategoryFact.id, CategoryFact.person_id, CategoryFact.code, CategoryFact.since,
+                        CategoryFact.until, CategoryFact.grade,
+                    ),
+                    CategoryFact.person_id,
+                    [p[0] for p in persons.values()],
                 )
-                .where(among(session, CategoryFact.person_id, [p[0] for p in persons.values()]))
-                .order_by(col(CategoryFact.id))
-            ).all():  # fmt: skip
+            ).all()  # fmt: skip
+            for fact in sorted(facts, key=lambda fact: fact.id):  # the first stored of a kind counts
                 stored.setdefault((fact.person_id, fact.code, fact.since), fact)
 
         new_facts = []
