@@ -261,7 +261,8 @@ def _run_batch(
     with unit_of_work(engine, actor) as session:
         # The claim comes first: it takes SQLite's write lock and PostgreSQL's row lock, and
         # finds nothing when another runner has moved the checkpoint on.
-        claim = session.execute(
+        # It answers the job as well (RETURNING): one statement fewer per batch.
+        job = session.execute(
             update(ImportJob)
             .where(
                 ImportJob.id == job_id,
@@ -269,10 +270,10 @@ def _run_batch(
                 ImportJob.status == ImportStatus.RUNNING,
             )
             .values(rows_done=start)
-        )
-        if claim.rowcount != 1:
+            .returning(ImportJob)
+        ).scalar_one_or_none()
+        if job is None:
             return None
-        job = session.get(ImportJob, job_id)
         if outcomes is None:
             with custom_plans(session):  # the handler's look-ups run once per batch with new values
                 outcomes = handler.handle(session, job, batch)
