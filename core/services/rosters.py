@@ -45,7 +45,6 @@ from ..imports.jobs import (
     Rows,
     resume_import,
     start_import,
-    with_key,
 )
 from ..models import CategoryFact, ImportJob, ImportRow, Person
 from ..models.base import utcnow
@@ -194,8 +193,9 @@ class RosterHandler:
     def source(self) -> str:
         return f"{self.department}:{self.as_of.isoformat()}"
 
-    def _key(self, row: dict) -> tuple[str | None, str | None, str | None]:
-        """(normalised ID number, category code, duplicate key) — each None when unreadable."""
+    def _key(self, row: dict) -> tuple[str | None, str | None, str | None, str | None]:
+        """(normalised ID number, category code, duplicate key) — each None when unreadable — and
+        the ID number's text as the cell gave it (`parse_id_text`), for the refusals."""
         number = code = None
         text = parse_id_text(row.get("idNumber"))
         if text:
@@ -206,8 +206,8 @@ class RosterHandler:
         if row.get("category") is not None:
             code = self.vocabulary.code(row["category"])
         if number is None or code is None:
-            return number, code, None
-        return number, code, hashlib.blake2b(f"{number}|{code}".encode(), digest_size=8).hexdigest()
+            return number, code, None, text
+        return number, code, hashlib.blake2b(f"{number}|{code}".encode(), digest_size=8).hexdigest(), text
 
     def prepare(self, rows: Rows) -> None:
         """What a row's checks decide from its cells alone, worked out for the next batch in the
@@ -276,10 +276,12 @@ class RosterHandler:
 
         new_facts = []
         now = utcnow()
+        source = self.source
         for number, row, id_number, code, since, until, grade in pending:
+            key = keys[number][2]  # every outcome carries its row's key (ImportRow.row_key)
 
             def refuse(field: str, error: ErrorCode, reason: str) -> RowOutcome:
-                return RowOutcome(number, REFUSED, field, str(error), reason, id_number)  # noqa: B023
+                return RowOutcome(number, REFUSED, field, str(error), reason, id_number, key)  # noqa: B023
 
             person_id, registered_name = persons.get(id_number, (None, None))
             if person_id is None:
@@ -299,12 +301,12 @@ class RosterHandler:
                 continue
             fact = stored.get((person_id, code, since))
             if fact is None:
-                new_facts.append((person_id, code, since, until, grade, self.source, job.id, now))
-                outcomes[number] = RowOutcome(number, IMPORTED, id_number=id_number)
+                new_facts.append((person_id, code, since, until, grade, source, job.id, now))
+                outcomes[number] = RowOutcome(number, IMPORTED, id_number=id_number, key=key)
             elif grade is not None and fact.grade is not None and grade != fact.grade:
                 outcomes[number] = refuse("grade", ErrorCode.CONFLICT, f"已记录为 {fact.grade} 级")
             elif until == fact.until or (until is None and fact.until is None):
-                outcomes[number] = RowOutcome(number, UNCHANGED, id_number=id_number)
+                outcomes[number] = RowOutcome(number, UNCHANGED, id_number=id_number, key=key)
             elif fact.until is None:
                 fact = session.get(CategoryFact, fact.id)  # the rare change: as an object, audited
                 before = audit.snapshot_of(fact)
@@ -317,6 +319,7 @@ class RosterHandler:
                     IMPORTED,
                     reason=f"终止日期更新为 {until}",
                     id_number=id_number,
+                    key=key,
                 )
             else:
                 outcomes[number] = refuse(
@@ -325,7 +328,7 @@ class RosterHandler:
                     f"已记录终止日期 {fact.until}",
                 )
         insert_rows(session, CategoryFact.__table__, FACT_COLUMNS, new_facts)
-        return [with_key(outcomes[number], keys[number][2]) for number, _ in rows]
+        return [outcomes[number] for number, _ in rows]
 
     @staticmethod
     def _check(keyed: tuple, met: set[str], first, then):
@@ -346,11 +349,10 @@ class RosterHandler:
         """The checks of a row's cells, in order, around the duplicate check that needs the file's
         earlier rows: (the refusal before it or None, (the refusal after it or None, the parsed
         values, the duplicate's refusal))."""
-        id_number, code, key = keyed
-        raw_id = parse_id_text(row.get("idNumber"))
+        id_number, code, key, raw_id = keyed
 
         def refuse(field: str, error: ErrorCode, reason: str):
-            return RowOutcome(number, REFUSED, field, str(error), reason, id_number or raw_id)
+            return RowOutcome(number, REFUSED, field, str(error), reason, id_number or raw_id, key)
 
         def before():
             if not raw_id:
