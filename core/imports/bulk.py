@@ -131,12 +131,20 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: It
     processors = [table.c[name].type.bind_processor(connection.dialect) for name in columns]
     converting = [(i, process) for i, process in enumerate(processors) if process is not None]
     converted = []
+    # The value last converted in each column and its conversion: a batch's rows often share one
+    # (the batch's `created_at`, its job), and a datetime's conversion is an isoformat.
+    last = {i: (object(), None) for i, _ in converting}
     for row in rows:
         if len(row) != len(columns):
             raise ValueError(f"{len(row)} values for {len(columns)} columns of {table.name}")
         row = list(row)
         for i, process in converting:
-            row[i] = process(row[i])
+            value = row[i]
+            before, done = last[i]
+            if value is not before:
+                done = process(value)
+                last[i] = (value, done)
+            row[i] = done
         converted.append(tuple(row))
     names = ", ".join(f'"{name}"' for name in columns)
     marks = ", ".join("?" * len(columns))

@@ -342,13 +342,13 @@ class RosterHandler:
         if first is not None:
             return first, None
         if duplicate:
-            return then[2], None
+            return then[2](), None
         return then[0], then[1]
 
     def _stages(self, number: int, row: dict, keyed: tuple):
         """The checks of a row's cells, in order, around the duplicate check that needs the file's
         earlier rows: (the refusal before it or None, (the refusal after it or None, the parsed
-        values, the duplicate's refusal))."""
+        values, the duplicate's refusal — made when a row is one: most rows are not))."""
         id_number, code, key, raw_id = keyed
 
         def refuse(field: str, error: ErrorCode, reason: str):
@@ -376,7 +376,10 @@ class RosterHandler:
 
         if (first := before()) is not None:
             return first, None
-        duplicate = refuse("idNumber", ErrorCode.DUPLICATE, "同一身份证号码和类别在本文件中已出现")
+
+        def duplicate():
+            return refuse("idNumber", ErrorCode.DUPLICATE, "同一身份证号码和类别在本文件中已出现")
+
         try:
             since = parse_date(row.get("since")) or self.as_of
         except ValueError as exc:
