@@ -57,7 +57,7 @@ def check_here(path: Path, fields: Mapping[str, tuple[str, ...]], required: Sequ
     """The header (a file without a required column is refused naming it), the digest and the
     number of records: one pass to find the header, one to hash, one to count."""
     table = open_table(Path(path), fields, required)
-    return Checked(table=table, sha256=file_sha256(Path(path)), rows=sum(1 for _ in table.records()))
+    return Checked(table=table, sha256=file_sha256(Path(path)), rows=table.count())
 
 
 def check_file(path: Path, fields: Mapping[str, tuple[str, ...]], required: Sequence[str]) -> Checked:

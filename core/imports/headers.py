@@ -89,10 +89,16 @@ def parse_date(value) -> date | None:
     text = str(value)
     if " " in text:  # "2023-08-31 00:00:00" as a date cell typed as text
         text = text.split(" ")[0]
+    # `2023-08-31`, as most rosters write it, without the regular expressions (an import parses
+    # a date or two per row): the first form's answer for such text.
+    if len(text) == 10 and text[4] == "-" == text[7] and text.isascii():
+        year, month, day = text[:4], text[5:7], text[8:]
+        if year.isdigit() and month.isdigit() and day.isdigit():
+            return date(int(year), int(month), int(day))  # ValueError for 2023-02-30
     for form in _DATE_FORMS:
         match = form.match(text)
         if match:
-            year, month, day = (int(part) for part in match.groups())
+            year, month, day = map(int, match.groups())
             return date(year, month, day)  # ValueError for 2023-02-30
     raise ValueError(f"无法识别的日期 {text}（use 2023-08-31, 2023/8/31, 2023.8.31 or 2023年8月31日）")
 

@@ -35,7 +35,7 @@ from sqlmodel import Session, col, select
 from ..audit import Actor
 from ..errors import ErrorCode, FieldError, InputError
 from ..idcard import InvalidIdNumber, parse_id_number
-from ..imports.bulk import among, custom_plans
+from ..imports.bulk import custom_plans, probe
 from ..imports.headers import clean, parse_date, parse_id_text
 from ..imports.jobs import IMPORTED, REFUSED, UNCHANGED, RowOutcome, resume_import, start_import, with_key
 from ..models import Enrolment, HouseholdMember, ImportJob, ImportRow, Payment, Person
@@ -223,8 +223,7 @@ class PaymentImport:
 
     def _as_set(self, job: ImportJob, parsed: dict, outcomes: dict) -> dict[int, RowOutcome]:
         """The batch in one transaction (core/services/payment_batch.py); households after it."""
-        with unit_of_work(self.engine, self.actor) as session:
-            custom_plans(session)
+        with unit_of_work(self.engine, self.actor) as session, custom_plans(session):
             looked = self._lookups(session, job, parsed.values())
             whole = households_paying_whole(session, self.policy, [p.id for p in looked[0].values()])
             paying, households = self._sort(parsed, outcomes, looked, whole)
@@ -517,9 +516,12 @@ class PaymentImport:
         earlier: dict[str, int] = {}
         # Unordered: an ORDER BY row_number leads SQLite to the (job_id, row_number) index, which
         # reads every row of the job; each ID's first row is taken here instead.
-        for key, number in session.exec(
-            select(ImportRow.row_key, ImportRow.row_number).where(
-                ImportRow.job_id == job.id, among(session, ImportRow.row_key, number_of)
+        for key, number in session.execute(
+            probe(
+                session,
+                select(ImportRow.row_key, ImportRow.row_number).where(ImportRow.job_id == job.id),
+                ImportRow.row_key,
+                number_of,
             )
         ).all():
             seen = earlier.get(number_of[key])

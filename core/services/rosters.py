@@ -28,14 +28,14 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from .. import audit
 from ..audit import Actor
 from ..departments import DEPARTMENT_CATEGORIES
 from ..errors import ErrorCode, InputError
 from ..idcard import InvalidIdNumber, parse_id_number
-from ..imports.bulk import among, insert_rows
+from ..imports.bulk import among, insert_rows, probe
 from ..imports.headers import parse_date, parse_id_text, parse_int
 from ..imports.jobs import (
     IMPORTED,
@@ -45,7 +45,6 @@ from ..imports.jobs import (
     Rows,
     resume_import,
     start_import,
-    with_key,
 )
 from ..models import CategoryFact, ImportJob, ImportRow, Person
 from ..models.base import utcnow
@@ -194,8 +193,9 @@ class RosterHandler:
     def source(self) -> str:
         return f"{self.department}:{self.as_of.isoformat()}"
 
-    def _key(self, row: dict) -> tuple[str | None, str | None, str | None]:
-        """(normalised ID number, category code, duplicate key) — each None when unreadable."""
+    def _key(self, row: dict) -> tuple[str | None, str | None, str | None, str | None]:
+        """(normalised ID number, category code, duplicate key) — each None when unreadable — and
+        the ID number's text as the cell gave it (`parse_id_text`), for the refusals."""
         number = code = None
         text = parse_id_text(row.get("idNumber"))
         if text:
@@ -206,8 +206,8 @@ class RosterHandler:
         if row.get("category") is not None:
             code = self.vocabulary.code(row["category"])
         if number is None or code is None:
-            return number, code, None
-        return number, code, hashlib.blake2b(f"{number}|{code}".encode(), digest_size=8).hexdigest()
+            return number, code, None, text
+        return number, code, hashlib.blake2b(f"{number}|{code}".encode(), digest_size=8).hexdigest(), text
 
     def prepare(self, rows: Rows) -> None:
         """What a row's checks decide from its cells alone, worked out for the next batch in the
@@ -225,12 +225,14 @@ class RosterHandler:
         keys = {number: row[_PREPARED][0] for number, row in rows}
         # Rows met earlier in the file are found by their stored keys, so memory stays flat.
         met = set(
-            session.exec(
-                select(ImportRow.row_key).where(
-                    ImportRow.job_id == job.id,
-                    among(session, ImportRow.row_key, {k[2] for k in keys.values() if k[2]}),
+            session.execute(
+                probe(
+                    session,
+                    select(ImportRow.row_key).where(ImportRow.job_id == job.id),
+                    ImportRow.row_key,
+                    {k[2] for k in keys.values() if k[2]},
                 )
-            ).all()
+            ).scalars()
         )
         outcomes: dict[int, RowOutcome] = {}
         pending: list[tuple[int, dict, str, str, date, date | None, int | None]] = []
@@ -258,22 +260,28 @@ class RosterHandler:
         )
         stored: dict[tuple[int, str, date | None], tuple] = {}
         if persons:
-            for fact in session.execute(
-                select(
-                    CategoryFact.id, CategoryFact.person_id, CategoryFact.code, CategoryFact.since,
-                    CategoryFact.until, CategoryFact.grade,
+            facts = session.execute(
+                probe(
+                    session,
+                    select(
+                        CategoryFact.id, CategoryFact.person_id, CategoryFact.code, CategoryFact.since,
+                        CategoryFact.until, CategoryFact.grade,
+                    ),
+                    CategoryFact.person_id,
+                    [p[0] for p in persons.values()],
                 )
-                .where(among(session, CategoryFact.person_id, [p[0] for p in persons.values()]))
-                .order_by(col(CategoryFact.id))
-            ).all():  # fmt: skip
+            ).all()  # fmt: skip
+            for fact in sorted(facts, key=lambda fact: fact.id):  # the first stored of a kind counts
                 stored.setdefault((fact.person_id, fact.code, fact.since), fact)
 
         new_facts = []
         now = utcnow()
+        source = self.source
         for number, row, id_number, code, since, until, grade in pending:
+            key = keys[number][2]  # every outcome carries its row's key (ImportRow.row_key)
 
             def refuse(field: str, error: ErrorCode, reason: str) -> RowOutcome:
-                return RowOutcome(number, REFUSED, field, str(error), reason, id_number)  # noqa: B023
+                return RowOutcome(number, REFUSED, field, str(error), reason, id_number, key)  # noqa: B023
 
             person_id, registered_name = persons.get(id_number, (None, None))
             if person_id is None:
@@ -284,7 +292,12 @@ class RosterHandler:
                 )
                 continue
             name = row.get("name")
-            if name is not None and _NAME_NOISE.sub("", str(name)) != _NAME_NOISE.sub("", registered_name):
+            # The same text is the same name without the two substitutions (most rows).
+            if (
+                name is not None
+                and (text := str(name)) != registered_name
+                and _NAME_NOISE.sub("", text) != _NAME_NOISE.sub("", registered_name)
+            ):
                 outcomes[number] = refuse(
                     "name",
                     ErrorCode.MISMATCH,
@@ -293,12 +306,12 @@ class RosterHandler:
                 continue
             fact = stored.get((person_id, code, since))
             if fact is None:
-                new_facts.append((person_id, code, since, until, grade, self.source, job.id, now))
-                outcomes[number] = RowOutcome(number, IMPORTED, id_number=id_number)
+                new_facts.append((person_id, code, since, until, grade, source, job.id, now))
+                outcomes[number] = RowOutcome(number, IMPORTED, id_number=id_number, key=key)
             elif grade is not None and fact.grade is not None and grade != fact.grade:
                 outcomes[number] = refuse("grade", ErrorCode.CONFLICT, f"已记录为 {fact.grade} 级")
             elif until == fact.until or (until is None and fact.until is None):
-                outcomes[number] = RowOutcome(number, UNCHANGED, id_number=id_number)
+                outcomes[number] = RowOutcome(number, UNCHANGED, id_number=id_number, key=key)
             elif fact.until is None:
                 fact = session.get(CategoryFact, fact.id)  # the rare change: as an object, audited
                 before = audit.snapshot_of(fact)
@@ -311,6 +324,7 @@ class RosterHandler:
                     IMPORTED,
                     reason=f"终止日期更新为 {until}",
                     id_number=id_number,
+                    key=key,
                 )
             else:
                 outcomes[number] = refuse(
@@ -319,7 +333,7 @@ class RosterHandler:
                     f"已记录终止日期 {fact.until}",
                 )
         insert_rows(session, CategoryFact.__table__, FACT_COLUMNS, new_facts)
-        return [with_key(outcomes[number], keys[number][2]) for number, _ in rows]
+        return [outcomes[number] for number, _ in rows]
 
     @staticmethod
     def _check(keyed: tuple, met: set[str], first, then):
@@ -333,18 +347,17 @@ class RosterHandler:
         if first is not None:
             return first, None
         if duplicate:
-            return then[2], None
+            return then[2](), None
         return then[0], then[1]
 
     def _stages(self, number: int, row: dict, keyed: tuple):
         """The checks of a row's cells, in order, around the duplicate check that needs the file's
         earlier rows: (the refusal before it or None, (the refusal after it or None, the parsed
-        values, the duplicate's refusal))."""
-        id_number, code, key = keyed
-        raw_id = parse_id_text(row.get("idNumber"))
+        values, the duplicate's refusal — made when a row is one: most rows are not))."""
+        id_number, code, key, raw_id = keyed
 
         def refuse(field: str, error: ErrorCode, reason: str):
-            return RowOutcome(number, REFUSED, field, str(error), reason, id_number or raw_id)
+            return RowOutcome(number, REFUSED, field, str(error), reason, id_number or raw_id, key)
 
         def before():
             if not raw_id:
@@ -368,7 +381,10 @@ class RosterHandler:
 
         if (first := before()) is not None:
             return first, None
-        duplicate = refuse("idNumber", ErrorCode.DUPLICATE, "同一身份证号码和类别在本文件中已出现")
+
+        def duplicate():
+            return refuse("idNumber", ErrorCode.DUPLICATE, "同一身份证号码和类别在本文件中已出现")
+
         try:
             since = parse_date(row.get("since")) or self.as_of
         except ValueError as exc:

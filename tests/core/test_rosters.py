@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 
 from tests.support.db_state import stored
 from tests.support.factories import id_number, wrong_check_digit
+from tests.support.plans import captured
 from yibao.core.audit import Actor
 from yibao.core.errors import InputError
 from yibao.core.imports.jobs import resume_import
@@ -266,3 +267,37 @@ def test_guichi_counts_an_identity_recognised_by_2023_08_31_and_not_one_day_late
     assert quotes[early].subsidy_category == "MINIMUM_LIVING" and quotes[early].subsidy > 0
     assert quotes[late].subsidy == 0 and str(quotes[late].amount_due) == "380.00"
     assert quotes[early].amount_due < quotes[late].amount_due
+
+
+def test_sqlite_batches_commit_without_waiting_for_the_disk_and_leave_the_pool_as_it_was(engine, tmp_path):
+    """On SQLite each batch runs on a connection of its own with `synchronous = NORMAL` (a batch
+    taken back by a crash is a batch the job resumes before), still under the write lock its
+    claim takes (BEGIN IMMEDIATE); the connection goes back to the pool as it came."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's synchronous setting")
+    register(engine, ("张三", ZHANG, "341721"), ("李四", LI, "341721"), ("王五", WANG, "341721"))
+    path = roster(tmp_path, [f"张三,{ZHANG},低保对象,,", f"李四,{LI},低保对象,,", f"王五,{WANG},低保对象,,"])
+    job, handler = start_roster_import(
+        engine, ADMIN, path, source="CIVIL_AFFAIRS", as_of=AS_OF, region_code="341721"
+    )
+    seen, used = [], set()
+    handle = handler.handle
+
+    def watched(session, job, rows):
+        connection = session.connection()
+        seen.append((connection.exec_driver_sql("PRAGMA synchronous").scalar(), connection.in_transaction()))
+        used.add(connection.connection.dbapi_connection)
+        return handle(session, job, rows)
+
+    handler.handle = watched
+    with engine.connect() as connection:
+        default = connection.exec_driver_sql("PRAGMA synchronous").scalar()
+    with captured(engine) as statements:
+        finished = resume_import(engine, ADMIN, job, path, handler, batch_size=2)
+    assert (finished.status, finished.imported) == ("DONE", 3)
+    assert seen == [(1, True), (1, True)]  # NORMAL, in each batch's transaction
+    begins = [s for s, _ in statements if s.startswith("BEGIN")]
+    assert begins.count("BEGIN IMMEDIATE") >= 3  # two batches and the finish, each under the write lock
+    assert default != 1
+    for dbapi_connection in used:  # pooled again, as the import found it
+        assert dbapi_connection.execute("PRAGMA synchronous").fetchone()[0] == default

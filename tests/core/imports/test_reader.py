@@ -4,9 +4,11 @@ from datetime import date, datetime
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from yibao.core.errors import InputError
-from yibao.core.imports.headers import map_headers, parse_date, parse_id_text, parse_int
+from yibao.core.imports.headers import _DATE_FORMS, clean, map_headers, parse_date, parse_id_text, parse_int
 from yibao.core.imports.reader import detect_encoding, open_table
 
 FIELDS = {
@@ -152,3 +154,25 @@ def test_grades():
 def test_header_alias_with_bracketed_note_and_english_name():
     columns = map_headers(["ID_NUMBER", "人员类别(必填)*"], {**FIELDS, "idNumber": ("id_number",)}, REQUIRED)
     assert columns == {"idNumber": 0, "category": 1}
+
+
+def _by_the_forms(text: str):
+    """What the date forms alone answer (parse_date reads `yyyy-mm-dd` without them)."""
+    for form in _DATE_FORMS:
+        if match := form.match(text):
+            try:
+                return date(*map(int, match.groups()))
+            except ValueError:
+                return "invalid"
+    return "invalid"
+
+
+@given(st.from_regex(r"\A[0-9０-９a٣-]{4}-[0-9a-]{2}-[0-9٣]{2}\Z") | st.text(max_size=12))
+def test_iso_dates_are_read_as_the_forms_read_them(text):
+    try:
+        answer = parse_date(text)
+    except ValueError:
+        answer = "invalid"
+    cleaned = clean(text)
+    if cleaned is not None and " " not in cleaned:
+        assert answer == _by_the_forms(cleaned)
