@@ -126,6 +126,21 @@ SHAPES = [
     ('{ households(regionCode: "999999") { totalCount pageInfo { hasNextPage } nodes { id } } }', {}, True),
     ('{ households(regionCode: "341702", first: 100) { nodes { id address } } }', {}, True),
     ("{ households(first: 0) { nodes { id } } }", {}, True),  # refused: the typed error
+    # An enrolment's columns after its snapshot are read only when one of their fields is asked
+    # (api/graphql/compiled_fields.py ENROLMENT_TAIL): the same persons' enrolments asked both ways
+    # in one operation, and the tail's fields present or skipped by a variable.
+    *(
+        (
+            """query($tail: Boolean!) { households(first: 5) { nodes { members { person {
+              heads: enrolments { id status coverageYear }
+              whole: enrolments { id channel @include(if: $tail) amountDue @include(if: $tail) }
+              again: enrolments { policyId tier terminatedOn @include(if: $tail) }
+            } } } } }""",
+            {"tail": tail},
+            True,
+        )
+        for tail in (True, False)
+    ),
     # What the compiled path leaves to graphql-core: fields it does not know, other root fields, errors.
     # (None: a field it does not know is only met where there are rows to answer it for.)
     ("{ households { nodes { id addressRegion { code } } } }", {}, None),
