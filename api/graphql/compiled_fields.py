@@ -18,10 +18,14 @@ through the caller's scope:
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Callable, Sequence
 from datetime import date
 from operator import attrgetter
 from typing import Any, NamedTuple
+
+from sqlalchemy import event
 
 from yibao.core.access_log import HOUSEHOLD, PERSON
 from yibao.core.idcard import mask_id_number, mask_phone
@@ -126,7 +130,49 @@ def driver(session) -> tuple[Any, str]:
     mark = MARKS.get(connection.dialect.paramstyle)
     if mark is None:  # a driver this module does not know: graphql-core answers (api/graphql/compiled.py)
         raise NotImplementedError(connection.dialect.paramstyle)
+    if connection.dialect.name == "postgresql":
+        _without_transaction(connection)
     return connection.connection, mark
+
+
+# The pool record of a connection whose autocommit `_without_transaction` turned on.
+AUTOCOMMITTED = "yibao_autocommitted"
+_resetting: weakref.WeakSet = weakref.WeakSet()  # the engines whose pool turns it off again
+_installing = threading.Lock()
+
+
+def _without_transaction(connection) -> None:
+    """On PostgreSQL, the request's statements run without BEGIN and COMMIT (psycopg's autocommit)
+    until the connection goes back to the pool, which turns autocommit off again before anyone else
+    can check it out (the pool's `reset` event, before its rollback and its `checkin`).
+
+    The compiled path only reads, and its event is the one write (core/access_log.py, on this
+    session only when everything before it only read). Under READ COMMITTED, PostgreSQL's default
+    and the engine's, each statement of a transaction reads its own snapshot, as it does alone: a
+    transaction around reads changes nothing they see, and an INSERT alone is committed when it
+    returns, as the session's commit would have committed it. The two round trips they cost were a
+    tenth of the page's wall time. A connection that has begun already (a statement before this
+    one, on the same session) is left as it is."""
+    pooled = connection.connection
+    raw = pooled.driver_connection
+    info = getattr(raw, "info", None)
+    if raw.autocommit is not False or info is None or info.transaction_status.name != "IDLE":
+        return
+    engine = connection.engine
+    if engine not in _resetting:
+        with _installing:
+            if engine not in _resetting:
+                event.listen(engine, "reset", _autocommit_off)
+                _resetting.add(engine)
+    pooled.info[AUTOCOMMITTED] = True
+    raw.autocommit = True
+
+
+def _autocommit_off(dbapi_connection, record, _reset_state) -> None:
+    """Turns autocommit off again as the connection goes back to the pool. Should it fail (a broken
+    connection), the pool invalidates the connection rather than keep it."""
+    if record is not None and record.info.pop(AUTOCOMMITTED, False):
+        dbapi_connection.autocommit = False
 
 
 def _marks(values: Sequence) -> str:
