@@ -73,6 +73,7 @@ class Run:
         self._codes: list[str] | None = None
         self._driver = None
         self._serializers: dict[Any, _Leaf] = {}
+        self._subfields: dict[tuple, Any] = {}
 
     # The session and the scope as the resolvers get them, and only once a row is read: a refused
     # root field reads nothing (the scope is a read of the caller's region).
@@ -173,10 +174,7 @@ class Run:
         known = FIELDS.get(type_.name)
         if known is None:
             raise Fallback
-        executor = self.executor
-        collected = collect_subfields(
-            self.schema, executor.fragments, executor.variable_values, executor.operation, type_, details
-        )
+        collected = self.subfields(type_, details)
         if collected.new_defer_usages or collected.forbidden_directive_instances:
             raise Fallback
         keys, columns = [], []
@@ -194,6 +192,23 @@ class Run:
             keys.append(key)
         # Every column has one value per object, by construction: zip's length check is not needed.
         return [dict(zip(keys, row, strict=False)) for row in zip(*columns, strict=False)]
+
+    def subfields(self, type_: GraphQLObjectType, details):
+        """graphql-core's `collect_subfields` of these field nodes, once per request: a level's
+        read asks which fields are selected below it (`selected`) before its objects are built."""
+        key = (type_.name, tuple(id(detail.node) for detail in details))
+        found = self._subfields.get(key)
+        if found is None:
+            executor = self.executor
+            found = self._subfields[key] = collect_subfields(
+                self.schema, executor.fragments, executor.variable_values, executor.operation, type_, details
+            )
+        return found
+
+    def selected(self, field_def, details) -> set[str]:
+        """The names of the fields selected below an object field (not their response keys)."""
+        grouped = self.subfields(get_named_type(field_def.type), details).grouped_field_set
+        return {sub[0].node.name.value for sub in grouped.values()}
 
     def leaves(self, field_def, values: Iterable) -> list:
         """Leaf values serialised as graphql-core serialises them (`complete_leaf_value`)."""

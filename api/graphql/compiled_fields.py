@@ -18,10 +18,14 @@ through the caller's scope:
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Callable, Sequence
 from datetime import date
 from operator import attrgetter
 from typing import Any, NamedTuple
+
+from sqlalchemy import event
 
 from yibao.core.access_log import HOUSEHOLD, PERSON
 from yibao.core.idcard import mask_id_number, mask_phone
@@ -44,11 +48,15 @@ MEMBERS = (
     "JOIN person p ON p.id = m.person_id WHERE m.household_id IN ({ids}) ORDER BY m.id"
 )
 PERSONS = f"SELECT {PERSON_COLUMNS} FROM person p WHERE p.id IN ({{ids}})"
-ENROLMENTS = (
-    "SELECT person_id, id, coverage_year, policy_id, tier, status, channel, enrolled_on, amount_due_fen, "
-    "subsidy_fen, subsidy_category, method, terminated_on, termination_reason FROM enrolment "
-    "WHERE person_id IN ({ids}){scoped} ORDER BY coverage_year"
+# An enrolment's columns before its snapshot (a few kB of JSON), and those after it: on SQLite a
+# column stored after the snapshot is reached through the snapshot's overflow pages (a third more
+# time for the statement). The tail is read only when a field of it is asked.
+ENROLMENT_HEAD = "person_id, id, coverage_year, policy_id, tier, status"
+ENROLMENT_TAIL = (
+    ", channel, enrolled_on, amount_due_fen, subsidy_fen, subsidy_category, method, terminated_on, "
+    "termination_reason"
 )
+ENROLMENTS = "SELECT {columns} FROM enrolment WHERE person_id IN ({ids}){scoped} ORDER BY coverage_year"
 IN_SCOPE = " AND region_code IN ({codes})"
 MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}  # sqlite3, psycopg
 
@@ -68,6 +76,18 @@ class PersonRow(NamedTuple):
     birth_date: date
     gender: str
     phone: str | None
+
+
+class EnrolmentHead(NamedTuple):
+    """An enrolment read without its tail: a tail field's getter fails on it (AttributeError),
+    and the operation goes to graphql-core, never answers a None for a column not read."""
+
+    person_id: int
+    id: int
+    coverage_year: int
+    policy_id: str
+    tier: str
+    status: str
 
 
 class EnrolmentRow(NamedTuple):
@@ -110,7 +130,49 @@ def driver(session) -> tuple[Any, str]:
     mark = MARKS.get(connection.dialect.paramstyle)
     if mark is None:  # a driver this module does not know: graphql-core answers (api/graphql/compiled.py)
         raise NotImplementedError(connection.dialect.paramstyle)
+    if connection.dialect.name == "postgresql":
+        _without_transaction(connection)
     return connection.connection, mark
+
+
+# The pool record of a connection whose autocommit `_without_transaction` turned on.
+AUTOCOMMITTED = "yibao_autocommitted"
+_resetting: weakref.WeakSet = weakref.WeakSet()  # the engines whose pool turns it off again
+_installing = threading.Lock()
+
+
+def _without_transaction(connection) -> None:
+    """On PostgreSQL, the request's statements run without BEGIN and COMMIT (psycopg's autocommit)
+    until the connection goes back to the pool, which turns autocommit off again before anyone else
+    can check it out (the pool's `reset` event, before its rollback and its `checkin`).
+
+    The compiled path only reads, and its event is the one write (core/access_log.py, on this
+    session only when everything before it only read). Under READ COMMITTED, PostgreSQL's default
+    and the engine's, each statement of a transaction reads its own snapshot, as it does alone: a
+    transaction around reads changes nothing they see, and an INSERT alone is committed when it
+    returns, as the session's commit would have committed it. The two round trips they cost were a
+    tenth of the page's wall time. A connection that has begun already (a statement before this
+    one, on the same session) is left as it is."""
+    pooled = connection.connection
+    raw = pooled.driver_connection
+    info = getattr(raw, "info", None)
+    if raw.autocommit is not False or info is None or info.transaction_status.name != "IDLE":
+        return
+    engine = connection.engine
+    if engine not in _resetting:
+        with _installing:
+            if engine not in _resetting:
+                event.listen(engine, "reset", _autocommit_off)
+                _resetting.add(engine)
+    pooled.info[AUTOCOMMITTED] = True
+    raw.autocommit = True
+
+
+def _autocommit_off(dbapi_connection, record, _reset_state) -> None:
+    """Turns autocommit off again as the connection goes back to the pool. Should it fail (a broken
+    connection), the pool invalidates the connection rather than keep it."""
+    if record is not None and record.info.pop(AUTOCOMMITTED, False):
+        dbapi_connection.autocommit = False
 
 
 def _marks(values: Sequence) -> str:
@@ -165,21 +227,29 @@ def _persons(run, person_ids: Sequence[int]) -> list:
     return _kept(run, "persons", person_ids, read, None)
 
 
-def _enrolments(run, person_ids: Sequence[int]) -> list[list]:
+def _enrolments(run, person_ids: Sequence[int], whole: bool) -> list[list]:
+    """The persons' enrolments in the caller's scope; `whole`: with the tail's columns."""
+
     def read(ids):
         codes = run.codes()
+        columns = ENROLMENT_HEAD + ENROLMENT_TAIL if whole else ENROLMENT_HEAD
         if codes is None:
-            statement, params = ENROLMENTS.format(ids=_marks(ids), scoped=""), ids
+            statement, params = ENROLMENTS.format(columns=columns, ids=_marks(ids), scoped=""), ids
         else:
             scoped = IN_SCOPE.format(codes=_marks(codes)) if codes else " AND 1 = 0"
-            statement, params = ENROLMENTS.format(ids=_marks(ids), scoped=scoped), [*ids, *codes]
+            statement = ENROLMENTS.format(columns=columns, ids=_marks(ids), scoped=scoped)
+            params = [*ids, *codes]
         found: dict[int, list] = {}
         for row in _rows(run, statement, params):
-            enrolment = EnrolmentRow(*row[:7], _day(row[7]), *row[8:12], _day(row[12]), row[13])
+            if whole:
+                enrolment = EnrolmentRow(*row[:7], _day(row[7]), *row[8:12], _day(row[12]), row[13])
+            else:
+                enrolment = EnrolmentHead(*row)
             found.setdefault(enrolment.person_id, []).append(enrolment)
         return found
 
-    return _kept(run, "enrolments", person_ids, read, [])
+    # Kept apart: the heads read for one selection are not the whole rows another one asks for.
+    return _kept(run, "enrolments" if whole else "enrolment heads", person_ids, read, [])
 
 
 # ---------------------------------------------------------------- field kinds
@@ -217,6 +287,15 @@ def many(fetch: Callable[[Any, list], list]):
     return complete
 
 
+def many_selected(fetch: Callable[[Any, list, set[str]], list]):
+    """`many`, whose read is told which fields are selected below it (their names)."""
+
+    def complete(run, field_def, details, objects):
+        return run.lists(field_def, details, fetch(run, objects, run.selected(field_def, details)))
+
+    return complete
+
+
 # ---------------------------------------------------------------- the types
 
 
@@ -240,8 +319,23 @@ def _person_of_member(run, members):
     return _persons(run, [m.person_id for m in members])
 
 
-def _enrolments_of(run, persons):
-    return _enrolments(run, [p.id for p in persons])
+# The fields of an enrolment read from the tail's columns (ENROLMENT_TAIL).
+TAIL_FIELDS = frozenset(
+    {
+        "channel",
+        "enrolledOn",
+        "amountDue",
+        "subsidy",
+        "subsidyCategory",
+        "method",
+        "terminatedOn",
+        "terminationReason",
+    }
+)
+
+
+def _enrolments_of(run, persons, selected: set[str]):
+    return _enrolments(run, [p.id for p in persons], not selected.isdisjoint(TAIL_FIELDS))
 
 
 def _nodes(run, connections):
@@ -300,7 +394,7 @@ FIELDS: dict[str, dict[str, Callable]] = {
         "birthYear": leaf(lambda p: p.birth_date.year),
         "gender": leaf(lambda p: Gender(p.gender)),
         "phone": masked(attrgetter("phone"), mask_phone),
-        "enrolments": many(_enrolments_of),
+        "enrolments": many_selected(_enrolments_of),
     },
     "Enrolment": {
         "id": _node_id("Enrolment"),

@@ -1,11 +1,14 @@
 """Tokens: what they carry, what makes them invalid, and where the signing key comes from."""
 
 import stat
-from datetime import timedelta
+import time
+from datetime import datetime, timedelta
 
+import jwt
 import pytest
 from sqlalchemy.engine import make_url
 
+from yibao.core import auth
 from yibao.core.auth import AuthError, Principal, Role, issue, signing_key, verify
 
 KEY = "k" * 40
@@ -32,6 +35,28 @@ def test_a_token_carries_name_role_region_and_department():
 def test_invalid_tokens_are_refused(token):
     with pytest.raises(AuthError):
         verify(KEY, token)
+
+
+def test_a_token_verified_before_is_refused_once_it_expires(monkeypatch):
+    """verify keeps the tokens it accepted (core/auth.py): a kept one still expires at its `exp`,
+    and one signed with another key is not found under this one."""
+    token = issue(KEY, CLERK, valid_for=timedelta(seconds=30))
+    assert verify(KEY, token) == CLERK
+    assert verify(KEY, token) == CLERK  # kept
+    with pytest.raises(AuthError):
+        verify("another key entirely, forty characters..", token)
+    later = time.time() + 31
+
+    class Later(datetime):  # PyJWT's clock, half a minute on
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.fromtimestamp(later, tz)
+
+    monkeypatch.setattr(auth.time, "time", lambda: later)
+    monkeypatch.setattr(jwt.api_jwt, "datetime", Later)
+    with pytest.raises(AuthError) as refused:
+        verify(KEY, token)
+    assert refused.value.reason == "EXPIRED"
 
 
 def test_postgresql_needs_a_configured_key(monkeypatch):

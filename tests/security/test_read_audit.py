@@ -7,7 +7,6 @@ held; never one per row, and none for a request that held no personal data.
 """
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import Session, col, select
 
 from tests.support.graphql_client import gql
@@ -197,22 +196,37 @@ UNLOGGABLE = [
 ]
 
 
+REFUSE_AUDIT_INSERTS = {
+    "sqlite": [
+        "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_event BEGIN SELECT RAISE(ABORT, '{why}'); END"
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql "
+        "AS $$ BEGIN RAISE EXCEPTION '{why}'; END $$",
+        "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_event "
+        "FOR EACH ROW EXECUTE FUNCTION refuse_audit()",
+    ],
+}
+
+
 @pytest.mark.parametrize("query", UNLOGGABLE, ids=["persons", "compiled-households"])
 def test_an_answer_whose_reading_cannot_be_logged_is_not_sent(engine, client_as, query):
     """Fails closed: when the event cannot be written the caller gets an error instead of the data,
     and the error names no one (a driver's message would carry the statement's ID numbers)."""
     populate(client_as)
-
-    def refuse_audit_inserts(conn, cursor, statement, *args):
-        if statement.lstrip().upper().startswith("INSERT INTO AUDIT_EVENT"):
-            raise RuntimeError(f"disk full while writing {FAMILY[0].id_number}")
-
-    event.listen(engine, "before_cursor_execute", refuse_audit_inserts)
+    # The database itself refuses the event, whichever way its INSERT is sent (the log writes it on
+    # the driver's cursor, core/access_log.py), with a message naming a person.
+    with engine.begin() as connection:
+        for statement in REFUSE_AUDIT_INSERTS[engine.dialect.name]:
+            connection.exec_driver_sql(statement.format(why=f"disk full while writing {FAMILY[0].id_number}"))
     try:
         clerk = client_as("VILLAGE_CLERK", TOWNSHIP)
         body = clerk.post("/graphql", json={"query": query}).json()
     finally:
-        event.remove(engine, "before_cursor_execute", refuse_audit_inserts)
+        with engine.begin() as connection:
+            connection.exec_driver_sql(
+                "DROP TRIGGER refuse_audit" + ("" if engine.dialect.name == "sqlite" else " ON audit_event")
+            )
 
     assert body["data"] is None
     assert body["errors"][0]["extensions"]["code"] == "UNAVAILABLE"
