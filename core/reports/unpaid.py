@@ -133,6 +133,8 @@ def _sizes(source: ReportSource):
         .group_by(HouseholdMember.household_id)
         .subquery("sizes")
     )
+    # The region is asked on both sides: inside, it keeps the members' scan to the region's
+    # households; here, the households' own scan (PostgreSQL then merges the two in id order).
     return (
         select(Household.id.label("household_id"), address.label("region_code"), sizes.c.members)
         .join(sizes, sizes.c.household_id == Household.id)
