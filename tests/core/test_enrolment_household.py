@@ -4,10 +4,15 @@ The column is derived: whatever a service, an import or a hand-written statement
 back as the household the person is a member of now, on both backends.
 """
 
+import threading
+import time
+
+import pytest
 from sqlalchemy import text
 
 from tests.support.dongzhi import COUNTY, OTHER, VILLAGE, enrolled, household, seed_regions
 from tests.support.factories import id_number
+from yibao.core.db import WRITE
 from yibao.core.services.households import move_person
 
 
@@ -111,3 +116,59 @@ def test_a_person_in_no_household_has_none_until_added_and_after_removal(engine)
     assert household_on(engine, enrolment) == target
     write(engine, "DELETE FROM household_member WHERE person_id = :p", p=sun)
     assert household_on(engine, enrolment) is None
+
+
+MOVE = "UPDATE household_member SET household_id = :household WHERE person_id = :person"
+
+
+def _blocked_or_done(engine, other: threading.Thread) -> None:
+    """Returns once `other` waits on a lock (PostgreSQL says so) or has finished. SQLite has no such
+    view: there the other writer cannot pass BEGIN IMMEDIATE, so a short wait shows the same."""
+    deadline = time.monotonic() + 10
+    while other.is_alive() and time.monotonic() < deadline:
+        if engine.dialect.name == "postgresql":
+            with engine.connect() as connection:
+                waiting = connection.execute(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                    )
+                ).scalar_one()
+            if waiting:
+                return
+        elif time.monotonic() > deadline - 9.5:
+            return
+        time.sleep(0.02)
+
+
+@pytest.mark.parametrize("first", ["enrolment", "move"])
+def test_a_move_and_a_new_enrolment_of_one_person_cannot_pass_each_other(engine, first):
+    """Each transaction starts before the other commits; whichever order, the enrolment ends with
+    the household its person moved to (0016's locks: on PostgreSQL each side read the other as last
+    committed, and the enrolment kept the household its person had left)."""
+    seed_regions(engine)
+    _, wang, *_ = household(engine, "王")
+    zhao, *_ = household(engine, "赵")
+    target = household_of(engine, zhao)
+    enrol = {"person": wang, "year": 2022, "region": VILLAGE, "key": "race", "household": None}
+    move = {"household": target, "person": wang}
+    statements = [(ENROLMENT, enrol), (MOVE, move)]
+    (held, held_values), (other, other_values) = statements if first == "enrolment" else statements[::-1]
+
+    def second() -> None:
+        with engine.connect().execution_options(**{WRITE: True}) as connection, connection.begin():
+            connection.execute(text(other), other_values)
+
+    with engine.connect().execution_options(**{WRITE: True}) as connection:
+        with connection.begin():
+            connection.execute(text(held), held_values)
+            racer = threading.Thread(target=second)
+            racer.start()
+            _blocked_or_done(engine, racer)
+        racer.join(timeout=30)
+    with engine.connect() as connection:
+        enrolment = connection.execute(
+            text("SELECT id FROM enrolment WHERE idempotency_key = 'race'")
+        ).scalar_one()
+    assert household_of(engine, wang) == target
+    assert household_on(engine, enrolment) == target
