@@ -114,6 +114,7 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: It
         # JSON values as the text a Core insert would send (json.dumps; None is JSON null).
         documents = [i for i, name in enumerate(columns) if isinstance(table.c[name].type, JSON)]
         statement = f'COPY "{table.name}" ({names}) FROM STDIN'
+        encoded = _Encoded(json.dumps)
         try:
             with (
                 connection.connection.driver_connection.cursor() as cursor,  # in the session's transaction
@@ -123,12 +124,16 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: It
                     if documents:
                         row = list(row)
                         for i in documents:
-                            row[i] = json.dumps(row[i])
+                            row[i] = encoded(row[i])
                     copy.write_row(row)
         except psycopg.errors.IntegrityError as exc:  # as SQLAlchemy reports it for its own statements
             raise IntegrityError(statement, None, exc) from exc
         return
     processors = [table.c[name].type.bind_processor(connection.dialect) for name in columns]
+    processors = [
+        _Encoded(process) if process is not None and isinstance(table.c[name].type, JSON) else process
+        for name, process in zip(columns, processors, strict=True)
+    ]
     converting = [(i, process) for i, process in enumerate(processors) if process is not None]
     converted = []
     # The value last converted in each column and its conversion: a batch's rows often share one
@@ -149,3 +154,20 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: It
     names = ", ".join(f'"{name}"' for name in columns)
     marks = ", ".join("?" * len(columns))
     connection.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', converted)
+
+
+class _Encoded:
+    """A JSON column's encoding, once per document object of the rows being written: a payment's
+    audit events name the same enrolment image twice (the enrolment as enrolled is the `after` of
+    one event and the `before` of the next), and the same object encodes to the same text."""
+
+    def __init__(self, encode):
+        self.encode, self.done = encode, {}
+
+    def __call__(self, value):
+        if value is None or isinstance(value, (str, int, float, bool)):
+            return self.encode(value)
+        key = id(value)  # the rows hold every value until they are written: no id is reused
+        if key not in self.done:
+            self.done[key] = self.encode(value)
+        return self.done[key]
