@@ -157,17 +157,37 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: It
 
 
 class _Encoded:
-    """A JSON column's encoding, once per document object of the rows being written: a payment's
-    audit events name the same enrolment image twice (the enrolment as enrolled is the `after` of
-    one event and the `before` of the next), and the same object encodes to the same text."""
+    """A JSON column's encoding, once per document object of the rows being written.
+
+    A payment's audit events name the same enrolment image twice (the enrolment as enrolled is the
+    `after` of one event and the `before` of the next), and its three images of the enrolment (as
+    enrolled, as paid, with the quote decided) hold one snapshot object, most of their text. Each
+    object is encoded once (the rows hold every value until they are written, so no id is reused)
+    and a document's one nested object is encoded apart and put in its place: text JSON (no indent)
+    encodes a value the same wherever it stands, so the document reads as if encoded whole.
+    """
+
+    _MARK = "\x00yibao-nested\x00"  # stands in for the nested object while the rest is encoded
 
     def __init__(self, encode):
         self.encode, self.done = encode, {}
 
     def __call__(self, value):
-        if value is None or isinstance(value, (str, int, float, bool)):
+        if type(value) is not dict and type(value) is not list:
             return self.encode(value)
-        key = id(value)  # the rows hold every value until they are written: no id is reused
+        key = id(value)
         if key not in self.done:
-            self.done[key] = self.encode(value)
+            self.done[key] = self._document(value)
         return self.done[key]
+
+    def _document(self, value):
+        nested = [k for k, v in value.items() if type(v) is dict] if type(value) is dict else []
+        if len(nested) != 1 or not all(type(k) is str for k in value):
+            return self.encode(value)
+        inner = value[nested[0]]
+        text, mark = self.encode({**value, nested[0]: self._MARK}), self.encode(self._MARK)
+        if text.count(mark) != 1:  # a value of the document holds the mark's text itself
+            return self.encode(value)
+        if id(inner) not in self.done:
+            self.done[id(inner)] = self.encode(inner)
+        return text.replace(mark, self.done[id(inner)])
