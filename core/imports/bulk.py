@@ -114,6 +114,7 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: It
         # JSON values as the text a Core insert would send (json.dumps; None is JSON null).
         documents = [i for i, name in enumerate(columns) if isinstance(table.c[name].type, JSON)]
         statement = f'COPY "{table.name}" ({names}) FROM STDIN'
+        encoded = _Encoded(json.dumps)
         try:
             with (
                 connection.connection.driver_connection.cursor() as cursor,  # in the session's transaction
@@ -123,12 +124,21 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: It
                     if documents:
                         row = list(row)
                         for i in documents:
-                            row[i] = json.dumps(row[i])
+                            row[i] = encoded(row[i])
                     copy.write_row(row)
         except psycopg.errors.IntegrityError as exc:  # as SQLAlchemy reports it for its own statements
             raise IntegrityError(statement, None, exc) from exc
         return
     processors = [table.c[name].type.bind_processor(connection.dialect) for name in columns]
+    # JSON documents by json.dumps, what the type's own processor calls when the engine names no
+    # serializer of its own (yibao's never do), without its wrapper's call per document.
+    encode = json.dumps if getattr(connection.dialect, "_json_serializer", None) is None else None
+    processors = [
+        _Encoded(encode or process)
+        if process is not None and isinstance(table.c[name].type, JSON)
+        else process
+        for name, process in zip(columns, processors, strict=True)
+    ]
     converting = [(i, process) for i, process in enumerate(processors) if process is not None]
     converted = []
     # The value last converted in each column and its conversion: a batch's rows often share one
@@ -149,3 +159,41 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: It
     names = ", ".join(f'"{name}"' for name in columns)
     marks = ", ".join("?" * len(columns))
     connection.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', converted)
+
+
+class _Encoded:
+    """A JSON column's encoding, once per document object of the rows being written.
+
+    A payment's audit events name the same enrolment image twice (the enrolment as enrolled is the
+    `after` of one event and the `before` of the next), and its three images of the enrolment (as
+    enrolled, as paid, with the quote decided) hold one snapshot object, most of their text. Each
+    object is encoded once (the rows hold every value until they are written, so no id is reused)
+    and a document's one nested object is encoded apart and put in its place: text JSON (no indent)
+    encodes a value the same wherever it stands, so the document reads as if encoded whole.
+    """
+
+    _MARK = "\x00yibao-nested\x00"  # stands in for the nested object while the rest is encoded
+
+    def __init__(self, encode):
+        self.encode, self.done = encode, {}
+        self.mark = encode(self._MARK)
+
+    def __call__(self, value):
+        if type(value) is not dict and type(value) is not list:
+            return self.encode(value)
+        key = id(value)
+        if key not in self.done:
+            self.done[key] = self._document(value)
+        return self.done[key]
+
+    def _document(self, value):
+        nested = [k for k, v in value.items() if type(v) is dict] if type(value) is dict else []
+        if len(nested) != 1:
+            return self.encode(value)
+        inner = value[nested[0]]
+        text = self.encode({**value, nested[0]: self._MARK})
+        if text.count(self.mark) != 1:  # a value of the document holds the mark's text itself
+            return self.encode(value)
+        if id(inner) not in self.done:
+            self.done[id(inner)] = self.encode(inner)
+        return text.replace(self.mark, self.done[id(inner)])

@@ -21,6 +21,7 @@ same history whoever makes them (core/services/facts.py `continuity_of_snapshot`
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
+from ..imports.bulk import among
 from ..models import Enrolment, EnrolmentHistory, ListEntry, Payment, Person
 from ..regions import codes_under
 from ..rules.facts import Continuity
@@ -46,7 +47,7 @@ def years_enrolled_of(
         select(Enrolment.person_id, Enrolment.coverage_year)
         .join(Payment, Payment.enrolment_id == Enrolment.id)
         .where(
-            col(Enrolment.person_id).in_(person_ids),
+            among(session, Enrolment.person_id, person_ids),
             Enrolment.coverage_year < before,
             Enrolment.status != EnrolmentStatus.TERMINATED,
             col(Enrolment.amount_due_fen).is_not(None),
@@ -56,7 +57,7 @@ def years_enrolled_of(
         .having(standing > 0)
     ).all()
     history = select(EnrolmentHistory.person_id, EnrolmentHistory.coverage_year).where(
-        col(EnrolmentHistory.person_id).in_(person_ids),
+        among(session, EnrolmentHistory.person_id, person_ids),
         EnrolmentHistory.coverage_year < before,
         EnrolmentHistory.status == HistoryStatus.PAID,
     )

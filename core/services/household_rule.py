@@ -5,32 +5,42 @@ WHOLE (贵医保组〔2023〕1号 三8 "城乡居民须以户为单位缴费参�
 household; PREFERRED (东政办〔2021〕6号 五（二） "原则上以家庭为单位参保") notes it.
 """
 
+from typing import NamedTuple
+
 from sqlalchemy import bindparam, exists
 from sqlmodel import Session, col, select
 
 from ..db import run
 from ..errors import ErrorCode, InputError
+from ..imports.bulk import among, probe
 from ..models import Departure, Enrolment, Household, HouseholdMember, Person
 from ..rules.policy import HouseholdMode, Policy
 from ..rules.registry import governs
 from ..statuses import EnrolmentStatus
 
 
+class _Mate(NamedTuple):
+    """A household mate as the household rule names them."""
+
+    id: int
+    name: str
+
+
 def departed(session: Session, person_ids: list[int]) -> set[int]:
     if not person_ids:
         return set()
     return set(
-        session.exec(select(Departure.person_id).where(col(Departure.person_id).in_(person_ids))).all()
+        session.exec(select(Departure.person_id).where(among(session, Departure.person_id, person_ids))).all()
     )
 
 
-def _household_mates(session: Session, policy: Policy, person_ids: list[int]) -> list[Person]:
+def _household_mates(session: Session, policy: Policy, person_ids: list[int]) -> list[_Mate]:
     """The other members, still on the register, of the governed households of these persons."""
     mates = {m.id: m for found in mates_of(session, policy, person_ids).values() for m in found}
     return [mates[pid] for pid in sorted(mates) if pid not in person_ids]
 
 
-def mates_of(session: Session, policy: Policy, person_ids: list[int]) -> dict[int, list[Person]]:
+def mates_of(session: Session, policy: Policy, person_ids: list[int]) -> dict[int, list[_Mate]]:
     """Each person's other household members still on the register, in id order, in the households
     the policy governs (none without a household rule): for one enrolment or a whole import batch."""
     if policy.household is None or not person_ids:
@@ -38,7 +48,7 @@ def mates_of(session: Session, policy: Policy, person_ids: list[int]) -> dict[in
     addresses = session.exec(
         select(HouseholdMember.person_id, Household.id, Household.address_region_code)
         .join(HouseholdMember, HouseholdMember.household_id == Household.id)
-        .where(col(HouseholdMember.person_id).in_(person_ids))
+        .where(among(session, HouseholdMember.person_id, person_ids))
     ).all()
     governed: dict[int, set[int]] = {}
     for pid, hid, region in addresses:
@@ -47,18 +57,21 @@ def mates_of(session: Session, policy: Policy, person_ids: list[int]) -> dict[in
     household_ids = set().union(*governed.values()) if governed else set()
     if not household_ids:
         return {}
+    # The mates' id and name (all a refusal or a partial household's note names), not model
+    # objects: an import's batch reads a household of four per row.
     members = session.exec(
-        select(HouseholdMember.household_id, Person)
+        select(HouseholdMember.household_id, Person.id, Person.name)
         .join(HouseholdMember, HouseholdMember.person_id == Person.id)
-        .where(col(HouseholdMember.household_id).in_(household_ids))
+        .where(among(session, HouseholdMember.household_id, household_ids))
         .order_by(Person.id)
     ).all()
+    members = [(hid, _Mate(pid, name)) for hid, pid, name in members]
     gone = departed(session, sorted({p.id for _, p in members}))
-    by_household: dict[int, list[Person]] = {}
+    by_household: dict[int, list[_Mate]] = {}
     for hid, person in members:  # in id order
         if person.id not in gone:
             by_household.setdefault(hid, []).append(person)
-    found: dict[int, list[Person]] = {}
+    found: dict[int, list[_Mate]] = {}
     for pid, hids in governed.items():
         seen = {p.id: p for hid in hids for p in by_household.get(hid, []) if p.id != pid}
         found[pid] = [seen[mate] for mate in sorted(seen)]
@@ -69,17 +82,15 @@ def statuses(session: Session, ids: list[int], coverage_year: int) -> dict[int, 
     """Each person's enrolment status for the year, for those enrolled anywhere."""
     if not ids:
         return {}
-    rows = session.exec(
-        select(Enrolment.person_id, Enrolment.status).where(
-            col(Enrolment.person_id).in_(ids), Enrolment.coverage_year == coverage_year
-        )
-    ).all()
-    return dict(rows)
+    # By person through the index (`probe`): an import's batch asks while it fills the year's
+    # enrolments, whose statistics from before it made `= ANY(…)` scan them all.
+    statement = select(Enrolment.person_id, Enrolment.status).where(Enrolment.coverage_year == coverage_year)
+    return dict(session.execute(probe(session, statement, Enrolment.person_id, ids)).all())
 
 
 def missing_members(
     session: Session, policy: Policy, enrolling: list[int], coverage_year: int
-) -> list[Person]:
+) -> list[_Mate]:
     """The household's other members who are enrolled for the year nowhere."""
     mates = _household_mates(session, policy, enrolling)
     enrolled = statuses(session, [p.id for p in mates], coverage_year)

@@ -13,6 +13,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from ..errors import ErrorCode, FieldError
+from ..imports.bulk import among
 from ..models import ImportJob, ListEntry
 from ..regions import region_path
 from ..scope import scope_of
@@ -56,7 +57,7 @@ def in_force_of(
         )
         .where(
             ListEntry.source == source,
-            col(ListEntry.id_number).in_(id_numbers),
+            among(session, ListEntry.id_number, id_numbers),
             (col(ListEntry.since).is_(None)) | (ListEntry.since <= on),
             (col(ListEntry.until).is_(None)) | (ListEntry.until >= on),
         )

@@ -30,7 +30,7 @@ from sqlmodel import Session
 from .. import audit
 from ..audit import Actor
 from ..errors import ErrorCode, InputError
-from ..imports.bulk import among, insert_rows
+from ..imports.bulk import among, insert_rows, probe
 from ..models import CategoryFact, Enrolment, Entitlement, Payment, Person, Refund
 from ..models.base import utcnow
 from ..models.enrolment import ENTITY_COLUMNS
@@ -135,16 +135,23 @@ class _Batch:
     def read(self, payers: list[Payer]) -> None:
         session, connection, ids = self.session, self.session.connection(), [p.person.id for p in payers]
         year = ENROLMENT.c.coverage_year == self.year
+        # The year's enrolments are what the import fills: each is found through an index
+        # (`probe`), as `= ANY(…)` planned with the statistics from before the import scanned
+        # them all, more at every batch.
         # Every enrolment of the year, visible or not (one per person and year anywhere), locked
         # as `record_payment` locks it: a clerk's payment of one of them waits for this batch.
-        anywhere = select(ENROLMENT.c.person_id).where(among(session, ENROLMENT.c.person_id, ids), year)
-        # In id order, so that two batches locking some of the same rows queue rather than deadlock.
-        locking = anywhere.order_by(ENROLMENT.c.id).with_for_update()
-        self.enrolled = set(connection.execute(locking).scalars())
-        visible = select(*ENTITY_COLUMNS).where(
-            among(session, ENROLMENT.c.person_id, ids), year, self.scope.visible(Enrolment)
-        )
-        self.existing = {row.person_id: row for row in connection.execute(visible)}
+        anywhere = select(ENROLMENT.c.id).where(year)
+        found = sorted(connection.execute(probe(session, anywhere, ENROLMENT.c.person_id, ids)).scalars())
+        # In id order (each id searched in the order given), so that two batches locking some of
+        # the same rows queue rather than deadlock. One enrolled since the search above is met by
+        # the (person, year) unique index when the batch writes, and the batch goes row by row.
+        locking = select(ENROLMENT.c.person_id).where(year).with_for_update()
+        self.enrolled = set(connection.execute(probe(session, locking, ENROLMENT.c.id, found)).scalars())
+        visible = select(*ENTITY_COLUMNS).where(year, self.scope.visible(Enrolment))
+        self.existing = {
+            row.person_id: row
+            for row in connection.execute(probe(session, visible, ENROLMENT.c.person_id, ids))
+        }
         self.categories: dict[int, list] = {pid: [] for pid in ids}
         for row in connection.execute(_IDENTITIES.where(among(session, CategoryFact.person_id, ids))):
             self.categories[row.person_id].append(row)

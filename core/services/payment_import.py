@@ -35,7 +35,7 @@ from sqlmodel import Session, col, select
 from ..audit import Actor
 from ..errors import ErrorCode, FieldError, InputError
 from ..idcard import InvalidIdNumber, parse_id_number
-from ..imports.bulk import custom_plans, probe
+from ..imports.bulk import among, custom_plans, probe
 from ..imports.headers import clean, parse_date, parse_id_text
 from ..imports.jobs import IMPORTED, REFUSED, UNCHANGED, RowOutcome, resume_import, start_import, with_key
 from ..models import Enrolment, HouseholdMember, ImportJob, ImportRow, Payment, Person
@@ -224,7 +224,7 @@ class PaymentImport:
     def _as_set(self, job: ImportJob, parsed: dict, outcomes: dict) -> dict[int, RowOutcome]:
         """The batch in one transaction (core/services/payment_batch.py); households after it."""
         with unit_of_work(self.engine, self.actor) as session, custom_plans(session):
-            looked = self._lookups(session, job, parsed.values())
+            looked = self._lookups(session, job, parsed.values(), with_enrolments=False)
             whole = households_paying_whole(session, self.policy, [p.id for p in looked[0].values()])
             paying, households = self._sort(parsed, outcomes, looked, whole)
             payers = [
@@ -472,7 +472,9 @@ class PaymentImport:
 
     # ------------------------------------------------------------ one query per batch each
 
-    def _lookups(self, session: Session, job: ImportJob, rows) -> tuple[dict, dict, dict, dict]:
+    def _lookups(
+        self, session: Session, job: ImportJob, rows, with_enrolments: bool = True
+    ) -> tuple[dict, dict, dict, dict]:
         """Persons visible in the job's region by ID, their enrolments for the year, payments the
         rows' keys already recorded, and the first row of each ID in earlier batches of the file."""
         rows = list(rows)
@@ -485,7 +487,7 @@ class PaymentImport:
         people = {
             p.id_number: p
             for p in session.exec(
-                select(Person).where(col(Person.id_number).in_(numbers), region.visible(Person))
+                select(Person).where(among(session, Person.id_number, numbers), region.visible(Person))
             ).all()
         }
         for person in people.values():
@@ -494,21 +496,30 @@ class PaymentImport:
             ):
                 self._residence[person.id] = person.residence_region_code
         ids = [p.id for p in people.values()]
-        enrolments = {
-            e.person_id: e
-            for e in session.exec(
-                select(Enrolment).where(col(Enrolment.person_id).in_(ids), Enrolment.coverage_year == year)
-            ).all()
-        }
+        enrolments = {}
+        if with_enrolments:  # the batch reads them itself, as columns (payment_batch.py)
+            enrolments = {
+                e.person_id: e
+                for e in session.exec(
+                    select(Enrolment).where(
+                        among(session, Enrolment.person_id, ids), Enrolment.coverage_year == year
+                    )
+                ).all()
+            }
         keys = [
             payment_key(people[row.id_number].id, year, row.amount_fen, row.paid_on)
             for row in rows
             if row.id_number in people
         ]
+        # By key through its index (`probe`): the payments are the table this import fills, whose
+        # statistics from before it made `IN (…)` scan them all, more at every batch.
         recorded = dict(
-            session.exec(
-                select(Payment.idempotency_key, Payment.receipt_number).where(
-                    col(Payment.idempotency_key).in_(keys)
+            session.execute(
+                probe(
+                    session,
+                    select(Payment.idempotency_key, Payment.receipt_number),
+                    Payment.idempotency_key,
+                    keys,
                 )
             ).all()
         )

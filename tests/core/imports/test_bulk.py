@@ -3,6 +3,7 @@ ORM would; `among` and `probe` select what `IN` does, `probe` by one index searc
 whatever the table's statistics say; `custom_plans` plans the session's look-ups for their values
 and leaves the server's own cached plans (foreign-key checks, triggers) alone."""
 
+import json
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
 
@@ -14,7 +15,7 @@ from tests.support.factories import id_number
 from yibao.core.db import transaction
 from yibao.core.imports.bulk import among, custom_plans, insert_rows, probe
 from yibao.core.imports.jobs import ROW_COLUMNS
-from yibao.core.models import CategoryFact, ImportJob, ImportRow, Person
+from yibao.core.models import AuditEvent, CategoryFact, ImportJob, ImportRow, Person
 
 COLUMNS = ("person_id", "code", "since", "until", "grade", "source", "created_at")
 
@@ -65,6 +66,39 @@ def test_bulk_rows_read_back_as_the_orm_stores_them(engine):
         2,
         at.astimezone(UTC),
     )
+
+
+def test_bulk_json_documents_store_the_text_each_would_encode_to_alone(engine):
+    """Documents sharing a nested object (an enrolment's images and their snapshot) are encoded
+    once each and put together: the stored text is each document's own `json.dumps`, also where a
+    value holds the stand-in's text itself or a document nests more than one object."""
+    snapshot = {
+        "facts": {"events": [], "guardian": None},
+        "quote": {"amountDue": "320.00", "cite": "东政办〔2021〕6号"},
+    }
+    enrolled = {"id": 7, "status": "ENROLLED", "snapshot": snapshot, "first_paid_on": None, "ok": True}
+    paid = enrolled | {"status": "PAID"}
+    documents = [
+        (enrolled, None),
+        (enrolled, paid),
+        (paid, paid | {"amount_due_fen": 32000}),
+        ({"note": "\x00yibao-nested\x00", "snapshot": snapshot}, {"a": {}, "b": {"c": [1, 2.5]}}),
+        ([snapshot, 1], {}),
+    ]
+    columns = ("at", "actor", "action", "entity", "entity_id", "before", "after")
+    at = datetime(2021, 10, 8, tzinfo=UTC)
+    rows = [(at, "bulk", f"a{i}", "enrolment", "7", *pair) for i, pair in enumerate(documents)]
+    with transaction(engine) as session:
+        insert_rows(session, AuditEvent.__table__, columns, rows)
+    cast = "::text" if engine.dialect.name == "postgresql" else ""
+    with engine.connect() as connection:
+        stored = connection.execute(
+            text(f"SELECT before{cast}, after{cast} FROM audit_event WHERE actor = 'bulk' ORDER BY action")
+        ).all()
+    assert [tuple(row) for row in stored] == [
+        tuple(json.dumps(d) for d in pair)
+        for pair in documents  # None as JSON null, as before
+    ]
 
 
 def test_bulk_rows_roll_back_with_their_transaction(engine):
