@@ -14,15 +14,15 @@ planner the (coverage_year, enrolment_id) index and nothing that scans, and deri
 values from them: the same rule (the first-slot payment's day and amount; any reversal), the same
 refusal. SQLite's triggers (0011) stay: its planner searches by enrolment there.
 
-Revision ID: 0016_summary
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-07
 """
 
 from alembic import op
 
-revision = "0016_summary"
-down_revision = "0015"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
