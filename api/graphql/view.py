@@ -17,6 +17,7 @@ from yibao.core.rules.registry import Registry
 
 from ..auth import principal_of
 from ..headers import GRAPHIQL_POLICY
+from .compiled_http import CompiledHTTP
 from .context import Context
 from .limits import MAX_TOKENS, batch_refusal
 from .offload import in_worker_thread
@@ -48,6 +49,12 @@ class YibaoGraphQL(GraphQL):
         self.ide_page = ide_page  # GraphiQL's page, with its scripts served by the app (api/http/graphiql.py)
         self.gate = asyncio.Semaphore(connection_budget(engine))
         self.pure = PureOperations(self.schema)  # `quote` on the event loop (api/graphql/pure.py)
+        # A compiled page before strawberry's view (api/graphql/compiled_http.py); it skips the
+        # schema's extensions as the pure path does, so only where pure.py knows them all.
+        self.compiled = CompiledHTTP(self, self.pure.enabled)
+
+    async def __call__(self, scope, receive, send) -> None:
+        await self.compiled(scope, receive, send, super().__call__)
 
     async def execute_operation(
         self, request, request_adapter, request_data, context, root_value, sub_response
