@@ -365,3 +365,57 @@ def test_connections_go_back_to_the_pool_as_they_came(engine, app, world, monkey
         event.remove(engine, "checkin", on_checkin)
     assert reading and all(reading)  # the second page's statements: without a transaction
     assert checked_in and not any(checked_in)
+
+
+# Requests the compiled answer before strawberry's view leaves to it: each must get what it got before.
+PAGE_BODY = {"query": BENCH_PAGE, "variables": {"after": None}}
+HTTP_REQUESTS = [
+    ({"json": PAGE_BODY}, True),
+    ({"json": PAGE_BODY, "headers": {"content-type": "application/json; charset=utf-8"}}, True),
+    ({"json": PAGE_BODY, "headers": {"accept": "application/json"}}, True),
+    # streams: answered as the view answers them (it has no stream transport for a query)
+    ({"json": PAGE_BODY, "headers": {"accept": "text/event-stream"}}, None),
+    ({"json": PAGE_BODY, "headers": {"accept": "multipart/mixed;subscriptionSpec=1.0"}}, None),
+    ({"json": PAGE_BODY, "headers": {"content-type": "text/plain"}}, False),  # 400
+    ({"json": [PAGE_BODY]}, False),  # a batch
+    ({"json": {**PAGE_BODY, "extensions": {"persistedQuery": {}}}}, False),
+    ({"json": {**PAGE_BODY, "extensions": []}}, False),  # 400
+    ({"json": {**PAGE_BODY, "operationName": "other"}}, False),  # an error
+    ({"json": {**PAGE_BODY, "variables": {"after": 5}}}, False),  # a variable's error
+    ({"json": {**PAGE_BODY, "variables": []}}, False),  # 400
+    ({"json": {"query": BENCH_PAGE.replace("first: 20", "first: 101")}}, False),  # refused size
+    ({"json": {"query": BENCH_PAGE.replace("first: 20", "frist: 20")}}, False),  # invalid
+    ({"json": {"query": '{ households { nodes { __type(name: "Person") { name } } } }'}}, False),
+    ({"json": {"query": "mutation { households { totalCount } }"}}, False),
+    (
+        {
+            "content": b'{"query": "{ households { totalCount } }"',
+            "headers": {"content-type": "application/json"},
+        },
+        False,
+    ),
+    ({"json": {"query": "{ households(first: 100) { nodes { id } } }"}}, True),
+    ({"json": {"query": "query Page { households { nodes { id } } }", "operationName": "Page"}}, True),
+]
+
+
+@pytest.mark.parametrize(
+    ("role", "region"), [("VILLAGE_CLERK", VILLAGE_A), ("ROSTER_UPLOADER", "341721"), ("PUBLIC", None)]
+)
+def test_what_the_compiled_answer_leaves_to_the_view_is_answered_as_before(
+    engine, app, world, switch, role, region
+):
+    """The same response and event with the compiled answer before the view as without it; and it
+    answers only the plain requests, and only for a role that may read households."""
+    with TestClient(app, headers=headers(role, region)) as client:
+        for request, plain in HTTP_REQUESTS:
+            responses = []
+            for http in (False, True):
+                switch.update(http=http, answered=[])
+                before = last_event(engine)
+                response = client.post("/graphql", **request)
+                sent = (response.status_code, response.headers.raw, response.content)
+                responses.append((sent, accesses_since(engine, before)))
+            assert responses[1] == responses[0], request
+            if plain is not None:
+                assert (switch["answered"] == [True]) == (plain and role == "VILLAGE_CLERK"), request
