@@ -29,7 +29,7 @@ from sqlalchemy import event
 
 from yibao.core.access_log import HOUSEHOLD, PERSON
 from yibao.core.idcard import mask_id_number, mask_phone
-from yibao.core.ids import global_id
+from yibao.core.ids import global_ids
 from yibao.core.money import fen_to_yuan
 from yibao.core.scope import like_pattern
 
@@ -238,8 +238,13 @@ def _kept(run, loader: str, keys: Sequence, read: Callable[[list], dict], empty:
     return [known[key] for key in keys]
 
 
+# A row's tuple made by tuple.__new__ itself: a NamedTuple's own __new__ is a Python function, one
+# call per row more (a page makes some 240 rows).
+_tuple = tuple.__new__
+
+
 def _person(row: Sequence) -> PersonRow:
-    return PersonRow(*row[:4], _day(row[4]), *row[5:])
+    return _tuple(PersonRow, (*row[:4], _day(row[4]), *row[5:]))
 
 
 def _members(run, household_ids: Sequence[int]) -> list[list]:
@@ -248,7 +253,8 @@ def _members(run, household_ids: Sequence[int]) -> list[list]:
         persons = run.kept.setdefault("persons", {})
         for row in _rows(run, MEMBERS.format(ids=_marks(ids)), ids):
             household_id, relation, head, person_id = row[:4]
-            found.setdefault(household_id, []).append(Member(household_id, relation, bool(head), person_id))
+            member = _tuple(Member, (household_id, relation, bool(head), person_id))
+            found.setdefault(household_id, []).append(member)
             persons[person_id] = _person(row[3:])
         return found
 
@@ -277,10 +283,10 @@ def _enrolments(run, person_ids: Sequence[int], whole: bool) -> list[list]:
         found: dict[int, list] = {}
         for row in _rows(run, statement, params):
             if whole:
-                enrolment = EnrolmentRow(*row[:7], _day(row[7]), *row[8:12], _day(row[12]), row[13])
+                enrolment = _tuple(EnrolmentRow, (*row[:7], _day(row[7]), *row[8:12], _day(row[12]), row[13]))
             else:
-                enrolment = EnrolmentHead(*row)
-            found.setdefault(enrolment.person_id, []).append(enrolment)
+                enrolment = _tuple(EnrolmentHead, row)
+            found.setdefault(row[0], []).append(enrolment)  # its person_id
         return found
 
     # Kept apart: the heads read for one selection are not the whole rows another one asks for.
@@ -335,7 +341,10 @@ def many_selected(fetch: Callable[[Any, list, set[str]], list]):
 
 
 def _node_id(kind: str):
-    return leaf(lambda o: global_id(kind, o.id))
+    def complete(run, field_def, details, objects):
+        return run.leaves(field_def, global_ids(kind, [o.id for o in objects]))
+
+    return complete
 
 
 def _members_of(run, households):

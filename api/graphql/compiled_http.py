@@ -55,10 +55,13 @@ from graphql import (
     specified_rules,
 )
 from graphql.execution.values import get_variable_values
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Send
+from starlette.types import Scope as ASGIScope
 from strawberry.schema.schema import validate_document
 
 from yibao.core.access_log import READ, AccessLogError, record_access, record_read_on
+from yibao.core.regions import known_path
+from yibao.core.scope import Scope
 
 from ..auth import principal_of
 from .access_log import asked
@@ -152,7 +155,7 @@ def _directed(node) -> bool:
     return False
 
 
-def _header(scope: Scope, name: bytes) -> bytes | None:
+def _header(scope: ASGIScope, name: bytes) -> bytes | None:
     """The first value of a header, as starlette's Headers.get finds it."""
     for key, value in scope["headers"]:
         if key == name:
@@ -169,7 +172,7 @@ class CompiledHTTP:
         self.enabled = enabled
         self.plans = memo(self.schema, "compiled http")
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send, general) -> None:
+    async def __call__(self, scope: ASGIScope, receive: Receive, send: Send, general) -> None:
         """Answers the request, or has `general` (strawberry's view) answer it."""
         if not (self.enabled and scope["type"] == "http" and scope["method"] == "POST" and self._json(scope)):
             await general(scope, receive, send)
@@ -198,7 +201,7 @@ class CompiledHTTP:
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": answer})
 
-    def _json(self, scope: Scope) -> bool:
+    def _json(self, scope: ASGIScope) -> bool:
         """A JSON body, and no stream asked for: what strawberry's view reads as one operation's."""
         content_type = _header(scope, b"content-type")
         if content_type is None or content_type.lower() not in JSON_TYPES:
@@ -208,7 +211,7 @@ class CompiledHTTP:
             return True
         return self.view._get_stream_transport_from_headers({"accept": accept.decode("latin-1")}) is None
 
-    async def answer(self, scope: Scope, body: bytes) -> bytes | None:
+    async def answer(self, scope: ASGIScope, body: bytes) -> bytes | None:
         """The response body, or None."""
         view = self.view
         try:
@@ -255,6 +258,10 @@ class CompiledHTTP:
         view = self.view
         context = Context(engine=view.engine, registry=view.registry, key=view.key)
         context.principal, context.auth_error = principal, auth_error
+        if principal.region_code and (path := known_path(view.engine, principal.region_code)):
+            # The caller's scope as Context.scope makes it (Scope.of), without a session to read
+            # the path the process already knows (core/regions.py).
+            context.scope = Scope(path=path, region_code=principal.region_code)
         run = PlannedRun(Planned(self.schema, found, values), context, found.subfields)
         try:
             try:
