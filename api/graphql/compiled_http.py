@@ -123,7 +123,7 @@ def plan(schema: GraphQLSchema, query: str, operation_name: str | None) -> Plan 
     """The plan of a document answered here, or None."""
     try:
         document = parse(query, max_tokens=MAX_TOKENS)
-    except GraphQLError:
+    except (GraphQLError, RecursionError):  # a document nested too deep: the view says so
         return None
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if len(operations) != 1 or operations[0].operation is not OperationType.QUERY:
@@ -143,15 +143,19 @@ def plan(schema: GraphQLSchema, query: str, operation_name: str | None) -> Plan 
     return Plan(document, operation, name, fragments, asked(document, name), {} if fixed else None)
 
 
-def _directed(node) -> bool:
-    """Whether any node of the document carries a directive (@skip, @include, …)."""
-    if getattr(node, "directives", None):
-        return True
-    for key in node.keys:
-        value = getattr(node, key, None)
-        children = value if isinstance(value, tuple | list) else (value,)
-        if any(hasattr(child, "keys") and _directed(child) for child in children):
+def _directed(document: DocumentNode) -> bool:
+    """Whether any node of the document carries a directive (@skip, @include, …). A walk with a
+    stack of its own: a document may nest as deep as its 5,000 tokens allow."""
+    pending = [document]
+    while pending:
+        node = pending.pop()
+        if getattr(node, "directives", None):
             return True
+        for key in node.keys:
+            value = getattr(node, key, None)
+            for child in value if isinstance(value, tuple | list) else (value,):
+                if hasattr(child, "keys"):
+                    pending.append(child)
     return False
 
 

@@ -394,6 +394,7 @@ HTTP_REQUESTS = [
         },
         False,
     ),
+    ({"json": {"query": "{ households " + "{ nodes " * 1200 + "{ id }" + " }" * 1201}}, False),  # too deep
     ({"json": {"query": "{ households(first: 100) { nodes { id } } }"}}, True),
     ({"json": {"query": "query Page { households { nodes { id } } }", "operationName": "Page"}}, True),
 ]
