@@ -96,7 +96,6 @@ def households(run, arguments: dict) -> Connection:
     except InputError:
         raise NotPlain from None
     size = first or paging.DEFAULT_PAGE
-    session, scope = context.session, context.scope
     rows: list = []
     codes = _codes_in(run, region_code)
     if codes is None or codes:
@@ -112,20 +111,21 @@ def households(run, arguments: dict) -> Connection:
     more, shown = len(rows) > size, rows[:size]
 
     def searched():  # the resolver's statement, for what is read only when asked for
-        return queries.search_households(session, scope, queries.HouseholdFilter(region_code))
+        # The session is opened only then: a page that shows neither opens none.
+        return queries.search_households(context.session, context.scope, queries.HouseholdFilter(region_code))
 
     keys = [models.Household.id]
     previous = (
         (lambda: False)
         if after is None
-        else lambda: paging._any_beyond(session, searched(), keys, paging.BY_ID, after, "after")
+        else lambda: paging._any_beyond(context.session, searched(), keys, paging.BY_ID, after, "after")
     )
     found = paging.Page(
         rows=shown,
         cursors=[_cursor(row.id) for row in shown],
         next=lambda: more,
         previous=previous,
-        count=lambda: paging.count(session, searched()),
+        count=lambda: paging.count(context.session, searched()),
     )
     edges = [
         Edge(cursor=cursor, node=_tuple(Node, (row,)))
