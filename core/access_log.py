@@ -107,7 +107,32 @@ def _write(session: Session, actor: Actor, action: str, request: str, subjects: 
         return
     # A statement built once, not an object through the unit of work: every read writes one, and
     # the ORM's flush of it cost more than the rest of the log's work.
-    row = {
+    row = _event(actor, action, request, ids)
+    session.flush()  # returns at once when nothing is pending, as `run` does
+    connection = session.connection()
+    _insert(connection.dialect, connection.connection, row)
+
+
+def record_read_on(dialect, dbapi_connection, actor: Actor, request: str, subjects: Subjects) -> bool:
+    """Writes a read's event on a driver connection that has only read and commits each statement
+    as it runs (SQLite's connections here, isolation_level None; psycopg's autocommit), so the event
+    is committed when this returns, as `record_access` commits it. Only for subjects that are
+    persons already: False, writing nothing, when some must be looked up (then `record_access`)."""
+    if any(subjects.keys[kind] for kind in (ENROLMENT, HOUSEHOLD, ID_NUMBER)):
+        return False
+    ids = sorted(subjects.keys[PERSON])
+    if not ids:
+        return True
+    try:
+        _insert(dialect, dbapi_connection, _event(actor, READ, request, ids))
+        dbapi_connection.commit()  # nothing to do in autocommit; were it not on, the event would wait
+    except Exception:
+        raise AccessLogError("访问记录未能写入") from None  # never the driver's message: see record_access
+    return True
+
+
+def _event(actor: Actor, action: str, request: str, ids: list[int]) -> dict:
+    return {
         "at": utcnow(),
         "actor": actor.name,
         "role": actor.role,
@@ -118,15 +143,16 @@ def _write(session: Session, actor: Actor, action: str, request: str, subjects: 
         "before": None,
         "after": {"personIds": ids},
     }
-    session.flush()  # returns at once when nothing is pending, as `run` does
-    connection = session.connection()
-    compiled = _compiled_insert(connection.dialect, tuple(row))
+
+
+def _insert(dialect, dbapi_connection, row: dict) -> None:
+    compiled = _compiled_insert(dialect, tuple(row))
     params = compiled.construct_params(row)
     for name, process in compiled._bind_processors.items():
         if name in params:
             params[name] = process(params[name])
     bound = [params[name] for name in compiled.positiontup] if compiled.positional else params
-    cursor = connection.connection.cursor()
+    cursor = dbapi_connection.cursor()
     try:
         cursor.execute(compiled.string, bound)
     finally:

@@ -35,8 +35,18 @@ def _decimal(text: str) -> int | None:
     return None
 
 
+# base64.urlsafe_b64encode, without its two Python calls: a page of households writes 140 ids.
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
+
+
 def global_id(kind: str, row: int) -> str:
-    return base64.urlsafe_b64encode(f"{kind}:{row}".encode()).decode()
+    return binascii.b2a_base64(f"{kind}:{row}".encode(), newline=False).translate(_URLSAFE).decode()
+
+
+def global_ids(kind: str, rows: list[int]) -> list[str]:
+    """`global_id` of each row, without a Python call per row."""
+    encode, urlsafe = binascii.b2a_base64, _URLSAFE
+    return [encode(f"{kind}:{row}".encode(), newline=False).translate(urlsafe).decode() for row in rows]
 
 
 def from_global_id(value: object) -> tuple[str, int] | None:

@@ -60,6 +60,12 @@ def _cache(session: Session, kind: str) -> dict[str, str]:
     return _known.setdefault(session.get_bind(), {}).setdefault(kind, {})
 
 
+def known_path(engine, code: str) -> str | None:
+    """The region's path if `region_path` has read it already for this engine (a database), else
+    None: what a request that has opened no session yet may ask without opening one."""
+    return _known.get(engine, {}).get("path", {}).get(code)
+
+
 def region_path(session: Session, code: str) -> str | None:
     """The region's path ("/34/3417/341721/…/"), read from the database once per region and engine:
     every scoped unit of work and each payment's county ask it."""

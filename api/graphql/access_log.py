@@ -173,9 +173,12 @@ class AccessLog(SchemaExtension):
 
 
 def _request(execution) -> str:
+    return asked(execution.graphql_document, execution.operation_name)
+
+
+def asked(document, operation_name: str | None) -> str:
     """What was asked, e.g. `query persons` or `mutation recordCategory`: the event's entity_id."""
-    document = execution.graphql_document
-    node = get_operation_ast(document, execution.operation_name) if document else None
+    node = get_operation_ast(document, operation_name) if document else None
     if node is None:
         return "operation"
     fields = [s.name.value for s in node.selection_set.selections if isinstance(s, FieldNode)]

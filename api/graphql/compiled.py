@@ -24,7 +24,8 @@ under graphql-core, with the root access check (`authorize_root_fields`) around 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from graphql import (
@@ -54,6 +55,8 @@ from .compiled_roots import ROOTS as ROOT_READS
 from .compiled_roots import NotPlain
 from .permissions import sees_identity
 
+ROOT = ("",)  # the root fields' key among the collected selections
+
 
 class Fallback(Exception):
     """The compiled path does not answer this operation: graphql-core does."""
@@ -63,7 +66,7 @@ class Run:
     """One operation's compiled execution: the caller's context, the collected selections, and
     the rows each level fetched (by loader and key, as the request's DataLoaders keep them)."""
 
-    def __init__(self, executor, context) -> None:
+    def __init__(self, executor, context, subfields: dict | None = None) -> None:
         self.executor = executor
         self.schema: GraphQLSchema = executor.schema
         self.context = context
@@ -72,8 +75,10 @@ class Run:
         self.kept: dict[str, dict] = {}
         self._codes: list[str] | None = None
         self._driver = None
-        self._serializers: dict[Any, _Leaf] = {}
-        self._subfields: dict[tuple, Any] = {}
+        # The collected selections below each level, and how each level and leaf type is answered:
+        # per request, or the plan's own where no variable can change them (api/graphql/compiled_http.py).
+        self._subfields: dict[Any, Any] = {} if subfields is None else subfields
+        self._serializers: dict[Any, _Leaf] = self._subfields.setdefault("serializers", {})
 
     # The session and the scope as the resolvers get them, and only once a row is read: a refused
     # root field reads nothing (the scope is a read of the caller's region).
@@ -110,9 +115,11 @@ class Run:
         if operation.operation is not OperationType.QUERY:
             raise Fallback
         root_type = self.schema.query_type
-        collected = collect_fields(
-            self.schema, executor.fragments, executor.variable_values, root_type, operation
-        )
+        collected = self._subfields.get(ROOT)
+        if collected is None:
+            collected = self._subfields[ROOT] = collect_fields(
+                self.schema, executor.fragments, executor.variable_values, root_type, operation
+            )
         if collected.new_defer_usages or collected.forbidden_directive_instances:
             raise Fallback
         data: dict = {}
@@ -133,14 +140,20 @@ class Run:
                     raise NotPlain
                 value = read(self, arguments)
             except NotPlain:
-                path = Path(None, key, root_type.name)
-                info = executor.build_resolve_info(field_def, nodes, root_type, path)
-                value = field_def.resolve(None, info, **arguments)
-                if executor.is_awaitable(value):
-                    value.close()
-                    raise Fallback from None
+                value = self.resolved(field_def, nodes, root_type, key, arguments)
             data[key] = self.value(field_def, details, [value])[0]
         return data
+
+    def resolved(self, field_def, nodes, root_type, key: str, arguments: dict):
+        """The root field's value from its own resolver, as graphql-core calls it."""
+        executor = self.executor
+        path = Path(None, key, root_type.name)
+        info = executor.build_resolve_info(field_def, nodes, root_type, path)
+        value = field_def.resolve(None, info, **arguments)
+        if executor.is_awaitable(value):
+            value.close()
+            raise Fallback
+        return value
 
     def value(self, field_def, details, values: list) -> list:
         """The completed values of one object field for each of `values` (None allowed where the
@@ -171,27 +184,42 @@ class Run:
         """The answer's dicts for `objects` of one type, all selected by the same field nodes."""
         if not objects:
             return []
+        fields, make = self.level(type_, details)
+        columns = [
+            [type_.name] * len(objects) if complete is None else complete(self, field_def, sub, objects)
+            for complete, field_def, sub in fields
+        ]
+        return make(columns)
+
+    def level(self, type_: GraphQLObjectType, details) -> tuple[list, Callable]:
+        """How one level's objects are answered: per response key, its field's completion (None for
+        `__typename`), definition and field nodes; and the function making the dicts. Kept with
+        the collected selections (per request, or with the plan: `subfields`)."""
+        key = ("level", type_.name, tuple(id(detail.node) for detail in details))
+        found = self._subfields.get(key)
+        if found is not None:
+            return found
         known = FIELDS.get(type_.name)
         if known is None:
             raise Fallback
         collected = self.subfields(type_, details)
         if collected.new_defer_usages or collected.forbidden_directive_instances:
             raise Fallback
-        keys, columns = [], []
-        for key, sub in collected.grouped_field_set.items():
+        keys, fields = [], []
+        for response_key, sub in collected.grouped_field_set.items():
             _plain(sub)
             name = sub[0].node.name.value
             if name == "__typename":
-                columns.append([type_.name] * len(objects))
+                fields.append((None, None, sub))
             else:
                 complete = known.get(name)
                 field_def = type_.fields.get(name)
                 if complete is None or field_def is None or _argued(field_def, sub):
                     raise Fallback
-                columns.append(complete(self, field_def, sub, objects))
-            keys.append(key)
-        # Every column has one value per object, by construction: zip's length check is not needed.
-        return [dict(zip(keys, row, strict=False)) for row in zip(*columns, strict=False)]
+                fields.append((complete, field_def, sub))
+            keys.append(response_key)
+        found = self._subfields[key] = (fields, _maker(tuple(keys)))
+        return found
 
     def subfields(self, type_: GraphQLObjectType, details):
         """graphql-core's `collect_subfields` of these field nodes, once per request: a level's
@@ -216,6 +244,11 @@ class Run:
         if leaf is None:
             leaf = self._serializers[field_def.type] = _Leaf(field_def.type)
         values = list(values)
+        if leaf.known is not None:  # an enum's members, each serialised once per plan or request
+            try:
+                return list(map(leaf.known.__getitem__, values))
+            except KeyError:
+                pass
         # A column whose values all serialise to themselves (a page's names, ids, flags, years) is
         # checked as a whole, in C, rather than value by value.
         if leaf.same is not None and values:
@@ -241,9 +274,39 @@ class Run:
         found = SUBJECTS.get(type_.name)
         if found is not None:
             kind, key = found
-            self.subjects.keys[kind].update(k for k in map(key, objects) if k is not None)
+            keys = set(map(key, objects))
+            keys.discard(None)
+            self.subjects.keys[kind] |= keys
         elif type_.name in access_log.SUBJECTS:
             raise Fallback  # a type whose objects name persons, and this module does not know how
+
+
+# The functions making a level's dicts from its columns, by their keys (`_maker`).
+_MAKERS: dict[tuple[str, ...], Callable] = {}
+_MAKERS_KEPT = 1024
+
+
+def _maker(keys: tuple[str, ...]) -> Callable[[list], list[dict]]:
+    """`lambda columns: [{"id": v0, "name": v1} for v0, v1 in zip(*columns)]` for these keys: a
+    dict display with constant keys is built in one step, where `dict(zip(keys, row))` made a
+    pair per value (a fifth of a page's values work). The keys are response keys, GraphQL names
+    (`[_A-Za-z][_0-9A-Za-z]*`, as the parser accepted them), written as Python literals."""
+    found = _MAKERS.get(keys)
+    if found is None:
+        if not all(_NAME.fullmatch(key) for key in keys):
+            raise Fallback
+        names = [f"v{index}" for index in range(len(keys))]
+        pairs = ", ".join(f"{key!r}: {name}" for key, name in zip(keys, names, strict=True))
+        # Every column has one value per object, by construction: zip's length check is not needed.
+        source = f"lambda columns: [{{{pairs}}} for {', '.join(names)}, in zip(*columns)]"
+        found = eval(source, {"zip": zip})  # noqa: S307 - names checked above, nothing else in it
+        if len(_MAKERS) >= _MAKERS_KEPT:
+            _MAKERS.clear()
+        _MAKERS[keys] = found
+    return found
+
+
+_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]*")
 
 
 def _plain(details) -> None:
@@ -286,7 +349,7 @@ class _Leaf:
         serialize = named.serialize
         self.same = same = _UNCHANGED.get(named)
         # An enum's few members each serialise to their name, always the same: kept once seen.
-        known: dict | None = {} if isinstance(named, GraphQLEnumType) else None
+        self.known = known = {} if isinstance(named, GraphQLEnumType) else None
 
         def complete(value):
             if value is None:

@@ -25,9 +25,9 @@ from typing import Any, NamedTuple
 
 from yibao.core import models, paging, queries
 from yibao.core.errors import InputError
-from yibao.core.regions import region_path
+from yibao.core.regions import known_path, region_path
 
-from .compiled_fields import _marks, _rows, codes_under
+from .compiled_fields import _marks, _rows, _tuple, codes_under
 from .permissions import OPERATIONS
 from .types.pagination import Connection, Edge, PageInfo
 
@@ -69,7 +69,7 @@ def _codes_in(run, region_code: str | None) -> list[str] | None:
     scoped = run.codes()  # None: everything is in scope
     if region_code is None:
         return scoped
-    path = region_path(run.session, region_code)
+    path = known_path(run.context.engine, region_code) or region_path(run.session, region_code)
     if path is None:
         return []  # an unknown region holds nothing (`queries.in_region`)
     if run.scope.path == path:
@@ -96,7 +96,6 @@ def households(run, arguments: dict) -> Connection:
     except InputError:
         raise NotPlain from None
     size = first or paging.DEFAULT_PAGE
-    session, scope = context.session, context.scope
     rows: list = []
     codes = _codes_in(run, region_code)
     if codes is None or codes:
@@ -108,26 +107,30 @@ def households(run, arguments: dict) -> Connection:
             where.append("id > ?")
             params.append(bound)
         statement = HOUSEHOLD_PAGE.format(where=" AND ".join(where) or "1 = 1")
-        rows = [HouseholdRow(*row) for row in _rows(run, statement, [*params, size + 1])]
+        rows = [_tuple(HouseholdRow, row) for row in _rows(run, statement, [*params, size + 1])]
     more, shown = len(rows) > size, rows[:size]
 
     def searched():  # the resolver's statement, for what is read only when asked for
-        return queries.search_households(session, scope, queries.HouseholdFilter(region_code))
+        # The session is opened only then: a page that shows neither opens none.
+        return queries.search_households(context.session, context.scope, queries.HouseholdFilter(region_code))
 
     keys = [models.Household.id]
     previous = (
         (lambda: False)
         if after is None
-        else lambda: paging._any_beyond(session, searched(), keys, paging.BY_ID, after, "after")
+        else lambda: paging._any_beyond(context.session, searched(), keys, paging.BY_ID, after, "after")
     )
     found = paging.Page(
         rows=shown,
         cursors=[_cursor(row.id) for row in shown],
         next=lambda: more,
         previous=previous,
-        count=lambda: paging.count(session, searched()),
+        count=lambda: paging.count(context.session, searched()),
     )
-    edges = [Edge(cursor=cursor, node=Node(row)) for row, cursor in zip(shown, found.cursors, strict=True)]
+    edges = [
+        Edge(cursor=cursor, node=_tuple(Node, (row,)))
+        for row, cursor in zip(shown, found.cursors, strict=True)
+    ]
     return Connection(edges=edges, page_info=PageInfo(found=found), count=found.count)
 
 

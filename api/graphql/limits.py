@@ -52,6 +52,7 @@ __all__ = [
     "MAX_TOKENS",
     "Limits",
     "batch_refusal",
+    "kept_shape",
     "limit_extensions",
     "refusal",
 ]
@@ -160,18 +161,25 @@ class Limits(SchemaExtension):
 
     def _shape(self) -> Shape:
         context = self.execution_context
-        schema, name = context.schema._schema, context.operation_name
         given = context.variables if isinstance(context.variables, dict) else {}
-        if not isinstance(context.query, str):
-            return operation_shape(schema, context.graphql_document, name, given)
-        known = memo(schema, "shape").get((context.query, name), list)
-        for values, shape in list(known):
-            if all(_same(given.get(variable, _ABSENT), value) for variable, value in values):
-                return shape
-        shape, read = shape_and_variables(schema, context.graphql_document, name, given)
-        if len(known) < SHAPES_PER_DOCUMENT:
-            known.append((tuple((variable, given.get(variable, _ABSENT)) for variable in read), shape))
-        return shape
+        return kept_shape(
+            context.schema._schema, context.query, context.operation_name, context.graphql_document, given
+        )
+
+
+def kept_shape(schema: GraphQLSchema, query, name: str | None, document: DocumentNode, given: dict) -> Shape:
+    """The operation's shape with these variables, kept per query text and operation with the
+    values of the variables it depends on (also the compiled HTTP path's: api/graphql/compiled_http.py)."""
+    if not isinstance(query, str):
+        return operation_shape(schema, document, name, given)
+    known = memo(schema, "shape").get((query, name), list)
+    for values, shape in list(known):
+        if all(_same(given.get(variable, _ABSENT), value) for variable, value in values):
+            return shape
+    shape, read = shape_and_variables(schema, document, name, given)
+    if len(known) < SHAPES_PER_DOCUMENT:
+        known.append((tuple((variable, given.get(variable, _ABSENT)) for variable in read), shape))
+    return shape
 
 
 def _same(a, b) -> bool:

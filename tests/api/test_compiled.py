@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 from bench.load import HOUSEHOLDS as BENCH_PAGE
 from tests.support.tokens import bearer
 from tests.support.villages import ELSEWHERE, TOWNSHIP, VILLAGE_A, VILLAGE_B, dongzhi_2021, household, person
-from yibao.api.graphql import compiled, compiled_fields
+from yibao.api.graphql import compiled, compiled_fields, compiled_http
 from yibao.api.graphql.schema import YibaoSchema
 from yibao.core.access_log import ACTIONS
 from yibao.core.models import AuditEvent, Enrolment
@@ -207,9 +207,10 @@ def world(engine):
 
 @pytest.fixture
 def switch(monkeypatch):
-    """Turns the compiled path on or off, and records whether each operation took it."""
-    real = compiled.compiled_result
-    state = {"on": True, "taken": []}
+    """Turns the compiled path on or off — in strawberry's operation (`on`) and before strawberry's
+    view (`http`, api/graphql/compiled_http.py) — and records whether each request took them."""
+    real, real_http = compiled.compiled_result, compiled_http.CompiledHTTP.answer
+    state = {"on": True, "http": True, "taken": [], "answered": []}
 
     def compiled_or_not(execution):
         if not state["on"]:
@@ -218,7 +219,15 @@ def switch(monkeypatch):
         state["taken"].append(result is not None)
         return result
 
+    async def answered_or_not(self, scope, body):
+        if not state["http"]:
+            return None
+        answer = await real_http(self, scope, body)
+        state["answered"].append(answer is not None)
+        return answer
+
     monkeypatch.setattr(compiled, "compiled_result", compiled_or_not)
+    monkeypatch.setattr(compiled_http.CompiledHTTP, "answer", answered_or_not)
     return state
 
 
@@ -246,16 +255,22 @@ def last_event(engine) -> int:
 
 
 def answer(client: TestClient, engine, query: str, variables: dict) -> tuple:
+    """The response — status, headers and bytes as sent, the JSON they hold — and the access-log
+    events it left."""
     before = last_event(engine)
     response = client.post("/graphql", json={"query": query, "variables": variables})
-    return response.status_code, response.json(), accesses_since(engine, before)
+    sent = (response.status_code, response.headers.raw, response.content)
+    return sent, response.json(), accesses_since(engine, before)
 
 
 @pytest.mark.parametrize(("role", "region"), ROLES, ids=[f"{r}-{g}" for r, g in ROLES])
 def test_the_compiled_path_answers_as_graphql_core_does(engine, app, world, switch, role, region):
+    """Each shape three ways: graphql-core alone; the compiled path in strawberry's operation; and
+    with the compiled answer before strawberry's view too, which answers a subset of what the
+    compiled path answers (the plain page) and sends the same bytes, headers and event."""
     with TestClient(app, headers=headers(role, region)) as client:
         for query, variables, known in SHAPES:
-            switch["on"], switch["taken"] = False, []
+            switch.update(on=False, http=False, taken=[], answered=[])
             expected = answer(client, engine, query, variables)
             assert switch["taken"] == []
             switch["on"] = True
@@ -264,6 +279,12 @@ def test_the_compiled_path_answers_as_graphql_core_does(engine, app, world, swit
             if known is not None:
                 answered = "errors" not in got[1]
                 assert any(switch["taken"]) == (known and answered), (query, got[1])
+            switch.update(http=True, taken=[])
+            assert answer(client, engine, query, variables) == expected, query
+            if switch["answered"][-1:] == [True]:
+                assert known is not False and switch["taken"] == [], query  # strawberry's never ran
+            else:
+                assert switch["answered"] in ([], [False]), query
 
 
 def test_answers_differ_by_role_where_they_should(engine, app, world, switch):
@@ -277,7 +298,7 @@ def test_answers_differ_by_role_where_they_should(engine, app, world, switch):
     def persons(role, region):
         with TestClient(app, headers=headers(role, region)) as client:
             _, body, _ = answer(client, engine, query, {})
-        assert switch["taken"][-1]
+        assert switch["answered"][-1]  # the compiled answer, before strawberry's view
         return [m["person"] for h in body["data"]["households"]["nodes"] for m in h["members"]]
 
     county, auditor, village_b = (
@@ -297,13 +318,14 @@ def test_answers_differ_by_role_where_they_should(engine, app, world, switch):
 
 
 def test_the_bench_page_takes_the_compiled_path(engine, app, world, monkeypatch):
-    """bench/page.py's page never reaches graphql-core's execution: were the compiled path to fall
-    back, the request would fail here."""
+    """bench/page.py's page never reaches strawberry's operation (nor graphql-core's execution): it
+    is answered before strawberry's view (api/graphql/compiled_http.py). Were it to fall back, the
+    request would fail here."""
 
-    def no_execution(*args, **kwargs):
-        raise AssertionError("graphql-core executed the page")
+    async def no_operation(*args, **kwargs):
+        raise AssertionError("strawberry ran the page's operation")
 
-    monkeypatch.setattr(YibaoSchema, "_get_execute_function", lambda self: no_execution)
+    monkeypatch.setattr(YibaoSchema, "execute", no_operation)
     with TestClient(app, headers=bearer("VILLAGE_CLERK", VILLAGE_A)) as client:
         body = client.post("/graphql", json={"query": BENCH_PAGE, "variables": {"after": None}}).json()
     assert "errors" not in body, body
@@ -343,3 +365,58 @@ def test_connections_go_back_to_the_pool_as_they_came(engine, app, world, monkey
         event.remove(engine, "checkin", on_checkin)
     assert reading and all(reading)  # the second page's statements: without a transaction
     assert checked_in and not any(checked_in)
+
+
+# Requests the compiled answer before strawberry's view leaves to it: each must get what it got before.
+PAGE_BODY = {"query": BENCH_PAGE, "variables": {"after": None}}
+HTTP_REQUESTS = [
+    ({"json": PAGE_BODY}, True),
+    ({"json": PAGE_BODY, "headers": {"content-type": "application/json; charset=utf-8"}}, True),
+    ({"json": PAGE_BODY, "headers": {"accept": "application/json"}}, True),
+    # streams: answered as the view answers them (it has no stream transport for a query)
+    ({"json": PAGE_BODY, "headers": {"accept": "text/event-stream"}}, None),
+    ({"json": PAGE_BODY, "headers": {"accept": "multipart/mixed;subscriptionSpec=1.0"}}, None),
+    ({"json": PAGE_BODY, "headers": {"content-type": "text/plain"}}, False),  # 400
+    ({"json": [PAGE_BODY]}, False),  # a batch
+    ({"json": {**PAGE_BODY, "extensions": {"persistedQuery": {}}}}, False),
+    ({"json": {**PAGE_BODY, "extensions": []}}, False),  # 400
+    ({"json": {**PAGE_BODY, "operationName": "other"}}, False),  # an error
+    ({"json": {**PAGE_BODY, "variables": {"after": 5}}}, False),  # a variable's error
+    ({"json": {**PAGE_BODY, "variables": []}}, False),  # 400
+    ({"json": {"query": BENCH_PAGE.replace("first: 20", "first: 101")}}, False),  # refused size
+    ({"json": {"query": BENCH_PAGE.replace("first: 20", "frist: 20")}}, False),  # invalid
+    ({"json": {"query": '{ households { nodes { __type(name: "Person") { name } } } }'}}, False),
+    ({"json": {"query": "mutation { households { totalCount } }"}}, False),
+    (
+        {
+            "content": b'{"query": "{ households { totalCount } }"',
+            "headers": {"content-type": "application/json"},
+        },
+        False,
+    ),
+    ({"json": {"query": "{ households " + "{ nodes " * 1200 + "{ id }" + " }" * 1201}}, False),  # too deep
+    ({"json": {"query": "{ households(first: 100) { nodes { id } } }"}}, True),
+    ({"json": {"query": "query Page { households { nodes { id } } }", "operationName": "Page"}}, True),
+]
+
+
+@pytest.mark.parametrize(
+    ("role", "region"), [("VILLAGE_CLERK", VILLAGE_A), ("ROSTER_UPLOADER", "341721"), ("PUBLIC", None)]
+)
+def test_what_the_compiled_answer_leaves_to_the_view_is_answered_as_before(
+    engine, app, world, switch, role, region
+):
+    """The same response and event with the compiled answer before the view as without it; and it
+    answers only the plain requests, and only for a role that may read households."""
+    with TestClient(app, headers=headers(role, region)) as client:
+        for request, plain in HTTP_REQUESTS:
+            responses = []
+            for http in (False, True):
+                switch.update(http=http, answered=[])
+                before = last_event(engine)
+                response = client.post("/graphql", **request)
+                sent = (response.status_code, response.headers.raw, response.content)
+                responses.append((sent, accesses_since(engine, before)))
+            assert responses[1] == responses[0], request
+            if plain is not None:
+                assert (switch["answered"] == [True]) == (plain and role == "VILLAGE_CLERK"), request

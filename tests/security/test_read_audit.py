@@ -188,8 +188,9 @@ def test_the_auditor_reads_the_access_log(engine, client_as):
     assert all(event["action"] == "read" for event in trail)
 
 
-# A list through graphql-core, and a household page through the compiled path (api/graphql/compiled.py),
-# whose event is written on the request's own session.
+# A list through graphql-core, and a household page through the compiled path answered before
+# strawberry's view (api/graphql/compiled_http.py), whose event is written on the connection that
+# read the page; refused there, the request goes to the view, whose write is refused too.
 UNLOGGABLE = [
     "{ persons(first: 10) { nodes { name } } }",
     "{ households(first: 10) { nodes { members { person { name idNumber } } } } }",
