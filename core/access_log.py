@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from .audit import Actor
 from .db import transaction
+from .distribution import county_of_region
 from .models import AuditEvent, Enrolment, HouseholdMember, Person
 from .models.base import utcnow
 
@@ -112,6 +113,7 @@ def _write(session: Session, actor: Actor, action: str, request: str, subjects: 
         "actor": actor.name,
         "role": actor.role,
         "region_code": actor.region_code,
+        "county_code": county_of_region(actor.region_code),
         "action": action,
         "entity": "person",
         "entity_id": request[:40],

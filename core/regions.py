@@ -8,6 +8,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import ColumnElement, bindparam
 from sqlmodel import Session, col, select
 
+from .distribution import county_code_of  # noqa: F401 (the county of a region code, re-exported)
 from .models import Region
 
 SEED_FILE = Path(__file__).parent / "data" / "regions.csv"

@@ -153,6 +153,7 @@ def payment_columns(enrolment, values: dict, amount_fen: int, county: str, slot:
         **values,
         "receipt_region_code": county,
         "coverage_year": enrolment.coverage_year,
+        "county_code": enrolment.county_code,  # its enrolment's shard (docs/scaling.md §3)
         "reverses_payment_id": None,
         "replaces_reversal_id": slot,
         "reason": None,
