@@ -84,3 +84,18 @@ def county_of(session: Session, code: str) -> str:
     if path is not None:
         counties[code] = county
     return county
+
+
+def county_within(session: Session, code: str) -> str | None:
+    """The county code of a region at county level or below, whose rows all lie on that county's
+    shard on Citus (docs/scaling.md §3); None above it (a city or a province spans counties) or for
+    an unknown region. Read once per region and engine, as `county_of`."""
+    within = _cache(session, "within")
+    if code in within:
+        return within[code]
+    county = county_of(session, code)
+    level = None if county != code else session.connection().execute(_LEVELS, {"codes": [code]}).first()
+    found = county_code_of(county) if county != code or (level is not None and level[1] == "county") else None
+    if county != code or level is not None:  # an unknown region may be added later
+        within[code] = found
+    return found
