@@ -51,6 +51,10 @@ class Miss:
     statement: str
     why: str
 
+    @property
+    def inserting(self) -> bool:
+        return self.why.startswith("an INSERT")
+
     def __str__(self) -> str:
         return f"{self.table}: {self.why}\n    {' '.join(self.statement.split())[:400]}"
 
