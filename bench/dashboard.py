@@ -120,14 +120,18 @@ def add_households(engine, plan) -> int:
     raw = engine.raw_connection()
     try:
         with raw.driver_connection.cursor() as cursor:
-            with cursor.copy("COPY household (id, address_region_code, created_at) FROM STDIN") as stream:
+            # Each row's county code (migration 0018): the village's, as yibao's services state it.
+            columns = "id, address_region_code, created_at, county_code"
+            with cursor.copy(f"COPY household ({columns}) FROM STDIN") as stream:
                 for number, (village, _) in enumerate(groups, start=1):
-                    stream.write_row((number, village, "2021-09-01"))
-            columns = "household_id, person_id, relation, is_head"
+                    stream.write_row((number, village, "2021-09-01", village[:6]))
+            columns = "household_id, person_id, relation, is_head, county_code"
             with cursor.copy(f"COPY household_member ({columns}) FROM STDIN") as stream:
-                for number, (_, members) in enumerate(groups, start=1):
+                for number, (village, members) in enumerate(groups, start=1):
                     for k, person in enumerate(members):
-                        stream.write_row((number, person, "户主" if k == 0 else "家庭成员", k == 0))
+                        stream.write_row(
+                            (number, person, "户主" if k == 0 else "家庭成员", k == 0, village[:6])
+                        )
         raw.driver_connection.commit()
     finally:
         raw.close()

@@ -132,6 +132,7 @@ def seed(engine, count: int) -> None:
             {
                 "id": household_id,
                 "address_region_code": COUNTY,
+                "county_code": COUNTY,  # stated, as the services state it (migration 0018)
                 "address": f"东至县压测村{i // 20 + 1}组{i % 20 + 1}号",
                 "created_at": CREATED,
             }
@@ -152,6 +153,7 @@ def seed(engine, count: int) -> None:
                     "birth_date": born,
                     "gender": gender,
                     "hukou_region_code": COUNTY,
+                    "county_code": COUNTY,
                     "created_at": CREATED,
                 }
             )
@@ -162,6 +164,7 @@ def seed(engine, count: int) -> None:
                     "person_id": person_id,
                     "relation": relation,
                     "is_head": head,
+                    "county_code": COUNTY,
                 }
             )
             enrolments.append(
@@ -170,6 +173,7 @@ def seed(engine, count: int) -> None:
                     "person_id": person_id,
                     "coverage_year": YEAR,
                     "region_code": COUNTY,
+                    "county_code": COUNTY,
                     "policy_id": POLICY,
                     "tier": "STANDARD",
                     "status": "PAID" if person_id % 4 else "ENROLLED",

@@ -67,20 +67,26 @@ def seed_households(url: str, persons: int) -> None:
             households = -(-persons // HOUSEHOLD)
             connection.execute(
                 text(
-                    "INSERT INTO household (id, address_region_code, address, created_at) "
-                    "VALUES (:id, :region, :address, :now)"
+                    "INSERT INTO household (id, address_region_code, address, created_at, county_code) "
+                    "VALUES (:id, :region, :address, :now, :county)"
                 ),
                 [
-                    {"id": i, "region": COUNTY, "address": f"东至县某村{i}号", "now": now}
+                    {
+                        "id": i,
+                        "region": COUNTY,
+                        "address": f"东至县某村{i}号",
+                        "now": now,
+                        "county": COUNTY[:6],
+                    }
                     for i in range(1, households + 1)
                 ],
             )
             connection.execute(
                 text(
-                    "INSERT INTO household_member (household_id, person_id, relation, is_head) "
+                    "INSERT INTO household_member (household_id, person_id, relation, is_head, county_code) "
                     f"SELECT (id - 1) / {HOUSEHOLD} + 1, id, "
                     f"CASE WHEN (id - 1) % {HOUSEHOLD} = 0 THEN '户主' ELSE '其他' END, "
-                    f"(id - 1) % {HOUSEHOLD} = 0 FROM person"
+                    f"(id - 1) % {HOUSEHOLD} = 0, county_code FROM person"
                 )
             )
             if engine.dialect.name == "postgresql":
@@ -181,11 +187,11 @@ def baseline_worker(path: Path, chunk: int = 5000) -> None:
     )
     enrolment_columns = (
         "person_id", "coverage_year", "region_code", "policy_id", "tier", "status", "snapshot",
-        "idempotency_key", "channel", "enrolled_on", "amount_due_fen", "created_at",
+        "idempotency_key", "channel", "enrolled_on", "amount_due_fen", "created_at", "county_code",
     )  # fmt: skip
     payment_columns = (
         "enrolment_id", "kind", "amount_fen", "paid_on", "channel", "collector", "receipt_region_code",
-        "coverage_year", "receipt_seq", "receipt_number", "idempotency_key", "created_at",
+        "coverage_year", "receipt_seq", "receipt_number", "idempotency_key", "created_at", "county_code",
     )  # fmt: skip
     seq = 0
 
@@ -207,7 +213,8 @@ def baseline_worker(path: Path, chunk: int = 5000) -> None:
         now = datetime.now(UTC)
         day = datetime.fromisoformat(PAID_ON).date()
         insert(connection, "enrolment", enrolment_columns, [
-            (ids[n], YEAR, COUNTY, POLICY, "1", "PAID", "{}", f"e{ids[n]}", CHANNEL, day, 32000, now)
+            (ids[n], YEAR, COUNTY, POLICY, "1", "PAID", "{}", f"e{ids[n]}", CHANNEL, day, 32000, now,
+             COUNTY[:6])
             for n, _ in rows
         ])  # fmt: skip
         enrolled = dict(connection.execute(enrolments, {"ids": [ids[n] for n, _ in rows]}).all())
@@ -216,7 +223,7 @@ def baseline_worker(path: Path, chunk: int = 5000) -> None:
             seq += 1
             payments.append((
                 enrolled[ids[number]], "PAYMENT", 32000, day, CHANNEL, "bench", COUNTY, YEAR, seq,
-                f"{COUNTY}{YEAR}{seq:08d}", f"p{ids[number]}", now,
+                f"{COUNTY}{YEAR}{seq:08d}", f"p{ids[number]}", now, COUNTY[:6],
             ))  # fmt: skip
         insert(connection, "payment", payment_columns, payments)
 

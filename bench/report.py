@@ -316,6 +316,9 @@ COPIES = {
         "person_id", "code", "since", "until", "source", "grade", "import_job_id", "created_at",
     ),
 }  # fmt: skip
+# Each row's county code (migration 0018), from the region column it already has: what yibao's
+# services state (core/distribution.py), appended to the row as it is copied.
+COUNTY_FROM = {"person": "hukou_region_code", "enrolment": "region_code", "payment": "receipt_region_code"}
 
 
 def add_villages(engine) -> list[Village]:
@@ -362,9 +365,11 @@ def copy(engine, table: str, rows) -> tuple[int, float]:
     try:
         with raw.driver_connection.cursor() as cursor:
             cursor.execute("SET LOCAL session_replication_role = replica")
-            with cursor.copy(f"COPY {table} ({', '.join(COPIES[table])}) FROM STDIN") as stream:
+            columns = COPIES[table] + (("county_code",) if table in COUNTY_FROM else ())
+            region = COPIES[table].index(COUNTY_FROM[table]) if table in COUNTY_FROM else None
+            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as stream:
                 for row in rows:
-                    stream.write_row(row)
+                    stream.write_row(row if region is None else (*row, row[region][:6]))
                     count += 1
         raw.driver_connection.commit()
     finally:
@@ -440,8 +445,11 @@ def load(engine, plan: Plan) -> list[tuple[str, int, float]]:
         for table in ("person", "enrolment", "payment", "category_fact"):
             connection.execute(text(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))"))
         connection.execute(
-            text("INSERT INTO receipt_sequence (region_code, coverage_year, last_value) VALUES (:r, :y, :v)"),
-            [{"r": county, "y": YEAR, "v": last} for county, last in plan.sequences.items()],
+            text(
+                "INSERT INTO receipt_sequence (region_code, coverage_year, last_value, county_code) "
+                "VALUES (:r, :y, :v, :c)"
+            ),
+            [{"r": county, "y": YEAR, "v": last, "c": county[:6]} for county, last in plan.sequences.items()],
         )
     started = time.perf_counter()
     autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")

@@ -92,7 +92,9 @@ def seed_persons(url: str, count: int) -> float:
     started = time.perf_counter()
     now = datetime.now(UTC)
     rows = (
-        (number, name, born, gender, COUNTY, now) for number, name, born, gender in map(person, range(count))
+        # the county code last (migration 0018): the hukou's, as yibao states it for a person in no household
+        (number, name, born, gender, COUNTY, now, COUNTY[:6])
+        for number, name, born, gender in map(person, range(count))
     )
     engine = make_engine(url)
     try:
@@ -102,8 +104,8 @@ def seed_persons(url: str, count: int) -> float:
                 with (
                     raw.driver_connection.cursor() as cursor,
                     cursor.copy(
-                        "COPY person (id_number, name, birth_date, gender, hukou_region_code, created_at) "
-                        "FROM STDIN"
+                        "COPY person (id_number, name, birth_date, gender, hukou_region_code, created_at, "
+                        "county_code) FROM STDIN"
                     ) as copy,
                 ):
                     for row in rows:
@@ -112,7 +114,15 @@ def seed_persons(url: str, count: int) -> float:
             finally:
                 raw.close()
         else:
-            columns = ("id_number", "name", "birth_date", "gender", "hukou_region_code", "created_at")
+            columns = (
+                "id_number",
+                "name",
+                "birth_date",
+                "gender",
+                "hukou_region_code",
+                "created_at",
+                "county_code",
+            )
             table = Person.__table__
             with writing(engine) as connection:
                 chunk = []

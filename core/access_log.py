@@ -21,8 +21,10 @@ from sqlmodel import Session, col, select
 
 from .audit import Actor
 from .db import transaction
+from .distribution import county_of_region
 from .models import AuditEvent, Enrolment, HouseholdMember, Person
 from .models.base import utcnow
+from .regions import county_within
 
 READ, EXPORT = "read", "export"
 ACTIONS = (READ, EXPORT)
@@ -52,18 +54,23 @@ def _chunks(values: Iterable) -> Iterable[list]:
         yield values[start : start + CHUNK]
 
 
-def person_ids(session: Session, subjects: Subjects) -> list[int]:
+def person_ids(session: Session, subjects: Subjects, county: str | None = None) -> list[int]:
     """The persons behind the noted records: an enrolment's person, a household's members, the
-    registered holder of an ID number (an import row's number may belong to nobody)."""
+    registered holder of an ID number (an import row's number may belong to nobody).
+
+    `county`: the caller's, when it lies within one county (`Scope.county`): every enrolment and
+    household it was shown is on that county's shard (docs/scaling.md §3), and the lookups say so."""
     found = set(subjects.keys[PERSON])
     lookups = (
-        (ENROLMENT, Enrolment.person_id, Enrolment.id),
-        (HOUSEHOLD, HouseholdMember.person_id, HouseholdMember.household_id),
-        (ID_NUMBER, Person.id, Person.id_number),
+        (ENROLMENT, Enrolment.person_id, Enrolment.id, Enrolment.county_code),
+        (HOUSEHOLD, HouseholdMember.person_id, HouseholdMember.household_id, HouseholdMember.county_code),
+        (ID_NUMBER, Person.id, Person.id_number, None),
     )
-    for kind, person_column, key_column in lookups:
+    for kind, person_column, key_column, county_column in lookups:
+        in_county = () if county is None or county_column is None else (county_column == county,)
         for chunk in _chunks(subjects.keys[kind]):
-            found.update(session.exec(select(person_column).where(col(key_column).in_(chunk))).all())
+            statement = select(person_column).where(col(key_column).in_(chunk), *in_county)
+            found.update(session.exec(statement).all())
     return sorted(found)
 
 
@@ -102,7 +109,8 @@ def record_access(
 
 
 def _write(session: Session, actor: Actor, action: str, request: str, subjects: Subjects) -> None:
-    ids = person_ids(session, subjects)
+    county = county_within(session, actor.region_code) if actor.region_code else None
+    ids = person_ids(session, subjects, county)
     if not ids:
         return
     # A statement built once, not an object through the unit of work: every read writes one, and
@@ -137,6 +145,7 @@ def _event(actor: Actor, action: str, request: str, ids: list[int]) -> dict:
         "actor": actor.name,
         "role": actor.role,
         "region_code": actor.region_code,
+        "county_code": county_of_region(actor.region_code),
         "action": action,
         "entity": "person",
         "entity_id": request[:40],

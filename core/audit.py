@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlmodel import Session, SQLModel
 
+from .distribution import COLUMN, county_of_region
 from .imports.bulk import insert_rows
 from .models import AuditEvent
 from .models.base import utcnow
@@ -21,7 +22,7 @@ from .models.base import utcnow
 # The session's events not yet written; present only in a unit of work, which writes them.
 PENDING = "yibao_audit_pending"
 # Rows per INSERT. Each row count is its own statement and compiled form, kept for the process's
-# life: 32 of them, the largest with 288 parameters, bound the memory whatever a unit of work records
+# life: 32 of them, the largest with 320 parameters, bound the memory whatever a unit of work records
 # (an import's batch of hundreds of rows writes its events 32 at a time).
 _CHUNK = 32
 
@@ -54,10 +55,15 @@ def snapshot_of(row: SQLModel | None) -> dict[str, Any] | None:
 
 
 def image(columns: dict[str, Any]) -> dict[str, Any]:
-    """The same copy of a row already read as a mapping of its columns (a Core row's `_asdict()`)."""
+    """The same copy of a row already read as a mapping of its columns (a Core row's `_asdict()`).
+    Without the county code: where a row is stored (migration 0018) is not what it says."""
     # Most values are kept as they are, told by their exact type without a call (an import's
     # batch images thousands of rows).
-    return {key: value if type(value) in _AS_IS else _plain(value) for key, value in columns.items()}
+    return {
+        key: value if type(value) in _AS_IS else _plain(value)
+        for key, value in columns.items()
+        if key != COLUMN
+    }
 
 
 # Types `_plain` returns unchanged (not dates, not Decimal).
@@ -92,11 +98,13 @@ def record_image(
     after: dict[str, Any] | None,
 ) -> None:
     """Writes one event from images the caller made (`image`) of a row it wrote without the ORM."""
+    before, after = _unplaced(before), _unplaced(after)
     event = {
         "at": utcnow(),
         "actor": actor.name,
         "role": actor.role,
         "region_code": actor.region_code,
+        "county_code": county_of_region(actor.region_code),
         "action": action,
         "entity": entity,
         "entity_id": str(entity_id),
@@ -108,6 +116,14 @@ def record_image(
         session.add(AuditEvent(**event))
     else:
         pending.append(event)
+
+
+def _unplaced(columns: dict[str, Any] | None) -> dict[str, Any] | None:
+    """An image without the county code, when the caller gave a row's columns as they are (an
+    import's batch): where a row is stored is not what it says."""
+    if columns is None or COLUMN not in columns:
+        return columns
+    return {key: value for key, value in columns.items() if key != COLUMN}
 
 
 def write_pending(session: Session) -> None:
@@ -140,4 +156,15 @@ def _insert(count: int):
     )
 
 
-_COLUMNS = ("at", "actor", "role", "region_code", "action", "entity", "entity_id", "before", "after")
+_COLUMNS = (
+    "at",
+    "actor",
+    "role",
+    "region_code",
+    "county_code",
+    "action",
+    "entity",
+    "entity_id",
+    "before",
+    "after",
+)

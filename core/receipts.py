@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from .distribution import county_code_of
 from .models import Payment, ReceiptSequence
 
 
@@ -16,7 +17,10 @@ def _advance(insert):
     return (
         insert(table)
         .values(
-            region_code=bindparam("region"), coverage_year=bindparam("year"), last_value=bindparam("count")
+            region_code=bindparam("region"),
+            coverage_year=bindparam("year"),
+            last_value=bindparam("count"),
+            county_code=bindparam("county"),
         )
         .on_conflict_do_update(
             index_elements=[table.c.region_code, table.c.coverage_year],
@@ -44,7 +48,12 @@ def reserve_receipts(
     then to the commit (as `next_receipt` holds it for one payment)."""
     connection = session.connection()
     statement = _ADVANCE[connection.dialect.name]
-    params = {"region": region_code, "year": coverage_year, "count": count}
+    params = {
+        "region": region_code,
+        "year": coverage_year,
+        "count": count,
+        "county": county_code_of(region_code),
+    }
     last = connection.execute(statement, params).scalar_one()
     return [
         (value, receipt_number(region_code, coverage_year, value))
@@ -63,8 +72,9 @@ def _numbered_insert():
     seq = "CAST(last_value AS TEXT)"
     quoted, named = ", ".join(f'"{c}"' for c in columns), ", ".join(f":{c}" for c in columns)
     statement = text(
-        f"WITH advanced AS (INSERT INTO {counter} (region_code, coverage_year, last_value)"
-        " VALUES (:receipt_region_code, :coverage_year, 1) ON CONFLICT (region_code, coverage_year)"
+        f"WITH advanced AS (INSERT INTO {counter} (region_code, coverage_year, last_value, county_code)"
+        " VALUES (:receipt_region_code, :coverage_year, 1, :county_code)"
+        " ON CONFLICT (region_code, coverage_year)"
         f" DO UPDATE SET last_value = {counter}.last_value + 1 RETURNING last_value)"
         f" INSERT INTO {table.name} ({quoted}, receipt_seq, receipt_number) SELECT {named}, last_value,"
         # receipt_number's form: region-year-number, the number zero-padded to at least 8 digits

@@ -8,6 +8,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import ColumnElement, bindparam
 from sqlmodel import Session, col, select
 
+from .distribution import county_code_of  # noqa: F401 (the county of a region code, re-exported)
 from .models import Region
 
 SEED_FILE = Path(__file__).parent / "data" / "regions.csv"
@@ -89,3 +90,26 @@ def county_of(session: Session, code: str) -> str:
     if path is not None:
         counties[code] = county
     return county
+
+
+def county_within(session: Session, code: str) -> str | None:
+    """The county code of a region at county level or below, whose rows all lie on that county's
+    shard on Citus (docs/scaling.md §3); None above it (a city or a province spans counties) or for
+    an unknown region. Read once per region and engine, as `county_of`.
+
+    None on SQLite, which is for one machine and never distributed (docs/scaling.md §1): there the
+    statements leave the county out of their WHERE. SQLite adds a column after the existing ones,
+    so an enrolment's county code is stored after its snapshot and read through the snapshot's
+    overflow pages: naming it cost the household page and a payment 10–15 % (bench/page.py,
+    bench/payment.py), for nothing a single database uses."""
+    if session.get_bind().dialect.name == "sqlite":
+        return None
+    within = _cache(session, "within")
+    if code in within:
+        return within[code]
+    county = county_of(session, code)
+    level = None if county != code else session.connection().execute(_LEVELS, {"codes": [code]}).first()
+    found = county_code_of(county) if county != code or (level is not None and level[1] == "county") else None
+    if county != code or level is not None:  # an unknown region may be added later
+        within[code] = found
+    return found

@@ -33,20 +33,27 @@ from .models import (
     Target,
     TaxConfirmation,
 )
-from .regions import codes_under, region_path
+from .regions import codes_under, county_within, region_path
 
 
 @dataclass(frozen=True)
 class Scope:
     path: str | None  # the caller region's path, e.g. /340000/341700/341721/; None sees everything
     region_code: str | None = None
+    # The caller's county code when its region is a county or lies below one: every row it sees
+    # is on that county's shard on Citus, and its statements say so (docs/scaling.md §3). None for
+    # a city's or province's caller, whose statements read every county's shard.
+    county: str | None = None
 
     @classmethod
     def of(cls, session: Session, region_code: str | None) -> "Scope":
         """The scope of a region; an unknown region sees nothing."""
         if region_code is None:
             return cls(path=None)
-        return cls(path=region_path(session, region_code) or "/nowhere/", region_code=region_code)
+        path = region_path(session, region_code)
+        if path is None:
+            return cls(path="/nowhere/", region_code=region_code)
+        return cls(path=path, region_code=region_code, county=county_within(session, region_code))
 
     @classmethod
     def nothing(cls) -> "Scope":
@@ -68,22 +75,41 @@ class Scope:
     def visible(self, model: type[SQLModel]):
         if self.path is None:
             return true()
-        return _visible_in(model, codes_under(self.path))
+        return _visible_in(model, codes_under(self.path), self.county)
 
     @property
     def params(self) -> dict[str, str]:
         """The parameters of a statement built once with `visible_where` (none when unscoped)."""
-        return {} if self.path is None else {"scope_pattern": self.path_pattern}
+        if self.path is None:
+            return {}
+        return {"scope_pattern": self.path_pattern} | (
+            {} if self.county is None else {"scope_county": self.county}
+        )
 
     def get(self, session: Session, model: type[SQLModel], row_id) -> SQLModel | None:
         """A row by primary key, or None when it does not exist or lies outside the scope."""
         return session.exec(select(model).where(model.id == row_id, self.visible(model))).first()
 
 
-def _visible_in(model: type[SQLModel], codes):
-    """`Scope.visible`'s condition for the region codes `codes` (a subquery)."""
-    households = select(Household.id).where(col(Household.address_region_code).in_(codes))
-    enrolments = select(Enrolment.id).where(col(Enrolment.region_code).in_(codes))
+def _visible_in(model: type[SQLModel], codes, county=None):
+    """`Scope.visible`'s condition for the region codes `codes` (a subquery), and, for a caller
+    within one county, `county` (its code, or a bound parameter): what lies in the county's
+    regions is on its shard, so the condition names it for each table that carries it
+    (`_in_county`) — the same rows, read from one shard on Citus."""
+    households = select(Household.id).where(
+        col(Household.address_region_code).in_(codes), *_in_county(Household, county)
+    )
+    enrolments = select(Enrolment.id).where(
+        col(Enrolment.region_code).in_(codes), *_in_county(Enrolment, county)
+    )
+    if county is not None and model in _BY_ITS_REGION:
+        return and_(
+            _visible_by_region(model, codes, county, households, enrolments), *_in_county(model, county)
+        )
+    return _visible_by_region(model, codes, county, households, enrolments)
+
+
+def _visible_by_region(model: type[SQLModel], codes, county, households, enrolments):
     if model is Household:
         return col(Household.address_region_code).in_(codes)
     if model is HouseholdMember:
@@ -95,9 +121,15 @@ def _visible_in(model: type[SQLModel], codes):
     if model is Person:
         return or_(
             lives_in(codes),
-            col(Person.id).in_(select(Enrolment.person_id).where(col(Enrolment.region_code).in_(codes))),
             col(Person.id).in_(
-                select(HouseholdMember.person_id).where(col(HouseholdMember.household_id).in_(households))
+                select(Enrolment.person_id).where(
+                    col(Enrolment.region_code).in_(codes), *_in_county(Enrolment, county)
+                )
+            ),
+            col(Person.id).in_(
+                select(HouseholdMember.person_id).where(
+                    col(HouseholdMember.household_id).in_(households), *_in_county(HouseholdMember, county)
+                )
             ),
         )
     if model in (CategoryFact, Departure):
@@ -113,17 +145,29 @@ def _visible_in(model: type[SQLModel], codes):
     return false()
 
 
+# The tables whose county follows from what makes a row visible: a household's address, an
+# enrolment's region, the enrolment of a payment or an entitlement, the household of a member, the
+# region of an event's actor. Not a person's: its county is its household's (migration 0018), while
+# it is seen where it lives or is enrolled as well.
+_BY_ITS_REGION = (Household, HouseholdMember, Enrolment, Payment, Entitlement, AuditEvent)
+
+
+def _in_county(model: type[SQLModel], county) -> tuple:
+    return () if county is None else (col(model.county_code) == county,)
+
+
 def like_pattern(path: str) -> str:
     """The LIKE pattern (escape character '/') of the paths at or below `path`: what
     `regions.under` binds (SQLAlchemy's `startswith(…, autoescape=True)`)."""
     return path.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
 
 
-def visible_where(model: type[SQLModel]):
+def visible_where(model: type[SQLModel], county: bool = False):
     """`Scope.visible(model)` for a statement built once: the scope's path is the bound parameter
-    `scope_pattern` (pass `Scope.params`). Only for a scoped caller; unscoped, leave it out."""
+    `scope_pattern` (pass `Scope.params`), and with `county` its county `scope_county` (for a
+    caller whose `Scope.county` is set). Only for a scoped caller; unscoped, leave it out."""
     codes = select(Region.code).where(col(Region.path).like(bindparam("scope_pattern"), escape="/"))
-    return _visible_in(model, codes)
+    return _visible_in(model, codes, bindparam("scope_county") if county else None)
 
 
 def lives_in(codes):

@@ -45,9 +45,9 @@ PERSON_COLUMNS = "p.id, p.name, p.id_number, p.no_id_reason, p.birth_date, p.gen
 # A member's person is read with the member (every member has one): one round trip, not two.
 MEMBERS = (
     f"SELECT m.household_id, m.relation, m.is_head, {PERSON_COLUMNS} FROM household_member m "
-    "JOIN person p ON p.id = m.person_id WHERE m.household_id IN ({ids}) ORDER BY m.id"
+    "JOIN person p ON p.id = m.person_id WHERE m.household_id IN ({ids}){county} ORDER BY m.id"
 )
-PERSONS = f"SELECT {PERSON_COLUMNS} FROM person p WHERE p.id IN ({{ids}})"
+PERSONS = f"SELECT {PERSON_COLUMNS} FROM person p WHERE p.id IN ({{ids}}){{county}}"
 # An enrolment's columns before its snapshot (a few kB of JSON), and those after it: on SQLite a
 # column stored after the snapshot is reached through the snapshot's overflow pages (a third more
 # time for the statement). The tail is read only when a field of it is asked.
@@ -58,6 +58,15 @@ ENROLMENT_TAIL = (
 )
 ENROLMENTS = "SELECT {columns} FROM enrolment WHERE person_id IN ({ids}){scoped} ORDER BY coverage_year"
 IN_SCOPE = " AND region_code IN ({codes})"
+# For a caller within one county (`Scope.county`), each level names it: the households of its page
+# are the county's, so are their members and the members' persons (a person's county is its
+# household's, migration 0016), and the enrolments in its regions. On Citus, one shard answers
+# (docs/scaling.md §3); here it is one more condition on rows the others already chose.
+IN_COUNTY = {
+    "members": " AND m.county_code = ? AND p.county_code = m.county_code",
+    "persons": " AND p.county_code = ?",
+    "enrolments": " AND county_code = ?",
+}
 MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}  # sqlite3, psycopg
 
 
@@ -251,7 +260,9 @@ def _members(run, household_ids: Sequence[int]) -> list[list]:
     def read(ids):
         found: dict[int, list] = {}
         persons = run.kept.setdefault("persons", {})
-        for row in _rows(run, MEMBERS.format(ids=_marks(ids)), ids):
+        county = run.scope.county
+        statement = MEMBERS.format(ids=_marks(ids), county="" if county is None else IN_COUNTY["members"])
+        for row in _rows(run, statement, ids if county is None else [*ids, county]):
             household_id, relation, head, person_id = row[:4]
             member = _tuple(Member, (household_id, relation, bool(head), person_id))
             found.setdefault(household_id, []).append(member)
@@ -263,7 +274,11 @@ def _members(run, household_ids: Sequence[int]) -> list[list]:
 
 def _persons(run, person_ids: Sequence[int]) -> list:
     def read(ids):
-        return {row[0]: _person(row) for row in _rows(run, PERSONS.format(ids=_marks(ids)), ids)}
+        county = run.scope.county
+        statement = PERSONS.format(ids=_marks(ids), county="" if county is None else IN_COUNTY["persons"])
+        return {
+            row[0]: _person(row) for row in _rows(run, statement, ids if county is None else [*ids, county])
+        }
 
     return _kept(run, "persons", person_ids, read, None)
 
@@ -278,8 +293,11 @@ def _enrolments(run, person_ids: Sequence[int], whole: bool) -> list[list]:
             statement, params = ENROLMENTS.format(columns=columns, ids=_marks(ids), scoped=""), ids
         else:
             scoped = IN_SCOPE.format(codes=_marks(codes)) if codes else " AND 1 = 0"
-            statement = ENROLMENTS.format(columns=columns, ids=_marks(ids), scoped=scoped)
             params = [*ids, *codes]
+            if codes and (county := run.scope.county) is not None:
+                scoped += IN_COUNTY["enrolments"]
+                params.append(county)
+            statement = ENROLMENTS.format(columns=columns, ids=_marks(ids), scoped=scoped)
         found: dict[int, list] = {}
         for row in _rows(run, statement, params):
             if whole:

@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlmodel import JSON, Column, Field, SQLModel
 
+from ..distribution import from_column
 from .base import utcnow
 
 
@@ -21,3 +22,6 @@ class AuditEvent(SQLModel, table=True):
     entity_id: str = Field(max_length=40)
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    # The distribution column on Citus (docs/scaling.md §3, migration 0018): the county of the actor's region
+    # (core/distribution.py NO_REGION for none), stated by core/audit.py and core/access_log.py.
+    county_code: str = Field(max_length=6, sa_column_kwargs={"default": from_column("region_code")})

@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlmodel import JSON, CheckConstraint, Column, Field, Index, Integer, SQLModel, UniqueConstraint, text
 
+from ..distribution import from_column
 from ..statuses import EnrolmentStatus, sql_in
 from .base import utcnow
 
@@ -101,6 +102,8 @@ class Enrolment(SQLModel, table=True):
     first_paid_on: date | None = None
     first_paid_fen: int | None = None
     ledger_reversed: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
+    # The distribution column on Citus (docs/scaling.md §3, migration 0018): its region's county.
+    county_code: str = Field(max_length=6, sa_column_kwargs={"default": from_column("region_code")})
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -4,6 +4,8 @@ from datetime import date
 
 from sqlmodel import CheckConstraint, Field, SQLModel
 
+from ..distribution import county_of_row
+
 
 class Entitlement(SQLModel, table=True):
     __table_args__ = (
@@ -24,3 +26,8 @@ class Entitlement(SQLModel, table=True):
     # Last day of a waiting period inside the period, if any (e.g. late payers).
     waiting_until: date | None = None
     reason: str = Field(max_length=200)
+    # The distribution column on Citus (docs/scaling.md §3, migration 0018): its enrolment's county, stated
+    # by the services (core/services/coverage.py); the default reads it for a row written without them.
+    county_code: str = Field(
+        max_length=6, sa_column_kwargs={"default": county_of_row("enrolment", "enrolment_id")}
+    )

@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from sqlmodel import CheckConstraint, Field, Index, SQLModel, UniqueConstraint, text
 
+from ..distribution import from_column
 from ..statuses import PaymentKind, sql_in
 from .base import utcnow
 
@@ -65,6 +66,9 @@ class Payment(SQLModel, table=True):
     # A payment after a reversal takes the slot that reversal freed, once (see the module docstring).
     replaces_reversal_id: int | None = Field(default=None, foreign_key="payment.id", unique=True)
     reason: str | None = Field(default=None, max_length=200)
+    # The distribution column on Citus (docs/scaling.md §3, migration 0018): its enrolment's county (the
+    # receipt's region is the county of the enrolment's region, core/services/payments.py).
+    county_code: str = Field(max_length=6, sa_column_kwargs={"default": from_column("receipt_region_code")})
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -76,3 +80,5 @@ class ReceiptSequence(SQLModel, table=True):
     region_code: str = Field(primary_key=True, foreign_key="region.code", max_length=12)
     coverage_year: int = Field(primary_key=True)
     last_value: int = 0
+    # The distribution column on Citus (docs/scaling.md §3, migration 0018): its region's county.
+    county_code: str = Field(max_length=6, sa_column_kwargs={"default": from_column("region_code")})

@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from sqlmodel import CheckConstraint, Field, Index, SQLModel, text
 
+from ..distribution import county_of_person
 from ..statuses import Gender, sql_in
 from .base import utcnow
 
@@ -32,4 +33,7 @@ class Person(SQLModel, table=True):
     hukou_region_code: str = Field(foreign_key="region.code", index=True, max_length=12)
     residence_region_code: str | None = Field(default=None, foreign_key="region.code", max_length=12)
     phone: str | None = Field(default=None, max_length=20)
+    # The distribution column on Citus (docs/scaling.md §3, migration 0018): its household's county (a member
+    # and its person are on one shard), stated by the services; without a household, where it lives.
+    county_code: str = Field(max_length=6, sa_column_kwargs={"default": county_of_person})
     created_at: datetime = Field(default_factory=utcnow)

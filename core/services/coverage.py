@@ -110,6 +110,7 @@ def entitlement_columns(enrolment: Enrolment, quote: Quote, paid_on: date | None
     return {
         "enrolment_id": enrolment.id,
         "coverage_year": enrolment.coverage_year,
+        "county_code": enrolment.county_code,  # its enrolment's shard (docs/scaling.md §3)
         "person_id": enrolment.person_id,
         "start_date": (quote.waiting_from or next_day(paid_on)) if waiting else quote.coverage_start,
         "end_date": quote.coverage_end,

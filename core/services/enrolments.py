@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from .. import audit
 from ..audit import Actor
+from ..distribution import county_code_of
 from ..errors import ErrorCode, FieldError, InputError
 from ..models import Enrolment, Household, HouseholdMember, Person
 from ..rules.facts import Continuity
@@ -332,6 +333,7 @@ def enrolment_columns(
         "person_id": person_id,
         "coverage_year": data.coverage_year,
         "region_code": region_code,
+        "county_code": county_code_of(region_code),  # its shard on Citus (docs/scaling.md §3)
         "policy_id": data.policy_id,
         "tier": data.tier,
         "idempotency_key": data.idempotency_key,

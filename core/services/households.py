@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from .. import audit
 from ..audit import Actor
+from ..distribution import county_code_of
 from ..errors import ErrorCode, FieldError, InputError
 from ..models import Household, HouseholdMember, Person
 from ..models.household import MAX_HOUSEHOLD_MEMBERS
@@ -45,10 +46,16 @@ def register_household(engine: Engine, actor: Actor, data: HouseholdInput) -> Ho
         if errors:
             raise InputError(errors)
 
-        household = Household(address_region_code=data.address_region_code, address=data.address)
+        # Every row of the household on its county's shard (docs/scaling.md §3): its members, and
+        # their persons, whose county is their household's.
+        county = county_code_of(data.address_region_code)
+        household = Household(
+            address_region_code=data.address_region_code, address=data.address, county_code=county
+        )
         session.add(household)
         audit.record(session, actor, "register_household", household)
         for member, person in zip(data.members, people, strict=True):
+            person.county_code = county
             if person.id is None:
                 session.add(person)
                 audit.record(session, actor, "register_person", person)
@@ -57,6 +64,7 @@ def register_household(engine: Engine, actor: Actor, data: HouseholdInput) -> Ho
                 person_id=person.id,
                 relation=member.relation,
                 is_head=member.is_head,
+                county_code=county,
             )
             session.add(row)
             audit.record(session, actor, "add_member", row)
@@ -178,11 +186,14 @@ def move_person(
                 old = session.get(Household, membership.household_id)
                 session.delete(old)
                 audit.record(session, actor, "dissolve_household", old, removed=True)
-        row = HouseholdMember(household_id=target.id, person_id=person.id, relation=relation)
+        row = HouseholdMember(
+            household_id=target.id, person_id=person.id, relation=relation, county_code=target.county_code
+        )
         session.add(row)
         audit.record(session, actor, "add_member", row)
         before = audit.snapshot_of(person)
         person.residence_region_code = target.address_region_code
+        person.county_code = target.county_code  # a member's person is on its household's shard
         audit.record(session, actor, "move_person", person, before)
         return person
 

@@ -33,9 +33,22 @@ PAYMENT = Payment.__table__
 ENTITLEMENT = Entitlement.__table__
 
 
-def _scoped(build, model) -> dict[bool, object]:
-    """A statement for an unscoped caller and one for a scoped caller (`Scope.params` bound)."""
-    return {False: build(()), True: build((visible_where(model),))}
+def _scoped(build, model) -> dict[object, object]:
+    """A statement for an unscoped caller, one for a scoped caller (`Scope.params` bound), and one
+    for a caller within a county (`_kind`), which names the county (docs/scaling.md §3)."""
+    return {
+        False: build(()),
+        True: build((visible_where(model),)),
+        COUNTY: build((visible_where(model, county=True),)),
+    }
+
+
+COUNTY = "county"
+
+
+def _kind(scope) -> object:
+    """Which of `_scoped`'s statements the caller's scope takes."""
+    return COUNTY if scope.county is not None else scope.path is not None
 
 
 def _lock(scoped):
@@ -60,11 +73,13 @@ _FREE_SLOT = (
     .where(
         PAYMENT.c.coverage_year == bindparam("year"),
         PAYMENT.c.enrolment_id == bindparam("enrolment"),
+        PAYMENT.c.county_code == bindparam("county"),
         PAYMENT.c.kind == PaymentKind.REVERSAL,
         PAYMENT.c.id.not_in(
             select(PAYMENT.c.replaces_reversal_id).where(
                 PAYMENT.c.coverage_year == bindparam("year"),
                 PAYMENT.c.enrolment_id == bindparam("enrolment"),
+                PAYMENT.c.county_code == bindparam("county"),
                 PAYMENT.c.replaces_reversal_id.is_not(None),
             )
         ),
@@ -73,14 +88,19 @@ _FREE_SLOT = (
     .limit(1)
 )
 # The SET clauses come from the parameters given (the status and the kept quote's columns). Each
-# statement by enrolment carries its year: on PostgreSQL it touches the year's partition only.
+# statement by enrolment carries its year: on PostgreSQL it touches the year's partition only; and
+# its county (the enrolment's, as its ledger rows carry it): on Citus, the county's shard only.
 _UPDATE_ENROLMENT = update(ENROLMENT).where(
-    ENROLMENT.c.coverage_year == bindparam("year"), ENROLMENT.c.id == bindparam("enrolment")
+    ENROLMENT.c.coverage_year == bindparam("year"),
+    ENROLMENT.c.id == bindparam("enrolment"),
+    ENROLMENT.c.county_code == bindparam("county"),
 )
 _END_ENTITLEMENTS = (
     delete(ENTITLEMENT)
     .where(
-        ENTITLEMENT.c.coverage_year == bindparam("year"), ENTITLEMENT.c.enrolment_id == bindparam("enrolment")
+        ENTITLEMENT.c.coverage_year == bindparam("year"),
+        ENTITLEMENT.c.enrolment_id == bindparam("enrolment"),
+        ENTITLEMENT.c.county_code == bindparam("county"),
     )
     .returning(*ENTITLEMENT.c)
 )
@@ -93,7 +113,7 @@ def lock_enrolment_row(
     """The visible enrolment's row (every column), locked until the transaction ends; with `year`,
     only if it is that year's (the caller names the partition to read)."""
     scope = scope_of(session)
-    statement = _LOCK[None if year is None else "year"][scope.path is not None]
+    statement = _LOCK[None if year is None else "year"][_kind(scope)]
     values = {"enrolment": enrolment_id, **scope.params} | ({} if year is None else {"year": year})
     row = session.connection().execute(statement, values).first()
     if row is None:
@@ -109,7 +129,7 @@ def not_found(field: str = "enrolmentId") -> InputError:
 def keyed_ids(session: Session, key: str) -> list[int]:
     """The ids of the entries this key made that the caller may see (core/services/payments.py `keyed`)."""
     scope = scope_of(session)
-    statement = _KEYED[scope.path is not None]
+    statement = _KEYED[_kind(scope)]
     return list(session.connection().execute(statement, {"key": key, **scope.params}).scalars())
 
 
@@ -122,16 +142,15 @@ def write_payment(
     `values` are the payment's own columns (paid_on, channel, collector, idempotency_key).
     """
     connection = session.connection()
-    year = enrolment.coverage_year
-    slot = connection.execute(_FREE_SLOT, {"enrolment": enrolment.id, "year": year}).scalar()
+    year, county = enrolment.coverage_year, enrolment.county_code
+    by_enrolment = {"enrolment": enrolment.id, "year": year, "county": county}
+    slot = connection.execute(_FREE_SLOT, by_enrolment).scalar()
     before = audit.image(enrolment._asdict())
     # Payable means nothing stood; this payment now does, so the status is PAID without counting.
     paid = before | {"status": EnrolmentStatus.PAID}
     kept = quote_columns(enrolment.snapshot, quote, values["paid_on"])
-    connection.execute(
-        _UPDATE_ENROLMENT, {"enrolment": enrolment.id, "year": year, "status": EnrolmentStatus.PAID, **kept}
-    )
-    ended = connection.execute(_END_ENTITLEMENTS, {"enrolment": enrolment.id, "year": year}).all()
+    connection.execute(_UPDATE_ENROLMENT, {**by_enrolment, "status": EnrolmentStatus.PAID, **kept})
+    ended = connection.execute(_END_ENTITLEMENTS, by_enrolment).all()
     granted = entitlement_columns(enrolment, quote, values["paid_on"])
     entitlement_id = connection.execute(_GRANT, granted).scalar_one()
     # The receipt counter last: its row stays locked until the commit.
@@ -153,6 +172,7 @@ def payment_columns(enrolment, values: dict, amount_fen: int, county: str, slot:
         **values,
         "receipt_region_code": county,
         "coverage_year": enrolment.coverage_year,
+        "county_code": enrolment.county_code,  # its enrolment's shard (docs/scaling.md §3)
         "reverses_payment_id": None,
         "replaces_reversal_id": slot,
         "reason": None,

@@ -233,6 +233,7 @@ def ledger_entry(session: Session, enrolment: Enrolment, **values) -> Payment:
         enrolment_id=enrolment.id,
         receipt_region_code=receipt_region,
         coverage_year=enrolment.coverage_year,
+        county_code=enrolment.county_code,
         receipt_seq=seq,
         receipt_number=number,
         **values,

@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from ..distribution import county_of_region
 from ..errors import ErrorCode, FieldError, InputError
 from ..idcard import InvalidIdNumber, parse_id_number
 from ..models import Person, Region
@@ -97,6 +98,8 @@ def check_person(session: Session, data: PersonInput) -> tuple[Person, list[Fiel
         hukou_region_code=data.hukou_region_code,
         residence_region_code=data.residence_region_code,
         phone=data.phone,
+        # Where it lives; a member's person takes its household's (core/services/households.py).
+        county_code=county_of_region(data.residence_region_code or data.hukou_region_code or None),
     )
     return person, errors
 

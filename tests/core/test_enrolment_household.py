@@ -37,8 +37,8 @@ def write(engine, statement: str, **values) -> None:
 
 ENROLMENT = (
     "INSERT INTO enrolment (person_id, coverage_year, region_code, policy_id, tier, status, snapshot, "
-    "idempotency_key, created_at, household_id) VALUES (:person, :year, :region, 'anhui/341721/2022', "
-    "'1', 'ENROLLED', '{}', :key, '2021-09-01', :household)"
+    "idempotency_key, created_at, household_id, county_code) VALUES (:person, :year, :region, "
+    "'anhui/341721/2022', '1', 'ENROLLED', '{}', :key, '2021-09-01', :household, '341721')"
 )
 
 
@@ -81,8 +81,8 @@ def test_a_person_in_no_household_has_none_until_added_and_after_removal(engine)
     number = id_number("341721", seq=9001)
     write(
         engine,
-        "INSERT INTO person (id_number, name, birth_date, gender, hukou_region_code, created_at) "
-        "VALUES (:n, '孙0', '1980-05-17', 'M', :r, '2021-09-01')",
+        "INSERT INTO person (id_number, name, birth_date, gender, hukou_region_code, created_at, "
+        "county_code) VALUES (:n, '孙0', '1980-05-17', 'M', :r, '2021-09-01', '341721')",
         n=number,
         r=OTHER,
     )
@@ -108,8 +108,8 @@ def test_a_person_in_no_household_has_none_until_added_and_after_removal(engine)
     target = household_of(engine, zhao)
     write(
         engine,
-        "INSERT INTO household_member (household_id, person_id, relation, is_head) "
-        "VALUES (:h, :p, '家庭成员', false)",
+        "INSERT INTO household_member (household_id, person_id, relation, is_head, county_code) "
+        "VALUES (:h, :p, '家庭成员', false, '341721')",
         h=target,
         p=sun,
     )

@@ -31,6 +31,15 @@ _PAYMENT = (
     "created_at) VALUES (:id, :enrolment, :kind, :amount, '2021-10-08', 'VILLAGE_CASH', '341721', :year, "
     ":id, :receipt, :key, :reverses, :replaces, '2021-10-08')"
 )
+
+
+def _at_head(statement: str) -> str:
+    """The INSERT as a database at the head takes it: stating the row's county code (0018)."""
+    columns, values = statement.rsplit(") VALUES (", 1)
+    return f"{columns}, county_code) VALUES ({values[:-1]}, '341721')"
+
+
+_PAYMENT_AT_HEAD = _at_head(_PAYMENT)
 # (id, enrolment, year, kind, amount, reverses, replaces)
 _LEDGER = [
     (1, 1, 2022, "PAYMENT", 32000, None, None),
@@ -121,14 +130,18 @@ def test_a_filled_ledger_upgrades_with_its_rows_keys_and_triggers(engine):
     # The money invariants refuse what they refused at 0011.
     second = {"id": 9, "enrolment": 2, "year": 2023, "kind": "PAYMENT", "amount": 38000}
     values = second | {"reverses": None, "replaces": None, "receipt": "R9", "key": "k9"}
-    assert field_error(_refused(engine, _PAYMENT, values)).field == "enrolmentId"  # uq_payment_first_slot
+    assert (
+        field_error(_refused(engine, _PAYMENT_AT_HEAD, values)).field == "enrolmentId"
+    )  # uq_payment_first_slot
     assert "append-only" in str(_refused(engine, "UPDATE payment SET amount_fen = 1 WHERE id = 4"))
     assert "ledger summary" in str(_refused(engine, "UPDATE enrolment SET first_paid_fen = 1 WHERE id = 2"))
     slot = values | {"kind": "PAYMENT", "replaces": 2}  # a reversal of another enrolment frees no slot here
-    assert isinstance(_refused(engine, _PAYMENT, slot), DBAPIError)
+    assert isinstance(_refused(engine, _PAYMENT_AT_HEAD, slot), DBAPIError)
     # A reversal reverses a payment once.
     again = values | {"id": 10, "enrolment": 1, "year": 2022, "kind": "REVERSAL", "amount": -32000}
-    assert field_error(_refused(engine, _PAYMENT, again | {"reverses": 1, "receipt": "R10", "key": "k10"}))
+    assert field_error(
+        _refused(engine, _PAYMENT_AT_HEAD, again | {"reverses": 1, "receipt": "R10", "key": "k10"})
+    )
 
     # New rows still take their ids from the sequences the old tables used.
     if engine.dialect.name == "postgresql":
@@ -188,9 +201,9 @@ def test_a_new_years_partitions_are_added_and_a_year_already_in_the_default_is_l
     if engine.dialect.name != "postgresql":
         pytest.skip("SQLite keeps one table per ledger")
     with engine.begin() as connection:
-        connection.execute(text(_PERSON), {"id": 1, "number": id_number(seq=1), "name": "居民1"})
+        connection.execute(text(_at_head(_PERSON)), {"id": 1, "number": id_number(seq=1), "name": "居民1"})
         connection.execute(
-            text(_ENROLMENT), {"id": 1, "person": 1, "year": 2030, "key": "e1"}
+            text(_at_head(_ENROLMENT)), {"id": 1, "person": 1, "year": 2030, "key": "e1"}
         )  # no policy yet
         skipped = add_year_partitions(connection, [2030, 2031])
         assert "enrolment" in skipped[2030] and list(skipped) == [2030]
@@ -205,7 +218,7 @@ def test_a_new_years_partitions_are_added_and_a_year_already_in_the_default_is_l
     assert {"pk_payment_y2031", "uq_payment_first_slot_y2031"} <= set(indexes)
     # The new year's violations name the constraint the application knows.
     with engine.begin() as connection:
-        connection.execute(text(_PERSON), {"id": 2, "number": id_number(seq=2), "name": "居民2"})
-        connection.execute(text(_ENROLMENT), {"id": 2, "person": 2, "year": 2031, "key": "e2"})
+        connection.execute(text(_at_head(_PERSON)), {"id": 2, "number": id_number(seq=2), "name": "居民2"})
+        connection.execute(text(_at_head(_ENROLMENT)), {"id": 2, "person": 2, "year": 2031, "key": "e2"})
     duplicate = {"id": 3, "person": 2, "year": 2031, "key": "e3"}
-    assert field_error(_refused(engine, _ENROLMENT, duplicate)).field == "coverageYear"
+    assert field_error(_refused(engine, _at_head(_ENROLMENT), duplicate)).field == "coverageYear"

@@ -173,15 +173,25 @@ _ENTRY = (
 )
 
 
-def _enter(connection, pid, enrolment, kind, amount, on, reverses=None, replaces=None) -> None:
+def _at_head(statement: str, head: bool) -> str:
+    """The INSERT as a database at the head takes it: stating the row's county code (0018)."""
+    if not head:
+        return statement
+    columns, values = statement.rsplit(") VALUES (", 1)
+    return f"{columns}, county_code) VALUES ({values[:-1]}, '341721')"
+
+
+def _enter(connection, pid, enrolment, kind, amount, on, reverses=None, replaces=None, head=False) -> None:
     values = {"id": pid, "enrolment": enrolment, "kind": kind, "amount": amount, "on": on}
     values |= {"reverses": reverses, "replaces": replaces, "receipt": f"R{pid}", "key": f"k{pid}"}
-    connection.execute(text(_ENTRY), values)
+    connection.execute(text(_at_head(_ENTRY, head)), values)
 
 
-def _enrol(connection, n: int, status: str = "ENROLLED") -> None:
-    connection.execute(text(_PERSON), {"id": n, "number": id_number(seq=n), "name": f"居民{n}"})
-    connection.execute(text(_ENROLMENT), {"id": n, "status": status, "key": f"e{n}"})
+def _enrol(connection, n: int, status: str = "ENROLLED", head: bool = False) -> None:
+    connection.execute(
+        text(_at_head(_PERSON, head)), {"id": n, "number": id_number(seq=n), "name": f"居民{n}"}
+    )
+    connection.execute(text(_at_head(_ENROLMENT, head)), {"id": n, "status": status, "key": f"e{n}"})
 
 
 def _summaries(engine) -> list[tuple]:
@@ -242,12 +252,12 @@ def test_0015_gives_each_enrolment_its_persons_household_and_0014_takes_it_away(
 def test_the_ledger_summary_follows_every_entry_and_refuses_any_other_write(engine):
     with engine.begin() as connection:
         for n in (1, 2):
-            _enrol(connection, n)
-        _enter(connection, 1, 1, "PAYMENT", 32000, "2021-10-08")
+            _enrol(connection, n, head=True)
+        _enter(connection, 1, 1, "PAYMENT", 32000, "2021-10-08", head=True)
     assert _summaries(engine) == [(1, "2021-10-08", 32000, False), (2, None, None, False)]
     with engine.begin() as connection:
-        _enter(connection, 2, 1, "REVERSAL", -32000, "2021-10-09", reverses=1)
-        _enter(connection, 3, 1, "PAYMENT", 30000, "2021-10-20", replaces=2)
+        _enter(connection, 2, 1, "REVERSAL", -32000, "2021-10-09", reverses=1, head=True)
+        _enter(connection, 3, 1, "PAYMENT", 30000, "2021-10-20", replaces=2, head=True)
         connection.execute(text("UPDATE enrolment SET status = 'PAID' WHERE id = 1"))  # other columns: free
     assert _summaries(engine) == [(1, "2021-10-08", 32000, True), (2, None, None, False)]
 
@@ -266,3 +276,73 @@ def test_the_ledger_summary_follows_every_entry_and_refuses_any_other_write(engi
                 connection.execute(text(statement))
             connection.rollback()
     assert _summaries(engine) == [(1, "2021-10-08", 32000, True), (2, None, None, False)]
+
+
+# --- 0018: each row of the distributed tables carries its county code (docs/scaling.md §3) ---
+
+
+def test_0018_fills_each_rows_county_from_what_it_already_says_and_keeps_the_ledger_append_only(engine):
+    downgrade(engine, "0017")
+    with engine.begin() as connection:
+        for n in (1, 2):
+            _enrol(connection, n)
+        _enter(connection, 1, 1, "PAYMENT", 32000, "2021-10-08")
+        # 居民3 is in no household and lives in 贵池区: a person's county is where they live
+        connection.execute(
+            text(_PERSON.replace("'341721'", "'341702'")),
+            {"id": 3, "number": id_number(seq=3), "name": "居民3"},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO household (id, address_region_code, created_at) "
+                "VALUES (7, '341721', '2021-09-01')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO household_member (household_id, person_id, relation, is_head) "
+                "VALUES (7, 1, '户主', true)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO entitlement (enrolment_id, coverage_year, person_id, start_date, end_date, "
+                "reason) "
+                "VALUES (1, 2022, 1, '2022-01-01', '2022-12-31', 'test')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO audit_event (at, actor, role, region_code, action, entity, entity_id) VALUES "
+                "('2021-10-08', 'clerk', 'VILLAGE_CLERK', '341721001', 'x', 'person', '1'), "
+                "('2021-10-08', 'system', 'system', NULL, 'x', 'person', '1')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO receipt_sequence (region_code, coverage_year, last_value) "
+                "VALUES ('341721', 2022, 1)"
+            )
+        )
+    upgrade(engine)
+
+    def counties(table: str) -> list:
+        with engine.connect() as connection:
+            return connection.execute(text(f"SELECT county_code FROM {table} ORDER BY 1")).scalars().all()
+
+    assert counties("person") == ["341702", "341721", "341721"]
+    for table in ("household", "household_member", "enrolment", "payment", "entitlement", "receipt_sequence"):
+        assert set(counties(table)) == {"341721"}, table
+    assert counties("audit_event") == ["000000", "341721"]
+    with engine.connect() as connection, pytest.raises(DBAPIError, match="append-only"):
+        connection.execute(text("UPDATE payment SET county_code = '341702'"))
+    if engine.dialect.name == "postgresql":  # stated or refused: there is no default to route by
+        with engine.connect() as connection, pytest.raises(IntegrityError, match="county_code"):
+            connection.execute(
+                text(
+                    "INSERT INTO household (address_region_code, created_at) VALUES ('341721', '2021-09-01')"
+                )
+            )
+    downgrade(engine, "0017")
+    assert "county_code" not in {c["name"] for c in inspect(engine).get_columns("payment")}
+    upgrade(engine)
