@@ -67,6 +67,18 @@ def known_path(engine, code: str) -> str | None:
     return _known.get(engine, {}).get("path", {}).get(code)
 
 
+def known_scope(engine, code: str) -> tuple[str, str | None] | None:
+    """The region's path and `county_within`'s answer if both were read already for this engine,
+    else None: the parts of a caller's scope a request that has opened no session may know."""
+    known = _known.get(engine, {})
+    if (path := known.get("path", {}).get(code)) is None:
+        return None
+    if engine.dialect.name == "sqlite":
+        return path, None  # `county_within` answers None there without reading
+    within = known.get("within", {})
+    return (path, within[code]) if code in within else None
+
+
 def region_path(session: Session, code: str) -> str | None:
     """The region's path ("/34/3417/341721/…/"), read from the database once per region and engine:
     every scoped unit of work and each payment's county ask it."""

@@ -60,7 +60,7 @@ from starlette.types import Scope as ASGIScope
 from strawberry.schema.schema import validate_document
 
 from yibao.core.access_log import READ, AccessLogError, record_access, record_read_on
-from yibao.core.regions import known_path
+from yibao.core.regions import known_scope
 from yibao.core.scope import Scope
 
 from ..auth import principal_of
@@ -262,10 +262,11 @@ class CompiledHTTP:
         view = self.view
         context = Context(engine=view.engine, registry=view.registry, key=view.key)
         context.principal, context.auth_error = principal, auth_error
-        if principal.region_code and (path := known_path(view.engine, principal.region_code)):
+        if principal.region_code and (known := known_scope(view.engine, principal.region_code)):
             # The caller's scope as Context.scope makes it (Scope.of), without a session to read
-            # the path the process already knows (core/regions.py).
-            context.scope = Scope(path=path, region_code=principal.region_code)
+            # the path and county the process already knows (core/regions.py).
+            path, county = known
+            context.scope = Scope(path=path, region_code=principal.region_code, county=county)
         run = PlannedRun(Planned(self.schema, found, values), context, found.subfields)
         try:
             try:

@@ -103,9 +103,9 @@ def households(run, arguments: dict) -> Connection:
         if codes is not None:
             where.append(f"address_region_code IN ({_marks(codes)})")
             params.extend(codes)
-        if scope.county is not None:  # on Citus, the caller's county's shard (docs/scaling.md §3)
+        if run.scope.county is not None:  # on Citus, the caller's county's shard (docs/scaling.md §3)
             where.append("county_code = ?")
-            params.append(scope.county)
+            params.append(run.scope.county)
         if bound is not None:
             where.append("id > ?")
             params.append(bound)
