@@ -57,7 +57,6 @@ from graphql import (
 from graphql.execution.values import get_variable_values
 from starlette.types import Message, Receive, Send
 from starlette.types import Scope as ASGIScope
-from strawberry.schema.schema import validate_document
 
 from yibao.core.access_log import READ, AccessLogError, record_access, record_read_on
 from yibao.core.regions import known_scope
@@ -68,6 +67,7 @@ from .access_log import asked
 from .compiled import Fallback, Run
 from .compiled_fields import ROOTS, give_back, leased
 from .context import Context
+from .grammar import validate_document
 from .limits import MAX_TOKENS, kept_shape, refusal
 from .memo import memo
 from .reads import refused_fields

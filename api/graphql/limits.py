@@ -34,11 +34,11 @@ from functools import lru_cache
 
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse
 from strawberry.extensions import MaxTokensLimiter, ParserCache, SchemaExtension
-from strawberry.schema.schema import validate_document
 
 from yibao.core.queries import MAX_PAGE
 
 from .cost import NOTHING, Shape, operation_shape, shape_and_variables
+from .grammar import validate_document
 from .memo import memo
 
 __all__ = [

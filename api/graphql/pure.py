@@ -58,7 +58,6 @@ from graphql.execution.values import get_argument_values, get_variable_values
 from graphql.pyutils import Path
 from strawberry.execution import optimized_is_awaitable as is_awaitable  # the executor's own check
 from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, ParserCache
-from strawberry.schema.schema import validate_document
 from strawberry.types import ExecutionResult
 
 from .access_log import REPORTS, SUBJECTS, AccessLog
@@ -67,6 +66,7 @@ from .compiled import Compiled
 from .context import CloseSession
 from .cost import shape_and_variables
 from .errors import MaskUnexpected
+from .grammar import validate_document
 from .lean import DEFINITION
 from .limits import MAX_TOKENS, KeptValidation, Limits, refusal
 from .memo import memo
