@@ -85,9 +85,10 @@ def test_bulk_json_documents_store_the_text_each_would_encode_to_alone(engine):
         ({"note": "\x00yibao-nested\x00", "snapshot": snapshot}, {"a": {}, "b": {"c": [1, 2.5]}}),
         ([snapshot, 1], {}),
     ]
-    columns = ("at", "actor", "action", "entity", "entity_id", "before", "after")
+    # the county stated, as core/audit.py states it (NOT NULL on PostgreSQL, migration 0018)
+    columns = ("at", "actor", "action", "entity", "entity_id", "county_code", "before", "after")
     at = datetime(2021, 10, 8, tzinfo=UTC)
-    rows = [(at, "bulk", f"a{i}", "enrolment", "7", *pair) for i, pair in enumerate(documents)]
+    rows = [(at, "bulk", f"a{i}", "enrolment", "7", "341721", *pair) for i, pair in enumerate(documents)]
     with transaction(engine) as session:
         insert_rows(session, AuditEvent.__table__, columns, rows)
     cast = "::text" if engine.dialect.name == "postgresql" else ""
