@@ -60,7 +60,7 @@ ENROLMENTS = "SELECT {columns} FROM enrolment WHERE person_id IN ({ids}){scoped}
 IN_SCOPE = " AND region_code IN ({codes})"
 # For a caller within one county (`Scope.county`), each level names it: the households of its page
 # are the county's, so are their members and the members' persons (a person's county is its
-# household's, migration 0016), and the enrolments in its regions. On Citus, one shard answers
+# household's, migration 0018), and the enrolments in its regions. On Citus, one shard answers
 # (docs/scaling.md §3); here it is one more condition on rows the others already chose.
 IN_COUNTY = {
     "members": " AND m.county_code = ? AND p.county_code = m.county_code",
@@ -256,13 +256,19 @@ def _person(row: Sequence) -> PersonRow:
     return _tuple(PersonRow, (*row[:4], _day(row[4]), *row[5:]))
 
 
+def _in_county(run, level: str, params: list) -> tuple[str, list]:
+    """A level's condition on the caller's county (`IN_COUNTY`) and its parameters after `params`;
+    none for a caller whose scope spans counties."""
+    county = run.scope.county
+    return ("", params) if county is None else (IN_COUNTY[level], [*params, county])
+
+
 def _members(run, household_ids: Sequence[int]) -> list[list]:
     def read(ids):
         found: dict[int, list] = {}
         persons = run.kept.setdefault("persons", {})
-        county = run.scope.county
-        statement = MEMBERS.format(ids=_marks(ids), county="" if county is None else IN_COUNTY["members"])
-        for row in _rows(run, statement, ids if county is None else [*ids, county]):
+        county, params = _in_county(run, "members", ids)
+        for row in _rows(run, MEMBERS.format(ids=_marks(ids), county=county), params):
             household_id, relation, head, person_id = row[:4]
             member = _tuple(Member, (household_id, relation, bool(head), person_id))
             found.setdefault(household_id, []).append(member)
@@ -274,11 +280,9 @@ def _members(run, household_ids: Sequence[int]) -> list[list]:
 
 def _persons(run, person_ids: Sequence[int]) -> list:
     def read(ids):
-        county = run.scope.county
-        statement = PERSONS.format(ids=_marks(ids), county="" if county is None else IN_COUNTY["persons"])
-        return {
-            row[0]: _person(row) for row in _rows(run, statement, ids if county is None else [*ids, county])
-        }
+        county, params = _in_county(run, "persons", ids)
+        statement = PERSONS.format(ids=_marks(ids), county=county)
+        return {row[0]: _person(row) for row in _rows(run, statement, params)}
 
     return _kept(run, "persons", person_ids, read, None)
 
@@ -294,9 +298,9 @@ def _enrolments(run, person_ids: Sequence[int], whole: bool) -> list[list]:
         else:
             scoped = IN_SCOPE.format(codes=_marks(codes)) if codes else " AND 1 = 0"
             params = [*ids, *codes]
-            if codes and (county := run.scope.county) is not None:
-                scoped += IN_COUNTY["enrolments"]
-                params.append(county)
+            if codes:
+                county, params = _in_county(run, "enrolments", params)
+                scoped += county
             statement = ENROLMENTS.format(columns=columns, ids=_marks(ids), scoped=scoped)
         found: dict[int, list] = {}
         for row in _rows(run, statement, params):
