@@ -8,7 +8,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import ColumnElement, bindparam
 from sqlmodel import Session, col, select
 
-from .distribution import county_code_of  # noqa: F401 (the county of a region code, re-exported)
+from .distribution import county_code_of
 from .models import Region
 
 SEED_FILE = Path(__file__).parent / "data" / "regions.csv"
@@ -70,12 +70,11 @@ def known_path(engine, code: str) -> str | None:
 def known_scope(engine, code: str) -> tuple[str, str | None] | None:
     """The region's path and `county_within`'s answer if both were read already for this engine,
     else None: the parts of a caller's scope a request that has opened no session may know."""
-    known = _known.get(engine, {})
-    if (path := known.get("path", {}).get(code)) is None:
+    if (path := known_path(engine, code)) is None:
         return None
     if engine.dialect.name == "sqlite":
         return path, None  # `county_within` answers None there without reading
-    within = known.get("within", {})
+    within = _known[engine].get("within", {})
     return (path, within[code]) if code in within else None
 
 
