@@ -2,7 +2,7 @@
 
 Listed once, here, for the migration that adds the distribution column (0018_county_code), for
 the services that state it, and for the check that every hot statement names it
-(tests/scaling/test_county_routing.py).
+(tests/core/test_county_routing.py).
 """
 
 from collections.abc import Callable
@@ -91,8 +91,8 @@ def county_of_person(context) -> str:
 def county_of_row(table: str, key: str) -> Callable:
     """A column default: the county of the `table` row whose id is the row's `key` (a member's
     household, an entitlement's enrolment), read as the INSERT is built. A fallback only: it costs
-    a statement, which the routing check (tests/scaling/) finds on the hot paths — there the
-    services state the county themselves."""
+    a statement, which the routing check (tests/core/test_county_routing.py) finds on the hot
+    paths — there the services state the county themselves."""
     statement = text(f"SELECT county_code FROM {table} WHERE id = :id")
 
     def default(context):

@@ -16,21 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from bench.load import ENROL, HOUSEHOLDS, PAY, QUOTE, household_input, quote_input
+from bench.load import ENROL, HOUSEHOLDS, PAY, QUOTE, REGISTER, household_input, quote_input
 from tests.support.graphql_client import gql
 from tests.support.routing import misses, statement_log, tables_named, unrouted
 from yibao.core.auth import Role
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNTY = "341721"
-REGISTER = """
-mutation($input: RegisterHouseholdInput!) {
-  registerHousehold(input: $input) {
-    __typename
-    ... on Household { members { person { id } } }
-    ... on InputErrors { errors { field code message } }
-  }
-}"""
 
 
 # What the operations still read without the county, each for a reason the design must answer
