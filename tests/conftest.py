@@ -49,16 +49,19 @@ def sqlite_template(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def postgres_template(postgres_url) -> str:
+    # One per pytest-xdist worker: workers sharing a server (YIBAO_TEST_POSTGRES_URL) must not
+    # drop each other's template, nor clone one another is still migrating.
+    name = f"yibao_template_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     admin = make_engine(postgres_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS yibao_template"))
-        connection.execute(text("CREATE DATABASE yibao_template"))
-    template = make_engine(str(make_url(postgres_url).set(database="yibao_template")))
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    template = make_engine(str(make_url(postgres_url).set(database=name)))
     # The scenarios' years get their own ledger partitions, as `yibao db upgrade` gives a deployment's.
     upgrade(template, years=policy_years(rules()))
     template.dispose()
     admin.dispose()
-    return "yibao_template"
+    return name
 
 
 @pytest.fixture(params=BACKENDS)

@@ -1,6 +1,10 @@
 """An example's pinned npm packages, installed once into a folder git ignores (`.cache/`) and again
-only when its package.json changes; a test that needs them skips where node is missing."""
+only when its package.json changes; a test that needs them skips where node is missing.
 
+The suite runs in parallel workers (pytest-xdist): the first to arrive installs under a file lock,
+the others wait for it and find the stamp written."""
+
+import fcntl
 import hashlib
 import shutil
 import subprocess
@@ -19,13 +23,15 @@ def installed(example: Path, name: str) -> Path:
     cache.mkdir(parents=True, exist_ok=True)
     manifest = (example / "package.json").read_bytes()
     stamp = cache / ".installed"
-    if not stamp.exists() or stamp.read_text() != hashlib.sha256(manifest).hexdigest():
-        (cache / "package.json").write_bytes(manifest)
-        subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"],
-            cwd=cache,
-            check=True,
-            timeout=600,
-        )
-        stamp.write_text(hashlib.sha256(manifest).hexdigest())
+    with open(cache.with_name(f"{name}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not stamp.exists() or stamp.read_text() != hashlib.sha256(manifest).hexdigest():
+            (cache / "package.json").write_bytes(manifest)
+            subprocess.run(
+                ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"],
+                cwd=cache,
+                check=True,
+                timeout=600,
+            )
+            stamp.write_text(hashlib.sha256(manifest).hexdigest())
     return cache
