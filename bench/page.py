@@ -9,16 +9,21 @@ with a person and a 2022 enrolment (with a snapshot of realistic size) each, the
 a village clerk's screen reads — `households(regionCode: "341721", first: 20, after: …)` with
 members, persons and their enrolments — at random pages:
 
-- GraphQL: a POST through the whole ASGI app in this process (starlette's TestClient: HTTP
-  parsing, token, permissions, cost walk, SQL, access log, JSON);
+- GraphQL: a POST through the whole ASGI app in this process (token, permissions, cost walk,
+  SQL, access log, JSON), called as a server calls it: the request's scope and its whole body
+  handed to the app on its event loop, one hop into that loop per request (`asgi_call`);
+- the same POST through starlette's TestClient, as the earlier figures were taken: its bridge
+  from this thread into the loop makes eight hops per request (about a millisecond of this
+  process's CPU, the `/healthz` row), which a server's own loop does not pay;
 - baseline: the same page written by hand, N+1-free — the scope's region codes, one statement
   each for the households, their members with their persons, and their enrolments, on a plain
   DB-API connection — and `json.dumps` of the same answer.
 
-The two alternate page by page; every answer is checked equal (the same JSON, once parsed). It
-prints the medians of wall time and of this process's CPU time per page and their ratios (for
-PostgreSQL, its server's CPU is not this process's: read the wall time), and, for scale, the CPU
-of a `/healthz` through the same client (its floor: no GraphQL answer through it costs less).
+The three alternate page by page; every answer is checked equal (the same JSON, once parsed).
+It prints the medians of wall time and of this process's CPU time per page and their ratios to
+the hand-written page (for PostgreSQL, its server's CPU is not this process's: read the wall
+time), and, for scale, the CPU of a `/healthz` through each caller (its floor: no GraphQL answer
+through it costs less).
 Nothing depends on today's date. Everything is removed afterwards. See bench/README.md.
 """
 
@@ -293,6 +298,59 @@ class ByHand:
 # ---------------------------------------------------------------- timing
 
 
+class ASGICall:
+    """A request handed to the app as a server's event loop hands it: the scope, the whole body
+    in one `http.request` message, the answer's messages collected. The app runs on the loop of
+    the TestClient's portal, which holds its lifespan (startup, the pools); one hop per request
+    into that loop where the TestClient makes eight."""
+
+    def __init__(self, client: TestClient, headers: dict[str, str]) -> None:
+        self.client = client
+        self.headers = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+
+    def __call__(self, method: str, path: str, body: bytes = b"") -> tuple[int, bytes]:
+        return self.client.portal.call(self._request, method, path, body)
+
+    async def _request(self, method: str, path: str, body: bytes) -> tuple[int, bytes]:
+        headers = [*self.headers, (b"host", b"testserver")]
+        if body:
+            headers += [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0", "spec_version": "2.3"},
+            "http_version": "1.1",
+            "method": method,
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "root_path": "",
+            "query_string": b"",
+            "headers": headers,
+            "client": ("127.0.0.1", 50000),
+            "server": ("testserver", 80),
+            "state": self.client.app_state.copy(),
+        }
+        sent = False
+        status, chunks = 0, []
+
+        async def receive() -> dict:
+            nonlocal sent
+            if sent:  # the body was read whole; a server then waits for the client to go
+                return {"type": "http.disconnect"}
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(message: dict) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await self.client.app(scope, receive, send)
+        return status, b"".join(chunks)
+
+
 def measured(call) -> tuple[float, float, object]:
     """Wall and CPU milliseconds of `call()` (CPU of this process, every thread), and its result."""
     wall, cpu = time.perf_counter(), time.process_time()
@@ -305,52 +363,58 @@ def measure(engine, connection, placeholder: str, count: int, samples: int, rng:
     app = create_app(engine, key=KEY)
     by_hand = ByHand(connection, placeholder)
     pages = (count + PAGE_SIZE - 1) // PAGE_SIZE
-    times: dict[str, list] = {"graphql wall": [], "graphql cpu": [], "sql wall": [], "sql cpu": []}
-    with TestClient(app, headers={"Authorization": f"Bearer {token}"}) as client:
+    paths = ("asgi", "testclient", "sql")
+    times: dict[str, list] = {f"{path} {clock}": [] for path in paths for clock in ("wall", "cpu")}
+    headers = {"Authorization": f"Bearer {token}"}
+    with TestClient(app, headers=headers) as client:
+        asgi = ASGICall(client, headers)
 
-        def api(cursor):
-            return client.post("/graphql", json={"query": PAGE, "variables": {"after": cursor}})
+        def through_asgi(cursor) -> bytes:
+            body = json.dumps({"query": PAGE, "variables": {"after": cursor}}).encode()
+            status, answer = asgi("POST", "/graphql", body)
+            if status != 200:
+                raise SystemExit(f"page after {cursor} failed: {status} {answer[:300]!r}")
+            return answer
 
-        for number in range(samples + 10):  # 10 unmeasured to warm both paths
-            cursor = None if (index := rng.randrange(pages)) == 0 else cursor_of(index * PAGE_SIZE)
-            g_wall, g_cpu, response = measured(lambda cursor=cursor: api(cursor))
-            s_wall, s_cpu, expected = measured(lambda cursor=cursor: by_hand.page(cursor))
-            # Both answers are parsed here, outside their timings: the check is the bench's, not
-            # the page's (the hand-written page's answer is never parsed inside its timing either).
-            answer = response.content
-            if response.status_code != 200 or json.loads(answer).get("errors"):
+        def through_testclient(cursor) -> bytes:
+            response = client.post("/graphql", json={"query": PAGE, "variables": {"after": cursor}})
+            if response.status_code != 200:
                 raise SystemExit(f"page after {cursor} failed: {response.status_code} {response.text[:300]}")
-            if json.loads(answer) != json.loads(expected):
-                raise SystemExit(f"the answers differ after {cursor}:\n{answer[:600]}\n{expected[:600]}")
-            if number >= 10:
-                for name, value in (
-                    ("graphql wall", g_wall),
-                    ("graphql cpu", g_cpu),
-                    ("sql wall", s_wall),
-                    ("sql cpu", s_cpu),
-                ):
-                    times[name].append(value)
-        # What the in-process client costs by itself: /healthz through the same TestClient, which
-        # answers from no database. Not in the ratio; it bounds how close to the hand-written
-        # page any GraphQL answer through this client can come.
-        times["floor cpu"] = [measured(lambda: client.get("/healthz"))[1] for _ in range(samples)]
+            return response.content
+
+        calls = {"asgi": through_asgi, "testclient": through_testclient, "sql": by_hand.page}
+        for number in range(samples + 10):  # 10 unmeasured to warm every path
+            cursor = None if (index := rng.randrange(pages)) == 0 else cursor_of(index * PAGE_SIZE)
+            answers = {}
+            for path in paths:
+                wall, cpu, answers[path] = measured(lambda cursor=cursor, path=path: calls[path](cursor))
+                if number >= 10:
+                    times[f"{path} wall"].append(wall)
+                    times[f"{path} cpu"].append(cpu)
+            # The answers are parsed here, outside their timings: the check is the bench's, not
+            # the page's (the hand-written page's answer is never parsed inside its timing either).
+            expected = json.loads(answers["sql"])
+            for path in ("asgi", "testclient"):
+                parsed = json.loads(answers[path])
+                if parsed.get("errors") or parsed != expected:
+                    raise SystemExit(f"{path}: the answers differ after {cursor}:\n{answers[path][:600]!r}")
+        # What each caller costs by itself: /healthz, which answers from no database. Not in the
+        # ratio; it bounds how close to the hand-written page any GraphQL answer through it can come.
+        times["asgi floor"] = [measured(lambda: asgi("GET", "/healthz"))[1] for _ in range(samples)]
+        times["testclient floor"] = [measured(lambda: client.get("/healthz"))[1] for _ in range(samples)]
     return {name: statistics.median(values) for name, values in times.items()}
 
 
 def report(backend: str, medians: dict, samples: int) -> None:
-    g_wall, g_cpu, s_wall, s_cpu = (
-        medians[k] for k in ("graphql wall", "graphql cpu", "sql wall", "sql cpu")
-    )
-    print(f"  {samples} pages, every answer equal; medians per page (ms):")
-    print(f"  {'':10} {'GraphQL':>9} {'by hand':>9} {'ratio':>7}")
-    print(f"  {'wall':10} {g_wall:9.2f} {s_wall:9.2f} {g_wall / s_wall:7.1f}")
-    print(
-        f"  {'CPU':10} {g_cpu:9.2f} {s_cpu:9.2f} {g_cpu / max(s_cpu, 1e-3):7.1f}"
-        + ("   (this process only: PostgreSQL's own CPU is not in it)" if backend == "postgresql" else "")
-    )
-    floor = medians["floor cpu"]
-    ratio = floor / max(s_cpu, 1e-3)
-    print(f"  {'/healthz':10} {floor:9.2f} {'':9} {ratio:7.1f}   (CPU: the same client's floor)")
+    s_wall, s_cpu = medians["sql wall"], max(medians["sql cpu"], 1e-3)
+    print(f"  {samples} pages, every answer equal; medians per page (ms), ratio to the page by hand:")
+    print(f"  {'':22} {'wall':>7} {'ratio':>6} {'CPU':>7} {'ratio':>6} {'/healthz CPU':>13}")
+    print(f"  {'by hand (SQL + JSON)':22} {s_wall:7.2f} {'':6} {s_cpu:7.2f}")
+    for path, name in (("asgi", "GraphQL, ASGI call"), ("testclient", "GraphQL, TestClient")):
+        wall, cpu, floor = medians[f"{path} wall"], medians[f"{path} cpu"], medians[f"{path} floor"]
+        print(f"  {name:22} {wall:7.2f} {wall / s_wall:6.1f} {cpu:7.2f} {cpu / s_cpu:6.1f} {floor:13.2f}")
+    if backend == "postgresql":
+        print("  (CPU is this process's only: PostgreSQL's own is not in it; read the wall time)")
 
 
 def sqlite_database(folder: Path, households: int):
