@@ -12,15 +12,28 @@ payment for nothing.
 """
 
 import random
+from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from bench.load import ENROL, HOUSEHOLDS, PAY, QUOTE, REGISTER, household_input, quote_input
+from tests.support.factories import id_number
 from tests.support.graphql_client import gql
 from tests.support.ids import row_of
 from tests.support.routing import misses, statement_log, tables_named, unrouted
+from yibao.core.audit import Actor
 from yibao.core.auth import Role
+from yibao.core.models import Enrolment
+from yibao.core.plugins import load_registry
+from yibao.core.services.categories import CategoryInput, record_category
+from yibao.core.services.departures import DepartureInput, record_departure
+from yibao.core.services.household_rule import unpaid_members
+from yibao.core.services.households import HouseholdInput, MemberInput, move_person, register_household
+from yibao.core.services.persons import PersonInput
+from yibao.core.services.unit import unit_of_work
+from yibao.core.statuses import EnrolmentStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNTY = "341721"
@@ -166,12 +179,6 @@ def test_a_resident_enrolled_away_from_their_households_county_pays_as_before(en
 def test_a_household_member_paid_in_another_county_does_not_owe(engine, client_as):
     """The household rule reads the members in their household's county; a member whose enrolment
     of the year lies in another county is looked up there, so he is not taken for one who owes."""
-    from yibao.core.audit import Actor
-    from yibao.core.models import Enrolment
-    from yibao.core.plugins import load_registry
-    from yibao.core.services.household_rule import unpaid_members
-    from yibao.core.services.unit import unit_of_work
-    from yibao.core.statuses import EnrolmentStatus
 
     persons = _son_away(client_as(Role.COUNTY_ADMIN, "341700"))
     admin = client_as(Role.COUNTY_ADMIN, COUNTY)
@@ -261,3 +268,34 @@ def test_every_raw_cursor_is_one_the_log_knows():
         if ".cursor()" in path.read_text(encoding="utf-8")
     }
     assert found <= set(RAW_CURSORS), f"a statement the log does not see: {sorted(found - set(RAW_CURSORS))}"
+
+
+def test_a_person_moved_to_another_county_takes_their_identities_and_departure(engine):
+    """A person's facts lie on their person's shard (migration 0019): moving the person into a
+    household of another county moves them too, and an identity recorded there states its county."""
+
+    admin = Actor("admin", Role.COUNTY_ADMIN, "341700")
+
+    def household(region: str, seq: int) -> int:
+        person = PersonInput(name=f"居民{seq}", hukou_region_code=region, id_number=id_number(seq=seq))
+        data = HouseholdInput(region, [MemberInput(person=person, relation="户主", is_head=True)])
+        return register_household(engine, admin, data).id
+
+    def counties(table: str) -> set:
+        with engine.connect() as connection:
+            return set(connection.execute(text(f"SELECT county_code FROM {table}")).scalars())
+
+    home, away = household(COUNTY, 1), household(GUICHI, 2)
+    with engine.connect() as connection:
+        (person,) = connection.execute(
+            text("SELECT person_id FROM household_member WHERE household_id = :h"), {"h": home}
+        ).scalars()
+    record_category(engine, admin, CategoryInput(person, "MINIMUM_LIVING"), {"MINIMUM_LIVING"}, None)
+    record_departure(engine, admin, DepartureInput(person, "MOVED_OUT", date(2021, 9, 1)))
+    assert counties("category_fact") == counties("departure") == {COUNTY}
+    move_person(engine, admin, person, away, relation="亲属")
+    assert counties("category_fact") == counties("departure") == {"341702"}
+    record_category(
+        engine, admin, CategoryInput(person, "SEVERE_DISABILITY", grade=1), {"SEVERE_DISABILITY"}, None
+    )
+    assert counties("category_fact") == {"341702"}
