@@ -145,7 +145,8 @@ def _son_away(admin) -> dict:
 def test_a_resident_enrolled_away_from_their_households_county_pays_as_before(engine, client_as, monkeypatch):
     """贵池's clerk pays for the son: his person lies in his household's county (东至), not his
     enrolment's, so the payment finds him there after looking in 贵池 — the one read of the person
-    that goes to every county, with his household's enrolments of that year, which lie elsewhere."""
+    that goes to every county — and looks for his parents' enrolments of 2024, which they have in
+    no county, in every county: the two multi-shard reads of docs/scaling.md §3, "not covered"."""
     persons = _son_away(client_as(Role.COUNTY_ADMIN, "341700"))
     clerk = client_as(Role.VILLAGE_CLERK, GUICHI)
     enrolment = gql(
