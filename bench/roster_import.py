@@ -419,25 +419,27 @@ def baseline_worker(path: Path, chunk: int = 5000) -> None:
     engine = make_engine()
     postgres = engine.dialect.name == "postgresql"
     source = f"{SOURCE}:{AS_OF}"
-    lookup = text("SELECT id_number, id FROM person WHERE id_number IN :numbers").bindparams(
+    lookup = text("SELECT id_number, id, county_code FROM person WHERE id_number IN :numbers").bindparams(
         bindparam("numbers", expanding=True)
     )
 
     def flush(connection, rows: list[tuple[str, str]]) -> None:
-        ids = dict(connection.execute(lookup, {"numbers": [number for number, _ in rows]}).all())
+        found = connection.execute(lookup, {"numbers": [number for number, _ in rows]}).all()
+        ids = {number: (person, county) for number, person, county in found}
         now = datetime.now(UTC)
         facts = [
-            (ids[number], "MINIMUM_LIVING", date.fromisoformat(day), source, now) for number, day in rows
+            (ids[number][0], "MINIMUM_LIVING", date.fromisoformat(day), source, now, ids[number][1])
+            for number, day in rows
         ]
         if postgres:
             cursor = connection.connection.driver_connection.cursor()
             with cursor.copy(
-                "COPY category_fact (person_id, code, since, source, created_at) FROM STDIN"
+                "COPY category_fact (person_id, code, since, source, created_at, county_code) FROM STDIN"
             ) as copy:
                 for fact in facts:
                     copy.write_row(fact)
         else:
-            columns = ("person_id", "code", "since", "source", "created_at")
+            columns = ("person_id", "code", "since", "source", "created_at", "county_code")
             connection.execute(
                 CategoryFact.__table__.insert(), [dict(zip(columns, fact, strict=True)) for fact in facts]
             )

@@ -11,8 +11,9 @@ from sqlalchemy import text
 
 COLUMN = "county_code"
 
-# Distributed by county code, co-located, and carrying the column now (migration 0018): the tables
-# the benchmark operations (bench/load.py's mix) read and write.
+# Distributed by county code, co-located, and carrying the column now (migrations 0018, 0019): the
+# tables the benchmark operations (bench/load.py's mix) read and write. A person's hardship
+# identities and departure lie on their person's shard.
 DISTRIBUTED = frozenset(
     {
         "household",
@@ -23,6 +24,8 @@ DISTRIBUTED = frozenset(
         "entitlement",
         "audit_event",
         "receipt_sequence",
+        "category_fact",
+        "departure",
     }
 )
 
@@ -34,10 +37,8 @@ DESIGNED = frozenset(
         "refund",
         "refund_batch",
         "settlement",
-        "category_fact",
         "stated_circumstance",
         "list_entry",
-        "departure",
         "deposit_slip",
         "import_job",
         "import_row",

@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from sqlmodel import CheckConstraint, Field, SQLModel
 
+from ..distribution import county_of_row
 from .base import utcnow
 
 
@@ -21,4 +22,8 @@ class CategoryFact(SQLModel, table=True):
     grade: int | None = None
     # The roster import that asserted it, if one did (core/models/imports.py).
     import_job_id: int | None = Field(default=None, foreign_key="import_job.id", index=True)
+    # The distribution column on Citus (docs/scaling.md §3, migration 0019): its person's county, stated
+    # by the services (core/services/categories.py, rosters.py); the default reads it for a row written
+    # without them.
+    county_code: str = Field(max_length=6, sa_column_kwargs={"default": county_of_row("person", "person_id")})
     created_at: datetime = Field(default_factory=utcnow)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from sqlmodel import CheckConstraint, Field, SQLModel
 
+from ..distribution import county_of_row
 from .base import utcnow
 
 REASONS = ("DEATH", "MOVED_OUT", "EMPLOYEE_INSURANCE")
@@ -20,4 +21,7 @@ class Departure(SQLModel, table=True):
     reason: str = Field(max_length=20)
     departed_on: date
     note: str | None = Field(default=None, max_length=200)
+    # The distribution column on Citus (docs/scaling.md §3, migration 0019): its person's county, stated by
+    # core/services/departures.py; the default reads it for a row written without it.
+    county_code: str = Field(max_length=6, sa_column_kwargs={"default": county_of_row("person", "person_id")})
     created_at: datetime = Field(default_factory=utcnow)

@@ -48,6 +48,7 @@ def record_category(
             until=data.until,
             grade=data.grade,
             source=f"{department or actor.role}:{actor.name}"[:100],
+            county_code=person.county_code,  # on its person's shard (docs/scaling.md §3)
         )
         session.add(fact)
         audit.record(session, actor, "record_category", fact)

@@ -16,21 +16,47 @@ from ..rules.dates import next_day
 from ..rules.facts import QuoteRequest
 from ..rules.registry import Registry
 from ..rules.result import Quote
-from ..scope import Scope
+from ..scope import Scope, scope_of
 from .facts import facts_of, person_facts
 
-# What a quote reads of the person: these columns, not the whole row (built once).
-_PERSON = select(Person.id, Person.birth_date, Person.hukou_region_code).where(Person.id == bindparam("id"))
+# What a quote reads of the person: these columns, not the whole row (built once); its county, which
+# its identities' lie in (migration 0019).
+_PERSON = select(Person.id, Person.birth_date, Person.hukou_region_code, Person.county_code).where(
+    Person.id == bindparam("id")
+)
+# The same in one county: on Citus, that county's shard alone (docs/scaling.md §3).
+_PERSON_IN_COUNTY = _PERSON.where(Person.county_code == bindparam("county"))
 
 
 def quote_for(
-    session: Session, rules: Registry, enrolment: Enrolment, paid_on: date, identities_on: date | None = None
+    session: Session,
+    rules: Registry,
+    enrolment: Enrolment,
+    paid_on: date,
+    identities_on: date | None = None,
+    person=None,
 ) -> Quote:
     """The quote for paying on `paid_on`; `identities_on` takes the identities of another day's roster.
-    `enrolment` may be the model or a row of its columns (core/services/payment_rows.py)."""
-    person = run(session, _PERSON, {"id": enrolment.person_id}).one()
+    `enrolment` may be the model or a row of its columns (core/services/payment_rows.py); `person`
+    its person as `quote_person` reads it, when the caller has read it already."""
+    person = person or quote_person(session, enrolment)
     facts = person_facts(session, person, enrolment, paid_on, identities_on=identities_on)
     return rules.quote(QuoteRequest(enrolment.policy_id, paid_on, facts, enrolment.tier))
+
+
+def quote_person(session: Session, enrolment: Enrolment):
+    """What a quote reads of the enrolment's person (id, birth date, hukou region, county code).
+
+    For a caller within one county (docs/scaling.md §3) the person is looked for in the enrolment's
+    county first: a person's county is their household's, else where they live (migration 0018),
+    which is where they enrol but for a resident enrolled away from their household (where they
+    live, 贵医保组〔2023〕1号 二). Only such a person is read a second time, from every county."""
+    county = getattr(enrolment, "county_code", None)
+    if county and scope_of(session).county is not None:
+        found = run(session, _PERSON_IN_COUNTY, {"id": enrolment.person_id, "county": county}).first()
+        if found is not None:
+            return found
+    return run(session, _PERSON, {"id": enrolment.person_id}).one()
 
 
 def quote_with(rules: Registry, person, categories, enrolment, paid_on: date) -> Quote:

@@ -44,7 +44,11 @@ def record_departure(engine: Engine, actor: Actor, data: DepartureInput, today: 
             if errors:
                 raise InputError(errors)
             departure = Departure(
-                person_id=person.id, reason=data.reason, departed_on=data.departed_on, note=data.note
+                person_id=person.id,
+                reason=data.reason,
+                departed_on=data.departed_on,
+                note=data.note,
+                county_code=person.county_code,  # on its person's shard (docs/scaling.md §3)
             )
             session.add(departure)
             audit.record(session, actor, "record_departure", departure)

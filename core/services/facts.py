@@ -14,6 +14,7 @@ from ..db import run
 from ..models import CategoryFact, Enrolment, Person
 from ..rules.facts import CategoryFact as Fact
 from ..rules.facts import Continuity, LifeEvent, PersonFacts
+from ..scope import scope_of
 
 
 def stated_facts(
@@ -38,6 +39,8 @@ def stated_facts(
 _CATEGORIES = select(CategoryFact.code, CategoryFact.since, CategoryFact.grade, CategoryFact.until).where(
     CategoryFact.person_id == bindparam("person")
 )
+# The same on the person's shard (docs/scaling.md §3): identities lie in their person's county (0019).
+_CATEGORIES_IN_COUNTY = _CATEGORIES.where(CategoryFact.county_code == bindparam("county"))
 
 
 def in_force(row: CategoryFact, on: date, roster: bool = False) -> bool:
@@ -55,7 +58,11 @@ def person_facts(
     `identities_on` takes the identities of a roster of that date instead (those recognised by
     then and not ended before), as a re-adjustment on the 12-31 roster does (东政办〔2021〕6号 四（四）).
     """
-    rows = run(session, _CATEGORIES, {"person": person.id}).all()
+    # A caller within one county names it, as every statement of theirs does (core/scope.py `Scope.county`).
+    if scope_of(session).county is not None and (county := getattr(person, "county_code", None)):
+        rows = run(session, _CATEGORIES_IN_COUNTY, {"person": person.id, "county": county}).all()
+    else:
+        rows = run(session, _CATEGORIES, {"person": person.id}).all()
     return facts_of(person, rows, enrolment, on, identities_on)
 
 

@@ -7,7 +7,7 @@ household; PREFERRED (东政办〔2021〕6号 五（二） "原则上以家庭�
 
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, exists
+from sqlalchemy import and_, bindparam, exists
 from sqlmodel import Session, col, select
 
 from ..db import run
@@ -24,6 +24,15 @@ class _Mate(NamedTuple):
 
     id: int
     name: str
+
+
+class _Owing(NamedTuple):
+    """A household mate with their household's address and their enrolment's status (`unpaid_members`)."""
+
+    id: int
+    name: str
+    address_region_code: str
+    status: str | None
 
 
 def departed(session: Session, person_ids: list[int]) -> set[int]:
@@ -97,34 +106,71 @@ def missing_members(
     return [p for p in mates if p.id not in enrolled]
 
 
-# Every other member still on the register of the paying persons' households, with their household's
-# address and their enrolment's status for the year (none when not enrolled): one statement, built once.
-_PAYING = bindparam("paying", expanding=True)
-_MATES = (
-    select(Person.id, Person.name, Household.address_region_code, Enrolment.status)
-    .join(HouseholdMember, HouseholdMember.person_id == Person.id)
-    .join(Household, Household.id == HouseholdMember.household_id)
-    .outerjoin(
-        Enrolment,
-        (Enrolment.person_id == Person.id) & (Enrolment.coverage_year == bindparam("year")),
+def _mates(county: bool):
+    """Every other member still on the register of the paying persons' households, with their
+    household's address and their enrolment's status for the year (none when not enrolled): one
+    statement. With `county`, each table names the households' county (bound parameter `county`):
+    a member's person and its departure lie on its household's shard (migrations 0018, 0019), and
+    so does the enrolment of a member enrolled where the household is — the others are read apart
+    (`unpaid_members`)."""
+    paying = bindparam("paying", expanding=True)
+    here = bindparam("county")
+
+    def in_county(model) -> tuple:
+        return (model.county_code == here,) if county else ()
+
+    return (
+        select(Person.id, Person.name, Household.address_region_code, Enrolment.status)
+        .join(HouseholdMember, HouseholdMember.person_id == Person.id)
+        .join(Household, Household.id == HouseholdMember.household_id)
+        .outerjoin(
+            Enrolment,
+            and_(
+                Enrolment.person_id == Person.id,
+                Enrolment.coverage_year == bindparam("year"),
+                *in_county(Enrolment),
+            ),
+        )
+        .where(
+            col(HouseholdMember.household_id).in_(
+                select(HouseholdMember.household_id).where(
+                    col(HouseholdMember.person_id).in_(paying), *in_county(HouseholdMember)
+                )
+            ),
+            col(Person.id).not_in(paying),
+            ~exists().where(Departure.person_id == Person.id, *in_county(Departure)),
+            *in_county(Person),
+            *in_county(HouseholdMember),
+            *in_county(Household),
+        )
+        .order_by(Person.id)
     )
-    .where(
-        col(HouseholdMember.household_id).in_(
-            select(HouseholdMember.household_id).where(col(HouseholdMember.person_id).in_(_PAYING))
-        ),
-        col(Person.id).not_in(_PAYING),
-        ~exists().where(Departure.person_id == Person.id),
-    )
-    .order_by(Person.id)
-)
 
 
-def unpaid_members(session: Session, policy: Policy, paying: list[int], coverage_year: int) -> list:
+# Built once: for any caller, and for a caller within one county (docs/scaling.md §3).
+_MATES = {False: _mates(False), True: _mates(True)}
+
+
+def unpaid_members(
+    session: Session, policy: Policy, paying: list[int], coverage_year: int, county: str | None = None
+) -> list:
     """The household's other members who still owe the year: not enrolled, or enrolled unpaid.
-    Rows with the person's `id` and `name`, in id order, of the households the policy governs."""
+    Rows with the person's `id` and `name`, in id order, of the households the policy governs.
+
+    `county`: the paying persons' county (their household's, which their persons carry), for a
+    caller within one county: the statement then names it for every table. A member not enrolled
+    in that county may be enrolled elsewhere (where they live): only those are looked up again, by
+    person, in every county."""
     if policy.household is None:
         return []
-    mates = run(session, _MATES, {"paying": paying, "year": coverage_year}).all()
+    values = {"paying": paying, "year": coverage_year}
+    if county is None:
+        mates = run(session, _MATES[False], values).all()
+    else:
+        mates = run(session, _MATES[True], values | {"county": county}).all()
+        if away := [mate.id for mate in mates if mate.status is None]:
+            found = statuses(session, away, coverage_year)
+            mates = [_Owing(*mate[:3], found.get(mate.id, mate.status)) for mate in mates]
     return [
         mate
         for mate in mates

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -9,7 +10,7 @@ from .. import audit
 from ..audit import Actor
 from ..distribution import county_code_of
 from ..errors import ErrorCode, FieldError, InputError
-from ..models import Household, HouseholdMember, Person
+from ..models import CategoryFact, Departure, Household, HouseholdMember, Person
 from ..models.household import MAX_HOUSEHOLD_MEMBERS
 from ..scope import get_visible
 from ..text import text_errors
@@ -55,7 +56,7 @@ def register_household(engine: Engine, actor: Actor, data: HouseholdInput) -> Ho
         session.add(household)
         audit.record(session, actor, "register_household", household)
         for member, person in zip(data.members, people, strict=True):
-            person.county_code = county
+            move_to_county(session, person, county)
             if person.id is None:
                 session.add(person)
                 audit.record(session, actor, "register_person", person)
@@ -193,9 +194,18 @@ def move_person(
         audit.record(session, actor, "add_member", row)
         before = audit.snapshot_of(person)
         person.residence_region_code = target.address_region_code
-        person.county_code = target.county_code  # a member's person is on its household's shard
+        move_to_county(session, person, target.county_code)  # a member's person is on its household's shard
         audit.record(session, actor, "move_person", person, before)
         return person
+
+
+def move_to_county(session: Session, person: Person, county: str) -> None:
+    """Puts a person on `county`'s shard (docs/scaling.md §3), with the facts that lie on their person's:
+    hardship identities and a departure (migration 0019). A person not stored yet has none."""
+    if person.id is not None and person.county_code != county:
+        for model in (CategoryFact, Departure):
+            session.exec(update(model).where(model.person_id == person.id).values(county_code=county))
+    person.county_code = county
 
 
 def refuse_oversized(field: str, count: int) -> None:

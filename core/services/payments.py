@@ -28,7 +28,7 @@ from ..rules.result import Quote
 from ..scope import scope_of
 from ..statuses import EnrolmentStatus, PaymentKind
 from ..text import text_errors
-from .coverage import decide_coverage, quote_for
+from .coverage import decide_coverage, quote_for, quote_person
 from .enrolments import channel_errors
 from .household_rule import refuse_partial, unpaid_members
 from .payment_rows import keyed_ids, lock_enrolment_row, write_payment
@@ -83,14 +83,18 @@ def record_payment(engine: Engine, actor: Actor, data: PaymentInput, rules: Regi
             return first[0]
         policy = rules.get(enrolment.policy_id)
         payable(session, enrolment)
-        # A member of a household that pays whole pays with the household (payHousehold).
-        others = unpaid_members(session, policy, [enrolment.person_id], enrolment.coverage_year)
+        # Read once, for the household rule and the quote.
+        person = quote_person(session, enrolment)
+        # A member of a household that pays whole pays with the household (payHousehold). A caller
+        # within one county names the household's, which its member's person carries (docs/scaling.md §3).
+        county = person.county_code if scope_of(session).county is not None else None
+        others = unpaid_members(session, policy, [enrolment.person_id], enrolment.coverage_year, county)
         refuse_partial(
             policy, others, "enrolmentId", "缴费", "同户未缴", "；请用 payHousehold 为全户一并缴费"
         )
         if errors := channel_errors(policy, data.channel):
             raise InputError(errors)
-        quote = admitted_quote(session, rules, enrolment, data.paid_on)
+        quote = admitted_quote(session, rules, enrolment, data.paid_on, person=person)
         if error := amount_error(quote, amount_fen):
             raise error
         return pay(session, actor, enrolment, quote, data, amount_fen, data.refund_account)
@@ -182,9 +186,14 @@ def payable(session: Session, enrolment: Enrolment | Row, field: str = "enrolmen
 
 
 def admitted_quote(
-    session: Session, rules: Registry, enrolment: Enrolment, paid_on: date, field: str = "paidOn"
+    session: Session,
+    rules: Registry,
+    enrolment: Enrolment,
+    paid_on: date,
+    field: str = "paidOn",
+    person=None,
 ) -> Quote:
-    quote = quote_for(session, rules, enrolment, paid_on)
+    quote = quote_for(session, rules, enrolment, paid_on, person=person)
     if error := date_error(quote, field):
         raise error
     return quote

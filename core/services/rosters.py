@@ -134,7 +134,10 @@ CATEGORY_ALIASES = {
     "肇事肇祸精神病人": "MENTAL_DISORDER_OFFENDER",
 }
 
-FACT_COLUMNS = ("person_id", "code", "since", "until", "grade", "source", "import_job_id", "created_at")
+# With its person's county: a fact lies on its person's shard on Citus (docs/scaling.md §3, migration 0019).
+FACT_COLUMNS = (
+    "person_id", "code", "since", "until", "grade", "source", "import_job_id", "created_at", "county_code",
+)  # fmt: skip
 
 _WORDING_NOISE = re.compile(r"[\s“”\"'‘’「」()（）]+")
 _NAME_NOISE = re.compile(r"[\s·•・.]+")
@@ -248,9 +251,9 @@ class RosterHandler:
         ids = {p[2] for p in pending}
         persons = (
             {
-                number: (person_id, name)
-                for person_id, number, name in session.execute(
-                    select(Person.id, Person.id_number, Person.name).where(
+                number: (person_id, name, county)
+                for person_id, number, name, county in session.execute(
+                    select(Person.id, Person.id_number, Person.name, Person.county_code).where(
                         among(session, Person.id_number, ids), scope.visible(Person)
                     )
                 ).all()
@@ -283,7 +286,7 @@ class RosterHandler:
             def refuse(field: str, error: ErrorCode, reason: str) -> RowOutcome:
                 return RowOutcome(number, REFUSED, field, str(error), reason, id_number, key)  # noqa: B023
 
-            person_id, registered_name = persons.get(id_number, (None, None))
+            person_id, registered_name, county = persons.get(id_number, (None, None, None))
             if person_id is None:
                 outcomes[number] = refuse(
                     "idNumber",
@@ -306,7 +309,7 @@ class RosterHandler:
                 continue
             fact = stored.get((person_id, code, since))
             if fact is None:
-                new_facts.append((person_id, code, since, until, grade, source, job.id, now))
+                new_facts.append((person_id, code, since, until, grade, source, job.id, now, county))
                 outcomes[number] = RowOutcome(number, IMPORTED, id_number=id_number, key=key)
             elif grade is not None and fact.grade is not None and grade != fact.grade:
                 outcomes[number] = refuse("grade", ErrorCode.CONFLICT, f"已记录为 {fact.grade} 级")

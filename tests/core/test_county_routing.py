@@ -12,36 +12,37 @@ payment for nothing.
 """
 
 import random
+from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from bench.load import ENROL, HOUSEHOLDS, PAY, QUOTE, REGISTER, household_input, quote_input
+from tests.support.factories import id_number
 from tests.support.graphql_client import gql
+from tests.support.ids import row_of
 from tests.support.routing import misses, statement_log, tables_named, unrouted
+from yibao.core.audit import Actor
 from yibao.core.auth import Role
+from yibao.core.models import Enrolment
+from yibao.core.plugins import load_registry
+from yibao.core.services.categories import CategoryInput, record_category
+from yibao.core.services.departures import DepartureInput, record_departure
+from yibao.core.services.household_rule import unpaid_members
+from yibao.core.services.households import HouseholdInput, MemberInput, move_person, register_household
+from yibao.core.services.persons import PersonInput
+from yibao.core.services.unit import unit_of_work
+from yibao.core.statuses import EnrolmentStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNTY = "341721"
 
 
 # What the operations still read without the county, each for a reason the design must answer
-# (docs/scaling.md §3, "not covered"): `recordPayment` reads its enrolment's person, with the
-# person's facts and household, by the person's id. A person's county is its household's (migration
-# 0018), which is not always its enrolment's (a resident may enrol where they live), so the payment
-# does not know it before it reads it; and `category_fact` and `departure` carry no county code yet.
-# Any other miss fails the test, and a gap that closes must leave this list.
-KNOWN_GAPS = {
-    # core/services/coverage.py `quote_for`: the person the quote is for
-    ("person", "SELECT person.id, person.birth_date, person.hukou_region_code FROM person WHERE"),
-    # core/services/coverage.py `person_facts`: the person's identities
-    ("category_fact", "FROM category_fact WHERE category_fact.person_id ="),
-    # core/services/household_rule.py `unpaid_members`: the payer's household's other members
-    *(
-        (table, "SELECT person.id, person.name, household.address_region_code, enrolment.status FROM person")
-        for table in ("person", "household_member", "household", "enrolment", "departure")
-    ),
-}
+# (docs/scaling.md §3, "not covered"): none now. Any miss fails the test; a new gap, if one is ever
+# accepted, is listed here by table and statement, and must leave the list once it closes.
+KNOWN_GAPS: set[tuple[str, str]] = set()
 
 
 def _known(miss) -> bool:
@@ -123,6 +124,94 @@ def test_a_county_callers_page_names_its_county_and_a_city_callers_does_not(engi
     assert {miss.table for miss in unrouted(log)} >= {"household", "household_member", "person", "enrolment"}
 
 
+# A resident enrolled away from their household's county: the household in 东至县, its son living
+# and enrolled in 贵池区 (贵医保组〔2023〕1号 二; docs/scaling.md §3, "not covered").
+GUICHI = "341702001"  # 乌沙镇, 贵池区
+ENROL_AMOUNT = ENROL.replace("... on Enrolment { id }", "... on Enrolment { id amountDue }")
+
+
+def _son_away(admin) -> dict:
+    """Registers bench/load.py's first household with its son living in 贵池 (by `admin`, of 池州市,
+    which holds both): the members' persons."""
+    household = household_input(0, COUNTY)
+    household["members"][2]["person"]["residenceRegionCode"] = GUICHI
+    registered = REGISTER.replace("person { id }", "relation person { id }")
+    home = gql(admin, registered, input=household)["registerHousehold"]
+    assert home["__typename"] == "Household", home
+    return {member["relation"]: row_of(member["person"]["id"]) for member in home["members"]}
+
+
+@pytest.mark.parametrize("engine", ["postgresql"], indirect=True)
+def test_a_resident_enrolled_away_from_their_households_county_pays_as_before(engine, client_as, monkeypatch):
+    """贵池's clerk pays for the son: his person lies in his household's county (东至), not his
+    enrolment's, so the payment finds him there after looking in 贵池 — the one read of the person
+    that goes to every county — and looks for his parents' enrolments of 2024, which they have in
+    no county, in every county: the two multi-shard reads of docs/scaling.md §3, "not covered"."""
+    persons = _son_away(client_as(Role.COUNTY_ADMIN, "341700"))
+    clerk = client_as(Role.VILLAGE_CLERK, GUICHI)
+    enrolment = gql(
+        clerk,
+        ENROL_AMOUNT,
+        input={
+            "personId": str(persons["子女"]),
+            "coverageYear": 2024,
+            "policyId": "anhui/341702/2024",
+            "idempotencyKey": "away-enrol",
+            "on": "2023-10-08",
+        },
+    )["enrol"]
+    assert enrolment["__typename"] == "Enrolment", enrolment
+    payment = {
+        "enrolmentId": enrolment["id"],
+        "amount": enrolment["amountDue"],
+        "paidOn": "2023-10-08",
+        "channel": "WECHAT_OFFICIAL_ACCOUNT",
+        "idempotencyKey": "away-pay",
+    }
+    with statement_log(engine, monkeypatch) as log:
+        paid = gql(clerk, PAY, input=payment)["recordPayment"]
+    assert paid["__typename"] == "Payment" and paid["enrolment"]["status"] == "PAID", paid
+    person_reads = [s for s in log if " ".join(s.split()).startswith("SELECT person.id, person.birth_date")]
+    assert len(person_reads) == 2 and "person.county_code =" in person_reads[0]
+    assert {miss.table for miss in unrouted(log)} == {"person", "enrolment"}
+
+
+@pytest.mark.parametrize("engine", ["postgresql"], indirect=True)
+def test_a_household_member_paid_in_another_county_does_not_owe(engine, client_as):
+    """The household rule reads the members in their household's county; a member whose enrolment
+    of the year lies in another county is looked up there, so he is not taken for one who owes."""
+
+    persons = _son_away(client_as(Role.COUNTY_ADMIN, "341700"))
+    admin = client_as(Role.COUNTY_ADMIN, COUNTY)
+    for relation in ("户主", "配偶"):
+        data = {
+            "personId": str(persons[relation]),
+            "coverageYear": 2022,
+            "policyId": "anhui/341721/2022",
+            "idempotencyKey": f"home-{relation}",
+        }
+        assert gql(admin, ENROL, input=data)["enrol"]["__typename"] == "Enrolment"
+    with unit_of_work(engine, Actor("test", "COUNTY_ADMIN", "341702")) as session:  # the son's, paid in 贵池
+        session.add(
+            Enrolment(
+                person_id=persons["子女"],
+                coverage_year=2022,
+                region_code=GUICHI,
+                policy_id="anhui/341721/2022",
+                tier="1",
+                status=EnrolmentStatus.PAID,
+                idempotency_key="away-2022",
+            )
+        )
+    policy = load_registry().get("anhui/341721/2022")
+    with unit_of_work(engine, Actor("clerk", Role.VILLAGE_CLERK, COUNTY)) as session:
+        owing = {
+            county: [mate.id for mate in unpaid_members(session, policy, [persons["户主"]], 2022, county)]
+            for county in (COUNTY, None)
+        }
+    assert owing == {COUNTY: [persons["配偶"]], None: [persons["配偶"]]}
+
+
 @pytest.mark.parametrize(
     ("statement", "unbound"),
     [
@@ -147,8 +236,11 @@ def test_a_county_callers_page_names_its_county_and_a_city_callers_does_not(engi
         ("DELETE FROM entitlement WHERE entitlement.enrolment_id = $1", ["entitlement"]),
         ('INSERT INTO payment ("enrolment_id", "amount_fen") VALUES (?, ?)', ["payment"]),
         ('INSERT INTO payment ("enrolment_id", "county_code") VALUES (?, ?)', []),
-        # tables distributed by design without the column yet are named as such
+        # a person's facts lie on their person's shard (migration 0019)
         ("SELECT code FROM category_fact WHERE person_id = ?", ["category_fact"]),
+        ("SELECT code FROM category_fact WHERE person_id = ? AND county_code = ?", []),
+        # tables distributed by design without the column yet are named as such
+        ("SELECT id FROM refund WHERE enrolment_id = ? AND county_code = ?", ["refund"]),
         # reference tables and transaction control go anywhere
         ("SELECT code FROM region WHERE path LIKE ? ESCAPE '/'", []),
         ("BEGIN IMMEDIATE", []),
@@ -177,3 +269,34 @@ def test_every_raw_cursor_is_one_the_log_knows():
         if ".cursor()" in path.read_text(encoding="utf-8")
     }
     assert found <= set(RAW_CURSORS), f"a statement the log does not see: {sorted(found - set(RAW_CURSORS))}"
+
+
+def test_a_person_moved_to_another_county_takes_their_identities_and_departure(engine):
+    """A person's facts lie on their person's shard (migration 0019): moving the person into a
+    household of another county moves them too, and an identity recorded there states its county."""
+
+    admin = Actor("admin", Role.COUNTY_ADMIN, "341700")
+
+    def household(region: str, seq: int) -> int:
+        person = PersonInput(name=f"居民{seq}", hukou_region_code=region, id_number=id_number(seq=seq))
+        data = HouseholdInput(region, [MemberInput(person=person, relation="户主", is_head=True)])
+        return register_household(engine, admin, data).id
+
+    def counties(table: str) -> set:
+        with engine.connect() as connection:
+            return set(connection.execute(text(f"SELECT county_code FROM {table}")).scalars())
+
+    home, away = household(COUNTY, 1), household(GUICHI, 2)
+    with engine.connect() as connection:
+        (person,) = connection.execute(
+            text("SELECT person_id FROM household_member WHERE household_id = :h"), {"h": home}
+        ).scalars()
+    record_category(engine, admin, CategoryInput(person, "MINIMUM_LIVING"), {"MINIMUM_LIVING"}, None)
+    record_departure(engine, admin, DepartureInput(person, "MOVED_OUT", date(2021, 9, 1)))
+    assert counties("category_fact") == counties("departure") == {COUNTY}
+    move_person(engine, admin, person, away, relation="亲属")
+    assert counties("category_fact") == counties("departure") == {"341702"}
+    record_category(
+        engine, admin, CategoryInput(person, "SEVERE_DISABILITY", grade=1), {"SEVERE_DISABILITY"}, None
+    )
+    assert counties("category_fact") == {"341702"}

@@ -346,3 +346,48 @@ def test_0018_fills_each_rows_county_from_what_it_already_says_and_keeps_the_led
     downgrade(engine, "0017")
     assert "county_code" not in {c["name"] for c in inspect(engine).get_columns("payment")}
     upgrade(engine)
+
+
+# --- 0019: a person's hardship identities and departure lie on their person's shard ---
+
+
+def test_0019_gives_each_fact_and_departure_its_persons_county(engine):
+    downgrade(engine, "0018")
+    with engine.begin() as connection:
+        # 居民1 in 东至县 and 居民2 in 贵池区 (0018 gave each person its county)
+        for n, county in ((1, "341721"), (2, "341702")):
+            connection.execute(
+                text(_at_head(_PERSON, True).replace("'341721')", f"'{county}')")),
+                {"id": n, "number": id_number(seq=n), "name": f"居民{n}"},
+            )
+        connection.execute(
+            text(
+                "INSERT INTO category_fact (person_id, code, source, created_at) VALUES "
+                "(1, 'MINIMUM_LIVING', 'test', '2021-09-01'), (2, 'MINIMUM_LIVING', 'test', '2021-09-01'), "
+                "(2, 'SEVERE_DISABILITY', 'test', '2021-09-01')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO departure (person_id, reason, departed_on, created_at) "
+                "VALUES (2, 'DEATH', '2021-09-01', '2021-09-01')"
+            )
+        )
+    upgrade(engine)
+    with engine.connect() as connection:
+        facts = connection.execute(text("SELECT person_id, county_code FROM category_fact ORDER BY id")).all()
+        departures = connection.execute(text("SELECT person_id, county_code FROM departure")).all()
+    assert [tuple(row) for row in facts] == [(1, "341721"), (2, "341702"), (2, "341702")]
+    assert [tuple(row) for row in departures] == [(2, "341702")]
+    if engine.dialect.name == "postgresql":  # stated or refused: there is no default to route by
+        with engine.connect() as connection, pytest.raises(IntegrityError, match="county_code"):
+            connection.execute(
+                text(
+                    "INSERT INTO category_fact (person_id, code, source, created_at) "
+                    "VALUES (1, 'MINIMUM_LIVING', 'x', '2021-09-01')"
+                )
+            )
+    downgrade(engine, "0018")
+    for table in ("category_fact", "departure"):
+        assert "county_code" not in {c["name"] for c in inspect(engine).get_columns(table)}
+    upgrade(engine)

@@ -17,7 +17,8 @@ from yibao.core.imports.bulk import among, custom_plans, insert_rows, probe
 from yibao.core.imports.jobs import ROW_COLUMNS
 from yibao.core.models import AuditEvent, CategoryFact, ImportJob, ImportRow, Person
 
-COLUMNS = ("person_id", "code", "since", "until", "grade", "source", "created_at")
+# With the county code every fact states (migration 0019).
+COLUMNS = ("person_id", "code", "since", "until", "grade", "source", "created_at", "county_code")
 
 
 def persons(engine, count: int) -> list[int]:
@@ -48,8 +49,11 @@ def test_bulk_rows_read_back_as_the_orm_stores_them(engine):
     # An aware time off UTC, a blank column, a text with a tab and a newline (COPY escapes them).
     at = datetime(2021, 9, 30, 20, 15, 1, 123456, tzinfo=timezone(timedelta(hours=8)))
     values = {
-        "orm": (first, "MINIMUM_LIVING", date(2021, 1, 31), None, None, "orm", at),
-        "bulk": (second, "SEVERE_DISABILITY", date(2020, 2, 29), date(2021, 12, 31), 2, "bulk\t民政\n", at),
+        "orm": (first, "MINIMUM_LIVING", date(2021, 1, 31), None, None, "orm", at, "341721"),
+        "bulk": (
+            *(second, "SEVERE_DISABILITY", date(2020, 2, 29), date(2021, 12, 31), 2, "bulk\t民政\n", at),
+            "341721",
+        ),
     }
     with transaction(engine) as session:
         session.add(CategoryFact(**dict(zip(COLUMNS, values["orm"], strict=True))))
@@ -110,7 +114,7 @@ def test_bulk_rows_roll_back_with_their_transaction(engine):
                 session,
                 CategoryFact.__table__,
                 COLUMNS,
-                [(person, "MINIMUM_LIVING", None, None, None, "gone", datetime.now(UTC))],
+                [(person, "MINIMUM_LIVING", None, None, None, "gone", datetime.now(UTC), "341721")],
             )
             raise RuntimeError("the batch fails after writing")
     except RuntimeError:
@@ -131,10 +135,10 @@ def test_among_selects_the_given_values_only(engine):
 def test_probe_selects_the_given_values_with_the_statement_s_own_conditions(engine):
     ids = persons(engine, 4)
     now = datetime.now(UTC)
-    facts = [(ids[0], "MINIMUM_LIVING", None, None, None, "a", now)]
-    facts += [(ids[1], "MINIMUM_LIVING", None, None, None, "b", now)]
-    facts += [(ids[1], "SEVERE_DISABILITY", None, None, 2, "c", now)]
-    facts += [(ids[2], "MINIMUM_LIVING", None, None, None, "d", now)]
+    facts = [(ids[0], "MINIMUM_LIVING", None, None, None, "a", now, "341721")]
+    facts += [(ids[1], "MINIMUM_LIVING", None, None, None, "b", now, "341721")]
+    facts += [(ids[1], "SEVERE_DISABILITY", None, None, 2, "c", now, "341721")]
+    facts += [(ids[2], "MINIMUM_LIVING", None, None, None, "d", now, "341721")]
     with transaction(engine) as session:
         insert_rows(session, CategoryFact.__table__, COLUMNS, facts)
     with transaction(engine) as session, custom_plans(session):
