@@ -5,6 +5,7 @@ client retries what it never saw answered, with the same idempotency keys. Each 
 stored exactly once and the receipt numbers have no gap — on the real PostgreSQL server.
 """
 
+import http.client
 import json
 import os
 import signal
@@ -87,8 +88,10 @@ def test_payments_survive_a_killed_server_exactly_once(postgres_url, tmp_path):
             }
             try:
                 result = post(api, token, PAY, input=payment)["recordPayment"]
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                return  # the server died under this request: the client will retry
+            except (urllib.error.URLError, ConnectionError, TimeoutError, http.client.HTTPException):
+                # The server died under this request, before it answered or while it wrote the
+                # answer (IncompleteRead): the client will retry.
+                return
             with lock:
                 answered[i] = result["id"]
                 if len(answered) == PAYMENTS // 6:  # mid-stream, other payments in flight
