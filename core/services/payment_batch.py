@@ -36,6 +36,7 @@ from ..models.base import utcnow
 from ..models.enrolment import ENTITY_COLUMNS
 from ..receipts import reserve_receipts
 from ..regions import county_of
+from ..rules.memo import QuoteMemo
 from ..rules.policy import Policy
 from ..rules.registry import Registry
 from ..rules.result import Quote
@@ -118,8 +119,17 @@ class Draft(SimpleNamespace):
 class _Batch:
     """The batch's reads, its decisions row by row, and the rows it writes."""
 
-    def __init__(self, session: Session, actor: Actor, rules: Registry, policy: Policy, collector: str):
+    def __init__(
+        self,
+        session: Session,
+        actor: Actor,
+        rules: Registry,
+        policy: Policy,
+        collector: str,
+        quotes: QuoteMemo,
+    ):
         self.session, self.actor, self.rules, self.policy = session, actor, rules, policy
+        self.quotes = quotes  # the rules' answers, each distinct request's computed once
         self.collector = collector
         self.year = policy.coverage_year
         self.scope = scope_of(session)
@@ -209,7 +219,7 @@ class _Batch:
         return payment
 
     def _quote(self, person: Person, enrolment, on: date) -> Quote:
-        return quote_with(self.rules, person, self.categories[person.id], enrolment, on)
+        return quote_with(self.quotes, person, self.categories[person.id], enrolment, on)
 
     def _region_errors(self, region: str) -> list:
         if region not in self._regions:
@@ -480,11 +490,18 @@ def next_ids(session: Session, table, count: int) -> list[int]:
 
 
 def pay_batch(
-    session: Session, actor: Actor, rules: Registry, policy: Policy, collector: str, payers: list[Payer]
+    session: Session,
+    actor: Actor,
+    rules: Registry,
+    policy: Policy,
+    collector: str,
+    payers: list[Payer],
+    quotes: QuoteMemo | None = None,
 ) -> dict[int, str | InputError]:
     """Decides and writes the batch's payers in `session` (the batch's unit of work); row number →
-    the receipt number, or the refusal the services would have answered."""
-    batch = _Batch(session, actor, rules, policy, collector)
+    the receipt number, or the refusal the services would have answered. `quotes`: the job's
+    memo of the rules' answers, kept from batch to batch (a batch's own otherwise)."""
+    batch = _Batch(session, actor, rules, policy, collector, quotes or QuoteMemo(rules))
     batch.read(payers)
     answers: dict[int, dict | InputError] = {}
     for payer in payers:

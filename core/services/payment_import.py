@@ -40,6 +40,7 @@ from ..imports.headers import clean, parse_date, parse_id_text
 from ..imports.jobs import IMPORTED, REFUSED, UNCHANGED, RowOutcome, resume_import, start_import, with_key
 from ..models import Enrolment, HouseholdMember, ImportJob, ImportRow, Payment, Person
 from ..money import yuan_to_fen
+from ..rules.memo import QuoteMemo
 from ..rules.registry import Registry, governs
 from ..rules.vocabulary import CHANNELS
 from ..scope import Scope
@@ -187,6 +188,8 @@ class PaymentImport:
             if errors := channel_errors(self.policy, self.channel):
                 raise InputError(errors)
         self._residence: dict[int, str] = {}
+        # The rules' answers over the job: most rows ask the same quote (core/rules/memo.py).
+        self._quotes = QuoteMemo(rules)
 
     @property
     def options(self) -> dict:
@@ -242,7 +245,9 @@ class PaymentImport:
                 )
                 for number, row, person, key in paying
             ]
-            answers = pay_batch(session, self.actor, self.rules, self.policy, f"import-job-{job.id}", payers)
+            answers = pay_batch(
+                session, self.actor, self.rules, self.policy, f"import-job-{job.id}", payers, self._quotes
+            )
         for number, row, _, _ in paying:
             answer = answers[number]
             if isinstance(answer, InputError):
