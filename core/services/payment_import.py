@@ -37,7 +37,16 @@ from ..errors import ErrorCode, FieldError, InputError
 from ..idcard import InvalidIdNumber, parse_id_number
 from ..imports.bulk import among, custom_plans, probe
 from ..imports.headers import clean, parse_date, parse_id_text
-from ..imports.jobs import IMPORTED, REFUSED, UNCHANGED, RowOutcome, resume_import, start_import, with_key
+from ..imports.jobs import (
+    IMPORTED,
+    REFUSED,
+    UNCHANGED,
+    RowOutcome,
+    batch_connection,
+    resume_import,
+    start_import,
+    with_key,
+)
 from ..models import Enrolment, HouseholdMember, ImportJob, ImportRow, Payment, Person
 from ..money import yuan_to_fen
 from ..rules.memo import QuoteMemo
@@ -226,7 +235,12 @@ class PaymentImport:
 
     def _as_set(self, job: ImportJob, parsed: dict, outcomes: dict) -> dict[int, RowOutcome]:
         """The batch in one transaction (core/services/payment_batch.py); households after it."""
-        with unit_of_work(self.engine, self.actor) as session, custom_plans(session):
+        # On SQLite without waiting for the disk, as the batch's report (`batch_connection`).
+        with (
+            batch_connection(self.engine) as bind,
+            unit_of_work(bind, self.actor) as session,
+            custom_plans(session),
+        ):
             looked = self._lookups(session, job, parsed.values(), with_enrolments=False)
             whole = households_paying_whole(session, self.policy, [p.id for p in looked[0].values()])
             paying, households = self._sort(parsed, outcomes, looked, whole)
