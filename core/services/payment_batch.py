@@ -44,7 +44,7 @@ from ..scope import enrolment_region, scope_of
 from ..statuses import EnrolmentStatus, PaymentKind
 from . import circumstances
 from .continuity import continuity_from, years_enrolled_of
-from .coverage import entitlement_columns, quote_columns, quote_with
+from .coverage import decided, entitlement_columns, quote_columns, quote_with
 from .enrolments import (
     EnrolmentInput,
     channel_errors,
@@ -139,6 +139,7 @@ class _Batch:
         self.ended: list[int] = []  # existing enrolments whose entitlements end
         self.events: list[dict] = []  # enrolments' images and payments, audited in row order at the end
         self._regions: dict[str, list] = {}
+        self._documents: dict[tuple, tuple] = {}  # `_decided`'s
 
     # ------------------------------------------------------------ reads, a few statements each
 
@@ -221,6 +222,16 @@ class _Batch:
     def _quote(self, person: Person, enrolment, on: date) -> Quote:
         return quote_with(self.quotes, person, self.categories[person.id], enrolment, on)
 
+    def _decided(self, quote: Quote, on: date) -> dict:
+        """`decided`, one document per quote (the memo's: rows alike share one) and day: the rows'
+        snapshots hold the same object, which their audit images' JSON encodes once
+        (core/imports/bulk.py `_Encoded`). Nothing changes a snapshot's quote once kept."""
+        key = (id(quote), on)
+        found = self._documents.get(key)
+        if found is None:  # the quote is kept with its document, so its id stays its own
+            found = self._documents[key] = (quote, decided(quote, on))
+        return found[1]
+
     def _region_errors(self, region: str) -> list:
         if region not in self._regions:
             self._regions[region] = region_errors(self.session, "regionCode", region)
@@ -267,7 +278,7 @@ class _Batch:
                 quote = self._quote(person, Draft(**columns), payer.paid_on)
             except InputError as exc:
                 quote = exc
-        kept = enrolment_quote(snapshot, quote, payer.paid_on)
+        kept = enrolment_quote(snapshot, quote, payer.paid_on, self._decided)
         return columns | kept, quote, kept
 
     def _pay_existing(self, payer: Payer, row) -> dict:
@@ -315,7 +326,7 @@ class _Batch:
         county = county_of(self.session, enrolment.region_code)
         payment = payment_columns(enrolment, own, payer.amount_fen, county, slot)
         payment |= {
-            "_kept": kept or quote_columns(enrolment.snapshot, quote, payer.paid_on),
+            "_kept": kept or quote_columns(enrolment.snapshot, quote, payer.paid_on, self._decided),
             "_granted": entitlement_columns(enrolment, quote, payer.paid_on),
             "_before": before,
             "_ended": ended,
