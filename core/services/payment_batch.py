@@ -90,13 +90,21 @@ def payable_draft(
     """What a row must pass before anyone is enrolled for it, so that a refused row leaves no
     enrolment behind: the checks `record_payment` makes (channel, tier, a day some route admits,
     the amount due), on a draft of the enrolment the row would make. Raises InputError."""
-    if errors := channel_errors(policy, channel):
-        raise InputError(errors)
-    if policy.tier(tier) is None:
-        raise InputError.one("tier", ErrorCode.INVALID, f"政策 {policy.id} 没有档次 {tier}")
+    if (refused := plain_payable_error(policy, channel, tier)) is not None:
+        raise refused
     drafted = quote()
     if error := date_error(drafted) or amount_error(drafted, amount_fen):
         raise error
+
+
+def plain_payable_error(policy: Policy, channel: str, tier: str) -> InputError | None:
+    """`payable_draft`'s checks of the channel and the tier alone (the same for every row paying
+    by that channel at that tier: an import's batch asks once for each)."""
+    if errors := channel_errors(policy, channel):
+        return InputError(errors)
+    if policy.tier(tier) is None:
+        return InputError.one("tier", ErrorCode.INVALID, f"政策 {policy.id} 没有档次 {tier}")
+    return None
 
 
 def draft_enrolment(policy: Policy, person_id: int, tier: str, region_code: str) -> "Draft":
@@ -140,6 +148,8 @@ class _Batch:
         self.events: list[dict] = []  # enrolments' images and payments, audited in row order at the end
         self._regions: dict[str, list] = {}
         self._documents: dict[tuple, tuple] = {}  # `_decided`'s
+        self._plain: dict[tuple, InputError | None] = {}  # `_payable`'s
+        self._requests: dict[tuple, list] = {}  # `_request_errors`'
 
     # ------------------------------------------------------------ reads, a few statements each
 
@@ -203,7 +213,7 @@ class _Batch:
             drafted.append(self._quote(person, draft, payer.paid_on))
             return drafted[0]
 
-        payable_draft(self.policy, payer.channel, payer.tier, payer.amount_fen, quote)
+        self._payable(payer, quote)
         columns, quote, kept = self._enrol(payer, draft, drafted[0])
         self.enrolments.append(columns)
         enrolled = _image(Enrolment, columns)  # as `enrol` stored it, and as the payment found it
@@ -232,6 +242,25 @@ class _Batch:
             found = self._documents[key] = (quote, decided(quote, on))
         return found[1]
 
+    def _payable(self, payer: Payer, quote: Callable[[], Quote]) -> None:
+        """`payable_draft`, its checks of the channel and tier made once per pair in the batch."""
+        pair = (payer.channel, payer.tier)
+        if pair not in self._plain:
+            self._plain[pair] = plain_payable_error(self.policy, payer.channel, payer.tier)
+        if (refused := self._plain[pair]) is not None:
+            raise InputError(list(refused.errors))  # each row its own (a raise extends its traceback)
+        drafted = quote()
+        if error := date_error(drafted) or amount_error(drafted, payer.amount_fen):
+            raise error
+
+    def _request_errors(self, data: EnrolmentInput, region: str) -> list:
+        """`enrol`'s checks of the request itself (region, year, policy, tier, channel): the same
+        for every row of one region, tier and channel (the batch's year and policy), made once."""
+        key = (region, data.tier, data.channel)
+        if key not in self._requests:
+            self._requests[key] = self._region_errors(region) + plain_request_errors(self.rules, data, region)
+        return list(self._requests[key])
+
     def _region_errors(self, region: str) -> list:
         if region not in self._regions:
             self._regions[region] = region_errors(self.session, "regionCode", region)
@@ -251,7 +280,7 @@ class _Batch:
             channel=payer.channel,
             on=payer.paid_on,
         )
-        errors = self._region_errors(region) + plain_request_errors(self.rules, data, region)
+        errors = self._request_errors(data, region)
         stated = circumstances.check(self.session, None, person, self.year, "circumstances")
         errors += stated.errors
         entry = self.insured.get((person.id_number, region, payer.paid_on))

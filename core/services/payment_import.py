@@ -503,10 +503,14 @@ class PaymentImport:
         if not numbers:
             return {}, {}, {}, {}
         region = Scope.of(session, job.region_code)
+        # As rows of the person's columns, read as a model's attributes are: 500 model objects a
+        # batch cost a twentieth of the import's time, and nothing here changes a person.
         people = {
             p.id_number: p
-            for p in session.exec(
-                select(Person).where(among(session, Person.id_number, numbers), region.visible(Person))
+            for p in session.execute(
+                select(*Person.__table__.c).where(
+                    among(session, Person.id_number, numbers), region.visible(Person)
+                )
             ).all()
         }
         for person in people.values():
