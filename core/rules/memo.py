@@ -22,6 +22,7 @@ not kept: it is asked again each time.
 
 from dataclasses import fields
 from datetime import date
+from operator import attrgetter
 
 from .facts import PersonFacts, QuoteRequest
 from .policy import Newborn, Policy, Start
@@ -37,6 +38,7 @@ BIRTH_DATE_READS = {
 }
 # The facts other than the birth date, by name: a fact added to PersonFacts is in the key unasked.
 _OTHER_FACTS = tuple(f.name for f in fields(PersonFacts) if f.name != "birth_date")
+_other_facts = attrgetter(*_OTHER_FACTS)
 # Entries kept before the memo starts afresh: memory stays bounded over any job.
 MOST_KEPT = 4096
 
@@ -67,7 +69,7 @@ class QuoteMemo:
             request.tier,
             tuple(sorted(request.parameters.items())),
             self._born(request.policy_id, request.paid_on, facts.birth_date),
-            *(getattr(facts, name) for name in _OTHER_FACTS),
+            _other_facts(facts),
         )
 
     def _born(self, policy_id: str, paid_on: date, born: date) -> tuple:

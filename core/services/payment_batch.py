@@ -477,8 +477,13 @@ def _row(columns: dict, names: list[str]) -> list:
 
 def _image(model, columns: dict) -> dict:
     """The audit image `audit.record` takes of a model's row after its flush: every column."""
-    names = list(model.model_fields)
-    return audit.image(dict(zip(names, _row(columns, names), strict=True)))
+    names = _FIELDS.get(model)
+    if names is None:
+        names = _FIELDS[model] = list(model.model_fields)
+    return audit.image({name: columns.get(name, _DEFAULTS.get(name)) for name in names})
+
+
+_FIELDS: dict[type, list[str]] = {}  # each model's columns, in its order
 
 
 def _free_slots(session: Session, enrolment_ids: list[int]) -> dict[int, int]:
