@@ -103,6 +103,17 @@ def probe(session: Session, statement: Select, column, values: Collection) -> Se
     return select(*each.c).select_from(given).join(each, true())
 
 
+# The session's JSON documents, encoded once each whichever table they are written to (`share_documents`).
+DOCUMENTS = "yibao_bulk_documents"
+
+
+def share_documents(session: Session) -> None:
+    """Until `session` ends, `insert_rows` encodes each document object once whichever of its
+    rows and tables hold it: an import's batch writes its enrolments' snapshots to `enrolment` and
+    again inside their audit images. For a caller that changes no document once it is written."""
+    session.info[DOCUMENTS] = _Encoded(dumps)
+
+
 def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
     """Inserts `rows` (tuples in the order of `columns`) into `table` in the session's transaction."""
     rows = list(rows)
@@ -114,7 +125,7 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: It
         # JSON values as the text a Core insert would send (json.dumps; None is JSON null).
         documents = [i for i, name in enumerate(columns) if isinstance(table.c[name].type, JSON)]
         statement = f'COPY "{table.name}" ({names}) FROM STDIN'
-        encoded = _Encoded(dumps)
+        encoded = session.info.get(DOCUMENTS) or _Encoded(dumps)
         try:
             with (
                 connection.connection.driver_connection.cursor() as cursor,  # in the session's transaction
@@ -133,8 +144,9 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: It
     # JSON documents by json.dumps, what the type's own processor calls when the engine names no
     # serializer of its own (yibao's never do), without its wrapper's call per document.
     encode = dumps if getattr(connection.dialect, "_json_serializer", None) is None else None
+    shared = session.info.get(DOCUMENTS) if encode is not None else None
     processors = [
-        _Encoded(encode or process)
+        (shared or _Encoded(encode or process))
         if process is not None and isinstance(table.c[name].type, JSON)
         else process
         for name, process in zip(columns, processors, strict=True)
@@ -190,8 +202,8 @@ class _Encoded:
     `after` of one event and the `before` of the next), and its three images of the enrolment (as
     enrolled, as paid, with the quote decided) hold one snapshot object, most of their text; the
     snapshots of a batch's rows alike hold one quote document (core/services/payment_batch.py
-    `_decided`). Each object is encoded once (the rows hold every value until they are written, so
-    no id is reused) and a document's nested objects worth it are encoded apart and put in their
+    `_decided`). Each object is encoded once (and held, so that no id is reused while this lives)
+    and a document's nested objects worth it are encoded apart and put in their
     places: text JSON (no indent) encodes a value the same wherever it stands, so the document
     reads as if encoded whole. Worth it: a nested object already encoded, one a document holds
     alone, or a large one (`_APART` keys or more: a snapshot, a quote); a small one (a snapshot's
@@ -202,7 +214,9 @@ class _Encoded:
     _APART = 8
 
     def __init__(self, encode):
-        self.encode, self.done = encode, {}
+        self.encode = encode
+        self.done: dict[int, str] = {}
+        self.held: list = []  # every document encoded: held, so that no id is reused while this lives
         self.marks: list[tuple[str, str]] = []  # (the mark, its text once encoded), by position
 
     def __call__(self, value):
@@ -211,6 +225,7 @@ class _Encoded:
         key = id(value)
         if key not in self.done:
             self.done[key] = self._document(value)
+            self.held.append(value)
         return self.done[key]
 
     def _document(self, value):

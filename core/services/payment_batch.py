@@ -30,7 +30,7 @@ from sqlmodel import Session
 from .. import audit
 from ..audit import Actor
 from ..errors import ErrorCode, InputError
-from ..imports.bulk import among, insert_rows, probe
+from ..imports.bulk import among, insert_rows, probe, share_documents
 from ..models import CategoryFact, Enrolment, Entitlement, Payment, Person, Refund
 from ..models.base import utcnow
 from ..models.enrolment import ENTITY_COLUMNS
@@ -546,6 +546,7 @@ def pay_batch(
     """Decides and writes the batch's payers in `session` (the batch's unit of work); row number →
     the receipt number, or the refusal the services would have answered. `quotes`: the job's
     memo of the rules' answers, kept from batch to batch (a batch's own otherwise)."""
+    share_documents(session)  # its snapshots and images are not changed once written
     batch = _Batch(session, actor, rules, policy, collector, quotes or QuoteMemo(rules))
     batch.read(payers)
     answers: dict[int, dict | InputError] = {}

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from tests.support.factories import id_number
 from yibao.core.db import transaction
-from yibao.core.imports.bulk import among, custom_plans, insert_rows, probe
+from yibao.core.imports.bulk import among, custom_plans, insert_rows, probe, share_documents
 from yibao.core.imports.jobs import ROW_COLUMNS
 from yibao.core.models import AuditEvent, CategoryFact, ImportJob, ImportRow, Person
 
@@ -118,6 +118,41 @@ def test_bulk_json_documents_store_the_text_each_would_encode_to_alone(engine):
         tuple(json.dumps(d) for d in pair)
         for pair in documents  # None as JSON null, as before
     ]
+
+
+def test_documents_shared_by_a_session_s_writes_store_the_same_text_in_each(engine):
+    """`share_documents`: a document written by two statements of a unit of work (an enrolment's
+    snapshot, in its row and in its audit image) is encoded once, and reads as its own json.dumps
+    in both; documents made after others were written are not taken for them."""
+    snapshot = {"quote": {f"k{i}": f"值{i}" for i in range(9)}, "facts": {"events": []}}
+    columns = ("at", "actor", "action", "entity", "entity_id", "county_code", "before", "after")
+    at = datetime(2021, 10, 8, tzinfo=UTC)
+    with transaction(engine) as session:
+        share_documents(session)
+        insert_rows(
+            session, AuditEvent.__table__, columns, [(at, "shared", "a0", "e", "1", "341721", snapshot, None)]
+        )
+        second = [
+            (
+                at,
+                "shared",
+                f"a{i}",
+                "e",
+                "1",
+                "341721",
+                {"id": i, "snapshot": snapshot},
+                {"n": i, "list": [i]},
+            )
+            for i in range(1, 4)
+        ]
+        insert_rows(session, AuditEvent.__table__, columns, second)
+    cast = "::text" if engine.dialect.name == "postgresql" else ""
+    with engine.connect() as connection:
+        stored = connection.execute(
+            text(f"SELECT before{cast}, after{cast} FROM audit_event WHERE actor = 'shared' ORDER BY action")
+        ).all()
+    expected = [(snapshot, None)] + [(row[6], row[7]) for row in second]
+    assert [tuple(row) for row in stored] == [tuple(json.dumps(d) for d in pair) for pair in expected]
 
 
 def test_bulk_rows_roll_back_with_their_transaction(engine):
