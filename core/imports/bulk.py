@@ -175,7 +175,7 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: It
 
 def _one_shot():
     """`json.dumps` with its default options, without building its C encoder again at each call
-    (a tenth of the time of an audit image's small documents): the encoder `json.dumps` builds
+    (a third or more of the time of an audit image's small documents): the encoder `json.dumps` builds
     (`JSONEncoder.iterencode`, one shot), built once. The same text for every document; without
     the check for a document holding itself (which `json.dumps` refuses, and this would recurse)."""
     make = getattr(json.encoder, "c_make_encoder", None)
