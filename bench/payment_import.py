@@ -40,6 +40,7 @@ from bench.roster_import import (  # noqa: E402
     _terminate,
     batch_tenths,
     child_env,
+    cpu_seconds,
     measure,
     person,
     print_comparison,
@@ -121,8 +122,9 @@ def import_run(store: Store, workdir: Path, path: Path, rows: int, batch_size: i
     tenths = batch_tenths(url)
     store.drop(url)
     return Run(
-        "payment import csv", rows, seconds, rss, path.stat().st_size / 2**20, check, job_seconds, tenths
-    )
+        "payment import csv", rows, seconds, rss, path.stat().st_size / 2**20, check, job_seconds, tenths,
+        cpu_seconds(workdir, log),
+    )  # fmt: skip
 
 
 def verify(url: str, rows: int) -> tuple[str, float | None]:
@@ -168,7 +170,10 @@ def baseline_run(store: Store, workdir: Path, path: Path, rows: int) -> Run:
     store.drop(url)
     kind = "COPY" if store.server else "executemany"
     check = "ok" if payments == rows else f"UNEXPECTED: {payments} payments"
-    return Run(f"raw {kind} (baseline)", rows, seconds, rss, path.stat().st_size / 2**20, check, work)
+    return Run(
+        f"raw {kind} (baseline)", rows, seconds, rss, path.stat().st_size / 2**20, check, work,
+        cpu=cpu_seconds(workdir, log),
+    )  # fmt: skip
 
 
 def baseline_worker(path: Path, chunk: int = 5000) -> None:

@@ -258,6 +258,7 @@ class Run:
     check: str = ""
     job_seconds: float | None = None  # the job's created_at → finished_at: no start-up, no file scan
     tenths: list[float] | None = None  # mean ms per batch in each tenth of the job (batch_tenths)
+    cpu: float | None = None  # CPU seconds of the process and its children (cpu_seconds), when taken
 
     @property
     def rate(self) -> float | None:
@@ -277,8 +278,9 @@ pid = os.fork()
 if pid == 0:
     os.execv(sys.argv[2], sys.argv[2:])
 _, status = os.waitpid(pid, 0)
+used = resource.getrusage(resource.RUSAGE_CHILDREN)
 with open(sys.argv[1], "w") as out:
-    out.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+    out.write(f"{used.ru_maxrss} {used.ru_utime + used.ru_stime}")
 sys.exit(os.waitstatus_to_exitcode(status))
 """
 
@@ -291,7 +293,14 @@ def measure(command: list[str], env: dict, workdir: Path, log_name: str) -> tupl
         started = time.perf_counter()
         code = subprocess.run(launcher + command, cwd=workdir, env=env, stdout=out, stderr=err).returncode
         seconds = time.perf_counter() - started
-    return seconds, code, int(rss_file.read_text()) if rss_file.exists() else 0
+    return seconds, code, int(rss_file.read_text().split()[0]) if rss_file.exists() else 0
+
+
+def cpu_seconds(workdir: Path, log_name: str) -> float | None:
+    """The CPU seconds (user + system) `measure` saw the command and its children use: on a machine
+    shared with other work, what the wall time loses to waiting for a core is not in it."""
+    rss_file = workdir / f"{log_name}.rss"
+    return float(rss_file.read_text().split()[1]) if rss_file.exists() else None
 
 
 def child_env(url: str) -> dict:
@@ -527,6 +536,17 @@ def print_comparison(label: str, store: Store, batch_size: int, baselines: dict,
         f"({base_large.job_seconds / base_small.job_seconds:.1f}× its work)",
         flush=True,
     )
+    if all(run.cpu for run in (*imports.values(), *baselines.values())):
+        where = "the client's share: the server's is not in it" if store.server else "all of the work"
+        print(
+            f"CPU seconds of the processes ({where}): "
+            + "; ".join(
+                f"{rows} rows import {imports[rows].cpu:.1f} vs baseline {baselines[rows].cpu:.1f} "
+                f"(ratio {baselines[rows].cpu / imports[rows].cpu:.2f})"
+                for rows in sorted(imports)
+            ),
+            flush=True,
+        )
     if large.tenths:
         print(
             f"ms per batch in each tenth of the {large.rows}-row job: "

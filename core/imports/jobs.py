@@ -267,7 +267,7 @@ def _run_batch(
     handler: Handler,
     outcomes: list[RowOutcome] | None,
 ) -> ImportJob | None:
-    with _batch_connection(engine) as bind, unit_of_work(bind, actor) as session:
+    with batch_connection(engine) as bind, unit_of_work(bind, actor) as session:
         # The claim comes first: it takes SQLite's write lock and PostgreSQL's row lock, and
         # finds nothing when another runner has moved the checkpoint on.
         # It answers the job as well (RETURNING): one statement fewer per batch.
@@ -318,7 +318,7 @@ def _run_batch(
 
 
 @contextmanager
-def _batch_connection(engine: Engine) -> Iterator[Engine | Connection]:
+def batch_connection(engine: Engine) -> Iterator[Engine | Connection]:
     """What a batch's transaction runs on: the engine; on SQLite a connection of its own whose
     commits do not wait for the disk (`PRAGMA synchronous = NORMAL` until the batch ends).
 
@@ -327,7 +327,12 @@ def _batch_connection(engine: Engine) -> Iterator[Engine | Connection]:
     same file resumes before it (WAL keeps the database whole either way). The job is finished by
     a commit that syncs, which makes every batch before it durable. The sync of each commit was a
     fifth of a roster batch on this machine's disk (40,000 rows: 3.4–5.0 s of work, 2.0–2.9 s
-    without; issue 15); the baseline of bench/roster_import.py syncs once per 5,000 rows."""
+    without; issue 15); the baseline of bench/roster_import.py syncs once per 5,000 rows.
+
+    A handler writing its batch in a transaction of its own before the checkpoint's
+    (`own_transactions`, the payment import) may take one too: a crash that takes that commit
+    back takes every later one with it (WAL keeps commits in order), the checkpoint's among them,
+    and a batch whose data outlived its checkpoint is found again by its keys when resumed."""
     if engine.dialect.name != "sqlite":
         yield engine
         return

@@ -91,11 +91,12 @@ def keep_quote(enrolment: Enrolment, quote: Quote | None, on: date | None) -> No
         setattr(enrolment, column, value)
 
 
-def quote_columns(snapshot: dict | None, quote: Quote | None, on: date | None) -> dict:
-    """The enrolment's columns that `keep_quote` sets, given its snapshot so far."""
+def quote_columns(snapshot: dict | None, quote: Quote | None, on: date | None, decide=decided) -> dict:
+    """The enrolment's columns that `keep_quote` sets, given its snapshot so far; `decide`: `decided`,
+    or a caller's memo of it (an import's batch keeps one document per quote and day)."""
     if quote is not None and quote.accepted:
         return {
-            "snapshot": {**(snapshot or {}), "quote": decided(quote, on)},
+            "snapshot": {**(snapshot or {}), "quote": decide(quote, on)},
             "amount_due_fen": yuan_to_fen(quote.amount_due),
             "subsidy_fen": yuan_to_fen(quote.subsidy),
             "subsidy_category": quote.subsidy_category,

@@ -21,7 +21,7 @@ from ..text import text_errors
 from . import circumstances
 from .circumstances import Circumstances
 from .continuity import as_snapshot, continuity_of
-from .coverage import quote_columns, quote_for
+from .coverage import decided, quote_columns, quote_for
 from .elsewhere import ELSEWHERE_ENROLLED, note_elsewhere
 from .household_rule import departed, missing_members, refuse_partial
 from .lists_in_force import employee_insured_errors
@@ -344,13 +344,14 @@ def enrolment_columns(
     }
 
 
-def enrolment_quote(snapshot: dict, quote: Quote | InputError, on: date) -> dict:
-    """The columns the enrolment-date quote sets: kept when the rules answered, else the refusal."""
+def enrolment_quote(snapshot: dict, quote: Quote | InputError, on: date, decide=decided) -> dict:
+    """The columns the enrolment-date quote sets: kept when the rules answered, else the refusal
+    (`decide`: as `quote_columns` takes it)."""
     if isinstance(quote, InputError):
         return {
             "snapshot": {**snapshot, "quote": {"accepted": False, "reason": str(quote), "on": on.isoformat()}}
         }
-    return quote_columns(snapshot, quote, on)
+    return quote_columns(snapshot, quote, on, decide)
 
 
 def channel_errors(policy: Policy, channel: str, field: str = "channel") -> list[FieldError]:

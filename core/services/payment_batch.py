@@ -30,12 +30,13 @@ from sqlmodel import Session
 from .. import audit
 from ..audit import Actor
 from ..errors import ErrorCode, InputError
-from ..imports.bulk import among, insert_rows, probe
+from ..imports.bulk import among, insert_rows, probe, share_documents
 from ..models import CategoryFact, Enrolment, Entitlement, Payment, Person, Refund
 from ..models.base import utcnow
 from ..models.enrolment import ENTITY_COLUMNS
 from ..receipts import reserve_receipts
 from ..regions import county_of
+from ..rules.memo import QuoteMemo
 from ..rules.policy import Policy
 from ..rules.registry import Registry
 from ..rules.result import Quote
@@ -43,7 +44,7 @@ from ..scope import enrolment_region, scope_of
 from ..statuses import EnrolmentStatus, PaymentKind
 from . import circumstances
 from .continuity import continuity_from, years_enrolled_of
-from .coverage import entitlement_columns, quote_columns, quote_with
+from .coverage import decided, entitlement_columns, quote_columns, quote_with
 from .enrolments import (
     EnrolmentInput,
     channel_errors,
@@ -89,13 +90,21 @@ def payable_draft(
     """What a row must pass before anyone is enrolled for it, so that a refused row leaves no
     enrolment behind: the checks `record_payment` makes (channel, tier, a day some route admits,
     the amount due), on a draft of the enrolment the row would make. Raises InputError."""
-    if errors := channel_errors(policy, channel):
-        raise InputError(errors)
-    if policy.tier(tier) is None:
-        raise InputError.one("tier", ErrorCode.INVALID, f"政策 {policy.id} 没有档次 {tier}")
+    if (refused := plain_payable_error(policy, channel, tier)) is not None:
+        raise refused
     drafted = quote()
     if error := date_error(drafted) or amount_error(drafted, amount_fen):
         raise error
+
+
+def plain_payable_error(policy: Policy, channel: str, tier: str) -> InputError | None:
+    """`payable_draft`'s checks of the channel and the tier alone (the same for every row paying
+    by that channel at that tier: an import's batch asks once for each)."""
+    if errors := channel_errors(policy, channel):
+        return InputError(errors)
+    if policy.tier(tier) is None:
+        return InputError.one("tier", ErrorCode.INVALID, f"政策 {policy.id} 没有档次 {tier}")
+    return None
 
 
 def draft_enrolment(policy: Policy, person_id: int, tier: str, region_code: str) -> "Draft":
@@ -118,8 +127,17 @@ class Draft(SimpleNamespace):
 class _Batch:
     """The batch's reads, its decisions row by row, and the rows it writes."""
 
-    def __init__(self, session: Session, actor: Actor, rules: Registry, policy: Policy, collector: str):
+    def __init__(
+        self,
+        session: Session,
+        actor: Actor,
+        rules: Registry,
+        policy: Policy,
+        collector: str,
+        quotes: QuoteMemo,
+    ):
         self.session, self.actor, self.rules, self.policy = session, actor, rules, policy
+        self.quotes = quotes  # the rules' answers, each distinct request's computed once
         self.collector = collector
         self.year = policy.coverage_year
         self.scope = scope_of(session)
@@ -129,6 +147,9 @@ class _Batch:
         self.ended: list[int] = []  # existing enrolments whose entitlements end
         self.events: list[dict] = []  # enrolments' images and payments, audited in row order at the end
         self._regions: dict[str, list] = {}
+        self._documents: dict[tuple, tuple] = {}  # `_decided`'s
+        self._plain: dict[tuple, InputError | None] = {}  # `_payable`'s
+        self._requests: dict[tuple, list] = {}  # `_request_errors`'
 
     # ------------------------------------------------------------ reads, a few statements each
 
@@ -192,7 +213,7 @@ class _Batch:
             drafted.append(self._quote(person, draft, payer.paid_on))
             return drafted[0]
 
-        payable_draft(self.policy, payer.channel, payer.tier, payer.amount_fen, quote)
+        self._payable(payer, quote)
         columns, quote, kept = self._enrol(payer, draft, drafted[0])
         self.enrolments.append(columns)
         enrolled = _image(Enrolment, columns)  # as `enrol` stored it, and as the payment found it
@@ -209,7 +230,36 @@ class _Batch:
         return payment
 
     def _quote(self, person: Person, enrolment, on: date) -> Quote:
-        return quote_with(self.rules, person, self.categories[person.id], enrolment, on)
+        return quote_with(self.quotes, person, self.categories[person.id], enrolment, on)
+
+    def _decided(self, quote: Quote, on: date) -> dict:
+        """`decided`, one document per quote (the memo's: rows alike share one) and day: the rows'
+        snapshots hold the same object, which their audit images' JSON encodes once
+        (core/imports/bulk.py `_Encoded`). Nothing changes a snapshot's quote once kept."""
+        key = (id(quote), on)
+        found = self._documents.get(key)
+        if found is None:  # the quote is kept with its document, so its id stays its own
+            found = self._documents[key] = (quote, decided(quote, on))
+        return found[1]
+
+    def _payable(self, payer: Payer, quote: Callable[[], Quote]) -> None:
+        """`payable_draft`, its checks of the channel and tier made once per pair in the batch."""
+        pair = (payer.channel, payer.tier)
+        if pair not in self._plain:
+            self._plain[pair] = plain_payable_error(self.policy, payer.channel, payer.tier)
+        if (refused := self._plain[pair]) is not None:
+            raise InputError(list(refused.errors))  # each row its own (a raise extends its traceback)
+        drafted = quote()
+        if error := date_error(drafted) or amount_error(drafted, payer.amount_fen):
+            raise error
+
+    def _request_errors(self, data: EnrolmentInput, region: str) -> list:
+        """`enrol`'s checks of the request itself (region, year, policy, tier, channel): the same
+        for every row of one region, tier and channel (the batch's year and policy), made once."""
+        key = (region, data.tier, data.channel)
+        if key not in self._requests:
+            self._requests[key] = self._region_errors(region) + plain_request_errors(self.rules, data, region)
+        return list(self._requests[key])
 
     def _region_errors(self, region: str) -> list:
         if region not in self._regions:
@@ -230,7 +280,7 @@ class _Batch:
             channel=payer.channel,
             on=payer.paid_on,
         )
-        errors = self._region_errors(region) + plain_request_errors(self.rules, data, region)
+        errors = self._request_errors(data, region)
         stated = circumstances.check(self.session, None, person, self.year, "circumstances")
         errors += stated.errors
         entry = self.insured.get((person.id_number, region, payer.paid_on))
@@ -257,7 +307,7 @@ class _Batch:
                 quote = self._quote(person, Draft(**columns), payer.paid_on)
             except InputError as exc:
                 quote = exc
-        kept = enrolment_quote(snapshot, quote, payer.paid_on)
+        kept = enrolment_quote(snapshot, quote, payer.paid_on, self._decided)
         return columns | kept, quote, kept
 
     def _pay_existing(self, payer: Payer, row) -> dict:
@@ -305,7 +355,7 @@ class _Batch:
         county = county_of(self.session, enrolment.region_code)
         payment = payment_columns(enrolment, own, payer.amount_fen, county, slot)
         payment |= {
-            "_kept": kept or quote_columns(enrolment.snapshot, quote, payer.paid_on),
+            "_kept": kept or quote_columns(enrolment.snapshot, quote, payer.paid_on, self._decided),
             "_granted": entitlement_columns(enrolment, quote, payer.paid_on),
             "_before": before,
             "_ended": ended,
@@ -427,8 +477,13 @@ def _row(columns: dict, names: list[str]) -> list:
 
 def _image(model, columns: dict) -> dict:
     """The audit image `audit.record` takes of a model's row after its flush: every column."""
-    names = list(model.model_fields)
-    return audit.image(dict(zip(names, _row(columns, names), strict=True)))
+    names = _FIELDS.get(model)
+    if names is None:
+        names = _FIELDS[model] = list(model.model_fields)
+    return audit.image({name: columns.get(name, _DEFAULTS.get(name)) for name in names})
+
+
+_FIELDS: dict[type, list[str]] = {}  # each model's columns, in its order
 
 
 def _free_slots(session: Session, enrolment_ids: list[int]) -> dict[int, int]:
@@ -480,11 +535,19 @@ def next_ids(session: Session, table, count: int) -> list[int]:
 
 
 def pay_batch(
-    session: Session, actor: Actor, rules: Registry, policy: Policy, collector: str, payers: list[Payer]
+    session: Session,
+    actor: Actor,
+    rules: Registry,
+    policy: Policy,
+    collector: str,
+    payers: list[Payer],
+    quotes: QuoteMemo | None = None,
 ) -> dict[int, str | InputError]:
     """Decides and writes the batch's payers in `session` (the batch's unit of work); row number →
-    the receipt number, or the refusal the services would have answered."""
-    batch = _Batch(session, actor, rules, policy, collector)
+    the receipt number, or the refusal the services would have answered. `quotes`: the job's
+    memo of the rules' answers, kept from batch to batch (a batch's own otherwise)."""
+    share_documents(session)  # its snapshots and images are not changed once written
+    batch = _Batch(session, actor, rules, policy, collector, quotes or QuoteMemo(rules))
     batch.read(payers)
     answers: dict[int, dict | InputError] = {}
     for payer in payers:

@@ -202,6 +202,8 @@ def record_payment_events(
             session, actor, "end_entitlement", "entitlement", old.id, audit.image(old._asdict()), None
         )
     after = paid | audit.image(kept)
+    if after == paid:  # the quote kept at enrolment, the same day: one document, encoded once (bulk.py)
+        after = paid
     audit.record_image(session, actor, "decide_quote", "enrolment", enrolment_id, paid, after)
     granted_image = audit.image({"id": entitlement_id, **granted})
     audit.record_image(

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from tests.support.factories import id_number
 from yibao.core.db import transaction
-from yibao.core.imports.bulk import among, custom_plans, insert_rows, probe
+from yibao.core.imports.bulk import among, custom_plans, insert_rows, probe, share_documents
 from yibao.core.imports.jobs import ROW_COLUMNS
 from yibao.core.models import AuditEvent, CategoryFact, ImportJob, ImportRow, Person
 
@@ -75,7 +75,8 @@ def test_bulk_rows_read_back_as_the_orm_stores_them(engine):
 def test_bulk_json_documents_store_the_text_each_would_encode_to_alone(engine):
     """Documents sharing a nested object (an enrolment's images and their snapshot) are encoded
     once each and put together: the stored text is each document's own `json.dumps`, also where a
-    value holds the stand-in's text itself or a document nests more than one object."""
+    value holds the stand-in's text itself or a document nests more than one object, and where
+    snapshots of different rows hold one large quote document (an import's rows alike)."""
     snapshot = {
         "facts": {"events": [], "guardian": None},
         "quote": {"amountDue": "320.00", "cite": "东政办〔2021〕6号"},
@@ -89,10 +90,27 @@ def test_bulk_json_documents_store_the_text_each_would_encode_to_alone(engine):
         ({"note": "\x00yibao-nested\x00", "snapshot": snapshot}, {"a": {}, "b": {"c": [1, 2.5]}}),
         ([snapshot, 1], {}),
     ]
+    quote = {f"k{i}": f"值{i}" for i in range(9)} | {
+        "citations": ["东政办〔2021〕6号 二"],
+        "waiting": {"a": 1},
+    }
+    apart = {f"s{i}": i for i in range(7)}  # large enough to be encoded apart, and shared below
+    for person in (1, 2):
+        kept = {"policyId": "p", "facts": {"events": []}, "quote": quote, "continuity": {"n": person}}
+        kept |= {"apart": apart, "n": person, **{f"x{i}": None for i in range(4)}}
+        documents.append(({"id": person, "snapshot": kept}, {"id": person, "snapshot": kept, "more": quote}))
+    documents += [
+        ({"a": quote, "note": "\x00yibao-nested-0\x00", "b": apart}, {"b": apart, "a": quote}),
+        (
+            {"note": "\x00yibao-nested-0\x00", "a": quote, "b": apart},
+            {"n": "\x00yibao-nested-1\x00", "b": apart},
+        ),
+        ({"a": {"z": "\x00yibao-nested-1\x00"} | apart, "b": quote}, {"c": [quote], "d": {"e": quote}}),
+    ]
     # the county stated, as core/audit.py states it (NOT NULL on PostgreSQL, migration 0018)
     columns = ("at", "actor", "action", "entity", "entity_id", "county_code", "before", "after")
     at = datetime(2021, 10, 8, tzinfo=UTC)
-    rows = [(at, "bulk", f"a{i}", "enrolment", "7", "341721", *pair) for i, pair in enumerate(documents)]
+    rows = [(at, "bulk", f"a{i:02d}", "enrolment", "7", "341721", *pair) for i, pair in enumerate(documents)]
     with transaction(engine) as session:
         insert_rows(session, AuditEvent.__table__, columns, rows)
     cast = "::text" if engine.dialect.name == "postgresql" else ""
@@ -104,6 +122,41 @@ def test_bulk_json_documents_store_the_text_each_would_encode_to_alone(engine):
         tuple(json.dumps(d) for d in pair)
         for pair in documents  # None as JSON null, as before
     ]
+
+
+def test_documents_shared_by_a_session_s_writes_store_the_same_text_in_each(engine):
+    """`share_documents`: a document written by two statements of a unit of work (an enrolment's
+    snapshot, in its row and in its audit image) is encoded once, and reads as its own json.dumps
+    in both; documents made after others were written are not taken for them."""
+    snapshot = {"quote": {f"k{i}": f"值{i}" for i in range(9)}, "facts": {"events": []}}
+    columns = ("at", "actor", "action", "entity", "entity_id", "county_code", "before", "after")
+    at = datetime(2021, 10, 8, tzinfo=UTC)
+    with transaction(engine) as session:
+        share_documents(session)
+        insert_rows(
+            session, AuditEvent.__table__, columns, [(at, "shared", "a0", "e", "1", "341721", snapshot, None)]
+        )
+        second = [
+            (
+                at,
+                "shared",
+                f"a{i}",
+                "e",
+                "1",
+                "341721",
+                {"id": i, "snapshot": snapshot},
+                {"n": i, "list": [i]},
+            )
+            for i in range(1, 4)
+        ]
+        insert_rows(session, AuditEvent.__table__, columns, second)
+    cast = "::text" if engine.dialect.name == "postgresql" else ""
+    with engine.connect() as connection:
+        stored = connection.execute(
+            text(f"SELECT before{cast}, after{cast} FROM audit_event WHERE actor = 'shared' ORDER BY action")
+        ).all()
+    expected = [(snapshot, None)] + [(row[6], row[7]) for row in second]
+    assert [tuple(row) for row in stored] == [tuple(json.dumps(d) for d in pair) for pair in expected]
 
 
 def test_bulk_rows_roll_back_with_their_transaction(engine):
