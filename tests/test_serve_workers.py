@@ -1,4 +1,5 @@
-"""`yibao serve --workers 2` shares connections between its workers (api/cli/workers.py), and answers them without Nagle's delay.
+"""`yibao serve --workers 2` shares connections between its workers (api/cli/workers.py), and
+answers them without Nagle's delay.
 
 With uvicorn's shared socket, connections opened together all went to the worker that woke first
 (bench/load.py's 20 clients: 20 on one worker, the other idle). Here 40 keep-alive connections are
