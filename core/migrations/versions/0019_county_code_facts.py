@@ -25,15 +25,6 @@ branch_labels = None
 depends_on = None
 
 TABLES = ["category_fact", "departure"]
-# Every table 0018 and this migration gave the column. Their statements now name the county, and
-# until autovacuum analyses the rewritten tables PostgreSQL has no statistics for the new column:
-# it guesses an equality on it keeps 0.5 % of the rows (every row of a county's database has the
-# one county) and may start a payment's household rule from a scan of `person` (1.5 ms where the
-# index takes 0.2, bench/payment.py). A table of few changed rows might wait for that a long time.
-ANALYSED = [
-    "household", "household_member", "person", "enrolment", "payment", "entitlement", "audit_event",
-    "receipt_sequence", *TABLES,
-]  # fmt: skip
 
 
 def upgrade() -> None:
@@ -49,8 +40,6 @@ def upgrade() -> None:
         )
         if not sqlite:
             op.alter_column(table, "county_code", existing_type=sa.String(length=6), nullable=False)
-    if not sqlite:  # a partitioned table's ANALYZE samples its partitions and analyses each
-        op.execute(f"ANALYZE {', '.join(ANALYSED)}")
 
 
 def downgrade() -> None:
