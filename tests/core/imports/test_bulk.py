@@ -113,12 +113,7 @@ def test_bulk_json_documents_store_the_text_each_would_encode_to_alone(engine):
     rows = [(at, "bulk", f"a{i:02d}", "enrolment", "7", "341721", *pair) for i, pair in enumerate(documents)]
     with transaction(engine) as session:
         insert_rows(session, AuditEvent.__table__, columns, rows)
-    cast = "::text" if engine.dialect.name == "postgresql" else ""
-    with engine.connect() as connection:
-        stored = connection.execute(
-            text(f"SELECT before{cast}, after{cast} FROM audit_event WHERE actor = 'bulk' ORDER BY action")
-        ).all()
-    assert [tuple(row) for row in stored] == [
+    assert _stored_documents(engine, "bulk") == [
         tuple(json.dumps(d) for d in pair)
         for pair in documents  # None as JSON null, as before
     ]
@@ -150,13 +145,19 @@ def test_documents_shared_by_a_session_s_writes_store_the_same_text_in_each(engi
             for i in range(1, 4)
         ]
         insert_rows(session, AuditEvent.__table__, columns, second)
+    expected = [(snapshot, None)] + [(row[6], row[7]) for row in second]
+    assert _stored_documents(engine, "shared") == [tuple(json.dumps(d) for d in pair) for pair in expected]
+
+
+def _stored_documents(engine, actor: str) -> list[tuple]:
+    """The (before, after) texts of `actor`'s audit events as stored, in action order."""
     cast = "::text" if engine.dialect.name == "postgresql" else ""
     with engine.connect() as connection:
         stored = connection.execute(
-            text(f"SELECT before{cast}, after{cast} FROM audit_event WHERE actor = 'shared' ORDER BY action")
+            text(f"SELECT before{cast}, after{cast} FROM audit_event WHERE actor = :actor ORDER BY action"),
+            {"actor": actor},
         ).all()
-    expected = [(snapshot, None)] + [(row[6], row[7]) for row in second]
-    assert [tuple(row) for row in stored] == [tuple(json.dumps(d) for d in pair) for pair in expected]
+    return [tuple(row) for row in stored]
 
 
 def test_bulk_rows_roll_back_with_their_transaction(engine):
