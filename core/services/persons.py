@@ -10,7 +10,7 @@ from ..errors import ErrorCode, FieldError, InputError
 from ..idcard import InvalidIdNumber, parse_id_number
 from ..models import Person, Region
 from ..models.person import NO_ID_REASONS
-from ..scope import get_visible, scope_of
+from ..scope import get_visible, home_region, scope_of
 from ..text import text_errors
 from .elsewhere import ELSEWHERE_REGISTERED, note_elsewhere
 
@@ -98,9 +98,9 @@ def check_person(session: Session, data: PersonInput) -> tuple[Person, list[Fiel
         hukou_region_code=data.hukou_region_code,
         residence_region_code=data.residence_region_code,
         phone=data.phone,
-        # Where it lives; a member's person takes its household's (core/services/households.py).
-        county_code=county_of_region(data.residence_region_code or data.hukou_region_code or None),
     )
+    # Where it lives; a member's person takes its household's (core/services/households.py).
+    person.county_code = county_of_region(home_region(person) or None)
     return person, errors
 
 
