@@ -19,6 +19,16 @@ from sqlalchemy.engine import Connection
 # In the order their foreign keys need them (all are made in one transaction anyway).
 LEDGER = ("enrolment", "payment", "refund", "entitlement", "settlement")
 
+# A partitioned table's statement-level triggers, which PostgreSQL does not clone to a partition
+# (it clones row triggers): each partition needs its own, for an INSERT that names the partition.
+# As migration 0020 gives them to the partitions it finds.
+_STATEMENT_TRIGGERS = {
+    "payment": (
+        "CREATE TRIGGER payment_summary AFTER INSERT ON {partition} REFERENCING NEW TABLE AS new_payments "
+        "FOR EACH STATEMENT EXECUTE FUNCTION payment_summary_of_statement()"
+    ),
+}
+
 
 def partition_name(table: str, year: int) -> str:
     return f"{table}_y{int(year)}"
@@ -49,6 +59,8 @@ def add_year_partitions(connection: Connection, years: Iterable[int]) -> dict[in
             if connection.execute(text("SELECT to_regclass(:t)"), {"t": name}).scalar() is None:
                 connection.execute(text(f"CREATE TABLE {name} PARTITION OF {table} FOR VALUES IN ({year})"))
                 _name_indexes(connection, name)
+                if trigger := _STATEMENT_TRIGGERS.get(table):
+                    connection.execute(text(trigger.format(partition=name)))
     return skipped
 
 

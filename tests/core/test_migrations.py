@@ -391,3 +391,49 @@ def test_0019_gives_each_fact_and_departure_its_persons_county(engine):
     for table in ("category_fact", "departure"):
         assert "county_code" not in {c["name"] for c in inspect(engine).get_columns(table)}
     upgrade(engine)
+
+
+# --- 0020: the ledger summary kept once per INSERT statement on PostgreSQL ---
+
+# (id, enrolment, kind, amount, paid on, reverses, replaces)
+_ENTRY_COLUMNS = _at_head(_ENTRY, True).split(" VALUES ")[0].removeprefix("INSERT INTO payment ")
+
+
+def _insert_entries(connection, entries: list[tuple], table: str = "payment") -> None:
+    """The entries in one INSERT statement, at the head (with the county code)."""
+    values = ", ".join(
+        f"({pid}, {enrolment}, '{kind}', {amount}, '{on}', 'VILLAGE_CASH', '341721', 2022, {pid}, 'R{pid}', "
+        f"'k{pid}', {reverses or 'NULL'}, {replaces or 'NULL'}, '2021-10-08', '341721')"
+        for pid, enrolment, kind, amount, on, reverses, replaces in entries
+    )
+    connection.execute(text(f"INSERT INTO {table} {_ENTRY_COLUMNS} VALUES {values}"))
+
+
+def test_0020_the_summary_follows_an_insert_of_many_entries_through_the_table_or_its_partition(engine):
+    with engine.begin() as connection:
+        for n in (1, 2, 3):
+            _enrol(connection, n, head=True)
+        _insert_entries(
+            connection,
+            [  # 1 paid, reversed and paid again; 2 paid 0.00 (fully subsidised); 3 not paid
+                (1, 1, "PAYMENT", 32000, "2021-10-08", None, None),
+                (2, 2, "PAYMENT", 0, "2021-10-09", None, None),
+                (3, 1, "REVERSAL", -32000, "2021-10-10", 1, None),
+                (4, 1, "PAYMENT", 30000, "2021-10-20", None, 3),
+            ],
+        )
+    expected = [(1, "2021-10-08", 32000, True), (2, "2021-10-09", 0, False), (3, None, None, False)]
+    assert _summaries(engine) == expected
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.begin() as connection:  # an INSERT naming the partition fires the partition's trigger
+        _insert_entries(connection, [(5, 3, "PAYMENT", 38000, "2021-11-01", None, None)], "payment_y2022")
+    assert _summaries(engine)[2] == (3, "2021-11-01", 38000, False)
+    wrong_slot = [(6, 2, "REVERSAL", 0, "2021-11-02", 5, None)]  # reverses another enrolment's payment
+    with engine.connect() as connection, pytest.raises(DBAPIError, match="payment slot"):
+        _insert_entries(connection, wrong_slot)
+    downgrade(engine, "0019")  # 0013's row trigger again, on the ledger as it stands
+    with engine.begin() as connection:
+        _insert_entries(connection, [(6, 2, "REVERSAL", 0, "2021-11-02", 2, None)])
+    assert _summaries(engine)[1] == (2, "2021-10-09", 0, True)
+    upgrade(engine)
