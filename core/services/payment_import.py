@@ -56,6 +56,7 @@ from ..scope import Scope
 from ..statuses import ImportKind
 from .coverage import quote_for
 from .enrolments import EnrolmentInput, channel_errors, enrol
+from .household_rule import whole
 from .payment_batch import Payer, draft_enrolment, pay_batch, payable_draft
 from .payment_import_households import MOST_MEMBERS, MemberRow, households_paying_whole, record_household
 from .payments import PaymentInput, record_payment
@@ -112,6 +113,8 @@ _COLUMN_OF = {
     "refundAccount": "oneCard",
 }
 KEY_PREFIX = "payimp"
+# Where `prepare` leaves a row's parsed cells (or its refusal) among its values.
+_PARSED = "_parsed"
 
 
 def channel_code(value) -> str | None:
@@ -209,17 +212,30 @@ class PaymentImport:
             "channel": self.channel,
         }
 
+    def prepare(self, rows: list[tuple[int, dict]]) -> None:
+        """Each row's cells parsed (or refused), for the next batch in the runner's reading thread
+        while this one waits on the database (core/imports/jobs.py); `handle` parses what is not."""
+        for number, values in rows:
+            values[_PARSED] = self._parse_or_refuse(number, values)
+
+    def _parse_or_refuse(self, number: int, values: dict) -> _Row | RowOutcome:
+        try:
+            return self._parse(number, values)
+        except _Refused as refusal:
+            raw = parse_id_text(values.get("idNumber"))
+            return _refused(number, refusal, raw[:18] if raw else None)
+
     def handle(
         self, session: Session | None, job: ImportJob, rows: list[tuple[int, dict]]
     ) -> list[RowOutcome]:
         parsed: dict[int, _Row] = {}
         outcomes: dict[int, RowOutcome] = {}
         for number, values in rows:
-            try:
-                parsed[number] = self._parse(number, values)
-            except _Refused as refusal:
-                raw = parse_id_text(values.get("idNumber"))
-                outcomes[number] = _refused(number, refusal, raw[:18] if raw else None)
+            done = values.get(_PARSED) or self._parse_or_refuse(number, values)
+            if isinstance(done, RowOutcome):
+                outcomes[number] = done
+            else:
+                parsed[number] = done
         if self.set_based:
             try:
                 done = self._as_set(job, parsed, dict(outcomes))
@@ -333,6 +349,8 @@ class PaymentImport:
     def hold_back(self, rows: list[tuple[int, dict]]) -> int:
         """The trailing rows of a household that pays whole while some of its members are still to
         come: they wait for the next batch, where the roster goes on with the household."""
+        if not whole(self.policy):
+            return 0
         tail = rows[-MOST_MEMBERS:]
         numbers = [self._id_of(values) for _, values in tail]
         with unit_of_work(self.engine, self.actor) as session:
@@ -343,8 +361,8 @@ class PaymentImport:
                     )
                 ).all()
             )
-            whole = households_paying_whole(session, self.policy, ids.values())
-            last = whole.get(ids.get(numbers[-1])) if numbers else None
+            households = households_paying_whole(session, self.policy, ids.values())
+            last = households.get(ids.get(numbers[-1])) if numbers else None
             if last is None:
                 return 0
             size = len(
@@ -352,7 +370,7 @@ class PaymentImport:
             )
         run = 0
         for number in reversed(numbers):
-            if whole.get(ids.get(number)) != last:
+            if households.get(ids.get(number)) != last:
                 break
             run += 1
         return run if run < size else 0
