@@ -269,10 +269,14 @@ def test_guichi_counts_an_identity_recognised_by_2023_08_31_and_not_one_day_late
     assert quotes[early].amount_due < quotes[late].amount_due
 
 
+PRAGMAS = ("synchronous", "wal_autocheckpoint")
+
+
 def test_sqlite_batches_commit_without_waiting_for_the_disk_and_leave_the_pool_as_it_was(engine, tmp_path):
     """On SQLite each batch runs on a connection of its own with `synchronous = NORMAL` (a batch
-    taken back by a crash is a batch the job resumes before), still under the write lock its
-    claim takes (BEGIN IMMEDIATE); the connection goes back to the pool as it came."""
+    taken back by a crash is a batch the job resumes before) and a checkpoint only past 64 MiB of
+    WAL, still under the write lock its claim takes (BEGIN IMMEDIATE); the connection goes back
+    to the pool as it came."""
     if engine.dialect.name != "sqlite":
         pytest.skip("SQLite's synchronous setting")
     register(engine, ("张三", ZHANG, "341721"), ("李四", LI, "341721"), ("王五", WANG, "341721"))
@@ -285,19 +289,20 @@ def test_sqlite_batches_commit_without_waiting_for_the_disk_and_leave_the_pool_a
 
     def watched(session, job, rows):
         connection = session.connection()
-        seen.append((connection.exec_driver_sql("PRAGMA synchronous").scalar(), connection.in_transaction()))
+        pragmas = [connection.exec_driver_sql(f"PRAGMA {name}").scalar() for name in PRAGMAS]
+        seen.append((*pragmas, connection.in_transaction()))
         used.add(connection.connection.dbapi_connection)
         return handle(session, job, rows)
 
     handler.handle = watched
     with engine.connect() as connection:
-        default = connection.exec_driver_sql("PRAGMA synchronous").scalar()
+        default = [connection.exec_driver_sql(f"PRAGMA {name}").scalar() for name in PRAGMAS]
     with captured(engine) as statements:
         finished = resume_import(engine, ADMIN, job, path, handler, batch_size=2)
     assert (finished.status, finished.imported) == ("DONE", 3)
-    assert seen == [(1, True), (1, True)]  # NORMAL, in each batch's transaction
+    assert seen == [(1, 16384, True), (1, 16384, True)]  # NORMAL, 64 MiB, in each batch's transaction
     begins = [s for s, _ in statements if s.startswith("BEGIN")]
     assert begins.count("BEGIN IMMEDIATE") >= 3  # two batches and the finish, each under the write lock
-    assert default != 1
+    assert default[0] != 1 and default[1] != 16384
     for dbapi_connection in used:  # pooled again, as the import found it
-        assert dbapi_connection.execute("PRAGMA synchronous").fetchone()[0] == default
+        assert [dbapi_connection.execute(f"PRAGMA {name}").fetchone()[0] for name in PRAGMAS] == default
