@@ -51,6 +51,7 @@ def run_import(file: str, region: str | None, report: str | None, run) -> None:
     the first refused rows and, with `report`, every row's outcome as CSV."""
     from yibao.core import exports
     from yibao.core.db import make_engine
+    from yibao.core.heap import collector_settled
 
     path = Path(file)
     if not path.is_file():
@@ -58,7 +59,8 @@ def run_import(file: str, region: str | None, report: str | None, run) -> None:
     engine = make_engine()
     bar = ProgressBar()
     try:
-        job = run(engine, operator(region), path, bar)
+        with collector_settled():  # the modules loaded, a long batch task: as a server settles
+            job = run(engine, operator(region), path, bar)
     finally:
         bar.close()
     click.echo(

@@ -13,13 +13,14 @@ than many small operations do.
 """
 
 import asyncio
-import gc
 import sys
 import threading
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from anyio import to_thread
+
+from yibao.core.heap import settle_collector
 
 T = TypeVar("T")
 _local = threading.local()
@@ -30,11 +31,9 @@ def settle() -> None:
 
     A full collection stops every thread, the event loop with it, for as long as it scans what is
     alive; a large answer being built is hundreds of thousands of objects (tasks, futures, dicts).
-    So: start-up's objects (the schema, the plugins' policies, SQLAlchemy's metadata) are frozen
-    out of every collection; young collections wait for 5,000 new objects instead of 700, so
-    that a request's garbage mostly dies before it is promoted and full collections become rare.
-    On this machine the longest pause while the heaviest allowed query ran fell from about
-    320 ms to about 90 ms (bench/stall.py).
+    So start-up's objects are frozen out of every collection and full collections made rare
+    (core/heap.py). On this machine the longest pause while the heaviest allowed query ran fell
+    from about 320 ms to about 90 ms (bench/stall.py).
 
     And the event loop gets the GIL back sooner from a busy worker thread: a thread waiting for it
     asks the holder to let go after the switch interval, 5 ms by default, and answering /healthz
@@ -48,9 +47,7 @@ def settle() -> None:
     # here, before the freeze, its objects are frozen with the rest of start-up's.
     import anyio._backends._asyncio  # noqa: F401
 
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(5_000, 10, 100)
+    settle_collector()
     sys.setswitchinterval(0.001)
 
 
