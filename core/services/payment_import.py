@@ -231,11 +231,11 @@ class PaymentImport:
         parsed: dict[int, _Row] = {}
         outcomes: dict[int, RowOutcome] = {}
         for number, values in rows:
-            done = values.get(_PARSED) or self._parse_or_refuse(number, values)
-            if isinstance(done, RowOutcome):
-                outcomes[number] = done
+            cells = values.get(_PARSED) or self._parse_or_refuse(number, values)
+            if isinstance(cells, RowOutcome):
+                outcomes[number] = cells
             else:
-                parsed[number] = done
+                parsed[number] = cells
         if self.set_based:
             try:
                 done = self._as_set(job, parsed, dict(outcomes))
