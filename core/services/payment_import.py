@@ -177,6 +177,8 @@ class PaymentImport:
     fields = FIELDS
     required = REQUIRED
     own_transactions = True
+    # Read by the ledger summary's triggers and the ledger's foreign keys as each batch writes.
+    fills = ("enrolment", "payment")
 
     def __init__(
         self,
