@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -201,7 +202,6 @@ class PaymentImport:
             self.channel = channel_code(channel) or channel
             if errors := channel_errors(self.policy, self.channel):
                 raise InputError(errors)
-        self._residence: dict[int, str] = {}
         # The rules' answers over the job: most rows ask the same quote (core/rules/memo.py).
         self._quotes = QuoteMemo(rules)
 
@@ -260,7 +260,7 @@ class PaymentImport:
             custom_plans(session),
         ):
             looked = self._lookups(session, job, parsed.values(), with_enrolments=False)
-            whole = households_paying_whole(session, self.policy, [p.id for p in looked[0].values()])
+            whole = households_paying_whole(session, self.policy, [p.id for p in looked.people.values()])
             paying, households = self._sort(parsed, outcomes, looked, whole)
             payers = [
                 Payer(
@@ -273,7 +273,7 @@ class PaymentImport:
                     row.account,
                     key,
                     enrolment_key(person.id, self.policy.coverage_year),
-                    self._residence.get(person.id),
+                    looked.residence.get(person.id),
                 )
                 for number, row, person, key in paying
             ]
@@ -296,12 +296,12 @@ class PaymentImport:
         """Each row through the clerk's services, `enrol` then `record_payment`, in their own transactions."""
         with unit_of_work(self.engine, self.actor) as session:
             looked = self._lookups(session, job, parsed.values())
-            whole = households_paying_whole(session, self.policy, [p.id for p in looked[0].values()])
+            whole = households_paying_whole(session, self.policy, [p.id for p in looked.people.values()])
         paying, households = self._sort(parsed, outcomes, looked, whole)
-        enrolments = looked[1]
         for number, row, person, key in paying:
             try:
-                payment = self._record(job, row, person, enrolments.get(person.id), key)
+                region = looked.residence.get(person.id)
+                payment = self._record(job, row, person, looked.enrolments.get(person.id), key, region)
                 outcomes[number] = RowOutcome(
                     number, IMPORTED, reason=f"receipt {payment.receipt_number}", id_number=row.id_number
                 )
@@ -317,7 +317,7 @@ class PaymentImport:
         """Answers the rows that need no payment (duplicates, unknown persons, names that differ,
         rows already imported) and sorts the rest: (number, row, person, key) to pay one by one,
         and the rows of each household that pays whole."""
-        people, _, recorded, earlier = looked
+        people, recorded, earlier = looked.people, looked.recorded, looked.earlier
         households: dict[int, list[MemberRow]] = {}
         paying = []
         first_row: dict[str, int] = {}
@@ -458,11 +458,18 @@ class PaymentImport:
         )
 
     def _record(
-        self, job: ImportJob, row: _Row, person: Person, enrolment: Enrolment | None, key: str
+        self,
+        job: ImportJob,
+        row: _Row,
+        person: Person,
+        enrolment: Enrolment | None,
+        key: str,
+        region: str | None,
     ) -> Payment:
+        """`region`: where to enrol the person when not where their hukou is (`_Looked.residence`)."""
         year = self.policy.coverage_year
         if enrolment is None:
-            self._precheck(job, row, person)
+            self._precheck(row, person, region)
             enrolment = enrol(
                 self.engine,
                 self.actor,
@@ -472,7 +479,7 @@ class PaymentImport:
                     policy_id=self.policy.id,
                     idempotency_key=enrolment_key(person.id, year),
                     tier=row.tier,
-                    region_code=self._region_of(job, person),
+                    region_code=region,
                     channel=row.channel,
                     on=row.paid_on,
                 ),
@@ -493,11 +500,10 @@ class PaymentImport:
             self.rules,
         )
 
-    def _precheck(self, job: ImportJob, row: _Row, person: Person) -> None:
+    def _precheck(self, row: _Row, person: Person, region: str | None) -> None:
         """Refuses a row before enrolling anyone: a refused row leaves no enrolment behind
         (`payable_draft`, which an import's batch runs too)."""
-        region = self._region_of(job, person) or person.hukou_region_code
-        draft = draft_enrolment(self.policy, person.id, row.tier, region)
+        draft = draft_enrolment(self.policy, person.id, row.tier, region or person.hukou_region_code)
 
         def quote():
             with unit_of_work(self.engine, self.actor) as session:
@@ -505,23 +511,18 @@ class PaymentImport:
 
         payable_draft(self.policy, row.channel, row.tier, row.amount_fen, quote)
 
-    def _region_of(self, job: ImportJob, person: Person) -> str | None:
-        """The person's hukou, or their residence when only that lies in the job's region."""
-        return self._residence.get(person.id)
-
     # ------------------------------------------------------------ one query per batch each
 
-    def _lookups(
-        self, session: Session, job: ImportJob, rows, with_enrolments: bool = True
-    ) -> tuple[dict, dict, dict, dict]:
+    def _lookups(self, session: Session, job: ImportJob, rows, with_enrolments: bool = True) -> "_Looked":
         """Persons visible in the job's region by ID, their enrolments for the year, payments the
-        rows' keys already recorded, and the first row of each ID in earlier batches of the file."""
+        rows' keys already recorded, the first row of each ID in earlier batches of the file, and
+        where to enrol those whose residence only lies in the job's region."""
         rows = list(rows)
         numbers = sorted({row.id_number for row in rows})
         year = self.policy.coverage_year
-        self._residence = {}
+        residence: dict[int, str] = {}
         if not numbers:
-            return {}, {}, {}, {}
+            return _Looked({}, {}, {}, {}, residence)
         region = Scope.of(session, job.region_code)
         # As rows of the person's columns, read as a model's attributes are: 500 model objects a
         # batch cost a twentieth of the import's time, and nothing here changes a person.
@@ -537,7 +538,7 @@ class PaymentImport:
             if not region.covers(session, person.hukou_region_code) and region.covers(
                 session, person.residence_region_code
             ):
-                self._residence[person.id] = person.residence_region_code
+                residence[person.id] = person.residence_region_code
         ids = [p.id for p in people.values()]
         enrolments = {}
         if with_enrolments:  # the batch reads them itself, as columns (payment_batch.py)
@@ -580,7 +581,17 @@ class PaymentImport:
         ).all():
             seen = earlier.get(number_of[key])
             earlier[number_of[key]] = number if seen is None else min(seen, number)
-        return people, enrolments, recorded, earlier
+        return _Looked(people, enrolments, recorded, earlier, residence)
+
+
+class _Looked(NamedTuple):
+    """A batch's look-ups (`PaymentImport._lookups`), kept per batch: two batches may be in hand."""
+
+    people: dict  # ID number → the person's columns
+    enrolments: dict  # person id → this year's Enrolment (read row by row only)
+    recorded: dict  # payment key → receipt number, for rows already imported
+    earlier: dict  # ID number → its first row in the file's earlier batches
+    residence: dict  # person id → the residence to enrol at, when only it lies in the job's region
 
 
 def row_key(id_number: str) -> str:
