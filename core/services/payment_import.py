@@ -206,6 +206,35 @@ class PaymentImport:
         self._quotes = QuoteMemo(rules)
 
     @property
+    def overlaps(self) -> bool:
+        """Whether the runner may decide the next batch while this one is written
+        (core/imports/jobs.py `_Overlapping`). A batch reads what another writes only for the
+        same persons and, under a household rule, the same households (whose members' enrolments
+        it notes or waits for): `touches` names both. Not where households pay whole, whose rows
+        may be held back for the next batch."""
+        return self.set_based and not whole(self.policy)
+
+    def touches(self, rows: list[tuple[int, dict]]) -> set[str]:
+        """The ID numbers the batch's rows name (refused ones too: a later row of the same ID is a
+        duplicate of the first, found by the first's report row) and, under a household rule,
+        the households of their persons."""
+        numbers = set()
+        for number, values in rows:
+            cells = values.get(_PARSED) or self._parse_or_refuse(number, values)
+            values[_PARSED] = cells
+            if cells.id_number:
+                numbers.add(cells.id_number)
+        if self.policy.household is None or not numbers:
+            return numbers
+        with Session(self.engine) as session:
+            households = session.execute(
+                select(HouseholdMember.household_id)
+                .join(Person, col(Person.id) == col(HouseholdMember.person_id))
+                .where(among(session, Person.id_number, numbers))
+            ).scalars()
+            return numbers | {f"household:{household}" for household in households}
+
+    @property
     def options(self) -> dict:
         """What the job records (and its dedup key includes) beside the file and region."""
         return {
