@@ -12,6 +12,7 @@ job (a double click) stops instead of importing twice.
 
 import hashlib
 import json
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing, contextmanager
@@ -274,15 +275,18 @@ class _Overlapping(_InTurn):
     The next batch sees the database as if this one were done, because it shares none of its
     rows' persons (`touches`, the ID numbers; a batch that shares any waits for this one to end)
     and nothing else it reads is written by this one under a policy whose households do not pay
-    whole (the handler's to say). What the two write in common, they write in the file's order:
-    the county's receipt counter is locked by the first until it commits, and each batch's report
-    waits for the one before, so the job's checkpoint moves batch by batch as before."""
+    whole (the handler's to say). The handler begins writing at its `turn` (`handle(…, turn=)`),
+    once the batch before has ended: what the two overlap is the next batch's reads and decisions
+    with this one's writes and commit, and the rows written (their ids, receipts, audit events)
+    follow the file as one batch at a time did. Each batch's report waits for the one before, so
+    the job's checkpoint moves batch by batch as before."""
 
     def __init__(self, engine: Engine, actor: Actor, handler: Handler, job: ImportJob, progress):
         super().__init__(engine, actor, handler, job, progress)
         self.pool = ThreadPoolExecutor(2, thread_name_prefix="import-batch")
         self.last: tuple[Future, set[str]] | None = None  # the batch begun last, and its persons
         self.before: Future | None = None  # the one begun before it
+        self.turn: Turn | None = None  # the last batch's
 
     def run(self, start: int, batch: Rows) -> bool:
         touched = self.handler.touches(batch)
@@ -293,13 +297,18 @@ class _Overlapping(_InTurn):
             previous, persons = self.last
             if touched & persons and not self._reported(previous.result()):
                 return False
-        job = self.job
-        begun = self.pool.submit(self._batch, job, start, batch, previous)
+        self.turn = Turn(self.turn)
+        begun = self.pool.submit(self._batch, self.job, start, batch, previous, self.turn)
         self.before, self.last = previous, (begun, touched)
         return True
 
-    def _batch(self, job: ImportJob, start: int, batch: Rows, previous: Future | None) -> ImportJob | None:
-        outcomes = self.handler.handle(None, job, batch)
+    def _batch(
+        self, job: ImportJob, start: int, batch: Rows, previous: Future | None, turn: "Turn"
+    ) -> ImportJob | None:
+        try:
+            outcomes = self.handler.handle(None, job, batch, turn=turn)
+        finally:
+            turn.passed()  # ended, whatever became of it: the next batch may write
         if previous is not None and previous.result() is None:
             return None
         done = _run_batch(self.engine, self.actor, job.id, start, batch, self.handler, outcomes)
@@ -372,6 +381,23 @@ class _Analyses:
         with self.engine.connect() as connection:
             connection.exec_driver_sql(self.statement)
             connection.commit()
+
+
+class Turn:
+    """A batch's place among the batches in hand (`_Overlapping`): `wait()` returns once the batch
+    before has `passed()` its own (at once for the first); `passed()` lets the next one go."""
+
+    def __init__(self, before: "Turn | None"):
+        self.before, self.done = before, threading.Event()
+
+    def wait(self) -> None:
+        if self.before is not None:
+            self.before.done.wait()
+            self.before = None  # nothing kept of the batches before
+
+    def passed(self) -> None:
+        self.done.set()
+        self.before = None
 
 
 def _numbered(batches: Iterator[Rows]) -> Iterator[tuple[int, Rows]]:

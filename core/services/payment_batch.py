@@ -31,6 +31,7 @@ from .. import audit
 from ..audit import Actor
 from ..errors import ErrorCode, InputError
 from ..imports.bulk import among, insert_rows, probe, share_documents
+from ..imports.jobs import Turn
 from ..models import CategoryFact, Enrolment, Entitlement, Payment, Person, Refund
 from ..models.base import utcnow
 from ..models.enrolment import ENTITY_COLUMNS
@@ -135,8 +136,10 @@ class _Batch:
         policy: Policy,
         collector: str,
         quotes: QuoteMemo,
+        turn: Turn | None = None,
     ):
         self.session, self.actor, self.rules, self.policy = session, actor, rules, policy
+        self.turn = turn
         self.quotes = quotes  # the rules' answers, each distinct request's computed once
         self.collector = collector
         self.year = policy.coverage_year
@@ -369,6 +372,10 @@ class _Batch:
     # ------------------------------------------------------------ writes, one statement each
 
     def write(self) -> None:
+        # With another batch in hand, once the batch before has written all it writes: ids,
+        # receipts and audit events follow the file's rows as they did one batch at a time.
+        if self.turn is not None:
+            self.turn.wait()
         session, connection = self.session, self.session.connection()
         drawn = next_ids(session, ENROLMENT, len(self.enrolments))
         real = {columns["id"]: new_id for columns, new_id in zip(self.enrolments, drawn, strict=True)}
@@ -542,12 +549,14 @@ def pay_batch(
     collector: str,
     payers: list[Payer],
     quotes: QuoteMemo | None = None,
+    turn: Turn | None = None,
 ) -> dict[int, str | InputError]:
     """Decides and writes the batch's payers in `session` (the batch's unit of work); row number →
     the receipt number, or the refusal the services would have answered. `quotes`: the job's
-    memo of the rules' answers, kept from batch to batch (a batch's own otherwise)."""
+    memo of the rules' answers, kept from batch to batch (a batch's own otherwise); `turn`: when
+    the batch may write, with another in hand (core/imports/jobs.py)."""
     share_documents(session)  # its snapshots and images are not changed once written
-    batch = _Batch(session, actor, rules, policy, collector, quotes or QuoteMemo(rules))
+    batch = _Batch(session, actor, rules, policy, collector, quotes or QuoteMemo(rules), turn)
     batch.read(payers)
     answers: dict[int, dict | InputError] = {}
     for payer in payers:

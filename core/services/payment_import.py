@@ -43,6 +43,7 @@ from ..imports.jobs import (
     REFUSED,
     UNCHANGED,
     RowOutcome,
+    Turn,
     batch_connection,
     resume_import,
     start_import,
@@ -257,8 +258,9 @@ class PaymentImport:
             return _refused(number, refusal, raw[:18] if raw else None)
 
     def handle(
-        self, session: Session | None, job: ImportJob, rows: list[tuple[int, dict]]
+        self, session: Session | None, job: ImportJob, rows: list[tuple[int, dict]], turn: Turn | None = None
     ) -> list[RowOutcome]:
+        """`turn`: with another batch in hand (`overlaps`), when this one may write."""
         parsed: dict[int, _Row] = {}
         outcomes: dict[int, RowOutcome] = {}
         for number, values in rows:
@@ -269,18 +271,20 @@ class PaymentImport:
                 parsed[number] = cells
         if self.set_based:
             try:
-                done = self._as_set(job, parsed, dict(outcomes))
+                done = self._as_set(job, parsed, dict(outcomes), turn)
             except (IntegrityError, InputError):
                 # The database refused the batch (a clerk enrolled or paid one of its persons at
                 # the same moment) and nothing of it was stored: each row as a single payment.
-                done = self._by_rows(job, parsed, dict(outcomes))
+                done = self._by_rows(job, parsed, dict(outcomes), turn)
         else:
-            done = self._by_rows(job, parsed, dict(outcomes))
+            done = self._by_rows(job, parsed, dict(outcomes), turn)
         # Each row's key is its ID number's digest: a later batch finds the file's earlier rows of
         # an ID through the (job_id, row_key) index, not by reading every row of the job.
         return [with_key(o, row_key(o.id_number)) if o.id_number else o for o in (done[n] for n, _ in rows)]
 
-    def _as_set(self, job: ImportJob, parsed: dict, outcomes: dict) -> dict[int, RowOutcome]:
+    def _as_set(
+        self, job: ImportJob, parsed: dict, outcomes: dict, turn: Turn | None
+    ) -> dict[int, RowOutcome]:
         """The batch in one transaction (core/services/payment_batch.py); households after it."""
         # On SQLite without waiting for the disk, as the batch's report (`batch_connection`).
         with (
@@ -307,7 +311,14 @@ class PaymentImport:
                 for number, row, person, key in paying
             ]
             answers = pay_batch(
-                session, self.actor, self.rules, self.policy, f"import-job-{job.id}", payers, self._quotes
+                session,
+                self.actor,
+                self.rules,
+                self.policy,
+                f"import-job-{job.id}",
+                payers,
+                self._quotes,
+                turn,
             )
         for number, row, _, _ in paying:
             answer = answers[number]
@@ -321,8 +332,12 @@ class PaymentImport:
             outcomes.update(self._record_household(job, household, members))
         return outcomes
 
-    def _by_rows(self, job: ImportJob, parsed: dict, outcomes: dict) -> dict[int, RowOutcome]:
+    def _by_rows(
+        self, job: ImportJob, parsed: dict, outcomes: dict, turn: Turn | None
+    ) -> dict[int, RowOutcome]:
         """Each row through the clerk's services, `enrol` then `record_payment`, in their own transactions."""
+        if turn is not None:  # each row writes as it goes
+            turn.wait()
         with unit_of_work(self.engine, self.actor) as session:
             looked = self._lookups(session, job, parsed.values())
             whole = households_paying_whole(session, self.policy, [p.id for p in looked.people.values()])

@@ -1,0 +1,77 @@
+"""Two payment batches in hand on PostgreSQL (core/imports/jobs.py `_Overlapping`): the next
+batch is read and decided while this one writes, and what both write follows the file's rows."""
+
+import time
+
+import pytest
+from sqlmodel import Session, select
+
+from tests.support.concurrency import registered_people
+from tests.support.payment_rosters import write
+from yibao.core.audit import SYSTEM
+from yibao.core.imports.jobs import resume_import, start_import
+from yibao.core.models import AuditEvent, Enrolment, ImportRow, Payment, Person
+from yibao.core.services import payment_batch
+from yibao.core.services.payment_import import PaymentImport
+from yibao.core.testing.scenarios import registry
+
+DONGZHI = "anhui/341721/2022"  # 东政办〔2021〕6号: a household rule that notes who is missing
+
+
+def test_the_next_batch_is_decided_while_this_one_writes_and_the_writes_follow_the_file(
+    engine, tmp_path, monkeypatch
+):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite takes one writer at a time: its batches go in turn")
+    households = [registered_people(engine, 2, start=2 * n) for n in range(3)]  # 6 persons, 3 households
+    with Session(engine) as session:
+        numbers = dict(session.exec(select(Person.id, Person.id_number)).all())
+    rows = [[f"居民{i}", numbers[pid], "320.00", "2021-10-08"] for i, pid in enumerate(sum(households, []))]
+    path = write(tmp_path / "东至清册.csv", rows, ["姓名", "身份证号码", "缴费金额", "缴费日期"])
+
+    # The first batch decides slowly: the second reads and decides meanwhile, then waits its turn.
+    seen: list[tuple[str, int, float]] = []
+    read, pay, write_batch = payment_batch._Batch.read, payment_batch._Batch.pay, payment_batch._Batch.write
+
+    def reading(batch, payers):
+        seen.append(("read", payers[0].number, time.monotonic()))
+        return read(batch, payers)
+
+    def paying(batch, payer):
+        if payer.number == 2:
+            time.sleep(0.5)
+        return pay(batch, payer)
+
+    def writing(batch):
+        write_batch(batch)
+        seen.append(("written", len(batch.payments), time.monotonic()))
+
+    monkeypatch.setattr(payment_batch._Batch, "read", reading)
+    monkeypatch.setattr(payment_batch._Batch, "pay", paying)
+    monkeypatch.setattr(payment_batch._Batch, "write", writing)
+    handler = PaymentImport(engine, SYSTEM, registry(), DONGZHI)
+    assert handler.overlaps
+    job = start_import(engine, SYSTEM, path, handler, filename=path.name, region_code="341721")
+    job = resume_import(engine, SYSTEM, job, path, handler, batch_size=2)
+
+    assert (job.status, job.imported, job.refused) == ("DONE", 6, 0)
+    events = [kind for kind, _, _ in seen]
+    # The second batch (rows 4-5) was read while the first (rows 2-3) was still deciding; the
+    # third only once the first was done (two in hand at most).
+    assert events[:2] == ["read", "read"] and events.index("written") > 1
+    reads = [n for kind, n, _ in seen if kind == "read"]
+    assert set(reads[:2]) == {2, 4} and reads[2] == 6
+    assert events.index("written") < len(events) - events[::-1].index("read") - 1
+    with Session(engine) as session:
+        by_row = {r.row_number: r.reason for r in session.exec(select(ImportRow)).all()}
+        payments = session.exec(select(Payment).order_by(Payment.id)).all()
+        enrolments = session.exec(select(Enrolment).order_by(Enrolment.id)).all()
+        audited = session.exec(select(AuditEvent.entity, AuditEvent.entity_id).order_by(AuditEvent.id)).all()
+    order = sum(households, [])
+    # Each batch wrote once the one before had: ids, receipts and audit events in the file's
+    # order, as one batch at a time writes them.
+    assert [e.person_id for e in enrolments] == order
+    assert [p.receipt_seq for p in payments] == [1, 2, 3, 4, 5, 6]
+    assert [by_row[n] for n in range(2, 8)] == [f"receipt {p.receipt_number}" for p in payments]
+    enrolled = [int(i) for entity, i in audited if entity == "enrolment"]
+    assert enrolled == sorted(enrolled)
