@@ -83,7 +83,7 @@ class Handler(Protocol):
       this one's are still being written, when `touches(rows)` (the set of persons' keys a
       batch's rows name) shares nothing with this one's (`_Overlapping`).
     - `fills`: the tables whose statistics PostgreSQL should keep up with as the job grows them
-      (`_analyse`): those its triggers and foreign keys look up by plans cached in the session.
+      (`_Analyses`): those its triggers and foreign keys look up by plans cached in the session.
     Duplicates within a file are found through the stored rows' keys (`RowOutcome.key`), so
     nothing about earlier rows is kept in memory and a resumed job needs no replay.
     """
