@@ -79,9 +79,10 @@ class Handler(Protocol):
       the last batch is always handled whole.
     - `prepare(rows)`: work on a batch's cells alone (no database), done for the next batch in
       a reading thread while the current one is written; it may leave its results in the rows.
-    - `overlaps` (PostgreSQL, with `own_transactions`): the next batch may be handled while
-      this one's are still being written, when `touches(rows)` (the set of persons' keys a
-      batch's rows name) shares nothing with this one's (`_Overlapping`).
+    - `overlaps` (PostgreSQL): the next batch may be handled while this one is still being
+      written, when `touches(rows)` (the set of keys a batch's rows name: persons, households)
+      shares nothing with this one's; `handle` then takes a `turn` and writes nothing before
+      `turn.wait()` (`_Overlapping`).
     - `fills`: the tables whose statistics PostgreSQL should keep up with as the job grows them
       (`_Analyses`): those its triggers and foreign keys look up by plans cached in the session.
     Duplicates within a file are found through the stored rows' keys (`RowOutcome.key`), so
@@ -267,19 +268,19 @@ class _InTurn:
 
 
 class _Overlapping(_InTurn):
-    """Two batches in hand at once on PostgreSQL, for a handler writing in its own transactions
-    that says it can (`overlaps`): the next batch is decided while this one's rows are written,
-    so the client's Python and the server's work run side by side rather than in turn (~45 % of a
-    payment batch was spent waiting on the server; issue 15).
+    """Two batches in hand at once on PostgreSQL, for a handler that says it can (`overlaps`): the
+    next batch is read and decided while this one's rows are written, so the client's Python and
+    the server's work run side by side rather than in turn (~45 % of a payment batch was spent
+    waiting on the server, ~35 % of a roster batch; issue 15).
 
     The next batch sees the database as if this one were done, because it shares none of its
     rows' persons (`touches`, the ID numbers; a batch that shares any waits for this one to end)
     and nothing else it reads is written by this one under a policy whose households do not pay
     whole (the handler's to say). The handler begins writing at its `turn` (`handle(…, turn=)`),
     once the batch before has ended: what the two overlap is the next batch's reads and decisions
-    with this one's writes and commit, and the rows written (their ids, receipts, audit events)
-    follow the file as one batch at a time did. Each batch's report waits for the one before, so
-    the job's checkpoint moves batch by batch as before."""
+    with this one's writes, commit and report, and the rows written (their ids, receipts, audit events)
+    follow the file as one batch at a time did. The turn passes once a batch is written and
+    reported, so the job's checkpoint and its audit trail move batch by batch as before."""
 
     def __init__(self, engine: Engine, actor: Actor, handler: Handler, job: ImportJob, progress):
         super().__init__(engine, actor, handler, job, progress)
@@ -305,15 +306,27 @@ class _Overlapping(_InTurn):
     def _batch(
         self, job: ImportJob, start: int, batch: Rows, previous: Future | None, turn: "Turn"
     ) -> ImportJob | None:
+        engine, actor, handler = self.engine, self.actor, self.handler
+        own = getattr(handler, "own_transactions", False)
         try:
-            outcomes = self.handler.handle(None, job, batch, turn=turn)
-        finally:
-            turn.passed()  # ended, whatever became of it: the next batch may write
+            # A handler writing in its own transactions writes at its turn and reports after the
+            # batch before has; one writing in the report's transaction claims the job after its
+            # writes (`_run_batch`), once the batch before has committed.
+            outcomes = handler.handle(None, job, batch, turn=turn) if own else None
+            if own and previous is not None and previous.result() is None:
+                done = None
+            else:
+                done = _run_batch(
+                    engine, actor, job.id, start, batch, handler, outcomes, None if own else turn, job
+                )
+            if done is not None and self.progress:
+                self.progress(done)
+        except BaseException:
+            turn.passed(failed=True)  # the next batch writes nothing: the job stops here
+            raise
+        turn.passed()  # written and reported: the next batch may write
         if previous is not None and previous.result() is None:
             return None
-        done = _run_batch(self.engine, self.actor, job.id, start, batch, self.handler, outcomes)
-        if done is not None and self.progress:
-            self.progress(done)
         return done
 
     def _reported(self, job: ImportJob | None) -> bool:  # progress is told by each batch itself
@@ -321,9 +334,11 @@ class _Overlapping(_InTurn):
         return job is not None
 
     def finish(self) -> ImportJob | None:
-        if self.last is not None:
-            self._reported(self.last[0].result())
-            self.last = self.before = None
+        in_hand = [self.before, self.last[0] if self.last else None]
+        self.before = self.last = None
+        for future in (f for f in in_hand if f is not None):  # in order: the first error is raised
+            if not self._reported(future.result()):
+                return None
         return self.job
 
     def close(self) -> None:
@@ -385,19 +400,27 @@ class _Analyses:
 
 class Turn:
     """A batch's place among the batches in hand (`_Overlapping`): `wait()` returns once the batch
-    before has `passed()` its own (at once for the first); `passed()` lets the next one go."""
+    before has `passed()` its own (at once for the first), and raises `Abandoned` if that one
+    failed; `passed()` lets the next one go."""
 
     def __init__(self, before: "Turn | None"):
-        self.before, self.done = before, threading.Event()
+        self.before, self.done, self.failed = before, threading.Event(), False
 
     def wait(self) -> None:
         if self.before is not None:
             self.before.done.wait()
+            if self.before.failed:
+                raise Abandoned
             self.before = None  # nothing kept of the batches before
 
-    def passed(self) -> None:
+    def passed(self, failed: bool = False) -> None:
+        self.failed = failed
         self.done.set()
         self.before = None
+
+
+class Abandoned(Exception):
+    """The batch before failed: this one writes nothing (the job resumes from its checkpoint)."""
 
 
 def _numbered(batches: Iterator[Rows]) -> Iterator[tuple[int, Rows]]:
@@ -405,6 +428,10 @@ def _numbered(batches: Iterator[Rows]) -> Iterator[tuple[int, Rows]]:
     for batch in batches:
         yield start, batch
         start += len(batch)
+
+
+class _Taken(Exception):
+    """Another runner moved the job's checkpoint on while this batch was handled."""
 
 
 def _run_batch(
@@ -415,55 +442,82 @@ def _run_batch(
     batch: Rows,
     handler: Handler,
     outcomes: list[RowOutcome] | None,
+    turn: "Turn | None" = None,
+    job: ImportJob | None = None,
 ) -> ImportJob | None:
-    with batch_connection(engine) as bind, unit_of_work(bind, actor) as session:
-        # The claim comes first: it takes SQLite's write lock and PostgreSQL's row lock, and
-        # finds nothing when another runner has moved the checkpoint on.
-        # It answers the job as well (RETURNING): one statement fewer per batch.
-        job = session.execute(
-            update(ImportJob)
-            .where(
-                ImportJob.id == job_id,
-                ImportJob.rows_done == start,
-                ImportJob.status == ImportStatus.RUNNING,
-            )
-            .values(rows_done=start)
-            .returning(ImportJob)
-        ).scalar_one_or_none()
-        if job is None:
-            return None
-        if outcomes is None:
-            with custom_plans(session):  # the handler's look-ups run once per batch with new values
-                outcomes = handler.handle(session, job, batch)
-        if len(outcomes) != len(batch):
-            raise RuntimeError(
-                f"{type(handler).__name__} answered {len(outcomes)} outcomes for {len(batch)} rows"
-            )
-        insert_rows(
-            session,
-            ImportRow.__table__,
-            ROW_COLUMNS,
-            (
-                (
-                    job_id,
-                    o.row_number,
-                    str(o.outcome),
-                    o.field[:40] if o.field else None,
-                    o.code,
-                    (o.reason or "")[:200],
-                    o.id_number[:18] if o.id_number else None,
-                    o.key,
-                )
-                for o in outcomes
-            ),
+    """The batch handled (unless `outcomes` are given) and reported in one transaction.
+
+    `turn` (another batch in hand, `_Overlapping`; `job` as the batch was begun with): the handler
+    is given the transaction first and writes at its turn, and the claim comes after it, which
+    waits for the batch before to commit; a claim that finds nothing rolls back what it wrote."""
+    try:
+        with batch_connection(engine) as bind, unit_of_work(bind, actor) as session:
+            if turn is not None and outcomes is None:
+                with custom_plans(session):
+                    outcomes = handler.handle(session, job, batch, turn=turn)
+            if (claimed := _claim(session, job_id, start)) is None:
+                if turn is not None:
+                    raise _Taken
+                return None
+            job = claimed
+            if outcomes is None:
+                with custom_plans(session):  # the handler's look-ups run once per batch with new values
+                    outcomes = handler.handle(session, job, batch)
+            return _report(session, actor, job, start, batch, handler, outcomes)
+    except _Taken:
+        return None
+
+
+def _claim(session: Session, job_id: int, start: int) -> ImportJob | None:
+    """The job, locked, if its checkpoint is still at `start`. First in a batch's transaction, it
+    takes SQLite's write lock and PostgreSQL's row lock, and finds nothing when another runner has
+    moved the checkpoint on. It answers the job as well (RETURNING): one statement fewer per batch."""
+    return session.execute(
+        update(ImportJob)
+        .where(
+            ImportJob.id == job_id,
+            ImportJob.rows_done == start,
+            ImportJob.status == ImportStatus.RUNNING,
         )
-        job.rows_done = start + len(batch)
-        job.imported += sum(o.outcome == IMPORTED for o in outcomes)
-        job.unchanged += sum(o.outcome == UNCHANGED for o in outcomes)
-        job.refused += sum(o.outcome == REFUSED for o in outcomes)
-        session.add(job)
-        audit.record(session, actor, "import_batch", job)
-        return job
+        .values(rows_done=start)
+        .returning(ImportJob)
+    ).scalar_one_or_none()
+
+
+def _report(
+    session: Session, actor: Actor, job: ImportJob, start: int, batch: Rows, handler: Handler, outcomes: list
+) -> ImportJob:
+    """The batch's rows and the job's counters and checkpoint, in the batch's transaction."""
+    job_id = job.id
+    if len(outcomes) != len(batch):
+        raise RuntimeError(
+            f"{type(handler).__name__} answered {len(outcomes)} outcomes for {len(batch)} rows"
+        )
+    insert_rows(
+        session,
+        ImportRow.__table__,
+        ROW_COLUMNS,
+        (
+            (
+                job_id,
+                o.row_number,
+                str(o.outcome),
+                o.field[:40] if o.field else None,
+                o.code,
+                (o.reason or "")[:200],
+                o.id_number[:18] if o.id_number else None,
+                o.key,
+            )
+            for o in outcomes
+        ),
+    )
+    job.rows_done = start + len(batch)
+    job.imported += sum(o.outcome == IMPORTED for o in outcomes)
+    job.unchanged += sum(o.outcome == UNCHANGED for o in outcomes)
+    job.refused += sum(o.outcome == REFUSED for o in outcomes)
+    session.add(job)
+    audit.record(session, actor, "import_batch", job)
+    return job
 
 
 @contextmanager

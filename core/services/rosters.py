@@ -43,6 +43,7 @@ from ..imports.jobs import (
     UNCHANGED,
     RowOutcome,
     Rows,
+    Turn,
     resume_import,
     start_import,
 )
@@ -172,6 +173,9 @@ class RosterHandler:
     kind = ImportKind.ROSTER
     fields = ROSTER_FIELDS
     required = ROSTER_REQUIRED
+    # On PostgreSQL the next batch may be read and decided while this one is written (core/imports/
+    # jobs.py `_Overlapping`): a batch reads what another writes only for the same ID and category.
+    overlaps = True
 
     def __init__(
         self,
@@ -220,7 +224,15 @@ class RosterHandler:
             keyed = self._key(row)
             row[_PREPARED] = (keyed, *self._stages(number, row, keyed))
 
-    def handle(self, session: Session, job: ImportJob, rows: Rows) -> list[RowOutcome]:
+    def touches(self, rows: Rows) -> set[str]:
+        """The keys (ID number and category) the batch's rows name, as the duplicate check keys them."""
+        self.prepare([(number, row) for number, row in rows if _PREPARED not in row])
+        return {row[_PREPARED][0][2] for _, row in rows if row[_PREPARED][0][2]}
+
+    def handle(
+        self, session: Session, job: ImportJob, rows: Rows, turn: Turn | None = None
+    ) -> list[RowOutcome]:
+        """`turn`: with another batch in hand, nothing is written before it (`_Overlapping`)."""
         for number, row in rows:
             if _PREPARED not in row:
                 keyed = self._key(row)
@@ -316,6 +328,8 @@ class RosterHandler:
             elif until == fact.until or (until is None and fact.until is None):
                 outcomes[number] = RowOutcome(number, UNCHANGED, id_number=id_number, key=key)
             elif fact.until is None:
+                if turn is not None:
+                    turn.wait()
                 fact = session.get(CategoryFact, fact.id)  # the rare change: as an object, audited
                 before = audit.snapshot_of(fact)
                 fact.until = until
@@ -335,6 +349,8 @@ class RosterHandler:
                     ErrorCode.CONFLICT,
                     f"已记录终止日期 {fact.until}",
                 )
+        if turn is not None:
+            turn.wait()
         insert_rows(session, CategoryFact.__table__, FACT_COLUMNS, new_facts)
         return [outcomes[number] for number, _ in rows]
 

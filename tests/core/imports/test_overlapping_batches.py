@@ -1,17 +1,19 @@
-"""Two payment batches in hand on PostgreSQL (core/imports/jobs.py `_Overlapping`): the next
+"""Two batches in hand on PostgreSQL (core/imports/jobs.py `_Overlapping`): the next
 batch is read and decided while this one writes, and what both write follows the file's rows."""
 
 import time
+from datetime import date
 
 import pytest
 from sqlmodel import Session, select
 
 from tests.support.concurrency import registered_people
+from tests.support.factories import id_number
 from tests.support.payment_rosters import write
 from yibao.core.audit import SYSTEM
 from yibao.core.imports.jobs import resume_import, start_import
-from yibao.core.models import AuditEvent, Enrolment, ImportRow, Payment, Person
-from yibao.core.services import payment_batch
+from yibao.core.models import AuditEvent, CategoryFact, Enrolment, ImportRow, Payment, Person
+from yibao.core.services import payment_batch, rosters
 from yibao.core.services.payment_import import PaymentImport
 from yibao.core.testing.scenarios import registry
 
@@ -75,3 +77,48 @@ def test_the_next_batch_is_decided_while_this_one_writes_and_the_writes_follow_t
     assert [by_row[n] for n in range(2, 8)] == [f"receipt {p.receipt_number}" for p in payments]
     enrolled = [int(i) for entity, i in audited if entity == "enrolment"]
     assert enrolled == sorted(enrolled)
+
+
+def test_roster_batches_overlap_too_claiming_the_job_after_their_writes(engine, tmp_path, monkeypatch):
+    """A handler writing in the report's transaction (the roster): the next batch looks its rows
+    up while this one decides, and its facts, report and checkpoint follow this one's."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite takes one writer at a time: its batches go in turn")
+    from tests.core.test_rosters import ADMIN, register, roster
+
+    people = [(f"居民{n}", id_number(seq=500 + n), "341721") for n in range(6)]
+    register(engine, *people)
+    path = roster(tmp_path, [f"{name},{number},低保,2021-03-01," for name, number, _ in people])
+    seen: list[str] = []
+    probe, check, insert = rosters.probe, rosters.RosterHandler._check, rosters.insert_rows
+
+    def looking(*args, **kwargs):
+        seen.append("lookup")
+        return probe(*args, **kwargs)
+
+    def checking(keyed, met, first, then):
+        if keyed[0] == people[0][1]:
+            time.sleep(0.5)  # the first batch decides slowly
+        return check(keyed, met, first, then)
+
+    def inserting(session, table, columns, rows):
+        seen.append(f"insert {table.name}")
+        return insert(session, table, columns, rows)
+
+    monkeypatch.setattr(rosters, "probe", looking)
+    monkeypatch.setattr(rosters.RosterHandler, "_check", staticmethod(checking))
+    monkeypatch.setattr(rosters, "insert_rows", inserting)
+    job, handler = rosters.start_roster_import(
+        engine, ADMIN, path, source="CIVIL_AFFAIRS", as_of=date(2021, 9, 30), region_code="341721"
+    )
+    assert handler.overlaps
+    job = resume_import(engine, ADMIN, job, path, handler, batch_size=2)
+
+    assert (job.status, job.imported, job.rows_done) == ("DONE", 6, 6)
+    # Each batch looks up twice (its rows' keys, its persons' facts): the second batch's came
+    # before the first wrote its facts.
+    assert seen[:5] == ["lookup"] * 4 + ["insert category_fact"]
+    with Session(engine) as session:
+        facts = session.exec(select(CategoryFact.person_id).order_by(CategoryFact.id)).all()
+        persons = dict(session.exec(select(Person.id_number, Person.id)).all())
+    assert facts == [persons[number] for _, number, _ in people]  # in the file's order
