@@ -274,13 +274,13 @@ class _Overlapping(_InTurn):
     waiting on the server, ~35 % of a roster batch; issue 15).
 
     The next batch sees the database as if this one were done, because it shares none of its
-    rows' persons (`touches`, the ID numbers; a batch that shares any waits for this one to end)
-    and nothing else it reads is written by this one under a policy whose households do not pay
-    whole (the handler's to say). The handler begins writing at its `turn` (`handle(…, turn=)`),
-    once the batch before has ended: what the two overlap is the next batch's reads and decisions
-    with this one's writes, commit and report, and the rows written (their ids, receipts, audit events)
-    follow the file as one batch at a time did. The turn passes once a batch is written and
-    reported, so the job's checkpoint and its audit trail move batch by batch as before."""
+    keys (`touches`: persons and households, or IDs and categories; a batch that shares any
+    waits for this one to end) and nothing else it reads is written by this one (the handler's
+    to say). The handler begins writing at its `turn` (`handle(…, turn=)`),
+    which passes once the batch before is written and reported: what the two overlap is the next
+    batch's reads and decisions with this one's writes, commit and report, and what they write
+    (ids, receipts, audit events, the job's checkpoint) follows the file as one batch at a time
+    did."""
 
     def __init__(self, engine: Engine, actor: Actor, handler: Handler, job: ImportJob, progress):
         super().__init__(engine, actor, handler, job, progress)
