@@ -8,7 +8,6 @@ import pytest
 from sqlmodel import Session, select
 
 from tests.support.concurrency import registered_people
-from tests.support.factories import id_number
 from tests.support.payment_rosters import write
 from yibao.core.audit import SYSTEM
 from yibao.core.imports.jobs import resume_import, start_import
@@ -84,11 +83,16 @@ def test_roster_batches_overlap_too_claiming_the_job_after_their_writes(engine, 
     up while this one decides, and its facts, report and checkpoint follow this one's."""
     if engine.dialect.name != "postgresql":
         pytest.skip("SQLite takes one writer at a time: its batches go in turn")
-    from tests.core.test_rosters import ADMIN, register, roster
-
-    people = [(f"居民{n}", id_number(seq=500 + n), "341721") for n in range(6)]
-    register(engine, *people)
-    path = roster(tmp_path, [f"{name},{number},低保,2021-03-01," for name, number, _ in people])
+    ids = registered_people(engine, 6, start=500)  # in 341721, one household
+    with Session(engine) as session:
+        numbers = dict(session.exec(select(Person.id, Person.id_number)).all())
+    people = [(f"居民{500 + n}", numbers[pid]) for n, pid in enumerate(ids)]
+    path = tmp_path / "roster.csv"
+    lines = [
+        "姓名,身份证号码,类别,认定日期,退出日期",
+        *(f"{name},{number},低保,2021-03-01," for name, number in people),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     seen: list[str] = []
     probe, check, insert = rosters.probe, rosters.RosterHandler._check, rosters.insert_rows
 
@@ -109,10 +113,10 @@ def test_roster_batches_overlap_too_claiming_the_job_after_their_writes(engine, 
     monkeypatch.setattr(rosters.RosterHandler, "_check", staticmethod(checking))
     monkeypatch.setattr(rosters, "insert_rows", inserting)
     job, handler = rosters.start_roster_import(
-        engine, ADMIN, path, source="CIVIL_AFFAIRS", as_of=date(2021, 9, 30), region_code="341721"
+        engine, SYSTEM, path, source="CIVIL_AFFAIRS", as_of=date(2021, 9, 30), region_code="341721"
     )
     assert handler.overlaps
-    job = resume_import(engine, ADMIN, job, path, handler, batch_size=2)
+    job = resume_import(engine, SYSTEM, job, path, handler, batch_size=2)
 
     assert (job.status, job.imported, job.rows_done) == ("DONE", 6, 6)
     # Each batch looks up twice (its rows' keys, its persons' facts): the second batch's came
@@ -120,5 +124,4 @@ def test_roster_batches_overlap_too_claiming_the_job_after_their_writes(engine, 
     assert seen[:5] == ["lookup"] * 4 + ["insert category_fact"]
     with Session(engine) as session:
         facts = session.exec(select(CategoryFact.person_id).order_by(CategoryFact.id)).all()
-        persons = dict(session.exec(select(Person.id_number, Person.id)).all())
-    assert facts == [persons[number] for _, number, _ in people]  # in the file's order
+    assert facts == ids  # in the file's order
