@@ -289,11 +289,13 @@ def payment_rows(plan: Plan, now: datetime):
 
 
 def fact_rows(plan: Plan, now: datetime):
+    """With the county of the person's village: a fact lies on its person's shard (migration 0019)."""
     for i in range(plan.size):
         k = plan.hardship[i]
         if k >= 0:
             code, _, _, department = HARDSHIP[k]
-            yield i + 1, code, _since(i), None, f"{department}:2021-09-30", None, None, now
+            county = plan.villages[plan.village[i]].code[:6]
+            yield i + 1, code, _since(i), None, f"{department}:2021-09-30", None, None, now, county
 
 
 # ---------------------------------------------------------------- loading
@@ -314,6 +316,7 @@ COPIES = {
     ),
     "category_fact": (
         "person_id", "code", "since", "until", "source", "grade", "import_job_id", "created_at",
+        "county_code",
     ),
 }  # fmt: skip
 # Each row's county code (migration 0018), from the region column it already has: what yibao's
