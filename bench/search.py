@@ -108,10 +108,12 @@ def seed(url: str, count: int, rng: random.Random) -> None:
             )
         ]
         with connection.cursor() as cursor:
-            columns = "id_number, name, birth_date, gender, hukou_region_code, phone, created_at"
+            # With the county of the person's hukou, which migration 0018 made NOT NULL.
+            columns = "id_number, name, birth_date, gender, hukou_region_code, phone, created_at, county_code"
             with cursor.copy(f"COPY person ({columns}) FROM STDIN") as copy:
                 for i in range(count):
-                    copy.write_row(person_row(i, rng, townships))
+                    row = person_row(i, rng, townships)
+                    copy.write_row((*row, COUNTY))
         connection.execute("ANALYZE person")
     print(f"seeded {count:,} persons in {time.perf_counter() - started:.0f} s", flush=True)
 
