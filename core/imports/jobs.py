@@ -203,6 +203,7 @@ def resume_import(
         held: Rows = []
         analyse = _Analyses(engine, getattr(handler, "fills", ()))
         with closing(_runner(engine, actor, handler, job, progress)) as runner:
+            after = done  # where the rows still held back begin
             for start, batch in _numbered(batches):
                 end = start + len(batch)
                 if end <= done:
@@ -217,15 +218,12 @@ def resume_import(
                 if not runner.run(start, batch):  # another runner is on this job: leave it to finish
                     return _reload(engine, job_id)
                 analyse.after_batch()
+                after = start + len(batch)
+            if held and not runner.run(after, held):  # the last batch is handled whole
+                return _reload(engine, job_id)
             job = runner.finish()
             if job is None:
                 return _reload(engine, job_id)
-        if held:
-            job = _handle_batch(engine, actor, job, job.rows_done, held, handler)
-            if job is None:
-                return _reload(engine, job_id)
-            if progress:
-                progress(job)
     return _finish(engine, actor, job)
 
 

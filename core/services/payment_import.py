@@ -219,12 +219,8 @@ class PaymentImport:
         """The ID numbers the batch's rows name (refused ones too: a later row of the same ID is a
         duplicate of the first, found by the first's report row) and, under a household rule,
         the households of their persons."""
-        numbers = set()
-        for number, values in rows:
-            cells = values.get(_PARSED) or self._parse_or_refuse(number, values)
-            values[_PARSED] = cells
-            if cells.id_number:
-                numbers.add(cells.id_number)
+        self.prepare(rows)
+        numbers = {values[_PARSED].id_number for _, values in rows if values[_PARSED].id_number}
         if self.policy.household is None or not numbers:
             return numbers
         with Session(self.engine) as session:
@@ -245,10 +241,12 @@ class PaymentImport:
         }
 
     def prepare(self, rows: list[tuple[int, dict]]) -> None:
-        """Each row's cells parsed (or refused), for the next batch in the runner's reading thread
-        while this one waits on the database (core/imports/jobs.py); `handle` parses what is not."""
+        """Each row's cells parsed (or refused), once: for the next batch in the runner's reading
+        thread while this one waits on the database (core/imports/jobs.py), else when first
+        needed (`touches`, `handle`)."""
         for number, values in rows:
-            values[_PARSED] = self._parse_or_refuse(number, values)
+            if _PARSED not in values:
+                values[_PARSED] = self._parse_or_refuse(number, values)
 
     def _parse_or_refuse(self, number: int, values: dict) -> _Row | RowOutcome:
         try:
@@ -261,10 +259,11 @@ class PaymentImport:
         self, session: Session | None, job: ImportJob, rows: list[tuple[int, dict]], turn: Turn | None = None
     ) -> list[RowOutcome]:
         """`turn`: with another batch in hand (`overlaps`), when this one may write."""
+        self.prepare(rows)
         parsed: dict[int, _Row] = {}
         outcomes: dict[int, RowOutcome] = {}
         for number, values in rows:
-            cells = values.get(_PARSED) or self._parse_or_refuse(number, values)
+            cells = values[_PARSED]
             if isinstance(cells, RowOutcome):
                 outcomes[number] = cells
             else:

@@ -219,24 +219,23 @@ class RosterHandler:
     def prepare(self, rows: Rows) -> None:
         """What a row's checks decide from its cells alone, worked out for the next batch in the
         runner's reading thread while this one waits on the database (core/imports/jobs.py): a
-        third of a batch's time on PostgreSQL, half of it on SQLite, was this Python."""
+        third of a batch's time on PostgreSQL, half of it on SQLite, was this Python. Once per
+        row: else when first needed (`touches`, `handle`)."""
         for number, row in rows:
-            keyed = self._key(row)
-            row[_PREPARED] = (keyed, *self._stages(number, row, keyed))
+            if _PREPARED not in row:
+                keyed = self._key(row)
+                row[_PREPARED] = (keyed, *self._stages(number, row, keyed))
 
     def touches(self, rows: Rows) -> set[str]:
         """The keys (ID number and category) the batch's rows name, as the duplicate check keys them."""
-        self.prepare([(number, row) for number, row in rows if _PREPARED not in row])
+        self.prepare(rows)
         return {row[_PREPARED][0][2] for _, row in rows if row[_PREPARED][0][2]}
 
     def handle(
         self, session: Session, job: ImportJob, rows: Rows, turn: Turn | None = None
     ) -> list[RowOutcome]:
         """`turn`: with another batch in hand, nothing is written before it (`_Overlapping`)."""
-        for number, row in rows:
-            if _PREPARED not in row:
-                keyed = self._key(row)
-                row[_PREPARED] = (keyed, *self._stages(number, row, keyed))
+        self.prepare(rows)
         keys = {number: row[_PREPARED][0] for number, row in rows}
         # Rows met earlier in the file are found by their stored keys, so memory stays flat.
         met = set(
