@@ -278,7 +278,10 @@ class _Overlapping(_InTurn):
     which passes once the batch before is written and reported: what the two overlap is the next
     batch's reads and decisions with this one's writes, commit and report, and what they write
     (ids, receipts, audit events, the job's checkpoint) follows the file as one batch at a time
-    did."""
+    did. A handler may also write part of a batch once the batch before has drawn its ids
+    (`Turn.wait_drawn`): the payment import its enrolments and entitlements. (A batch the database
+    refuses as a set and that is taken again row by row draws its ids anew, at its turn: after the
+    next batch's, in that rare case.)"""
 
     def __init__(self, engine: Engine, actor: Actor, handler: Handler, job: ImportJob, progress):
         super().__init__(engine, actor, handler, job, progress)
@@ -399,20 +402,37 @@ class _Analyses:
 class Turn:
     """A batch's place among the batches in hand (`_Overlapping`): `wait()` returns once the batch
     before has `passed()` its own (at once for the first), and raises `Abandoned` if that one
-    failed; `passed()` lets the next one go."""
+    failed; `passed()` lets the next one go.
+
+    A batch may also have a first step in turn: `wait_drawn()` returns once the batch before has
+    drawn its ids (`drawn()`, which `passed()` implies). Between the two, a batch writes what needs
+    its ids in the file's order but neither the receipts nor the audit trail (the payment
+    import's enrolments and entitlements), while the batch before still writes the rest."""
 
     def __init__(self, before: "Turn | None"):
-        self.before, self.done, self.failed = before, threading.Event(), False
+        self.before, self.failed = before, False
+        self.done, self.drew = threading.Event(), threading.Event()
+
+    def wait_drawn(self) -> None:
+        self._wait(lambda before: before.drew)
 
     def wait(self) -> None:
-        if self.before is not None:
-            self.before.done.wait()
-            if self.before.failed:
+        self._wait(lambda before: before.done)
+        self.before = None  # nothing kept of the batches before
+
+    def _wait(self, step: Callable[["Turn"], threading.Event]) -> None:
+        before = self.before
+        if before is not None:
+            step(before).wait()
+            if before.failed:
                 raise Abandoned
-            self.before = None  # nothing kept of the batches before
+
+    def drawn(self) -> None:
+        self.drew.set()
 
     def passed(self, failed: bool = False) -> None:
         self.failed = failed
+        self.drew.set()
         self.done.set()
         self.before = None
 

@@ -372,11 +372,52 @@ class _Batch:
     # ------------------------------------------------------------ writes, one statement each
 
     def write(self) -> None:
-        # With another batch in hand, once the batch before has written all it writes: ids,
-        # receipts and audit events follow the file's rows as they did one batch at a time.
+        # With another batch in hand: ids drawn once the batch before has drawn its own, receipts
+        # and the rest once it has written all it writes, so that ids, receipts and audit events
+        # follow the file's rows as they did one batch at a time. The enrolments and entitlements
+        # are written in between, while the batch before still writes (they name none of its
+        # persons, `touches`), and the refunds once the payments they name are.
+        if self.turn is not None:
+            self.turn.wait_drawn()
+        session, connection = self.session, self.session.connection()
+        self._draw_ids()
+        if self.turn is not None:
+            self.turn.drawn()
+        granted = [p["_granted"] for p in self.payments]
+        insert_rows(
+            session, ENROLMENT, _ENROLMENT_COLUMNS, (_row(c, _ENROLMENT_COLUMNS) for c in self.enrolments)
+        )
+        if self.updates:
+            connection.execute(_UPDATE, self.updates)
+        if self.ended:
+            connection.execute(
+                delete(ENTITLEMENT).where(among(session, ENTITLEMENT.c.enrolment_id, self.ended))
+            )
+        insert_rows(
+            session, ENTITLEMENT, _ENTITLEMENT_COLUMNS, (_row(g, _ENTITLEMENT_COLUMNS) for g in granted)
+        )
         if self.turn is not None:
             self.turn.wait()
-        session, connection = self.session, self.session.connection()
+        # The receipt counters last, once per county and year: they stay locked until the commit.
+        counties: dict[str, list[dict]] = {}
+        for payment in self.payments:
+            counties.setdefault(payment["receipt_region_code"], []).append(payment)
+        for county, payments in counties.items():
+            numbers = reserve_receipts(session, county, self.year, len(payments))
+            for payment, (seq, number) in zip(payments, numbers, strict=True):
+                payment |= {"receipt_seq": seq, "receipt_number": number}
+        refunds = [p["_refund"] for p in self.payments if "_refund" in p]
+        insert_rows(session, PAYMENT, _PAYMENT_COLUMNS, (_row(p, _PAYMENT_COLUMNS) for p in self.payments))
+        insert_rows(session, REFUND, _REFUND_COLUMNS, (_row(r, _REFUND_COLUMNS) for r in refunds))
+        for event in self.events:  # in row order, each row's in the order the services record them
+            if "enrolment_id" not in event:
+                audit.record_image(session, self.actor, "enrol", "enrolment", event["id"], None, event)
+            else:
+                self._payment_events(event)
+
+    def _draw_ids(self) -> None:
+        """The ids of every row the batch writes, and the refunds its payments owe."""
+        session = self.session
         drawn = next_ids(session, ENROLMENT, len(self.enrolments))
         real = {columns["id"]: new_id for columns, new_id in zip(self.enrolments, drawn, strict=True)}
         for columns in self.enrolments:
@@ -389,23 +430,6 @@ class _Batch:
         for event in self.events:
             if "enrolment_id" not in event:  # an enrolment's image
                 event["id"] = real.get(event["id"], event["id"])  # the payment's `_before` may be it
-        insert_rows(
-            session, ENROLMENT, _ENROLMENT_COLUMNS, (_row(c, _ENROLMENT_COLUMNS) for c in self.enrolments)
-        )
-        if self.updates:
-            connection.execute(_UPDATE, self.updates)
-        if self.ended:
-            connection.execute(
-                delete(ENTITLEMENT).where(among(session, ENTITLEMENT.c.enrolment_id, self.ended))
-            )
-        # The receipt counters last, once per county and year: they stay locked until the commit.
-        counties: dict[str, list[dict]] = {}
-        for payment in self.payments:
-            counties.setdefault(payment["receipt_region_code"], []).append(payment)
-        for county, payments in counties.items():
-            numbers = reserve_receipts(session, county, self.year, len(payments))
-            for payment, (seq, number) in zip(payments, numbers, strict=True):
-                payment |= {"receipt_seq": seq, "receipt_number": number}
         for payment, new_id in zip(
             self.payments, next_ids(session, PAYMENT, len(self.payments)), strict=True
         ):
@@ -427,16 +451,6 @@ class _Batch:
                 refunds.append(payment["_refund"])
         for columns, new_id in zip(refunds, next_ids(session, REFUND, len(refunds)), strict=True):
             columns["id"] = new_id
-        insert_rows(session, PAYMENT, _PAYMENT_COLUMNS, (_row(p, _PAYMENT_COLUMNS) for p in self.payments))
-        insert_rows(
-            session, ENTITLEMENT, _ENTITLEMENT_COLUMNS, (_row(g, _ENTITLEMENT_COLUMNS) for g in granted)
-        )
-        insert_rows(session, REFUND, _REFUND_COLUMNS, (_row(r, _REFUND_COLUMNS) for r in refunds))
-        for event in self.events:  # in row order, each row's in the order the services record them
-            if "enrolment_id" not in event:
-                audit.record_image(session, self.actor, "enrol", "enrolment", event["id"], None, event)
-            else:
-                self._payment_events(event)
 
     def _payment_events(self, payment: dict) -> None:
         before, granted = payment["_before"], payment["_granted"]

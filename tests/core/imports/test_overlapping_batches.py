@@ -11,7 +11,7 @@ from tests.support.concurrency import registered_people
 from tests.support.payment_rosters import write
 from yibao.core.audit import SYSTEM
 from yibao.core.imports.jobs import resume_import, start_import
-from yibao.core.models import AuditEvent, CategoryFact, Enrolment, ImportRow, Payment, Person
+from yibao.core.models import AuditEvent, CategoryFact, Enrolment, Entitlement, ImportRow, Payment, Person
 from yibao.core.services import payment_batch, rosters
 from yibao.core.services.payment_import import PaymentImport
 from yibao.core.testing.scenarios import registry
@@ -76,6 +76,53 @@ def test_the_next_batch_is_decided_while_this_one_writes_and_the_writes_follow_t
     assert [by_row[n] for n in range(2, 8)] == [f"receipt {p.receipt_number}" for p in payments]
     enrolled = [int(i) for entity, i in audited if entity == "enrolment"]
     assert enrolled == sorted(enrolled)
+
+
+def test_the_next_batch_writes_its_enrolments_while_this_one_writes_its_payments(
+    engine, tmp_path, monkeypatch
+):
+    """Ids are drawn in the file's order, then the enrolments and entitlements written without
+    waiting for the batch before; receipts, payments and the audit trail wait for it."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite takes one writer at a time: its batches go in turn")
+    people = registered_people(engine, 2, start=40) + registered_people(engine, 2, start=42)  # 2 households
+    with Session(engine) as session:
+        numbers = dict(session.exec(select(Person.id, Person.id_number)).all())
+    rows = [[f"居民{40 + i}", numbers[pid], "320.00", "2021-10-08"] for i, pid in enumerate(people)]
+    path = write(tmp_path / "东至清册.csv", rows, ["姓名", "身份证号码", "缴费金额", "缴费日期"])
+    written: list[str] = []
+    insert, reserve = payment_batch.insert_rows, payment_batch.reserve_receipts
+
+    def inserting(session, table, columns, rows):
+        written.append(table.name)
+        return insert(session, table, columns, rows)
+
+    def reserving(session, county, year, count):
+        if "receipts" not in written:
+            time.sleep(0.5)  # the first batch holds its turn: the second may not take receipts
+        written.append("receipts")
+        return reserve(session, county, year, count)
+
+    monkeypatch.setattr(payment_batch, "insert_rows", inserting)
+    monkeypatch.setattr(payment_batch, "reserve_receipts", reserving)
+    handler = PaymentImport(engine, SYSTEM, registry(), DONGZHI)
+    job = start_import(engine, SYSTEM, path, handler, filename=path.name, region_code="341721")
+    job = resume_import(engine, SYSTEM, job, path, handler, batch_size=2)
+
+    assert (job.status, job.imported) == ("DONE", 4)
+    first_payments = written.index("payment")
+    assert written[:first_payments].count("enrolment") == 2  # the second batch's too
+    assert written[:first_payments].count("receipts") == 1
+    with Session(engine) as session:
+        enrolments = session.exec(select(Enrolment.person_id).order_by(Enrolment.id)).all()
+        payments = session.exec(select(Payment.enrolment_id, Payment.receipt_seq).order_by(Payment.id)).all()
+        entitled = session.exec(select(Entitlement.enrolment_id).order_by(Entitlement.id)).all()
+        audited = session.exec(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert enrolments == people  # ids in the file's order all the same
+    by_person = dict(zip(enrolments, sorted(e for e, _ in payments), strict=True))
+    assert payments == [(by_person[p], seq) for seq, p in enumerate(people, start=1)]
+    assert entitled == [by_person[p] for p in people]
+    assert [a for a in audited if a == "record_payment"] == ["record_payment"] * 4
 
 
 def test_roster_batches_overlap_too_claiming_the_job_after_their_writes(engine, tmp_path, monkeypatch):
