@@ -1,5 +1,7 @@
 """The migrations build exactly the tables the models declare, on both backends."""
 
+import json
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -437,3 +439,34 @@ def test_0020_the_summary_follows_an_insert_of_many_entries_through_the_table_or
         _insert_entries(connection, [(6, 2, "REVERSAL", 0, "2021-11-02", 2, None)])
     assert _summaries(engine)[1] == (2, "2021-10-09", 0, True)
     upgrade(engine)
+
+
+# --- 0021: the audit trail's images compressed with LZ4 on PostgreSQL ---
+
+
+def _audit_compressions(engine) -> list[str | None]:
+    """Writes an event large enough to be compressed; the method each event's `after` went by."""
+    image = {"snapshot": {"citations": ["东政办〔2021〕6号 四（三）1"] * 60}}
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO audit_event (at, actor, action, entity, entity_id, before, after, county_code) "
+                "VALUES (now(), 'system', 'settle_status', 'enrolment', '1', CAST(:image AS json), "
+                "CAST(:image AS json), '341721')"
+            ),
+            {"image": json.dumps(image)},
+        )
+        statement = "SELECT pg_column_compression(after) FROM audit_event ORDER BY id"
+        return list(connection.execute(text(statement)).scalars())
+
+
+def test_0021_compresses_new_audit_images_with_lz4_and_reads_the_older_alike(engine):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite stores JSON as text, uncompressed")
+    downgrade(engine, "0020")
+    assert _audit_compressions(engine) == ["pglz"]
+    upgrade(engine)
+    assert _audit_compressions(engine) == ["pglz", "lz4"]
+    with engine.connect() as connection:  # both read back as written
+        afters = connection.execute(text("SELECT after FROM audit_event ORDER BY id")).scalars().all()
+    assert afters[0] == afters[1] and len(afters[0]["snapshot"]["citations"]) == 60
