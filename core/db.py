@@ -43,7 +43,7 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    kwargs = {"pool_size": 10, "max_overflow": 10, **kwargs}  # see api.app.connection_budget
+    kwargs = {"pool_size": 10, "max_overflow": 10, **kwargs}  # see api/graphql/view.py `operations_at_once`
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 

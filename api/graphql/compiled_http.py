@@ -250,7 +250,7 @@ class CompiledHTTP:
         values = get_variable_values(self.schema, found.operation.variable_definitions or (), variables or {})
         if isinstance(values, list):  # the variables' errors
             return None
-        async with view.gate:
+        async with view.gate():
             answered = await to_thread.run_sync(self._run, found, values, principal, auth_error)
         if answered is None:
             return None

@@ -3,6 +3,7 @@ run in worker threads (but a small `quote`, answered on the event loop: api/grap
 batch's shared budget, and the caller's context built per request."""
 
 import asyncio
+import weakref
 
 import orjson
 from cross_web import HTTPException
@@ -23,6 +24,24 @@ from .limits import MAX_TOKENS, batch_refusal
 from .offload import in_worker_thread
 from .pure import PureOperations
 from .schema import make_schema
+
+# Operations one process runs at once, at most (`operations_at_once`).
+OPERATIONS_AT_ONCE = 3
+
+
+def operations_at_once(engine: Engine) -> int:
+    """Operations a process runs at once: what the pool allows (`connection_budget`), at most three.
+
+    They run in threads that share one GIL with the event loop, which answers every quote and
+    `/healthz` itself. Each thread in flight wanting the GIL is one more that may take it before
+    the loop does, for a switch interval (api/graphql/offload.py), at each of the several turns a
+    request needs. At ten at once (the budget of the default pool) a quote beside pages and
+    payments waited 82-98 ms at p99, against 15 ms at three, for the same requests per second
+    (bench/README.md, "Operations at once"); and ten operations used the pool's overflow
+    connections, closed again as soon as they were returned, so PostgreSQL started and ended a
+    backend for most operations, two thirds of a core. More operations in parallel come from more
+    processes (`yibao serve --workers`), each with a GIL of its own."""
+    return min(OPERATIONS_AT_ONCE, connection_budget(engine))
 
 
 def connection_budget(engine: Engine) -> int:
@@ -47,7 +66,8 @@ class YibaoGraphQL(GraphQL):
         )
         self.engine, self.registry, self.key = engine, registry, key
         self.ide_page = ide_page  # GraphiQL's page, with its scripts served by the app (api/http/graphiql.py)
-        self.gate = asyncio.Semaphore(connection_budget(engine))
+        self.at_once = operations_at_once(engine)
+        self.gates: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # `gate`'s, by event loop
         self.pure = PureOperations(self.schema)  # `quote` on the event loop (api/graphql/pure.py)
         # A compiled page before strawberry's view (api/graphql/compiled_http.py); it skips the
         # schema's extensions as the pure path does, so only where pure.py knows them all.
@@ -78,8 +98,18 @@ class YibaoGraphQL(GraphQL):
                     return [ExecutionResult(data=None, errors=[refusal]) for _ in request_data]
             return await run(request, request_adapter, request_data, context, root_value, sub_response)
 
-        async with self.gate:
+        async with self.gate():
             return await in_worker_thread(checked)
+
+    def gate(self) -> asyncio.Semaphore:
+        """Where operations wait for their turn to run (`operations_at_once`): one per event loop,
+        since a semaphore wakes its waiters on its own loop only. A serving process has one; the
+        tests' clients, each on a loop of its own, share one app."""
+        loop = asyncio.get_running_loop()
+        gate = self.gates.get(loop)
+        if gate is None:
+            gate = self.gates[loop] = asyncio.Semaphore(self.at_once)
+        return gate
 
     def _pure_answer(self, request_adapter, request_data, context, root_value) -> ExecutionResult | None:
         """A single query answered from the rules alone, with no gate, thread or executor; None
