@@ -82,7 +82,8 @@ class Handler(Protocol):
     - `overlaps` (PostgreSQL): the next batch may be handled while this one is still being
       written, when `touches(rows)` (the set of keys a batch's rows name: persons, households)
       shares nothing with this one's; `handle` then takes a `turn` and writes nothing before
-      `turn.wait()` (`_Overlapping`).
+      `turn.wait()`, or before `turn.wait_drawn()` what needs only its ids in the file's order
+      (`_Overlapping`, `Turn`).
     - `fills`: the tables whose statistics PostgreSQL should keep up with as the job grows them
       (`_Analyses`): those its triggers and foreign keys look up by plans cached in the session.
     Duplicates within a file are found through the stored rows' keys (`RowOutcome.key`), so
@@ -286,7 +287,7 @@ class _Overlapping(_InTurn):
     def __init__(self, engine: Engine, actor: Actor, handler: Handler, job: ImportJob, progress):
         super().__init__(engine, actor, handler, job, progress)
         self.pool = ThreadPoolExecutor(2, thread_name_prefix="import-batch")
-        self.last: tuple[Future, set[str]] | None = None  # the batch begun last, and its persons
+        self.last: tuple[Future, set[str]] | None = None  # the batch begun last, and the keys it touches
         self.before: Future | None = None  # the one begun before it
         self.turn: Turn | None = None  # the last batch's
 
@@ -296,8 +297,8 @@ class _Overlapping(_InTurn):
             return False
         previous = None
         if self.last is not None:
-            previous, persons = self.last
-            if touched & persons and not self._reported(previous.result()):
+            previous, keys = self.last
+            if touched & keys and not self._reported(previous.result()):
                 return False
         self.turn = Turn(self.turn)
         begun = self.pool.submit(self._batch, self.job, start, batch, previous, self.turn)

@@ -380,10 +380,9 @@ class _Batch:
         if self.turn is not None:
             self.turn.wait_drawn()
         session, connection = self.session, self.session.connection()
-        self._draw_ids()
+        granted, refunds = self._draw_ids()
         if self.turn is not None:
             self.turn.drawn()
-        granted = [p["_granted"] for p in self.payments]
         insert_rows(
             session, ENROLMENT, _ENROLMENT_COLUMNS, (_row(c, _ENROLMENT_COLUMNS) for c in self.enrolments)
         )
@@ -406,7 +405,6 @@ class _Batch:
             numbers = reserve_receipts(session, county, self.year, len(payments))
             for payment, (seq, number) in zip(payments, numbers, strict=True):
                 payment |= {"receipt_seq": seq, "receipt_number": number}
-        refunds = [p["_refund"] for p in self.payments if "_refund" in p]
         insert_rows(session, PAYMENT, _PAYMENT_COLUMNS, (_row(p, _PAYMENT_COLUMNS) for p in self.payments))
         insert_rows(session, REFUND, _REFUND_COLUMNS, (_row(r, _REFUND_COLUMNS) for r in refunds))
         for event in self.events:  # in row order, each row's in the order the services record them
@@ -415,8 +413,9 @@ class _Batch:
             else:
                 self._payment_events(event)
 
-    def _draw_ids(self) -> None:
-        """The ids of every row the batch writes, and the refunds its payments owe."""
+    def _draw_ids(self) -> tuple[list[dict], list[dict]]:
+        """The ids of every row the batch writes; its entitlements and the refunds its payments
+        owe, with theirs."""
         session = self.session
         drawn = next_ids(session, ENROLMENT, len(self.enrolments))
         real = {columns["id"]: new_id for columns, new_id in zip(self.enrolments, drawn, strict=True)}
@@ -451,6 +450,7 @@ class _Batch:
                 refunds.append(payment["_refund"])
         for columns, new_id in zip(refunds, next_ids(session, REFUND, len(refunds)), strict=True):
             columns["id"] = new_id
+        return granted, refunds
 
     def _payment_events(self, payment: dict) -> None:
         before, granted = payment["_before"], payment["_granted"]
