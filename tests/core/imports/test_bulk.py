@@ -1,4 +1,4 @@
-"""An import batch's bulk writes (COPY on PostgreSQL, driver executemany on SQLite) store what the
+"""An import batch's bulk writes (COPY on PostgreSQL, INSERTs of many rows on SQLite) store what the
 ORM would; `among` and `probe` select what `IN` does, `probe` by one index search per value
 whatever the table's statistics say; `custom_plans` plans the session's look-ups for their values
 and leaves the server's own cached plans (foreign-key checks, triggers) alone."""
@@ -8,7 +8,7 @@ import re
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import Column, MetaData, Numeric, Table, text
+from sqlalchemy import Column, MetaData, Numeric, Table, event, text
 from sqlalchemy.dialects import postgresql
 from sqlmodel import Session, select
 
@@ -182,6 +182,35 @@ def _stored_documents(engine, actor: str) -> list[tuple]:
             {"actor": actor},
         ).all()
     return [tuple(row) for row in stored]
+
+
+def test_rows_beyond_one_statement_are_all_stored_in_order_by_a_few_statements(engine):
+    """SQLite takes a batch as INSERTs of many rows each (at most 999 values a statement), not one
+    statement per row; PostgreSQL as one COPY."""
+    names = ("at", "actor", "action", "entity", "entity_id", "after", "county_code")  # 142 rows a statement
+    at = datetime(2021, 9, 30, 12, tzinfo=UTC)
+    after = [{"n": i, "名": "张三"} for i in range(300)]
+    rows = [(at, "bulk", f"change_{i}", "person", str(i), after[i], "341721") for i in range(300)]
+    inserts = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        if statement.lstrip().upper().replace('"', "").startswith("INSERT INTO AUDIT_EVENT"):
+            inserts.append(statement.count("?"))
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        with transaction(engine) as session:
+            insert_rows(session, AuditEvent.__table__, names, rows)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+
+    sqlite = engine.dialect.name == "sqlite"
+    assert inserts == ([142 * 7, 142 * 7, 16 * 7] if sqlite else [])
+    with Session(engine) as session:
+        events = session.exec(select(AuditEvent).order_by(AuditEvent.id)).all()
+    assert [(e.action, e.entity_id, e.after, e.at) for e in events] == [
+        (f"change_{i}", str(i), after[i], at) for i in range(300)
+    ]
 
 
 def test_bulk_rows_roll_back_with_their_transaction(engine):
