@@ -6,6 +6,7 @@ events): one event per change still, without a flush and a round trip for each.
 """
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -63,6 +64,19 @@ def image(columns: dict[str, Any]) -> dict[str, Any]:
         key: value if type(value) in _AS_IS else _plain(value)
         for key, value in columns.items()
         if key != COLUMN
+    }
+
+
+def image_named(columns: dict[str, Any], names: Sequence[str], missing: dict[str, Any]) -> dict[str, Any]:
+    """`image` of a row given by some of its columns: those `names`, in their order, each one
+    `columns` lacks as `missing` gives it (else None). One pass: an import's batch images every
+    row it writes."""
+    return {
+        name: value
+        if type(value := columns[name] if name in columns else missing.get(name)) in _AS_IS
+        else _plain(value)
+        for name in names
+        if name != COLUMN
     }
 
 

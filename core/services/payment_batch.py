@@ -501,7 +501,7 @@ def _image(model, columns: dict) -> dict:
     names = _FIELDS.get(model)
     if names is None:
         names = _FIELDS[model] = list(model.model_fields)
-    return audit.image({name: columns.get(name, _DEFAULTS.get(name)) for name in names})
+    return audit.image_named(columns, names, _DEFAULTS)
 
 
 _FIELDS: dict[type, list[str]] = {}  # each model's columns, in its order
