@@ -38,6 +38,7 @@ from ..services.unit import unit_of_work
 from ..statuses import ImportOutcome, ImportStatus
 from .bulk import custom_plans, insert_rows
 from .child import check_file, file_sha256, read_records
+from .wal import WalFolder
 
 IMPORTED, UNCHANGED, REFUSED = ImportOutcome  # what the handlers answer for each row
 
@@ -203,7 +204,10 @@ def resume_import(
             progress(job)
         held: Rows = []
         analyse = _Analyses(engine, getattr(handler, "fills", ()))
-        with closing(_runner(engine, actor, handler, job, progress)) as runner:
+        with (
+            closing(_runner(engine, actor, handler, job, progress)) as runner,
+            closing(WalFolder(engine)) as folder,
+        ):
             after = done  # where the rows still held back begin
             for start, batch in _numbered(batches):
                 end = start + len(batch)
@@ -219,6 +223,7 @@ def resume_import(
                 if not runner.run(start, batch):  # another runner is on this job: leave it to finish
                     return _reload(engine, job_id)
                 analyse.after_batch()
+                folder.after_batch()
                 after = start + len(batch)
             if held and not runner.run(after, held):  # the last batch is handled whole
                 return _reload(engine, job_id)
@@ -578,7 +583,8 @@ def batch_connection(engine: Engine) -> Iterator[Engine | Connection]:
 # the database file (a checkpoint, which syncs it twice) until the WAL holds 64 MiB where SQLite's
 # default is 4 MiB: a payment batch writes several MiB (its audit images), so by default nearly
 # every batch's commit ran a checkpoint; 10,000 payments took 4.2-4.6 s against 4.8-6.1 (issue 15).
-# Any later commit over the default size folds the rest in.
+# Any later commit over the default size folds the rest in. Meanwhile a thread of the import's
+# own copies most of the log in beside the batches (core/imports/wal.py).
 _BATCH_PRAGMAS = {"synchronous": "NORMAL", "wal_autocheckpoint": 16384}
 
 
