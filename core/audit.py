@@ -143,7 +143,7 @@ def _unplaced(columns: dict[str, Any] | None) -> dict[str, Any] | None:
 def write_pending(session: Session) -> None:
     """The unit of work's events, in the order recorded, in one INSERT per 32."""
     pending = session.info.get(PENDING) or []
-    if len(pending) > _CHUNK:  # an import's batch: one COPY / executemany (core/imports/bulk.py)
+    if len(pending) > _CHUNK:  # an import's batch: one COPY / INSERTs of many rows (core/imports/bulk.py)
         insert_rows(session, AuditEvent.__table__, _COLUMNS, ([row[n] for n in _COLUMNS] for row in pending))
         pending.clear()
         return

@@ -2,11 +2,11 @@
 
 Imports add hundreds of rows per batch (their per-row report, the facts a roster asserts):
 PostgreSQL takes them with `COPY … FROM STDIN` (psycopg's `cursor.copy`), several times faster
-than a multi-row INSERT; SQLite with one `executemany` of the driver, each value converted by
-its column type's own bind processor (as a Core insert would, without building a parameter
-dictionary per row, which cost as much as SQLite's own work). Neither goes through ORM objects:
-no identity map, no per-row flush. Defaults the models fill in Python (`created_at`) must
-therefore be in the rows given.
+than a multi-row INSERT; SQLite with INSERTs of up to 999 values each (`_insert_many`), each
+value converted by its column type's own bind processor (as a Core insert would, without
+building a parameter dictionary per row, which cost as much as SQLite's own work). Neither goes
+through ORM objects: no identity map, no per-row flush. Defaults the models fill in Python
+(`created_at`) must therefore be in the rows given.
 
 A batch's look-ups (`job_id = … AND row_key IN (…)`) run with the same SQL text every batch, so
 psycopg prepares them and PostgreSQL switches to a generic plan after five executions. Over an

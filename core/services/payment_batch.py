@@ -8,8 +8,8 @@ are read in a few statements; each row is checked in row order by the same funct
 call (core/services/enrolments.py, payments.py, household_rule.py, lists_in_force.py, the rules
 engine for the amount: the server computes, the file states intent); then the enrolments,
 payments, entitlements, refunds and audit events the services would write are written with one
-`COPY` (PostgreSQL) or `executemany` (SQLite) each, and the receipt numbers are reserved at the
-batch's end with one advance of the county's counter.
+`COPY` (PostgreSQL) or a few INSERTs of many rows (SQLite) each, and the receipt numbers are
+reserved at the batch's end with one advance of the county's counter.
 
 The money invariants stay in the database and the batch goes through them: the first-slot unique
 index, the slot and ledger-summary triggers fire for every payment row, the enrolment's
