@@ -12,7 +12,6 @@ job (a double click) stops instead of importing twice.
 
 import hashlib
 import json
-import threading
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing, contextmanager
@@ -38,6 +37,7 @@ from ..services.unit import unit_of_work
 from ..statuses import ImportOutcome, ImportStatus
 from .bulk import custom_plans, insert_rows
 from .child import check_file, file_sha256, read_records
+from .turn import Turn
 from .wal import WalFolder
 
 IMPORTED, UNCHANGED, REFUSED = ImportOutcome  # what the handlers answer for each row
@@ -403,48 +403,6 @@ class _Analyses:
         with self.engine.connect() as connection:
             connection.exec_driver_sql(self.statement)
             connection.commit()
-
-
-class Turn:
-    """A batch's place among the batches in hand (`_Overlapping`): `wait()` returns once the batch
-    before has `passed()` its own (at once for the first), and raises `Abandoned` if that one
-    failed; `passed()` lets the next one go.
-
-    A batch may also have a first step in turn: `wait_drawn()` returns once the batch before has
-    drawn its ids (`drawn()`, which `passed()` implies). Between the two, a batch writes what needs
-    its ids in the file's order but neither the receipts nor the audit trail (the payment
-    import's enrolments and entitlements), while the batch before still writes the rest."""
-
-    def __init__(self, before: "Turn | None"):
-        self.before, self.failed = before, False
-        self.done, self.drew = threading.Event(), threading.Event()
-
-    def wait_drawn(self) -> None:
-        self._wait(lambda before: before.drew)
-
-    def wait(self) -> None:
-        self._wait(lambda before: before.done)
-        self.before = None  # nothing kept of the batches before
-
-    def _wait(self, step: Callable[["Turn"], threading.Event]) -> None:
-        before = self.before
-        if before is not None:
-            step(before).wait()
-            if before.failed:
-                raise Abandoned
-
-    def drawn(self) -> None:
-        self.drew.set()
-
-    def passed(self, failed: bool = False) -> None:
-        self.failed = failed
-        self.drew.set()
-        self.done.set()
-        self.before = None
-
-
-class Abandoned(Exception):
-    """The batch before failed: this one writes nothing (the job resumes from its checkpoint)."""
 
 
 def _numbered(batches: Iterator[Rows]) -> Iterator[tuple[int, Rows]]:

@@ -31,7 +31,7 @@ from .. import audit
 from ..audit import Actor
 from ..errors import ErrorCode, InputError
 from ..imports.bulk import among, insert_rows, probe, share_documents
-from ..imports.jobs import Turn
+from ..imports.turn import Turn
 from ..models import CategoryFact, Enrolment, Entitlement, Payment, Person, Refund
 from ..models.base import utcnow
 from ..models.enrolment import ENTITY_COLUMNS

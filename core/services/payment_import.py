@@ -43,12 +43,12 @@ from ..imports.jobs import (
     REFUSED,
     UNCHANGED,
     RowOutcome,
-    Turn,
     batch_connection,
     resume_import,
     start_import,
     with_key,
 )
+from ..imports.turn import Turn
 from ..models import Enrolment, HouseholdMember, ImportJob, ImportRow, Payment, Person
 from ..money import yuan_to_fen
 from ..rules.memo import QuoteMemo

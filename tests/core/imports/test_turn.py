@@ -1,4 +1,4 @@
-"""A batch's turn among the batches in hand (core/imports/jobs.py `Turn`): its ids once the batch
+"""A batch's turn among the batches in hand (core/imports/turn.py): its ids once the batch
 before has drawn its own, the rest once that one has passed, nothing once it failed."""
 
 import contextlib
@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from yibao.core.imports.jobs import Abandoned, Turn
+from yibao.core.imports.turn import Abandoned, Turn
 
 
 def _returns_within(call, seconds: float = 0.2) -> bool:
