@@ -9,6 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
+from .json_text import json_text
 from .settings import settings
 
 DEFAULT_SQLITE_FILE = "yibao.db"
@@ -35,7 +36,8 @@ WRITE = "yibao_write"
 
 def make_engine(url: str | None = None, **kwargs) -> Engine:
     # An error's message never carries the statement's parameters (names, ID numbers) into a log.
-    kwargs = {"hide_parameters": True, **kwargs}
+    # JSON columns as orjson's compact text (core/json_text.py), by the ORM as by the bulk writes.
+    kwargs = {"hide_parameters": True, "json_serializer": json_text, **kwargs}
     url = normalise_url(url or database_url())
     if url.startswith("sqlite"):
         _create_private(make_url(url).database)

@@ -56,6 +56,8 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
+from ..json_text import json_text
+
 
 @contextmanager
 def custom_plans(session: Session) -> Iterator[None]:
@@ -112,7 +114,7 @@ def share_documents(session: Session) -> None:
     """Until `session` ends, `insert_rows` encodes each document object once whichever of its
     rows and tables hold it: an import's batch writes its enrolments' snapshots to `enrolment` and
     again inside their audit images. For a caller that changes no document once it is written."""
-    session.info[DOCUMENTS] = _Encoded(dumps)
+    session.info[DOCUMENTS] = _Encoded()
 
 
 def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
@@ -123,11 +125,11 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: It
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         names = ", ".join(f'"{name}"' for name in columns)
-        # JSON values as the text a Core insert would send (json.dumps; None is JSON null).
+        # JSON values as the text a Core insert sends (json_text; None is JSON null).
         documents = [i for i, name in enumerate(columns) if isinstance(table.c[name].type, JSON)]
         binary = _binary_types(table, columns, connection.dialect)
         statement = f'COPY "{table.name}" ({names}) FROM STDIN' + (" (FORMAT BINARY)" if binary else "")
-        encoded = session.info.get(DOCUMENTS) or _Encoded(dumps)
+        encoded = session.info.get(DOCUMENTS) or _Encoded()
         try:
             with (
                 connection.connection.driver_connection.cursor() as cursor,  # in the session's transaction
@@ -144,16 +146,14 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: It
         except psycopg.errors.IntegrityError as exc:  # as SQLAlchemy reports it for its own statements
             raise IntegrityError(statement, None, exc) from exc
         return
-    processors = [table.c[name].type.bind_processor(connection.dialect) for name in columns]
-    # JSON documents by json.dumps, what the type's own processor calls when the engine names no
-    # serializer of its own (yibao's never do), without its wrapper's call per document.
-    encode = dumps if getattr(connection.dialect, "_json_serializer", None) is None else None
-    shared = session.info.get(DOCUMENTS) if encode is not None else None
+    # JSON documents as the engine's serializer writes them (core/db.py), without the type's
+    # wrapper's call per document; each other column by its type's own bind processor.
+    encoded = session.info.get(DOCUMENTS) or _Encoded()
     processors = [
-        (shared or _Encoded(encode or process))
-        if process is not None and isinstance(table.c[name].type, JSON)
-        else process
-        for name, process in zip(columns, processors, strict=True)
+        encoded
+        if isinstance(table.c[name].type, JSON)
+        else table.c[name].type.bind_processor(connection.dialect)
+        for name in columns
     ]
     converting = [(i, process) for i, process in enumerate(processors) if process is not None]
     values: list = []  # the rows' converted values, one after another
@@ -220,80 +220,25 @@ def _binary_types(table: Table, columns: Sequence[str], dialect) -> list[str] | 
     return _BINARY_OF[key]
 
 
-def _one_shot():
-    """`json.dumps` with its default options, without building its C encoder again at each call
-    (a third or more of the time of an audit image's small documents): the encoder `json.dumps` builds
-    (`JSONEncoder.iterencode`, one shot), built once. The same text for every document; without
-    the check for a document holding itself (which `json.dumps` refuses, and this would recurse)."""
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:  # no C accelerator: json.dumps itself
-        return json.dumps
-    ascii_text = json.encoder.encode_basestring_ascii
-    encode = make(None, json.JSONEncoder().default, ascii_text, None, ": ", ", ", False, False, True)
-
-    def one_shot(value) -> str:
-        if type(value) is str:
-            return ascii_text(value)
-        return "".join(encode(value, 0))
-
-    return one_shot
-
-
-dumps = _one_shot()
-
-
 class _Encoded:
-    """A JSON column's encoding, once per document object of the rows being written.
+    """A JSON column's encoding (core/json_text.py), once per document object of the rows being
+    written: a payment's audit events name the same enrolment image two or three times (the
+    enrolment as enrolled is the `after` of one event and the `before` of the next), and an
+    enrolment's snapshot is written in its row as in its images. Each object is encoded once, and
+    held, so that no id is reused while this lives. Its nested objects are encoded in place:
+    orjson writes a snapshot in microseconds, where putting together texts encoded apart (json.dumps
+    before) cost more Python than it saved."""
 
-    A payment's audit events name the same enrolment image twice (the enrolment as enrolled is the
-    `after` of one event and the `before` of the next), and its three images of the enrolment (as
-    enrolled, as paid, with the quote decided) hold one snapshot object, most of their text; the
-    snapshots of a batch's rows alike hold one quote document (core/services/payment_batch.py
-    `_decided`). Each object is encoded once (and held, so that no id is reused while this lives)
-    and a document's nested objects worth it are encoded apart and put in their
-    places: text JSON (no indent) encodes a value the same wherever it stands, so the document
-    reads as if encoded whole. Worth it: a nested object already encoded, one a document holds
-    alone, or a large one (`_APART` keys or more: a snapshot, a quote); a small one (a snapshot's
-    facts) costs less encoded in place.
-    """
-
-    _MARK = "\x00yibao-nested-{}\x00"  # stands in for a nested object while the rest is encoded
-    _APART = 8
-
-    def __init__(self, encode):
-        self.encode = encode
+    def __init__(self):
         self.done: dict[int, str] = {}
-        self.held: list = []  # every document encoded: held, so that no id is reused while this lives
-        self.marks: list[tuple[str, str]] = []  # (the mark, its text once encoded), by position
+        self.held: list = []  # every document encoded
 
-    def __call__(self, value):
+    def __call__(self, value) -> str:
         if type(value) is not dict and type(value) is not list:
-            return self.encode(value)
+            return json_text(value)
         key = id(value)
-        if key not in self.done:
-            self.done[key] = self._document(value)
+        text = self.done.get(key)
+        if text is None:
+            text = self.done[key] = json_text(value)
             self.held.append(value)
-        return self.done[key]
-
-    def _document(self, value):
-        if type(value) is not dict:
-            return self.encode(value)
-        nested = [k for k, v in value.items() if type(v) is dict]
-        if len(nested) > 1:
-            nested = [k for k in nested if id(value[k]) in self.done or len(value[k]) >= self._APART]
-        if not nested:
-            return self.encode(value)
-        while len(self.marks) < len(nested):
-            mark = self._MARK.format(len(self.marks))
-            self.marks.append((mark, self.encode(mark)))
-        marks = self.marks[: len(nested)]
-        text = self.encode({**value, **{k: mark for k, (mark, _) in zip(nested, marks, strict=True)}})
-        if any(text.count(encoded) != 1 for _, encoded in marks):  # a value holds a mark's text itself
-            return self.encode(value)
-        # Each mark once, in the document's order of its keys: cut the text at each in turn.
-        pieces, rest = [], text
-        for k, (_, encoded) in zip(nested, marks, strict=True):
-            before, _, rest = rest.partition(encoded)
-            pieces += [before, self(value[k])]
-        pieces.append(rest)
-        return "".join(pieces)
+        return text

@@ -236,9 +236,9 @@ class _Batch:
         return quote_with(self.quotes, person, self.categories[person.id], enrolment, on)
 
     def _decided(self, quote: Quote, on: date) -> dict:
-        """`decided`, one document per quote (the memo's: rows alike share one) and day: the rows'
-        snapshots hold the same object, which their audit images' JSON encodes once
-        (core/imports/bulk.py `_Encoded`). Nothing changes a snapshot's quote once kept."""
+        """`decided`, one document per quote (the memo's: rows alike share one) and day, worked
+        out once: the rows' snapshots hold the same object. Nothing changes a snapshot's quote
+        once kept."""
         key = (id(quote), on)
         found = self._documents.get(key)
         if found is None:  # the quote is kept with its document, so its id stays its own

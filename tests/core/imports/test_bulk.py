@@ -16,6 +16,7 @@ from tests.support.factories import id_number
 from yibao.core.db import transaction
 from yibao.core.imports.bulk import _binary_types, among, custom_plans, insert_rows, probe, share_documents
 from yibao.core.imports.jobs import ROW_COLUMNS
+from yibao.core.json_text import json_text
 from yibao.core.models import (
     AuditEvent,
     CategoryFact,
@@ -97,55 +98,35 @@ def test_every_table_an_import_writes_is_copied_in_binary_on_postgresql():
 
 
 def test_bulk_json_documents_store_the_text_each_would_encode_to_alone(engine):
-    """Documents sharing a nested object (an enrolment's images and their snapshot) are encoded
-    once each and put together: the stored text is each document's own `json.dumps`, also where a
-    value holds the stand-in's text itself or a document nests more than one object, and where
-    snapshots of different rows hold one large quote document (an import's rows alike)."""
-    snapshot = {
-        "facts": {"events": [], "guardian": None},
-        "quote": {"amountDue": "320.00", "cite": "东政办〔2021〕6号"},
-    }
+    """Documents sharing objects (an enrolment's images, their snapshot, a quote shared by rows
+    alike) are encoded once each: the stored text is each document's own `json_text`, the text an
+    ORM write stores (the engine's serializer), whatever they share."""
+    quote = {f"k{i}": f"值{i}" for i in range(9)} | {"citations": ["东政办〔2021〕6号 二"]}
+    snapshot = {"facts": {"events": [], "guardian": None}, "quote": quote}
     enrolled = {"id": 7, "status": "ENROLLED", "snapshot": snapshot, "first_paid_on": None, "ok": True}
     paid = enrolled | {"status": "PAID"}
     documents = [
         (enrolled, None),
         (enrolled, paid),
         (paid, paid | {"amount_due_fen": 32000}),
-        ({"note": "\x00yibao-nested\x00", "snapshot": snapshot}, {"a": {}, "b": {"c": [1, 2.5]}}),
-        ([snapshot, 1], {}),
+        ([snapshot, 1, 2.5], {}),
+        ({"other": {"quote": quote}}, {1: "a key that is not text", "lone": "\ud800"}),
     ]
-    quote = {f"k{i}": f"值{i}" for i in range(9)} | {
-        "citations": ["东政办〔2021〕6号 二"],
-        "waiting": {"a": 1},
-    }
-    apart = {f"s{i}": i for i in range(7)}  # large enough to be encoded apart, and shared below
-    for person in (1, 2):
-        kept = {"policyId": "p", "facts": {"events": []}, "quote": quote, "continuity": {"n": person}}
-        kept |= {"apart": apart, "n": person, **{f"x{i}": None for i in range(4)}}
-        documents.append(({"id": person, "snapshot": kept}, {"id": person, "snapshot": kept, "more": quote}))
-    documents += [
-        ({"a": quote, "note": "\x00yibao-nested-0\x00", "b": apart}, {"b": apart, "a": quote}),
-        (
-            {"note": "\x00yibao-nested-0\x00", "a": quote, "b": apart},
-            {"n": "\x00yibao-nested-1\x00", "b": apart},
-        ),
-        ({"a": {"z": "\x00yibao-nested-1\x00"} | apart, "b": quote}, {"c": [quote], "d": {"e": quote}}),
-    ]
-    # the county stated, as core/audit.py states it (NOT NULL on PostgreSQL, migration 0018)
     columns = ("at", "actor", "action", "entity", "entity_id", "county_code", "before", "after")
     at = datetime(2021, 10, 8, tzinfo=UTC)
     rows = [(at, "bulk", f"a{i:02d}", "enrolment", "7", "341721", *pair) for i, pair in enumerate(documents)]
     with transaction(engine) as session:
         insert_rows(session, AuditEvent.__table__, columns, rows)
-    assert _stored_documents(engine, "bulk") == [
-        tuple(json.dumps(d) for d in pair)
-        for pair in documents  # None as JSON null, as before
-    ]
+        session.add(AuditEvent(actor="orm", action="a00", entity="enrolment", entity_id="7", after=paid))
+    assert _stored_documents(engine, "bulk") == [tuple(json_text(d) for d in pair) for pair in documents]
+    assert _stored_documents(engine, "orm") == [(json_text(None), json_text(paid))]
+    stored = [tuple(json.loads(text) for text in pair) for pair in _stored_documents(engine, "bulk")]
+    assert stored[1] == (enrolled, paid) and stored[4][1] == {"1": "a key that is not text", "lone": "\ud800"}
 
 
 def test_documents_shared_by_a_session_s_writes_store_the_same_text_in_each(engine):
     """`share_documents`: a document written by two statements of a unit of work (an enrolment's
-    snapshot, in its row and in its audit image) is encoded once, and reads as its own json.dumps
+    snapshot, in its row and in its audit image) is encoded once, and reads as its own json_text
     in both; documents made after others were written are not taken for them."""
     snapshot = {"quote": {f"k{i}": f"值{i}" for i in range(9)}, "facts": {"events": []}}
     columns = ("at", "actor", "action", "entity", "entity_id", "county_code", "before", "after")
@@ -170,7 +151,7 @@ def test_documents_shared_by_a_session_s_writes_store_the_same_text_in_each(engi
         ]
         insert_rows(session, AuditEvent.__table__, columns, second)
     expected = [(snapshot, None)] + [(row[6], row[7]) for row in second]
-    assert _stored_documents(engine, "shared") == [tuple(json.dumps(d) for d in pair) for pair in expected]
+    assert _stored_documents(engine, "shared") == [tuple(json_text(d) for d in pair) for pair in expected]
 
 
 def _stored_documents(engine, actor: str) -> list[tuple]:
