@@ -249,6 +249,11 @@ def baseline_worker(path: Path, chunk: int = 5000) -> None:
     print(f"{time.perf_counter() - started:.3f}")
 
 
+def _print_run(run: Run, rows: int) -> None:
+    """Its time and its check (the job, its rows, the ledger), which nothing else prints."""
+    print(f"{run.label} {rows} rows: {run.seconds:.1f} s, check {run.check}", flush=True)
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -288,9 +293,9 @@ def main(argv=None) -> int:
         baselines, imports = {}, {}
         for rows in (small, large):
             baselines[rows] = baseline_run(store, workdir, files[rows], rows)
-            print(f"{baselines[rows].label} {rows} rows: {baselines[rows].seconds:.1f} s", flush=True)
+            _print_run(baselines[rows], rows)
             imports[rows] = import_run(store, workdir, files[rows], rows, args.batch_size)
-            print(f"{imports[rows].label} {rows} rows: {imports[rows].seconds:.1f} s", flush=True)
+            _print_run(imports[rows], rows)
         print_comparison("payment import", store, args.batch_size, baselines, imports)
         return 0
     except KeyboardInterrupt:
