@@ -60,8 +60,11 @@ def mates_of(session: Session, policy: Policy, person_ids: list[int]) -> dict[in
         .where(among(session, HouseholdMember.person_id, person_ids))
     ).all()
     governed: dict[int, set[int]] = {}
+    inside: dict[str, bool] = {}  # each address's answer: a batch's households share a few villages
     for pid, hid, region in addresses:
-        if governs(policy, region):
+        if region not in inside:
+            inside[region] = governs(policy, region)
+        if inside[region]:
             governed.setdefault(pid, set()).add(hid)
     household_ids = set().union(*governed.values()) if governed else set()
     if not household_ids:
