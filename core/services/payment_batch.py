@@ -13,10 +13,12 @@ reserved at the batch's end with one advance of the county's counter.
 
 The money invariants stay in the database and the batch goes through them: the first-slot unique
 index, the slot and ledger-summary triggers fire for every payment row, the enrolment's
-(person, year) unique index for every new enrolment. Where one refuses (a clerk paying or
-enrolling the same person at the same moment), the whole batch's transaction rolls back and the
-import takes the batch again row by row through the services (core/services/payment_import.py),
-which answer each row as a single payment would.
+(person, year) unique index for every new enrolment. On PostgreSQL a new enrolment is written with
+the ledger summary its payment gives it, which the database checks against the ledger at the
+commit (migration 0022), rather than written bare and updated again by the payment's trigger.
+Where one refuses (a clerk paying or enrolling the same person at the same moment), the whole
+batch's transaction rolls back and the import takes the batch again row by row through the
+services (core/services/payment_import.py), which answer each row as a single payment would.
 """
 
 from collections.abc import Callable
@@ -144,6 +146,9 @@ class _Batch:
         self.collector = collector
         self.year = policy.coverage_year
         self.scope = scope_of(session)
+        # On PostgreSQL a new enrolment is written with its ledger summary, checked at the commit
+        # (migration 0022); SQLite's triggers refuse that and fill it from each payment row.
+        self.states_summary = session.get_bind().dialect.name == "postgresql"
         self.enrolments: list[dict] = []  # new, each as it is stored (PAID once its payment is)
         self.payments: list[dict] = []  # numbered at the end; with what their events need
         self.updates: list[dict] = []  # existing enrolments made PAID
@@ -230,6 +235,8 @@ class _Batch:
             raise error
         payment = self._paid(payer, Draft(**columns), enrolled, quote, None, [], kept)
         columns.update(status=EnrolmentStatus.PAID, **payment["_kept"])
+        if self.states_summary:  # the summary its payment gives it, rather than an UPDATE after
+            columns.update(first_paid_on=payment["paid_on"], first_paid_fen=payment["amount_fen"])
         return payment
 
     def _quote(self, person: Person, enrolment, on: date) -> Quote:

@@ -269,13 +269,15 @@ def test_the_ledger_summary_follows_every_entry_and_refuses_any_other_write(engi
         "UPDATE enrolment SET ledger_reversed = false WHERE id = 1",
         "UPDATE enrolment SET first_paid_on = '2021-10-08', first_paid_fen = 0 WHERE id = 2",
         "INSERT INTO enrolment (id, person_id, coverage_year, region_code, policy_id, tier, status, "
-        "snapshot, idempotency_key, first_paid_on, first_paid_fen, created_at) VALUES (3, 2, 2023, '341721', "
-        "'anhui/341721/2022', '1', 'ENROLLED', '{}', 'e3', '2021-10-08', 32000, '2021-09-01')",
+        "snapshot, idempotency_key, first_paid_on, first_paid_fen, created_at, county_code) VALUES "
+        "(3, 2, 2023, '341721', 'anhui/341721/2022', '1', 'ENROLLED', '{}', 'e3', '2021-10-08', 32000, "
+        "'2021-09-01', '341721')",
     ]
-    for statement in refused:
+    for statement in refused:  # an update at once; the insert when it commits on PostgreSQL (0022)
         with engine.connect() as connection:
             with pytest.raises(DBAPIError, match="ledger summary"):
                 connection.execute(text(statement))
+                connection.commit()
             connection.rollback()
     assert _summaries(engine) == [(1, "2021-10-08", 32000, True), (2, None, None, False)]
 
@@ -438,6 +440,62 @@ def test_0020_the_summary_follows_an_insert_of_many_entries_through_the_table_or
     with engine.begin() as connection:
         _insert_entries(connection, [(6, 2, "REVERSAL", 0, "2021-11-02", 2, None)])
     assert _summaries(engine)[1] == (2, "2021-10-09", 0, True)
+    upgrade(engine)
+
+
+# --- 0022: an enrolment written with its ledger summary, checked at the commit (PostgreSQL) ---
+
+
+_STATED = _at_head(
+    _ENROLMENT.replace("created_at)", "created_at, first_paid_on, first_paid_fen, ledger_reversed)").replace(
+        "'2021-09-01')", "'2021-09-01', :on, :fen, :reversed)"
+    ),
+    True,
+)
+
+
+def _enrol_stated(connection, n: int, on: str, fen: int, reversed_: bool = False) -> None:
+    """Enrolment `n` (and its person) inserted with the ledger summary `on`, `fen`, `reversed_`."""
+    person = {"id": n, "number": id_number(seq=n), "name": f"居民{n}"}
+    connection.execute(text(_at_head(_PERSON, True)), person)
+    values = {"id": n, "status": "PAID", "key": f"e{n}", "on": on, "fen": fen, "reversed": reversed_}
+    connection.execute(text(_STATED), values)
+
+
+def _position(connection, n: int) -> str:
+    """Where the enrolment's row version lies: an UPDATE writes a new one elsewhere."""
+    return str(connection.execute(text("SELECT ctid FROM enrolment WHERE id = :id"), {"id": n}).scalar())
+
+
+def test_0022_an_enrolment_written_with_the_summary_its_payment_gives_it_is_checked_at_the_commit(engine):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's triggers fill the summary from each payment row, as before")
+    with engine.begin() as connection:
+        _enrol_stated(connection, 1, "2021-10-08", 32000)
+        written = _position(connection, 1)
+        _insert_entries(connection, [(1, 1, "PAYMENT", 32000, "2021-10-08", None, None)])
+        assert _position(connection, 1) == written  # the payment's statement trigger left it alone
+        _enrol_stated(connection, 2, "2021-10-01", 1)  # stated wrong: the payment's entry sets it right
+        _insert_entries(connection, [(2, 2, "PAYMENT", 38000, "2021-10-09", None, None)])
+    assert _summaries(engine) == [(1, "2021-10-08", 32000, False), (2, "2021-10-09", 38000, False)]
+
+    # What the ledger does not give, at the commit: refused, and nothing of the transaction stored.
+    not_given = [
+        [],  # a payment stated, none entered
+        [(3, 3, "PAYMENT", 30000, "2021-10-10", None, None)],  # a reversal stated, none entered
+    ]
+    for entries in not_given:
+        with engine.connect() as connection:
+            _enrol_stated(connection, 3, "2021-10-10", 30000, reversed_=bool(entries))
+            if entries:
+                _insert_entries(connection, entries)
+            with pytest.raises(DBAPIError, match="ledger summary"):
+                connection.commit()
+    assert [row[0] for row in _summaries(engine)] == [1, 2]
+
+    downgrade(engine, "0021")  # 0011's check again: refused as it is inserted
+    with engine.connect() as connection, pytest.raises(DBAPIError, match="ledger summary"):
+        _enrol_stated(connection, 3, "2021-10-10", 30000)
     upgrade(engine)
 
 

@@ -158,6 +158,42 @@ def test_the_batch_stores_what_the_services_store_row_for_row(engine, twin, tmp_
     assert report[4] == ("REFUSED", "amount", "MISMATCH")
 
 
+def test_on_postgresql_the_batch_writes_each_new_enrolment_once_with_its_ledger_summary(engine, tmp_path):
+    """Written with the summary its payment gives it (migration 0022), a new enrolment is not
+    updated again by the payment's trigger; the enrolments paid before the roster are."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's triggers fill the summary from each payment row")
+    path = write(tmp_path / "清册.csv", ROSTER, [*HEADER, "档次"])
+    ids = prepare(engine)
+    with engine.begin() as connection:  # every UPDATE of an enrolment from now on, noted
+        connection.exec_driver_sql("CREATE TABLE updated (id integer)")
+        connection.exec_driver_sql(
+            "CREATE FUNCTION note_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "INSERT INTO updated VALUES (NEW.id); RETURN NULL; END $$"
+        )
+        connection.exec_driver_sql(
+            "CREATE TRIGGER note_update AFTER UPDATE ON enrolment FOR EACH ROW EXECUTE FUNCTION note_update()"
+        )
+        before = set(connection.exec_driver_sql("SELECT id FROM enrolment").scalars())
+
+    job = run(engine, path, set_based=True)
+
+    assert job.imported == 5
+    with engine.connect() as connection:
+        updated = set(connection.exec_driver_sql("SELECT id FROM updated").scalars())
+        summaries = connection.exec_driver_sql(
+            "SELECT e.id, e.person_id, e.first_paid_on, e.first_paid_fen, p.paid_on, p.amount_fen "
+            "FROM enrolment e JOIN payment p ON p.enrolment_id = e.id AND p.kind = 'PAYMENT' "
+            "AND p.replaces_reversal_id IS NULL"
+        ).all()
+    new = {row.id for row in summaries} - before
+    assert len(new) == 3  # the other two paid were enrolled before: one unpaid, one reversed
+    assert not new & updated
+    counter = {e for e, person, *_ in summaries if person == ids[PAID_BEFORE]}
+    assert updated == before - counter  # those two, made PAID
+    assert all((on, fen) == (paid_on, amount) for _, _, on, fen, paid_on, amount in summaries)
+
+
 def test_a_batch_the_database_refuses_is_taken_row_by_row_leaving_one_payment(engine, tmp_path, monkeypatch):
     """Were the batch's reads to miss an enrolment made at the same moment (as a clerk's can be),
     its insert meets the (person, year) unique index: nothing of the batch stays, and the rows are
