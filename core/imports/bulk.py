@@ -147,12 +147,15 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: It
             raise IntegrityError(statement, None, exc) from exc
         return
     # JSON documents as the engine's serializer writes them (core/db.py), without the type's
-    # wrapper's call per document; each other column by its type's own bind processor.
+    # wrapper's call per document; each other column by the bind processor a Core insert uses,
+    # its type's implementation for SQLite: a date or a time as the text the ORM stores (the
+    # type's own, generic, processor left times to the driver's adapter, which adds "+00:00").
     encoded = session.info.get(DOCUMENTS) or _Encoded()
+    dialect = connection.dialect
     processors = [
         encoded
         if isinstance(table.c[name].type, JSON)
-        else table.c[name].type.bind_processor(connection.dialect)
+        else table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         for name in columns
     ]
     converting = [(i, process) for i, process in enumerate(processors) if process is not None]

@@ -84,6 +84,28 @@ def test_bulk_rows_read_back_as_the_orm_stores_them(engine):
     )
 
 
+def test_dates_and_times_are_stored_as_the_text_the_orm_stores(engine):
+    """A date and a time written by `insert_rows` are stored as the text an ORM write stores on
+    SQLite (they used to take the driver's adapter's, with "+00:00"), so that they sort and
+    compare alike; on PostgreSQL they are typed values."""
+    first, *others = persons(engine, 3)
+    at = datetime(2021, 9, 30, 20, 15, 1, 123456, tzinfo=timezone(timedelta(hours=8)))
+    since = date(2021, 1, 31)
+    with transaction(engine) as session:
+        orm = (first, "MINIMUM_LIVING", since, None, None, "orm", at, "341721")
+        session.add(CategoryFact(**dict(zip(COLUMNS, orm, strict=True))))
+    with transaction(engine) as session:
+        rows = [(pid, "MINIMUM_LIVING", since, None, None, "bulk", at, "341721") for pid in others]
+        insert_rows(session, CategoryFact.__table__, COLUMNS, rows)
+    with engine.connect() as connection:
+        texts = connection.exec_driver_sql(
+            "SELECT CAST(since AS TEXT), CAST(created_at AS TEXT) FROM category_fact ORDER BY id"
+        ).all()
+    assert [tuple(t) for t in texts] == [tuple(texts[0])] * 3
+    if engine.dialect.name == "sqlite":
+        assert tuple(texts[0]) == ("2021-01-31", "2021-09-30 12:15:01.123456")
+
+
 def test_every_table_an_import_writes_is_copied_in_binary_on_postgresql():
     """A column of a type the binary COPY does not know sends its table back to the text COPY,
     whose escaping of the documents cost the client four times the CPU (bulk.py `_BINARY`)."""
