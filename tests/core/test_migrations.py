@@ -443,6 +443,37 @@ def test_0020_the_summary_follows_an_insert_of_many_entries_through_the_table_or
     upgrade(engine)
 
 
+# --- 0021: the audit trail's images compressed with LZ4 on PostgreSQL ---
+
+
+def _audit_compressions(engine) -> list[str | None]:
+    """Writes an event large enough to be compressed; the method each event's `after` went by."""
+    image = {"snapshot": {"citations": ["东政办〔2021〕6号 四（三）1"] * 60}}
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO audit_event (at, actor, action, entity, entity_id, before, after, county_code) "
+                "VALUES (now(), 'system', 'settle_status', 'enrolment', '1', CAST(:image AS json), "
+                "CAST(:image AS json), '341721')"
+            ),
+            {"image": json.dumps(image)},
+        )
+        statement = "SELECT pg_column_compression(after) FROM audit_event ORDER BY id"
+        return list(connection.execute(text(statement)).scalars())
+
+
+def test_0021_compresses_new_audit_images_with_lz4_and_reads_the_older_alike(engine):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite stores JSON as text, uncompressed")
+    downgrade(engine, "0020")
+    assert _audit_compressions(engine) == ["pglz"]
+    upgrade(engine)
+    assert _audit_compressions(engine) == ["pglz", "lz4"]
+    with engine.connect() as connection:  # both read back as written
+        afters = connection.execute(text("SELECT after FROM audit_event ORDER BY id")).scalars().all()
+    assert afters[0] == afters[1] and len(afters[0]["snapshot"]["citations"]) == 60
+
+
 # --- 0022: an enrolment written with its ledger summary, checked at the commit (PostgreSQL) ---
 
 
@@ -497,34 +528,3 @@ def test_0022_an_enrolment_written_with_the_summary_its_payment_gives_it_is_chec
     with engine.connect() as connection, pytest.raises(DBAPIError, match="ledger summary"):
         _enrol_stated(connection, 3, "2021-10-10", 30000)
     upgrade(engine)
-
-
-# --- 0021: the audit trail's images compressed with LZ4 on PostgreSQL ---
-
-
-def _audit_compressions(engine) -> list[str | None]:
-    """Writes an event large enough to be compressed; the method each event's `after` went by."""
-    image = {"snapshot": {"citations": ["东政办〔2021〕6号 四（三）1"] * 60}}
-    with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO audit_event (at, actor, action, entity, entity_id, before, after, county_code) "
-                "VALUES (now(), 'system', 'settle_status', 'enrolment', '1', CAST(:image AS json), "
-                "CAST(:image AS json), '341721')"
-            ),
-            {"image": json.dumps(image)},
-        )
-        statement = "SELECT pg_column_compression(after) FROM audit_event ORDER BY id"
-        return list(connection.execute(text(statement)).scalars())
-
-
-def test_0021_compresses_new_audit_images_with_lz4_and_reads_the_older_alike(engine):
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite stores JSON as text, uncompressed")
-    downgrade(engine, "0020")
-    assert _audit_compressions(engine) == ["pglz"]
-    upgrade(engine)
-    assert _audit_compressions(engine) == ["pglz", "lz4"]
-    with engine.connect() as connection:  # both read back as written
-        afters = connection.execute(text("SELECT after FROM audit_event ORDER BY id")).scalars().all()
-    assert afters[0] == afters[1] and len(afters[0]["snapshot"]["citations"]) == 60
