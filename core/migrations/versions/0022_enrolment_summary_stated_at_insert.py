@@ -39,31 +39,24 @@ _FIRST = "kind = 'PAYMENT' AND replaces_reversal_id IS NULL"  # 0006's first slo
 _STATED = "NEW.first_paid_on IS NOT NULL OR NEW.first_paid_fen IS NOT NULL OR NEW.ledger_reversed"
 
 
-def _payment_summary(condition: str) -> str:
-    """0020's statement trigger function, updating the enrolments that meet `condition`."""
-    return (
-        "CREATE OR REPLACE FUNCTION payment_summary_of_statement() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        "UPDATE enrolment e SET "
-        "  first_paid_on = CASE WHEN n.first THEN n.first_on ELSE e.first_paid_on END, "
-        "  first_paid_fen = CASE WHEN n.first THEN n.first_fen ELSE e.first_paid_fen END, "
-        "  ledger_reversed = e.ledger_reversed OR n.reversed "
-        "FROM (SELECT enrolment_id, coverage_year, "
-        f"    bool_or({_FIRST}) AS first, "
-        f"    max(paid_on) FILTER (WHERE {_FIRST}) AS first_on, "
-        f"    max(amount_fen) FILTER (WHERE {_FIRST}) AS first_fen, "
-        "    bool_or(kind = 'REVERSAL') AS reversed "
-        "  FROM new_payments GROUP BY enrolment_id, coverage_year) n "
-        f"WHERE e.id = n.enrolment_id AND e.coverage_year = n.coverage_year AND ({condition}); "
-        "RETURN NULL; END $$"
-    )
-
-
-_UPDATED_BEFORE = "n.first OR n.reversed AND NOT e.ledger_reversed"  # 0020's
-# Only what the new entries change: not an enrolment written with the summary they give it.
+# 0020's UPDATE of the enrolments a statement's payments touch, and the condition it now has: only
+# what the new entries change, not an enrolment written with the summary they give it.
+_UPDATED_BEFORE = "(n.first OR n.reversed AND NOT e.ledger_reversed)"
 _UPDATED = (
-    "n.first AND (e.first_paid_on, e.first_paid_fen) IS DISTINCT FROM (n.first_on, n.first_fen) "
-    "OR n.reversed AND NOT e.ledger_reversed"
+    "(n.first AND (e.first_paid_on, e.first_paid_fen) IS DISTINCT FROM (n.first_on, n.first_fen) "
+    "OR n.reversed AND NOT e.ledger_reversed)"
 )
+
+
+def _payment_summary_updates(old: str, new: str) -> None:
+    """0020's statement trigger function again, its UPDATE's condition `old` replaced by `new`
+    and the rest of its text as 0020 wrote it (PostgreSQL keeps a function's body verbatim)."""
+    op.execute(
+        "DO $$ DECLARE definition text := pg_get_functiondef('payment_summary_of_statement'::regproc); "
+        f"BEGIN IF position('{old}' IN definition) = 0 THEN "
+        "  RAISE EXCEPTION 'payment_summary_of_statement() is not as migration 0020 wrote it'; END IF; "
+        f"EXECUTE replace(definition, '{old}', '{new}'); END $$"
+    )
 
 
 def upgrade() -> None:
@@ -93,13 +86,13 @@ def upgrade() -> None:
         f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN ({_STATED}) "
         "EXECUTE FUNCTION enrolment_summary_stated()"
     )
-    op.execute(_payment_summary(_UPDATED))
+    _payment_summary_updates(_UPDATED_BEFORE, _UPDATED)
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    op.execute(_payment_summary(_UPDATED_BEFORE))
+    _payment_summary_updates(_UPDATED, _UPDATED_BEFORE)
     op.execute("DROP TRIGGER enrolment_summary_stated ON enrolment")
     op.execute("DROP FUNCTION enrolment_summary_stated()")
     op.execute(
