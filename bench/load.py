@@ -735,7 +735,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         type=int,
         default=2000,
         help="households of 3 to seed; each payment takes an unpaid enrolment (default 2000: the "
-        "default run pays ~4,500 on this 2-core machine)",
+        "default run pays ~3,700 on this 2-core machine)",
     )
     parser.add_argument("--workers", type=int, default=1, help="`yibao serve --workers` (default 1)")
     parser.add_argument(
