@@ -160,7 +160,8 @@ def test_the_batch_stores_what_the_services_store_row_for_row(engine, twin, tmp_
 
 def test_on_postgresql_the_batch_writes_each_new_enrolment_once_with_its_ledger_summary(engine, tmp_path):
     """Written with the summary its payment gives it (migration 0022), a new enrolment is not
-    updated again by the payment's trigger; the enrolments paid before the roster are."""
+    updated again by the payment's trigger; an enrolment made before the roster and paid by it is
+    (made PAID, its summary set by the trigger)."""
     if engine.dialect.name != "postgresql":
         pytest.skip("SQLite's triggers fill the summary from each payment row")
     path = write(tmp_path / "清册.csv", ROSTER, [*HEADER, "档次"])
